@@ -1,0 +1,685 @@
+//! The feed (design §3): parsing and validation of version 1.
+//!
+//! [`parse`] never fails because of one bad entry: an invalid maintenance window, notice or FAQ
+//! entry is skipped and reported as a [`Problem`] naming its position and id, and the rest of the
+//! feed still works. Unknown fields are ignored and listed once in [`Parsed::unknown_fields`].
+//! Only a feed that is not JSON, not an object, or not version 1 is rejected whole
+//! ([`FeedError`]); the caller then keeps its last good copy. This module does not decide what
+//! is shown when; that is [`crate::banner`].
+
+use crate::text::{is_language_tag, LocalizedText};
+use crate::time::{parse_clock, Timestamp, Weekday};
+use crate::zone::TimeZones;
+use serde_json::{Map, Value};
+use std::fmt;
+
+/// A validated feed.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Feed {
+    /// Who the feed is for.
+    pub client: Client,
+    /// Maintenance windows, one-off and recurring.
+    pub maintenance: Vec<Window>,
+    /// Known issues and other notices.
+    pub notices: Vec<Notice>,
+    /// Frequently asked questions.
+    pub faq: Vec<FaqEntry>,
+    /// Where and how tickets go; `None` when the feed has no valid `support` section.
+    pub support: Option<Support>,
+}
+
+/// The client (the LMS site) the feed describes.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Client {
+    /// The institution, e.g. "Acme College".
+    pub name: String,
+    /// The site's name as learners know it, e.g. "Acme Learn".
+    pub site_name: String,
+    /// CSS selectors; a page matching any of them is quiet (a quiz, an exam).
+    pub quiet_pages: Vec<String>,
+}
+
+/// How severe a window or notice is; ordered from least to most severe.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// For information only.
+    Info,
+    /// Little impact.
+    Minor,
+    /// Much of the site affected.
+    Major,
+    /// The whole site or a security issue.
+    Critical,
+}
+
+impl Severity {
+    /// The name used in feeds and in `preview` output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Minor => "minor",
+            Severity::Major => "major",
+            Severity::Critical => "critical",
+        }
+    }
+}
+
+/// Who an item is for; an empty list means everyone.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Audience {
+    /// LMS roles such as `student`, `teacher`.
+    pub roles: Vec<String>,
+    /// Course ids as the LMS writes them.
+    pub courses: Vec<String>,
+}
+
+/// A maintenance window.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Window {
+    /// Stable id, used for dismissals.
+    pub id: String,
+    /// Bumped by the vendor when the window changes; a new revision shows again after a dismissal.
+    pub revision: u32,
+    /// When it happens.
+    pub schedule: Schedule,
+    /// How many days ahead the advance notice starts.
+    pub notice_days: u32,
+    /// How severe the downtime is.
+    pub severity: Severity,
+    /// Short title.
+    pub title: LocalizedText,
+    /// Longer explanation, possibly empty.
+    pub body: LocalizedText,
+    /// Who sees it.
+    pub audience: Audience,
+    /// The known-issue period after the window, if any.
+    pub after: Option<After>,
+    /// True when `status` is `cancelled`.
+    pub cancelled: bool,
+}
+
+/// When a window happens.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Schedule {
+    /// A single window between two instants (start inclusive, end exclusive).
+    Once {
+        /// First instant of the downtime.
+        starts_at: Timestamp,
+        /// First instant after the downtime.
+        ends_at: Timestamp,
+    },
+    /// A window that repeats at a wall-clock time in a time zone.
+    Recurring(Recurrence),
+}
+
+/// A repeating window (design §3).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Recurrence {
+    /// How often.
+    pub every: Cadence,
+    /// Wall-clock start, hour and minute.
+    pub start: (u8, u8),
+    /// Elapsed minutes from start to end.
+    pub duration_minutes: u32,
+    /// IANA zone of the wall-clock start.
+    pub time_zone: String,
+}
+
+/// How often a recurring window repeats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cadence {
+    /// Every day.
+    Day,
+    /// Every week on this day.
+    Week(Weekday),
+    /// Every month on this day of the month (1–28).
+    MonthDay(u8),
+    /// Every month on the nth weekday (1–4, or -1 for the last).
+    MonthNth(i8, Weekday),
+}
+
+/// What follows a window: a known-issue period.
+#[derive(Clone, Debug, PartialEq)]
+pub struct After {
+    /// How long after the end the notice shows.
+    pub hours: u32,
+    /// The known-issue text; a generic message when empty.
+    pub body: LocalizedText,
+}
+
+/// Status of a known issue, as on status pages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NoticeStatus {
+    /// Looking into it.
+    Investigating,
+    /// Cause found.
+    Identified,
+    /// Fix deployed, watching.
+    Monitoring,
+    /// Over; no longer shown.
+    Resolved,
+}
+
+impl NoticeStatus {
+    /// The name used in feeds.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NoticeStatus::Investigating => "investigating",
+            NoticeStatus::Identified => "identified",
+            NoticeStatus::Monitoring => "monitoring",
+            NoticeStatus::Resolved => "resolved",
+        }
+    }
+}
+
+/// A known issue.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Notice {
+    /// Stable id.
+    pub id: String,
+    /// Bumped when the notice changes.
+    pub revision: u32,
+    /// Where the issue stands.
+    pub status: NoticeStatus,
+    /// When it started, if known; not shown before then.
+    pub since: Option<Timestamp>,
+    /// How severe.
+    pub severity: Severity,
+    /// Short title.
+    pub title: LocalizedText,
+    /// Longer explanation.
+    pub body: LocalizedText,
+    /// Who sees it.
+    pub audience: Audience,
+}
+
+/// A frequently asked question.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FaqEntry {
+    /// Stable id.
+    pub id: String,
+    /// Category for browsing.
+    pub category: Option<String>,
+    /// Search keywords.
+    pub tags: Vec<String>,
+    /// The question.
+    pub question: LocalizedText,
+    /// The answer, in the Markdown subset of design §3.
+    pub answer: LocalizedText,
+}
+
+/// Ticket routing and service levels.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Support {
+    /// Base URL of the vendor API, possibly relative to the feed's URL.
+    pub api: String,
+    /// Support hours as free text, e.g. "24/7".
+    pub hours: Option<String>,
+    /// Priority levels with response targets.
+    pub priorities: Vec<Priority>,
+    /// Ticket categories.
+    pub categories: Vec<String>,
+    /// Contacts when the API cannot be reached.
+    pub fallback: Fallback,
+}
+
+/// A ticket priority level.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Priority {
+    /// `critical`, `high`, `routine`, …
+    pub id: String,
+    /// Response target in minutes.
+    pub response_minutes: u32,
+    /// Examples shown next to the choice.
+    pub examples: LocalizedText,
+}
+
+/// Contacts shown when the ticket API cannot take a ticket.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Fallback {
+    /// E-mail address.
+    pub email: Option<String>,
+    /// Phone number.
+    pub phone: Option<String>,
+}
+
+/// The feed as parsed, with what was wrong in it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Parsed {
+    /// The usable part of the feed.
+    pub feed: Feed,
+    /// Entries skipped or sections ignored, one per problem.
+    pub problems: Vec<Problem>,
+    /// Paths of fields this version does not know (`maintenance[0].colour`), ignored.
+    pub unknown_fields: Vec<String>,
+}
+
+/// One thing wrong in a feed, named by its place and id.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// Where: `maintenance[1]`, `support`, `client`.
+    pub path: String,
+    /// The entry's id, when it has a readable one.
+    pub id: Option<String>,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.id {
+            Some(id) => write!(f, "{} ({id}): {}", self.path, self.message),
+            None => write!(f, "{}: {}", self.path, self.message),
+        }
+    }
+}
+
+/// A feed that cannot be used at all.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FeedError {
+    /// Not JSON; holds the parser's message.
+    NotJson(String),
+    /// JSON, but not an object.
+    NotAnObject,
+    /// No `version` field.
+    MissingVersion,
+    /// A version other than 1.
+    UnsupportedVersion(String),
+}
+
+impl fmt::Display for FeedError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FeedError::NotJson(e) => write!(f, "feed is not valid JSON: {e}"),
+            FeedError::NotAnObject => f.write_str("feed must be a JSON object"),
+            FeedError::MissingVersion => f.write_str("feed has no \"version\"; add \"version\": 1"),
+            FeedError::UnsupportedVersion(v) => {
+                write!(f, "feed version {v} is not supported; this widget reads version 1")
+            }
+        }
+    }
+}
+
+impl std::error::Error for FeedError {}
+
+/// Parses and validates a feed.
+///
+/// `zones` is asked whether each recurring window's `time_zone` exists.
+///
+/// # Errors
+/// [`FeedError`] only when nothing of the feed is usable; see the module docs.
+pub fn parse(json: &str, zones: &dyn TimeZones) -> Result<Parsed, FeedError> {
+    let value: Value = serde_json::from_str(json).map_err(|e| FeedError::NotJson(e.to_string()))?;
+    let root = value.as_object().ok_or(FeedError::NotAnObject)?;
+    match root.get("version") {
+        None => return Err(FeedError::MissingVersion),
+        Some(v) if v.as_u64() == Some(1) => {}
+        Some(v) => return Err(FeedError::UnsupportedVersion(v.to_string())),
+    }
+    let mut out = Parsed::default();
+    let mut cx = Cx { unknown: &mut out.unknown_fields, problems: &mut out.problems };
+    cx.note_unknown(root, "", &["version", "client", "maintenance", "notices", "faq", "support"]);
+
+    if let Some(client) = root.get("client") {
+        match client_of(client, &mut cx) {
+            Ok(c) => out.feed.client = c,
+            Err(message) => cx.problem("client", None, message),
+        }
+    }
+    out.feed.maintenance = cx.entries(root, "maintenance", |v, cx, path| window_of(v, cx, path, zones));
+    out.feed.notices = cx.entries(root, "notices", notice_of);
+    out.feed.faq = cx.entries(root, "faq", faq_of);
+    if let Some(support) = root.get("support") {
+        match support_of(support, &mut cx) {
+            Ok(s) => out.feed.support = Some(s),
+            Err(message) => cx.problem("support", None, message),
+        }
+    }
+    Ok(out)
+}
+
+/// Parsing context: where problems and unknown fields are collected.
+struct Cx<'a> {
+    unknown: &'a mut Vec<String>,
+    problems: &'a mut Vec<Problem>,
+}
+
+trait HasId {
+    fn id(&self) -> &str;
+}
+impl HasId for Window {
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+impl HasId for Notice {
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+impl HasId for FaqEntry {
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+impl Cx<'_> {
+    fn problem(&mut self, path: &str, id: Option<&str>, message: String) {
+        self.problems.push(Problem { path: path.to_string(), id: id.map(String::from), message });
+    }
+
+    fn note_unknown(&mut self, obj: &Map<String, Value>, path: &str, known: &[&str]) {
+        for key in obj.keys().filter(|k| !known.contains(&k.as_str())) {
+            let dot = if path.is_empty() { "" } else { "." };
+            self.unknown.push(format!("{path}{dot}{key}"));
+        }
+    }
+
+    /// Parses the array `root[section]`, keeping valid entries with distinct ids.
+    fn entries<T: HasId>(
+        &mut self,
+        root: &Map<String, Value>,
+        section: &str,
+        parse_one: impl Fn(&Value, &mut Cx<'_>, &str) -> Result<T, String>,
+    ) -> Vec<T> {
+        let Some(value) = root.get(section) else { return Vec::new() };
+        let Some(items) = value.as_array() else {
+            self.problem(section, None, "must be an array".into());
+            return Vec::new();
+        };
+        let mut kept: Vec<T> = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            let path = format!("{section}[{i}]");
+            let id = item.get("id").and_then(Value::as_str).filter(|s| !s.is_empty());
+            match parse_one(item, self, &path) {
+                Ok(entry) if kept.iter().any(|k| k.id() == entry.id()) => self.problem(
+                    &path,
+                    id,
+                    format!("duplicate id {:?}; the first entry with it is used", entry.id()),
+                ),
+                Ok(entry) => kept.push(entry),
+                Err(message) => self.problem(&path, id, message),
+            }
+        }
+        kept
+    }
+}
+
+fn object<'v>(value: &'v Value) -> Result<&'v Map<String, Value>, String> {
+    value.as_object().ok_or_else(|| "must be an object".to_string())
+}
+
+fn required<'v>(obj: &'v Map<String, Value>, key: &str) -> Result<&'v Value, String> {
+    obj.get(key).ok_or_else(|| format!("missing {key:?}"))
+}
+
+fn string(obj: &Map<String, Value>, key: &str) -> Result<Option<String>, String> {
+    match obj.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(_) => Err(format!("{key:?} must be a string")),
+    }
+}
+
+fn id_of(obj: &Map<String, Value>) -> Result<String, String> {
+    match required(obj, "id")? {
+        Value::String(s) if !s.trim().is_empty() => Ok(s.clone()),
+        _ => Err("\"id\" must be a non-empty string".into()),
+    }
+}
+
+fn whole(obj: &Map<String, Value>, key: &str, range: std::ops::RangeInclusive<u64>, default: u64) -> Result<u32, String> {
+    let value = match obj.get(key) {
+        None => return Ok(default as u32),
+        Some(v) => v.as_u64().filter(|n| range.contains(n)),
+    };
+    value
+        .map(|n| n as u32)
+        .ok_or_else(|| format!("{key:?} must be a whole number from {} to {}", range.start(), range.end()))
+}
+
+fn strings(obj: &Map<String, Value>, key: &str) -> Result<Vec<String>, String> {
+    let err = || format!("{key:?} must be an array of strings");
+    match obj.get(key) {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|v| match v {
+                Value::String(s) => Ok(s.clone()),
+                // Course ids are often numbers in LMS data; accept them as their decimal text.
+                Value::Number(n) if key == "courses" => Ok(n.to_string()),
+                _ => Err(err()),
+            })
+            .collect(),
+        Some(_) => Err(err()),
+    }
+}
+
+fn localized(obj: &Map<String, Value>, key: &str, required_field: bool) -> Result<LocalizedText, String> {
+    let shape = || format!("{key:?} must be an object of language tag to text, like {{\"en\": \"…\"}}");
+    let value = match obj.get(key) {
+        None | Some(Value::Null) if required_field => return Err(format!("missing {key:?}")),
+        None | Some(Value::Null) => return Ok(LocalizedText::default()),
+        Some(v) => v,
+    };
+    let map = value.as_object().ok_or_else(shape)?;
+    let mut entries = Vec::with_capacity(map.len());
+    for (tag, text) in map {
+        if !is_language_tag(tag) {
+            return Err(format!("{key:?} has {tag:?}, which is not a language tag like \"en\" or \"pt-BR\""));
+        }
+        let text = text.as_str().ok_or_else(shape)?;
+        if !text.trim().is_empty() {
+            entries.push((tag.clone(), text.to_string()));
+        }
+    }
+    if required_field && entries.is_empty() {
+        return Err(format!("{key:?} has no text in any language"));
+    }
+    Ok(LocalizedText::new(entries))
+}
+
+fn severity(obj: &Map<String, Value>, default: Severity) -> Result<Severity, String> {
+    Ok(match string(obj, "severity")?.as_deref() {
+        None => default,
+        Some("info") => Severity::Info,
+        Some("minor") => Severity::Minor,
+        Some("major") => Severity::Major,
+        Some("critical") => Severity::Critical,
+        Some(other) => {
+            return Err(format!("\"severity\" must be \"info\", \"minor\", \"major\" or \"critical\", not {other:?}"))
+        }
+    })
+}
+
+fn instant(obj: &Map<String, Value>, key: &str) -> Result<Option<Timestamp>, String> {
+    string(obj, key)?
+        .map(|s| Timestamp::parse_rfc3339(&s).map_err(|e| format!("{key:?}: {e}")))
+        .transpose()
+}
+
+fn audience(obj: &Map<String, Value>, cx: &mut Cx<'_>, path: &str) -> Result<Audience, String> {
+    let Some(value) = obj.get("audience") else { return Ok(Audience::default()) };
+    let a = value.as_object().ok_or("\"audience\" must be an object")?;
+    cx.note_unknown(a, &format!("{path}.audience"), &["roles", "courses"]);
+    Ok(Audience { roles: strings(a, "roles")?, courses: strings(a, "courses")? })
+}
+
+const WINDOW_FIELDS: &[&str] = &[
+    "id", "revision", "starts_at", "ends_at", "every", "weekday", "monthday", "nth", "start",
+    "duration_minutes", "time_zone", "notice_days", "severity", "title", "body", "audience",
+    "after", "status",
+];
+
+fn window_of(value: &Value, cx: &mut Cx<'_>, path: &str, zones: &dyn TimeZones) -> Result<Window, String> {
+    let obj = object(value)?;
+    let id = id_of(obj)?;
+    cx.note_unknown(obj, path, WINDOW_FIELDS);
+    let schedule = match (obj.contains_key("every"), obj.contains_key("starts_at") || obj.contains_key("ends_at")) {
+        (true, true) => return Err("has both \"every\" and \"starts_at\"/\"ends_at\"; a window is either recurring or one-off".into()),
+        (false, false) => return Err("needs \"starts_at\" and \"ends_at\", or \"every\" for a recurring window".into()),
+        (false, true) => {
+            let starts_at = instant(obj, "starts_at")?.ok_or("missing \"starts_at\"")?;
+            let ends_at = instant(obj, "ends_at")?.ok_or("missing \"ends_at\"")?;
+            if ends_at <= starts_at {
+                return Err("\"ends_at\" must be after \"starts_at\"".into());
+            }
+            Schedule::Once { starts_at, ends_at }
+        }
+        (true, false) => Schedule::Recurring(recurrence_of(obj, zones)?),
+    };
+    let cancelled = match string(obj, "status")?.as_deref() {
+        None | Some("scheduled") => false,
+        Some("cancelled") => true,
+        Some(other) => return Err(format!("\"status\" must be \"scheduled\" or \"cancelled\", not {other:?}")),
+    };
+    let after = match obj.get("after") {
+        None | Some(Value::Null) => None,
+        Some(v) => {
+            let a = v.as_object().ok_or("\"after\" must be an object")?;
+            cx.note_unknown(a, &format!("{path}.after"), &["hours", "body"]);
+            let hours = a
+                .get("hours")
+                .and_then(Value::as_u64)
+                .filter(|h| (1..=720).contains(h))
+                .ok_or("\"after.hours\" must be a whole number from 1 to 720")?;
+            Some(After { hours: hours as u32, body: localized(a, "body", false).map_err(|e| format!("after: {e}"))? })
+        }
+    };
+    Ok(Window {
+        revision: whole(obj, "revision", 0..=u64::from(u32::MAX), 1)?,
+        notice_days: whole(obj, "notice_days", 0..=90, 7)?,
+        severity: severity(obj, Severity::Minor)?,
+        title: localized(obj, "title", true)?,
+        body: localized(obj, "body", false)?,
+        audience: audience(obj, cx, path)?,
+        id,
+        schedule,
+        after,
+        cancelled,
+    })
+}
+
+fn recurrence_of(obj: &Map<String, Value>, zones: &dyn TimeZones) -> Result<Recurrence, String> {
+    let weekday = || -> Result<Weekday, String> {
+        let name = string(obj, "weekday")?.ok_or("missing \"weekday\"")?;
+        Weekday::parse(&name)
+            .ok_or_else(|| format!("\"weekday\" must be one of mon, tue, wed, thu, fri, sat, sun, not {name:?}"))
+    };
+    let every = match string(obj, "every")?.as_deref() {
+        Some("day") => Cadence::Day,
+        Some("week") => Cadence::Week(weekday()?),
+        Some("month") => match (obj.get("monthday"), obj.get("nth")) {
+            (Some(day), None) => Cadence::MonthDay(
+                day.as_u64().filter(|d| (1..=28).contains(d)).ok_or("\"monthday\" must be a whole number from 1 to 28")? as u8,
+            ),
+            (None, Some(nth)) => {
+                let n = nth.as_i64().filter(|n| matches!(n, 1..=4 | -1)).ok_or("\"nth\" must be 1, 2, 3, 4 or -1 (the last)")?;
+                Cadence::MonthNth(n as i8, weekday()?)
+            }
+            _ => return Err("a monthly window needs either \"monthday\" or \"nth\" with \"weekday\"".into()),
+        },
+        Some(other) => return Err(format!("\"every\" must be \"day\", \"week\" or \"month\", not {other:?}")),
+        None => return Err("\"every\" must be \"day\", \"week\" or \"month\"".into()),
+    };
+    let start_text = string(obj, "start")?.ok_or("missing \"start\"")?;
+    let start = parse_clock(&start_text)
+        .ok_or_else(|| format!("\"start\" must be a 24-hour time like \"01:00\", not {start_text:?}"))?;
+    let duration_minutes = match obj.get("duration_minutes") {
+        None => return Err("missing \"duration_minutes\"".into()),
+        Some(_) => whole(obj, "duration_minutes", 1..=10_080, 0)?,
+    };
+    let time_zone = string(obj, "time_zone")?.ok_or("missing \"time_zone\"")?;
+    if zones.offset_at(&time_zone, Timestamp(0)).is_err() {
+        return Err(format!("unknown time zone {time_zone:?}"));
+    }
+    Ok(Recurrence { every, start, duration_minutes, time_zone })
+}
+
+fn notice_of(value: &Value, cx: &mut Cx<'_>, path: &str) -> Result<Notice, String> {
+    let obj = object(value)?;
+    let id = id_of(obj)?;
+    cx.note_unknown(obj, path, &["id", "revision", "kind", "status", "since", "severity", "title", "body", "audience"]);
+    match string(obj, "kind")?.as_deref() {
+        None | Some("known_issue") => {}
+        Some(other) => return Err(format!("\"kind\" must be \"known_issue\", not {other:?}")),
+    }
+    let status = match string(obj, "status")?.as_deref() {
+        None | Some("investigating") => NoticeStatus::Investigating,
+        Some("identified") => NoticeStatus::Identified,
+        Some("monitoring") => NoticeStatus::Monitoring,
+        Some("resolved") => NoticeStatus::Resolved,
+        Some(other) => {
+            return Err(format!(
+                "\"status\" must be \"investigating\", \"identified\", \"monitoring\" or \"resolved\", not {other:?}"
+            ))
+        }
+    };
+    Ok(Notice {
+        revision: whole(obj, "revision", 0..=u64::from(u32::MAX), 1)?,
+        since: instant(obj, "since")?,
+        severity: severity(obj, Severity::Minor)?,
+        title: localized(obj, "title", true)?,
+        body: localized(obj, "body", false)?,
+        audience: audience(obj, cx, path)?,
+        id,
+        status,
+    })
+}
+
+fn faq_of(value: &Value, cx: &mut Cx<'_>, path: &str) -> Result<FaqEntry, String> {
+    let obj = object(value)?;
+    let id = id_of(obj)?;
+    cx.note_unknown(obj, path, &["id", "category", "tags", "question", "answer"]);
+    Ok(FaqEntry {
+        category: string(obj, "category")?,
+        tags: strings(obj, "tags")?,
+        question: localized(obj, "question", true)?,
+        answer: localized(obj, "answer", true)?,
+        id,
+    })
+}
+
+fn client_of(value: &Value, cx: &mut Cx<'_>) -> Result<Client, String> {
+    let obj = object(value)?;
+    cx.note_unknown(obj, "client", &["name", "site_name", "quiet_pages"]);
+    Ok(Client {
+        name: string(obj, "name")?.unwrap_or_default(),
+        site_name: string(obj, "site_name")?.unwrap_or_default(),
+        quiet_pages: strings(obj, "quiet_pages")?,
+    })
+}
+
+fn support_of(value: &Value, cx: &mut Cx<'_>) -> Result<Support, String> {
+    let obj = object(value)?;
+    cx.note_unknown(obj, "support", &["api", "hours", "priorities", "categories", "fallback"]);
+    let api = string(obj, "api")?.filter(|s| !s.is_empty()).ok_or("missing \"api\"")?;
+    let mut priorities = Vec::new();
+    if let Some(list) = obj.get("priorities") {
+        let list = list.as_array().ok_or("\"priorities\" must be an array")?;
+        for (i, p) in list.iter().enumerate() {
+            let p = p.as_object().ok_or_else(|| format!("priorities[{i}] must be an object"))?;
+            cx.note_unknown(p, &format!("support.priorities[{i}]"), &["id", "response_minutes", "examples"]);
+            priorities.push(Priority {
+                id: id_of(p).map_err(|e| format!("priorities[{i}]: {e}"))?,
+                response_minutes: whole(p, "response_minutes", 1..=43_200, 480).map_err(|e| format!("priorities[{i}]: {e}"))?,
+                examples: localized(p, "examples", false).map_err(|e| format!("priorities[{i}]: {e}"))?,
+            });
+        }
+    }
+    let fallback = match obj.get("fallback") {
+        None => Fallback::default(),
+        Some(v) => {
+            let f = v.as_object().ok_or("\"fallback\" must be an object")?;
+            cx.note_unknown(f, "support.fallback", &["email", "phone"]);
+            Fallback { email: string(f, "email")?, phone: string(f, "phone")? }
+        }
+    };
+    Ok(Support {
+        api,
+        hours: string(obj, "hours")?,
+        priorities,
+        categories: strings(obj, "categories")?,
+        fallback,
+    })
+}

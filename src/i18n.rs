@@ -1,0 +1,171 @@
+//! The widget's own user-visible strings, in every supported language.
+//!
+//! Feed content (titles, bodies) is localized by the feed itself through [`crate::text`]; this
+//! module only translates the widget's chrome. Templates use `{name}` placeholders filled by
+//! [`fill`]. Dates, times and relative spans ("in 3 days") are not here: the browser formats
+//! them with `Intl`, which knows every locale.
+
+/// A language the widget's UI is translated into.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lang {
+    /// English (the fallback).
+    En,
+    /// Spanish.
+    Es,
+}
+
+impl Lang {
+    /// The best supported language for a BCP 47 tag, falling back to English.
+    pub fn negotiate(tag: &str) -> Lang {
+        match crate::text::primary_language(tag).to_ascii_lowercase().as_str() {
+            "es" => Lang::Es,
+            _ => Lang::En,
+        }
+    }
+
+    /// The first supported language among the tags, in preference order; English if none.
+    pub fn negotiate_list<'a>(tags: impl IntoIterator<Item = &'a str>) -> Lang {
+        tags.into_iter()
+            .map(|t| (t, Lang::negotiate(t)))
+            .find(|(t, lang)| *lang != Lang::En || crate::text::primary_language(t).eq_ignore_ascii_case("en"))
+            .map_or(Lang::En, |(_, lang)| lang)
+    }
+
+    /// The language's tag.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Es => "es",
+        }
+    }
+}
+
+/// A translatable UI string.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum Msg {
+    HeadingUpcoming,
+    HeadingImminent,
+    HeadingInProgress,
+    HeadingCompleted,
+    HeadingCancelled,
+    HeadingKnownIssue,
+    StartsIn,
+    Until,
+    CompletedDefaultBody,
+    CancelledBody,
+    StatusInvestigating,
+    StatusIdentified,
+    StatusMonitoring,
+    Dismiss,
+    MoreItems,
+    ShowFewer,
+    RegionLabel,
+}
+
+/// The text of `msg` in `lang`.
+pub fn message(lang: Lang, msg: Msg) -> &'static str {
+    use Msg::*;
+    match lang {
+        Lang::En => match msg {
+            HeadingUpcoming => "Scheduled maintenance",
+            HeadingImminent => "Maintenance starts soon",
+            HeadingInProgress => "Maintenance in progress",
+            HeadingCompleted => "After maintenance",
+            HeadingCancelled => "Maintenance cancelled",
+            HeadingKnownIssue => "Known issue",
+            StartsIn => "Starts in {countdown}",
+            Until => "Expected back {time}",
+            CompletedDefaultBody => "Maintenance is complete. If something still looks wrong, let us know.",
+            CancelledBody => "This maintenance will not take place. Everything stays available.",
+            StatusInvestigating => "We are investigating.",
+            StatusIdentified => "We found the cause and are working on a fix.",
+            StatusMonitoring => "A fix is in place and we are watching it.",
+            Dismiss => "Dismiss",
+            MoreItems => "+{count} more",
+            ShowFewer => "Show fewer",
+            RegionLabel => "Service announcements",
+        },
+        Lang::Es => match msg {
+            HeadingUpcoming => "Mantenimiento programado",
+            HeadingImminent => "El mantenimiento empieza pronto",
+            HeadingInProgress => "Mantenimiento en curso",
+            HeadingCompleted => "Después del mantenimiento",
+            HeadingCancelled => "Mantenimiento cancelado",
+            HeadingKnownIssue => "Problema conocido",
+            StartsIn => "Empieza en {countdown}",
+            Until => "Vuelve a estar disponible {time}",
+            CompletedDefaultBody => "El mantenimiento ha terminado. Si algo sigue fallando, avísanos.",
+            CancelledBody => "Este mantenimiento no se realizará. Todo sigue disponible.",
+            StatusInvestigating => "Lo estamos investigando.",
+            StatusIdentified => "Hemos encontrado la causa y estamos trabajando en una solución.",
+            StatusMonitoring => "Hemos aplicado una solución y la estamos supervisando.",
+            Dismiss => "Cerrar aviso",
+            MoreItems => "+{count} más",
+            ShowFewer => "Mostrar menos",
+            RegionLabel => "Avisos del servicio",
+        },
+    }
+}
+
+/// Replaces each `{name}` in `template` with its value.
+pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    let mut out = template.to_string();
+    for (name, value) in values {
+        out = out.replace(&format!("{{{name}}}"), value);
+    }
+    out
+}
+
+/// A countdown as the banner shows it: `m:ss` under an hour, `h:mm:ss` above.
+pub fn format_countdown(seconds: i64) -> String {
+    let s = seconds.max(0);
+    let (h, m, s) = (s / 3600, s % 3600 / 60, s % 60);
+    if h > 0 {
+        format!("{h}:{m:02}:{s:02}")
+    } else {
+        format!("{m}:{s:02}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn negotiates_language_from_tags() {
+        assert_eq!(Lang::negotiate("es-MX"), Lang::Es);
+        assert_eq!(Lang::negotiate("ES"), Lang::Es);
+        assert_eq!(Lang::negotiate("fr"), Lang::En);
+        assert_eq!(Lang::negotiate_list(["fr-FR", "es", "en"]), Lang::Es);
+        assert_eq!(Lang::negotiate_list(["en-GB", "es"]), Lang::En);
+        assert_eq!(Lang::negotiate_list([]), Lang::En);
+    }
+
+    #[test]
+    fn every_message_is_translated_and_placeholders_match() {
+        use Msg::*;
+        let all = [
+            HeadingUpcoming, HeadingImminent, HeadingInProgress, HeadingCompleted,
+            HeadingCancelled, HeadingKnownIssue, StartsIn, Until, CompletedDefaultBody,
+            CancelledBody, StatusInvestigating, StatusIdentified, StatusMonitoring, Dismiss,
+            MoreItems, ShowFewer, RegionLabel,
+        ];
+        let placeholders = |s: &str| -> Vec<String> {
+            s.split('{').skip(1).filter_map(|p| p.split('}').next()).map(String::from).collect()
+        };
+        for msg in all {
+            let (en, es) = (message(Lang::En, msg), message(Lang::Es, msg));
+            assert!(!es.is_empty() && en != es, "{msg:?} is not translated");
+            assert_eq!(placeholders(en), placeholders(es), "{msg:?} placeholders differ");
+        }
+    }
+
+    #[test]
+    fn countdown_shows_hours_only_when_needed() {
+        assert_eq!(format_countdown(59 * 60 + 5), "59:05");
+        assert_eq!(format_countdown(3600), "1:00:00");
+        assert_eq!(format_countdown(-3), "0:00");
+        assert_eq!(fill("+{count} more", &[("count", "2")]), "+2 more");
+    }
+}

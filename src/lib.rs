@@ -1,0 +1,29 @@
+//! # lms-support-widget
+//!
+//! A maintenance banner, help panel and ticket form that an LMS vendor embeds in course pages
+//! with one `<script>` tag. This crate is both the pure core (compiled natively for the server,
+//! the vendor CLI and `cargo test`) and, on `wasm32`, the browser layer that draws it.
+//!
+//! ```
+//! use lms_support_widget::{banner, feed, time::Timestamp, zone::TzDatabase};
+//!
+//! let json = r#"{"version": 1, "maintenance": [{
+//!     "id": "upgrade", "starts_at": "2026-12-06T05:00:00Z", "ends_at": "2026-12-06T11:00:00Z",
+//!     "notice_days": 7, "severity": "major", "title": {"en": "Planned upgrade"}}]}"#;
+//! let parsed = feed::parse(json, &TzDatabase).expect("a valid feed");
+//! let now = Timestamp::parse_rfc3339("2026-12-06T05:30:00Z").unwrap();
+//! let items = banner::active_items(&parsed.feed, &banner::Viewer::default(), now, &TzDatabase);
+//! assert_eq!(items[0].phase, banner::Phase::InProgress);
+//! ```
+#![deny(missing_docs, missing_debug_implementations)]
+
+pub mod banner;
+pub mod feed;
+pub mod i18n;
+pub mod schedule;
+pub mod text;
+pub mod time;
+pub mod zone;
+
+#[cfg(target_arch = "wasm32")]
+mod web;

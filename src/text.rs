@@ -1,0 +1,92 @@
+//! Localized text from the feed: a map of language tags with fallback.
+//!
+//! Lookup order for a requested tag such as `es-MX`: the exact tag, its primary language
+//! (`es`), any entry of that language (`es-ES`), `en`, then the first entry as written in the feed.
+//! Tags compare case-insensitively. This module does not hold the widget's own UI strings; those
+//! are in [`crate::i18n`].
+
+/// Text in several languages, in the order the feed wrote them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LocalizedText {
+    entries: Vec<(String, String)>,
+}
+
+impl LocalizedText {
+    /// Builds from `(tag, text)` pairs; the first pair is the last-resort fallback.
+    pub fn new(entries: Vec<(String, String)>) -> LocalizedText {
+        LocalizedText { entries }
+    }
+
+    /// True when there is no text in any language.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The `(tag, text)` pairs in feed order.
+    pub fn entries(&self) -> &[(String, String)] {
+        &self.entries
+    }
+
+    /// The best text for `locale`, following the fallback order of the module docs.
+    pub fn get(&self, locale: &str) -> &str {
+        let primary = primary_language(locale);
+        let find = |pred: &dyn Fn(&str) -> bool| {
+            self.entries
+                .iter()
+                .find(|(tag, _)| pred(tag))
+                .map(|(_, text)| text.as_str())
+        };
+        find(&|tag| tag.eq_ignore_ascii_case(locale))
+            .or_else(|| find(&|tag| tag.eq_ignore_ascii_case(primary)))
+            .or_else(|| find(&|tag| primary_language(tag).eq_ignore_ascii_case(primary)))
+            .or_else(|| find(&|tag| tag.eq_ignore_ascii_case("en")))
+            .or_else(|| self.entries.first().map(|(_, text)| text.as_str()))
+            .unwrap_or("")
+    }
+}
+
+/// The primary language subtag: `es` for `es-MX`, `pt` for `pt_BR`.
+pub fn primary_language(tag: &str) -> &str {
+    tag.split(['-', '_']).next().unwrap_or(tag)
+}
+
+/// True for a plausible BCP 47 language tag (`en`, `es-419`, `pt-BR`, `zh-Hant-TW`).
+pub fn is_language_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let first_ok = parts
+        .next()
+        .is_some_and(|p| (2..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphabetic()));
+    first_ok && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(pairs: &[(&str, &str)]) -> LocalizedText {
+        LocalizedText::new(pairs.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect())
+    }
+
+    #[test]
+    fn falls_back_from_region_to_language_to_english_to_first() {
+        let t = text(&[("fr", "Bonjour"), ("es", "Hola"), ("en", "Hello"), ("pt-BR", "Olá")]);
+        assert_eq!(t.get("es-MX"), "Hola");
+        assert_eq!(t.get("ES"), "Hola");
+        assert_eq!(t.get("pt"), "Olá");
+        assert_eq!(t.get("pt-PT"), "Olá");
+        assert_eq!(t.get("de"), "Hello");
+        let no_english = text(&[("fr", "Bonjour"), ("es", "Hola")]);
+        assert_eq!(no_english.get("de"), "Bonjour");
+        assert_eq!(LocalizedText::default().get("en"), "");
+    }
+
+    #[test]
+    fn language_tags_are_checked_loosely_but_reject_garbage() {
+        for ok in ["en", "es-419", "pt-BR", "zh-Hant-TW"] {
+            assert!(is_language_tag(ok), "{ok}");
+        }
+        for bad in ["", "e", "english", "en_US", "en-", "1a"] {
+            assert!(!is_language_tag(bad), "{bad}");
+        }
+    }
+}
