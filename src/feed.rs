@@ -493,8 +493,13 @@ fn severity(obj: &Map<String, Value>, default: Severity) -> Result<Severity, Str
 }
 
 fn instant(obj: &Map<String, Value>, key: &str) -> Result<Option<Timestamp>, String> {
+    // Worded like the other field errors ("… must be …, not …") rather than passing on
+    // the time parser's sentence, so a vendor reads one shape of message per field.
     string(obj, key)?
-        .map(|s| Timestamp::parse_rfc3339(&s).map_err(|e| format!("{key:?}: {e}")))
+        .map(|s| {
+            Timestamp::parse_rfc3339(&s)
+                .map_err(|_| format!("{key:?} must be an RFC 3339 time like \"2026-12-06T05:00:00Z\", not {s:?}"))
+        })
         .transpose()
 }
 
@@ -564,7 +569,7 @@ fn recurrence_of(obj: &Map<String, Value>, zones: &dyn TimeZones) -> Result<Recu
     let weekday = || -> Result<Weekday, String> {
         let name = string(obj, "weekday")?.ok_or("missing \"weekday\"")?;
         Weekday::parse(&name)
-            .ok_or_else(|| format!("\"weekday\" must be one of mon, tue, wed, thu, fri, sat, sun, not {name:?}"))
+            .ok_or_else(|| format!("\"weekday\" must be \"mon\", \"tue\", \"wed\", \"thu\", \"fri\", \"sat\" or \"sun\", not {name:?}"))
     };
     let every = match string(obj, "every")?.as_deref() {
         Some("day") => Cadence::Day,

@@ -26,4 +26,4 @@ pub mod time;
 pub mod zone;
 
 #[cfg(target_arch = "wasm32")]
-mod web;
+pub mod web;

@@ -1,1 +1,122 @@
-fn main() {}
+//! `lms-support`: the vendor's command line and the reference server (design §6).
+//!
+//! This file only parses arguments and dispatches; each command lives in its own module.
+//! Exit statuses: 0 success, 1 the feed (or server) failed, 2 bad usage or an unreadable file.
+
+mod check;
+mod clock;
+mod demo;
+mod feedfile;
+mod json;
+mod localtime;
+mod output;
+mod preview;
+mod serve;
+
+use clap::{Parser, Subcommand};
+use lms_support_widget::time::Timestamp;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Maintenance banner, help panel and ticket form for LMS course pages: vendor tools and server.
+#[derive(Debug, Parser)]
+#[command(name = "lms-support", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Validate a feed: one line per problem; exit 1 if there is any.
+    Check {
+        /// The feed file (JSON, version 1).
+        #[arg(value_name = "FEED.json")]
+        feed: PathBuf,
+        /// Also fail on warnings (unknown fields).
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Print, as JSON, what the banner would show at an instant, most severe first.
+    Preview {
+        /// The feed file (JSON, version 1).
+        #[arg(value_name = "FEED.json")]
+        feed: PathBuf,
+        /// The instant, RFC 3339 (2026-12-06T05:00:00Z).
+        #[arg(long, value_name = "RFC3339")]
+        at: String,
+        /// IANA time zone the learner reads times in.
+        #[arg(long, value_name = "ZONE", default_value = "UTC")]
+        tz: String,
+        /// The learner's language tag (en, es, pt-BR, …).
+        #[arg(long, value_name = "TAG", default_value = "en")]
+        locale: String,
+        /// The learner's LMS role (student, teacher, …).
+        #[arg(long, value_name = "R")]
+        role: Option<String>,
+        /// The current course id.
+        #[arg(long, value_name = "ID")]
+        course: Option<String>,
+        /// The page is quiet (a quiz): only imminent and in-progress windows show.
+        #[arg(long)]
+        quiet_page: bool,
+    },
+    /// Print a realistic demo feed for "Acme College", relative to now.
+    DemoFeed {
+        /// The instant to build the feed around, RFC 3339 (default: the system clock).
+        #[arg(long, value_name = "RFC3339")]
+        now: Option<String>,
+    },
+    /// Serve the feed, the widget's assets and the demo site.
+    Serve {
+        /// Address to listen on; port 0 picks a free port.
+        #[arg(long, value_name = "HOST:PORT", default_value = "127.0.0.1:8080")]
+        addr: String,
+        /// Directory for server data (created if missing).
+        #[arg(long, value_name = "DIR", default_value = "data")]
+        data: PathBuf,
+        /// The feed file to serve; without it a demo feed is generated at start-up.
+        #[arg(long, value_name = "FILE")]
+        feed: Option<PathBuf>,
+        /// Directory of the demo site.
+        #[arg(long = "static", value_name = "DIR", default_value = "www")]
+        static_dir: PathBuf,
+        /// Directory of the built widget (`make widget`).
+        #[arg(long, value_name = "DIR", default_value = "target/widget")]
+        widget: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    // Usage errors exit with 2, --help and --version with 0 (clap's convention).
+    let cli = Cli::parse();
+    ExitCode::from(match cli.command {
+        Command::Check { feed, strict } => check::run(&feed, strict),
+        Command::Preview { feed, at, tz, locale, role, course, quiet_page } => preview::run(
+            &feed,
+            &preview::Options {
+                at: &at,
+                tz: &tz,
+                locale: &locale,
+                role: role.as_deref(),
+                course: course.as_deref(),
+                quiet: quiet_page,
+            },
+        ),
+        Command::DemoFeed { now } => {
+            let now = match now.as_deref().map(Timestamp::parse_rfc3339) {
+                None => clock::now(),
+                Some(Ok(now)) => now,
+                Some(Err(message)) => {
+                    output::stderr(&format!("invalid --now: {message}\n"));
+                    return ExitCode::from(2);
+                }
+            };
+            output::stdout(&format!("{}\n", demo::demo_feed(now)));
+            0
+        }
+        Command::Serve { addr, data, feed, static_dir, widget } => {
+            serve::run(serve::Config { addr, data, feed, static_dir, widget_dir: widget })
+        }
+    })
+}

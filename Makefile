@@ -1,0 +1,52 @@
+# The two commands a newcomer needs (see README.md): `make demo` and `make test`.
+# Both run scripts/setup.sh first, which installs whatever is missing and is quick when nothing is.
+
+SHELL := /bin/bash
+export PATH := $(CURDIR)/target/debian-rust-bin:$(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
+# One browser test binary holds many tests; the runner's timeout covers the whole binary.
+export WASM_BINDGEN_TEST_TIMEOUT ?= 180
+
+SERVER := target/debug/lms-support
+
+.PHONY: setup widget server demo test test-native test-browser test-e2e size bench clean
+
+setup:
+	@bash scripts/setup.sh
+
+## The widget as shipped: wasm-pack release build, then wasm-opt, content hashes, .gz/.br.
+widget: setup
+	wasm-pack --quiet build --release --target web --out-dir target/pkg --no-pack
+	node scripts/bundle.mjs
+
+server: setup
+	cargo build -q -p lms-support-server
+
+## Builds everything and serves the demo LMS page at http://127.0.0.1:8080/.
+demo: widget server
+	@mkdir -p target/demo
+	$(SERVER) demo-feed > target/demo/feed.json
+	$(SERVER) serve --addr 127.0.0.1:8080 --feed target/demo/feed.json --static www --widget target/widget --data target/demo/data
+
+## Every test: native, headless browser, end to end.
+test: test-native test-browser test-e2e
+
+test-native: setup
+	cargo test --workspace
+
+test-browser: setup
+	wasm-pack test --headless --chrome
+
+test-e2e: widget server
+	node --test tests/e2e/
+
+## Gzipped bytes every learner downloads.
+size: widget
+	node scripts/size.mjs
+
+## Time from script start to banner painted, measured in headless Chromium.
+bench: widget server
+	node scripts/size.mjs
+	node tests/e2e/bench-first-banner.mjs
+
+clean:
+	rm -rf target/pkg target/widget target/demo target/e2e

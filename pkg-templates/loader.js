@@ -1,0 +1,44 @@
+/* lms-support-widget loader: a classic script that reads the data-* attributes of its own tag,
+   loads the widget module and its Wasm from beside itself, and mounts it. It must never break
+   the host page: every failure is caught and logged with the [lms-support] prefix. */
+(function () {
+  'use strict';
+  var PREFIX = '[lms-support]';
+  var perf = window.performance;
+  if (perf && perf.mark) perf.mark('lms-support:script-start');
+  if (window.LmsSupport) {
+    console.info(PREFIX + ' already loaded on this page; ignoring a second script tag');
+    return;
+  }
+  var script = document.currentScript;
+  if (!script || !script.src) {
+    console.error(PREFIX + ' cannot find its own <script> tag; load loader.js with a src attribute');
+    return;
+  }
+  var d = script.dataset;
+  var config = {
+    feed: d.feed, locale: d.locale, lms: d.lms, quiet: d.quiet,
+    position: d.position, role: d.role, course: d.course
+  };
+  var base = new URL('.', script.src);
+  var widget = null;
+  window.LmsSupport = {
+    version: '__VERSION__',
+    destroy: function () { if (widget) widget.destroy(); }
+  };
+  function whenBodyReady(fn) {
+    if (document.body) fn();
+    else document.addEventListener('DOMContentLoaded', fn, { once: true });
+  }
+  // The module and the Wasm download in parallel with the page; mounting waits for <body>.
+  import(new URL('__WIDGET_JS__', base).href)
+    .then(function (module) {
+      return module.default({ module_or_path: new URL('__WIDGET_WASM__', base) }).then(function () {
+        widget = module;
+        whenBodyReady(function () { module.mount(config); });
+      });
+    })
+    .catch(function (error) {
+      console.error(PREFIX + ' could not start; the page works without it:', error);
+    });
+})();

@@ -1,0 +1,176 @@
+//! `lms-support serve`: the feed, the widget's assets and the demo site over HTTP/1.1.
+//!
+//! On start-up it prints exactly one line to stdout, `lms-support: serving http://ADDR/`, with
+//! the address actually bound (so `--addr 127.0.0.1:0` reveals its port), and then logs only to
+//! stderr. Ctrl-C or SIGTERM stops accepting connections and lets requests in flight finish
+//! (at most [`GRACE`]). Tickets (design §5) are not served yet; `--data` is created for them.
+
+mod feed;
+mod files;
+mod http;
+mod log;
+
+use crate::feedfile::{self, LoadError};
+use crate::{clock, demo, output};
+use axum::body::Bytes;
+use axum::routing::get;
+use axum::Router;
+use feed::FeedSource;
+use std::future::IntoFuture as _;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How long requests in flight may take to finish after a shutdown signal.
+const GRACE: Duration = Duration::from_secs(10);
+
+/// What `serve` was asked to do.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Address to listen on, `host:port`; port 0 picks a free one.
+    pub addr: String,
+    /// Directory for server data; created if missing.
+    pub data: PathBuf,
+    /// The feed file; `None` serves a demo feed generated at start-up.
+    pub feed: Option<PathBuf>,
+    /// The demo site.
+    pub static_dir: PathBuf,
+    /// The built widget (`make widget`).
+    pub widget_dir: PathBuf,
+}
+
+/// Shared state of the running server.
+#[derive(Debug)]
+pub struct App {
+    feed: FeedSource,
+    static_dir: PathBuf,
+    widget_dir: PathBuf,
+}
+
+/// The routes, for a given state.
+pub fn router(app: Arc<App>) -> Router {
+    Router::new()
+        .route("/v1/feed", get(feed::get).options(feed::preflight))
+        .fallback(files::handle)
+        .layer(axum::middleware::from_fn(log::requests))
+        .with_state(app)
+}
+
+/// Runs the server until a shutdown signal; returns the exit status.
+pub fn run(config: Config) -> u8 {
+    if let Err(e) = std::fs::create_dir_all(&config.data) {
+        output::stderr(&format!("cannot create data directory {}: {e}\n", config.data.display()));
+        return 1;
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            output::stderr(&format!("cannot start the async runtime: {e}\n"));
+            return 1;
+        }
+    };
+    runtime.block_on(serve(config))
+}
+
+async fn serve(config: Config) -> u8 {
+    let feed = match &config.feed {
+        Some(path) => {
+            warn_about_feed(path);
+            FeedSource::File(path.clone())
+        }
+        None => FeedSource::Fixed(Bytes::from(demo::demo_feed(clock::now()))),
+    };
+    for (dir, what, hint) in [
+        (&config.static_dir, "static directory", "pass --static DIR"),
+        (&config.widget_dir, "widget directory", "run `make widget` or pass --widget DIR"),
+    ] {
+        if !dir.is_dir() {
+            log::event("warn", &format!("{what} not found; {hint}"), &[("dir", &dir.display().to_string())]);
+        }
+    }
+    let listener = match tokio::net::TcpListener::bind(&config.addr).await {
+        Ok(listener) => listener,
+        Err(e) => {
+            output::stderr(&format!("cannot listen on {}: {e}\n", config.addr));
+            return 1;
+        }
+    };
+    let addr = match listener.local_addr() {
+        Ok(addr) => addr,
+        Err(e) => {
+            output::stderr(&format!("cannot read the bound address: {e}\n"));
+            return 1;
+        }
+    };
+    output::stdout(&format!("lms-support: serving http://{addr}/\n"));
+    let app = Arc::new(App { feed, static_dir: config.static_dir, widget_dir: config.widget_dir });
+
+    let stopping = Arc::new(tokio::sync::Notify::new());
+    let notify = stopping.clone();
+    let server = axum::serve(listener, router(app)).with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        log::event("info", "shutting down", &[]);
+        notify.notify_one();
+    });
+    let grace = async {
+        stopping.notified().await;
+        tokio::time::sleep(GRACE).await;
+    };
+    tokio::select! {
+        result = server.into_future() => match result {
+            Ok(()) => {
+                log::event("info", "stopped", &[]);
+                0
+            }
+            Err(e) => {
+                log::event("error", "server failed", &[("error", &e.to_string())]);
+                1
+            }
+        },
+        () = grace => {
+            log::event("warn", "stopped with requests still in flight", &[]);
+            0
+        }
+    }
+}
+
+/// Logs a feed's problems at start-up so a vendor sees them without running `check`.
+fn warn_about_feed(path: &Path) {
+    let file = path.display().to_string();
+    match feedfile::load(path) {
+        Ok(parsed) => {
+            for problem in &parsed.problems {
+                log::event("warn", &problem.to_string(), &[("file", &file)]);
+            }
+            for field in &parsed.unknown_fields {
+                log::event("warn", &format!("unknown field {field:?} ignored"), &[("file", &file)]);
+            }
+        }
+        Err(LoadError::Unreadable(message)) => log::event("warn", &message, &[]),
+        Err(LoadError::Fatal(error)) => log::event("warn", &error.to_string(), &[("file", &file)]),
+    }
+}
+
+/// Completes on Ctrl-C or SIGTERM. If a signal cannot be watched, it is simply never received.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+}

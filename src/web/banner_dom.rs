@@ -1,0 +1,123 @@
+//! Draws a [`BannerView`] as DOM nodes inside the shadow root.
+//!
+//! Pure drawing: which items show, in what order and with which words was decided by
+//! [`crate::banner`]; this only formats instants with `Intl` and builds nodes. Buttons carry a
+//! `data-action` that the widget's single delegated click listener reads.
+
+use super::dom::{el, text_el};
+use super::intl::{learner_offset, Formatter};
+use crate::banner::{relative_span, BannerView, ItemView, LiveRole, TimeLine};
+use crate::i18n::{fill, format_countdown, message, Lang, Msg};
+use crate::time::Timestamp;
+use wasm_bindgen::JsValue;
+use web_sys::{Document, Element};
+
+/// Replaces the contents of `region` with the banner, or empties it when there is none.
+pub fn draw(
+    doc: &Document,
+    region: &Element,
+    view: Option<&BannerView>,
+    expanded: bool,
+    lang: Lang,
+    formatter: &Formatter,
+    now: Timestamp,
+) -> Result<(), JsValue> {
+    region.replace_children_with_node_0();
+    let Some(view) = view else {
+        region.set_attribute("data-empty", "")?;
+        return Ok(());
+    };
+    region.remove_attribute("data-empty")?;
+    region.set_attribute("role", match view.role {
+        LiveRole::Status => "status",
+        LiveRole::Alert => "alert",
+    })?;
+    let Some((first, rest)) = view.items.split_first() else { return Ok(()) };
+    add(&region, item(doc, first, lang, formatter, now))?;
+    if let Some(label) = &view.more_label {
+        let toggle = text_el(doc, "button", "lsw-more", if expanded { message(lang, Msg::ShowFewer) } else { label })?;
+        toggle.set_attribute("type", "button")?;
+        toggle.set_attribute("data-action", "toggle-more")?;
+        toggle.set_attribute("aria-expanded", if expanded { "true" } else { "false" })?;
+        toggle.set_attribute("aria-controls", "lsw-more-items")?;
+        let more = el(doc, "div", "lsw-more-items")?;
+        more.set_id("lsw-more-items");
+        if !expanded {
+            more.set_attribute("hidden", "")?;
+        }
+        for other in rest {
+            add(&more, item(doc, other, lang, formatter, now))?;
+        }
+        region.append_child(&toggle)?;
+        region.append_child(&more)?;
+    }
+    Ok(())
+}
+
+fn item(doc: &Document, view: &ItemView, lang: Lang, formatter: &Formatter, now: Timestamp) -> Result<Element, JsValue> {
+    let root = el(doc, "div", "lsw-item")?;
+    root.set_attribute("data-id", &view.id)?;
+    root.set_attribute("data-phase", view.phase.as_str())?;
+    root.set_attribute("data-severity", view.severity.as_str())?;
+    let text = el(doc, "div", "lsw-text")?;
+    add(&text, text_el(doc, "p", "lsw-heading", &view.heading))?;
+    add(&text, text_el(doc, "p", "lsw-title", &view.title))?;
+    if let Some(line) = time_line(doc, view.time, lang, formatter, now)? {
+        text.append_child(&line)?;
+    }
+    if let Some(status) = &view.status_line {
+        add(&text, text_el(doc, "p", "lsw-status", status))?;
+    }
+    if !view.body.is_empty() {
+        add(&text, text_el(doc, "p", "lsw-body", &view.body))?;
+    }
+    root.append_child(&text)?;
+    if let Some(key) = &view.dismiss_key {
+        let label = message(lang, Msg::Dismiss);
+        let button = text_el(doc, "button", "lsw-dismiss", "\u{00d7}")?;
+        button.set_attribute("type", "button")?;
+        button.set_attribute("data-action", "dismiss")?;
+        button.set_attribute("data-key", key)?;
+        button.set_attribute("aria-label", &format!("{label}: {}", view.title))?;
+        button.set_attribute("title", label)?;
+        root.append_child(&button)?;
+    }
+    Ok(root)
+}
+
+fn time_line(doc: &Document, time: TimeLine, lang: Lang, formatter: &Formatter, now: Timestamp) -> Result<Option<Element>, JsValue> {
+    let line = el(doc, "p", "lsw-time")?;
+    match time {
+        TimeLine::None => return Ok(None),
+        TimeLine::Range { starts_at, ends_at } => {
+            let (n, unit) = relative_span(now, starts_at, learner_offset(now), learner_offset(starts_at));
+            let text = format!("{} \u{00b7} {}", formatter.range(starts_at, ends_at), formatter.relative(n, unit));
+            line.append_child(&doc.create_text_node(&text))?;
+        }
+        TimeLine::Countdown { starts_at, ends_at } => {
+            // The ticking countdown is hidden from screen readers (an alert region re-announcing
+            // every second is unusable); the range beside it gives them the same information.
+            let countdown = text_el(doc, "span", "lsw-countdown", &countdown_text(lang, starts_at, now))?;
+            countdown.set_attribute("aria-hidden", "true")?;
+            countdown.set_attribute("data-starts-at", &starts_at.seconds().to_string())?;
+            line.append_child(&countdown)?;
+            line.append_child(&doc.create_text_node(&format!(" \u{00b7} {}", formatter.range(starts_at, ends_at))))?;
+        }
+        TimeLine::Until { ends_at } => {
+            let text = fill(message(lang, Msg::Until), &[("time", &formatter.time(ends_at))]);
+            line.append_child(&doc.create_text_node(&text))?;
+        }
+    }
+    Ok(Some(line))
+}
+
+fn add(parent: &Element, child: Result<Element, JsValue>) -> Result<(), JsValue> {
+    let child = child?;
+    parent.append_child(&child)?;
+    Ok(())
+}
+
+/// "Starts in 12:34".
+pub fn countdown_text(lang: Lang, starts_at: Timestamp, now: Timestamp) -> String {
+    fill(message(lang, Msg::StartsIn), &[("countdown", &format_countdown(starts_at.seconds() - now.seconds()))])
+}

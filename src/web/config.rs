@@ -1,0 +1,98 @@
+//! The widget's configuration, read from the object the loader builds from `data-*` attributes.
+
+use super::dom;
+use js_sys::Reflect;
+use wasm_bindgen::JsValue;
+
+/// Where the banner goes relative to the host page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Position {
+    /// In the page flow at the top of `<body>`, pushing the page down (nothing is covered).
+    Push,
+    /// Fixed over the top of the page (the host layout does not move).
+    Overlay,
+}
+
+impl Position {
+    /// The attribute value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Position::Push => "push",
+            Position::Overlay => "overlay",
+        }
+    }
+}
+
+/// Validated configuration.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Config {
+    /// Absolute feed URL.
+    pub feed_url: String,
+    /// The learner's locale as a BCP 47 tag, resolved from `auto`.
+    pub locale: String,
+    /// The host marked this page quiet (`data-quiet="true"`).
+    pub quiet: bool,
+    /// Push or overlay.
+    pub position: Position,
+    /// The learner's role when the page passes it (`data-role`).
+    pub role: Option<String>,
+    /// The course id when the page passes it (`data-course`).
+    pub course: Option<String>,
+}
+
+fn prop(value: &JsValue, key: &str) -> Option<String> {
+    Reflect::get(value, &JsValue::from_str(key))
+        .ok()
+        .and_then(|v| v.as_string().or_else(|| v.as_bool().map(|b| b.to_string())))
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+}
+
+impl Config {
+    /// Reads `{feed, locale, quiet, position, role, course}`.
+    ///
+    /// # Errors
+    /// A message saying which setting is wrong and how to fix it.
+    pub fn from_js(value: &JsValue) -> Result<Config, String> {
+        let feed = prop(value, "feed").ok_or(
+            "data-feed is missing: add data-feed=\"https://support.example/v1/feed?client=…\" to the script tag",
+        )?;
+        let base = dom::document().and_then(|d| d.base_uri().ok().flatten()).unwrap_or_default();
+        let feed_url = web_sys::Url::new_with_base(&feed, &base)
+            .map_err(|_| format!("data-feed {feed:?} is not a URL"))?
+            .href();
+        let position = match prop(value, "position").as_deref() {
+            None | Some("push") => Position::Push,
+            Some("overlay") => Position::Overlay,
+            Some(other) => return Err(format!("data-position must be \"push\" or \"overlay\", not {other:?}")),
+        };
+        let quiet = match prop(value, "quiet").as_deref() {
+            None | Some("false") => false,
+            Some("true") => true,
+            Some(other) => return Err(format!("data-quiet must be \"true\" or \"false\", not {other:?}")),
+        };
+        let locale = match prop(value, "locale") {
+            Some(tag) if tag != "auto" && crate::text::is_language_tag(&tag) => tag,
+            Some(tag) if tag != "auto" => {
+                dom::warn(&format!("data-locale {tag:?} is not a language tag; using the page's language"));
+                page_locale()
+            }
+            _ => page_locale(),
+        };
+        Ok(Config { feed_url, locale, quiet, position, role: prop(value, "role"), course: prop(value, "course") })
+    }
+}
+
+/// `<html lang>`, then the browser's preferred languages, then English.
+fn page_locale() -> String {
+    let from_html = dom::document()
+        .and_then(|d| d.document_element())
+        .and_then(|e| e.get_attribute("lang"))
+        .filter(|tag| crate::text::is_language_tag(tag));
+    let from_browser = || {
+        dom::window()
+            .map(|w| w.navigator().languages())
+            .and_then(|list| list.iter().filter_map(|v| v.as_string()).find(|t| crate::text::is_language_tag(t)))
+    };
+    from_html.or_else(from_browser).unwrap_or_else(|| "en".to_string())
+}

@@ -1,0 +1,173 @@
+//! The browser edge: elements, listeners, timers and the console.
+//!
+//! Every listener and timer is owned by a Rust value and released when it is dropped, so
+//! dropping the widget removes everything it added to the page. Text always goes in through
+//! text nodes, never through HTML strings.
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Document, Element, EventTarget, Window};
+
+/// Prefix of every console message, so vendors can filter ours.
+pub const PREFIX: &str = "[lms-support]";
+
+/// The page's window; `None` outside a window context (a worker), where we do nothing.
+pub fn window() -> Option<Window> {
+    web_sys::window()
+}
+
+/// The page's document.
+pub fn document() -> Option<Document> {
+    window()?.document()
+}
+
+/// Logs a warning with our prefix.
+pub fn warn(message: &str) {
+    web_sys::console::warn_1(&JsValue::from_str(&format!("{PREFIX} {message}")));
+}
+
+/// Logs an error with our prefix.
+pub fn error(message: &str) {
+    web_sys::console::error_1(&JsValue::from_str(&format!("{PREFIX} {message}")));
+}
+
+/// A JS exception's message, for our console lines.
+pub fn describe(err: &JsValue) -> String {
+    err.dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| err.as_string())
+        .unwrap_or_else(|| format!("{err:?}"))
+}
+
+/// Creates `<tag class="…">` in `doc`.
+pub fn el(doc: &Document, tag: &str, class: &str) -> Result<Element, JsValue> {
+    let element = doc.create_element(tag)?;
+    if !class.is_empty() {
+        element.set_class_name(class);
+    }
+    Ok(element)
+}
+
+/// Creates an element holding `text` as a text node.
+pub fn text_el(doc: &Document, tag: &str, class: &str, text: &str) -> Result<Element, JsValue> {
+    let element = el(doc, tag, class)?;
+    element.append_child(&doc.create_text_node(text))?;
+    Ok(element)
+}
+
+/// Milliseconds since the epoch, from the browser's clock.
+pub fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+/// An event listener, removed from its target when dropped.
+pub struct Listener {
+    target: EventTarget,
+    kind: &'static str,
+    callback: Closure<dyn FnMut(web_sys::Event)>,
+}
+
+impl Listener {
+    /// Adds `callback` for `kind` events on `target`.
+    pub fn new(target: &EventTarget, kind: &'static str, callback: impl FnMut(web_sys::Event) + 'static) -> Result<Listener, JsValue> {
+        let callback = Closure::<dyn FnMut(web_sys::Event)>::new(callback);
+        target.add_event_listener_with_callback(kind, callback.as_ref().unchecked_ref())?;
+        Ok(Listener { target: target.clone(), kind, callback })
+    }
+}
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        // Removal only fails for a detached target, which no longer fires anyway.
+        let _ = self.target.remove_event_listener_with_callback(self.kind, self.callback.as_ref().unchecked_ref());
+    }
+}
+
+impl std::fmt::Debug for Listener {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Listener({})", self.kind)
+    }
+}
+
+/// Longest delay `setTimeout` honours (2^31 − 1 ms, about 24.8 days); longer ones fire at once.
+const MAX_DELAY_MS: f64 = 2_147_483_647.0;
+
+/// A `setTimeout` or `setInterval`, cleared when dropped.
+pub struct Timer {
+    id: i32,
+    repeating: bool,
+    _callback: Closure<dyn FnMut()>,
+}
+
+impl Timer {
+    /// Calls `callback` once after `delay_ms` (clamped to what browsers honour; a caller that
+    /// needs a later instant re-arms when it fires early).
+    pub fn once(delay_ms: f64, callback: impl FnMut() + 'static) -> Result<Timer, JsValue> {
+        Timer::start(delay_ms, false, callback)
+    }
+
+    /// Calls `callback` every `period_ms`.
+    pub fn every(period_ms: f64, callback: impl FnMut() + 'static) -> Result<Timer, JsValue> {
+        Timer::start(period_ms, true, callback)
+    }
+
+    fn start(delay_ms: f64, repeating: bool, callback: impl FnMut() + 'static) -> Result<Timer, JsValue> {
+        let window = window().ok_or_else(|| JsValue::from_str("no window"))?;
+        let callback = Closure::<dyn FnMut()>::new(callback);
+        let delay = delay_ms.clamp(0.0, MAX_DELAY_MS) as i32;
+        let function = callback.as_ref().unchecked_ref();
+        let id = if repeating {
+            window.set_interval_with_callback_and_timeout_and_arguments_0(function, delay)?
+        } else {
+            window.set_timeout_with_callback_and_timeout_and_arguments_0(function, delay)?
+        };
+        Ok(Timer { id, repeating, _callback: callback })
+    }
+}
+
+impl Drop for Timer {
+    fn drop(&mut self) {
+        if let Some(window) = window() {
+            if self.repeating {
+                window.clear_interval_with_handle(self.id);
+            } else {
+                window.clear_timeout_with_handle(self.id);
+            }
+        }
+    }
+}
+
+impl std::fmt::Debug for Timer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Timer({})", self.id)
+    }
+}
+
+/// Dispatches `lms-support:<name>` on `window` with a `detail`, for the host page's code.
+pub fn dispatch(name: &str, detail: &JsValue) {
+    let Some(window) = window() else { return };
+    let init = web_sys::CustomEventInit::new();
+    init.set_detail(detail);
+    match web_sys::CustomEvent::new_with_event_init_dict(&format!("lms-support:{name}"), &init) {
+        Ok(event) => {
+            let _ = window.dispatch_event(&event);
+        }
+        Err(e) => warn(&format!("could not dispatch {name}: {}", describe(&e))),
+    }
+}
+
+/// Sets a performance mark in the second animation frame from now, i.e. after the next paint.
+pub fn mark_after_paint(name: &'static str) {
+    let Some(page) = window() else { return };
+    let inner = Closure::once_into_js(move || {
+        if let Some(perf) = window().and_then(|w| w.performance()) {
+            let _ = perf.mark(name);
+        }
+    });
+    let outer = Closure::once_into_js(move || {
+        if let Some(w) = window() {
+            let _ = w.request_animation_frame(inner.unchecked_ref());
+        }
+    });
+    let _ = page.request_animation_frame(outer.unchecked_ref());
+}

@@ -1,0 +1,174 @@
+//! The browser's `Intl`: time-zone offsets for the core, and dates in the learner's language.
+//!
+//! No time-zone database ships in the Wasm: `Intl.DateTimeFormat` knows every IANA zone. The
+//! offset of a zone at an instant is read by formatting the instant in that zone and comparing
+//! the wall-clock fields with UTC; the DST rules themselves live in [`crate::zone`], shared with
+//! native code.
+
+use crate::banner::RelativeUnit;
+use crate::time::{CivilDate, CivilDateTime, Timestamp};
+use crate::zone::{TimeZones, UnknownZone};
+use js_sys::{Array, Object, Reflect};
+use std::cell::RefCell;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = Intl, js_name = DateTimeFormat)]
+    type DateFormat;
+    #[wasm_bindgen(constructor, js_namespace = Intl, js_class = "DateTimeFormat", catch)]
+    fn new(locale: &str, options: &Object) -> Result<DateFormat, JsValue>;
+    #[wasm_bindgen(method, js_class = "DateTimeFormat")]
+    fn format(this: &DateFormat, epoch_ms: f64) -> String;
+    #[wasm_bindgen(method, js_class = "DateTimeFormat", js_name = formatRange, catch)]
+    fn format_range(this: &DateFormat, start_ms: f64, end_ms: f64) -> Result<String, JsValue>;
+    #[wasm_bindgen(method, js_class = "DateTimeFormat", js_name = formatToParts)]
+    fn format_to_parts(this: &DateFormat, epoch_ms: f64) -> Array;
+
+    #[wasm_bindgen(js_namespace = Intl, js_name = RelativeTimeFormat)]
+    type RelativeFormat;
+    #[wasm_bindgen(constructor, js_namespace = Intl, js_class = "RelativeTimeFormat", catch)]
+    fn new(locale: &str, options: &Object) -> Result<RelativeFormat, JsValue>;
+    #[wasm_bindgen(method, js_class = "RelativeTimeFormat")]
+    fn format(this: &RelativeFormat, value: f64, unit: &str) -> String;
+}
+
+fn options(pairs: &[(&str, &str)]) -> Object {
+    let object = Object::new();
+    for (key, value) in pairs {
+        let _ = Reflect::set(&object, &JsValue::from_str(key), &JsValue::from_str(value));
+    }
+    object
+}
+
+/// UTC offsets of IANA zones, answered by `Intl` and cached per zone.
+#[derive(Default)]
+pub struct IntlZones {
+    formats: RefCell<Vec<(String, DateFormat)>>,
+}
+
+impl std::fmt::Debug for IntlZones {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("IntlZones")
+    }
+}
+
+impl IntlZones {
+    fn civil_in(&self, zone: &str, at: Timestamp) -> Result<CivilDateTime, UnknownZone> {
+        let mut formats = self.formats.borrow_mut();
+        let index = match formats.iter().position(|(z, _)| z == zone) {
+            Some(i) => i,
+            None => {
+                let opts = options(&[
+                    ("timeZone", zone),
+                    ("hourCycle", "h23"),
+                    ("year", "numeric"),
+                    ("month", "numeric"),
+                    ("day", "numeric"),
+                    ("hour", "numeric"),
+                    ("minute", "numeric"),
+                    ("second", "numeric"),
+                ]);
+                // An unknown zone makes the constructor throw a RangeError.
+                let format = DateFormat::new("en-US", &opts).map_err(|_| UnknownZone)?;
+                formats.push((zone.to_string(), format));
+                formats.len() - 1
+            }
+        };
+        let parts = formats[index].1.format_to_parts(at.seconds() as f64 * 1000.0);
+        let mut fields = [0i64; 6];
+        for part in parts.iter() {
+            let kind = Reflect::get(&part, &"type".into()).ok().and_then(|v| v.as_string());
+            let value = Reflect::get(&part, &"value".into()).ok().and_then(|v| v.as_string());
+            let slot = match kind.as_deref() {
+                Some("year") => 0,
+                Some("month") => 1,
+                Some("day") => 2,
+                Some("hour") => 3,
+                Some("minute") => 4,
+                Some("second") => 5,
+                _ => continue,
+            };
+            fields[slot] = value.and_then(|v| v.parse().ok()).ok_or(UnknownZone)?;
+        }
+        let date = CivilDate::new(fields[0] as i32, fields[1] as u8, fields[2] as u8).ok_or(UnknownZone)?;
+        Ok(CivilDateTime { date, hour: (fields[3] % 24) as u8, minute: fields[4] as u8, second: fields[5] as u8 })
+    }
+}
+
+impl TimeZones for IntlZones {
+    fn offset_at(&self, zone: &str, at: Timestamp) -> Result<i32, UnknownZone> {
+        let local = self.civil_in(zone, at)?;
+        Ok((local.as_if_utc().seconds() - at.seconds()) as i32)
+    }
+}
+
+/// The learner's own UTC offset (seconds east) at an instant, from the browser's zone.
+pub fn learner_offset(at: Timestamp) -> i32 {
+    let date = js_sys::Date::new(&JsValue::from_f64(at.seconds() as f64 * 1000.0));
+    (-date.get_timezone_offset() * 60.0) as i32
+}
+
+/// Formats dates and relative spans in one locale, in the learner's zone.
+pub struct Formatter {
+    range: Option<DateFormat>,
+    time: Option<DateFormat>,
+    relative: Option<RelativeFormat>,
+}
+
+impl std::fmt::Debug for Formatter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Formatter")
+    }
+}
+
+impl Formatter {
+    /// Formatters for `locale`; an invalid tag falls back to English.
+    pub fn new(locale: &str) -> Formatter {
+        let date_time = options(&[
+            ("weekday", "long"),
+            ("month", "long"),
+            ("day", "numeric"),
+            ("hour", "numeric"),
+            ("minute", "2-digit"),
+            ("timeZoneName", "short"),
+        ]);
+        let time_only = options(&[("weekday", "short"), ("hour", "numeric"), ("minute", "2-digit"), ("timeZoneName", "short")]);
+        let relative = options(&[("numeric", "auto")]);
+        Formatter {
+            range: DateFormat::new(locale, &date_time).or_else(|_| DateFormat::new("en", &date_time)).ok(),
+            time: DateFormat::new(locale, &time_only).or_else(|_| DateFormat::new("en", &time_only)).ok(),
+            relative: RelativeFormat::new(locale, &relative).or_else(|_| RelativeFormat::new("en", &relative)).ok(),
+        }
+    }
+
+    /// "Sunday, December 6, 12:00 – 6:00 AM EST" in the learner's language.
+    pub fn range(&self, start: Timestamp, end: Timestamp) -> String {
+        let (a, b) = (start.seconds() as f64 * 1000.0, end.seconds() as f64 * 1000.0);
+        match &self.range {
+            Some(f) => f.format_range(a, b).unwrap_or_else(|_| format!("{} – {}", f.format(a), f.format(b))),
+            None => format!("{start} – {end}"),
+        }
+    }
+
+    /// "Sun 6:00 AM EST".
+    pub fn time(&self, at: Timestamp) -> String {
+        match &self.time {
+            Some(f) => f.format(at.seconds() as f64 * 1000.0),
+            None => at.to_string(),
+        }
+    }
+
+    /// "in 3 days", "tomorrow", "in 5 hours".
+    pub fn relative(&self, value: i64, unit: RelativeUnit) -> String {
+        let unit = match unit {
+            RelativeUnit::Day => "day",
+            RelativeUnit::Hour => "hour",
+            RelativeUnit::Minute => "minute",
+        };
+        match &self.relative {
+            Some(f) => f.format(value as f64, unit),
+            None => format!("{value} {unit}"),
+        }
+    }
+}

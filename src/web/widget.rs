@@ -1,0 +1,396 @@
+//! The mounted widget: owns the shadow root, the feed, every listener and timer.
+//!
+//! Life cycle: [`Widget::mount`] draws the cached feed at once (if any), then fetches a fresh
+//! one. The banner is redrawn only when its view model changes: at the exact instant of the next
+//! phase change (one timer, re-armed after each change), when the feed changes, on a dismissal,
+//! and when the tab becomes visible again. Dropping the [`Widget`] removes its node, listeners
+//! and timers. Callbacks hold weak references, so a pending fetch or timer after destruction
+//! does nothing.
+
+use super::banner_dom::{countdown_text, draw};
+use super::config::Config;
+use super::dom::{self, describe, el, warn, Listener, Timer};
+use super::fetch::{fetch_feed, FeedResponse};
+use super::intl::{Formatter, IntlZones};
+use super::storage::{CachedFeed, Dismissals};
+use crate::banner::{active_items, banner_view, next_change, BannerView, Phase, Viewer};
+use crate::feed::{self, Feed};
+use crate::i18n::{message, Lang, Msg};
+use crate::time::Timestamp;
+use js_sys::{Array, Object, Reflect};
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{CssStyleSheet, Document, Element, ShadowRootInit, ShadowRootMode};
+
+/// Feed refresh period while the page stays open.
+const REFRESH_MS: f64 = 5.0 * 60.0 * 1000.0;
+/// On returning to a tab, refetch only if the last fetch is older than this.
+const STALE_ON_VISIBLE_MS: f64 = 60.0 * 1000.0;
+
+const STYLE: &str = include_str!("style.css");
+
+/// Events for the host page, dispatched after our state is released (a host handler may call
+/// back into us).
+type Events = Vec<(&'static str, JsValue)>;
+
+struct State {
+    config: Config,
+    lang: Lang,
+    doc: Document,
+    host: Element,
+    region: Element,
+    zones: IntlZones,
+    formatter: Formatter,
+    feed: Option<Feed>,
+    etag: Option<String>,
+    quiet: bool,
+    dismissals: Dismissals,
+    expanded: bool,
+    view: Option<BannerView>,
+    painted_once: bool,
+    fetching: bool,
+    last_fetch_ms: f64,
+    phase_timer: Option<Timer>,
+    countdown_timer: Option<Timer>,
+    refresh_timer: Option<Timer>,
+    listeners: Vec<Listener>,
+}
+
+/// A mounted widget; dropping it removes everything it added to the page.
+pub struct Widget {
+    state: Rc<RefCell<State>>,
+}
+
+impl std::fmt::Debug for Widget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Widget")
+    }
+}
+
+impl Drop for Widget {
+    fn drop(&mut self) {
+        if let Ok(mut state) = self.state.try_borrow_mut() {
+            state.host.remove();
+            state.phase_timer = None;
+            state.countdown_timer = None;
+            state.refresh_timer = None;
+            state.listeners.clear();
+        }
+    }
+}
+
+fn now() -> Timestamp {
+    Timestamp((dom::now_ms() / 1000.0).floor() as i64)
+}
+
+impl Widget {
+    /// Mounts into `document.body` and starts the banner.
+    ///
+    /// # Errors
+    /// A message when the page has no body or the browser lacks shadow DOM or constructable
+    /// stylesheets; nothing is left on the page then.
+    pub fn mount(config: Config) -> Result<Widget, String> {
+        let doc = dom::document().ok_or("no document")?;
+        let body = doc.body().ok_or("the page has no <body> yet; load the script with defer")?;
+        let js = |e: JsValue| describe(&e);
+
+        // A custom element name: host CSS written for div/section cannot select our host.
+        let host = doc.create_element("lms-support-widget").map_err(js)?;
+        host.set_attribute("data-position", config.position.as_str()).map_err(js)?;
+        let shadow = host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open)).map_err(js)?;
+        let sheet = CssStyleSheet::new().map_err(js)?;
+        sheet.replace_sync(STYLE).map_err(js)?;
+        shadow.set_adopted_style_sheets(&Array::of1(&sheet));
+
+        let lang = Lang::negotiate(&config.locale);
+        let region = el(&doc, "section", "lsw-banner").map_err(js)?;
+        region.set_attribute("aria-label", message(lang, Msg::RegionLabel)).map_err(js)?;
+        region.set_attribute("role", "status").map_err(js)?;
+        region.set_attribute("data-empty", "").map_err(js)?;
+        shadow.append_child(&region).map_err(js)?;
+        body.prepend_with_node_1(&host).map_err(js)?;
+
+        let state = Rc::new(RefCell::new(State {
+            formatter: Formatter::new(&config.locale),
+            quiet: config.quiet,
+            lang,
+            config,
+            doc,
+            host,
+            region,
+            zones: IntlZones::default(),
+            feed: None,
+            etag: None,
+            dismissals: Dismissals::load(),
+            expanded: false,
+            view: None,
+            painted_once: false,
+            fetching: false,
+            last_fetch_ms: 0.0,
+            phase_timer: None,
+            countdown_timer: None,
+            refresh_timer: None,
+            listeners: Vec::new(),
+        }));
+        let widget = Widget { state };
+        let events = widget.start().map_err(js)?;
+        dispatch_all(events);
+        spawn_refresh(Rc::downgrade(&widget.state));
+        Ok(widget)
+    }
+
+    fn start(&self) -> Result<Events, JsValue> {
+        let weak = Rc::downgrade(&self.state);
+        let mut state = self.state.borrow_mut();
+        let mut events = Events::new();
+        let url = state.config.feed_url.clone();
+        if let Some(cached) = CachedFeed::load(&url) {
+            state.accept_feed(&cached.body, cached.etag, false);
+        }
+
+        let on_click = {
+            let weak = weak.clone();
+            move |event: web_sys::Event| with_state(&weak, |s, _| s.on_click(&event))
+        };
+        let on_visible = {
+            let weak = weak.clone();
+            move |_| {
+                let stale = with_state(&weak, |s, _| {
+                    let visible = s.doc.visibility_state() == web_sys::VisibilityState::Visible;
+                    if visible {
+                        s.render(now())
+                    } else {
+                        Events::new()
+                    };
+                    visible && dom::now_ms() - s.last_fetch_ms > STALE_ON_VISIBLE_MS
+                });
+                if stale == Some(true) {
+                    spawn_refresh(weak.clone());
+                }
+            }
+        };
+        let on_online = {
+            let weak = weak.clone();
+            move |_| spawn_refresh(weak.clone())
+        };
+        let region_target: &web_sys::EventTarget = state.region.as_ref();
+        let listeners = vec![
+            Listener::new(region_target, "click", move |e| {
+                if let Some(events) = on_click(e) {
+                    dispatch_all(events);
+                }
+            })?,
+            Listener::new(state.doc.as_ref(), "visibilitychange", on_visible)?,
+            Listener::new(dom::window().ok_or("no window")?.as_ref(), "online", on_online)?,
+        ];
+        state.listeners = listeners;
+        state.refresh_timer = Some(Timer::every(REFRESH_MS, {
+            let weak = weak.clone();
+            move || spawn_refresh(weak.clone())
+        })?);
+        events.extend(state.render_and_schedule(&weak, now()));
+        events.push(("ready", JsValue::NULL));
+        Ok(events)
+    }
+}
+
+/// Runs `f` on the state if the widget still exists and is not already borrowed.
+fn with_state<R>(weak: &Weak<RefCell<State>>, f: impl FnOnce(&mut State, &Weak<RefCell<State>>) -> R) -> Option<R> {
+    let rc = weak.upgrade()?;
+    let mut state = rc.try_borrow_mut().ok()?;
+    Some(f(&mut state, weak))
+}
+
+fn dispatch_all(events: Events) {
+    for (name, detail) in events {
+        dom::dispatch(name, &detail);
+    }
+}
+
+fn spawn_refresh(weak: Weak<RefCell<State>>) {
+    wasm_bindgen_futures::spawn_local(refresh(weak));
+}
+
+async fn refresh(weak: Weak<RefCell<State>>) {
+    let Some(request) = with_state(&weak, |s, _| {
+        if s.fetching {
+            return None;
+        }
+        s.fetching = true;
+        Some((s.config.feed_url.clone(), s.etag.clone()))
+    }) else {
+        return;
+    };
+    let Some((url, etag)) = request else { return };
+    let result = fetch_feed(&url, etag.as_deref()).await;
+    let events = with_state(&weak, |s, weak| {
+        s.fetching = false;
+        s.last_fetch_ms = dom::now_ms();
+        let mut events = Events::new();
+        match result {
+            Ok(FeedResponse::Fresh { body, etag }) => {
+                if s.accept_feed(&body, etag.clone(), true) {
+                    CachedFeed { body, etag }.save(&url);
+                }
+            }
+            Ok(FeedResponse::NotModified) => {}
+            Err(message) => {
+                let kept = if s.feed.is_some() { "showing the last good copy" } else { "no copy to show yet" };
+                warn(&format!("{message}; {kept}"));
+                events.push(("error", error_detail("feed", &message)));
+            }
+        }
+        events.extend(s.render_and_schedule(weak, now()));
+        events
+    });
+    dispatch_all(events.unwrap_or_default());
+}
+
+fn error_detail(kind: &str, message: &str) -> JsValue {
+    let detail = Object::new();
+    let _ = Reflect::set(&detail, &"kind".into(), &kind.into());
+    let _ = Reflect::set(&detail, &"message".into(), &message.into());
+    detail.into()
+}
+
+impl State {
+    /// Takes a feed if it parses; returns false (keeping the current one) when it does not.
+    fn accept_feed(&mut self, body: &str, etag: Option<String>, from_network: bool) -> bool {
+        let parsed = match feed::parse(body, &self.zones) {
+            Ok(parsed) => parsed,
+            Err(e) => {
+                let source = if from_network { "fetched" } else { "cached" };
+                warn(&format!("{source} feed rejected: {e}; keeping the last good copy"));
+                return false;
+            }
+        };
+        for problem in &parsed.problems {
+            warn(&format!("feed: {problem}; skipped"));
+        }
+        if !parsed.unknown_fields.is_empty() {
+            warn(&format!("feed: unknown fields ignored: {}", parsed.unknown_fields.join(", ")));
+        }
+        self.quiet = self.config.quiet
+            || parsed.feed.client.quiet_pages.iter().any(|selector| match self.doc.query_selector(selector) {
+                Ok(found) => found.is_some(),
+                Err(_) => {
+                    warn(&format!("feed: client.quiet_pages has an invalid CSS selector {selector:?}"));
+                    false
+                }
+            });
+        self.feed = Some(parsed.feed);
+        self.etag = etag;
+        true
+    }
+
+    fn compute_view(&self, now: Timestamp) -> Option<BannerView> {
+        let feed = self.feed.as_ref()?;
+        let viewer = Viewer { role: self.config.role.as_deref(), course: self.config.course.as_deref(), quiet: self.quiet };
+        let items = active_items(feed, &viewer, now, &self.zones);
+        banner_view(&items, &self.config.locale, &|key| self.dismissals.contains(key))
+    }
+
+    /// Redraws if the view changed; returns the events to dispatch.
+    fn render(&mut self, now: Timestamp) -> Events {
+        self.redraw(now, false)
+    }
+
+    fn redraw(&mut self, now: Timestamp, force: bool) -> Events {
+        let view = self.compute_view(now);
+        if view == self.view && !force {
+            return Events::new();
+        }
+        let ids = |v: &Option<BannerView>| v.as_ref().map(|v| v.items.iter().map(|i| i.id.clone()).collect::<Vec<_>>());
+        let newly_shown = ids(&view) != ids(&self.view);
+        let mut events = Events::new();
+        if let Err(e) = draw(&self.doc, &self.region, view.as_ref(), self.expanded, self.lang, &self.formatter, now) {
+            warn(&format!("could not draw the banner: {}", describe(&e)));
+        }
+        if let Some(v) = view.as_ref().filter(|_| newly_shown) {
+            let ids: Array = v.items.iter().map(|item| JsValue::from_str(&item.id)).collect();
+            let detail = Object::new();
+            let _ = Reflect::set(&detail, &"ids".into(), &ids);
+            events.push(("banner-shown", detail.into()));
+            if !self.painted_once {
+                self.painted_once = true;
+                dom::mark_after_paint("lms-support:banner-painted");
+            }
+        }
+        self.view = view;
+        events
+    }
+
+    /// Redraws, then arms the timers the current view needs.
+    fn render_and_schedule(&mut self, weak: &Weak<RefCell<State>>, now: Timestamp) -> Events {
+        let events = self.render(now);
+        let counting = self.view.as_ref().is_some_and(|v| v.items.iter().any(|i| i.phase == Phase::Imminent));
+        match (counting, self.countdown_timer.is_some()) {
+            (true, false) => {
+                let weak = weak.clone();
+                self.countdown_timer = Timer::every(1000.0, move || {
+                    with_state(&weak, |s, _| s.tick_countdown());
+                })
+                .map_err(|e| warn(&format!("countdown timer: {}", describe(&e))))
+                .ok();
+            }
+            (false, true) => self.countdown_timer = None,
+            _ => {}
+        }
+        self.phase_timer = None;
+        if let Some(at) = self.feed.as_ref().and_then(|f| next_change(f, now, &self.zones)) {
+            // Fire just after the boundary second so `now` is already past it; if a timer fires
+            // early (clamped long delays, a suspended laptop), rendering re-arms it.
+            let delay = (at.seconds() as f64 * 1000.0) - dom::now_ms() + 20.0;
+            let weak = weak.clone();
+            self.phase_timer = Timer::once(delay, move || {
+                let events = with_state(&weak, |s, weak| s.render_and_schedule(weak, self::now()));
+                dispatch_all(events.unwrap_or_default());
+            })
+            .map_err(|e| warn(&format!("phase timer: {}", describe(&e))))
+            .ok();
+        }
+        events
+    }
+
+    fn tick_countdown(&self) {
+        let Ok(nodes) = self.region.query_selector_all("[data-starts-at]") else { return };
+        let now = now();
+        for i in 0..nodes.length() {
+            let Some(node) = nodes.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else { continue };
+            let Some(starts_at) = node.get_attribute("data-starts-at").and_then(|s| s.parse().ok()) else { continue };
+            node.set_text_content(Some(&countdown_text(self.lang, Timestamp(starts_at), now)));
+        }
+    }
+
+    fn on_click(&mut self, event: &web_sys::Event) -> Events {
+        let Some(target) = event.target().and_then(|t| t.dyn_into::<Element>().ok()) else { return Events::new() };
+        let Ok(Some(button)) = target.closest("[data-action]") else { return Events::new() };
+        match button.get_attribute("data-action").as_deref() {
+            Some("dismiss") => {
+                let Some(key) = button.get_attribute("data-key") else { return Events::new() };
+                self.dismissals.add(&key);
+                let events = self.render(now());
+                // The focused button is gone; keep keyboard users in the banner if it has more.
+                if let Ok(Some(next)) = self.region.query_selector("button") {
+                    if let Ok(next) = next.dyn_into::<web_sys::HtmlElement>() {
+                        let _ = next.focus();
+                    }
+                }
+                events
+            }
+            Some("toggle-more") => {
+                self.expanded = !self.expanded;
+                // The view model is unchanged but the expansion is not.
+                let events = self.redraw(now(), true);
+                if let Ok(Some(toggle)) = self.region.query_selector(".lsw-more") {
+                    if let Ok(toggle) = toggle.dyn_into::<web_sys::HtmlElement>() {
+                        let _ = toggle.focus();
+                    }
+                }
+                events
+            }
+            _ => Events::new(),
+        }
+    }
+}
