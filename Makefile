@@ -37,7 +37,7 @@ test-browser: setup
 	wasm-pack test --headless --chrome
 
 test-e2e: widget server
-	node --test tests/e2e/
+	node --test tests/e2e/*.test.mjs
 
 ## Gzipped bytes every learner downloads.
 size: widget

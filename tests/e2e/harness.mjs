@@ -1,0 +1,65 @@
+// Shared by the e2e tests and the first-banner benchmark: starts the reference server on a free
+// loopback port with a fresh demo feed, and launches Debian's headless Chromium.
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+export const root = new URL('../..', import.meta.url).pathname;
+export const server = join(root, 'target/debug/lms-support');
+export const outDir = join(root, 'target/e2e');
+
+/** Starts `lms-support serve`; resolves to { url, stop, feedPath } once it prints its address. */
+export async function startServer({ name = 'e2e' } = {}) {
+  const dir = join(outDir, name);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const feedPath = join(dir, 'feed.json');
+  writeFileSync(feedPath, execFileSync(server, ['demo-feed']));
+  const child = spawn(server, [
+    'serve', '--addr', '127.0.0.1:0', '--feed', feedPath,
+    '--static', join(root, 'www'), '--widget', join(root, 'target/widget'), '--data', join(dir, 'data'),
+  ], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk) => { stderr += chunk; });
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start in 20 s:\n${stderr}`)), 20_000);
+    let out = '';
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      const match = out.match(/serving (http:\/\/\S+?)\/?\s/);
+      if (match) { clearTimeout(timer); resolve(match[1]); }
+    });
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited with ${code}:\n${stderr}`)); });
+  });
+  const stop = () => new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once('exit', resolve);
+    child.kill('SIGTERM');
+  });
+  return { url, stop, feedPath, logs: () => stderr };
+}
+
+/** Launches headless Chromium with the flags this sandbox needs and a throwaway profile. */
+export async function launchBrowser() {
+  const profile = mkdtempSync(join(tmpdir(), 'lms-support-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    viewport: { width: 1280, height: 800 },
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  });
+  const close = async () => { await context.close(); rmSync(profile, { recursive: true, force: true }); };
+  return { context, close };
+}
+
+/** Milliseconds from the loader's first line to the first banner paint, from performance marks. */
+export function firstBannerMs(page) {
+  return page.evaluate(() => {
+    const start = performance.getEntriesByName('lms-support:script-start')[0];
+    const painted = performance.getEntriesByName('lms-support:banner-painted')[0];
+    return start && painted ? painted.startTime - start.startTime : null;
+  });
+}
