@@ -181,7 +181,10 @@ fn occurrence_phase(window: &Window, occ: Occurrence, now: Timestamp) -> Option<
     if window.cancelled {
         return (notice_from <= now && now < end).then_some(Phase::Cancelled);
     }
-    let after_until = window.after.as_ref().map(|a| end.plus(i64::from(a.hours) * HOUR));
+    let after_until = window
+        .after
+        .as_ref()
+        .map(|a| end.plus(i64::from(a.hours) * HOUR));
     if now < notice_from {
         None
     } else if now < imminent_from {
@@ -206,11 +209,18 @@ fn occurrence_bounds(window: &Window, occ: Occurrence) -> [Option<Timestamp>; 5]
         Some(start.plus(-HOUR).max(notice_from)),
         Some(start),
         Some(occ.ends_at),
-        window.after.as_ref().map(|a| occ.ends_at.plus(i64::from(a.hours) * HOUR)),
+        window
+            .after
+            .as_ref()
+            .map(|a| occ.ends_at.plus(i64::from(a.hours) * HOUR)),
     ]
 }
 
-fn window_item<'f>(window: &'f Window, now: Timestamp, zones: &dyn TimeZones) -> Option<ActiveItem<'f>> {
+fn window_item<'f>(
+    window: &'f Window,
+    now: Timestamp,
+    zones: &dyn TimeZones,
+) -> Option<ActiveItem<'f>> {
     // A window whose zone is unknown was rejected by the feed parser; treat it as absent.
     let around = around(&window.schedule, now, zones).ok()?;
     [around.previous, around.next]
@@ -241,7 +251,12 @@ fn notice_item(notice: &Notice, now: Timestamp) -> Option<ActiveItem<'_>> {
 
 /// The windows and notices in a phase at `now` for this viewer, most severe first
 /// (then the more urgent phase, then the earlier start).
-pub fn active_items<'f>(feed: &'f Feed, viewer: &Viewer<'_>, now: Timestamp, zones: &dyn TimeZones) -> Vec<ActiveItem<'f>> {
+pub fn active_items<'f>(
+    feed: &'f Feed,
+    viewer: &Viewer<'_>,
+    now: Timestamp,
+    zones: &dyn TimeZones,
+) -> Vec<ActiveItem<'f>> {
     let windows = feed
         .maintenance
         .iter()
@@ -279,7 +294,10 @@ pub fn next_change(feed: &Feed, now: Timestamp, zones: &dyn TimeZones) -> Option
             .flatten()
     });
     let notice_bounds = feed.notices.iter().filter_map(|n| n.since);
-    window_bounds.chain(notice_bounds).filter(|t| *t > now).min()
+    window_bounds
+        .chain(notice_bounds)
+        .filter(|t| *t > now)
+        .min()
 }
 
 /// How the banner region announces itself to assistive technology.
@@ -352,7 +370,11 @@ pub struct BannerView {
 }
 
 /// The banner for these items, leaving out the dismissed ones; `None` when nothing is left.
-pub fn banner_view(items: &[ActiveItem<'_>], locale: &str, is_dismissed: &dyn Fn(&str) -> bool) -> Option<BannerView> {
+pub fn banner_view(
+    items: &[ActiveItem<'_>],
+    locale: &str,
+    is_dismissed: &dyn Fn(&str) -> bool,
+) -> Option<BannerView> {
     let lang = Lang::negotiate(locale);
     let views: Vec<ItemView> = items
         .iter()
@@ -362,10 +384,24 @@ pub fn banner_view(items: &[ActiveItem<'_>], locale: &str, is_dismissed: &dyn Fn
     if views.is_empty() {
         return None;
     }
-    let urgent = views.iter().any(|v| matches!(v.phase, Phase::Imminent | Phase::InProgress));
-    let more_label = (views.len() > 1)
-        .then(|| fill(message(lang, Msg::MoreItems), &[("count", &(views.len() - 1).to_string())]));
-    Some(BannerView { role: if urgent { LiveRole::Alert } else { LiveRole::Status }, items: views, more_label })
+    let urgent = views
+        .iter()
+        .any(|v| matches!(v.phase, Phase::Imminent | Phase::InProgress));
+    let more_label = (views.len() > 1).then(|| {
+        fill(
+            message(lang, Msg::MoreItems),
+            &[("count", &(views.len() - 1).to_string())],
+        )
+    });
+    Some(BannerView {
+        role: if urgent {
+            LiveRole::Alert
+        } else {
+            LiveRole::Status
+        },
+        items: views,
+        more_label,
+    })
 }
 
 fn item_view(item: &ActiveItem<'_>, locale: &str, lang: Lang) -> ItemView {
@@ -387,8 +423,12 @@ fn item_view(item: &ActiveItem<'_>, locale: &str, lang: Lang) -> ItemView {
         Source::Maintenance(_) => None,
     };
     let time = match (item.phase, item.starts_at, item.ends_at) {
-        (Phase::Upcoming | Phase::Cancelled, Some(starts_at), Some(ends_at)) => TimeLine::Range { starts_at, ends_at },
-        (Phase::Imminent, Some(starts_at), Some(ends_at)) => TimeLine::Countdown { starts_at, ends_at },
+        (Phase::Upcoming | Phase::Cancelled, Some(starts_at), Some(ends_at)) => {
+            TimeLine::Range { starts_at, ends_at }
+        }
+        (Phase::Imminent, Some(starts_at), Some(ends_at)) => {
+            TimeLine::Countdown { starts_at, ends_at }
+        }
         (Phase::InProgress, _, Some(ends_at)) => TimeLine::Until { ends_at },
         _ => TimeLine::None,
     };
@@ -420,7 +460,12 @@ pub enum RelativeUnit {
 /// or more away ("tomorrow" at 01:00 is 1 day even if only 3 hours away), else hours or minutes.
 ///
 /// `offset_now` and `offset_then` are the learner's UTC offsets (seconds) at the two instants.
-pub fn relative_span(now: Timestamp, then: Timestamp, offset_now: i32, offset_then: i32) -> (i64, RelativeUnit) {
+pub fn relative_span(
+    now: Timestamp,
+    then: Timestamp,
+    offset_now: i32,
+    offset_then: i32,
+) -> (i64, RelativeUnit) {
     let days = then.to_civil(offset_then).date.to_days() - now.to_civil(offset_now).date.to_days();
     let secs = then.seconds() - now.seconds();
     if days != 0 {

@@ -285,6 +285,8 @@ pub enum FeedError {
     MissingVersion,
     /// A version other than 1.
     UnsupportedVersion(String),
+    /// `version` is not a number, e.g. the string `"1"`.
+    VersionNotANumber(String),
 }
 
 impl fmt::Display for FeedError {
@@ -294,7 +296,13 @@ impl fmt::Display for FeedError {
             FeedError::NotAnObject => f.write_str("feed must be a JSON object"),
             FeedError::MissingVersion => f.write_str("feed has no \"version\"; add \"version\": 1"),
             FeedError::UnsupportedVersion(v) => {
-                write!(f, "feed version {v} is not supported; this widget reads version 1")
+                write!(
+                    f,
+                    "feed version {v} is not supported; this widget reads version 1"
+                )
+            }
+            FeedError::VersionNotANumber(v) => {
+                write!(f, "feed \"version\" must be the number 1, not {v}")
             }
         }
     }
@@ -314,11 +322,26 @@ pub fn parse(json: &str, zones: &dyn TimeZones) -> Result<Parsed, FeedError> {
     match root.get("version") {
         None => return Err(FeedError::MissingVersion),
         Some(v) if v.as_u64() == Some(1) => {}
-        Some(v) => return Err(FeedError::UnsupportedVersion(v.to_string())),
+        Some(v) if v.is_number() => return Err(FeedError::UnsupportedVersion(v.to_string())),
+        Some(v) => return Err(FeedError::VersionNotANumber(v.to_string())),
     }
     let mut out = Parsed::default();
-    let mut cx = Cx { unknown: &mut out.unknown_fields, problems: &mut out.problems };
-    cx.note_unknown(root, "", &["version", "client", "maintenance", "notices", "faq", "support"]);
+    let mut cx = Cx {
+        unknown: &mut out.unknown_fields,
+        problems: &mut out.problems,
+    };
+    cx.note_unknown(
+        root,
+        "",
+        &[
+            "version",
+            "client",
+            "maintenance",
+            "notices",
+            "faq",
+            "support",
+        ],
+    );
 
     if let Some(client) = root.get("client") {
         match client_of(client, &mut cx) {
@@ -326,7 +349,9 @@ pub fn parse(json: &str, zones: &dyn TimeZones) -> Result<Parsed, FeedError> {
             Err(message) => cx.problem("client", None, message),
         }
     }
-    out.feed.maintenance = cx.entries(root, "maintenance", |v, cx, path| window_of(v, cx, path, zones));
+    out.feed.maintenance = cx.entries(root, "maintenance", |v, cx, path| {
+        window_of(v, cx, path, zones)
+    });
     out.feed.notices = cx.entries(root, "notices", notice_of);
     out.feed.faq = cx.entries(root, "faq", faq_of);
     if let Some(support) = root.get("support") {
@@ -365,7 +390,11 @@ impl HasId for FaqEntry {
 
 impl Cx<'_> {
     fn problem(&mut self, path: &str, id: Option<&str>, message: String) {
-        self.problems.push(Problem { path: path.to_string(), id: id.map(String::from), message });
+        self.problems.push(Problem {
+            path: path.to_string(),
+            id: id.map(String::from),
+            message,
+        });
     }
 
     fn note_unknown(&mut self, obj: &Map<String, Value>, path: &str, known: &[&str]) {
@@ -382,7 +411,9 @@ impl Cx<'_> {
         section: &str,
         parse_one: impl Fn(&Value, &mut Cx<'_>, &str) -> Result<T, String>,
     ) -> Vec<T> {
-        let Some(value) = root.get(section) else { return Vec::new() };
+        let Some(value) = root.get(section) else {
+            return Vec::new();
+        };
         let Some(items) = value.as_array() else {
             self.problem(section, None, "must be an array".into());
             return Vec::new();
@@ -390,12 +421,18 @@ impl Cx<'_> {
         let mut kept: Vec<T> = Vec::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
             let path = format!("{section}[{i}]");
-            let id = item.get("id").and_then(Value::as_str).filter(|s| !s.is_empty());
+            let id = item
+                .get("id")
+                .and_then(Value::as_str)
+                .filter(|s| !s.is_empty());
             match parse_one(item, self, &path) {
                 Ok(entry) if kept.iter().any(|k| k.id() == entry.id()) => self.problem(
                     &path,
                     id,
-                    format!("duplicate id {:?}; the first entry with it is used", entry.id()),
+                    format!(
+                        "duplicate id {:?}; the first entry with it is used",
+                        entry.id()
+                    ),
                 ),
                 Ok(entry) => kept.push(entry),
                 Err(message) => self.problem(&path, id, message),
@@ -405,8 +442,10 @@ impl Cx<'_> {
     }
 }
 
-fn object<'v>(value: &'v Value) -> Result<&'v Map<String, Value>, String> {
-    value.as_object().ok_or_else(|| "must be an object".to_string())
+fn object(value: &Value) -> Result<&Map<String, Value>, String> {
+    value
+        .as_object()
+        .ok_or_else(|| "must be an object".to_string())
 }
 
 fn required<'v>(obj: &'v Map<String, Value>, key: &str) -> Result<&'v Value, String> {
@@ -428,14 +467,23 @@ fn id_of(obj: &Map<String, Value>) -> Result<String, String> {
     }
 }
 
-fn whole(obj: &Map<String, Value>, key: &str, range: std::ops::RangeInclusive<u64>, default: u64) -> Result<u32, String> {
+fn whole(
+    obj: &Map<String, Value>,
+    key: &str,
+    range: std::ops::RangeInclusive<u64>,
+    default: u64,
+) -> Result<u32, String> {
     let value = match obj.get(key) {
         None => return Ok(default as u32),
         Some(v) => v.as_u64().filter(|n| range.contains(n)),
     };
-    value
-        .map(|n| n as u32)
-        .ok_or_else(|| format!("{key:?} must be a whole number from {} to {}", range.start(), range.end()))
+    value.map(|n| n as u32).ok_or_else(|| {
+        format!(
+            "{key:?} must be a whole number from {} to {}",
+            range.start(),
+            range.end()
+        )
+    })
 }
 
 fn strings(obj: &Map<String, Value>, key: &str) -> Result<Vec<String>, String> {
@@ -455,8 +503,13 @@ fn strings(obj: &Map<String, Value>, key: &str) -> Result<Vec<String>, String> {
     }
 }
 
-fn localized(obj: &Map<String, Value>, key: &str, required_field: bool) -> Result<LocalizedText, String> {
-    let shape = || format!("{key:?} must be an object of language tag to text, like {{\"en\": \"…\"}}");
+fn localized(
+    obj: &Map<String, Value>,
+    key: &str,
+    required_field: bool,
+) -> Result<LocalizedText, String> {
+    let shape =
+        || format!("{key:?} must be an object of language tag to text, like {{\"en\": \"…\"}}");
     let value = match obj.get(key) {
         None | Some(Value::Null) if required_field => return Err(format!("missing {key:?}")),
         None | Some(Value::Null) => return Ok(LocalizedText::default()),
@@ -466,7 +519,9 @@ fn localized(obj: &Map<String, Value>, key: &str, required_field: bool) -> Resul
     let mut entries = Vec::with_capacity(map.len());
     for (tag, text) in map {
         if !is_language_tag(tag) {
-            return Err(format!("{key:?} has {tag:?}, which is not a language tag like \"en\" or \"pt-BR\""));
+            return Err(format!(
+                "{key:?} has {tag:?}, which is not a language tag like \"en\" or \"pt-BR\""
+            ));
         }
         let text = text.as_str().ok_or_else(shape)?;
         if !text.trim().is_empty() {
@@ -486,9 +541,9 @@ fn severity(obj: &Map<String, Value>, default: Severity) -> Result<Severity, Str
         Some("minor") => Severity::Minor,
         Some("major") => Severity::Major,
         Some("critical") => Severity::Critical,
-        Some(other) => {
-            return Err(format!("\"severity\" must be \"info\", \"minor\", \"major\" or \"critical\", not {other:?}"))
-        }
+        Some(other) => return Err(format!(
+            "\"severity\" must be \"info\", \"minor\", \"major\" or \"critical\", not {other:?}"
+        )),
     })
 }
 
@@ -497,26 +552,52 @@ fn instant(obj: &Map<String, Value>, key: &str) -> Result<Option<Timestamp>, Str
     // the time parser's sentence, so a vendor reads one shape of message per field.
     string(obj, key)?
         .map(|s| {
-            Timestamp::parse_rfc3339(&s)
-                .map_err(|_| format!("{key:?} must be an RFC 3339 time like \"2026-12-06T05:00:00Z\", not {s:?}"))
+            Timestamp::parse_rfc3339(&s).map_err(|_| {
+                format!("{key:?} must be an RFC 3339 time like \"2026-12-06T05:00:00Z\", not {s:?}")
+            })
         })
         .transpose()
 }
 
 fn audience(obj: &Map<String, Value>, cx: &mut Cx<'_>, path: &str) -> Result<Audience, String> {
-    let Some(value) = obj.get("audience") else { return Ok(Audience::default()) };
+    let Some(value) = obj.get("audience") else {
+        return Ok(Audience::default());
+    };
     let a = value.as_object().ok_or("\"audience\" must be an object")?;
     cx.note_unknown(a, &format!("{path}.audience"), &["roles", "courses"]);
-    Ok(Audience { roles: strings(a, "roles")?, courses: strings(a, "courses")? })
+    Ok(Audience {
+        roles: strings(a, "roles")?,
+        courses: strings(a, "courses")?,
+    })
 }
 
 const WINDOW_FIELDS: &[&str] = &[
-    "id", "revision", "starts_at", "ends_at", "every", "weekday", "monthday", "nth", "start",
-    "duration_minutes", "time_zone", "notice_days", "severity", "title", "body", "audience",
-    "after", "status",
+    "id",
+    "revision",
+    "starts_at",
+    "ends_at",
+    "every",
+    "weekday",
+    "monthday",
+    "nth",
+    "start",
+    "duration_minutes",
+    "time_zone",
+    "notice_days",
+    "severity",
+    "title",
+    "body",
+    "audience",
+    "after",
+    "status",
 ];
 
-fn window_of(value: &Value, cx: &mut Cx<'_>, path: &str, zones: &dyn TimeZones) -> Result<Window, String> {
+fn window_of(
+    value: &Value,
+    cx: &mut Cx<'_>,
+    path: &str,
+    zones: &dyn TimeZones,
+) -> Result<Window, String> {
     let obj = object(value)?;
     let id = id_of(obj)?;
     cx.note_unknown(obj, path, WINDOW_FIELDS);
@@ -536,7 +617,11 @@ fn window_of(value: &Value, cx: &mut Cx<'_>, path: &str, zones: &dyn TimeZones) 
     let cancelled = match string(obj, "status")?.as_deref() {
         None | Some("scheduled") => false,
         Some("cancelled") => true,
-        Some(other) => return Err(format!("\"status\" must be \"scheduled\" or \"cancelled\", not {other:?}")),
+        Some(other) => {
+            return Err(format!(
+                "\"status\" must be \"scheduled\" or \"cancelled\", not {other:?}"
+            ))
+        }
     };
     let after = match obj.get("after") {
         None | Some(Value::Null) => None,
@@ -548,7 +633,10 @@ fn window_of(value: &Value, cx: &mut Cx<'_>, path: &str, zones: &dyn TimeZones) 
                 .and_then(Value::as_u64)
                 .filter(|h| (1..=720).contains(h))
                 .ok_or("\"after.hours\" must be a whole number from 1 to 720")?;
-            Some(After { hours: hours as u32, body: localized(a, "body", false).map_err(|e| format!("after: {e}"))? })
+            Some(After {
+                hours: hours as u32,
+                body: localized(a, "body", false).map_err(|e| format!("after: {e}"))?,
+            })
         }
     };
     Ok(Window {
@@ -576,20 +664,35 @@ fn recurrence_of(obj: &Map<String, Value>, zones: &dyn TimeZones) -> Result<Recu
         Some("week") => Cadence::Week(weekday()?),
         Some("month") => match (obj.get("monthday"), obj.get("nth")) {
             (Some(day), None) => Cadence::MonthDay(
-                day.as_u64().filter(|d| (1..=28).contains(d)).ok_or("\"monthday\" must be a whole number from 1 to 28")? as u8,
+                day.as_u64()
+                    .filter(|d| (1..=28).contains(d))
+                    .ok_or("\"monthday\" must be a whole number from 1 to 28")?
+                    as u8,
             ),
             (None, Some(nth)) => {
-                let n = nth.as_i64().filter(|n| matches!(n, 1..=4 | -1)).ok_or("\"nth\" must be 1, 2, 3, 4 or -1 (the last)")?;
+                let n = nth
+                    .as_i64()
+                    .filter(|n| matches!(n, 1..=4 | -1))
+                    .ok_or("\"nth\" must be 1, 2, 3, 4 or -1 (the last)")?;
                 Cadence::MonthNth(n as i8, weekday()?)
             }
-            _ => return Err("a monthly window needs either \"monthday\" or \"nth\" with \"weekday\"".into()),
+            _ => {
+                return Err(
+                    "a monthly window needs either \"monthday\" or \"nth\" with \"weekday\"".into(),
+                )
+            }
         },
-        Some(other) => return Err(format!("\"every\" must be \"day\", \"week\" or \"month\", not {other:?}")),
+        Some(other) => {
+            return Err(format!(
+                "\"every\" must be \"day\", \"week\" or \"month\", not {other:?}"
+            ))
+        }
         None => return Err("\"every\" must be \"day\", \"week\" or \"month\"".into()),
     };
     let start_text = string(obj, "start")?.ok_or("missing \"start\"")?;
-    let start = parse_clock(&start_text)
-        .ok_or_else(|| format!("\"start\" must be a 24-hour time like \"01:00\", not {start_text:?}"))?;
+    let start = parse_clock(&start_text).ok_or_else(|| {
+        format!("\"start\" must be a 24-hour time like \"01:00\", not {start_text:?}")
+    })?;
     let duration_minutes = match obj.get("duration_minutes") {
         None => return Err("missing \"duration_minutes\"".into()),
         Some(_) => whole(obj, "duration_minutes", 1..=10_080, 0)?,
@@ -598,13 +701,24 @@ fn recurrence_of(obj: &Map<String, Value>, zones: &dyn TimeZones) -> Result<Recu
     if zones.offset_at(&time_zone, Timestamp(0)).is_err() {
         return Err(format!("unknown time zone {time_zone:?}"));
     }
-    Ok(Recurrence { every, start, duration_minutes, time_zone })
+    Ok(Recurrence {
+        every,
+        start,
+        duration_minutes,
+        time_zone,
+    })
 }
 
 fn notice_of(value: &Value, cx: &mut Cx<'_>, path: &str) -> Result<Notice, String> {
     let obj = object(value)?;
     let id = id_of(obj)?;
-    cx.note_unknown(obj, path, &["id", "revision", "kind", "status", "since", "severity", "title", "body", "audience"]);
+    cx.note_unknown(
+        obj,
+        path,
+        &[
+            "id", "revision", "kind", "status", "since", "severity", "title", "body", "audience",
+        ],
+    );
     match string(obj, "kind")?.as_deref() {
         None | Some("known_issue") => {}
         Some(other) => return Err(format!("\"kind\" must be \"known_issue\", not {other:?}")),
@@ -657,18 +771,32 @@ fn client_of(value: &Value, cx: &mut Cx<'_>) -> Result<Client, String> {
 
 fn support_of(value: &Value, cx: &mut Cx<'_>) -> Result<Support, String> {
     let obj = object(value)?;
-    cx.note_unknown(obj, "support", &["api", "hours", "priorities", "categories", "fallback"]);
-    let api = string(obj, "api")?.filter(|s| !s.is_empty()).ok_or("missing \"api\"")?;
+    cx.note_unknown(
+        obj,
+        "support",
+        &["api", "hours", "priorities", "categories", "fallback"],
+    );
+    let api = string(obj, "api")?
+        .filter(|s| !s.is_empty())
+        .ok_or("missing \"api\"")?;
     let mut priorities = Vec::new();
     if let Some(list) = obj.get("priorities") {
         let list = list.as_array().ok_or("\"priorities\" must be an array")?;
         for (i, p) in list.iter().enumerate() {
-            let p = p.as_object().ok_or_else(|| format!("priorities[{i}] must be an object"))?;
-            cx.note_unknown(p, &format!("support.priorities[{i}]"), &["id", "response_minutes", "examples"]);
+            let p = p
+                .as_object()
+                .ok_or_else(|| format!("priorities[{i}] must be an object"))?;
+            cx.note_unknown(
+                p,
+                &format!("support.priorities[{i}]"),
+                &["id", "response_minutes", "examples"],
+            );
             priorities.push(Priority {
                 id: id_of(p).map_err(|e| format!("priorities[{i}]: {e}"))?,
-                response_minutes: whole(p, "response_minutes", 1..=43_200, 480).map_err(|e| format!("priorities[{i}]: {e}"))?,
-                examples: localized(p, "examples", false).map_err(|e| format!("priorities[{i}]: {e}"))?,
+                response_minutes: whole(p, "response_minutes", 1..=43_200, 480)
+                    .map_err(|e| format!("priorities[{i}]: {e}"))?,
+                examples: localized(p, "examples", false)
+                    .map_err(|e| format!("priorities[{i}]: {e}"))?,
             });
         }
     }
@@ -677,7 +805,10 @@ fn support_of(value: &Value, cx: &mut Cx<'_>) -> Result<Support, String> {
         Some(v) => {
             let f = v.as_object().ok_or("\"fallback\" must be an object")?;
             cx.note_unknown(f, "support.fallback", &["email", "phone"]);
-            Fallback { email: string(f, "email")?, phone: string(f, "phone")? }
+            Fallback {
+                email: string(f, "email")?,
+                phone: string(f, "phone")?,
+            }
         }
     };
     Ok(Support {

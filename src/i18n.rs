@@ -17,7 +17,10 @@ pub enum Lang {
 impl Lang {
     /// The best supported language for a BCP 47 tag, falling back to English.
     pub fn negotiate(tag: &str) -> Lang {
-        match crate::text::primary_language(tag).to_ascii_lowercase().as_str() {
+        match crate::text::primary_language(tag)
+            .to_ascii_lowercase()
+            .as_str()
+        {
             "es" => Lang::Es,
             _ => Lang::En,
         }
@@ -27,7 +30,9 @@ impl Lang {
     pub fn negotiate_list<'a>(tags: impl IntoIterator<Item = &'a str>) -> Lang {
         tags.into_iter()
             .map(|t| (t, Lang::negotiate(t)))
-            .find(|(t, lang)| *lang != Lang::En || crate::text::primary_language(t).eq_ignore_ascii_case("en"))
+            .find(|(t, lang)| {
+                *lang != Lang::En || crate::text::primary_language(t).eq_ignore_ascii_case("en")
+            })
             .map_or(Lang::En, |(_, lang)| lang)
     }
 
@@ -76,7 +81,9 @@ pub fn message(lang: Lang, msg: Msg) -> &'static str {
             HeadingKnownIssue => "Known issue",
             StartsIn => "Starts in {countdown}",
             Until => "Expected back {time}",
-            CompletedDefaultBody => "Maintenance is complete. If something still looks wrong, let us know.",
+            CompletedDefaultBody => {
+                "Maintenance is complete. If something still looks wrong, let us know."
+            }
             CancelledBody => "This maintenance will not take place. Everything stays available.",
             StatusInvestigating => "We are investigating.",
             StatusIdentified => "We found the cause and are working on a fix.",
@@ -95,7 +102,9 @@ pub fn message(lang: Lang, msg: Msg) -> &'static str {
             HeadingKnownIssue => "Problema conocido",
             StartsIn => "Empieza en {countdown}",
             Until => "Vuelve a estar disponible {time}",
-            CompletedDefaultBody => "El mantenimiento ha terminado. Si algo sigue fallando, avísanos.",
+            CompletedDefaultBody => {
+                "El mantenimiento ha terminado. Si algo sigue fallando, avísanos."
+            }
             CancelledBody => "Este mantenimiento no se realizará. Todo sigue disponible.",
             StatusInvestigating => "Lo estamos investigando.",
             StatusIdentified => "Hemos encontrado la causa y estamos trabajando en una solución.",
@@ -146,18 +155,39 @@ mod tests {
     fn every_message_is_translated_and_placeholders_match() {
         use Msg::*;
         let all = [
-            HeadingUpcoming, HeadingImminent, HeadingInProgress, HeadingCompleted,
-            HeadingCancelled, HeadingKnownIssue, StartsIn, Until, CompletedDefaultBody,
-            CancelledBody, StatusInvestigating, StatusIdentified, StatusMonitoring, Dismiss,
-            MoreItems, ShowFewer, RegionLabel,
+            HeadingUpcoming,
+            HeadingImminent,
+            HeadingInProgress,
+            HeadingCompleted,
+            HeadingCancelled,
+            HeadingKnownIssue,
+            StartsIn,
+            Until,
+            CompletedDefaultBody,
+            CancelledBody,
+            StatusInvestigating,
+            StatusIdentified,
+            StatusMonitoring,
+            Dismiss,
+            MoreItems,
+            ShowFewer,
+            RegionLabel,
         ];
         let placeholders = |s: &str| -> Vec<String> {
-            s.split('{').skip(1).filter_map(|p| p.split('}').next()).map(String::from).collect()
+            s.split('{')
+                .skip(1)
+                .filter_map(|p| p.split('}').next())
+                .map(String::from)
+                .collect()
         };
         for msg in all {
             let (en, es) = (message(Lang::En, msg), message(Lang::Es, msg));
             assert!(!es.is_empty() && en != es, "{msg:?} is not translated");
-            assert_eq!(placeholders(en), placeholders(es), "{msg:?} placeholders differ");
+            assert_eq!(
+                placeholders(en),
+                placeholders(es),
+                "{msg:?} placeholders differ"
+            );
         }
     }
 

@@ -35,14 +35,27 @@ const SEARCH_DAYS: i64 = 70;
 ///
 /// # Errors
 /// [`UnknownZone`] when a recurring window's zone is unknown to `zones`.
-pub fn around(schedule: &Schedule, now: Timestamp, zones: &dyn TimeZones) -> Result<Around, UnknownZone> {
+pub fn around(
+    schedule: &Schedule,
+    now: Timestamp,
+    zones: &dyn TimeZones,
+) -> Result<Around, UnknownZone> {
     match schedule {
         Schedule::Once { starts_at, ends_at } => {
-            let occurrence = Occurrence { starts_at: *starts_at, ends_at: *ends_at };
+            let occurrence = Occurrence {
+                starts_at: *starts_at,
+                ends_at: *ends_at,
+            };
             Ok(if *starts_at <= now {
-                Around { previous: Some(occurrence), next: None }
+                Around {
+                    previous: Some(occurrence),
+                    next: None,
+                }
             } else {
-                Around { previous: None, next: Some(occurrence) }
+                Around {
+                    previous: None,
+                    next: Some(occurrence),
+                }
             })
         }
         Schedule::Recurring(rec) => {
@@ -76,10 +89,22 @@ pub fn around(schedule: &Schedule, now: Timestamp, zones: &dyn TimeZones) -> Res
 }
 
 /// The occurrence of a recurring window on a local date.
-fn occurrence_on(rec: &Recurrence, date: CivilDate, zones: &dyn TimeZones) -> Result<Occurrence, UnknownZone> {
-    let local = CivilDateTime { date, hour: rec.start.0, minute: rec.start.1, second: 0 };
+fn occurrence_on(
+    rec: &Recurrence,
+    date: CivilDate,
+    zones: &dyn TimeZones,
+) -> Result<Occurrence, UnknownZone> {
+    let local = CivilDateTime {
+        date,
+        hour: rec.start.0,
+        minute: rec.start.1,
+        second: 0,
+    };
     let starts_at = resolve_local(zones, &rec.time_zone, local)?;
-    Ok(Occurrence { starts_at, ends_at: starts_at.plus(i64::from(rec.duration_minutes) * 60) })
+    Ok(Occurrence {
+        starts_at,
+        ends_at: starts_at.plus(i64::from(rec.duration_minutes) * 60),
+    })
 }
 
 /// True when a recurring window happens on this local date.
@@ -123,13 +148,23 @@ mod tests {
     fn weekly_window_keeps_wall_clock_across_fall_back() {
         // New York falls back on Sunday 2026-11-01 at 02:00; 01:00 that day is ambiguous and
         // takes the earlier (EDT) instant; four elapsed hours end at 04:00 EST.
-        let a = around(&weekly_sunday_1am_new_york(), utc("2026-10-30T12:00:00Z"), &TzDatabase).unwrap();
+        let a = around(
+            &weekly_sunday_1am_new_york(),
+            utc("2026-10-30T12:00:00Z"),
+            &TzDatabase,
+        )
+        .unwrap();
         let next = a.next.unwrap();
         assert_eq!(next.starts_at, utc("2026-11-01T05:00:00Z"));
         assert_eq!(next.ends_at, utc("2026-11-01T09:00:00Z"));
         assert_eq!(a.previous.unwrap().starts_at, utc("2026-10-25T05:00:00Z"));
         // The week after, 01:00 EST is 06:00 UTC.
-        let later = around(&weekly_sunday_1am_new_york(), utc("2026-11-02T00:00:00Z"), &TzDatabase).unwrap();
+        let later = around(
+            &weekly_sunday_1am_new_york(),
+            utc("2026-11-02T00:00:00Z"),
+            &TzDatabase,
+        )
+        .unwrap();
         assert_eq!(later.next.unwrap().starts_at, utc("2026-11-08T06:00:00Z"));
     }
 
@@ -149,7 +184,10 @@ mod tests {
         assert!(!matches(Cadence::MonthNth(1, Weekday::Tue), d(2026, 12, 8)));
         assert!(matches(Cadence::MonthNth(2, Weekday::Tue), d(2026, 12, 8)));
         assert!(matches(Cadence::MonthNth(-1, Weekday::Sun), d(2026, 3, 29)));
-        assert!(!matches(Cadence::MonthNth(-1, Weekday::Sun), d(2026, 3, 22)));
+        assert!(!matches(
+            Cadence::MonthNth(-1, Weekday::Sun),
+            d(2026, 3, 22)
+        ));
         assert!(matches(Cadence::MonthDay(15), d(2026, 2, 15)));
     }
 

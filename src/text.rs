@@ -56,7 +56,8 @@ pub fn is_language_tag(tag: &str) -> bool {
     let first_ok = parts
         .next()
         .is_some_and(|p| (2..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphabetic()));
-    first_ok && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+    first_ok
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
 #[cfg(test)]
@@ -64,12 +65,22 @@ mod tests {
     use super::*;
 
     fn text(pairs: &[(&str, &str)]) -> LocalizedText {
-        LocalizedText::new(pairs.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect())
+        LocalizedText::new(
+            pairs
+                .iter()
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .collect(),
+        )
     }
 
     #[test]
     fn falls_back_from_region_to_language_to_english_to_first() {
-        let t = text(&[("fr", "Bonjour"), ("es", "Hola"), ("en", "Hello"), ("pt-BR", "Olá")]);
+        let t = text(&[
+            ("fr", "Bonjour"),
+            ("es", "Hola"),
+            ("en", "Hello"),
+            ("pt-BR", "Olá"),
+        ]);
         assert_eq!(t.get("es-MX"), "Hola");
         assert_eq!(t.get("ES"), "Hola");
         assert_eq!(t.get("pt"), "Olá");

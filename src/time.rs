@@ -26,7 +26,7 @@ impl Timestamp {
     /// Fractional seconds are accepted and truncated.
     ///
     /// # Errors
-    /// Returns a message saying what is wrong, e.g. `expected an RFC 3339 time like
+    /// Returns a message quoting the text, e.g. `"2026-12-06" is not an RFC 3339 time like
     /// "2026-12-06T05:00:00Z"`.
     pub fn parse_rfc3339(text: &str) -> Result<Timestamp, String> {
         parse_rfc3339(text).ok_or_else(|| {
@@ -93,7 +93,10 @@ impl Weekday {
     /// Parses the three-letter English abbreviation used in feeds (`mon` … `sun`).
     pub fn parse(text: &str) -> Option<Weekday> {
         let names = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
-        names.iter().position(|n| *n == text).map(|i| Weekday::ALL[i])
+        names
+            .iter()
+            .position(|n| *n == text)
+            .map(|i| Weekday::ALL[i])
     }
 
     /// 0 for Monday … 6 for Sunday.
@@ -311,7 +314,10 @@ mod tests {
             assert_eq!(CivilDate::from_days(days).to_days(), days);
         }
         // 2026-11-22 is a Sunday.
-        assert_eq!(CivilDate::new(2026, 11, 22).unwrap().weekday(), Weekday::Sun);
+        assert_eq!(
+            CivilDate::new(2026, 11, 22).unwrap().weekday(),
+            Weekday::Sun
+        );
         assert!(CivilDate::new(2028, 2, 29).is_some());
         assert!(CivilDate::new(2100, 2, 29).is_none());
     }

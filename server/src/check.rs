@@ -52,7 +52,11 @@ pub fn report(parsed: &Parsed, strict: bool) -> (String, u8) {
     let feed = &parsed.feed;
     text.push_str(&format!(
         "ok: {}, {}, {}\n",
-        count(feed.maintenance.len(), "maintenance window", "maintenance windows"),
+        count(
+            feed.maintenance.len(),
+            "maintenance window",
+            "maintenance windows"
+        ),
         count(feed.notices.len(), "notice", "notices"),
         count(feed.faq.len(), "FAQ entry", "FAQ entries"),
     ));
@@ -72,13 +76,22 @@ mod tests {
     #[test]
     fn counts_are_pluralized() {
         let parsed = feed::parse(r#"{"version": 1}"#, &TzDatabase).expect("valid");
-        assert_eq!(report(&parsed, true), ("ok: 0 maintenance windows, 0 notices, 0 FAQ entries\n".into(), OK));
+        assert_eq!(
+            report(&parsed, true),
+            (
+                "ok: 0 maintenance windows, 0 notices, 0 FAQ entries\n".into(),
+                OK
+            )
+        );
         let parsed = feed::parse(
             r#"{"version": 1, "notices": [{"id": "a", "title": {"en": "A"}}],
                 "faq": [{"id": "f", "question": {"en": "Q"}, "answer": {"en": "A"}}]}"#,
             &TzDatabase,
         )
         .expect("valid");
-        assert_eq!(report(&parsed, false).0, "ok: 0 maintenance windows, 1 notice, 1 FAQ entry\n");
+        assert_eq!(
+            report(&parsed, false).0,
+            "ok: 0 maintenance windows, 1 notice, 1 FAQ entry\n"
+        );
     }
 }

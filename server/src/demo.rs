@@ -28,7 +28,13 @@ fn date_of(t: Timestamp) -> String {
 /// The demo feed as a value; see [`demo_feed`].
 pub fn demo_json(now: Timestamp) -> Json {
     // The next whole hour, so the windows start at a time a vendor would choose.
-    let next_hour = Timestamp(now.seconds().div_euclid(HOUR) * HOUR).plus(if now.seconds().rem_euclid(HOUR) == 0 { 0 } else { HOUR });
+    let next_hour = Timestamp(now.seconds().div_euclid(HOUR) * HOUR).plus(
+        if now.seconds().rem_euclid(HOUR) == 0 {
+            0
+        } else {
+            HOUR
+        },
+    );
     let upgrade_start = next_hour.plus(3 * DAY);
     let migration_start = next_hour.plus(5 * DAY);
     let issue_since = Timestamp((now.seconds() - 2 * HOUR).div_euclid(60) * 60);
@@ -136,7 +142,13 @@ pub fn demo_json(now: Timestamp) -> Json {
     ])
 }
 
-fn faq_entry(id: &str, category: &str, tags: &[&str], question: (&str, &str), answer: (&str, &str)) -> Json {
+fn faq_entry(
+    id: &str,
+    category: &str,
+    tags: &[&str],
+    question: (&str, &str),
+    answer: (&str, &str),
+) -> Json {
     Json::obj([
         ("id", Json::str(id)),
         ("category", Json::str(category)),
@@ -253,7 +265,11 @@ fn faq() -> Vec<Json> {
 
 fn support() -> Json {
     let priority = |id: &str, minutes: i64, en: &str, es: &str| {
-        Json::obj([("id", Json::str(id)), ("response_minutes", Json::Int(minutes)), ("examples", en_es(en, es))])
+        Json::obj([
+            ("id", Json::str(id)),
+            ("response_minutes", Json::Int(minutes)),
+            ("examples", en_es(en, es)),
+        ])
     };
     Json::obj([
         ("api", Json::str("/v1")),
@@ -261,13 +277,45 @@ fn support() -> Json {
         (
             "priorities",
             Json::Arr(vec![
-                priority("critical", 60, "Platform down, security breach", "Plataforma caída, brecha de seguridad"),
-                priority("high", 120, "Many users or a critical workflow", "Muchos usuarios o un proceso crítico"),
-                priority("routine", 480, "A question, one user's issue", "Una pregunta, el problema de un usuario"),
+                priority(
+                    "critical",
+                    60,
+                    "Platform down, security breach",
+                    "Plataforma caída, brecha de seguridad",
+                ),
+                priority(
+                    "high",
+                    120,
+                    "Many users or a critical workflow",
+                    "Muchos usuarios o un proceso crítico",
+                ),
+                priority(
+                    "routine",
+                    480,
+                    "A question, one user's issue",
+                    "Una pregunta, el problema de un usuario",
+                ),
             ]),
         ),
-        ("categories", Json::strs(["access", "content", "grades", "outage", "data_loss", "security", "other"])),
-        ("fallback", Json::obj([("email", Json::str("help@vendor.example")), ("phone", Json::str("+1 555 0100"))])),
+        (
+            "categories",
+            Json::strs([
+                "access",
+                "content",
+                "grades",
+                "outage",
+                "data_loss",
+                "security",
+                "other",
+            ]),
+        ),
+        (
+            "fallback",
+            Json::obj([
+                ("email", Json::str("help@vendor.example")),
+                ("phone", Json::str("+1 555 0100")),
+            ]),
+        ),
     ])
 }
 

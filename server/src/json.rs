@@ -151,6 +151,9 @@ mod tests {
     #[test]
     fn pretty_indents_by_two() {
         let v = Json::obj([("a", Json::strs(["x", "y"])), ("b", Json::Arr(vec![]))]);
-        assert_eq!(v.pretty(), "{\n  \"a\": [\n    \"x\",\n    \"y\"\n  ],\n  \"b\": []\n}");
+        assert_eq!(
+            v.pretty(),
+            "{\n  \"a\": [\n    \"x\",\n    \"y\"\n  ],\n  \"b\": []\n}"
+        );
     }
 }

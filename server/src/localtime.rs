@@ -12,15 +12,51 @@ use lms_support_widget::i18n::Lang;
 use lms_support_widget::time::{CivilDateTime, Timestamp};
 use lms_support_widget::zone::{offset_label, TimeZones, UnknownZone};
 
-const EN_WEEKDAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
-const ES_WEEKDAYS: [&str; 7] = ["lunes", "martes", "miércoles", "jueves", "viernes", "sábado", "domingo"];
+const EN_WEEKDAYS: [&str; 7] = [
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
+const ES_WEEKDAYS: [&str; 7] = [
+    "lunes",
+    "martes",
+    "miércoles",
+    "jueves",
+    "viernes",
+    "sábado",
+    "domingo",
+];
 const EN_MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-    "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 const ES_MONTHS: [&str; 12] = [
-    "enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre",
-    "noviembre", "diciembre",
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
 ];
 
 /// An instant as read in a zone: its wall-clock time and the offset in force.
@@ -39,7 +75,10 @@ impl Local {
     /// [`UnknownZone`] when `zones` does not know `zone`.
     pub fn at(at: Timestamp, zone: &str, zones: &dyn TimeZones) -> Result<Local, UnknownZone> {
         let offset = zones.offset_at(zone, at)?;
-        Ok(Local { civil: at.to_civil(offset), offset })
+        Ok(Local {
+            civil: at.to_civil(offset),
+            offset,
+        })
     }
 }
 
@@ -51,15 +90,30 @@ impl Local {
 ///
 /// # Errors
 /// [`UnknownZone`] when `zones` does not know `zone`.
-pub fn local_range(start: Timestamp, end: Timestamp, zone: &str, zones: &dyn TimeZones, lang: Lang) -> Result<String, UnknownZone> {
-    Ok(format_range(Local::at(start, zone, zones)?, Local::at(end, zone, zones)?, lang))
+pub fn local_range(
+    start: Timestamp,
+    end: Timestamp,
+    zone: &str,
+    zones: &dyn TimeZones,
+    lang: Lang,
+) -> Result<String, UnknownZone> {
+    Ok(format_range(
+        Local::at(start, zone, zones)?,
+        Local::at(end, zone, zones)?,
+        lang,
+    ))
 }
 
 /// `since …` (`desde …` in Spanish) for a notice that started at `since`, read in `zone`.
 ///
 /// # Errors
 /// [`UnknownZone`] when `zones` does not know `zone`.
-pub fn local_since(since: Timestamp, zone: &str, zones: &dyn TimeZones, lang: Lang) -> Result<String, UnknownZone> {
+pub fn local_since(
+    since: Timestamp,
+    zone: &str,
+    zones: &dyn TimeZones,
+    lang: Lang,
+) -> Result<String, UnknownZone> {
     Ok(format_since(Local::at(since, zone, zones)?, lang))
 }
 
@@ -83,7 +137,12 @@ pub fn format_since(since: Local, lang: Lang) -> String {
         Lang::Es => "desde",
         Lang::En => "since",
     };
-    format!("{word} {}, {} ({})", date(since, lang), time(since), offset_label(since.offset))
+    format!(
+        "{word} {}, {} ({})",
+        date(since, lang),
+        time(since),
+        offset_label(since.offset)
+    )
 }
 
 /// `Sunday, December 6, 2026` / `domingo, 6 de diciembre de 2026`.
@@ -125,10 +184,31 @@ mod tests {
 
     #[test]
     fn same_day_in_new_york() {
-        let r = local_range(t("2026-12-06T05:00:00Z"), t("2026-12-06T11:00:00Z"), "America/New_York", &TzDatabase, Lang::En);
-        assert_eq!(r, Ok("Sunday, December 6, 2026, 00:00\u{2013}06:00 (UTC\u{2212}05:00)".to_string()));
-        let r = local_range(t("2026-12-06T05:00:00Z"), t("2026-12-06T11:00:00Z"), "America/New_York", &TzDatabase, Lang::Es);
-        assert_eq!(r, Ok("domingo, 6 de diciembre de 2026, 00:00\u{2013}06:00 (UTC\u{2212}05:00)".to_string()));
+        let r = local_range(
+            t("2026-12-06T05:00:00Z"),
+            t("2026-12-06T11:00:00Z"),
+            "America/New_York",
+            &TzDatabase,
+            Lang::En,
+        );
+        assert_eq!(
+            r,
+            Ok("Sunday, December 6, 2026, 00:00\u{2013}06:00 (UTC\u{2212}05:00)".to_string())
+        );
+        let r = local_range(
+            t("2026-12-06T05:00:00Z"),
+            t("2026-12-06T11:00:00Z"),
+            "America/New_York",
+            &TzDatabase,
+            Lang::Es,
+        );
+        assert_eq!(
+            r,
+            Ok(
+                "domingo, 6 de diciembre de 2026, 00:00\u{2013}06:00 (UTC\u{2212}05:00)"
+                    .to_string()
+            )
+        );
     }
 
     #[test]
@@ -138,21 +218,76 @@ mod tests {
         let mut seen = Vec::new();
         for i in 0..12 {
             let at = t("2027-01-04T12:00:00Z").plus(i * 31 * 86_400);
-            seen.push(format_since(Local { civil: at.to_civil(0), offset: 0 }, Lang::Es));
+            seen.push(format_since(
+                Local {
+                    civil: at.to_civil(0),
+                    offset: 0,
+                },
+                Lang::Es,
+            ));
         }
-        assert_eq!(seen[0], "desde lunes, 4 de enero de 2027, 12:00 (UTC+00:00)");
-        assert_eq!(seen[1], "desde jueves, 4 de febrero de 2027, 12:00 (UTC+00:00)");
-        assert_eq!(seen[11], "desde sábado, 11 de diciembre de 2027, 12:00 (UTC+00:00)");
+        assert_eq!(
+            seen[0],
+            "desde lunes, 4 de enero de 2027, 12:00 (UTC+00:00)"
+        );
+        assert_eq!(
+            seen[1],
+            "desde jueves, 4 de febrero de 2027, 12:00 (UTC+00:00)"
+        );
+        assert_eq!(
+            seen[11],
+            "desde sábado, 11 de diciembre de 2027, 12:00 (UTC+00:00)"
+        );
         for (i, month) in ES_MONTHS.iter().enumerate() {
             assert!(seen[i].contains(&format!(" de {month} de ")), "{}", seen[i]);
         }
         for weekday in ES_WEEKDAYS {
-            assert!(seen.iter().any(|s| s.starts_with(&format!("desde {weekday},"))), "{weekday}");
+            assert!(
+                seen.iter()
+                    .any(|s| s.starts_with(&format!("desde {weekday},"))),
+                "{weekday}"
+            );
         }
     }
 
     #[test]
+    fn both_dates_and_offsets_when_they_differ() {
+        // New York springs forward on 2026-03-08 at 02:00 EST (07:00Z).
+        let r = local_range(
+            t("2026-03-08T04:00:00Z"),
+            t("2026-03-08T08:00:00Z"),
+            "America/New_York",
+            &TzDatabase,
+            Lang::En,
+        );
+        assert_eq!(
+            r,
+            Ok("Saturday, March 7, 2026, 23:00 (UTC\u{2212}05:00) \u{2013} Sunday, March 8, 2026, 04:00 (UTC\u{2212}04:00)".to_string())
+        );
+        // Tokyo is UTC+09:00 all year: a range across its midnight shows both dates, one offset.
+        let r = local_range(
+            t("2026-12-06T14:00:00Z"),
+            t("2026-12-06T16:00:00Z"),
+            "Asia/Tokyo",
+            &TzDatabase,
+            Lang::Es,
+        );
+        assert_eq!(
+            r,
+            Ok("domingo, 6 de diciembre de 2026, 23:00 \u{2013} lunes, 7 de diciembre de 2026, 01:00 (UTC+09:00)".to_string())
+        );
+    }
+
+    #[test]
     fn unknown_zone() {
-        assert_eq!(local_since(t("2026-12-06T05:00:00Z"), "Mars/Olympus", &TzDatabase, Lang::En), Err(UnknownZone));
+        assert_eq!(
+            local_since(
+                t("2026-12-06T05:00:00Z"),
+                "Mars/Olympus",
+                &TzDatabase,
+                Lang::En
+            ),
+            Err(UnknownZone)
+        );
     }
 }

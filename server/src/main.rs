@@ -92,7 +92,15 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     ExitCode::from(match cli.command {
         Command::Check { feed, strict } => check::run(&feed, strict),
-        Command::Preview { feed, at, tz, locale, role, course, quiet_page } => preview::run(
+        Command::Preview {
+            feed,
+            at,
+            tz,
+            locale,
+            role,
+            course,
+            quiet_page,
+        } => preview::run(
             &feed,
             &preview::Options {
                 at: &at,
@@ -115,8 +123,18 @@ fn main() -> ExitCode {
             output::stdout(&format!("{}\n", demo::demo_feed(now)));
             0
         }
-        Command::Serve { addr, data, feed, static_dir, widget } => {
-            serve::run(serve::Config { addr, data, feed, static_dir, widget_dir: widget })
-        }
+        Command::Serve {
+            addr,
+            data,
+            feed,
+            static_dir,
+            widget,
+        } => serve::run(serve::Config {
+            addr,
+            data,
+            feed,
+            static_dir,
+            widget_dir: widget,
+        }),
     })
 }

@@ -67,8 +67,19 @@ pub fn run(path: &Path, options: &Options<'_>) -> u8 {
         warnings.push('\n');
     }
     output::stderr(&warnings);
-    let viewer = Viewer { role: options.role, course: options.course, quiet: options.quiet };
-    match render(&parsed.feed, &viewer, now, options.tz, options.locale, &TzDatabase) {
+    let viewer = Viewer {
+        role: options.role,
+        course: options.course,
+        quiet: options.quiet,
+    };
+    match render(
+        &parsed.feed,
+        &viewer,
+        now,
+        options.tz,
+        options.locale,
+        &TzDatabase,
+    ) {
         Ok(json) => {
             output::stdout(&format!("{json}\n"));
             0
@@ -106,8 +117,14 @@ pub fn render(
             ("kind", Json::str(item.kind())),
             ("phase", Json::str(item.phase.as_str())),
             ("severity", Json::str(item.severity().as_str())),
-            ("starts_at", Json::opt_str(item.starts_at.map(|t| t.to_string()))),
-            ("ends_at", Json::opt_str(item.ends_at.map(|t| t.to_string()))),
+            (
+                "starts_at",
+                Json::opt_str(item.starts_at.map(|t| t.to_string())),
+            ),
+            (
+                "ends_at",
+                Json::opt_str(item.ends_at.map(|t| t.to_string())),
+            ),
             ("title", Json::str(item.title(locale))),
             ("body", Json::str(item.body(locale))),
             ("local_range", Json::opt_str(local)),

@@ -28,14 +28,28 @@ pub fn draw(
         return Ok(());
     };
     region.remove_attribute("data-empty")?;
-    region.set_attribute("role", match view.role {
-        LiveRole::Status => "status",
-        LiveRole::Alert => "alert",
-    })?;
-    let Some((first, rest)) = view.items.split_first() else { return Ok(()) };
+    region.set_attribute(
+        "role",
+        match view.role {
+            LiveRole::Status => "status",
+            LiveRole::Alert => "alert",
+        },
+    )?;
+    let Some((first, rest)) = view.items.split_first() else {
+        return Ok(());
+    };
     add(&region, item(doc, first, lang, formatter, now))?;
     if let Some(label) = &view.more_label {
-        let toggle = text_el(doc, "button", "lsw-more", if expanded { message(lang, Msg::ShowFewer) } else { label })?;
+        let toggle = text_el(
+            doc,
+            "button",
+            "lsw-more",
+            if expanded {
+                message(lang, Msg::ShowFewer)
+            } else {
+                label
+            },
+        )?;
         toggle.set_attribute("type", "button")?;
         toggle.set_attribute("data-action", "toggle-more")?;
         toggle.set_attribute("aria-expanded", if expanded { "true" } else { "false" })?;
@@ -54,7 +68,13 @@ pub fn draw(
     Ok(())
 }
 
-fn item(doc: &Document, view: &ItemView, lang: Lang, formatter: &Formatter, now: Timestamp) -> Result<Element, JsValue> {
+fn item(
+    doc: &Document,
+    view: &ItemView,
+    lang: Lang,
+    formatter: &Formatter,
+    now: Timestamp,
+) -> Result<Element, JsValue> {
     let root = el(doc, "div", "lsw-item")?;
     root.set_attribute("data-id", &view.id)?;
     root.set_attribute("data-phase", view.phase.as_str())?;
@@ -85,26 +105,52 @@ fn item(doc: &Document, view: &ItemView, lang: Lang, formatter: &Formatter, now:
     Ok(root)
 }
 
-fn time_line(doc: &Document, time: TimeLine, lang: Lang, formatter: &Formatter, now: Timestamp) -> Result<Option<Element>, JsValue> {
+fn time_line(
+    doc: &Document,
+    time: TimeLine,
+    lang: Lang,
+    formatter: &Formatter,
+    now: Timestamp,
+) -> Result<Option<Element>, JsValue> {
     let line = el(doc, "p", "lsw-time")?;
     match time {
         TimeLine::None => return Ok(None),
         TimeLine::Range { starts_at, ends_at } => {
-            let (n, unit) = relative_span(now, starts_at, learner_offset(now), learner_offset(starts_at));
-            let text = format!("{} \u{00b7} {}", formatter.range(starts_at, ends_at), formatter.relative(n, unit));
+            let (n, unit) = relative_span(
+                now,
+                starts_at,
+                learner_offset(now),
+                learner_offset(starts_at),
+            );
+            let text = format!(
+                "{} \u{00b7} {}",
+                formatter.range(starts_at, ends_at),
+                formatter.relative(n, unit)
+            );
             line.append_child(&doc.create_text_node(&text))?;
         }
         TimeLine::Countdown { starts_at, ends_at } => {
             // The ticking countdown is hidden from screen readers (an alert region re-announcing
             // every second is unusable); the range beside it gives them the same information.
-            let countdown = text_el(doc, "span", "lsw-countdown", &countdown_text(lang, starts_at, now))?;
+            let countdown = text_el(
+                doc,
+                "span",
+                "lsw-countdown",
+                &countdown_text(lang, starts_at, now),
+            )?;
             countdown.set_attribute("aria-hidden", "true")?;
             countdown.set_attribute("data-starts-at", &starts_at.seconds().to_string())?;
             line.append_child(&countdown)?;
-            line.append_child(&doc.create_text_node(&format!(" \u{00b7} {}", formatter.range(starts_at, ends_at))))?;
+            line.append_child(&doc.create_text_node(&format!(
+                " \u{00b7} {}",
+                formatter.range(starts_at, ends_at)
+            )))?;
         }
         TimeLine::Until { ends_at } => {
-            let text = fill(message(lang, Msg::Until), &[("time", &formatter.time(ends_at))]);
+            let text = fill(
+                message(lang, Msg::Until),
+                &[("time", &formatter.time(ends_at))],
+            );
             line.append_child(&doc.create_text_node(&text))?;
         }
     }
@@ -119,5 +165,11 @@ fn add(parent: &Element, child: Result<Element, JsValue>) -> Result<(), JsValue>
 
 /// "Starts in 12:34".
 pub fn countdown_text(lang: Lang, starts_at: Timestamp, now: Timestamp) -> String {
-    fill(message(lang, Msg::StartsIn), &[("countdown", &format_countdown(starts_at.seconds() - now.seconds()))])
+    fill(
+        message(lang, Msg::StartsIn),
+        &[(
+            "countdown",
+            &format_countdown(starts_at.seconds() - now.seconds()),
+        )],
+    )
 }

@@ -57,29 +57,48 @@ impl Config {
         let feed = prop(value, "feed").ok_or(
             "data-feed is missing: add data-feed=\"https://support.example/v1/feed?client=…\" to the script tag",
         )?;
-        let base = dom::document().and_then(|d| d.base_uri().ok().flatten()).unwrap_or_default();
+        let base = dom::document()
+            .and_then(|d| d.base_uri().ok().flatten())
+            .unwrap_or_default();
         let feed_url = web_sys::Url::new_with_base(&feed, &base)
             .map_err(|_| format!("data-feed {feed:?} is not a URL"))?
             .href();
         let position = match prop(value, "position").as_deref() {
             None | Some("push") => Position::Push,
             Some("overlay") => Position::Overlay,
-            Some(other) => return Err(format!("data-position must be \"push\" or \"overlay\", not {other:?}")),
+            Some(other) => {
+                return Err(format!(
+                    "data-position must be \"push\" or \"overlay\", not {other:?}"
+                ))
+            }
         };
         let quiet = match prop(value, "quiet").as_deref() {
             None | Some("false") => false,
             Some("true") => true,
-            Some(other) => return Err(format!("data-quiet must be \"true\" or \"false\", not {other:?}")),
+            Some(other) => {
+                return Err(format!(
+                    "data-quiet must be \"true\" or \"false\", not {other:?}"
+                ))
+            }
         };
         let locale = match prop(value, "locale") {
             Some(tag) if tag != "auto" && crate::text::is_language_tag(&tag) => tag,
             Some(tag) if tag != "auto" => {
-                dom::warn(&format!("data-locale {tag:?} is not a language tag; using the page's language"));
+                dom::warn(&format!(
+                    "data-locale {tag:?} is not a language tag; using the page's language"
+                ));
                 page_locale()
             }
             _ => page_locale(),
         };
-        Ok(Config { feed_url, locale, quiet, position, role: prop(value, "role"), course: prop(value, "course") })
+        Ok(Config {
+            feed_url,
+            locale,
+            quiet,
+            position,
+            role: prop(value, "role"),
+            course: prop(value, "course"),
+        })
     }
 }
 
@@ -92,7 +111,13 @@ fn page_locale() -> String {
     let from_browser = || {
         dom::window()
             .map(|w| w.navigator().languages())
-            .and_then(|list| list.iter().filter_map(|v| v.as_string()).find(|t| crate::text::is_language_tag(t)))
+            .and_then(|list| {
+                list.iter()
+                    .filter_map(|v| v.as_string())
+                    .find(|t| crate::text::is_language_tag(t))
+            })
     };
-    from_html.or_else(from_browser).unwrap_or_else(|| "en".to_string())
+    from_html
+        .or_else(from_browser)
+        .unwrap_or_else(|| "en".to_string())
 }

@@ -69,17 +69,27 @@ pub struct Listener {
 
 impl Listener {
     /// Adds `callback` for `kind` events on `target`.
-    pub fn new(target: &EventTarget, kind: &'static str, callback: impl FnMut(web_sys::Event) + 'static) -> Result<Listener, JsValue> {
+    pub fn new(
+        target: &EventTarget,
+        kind: &'static str,
+        callback: impl FnMut(web_sys::Event) + 'static,
+    ) -> Result<Listener, JsValue> {
         let callback = Closure::<dyn FnMut(web_sys::Event)>::new(callback);
         target.add_event_listener_with_callback(kind, callback.as_ref().unchecked_ref())?;
-        Ok(Listener { target: target.clone(), kind, callback })
+        Ok(Listener {
+            target: target.clone(),
+            kind,
+            callback,
+        })
     }
 }
 
 impl Drop for Listener {
     fn drop(&mut self) {
         // Removal only fails for a detached target, which no longer fires anyway.
-        let _ = self.target.remove_event_listener_with_callback(self.kind, self.callback.as_ref().unchecked_ref());
+        let _ = self
+            .target
+            .remove_event_listener_with_callback(self.kind, self.callback.as_ref().unchecked_ref());
     }
 }
 
@@ -111,7 +121,11 @@ impl Timer {
         Timer::start(period_ms, true, callback)
     }
 
-    fn start(delay_ms: f64, repeating: bool, callback: impl FnMut() + 'static) -> Result<Timer, JsValue> {
+    fn start(
+        delay_ms: f64,
+        repeating: bool,
+        callback: impl FnMut() + 'static,
+    ) -> Result<Timer, JsValue> {
         let window = window().ok_or_else(|| JsValue::from_str("no window"))?;
         let callback = Closure::<dyn FnMut()>::new(callback);
         let delay = delay_ms.clamp(0.0, MAX_DELAY_MS) as i32;
@@ -121,7 +135,11 @@ impl Timer {
         } else {
             window.set_timeout_with_callback_and_timeout_and_arguments_0(function, delay)?
         };
-        Ok(Timer { id, repeating, _callback: callback })
+        Ok(Timer {
+            id,
+            repeating,
+            _callback: callback,
+        })
     }
 }
 

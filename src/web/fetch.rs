@@ -34,12 +34,17 @@ pub async fn fetch_feed(url: &str, etag: Option<&str>) -> Result<FeedResponse, S
     init.set_cache(RequestCache::NoStore);
     init.set_signal(Some(&AbortSignal::timeout_with_u32(TIMEOUT_MS)));
     let headers = Headers::new().map_err(|e| describe(&e))?;
-    headers.set("Accept", "application/json").map_err(|e| describe(&e))?;
+    headers
+        .set("Accept", "application/json")
+        .map_err(|e| describe(&e))?;
     if let Some(etag) = etag {
-        headers.set("If-None-Match", etag).map_err(|e| describe(&e))?;
+        headers
+            .set("If-None-Match", etag)
+            .map_err(|e| describe(&e))?;
     }
     init.set_headers(&headers);
-    let request = Request::new_with_str_and_init(url, &init).map_err(|e| format!("bad feed URL {url:?}: {}", describe(&e)))?;
+    let request = Request::new_with_str_and_init(url, &init)
+        .map_err(|e| format!("bad feed URL {url:?}: {}", describe(&e)))?;
     let response: Response = JsFuture::from(window.fetch_with_request(&request))
         .await
         .map_err(|e| format!("feed request to {url} failed: {}", describe(&e)))?
@@ -49,7 +54,10 @@ pub async fn fetch_feed(url: &str, etag: Option<&str>) -> Result<FeedResponse, S
         return Ok(FeedResponse::NotModified);
     }
     if !response.ok() {
-        return Err(format!("feed request to {url} answered HTTP {}", response.status()));
+        return Err(format!(
+            "feed request to {url} answered HTTP {}",
+            response.status()
+        ));
     }
     let etag = response.headers().get("ETag").ok().flatten();
     let text = response.text().map_err(|e| describe(&e))?;

@@ -75,11 +75,17 @@ impl IntlZones {
                 formats.len() - 1
             }
         };
-        let parts = formats[index].1.format_to_parts(at.seconds() as f64 * 1000.0);
+        let parts = formats[index]
+            .1
+            .format_to_parts(at.seconds() as f64 * 1000.0);
         let mut fields = [0i64; 6];
         for part in parts.iter() {
-            let kind = Reflect::get(&part, &"type".into()).ok().and_then(|v| v.as_string());
-            let value = Reflect::get(&part, &"value".into()).ok().and_then(|v| v.as_string());
+            let kind = Reflect::get(&part, &"type".into())
+                .ok()
+                .and_then(|v| v.as_string());
+            let value = Reflect::get(&part, &"value".into())
+                .ok()
+                .and_then(|v| v.as_string());
             let slot = match kind.as_deref() {
                 Some("year") => 0,
                 Some("month") => 1,
@@ -91,8 +97,14 @@ impl IntlZones {
             };
             fields[slot] = value.and_then(|v| v.parse().ok()).ok_or(UnknownZone)?;
         }
-        let date = CivilDate::new(fields[0] as i32, fields[1] as u8, fields[2] as u8).ok_or(UnknownZone)?;
-        Ok(CivilDateTime { date, hour: (fields[3] % 24) as u8, minute: fields[4] as u8, second: fields[5] as u8 })
+        let date = CivilDate::new(fields[0] as i32, fields[1] as u8, fields[2] as u8)
+            .ok_or(UnknownZone)?;
+        Ok(CivilDateTime {
+            date,
+            hour: (fields[3] % 24) as u8,
+            minute: fields[4] as u8,
+            second: fields[5] as u8,
+        })
     }
 }
 
@@ -133,20 +145,36 @@ impl Formatter {
             ("minute", "2-digit"),
             ("timeZoneName", "short"),
         ]);
-        let time_only = options(&[("weekday", "short"), ("hour", "numeric"), ("minute", "2-digit"), ("timeZoneName", "short")]);
+        let time_only = options(&[
+            ("weekday", "short"),
+            ("hour", "numeric"),
+            ("minute", "2-digit"),
+            ("timeZoneName", "short"),
+        ]);
         let relative = options(&[("numeric", "auto")]);
         Formatter {
-            range: DateFormat::new(locale, &date_time).or_else(|_| DateFormat::new("en", &date_time)).ok(),
-            time: DateFormat::new(locale, &time_only).or_else(|_| DateFormat::new("en", &time_only)).ok(),
-            relative: RelativeFormat::new(locale, &relative).or_else(|_| RelativeFormat::new("en", &relative)).ok(),
+            range: DateFormat::new(locale, &date_time)
+                .or_else(|_| DateFormat::new("en", &date_time))
+                .ok(),
+            time: DateFormat::new(locale, &time_only)
+                .or_else(|_| DateFormat::new("en", &time_only))
+                .ok(),
+            relative: RelativeFormat::new(locale, &relative)
+                .or_else(|_| RelativeFormat::new("en", &relative))
+                .ok(),
         }
     }
 
     /// "Sunday, December 6, 12:00 – 6:00 AM EST" in the learner's language.
     pub fn range(&self, start: Timestamp, end: Timestamp) -> String {
-        let (a, b) = (start.seconds() as f64 * 1000.0, end.seconds() as f64 * 1000.0);
+        let (a, b) = (
+            start.seconds() as f64 * 1000.0,
+            end.seconds() as f64 * 1000.0,
+        );
         match &self.range {
-            Some(f) => f.format_range(a, b).unwrap_or_else(|_| format!("{} – {}", f.format(a), f.format(b))),
+            Some(f) => f
+                .format_range(a, b)
+                .unwrap_or_else(|_| format!("{} – {}", f.format(a), f.format(b))),
             None => format!("{start} – {end}"),
         }
     }

@@ -14,6 +14,7 @@ mod widget;
 
 pub use config::{Config, Position};
 
+pub use intl::IntlZones;
 pub use widget::Widget;
 
 use std::cell::RefCell;

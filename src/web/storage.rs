@@ -22,7 +22,9 @@ pub fn get(key: &str) -> Option<String> {
 pub fn set(key: &str, value: &str) {
     let stored = local_storage().map(|s| s.set_item(key, value));
     if !matches!(stored, Some(Ok(()))) {
-        warn(&format!("could not save {key} to localStorage; it lasts until this page is closed"));
+        warn(&format!(
+            "could not save {key} to localStorage; it lasts until this page is closed"
+        ));
     }
 }
 
@@ -38,7 +40,12 @@ impl Dismissals {
         let keys = get(DISMISSED_KEY)
             .and_then(|text| serde_json::from_str::<Value>(&text).ok())
             .and_then(|v| v.as_array().cloned())
-            .map(|items| items.into_iter().filter_map(|v| v.as_str().map(String::from)).collect())
+            .map(|items| {
+                items
+                    .into_iter()
+                    .filter_map(|v| v.as_str().map(String::from))
+                    .collect()
+            })
             .unwrap_or_default();
         Dismissals { keys }
     }
@@ -93,6 +100,9 @@ impl CachedFeed {
         if let Some(etag) = &self.etag {
             record.insert("etag".into(), Value::from(etag.as_str()));
         }
-        set(&format!("{FEED_KEY_PREFIX}{feed_url}"), &Value::Object(record).to_string());
+        set(
+            &format!("{FEED_KEY_PREFIX}{feed_url}"),
+            &Value::Object(record).to_string(),
+        );
     }
 }

@@ -92,20 +92,27 @@ impl Widget {
     /// stylesheets; nothing is left on the page then.
     pub fn mount(config: Config) -> Result<Widget, String> {
         let doc = dom::document().ok_or("no document")?;
-        let body = doc.body().ok_or("the page has no <body> yet; load the script with defer")?;
+        let body = doc
+            .body()
+            .ok_or("the page has no <body> yet; load the script with defer")?;
         let js = |e: JsValue| describe(&e);
 
         // A custom element name: host CSS written for div/section cannot select our host.
         let host = doc.create_element("lms-support-widget").map_err(js)?;
-        host.set_attribute("data-position", config.position.as_str()).map_err(js)?;
-        let shadow = host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open)).map_err(js)?;
+        host.set_attribute("data-position", config.position.as_str())
+            .map_err(js)?;
+        let shadow = host
+            .attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))
+            .map_err(js)?;
         let sheet = CssStyleSheet::new().map_err(js)?;
         sheet.replace_sync(STYLE).map_err(js)?;
         shadow.set_adopted_style_sheets(&Array::of1(&sheet));
 
         let lang = Lang::negotiate(&config.locale);
         let region = el(&doc, "section", "lsw-banner").map_err(js)?;
-        region.set_attribute("aria-label", message(lang, Msg::RegionLabel)).map_err(js)?;
+        region
+            .set_attribute("aria-label", message(lang, Msg::RegionLabel))
+            .map_err(js)?;
         region.set_attribute("role", "status").map_err(js)?;
         region.set_attribute("data-empty", "").map_err(js)?;
         shadow.append_child(&region).map_err(js)?;
@@ -182,7 +189,11 @@ impl Widget {
                 }
             })?,
             Listener::new(state.doc.as_ref(), "visibilitychange", on_visible)?,
-            Listener::new(dom::window().ok_or("no window")?.as_ref(), "online", on_online)?,
+            Listener::new(
+                dom::window().ok_or("no window")?.as_ref(),
+                "online",
+                on_online,
+            )?,
         ];
         state.listeners = listeners;
         state.refresh_timer = Some(Timer::every(REFRESH_MS, {
@@ -196,7 +207,10 @@ impl Widget {
 }
 
 /// Runs `f` on the state if the widget still exists and is not already borrowed.
-fn with_state<R>(weak: &Weak<RefCell<State>>, f: impl FnOnce(&mut State, &Weak<RefCell<State>>) -> R) -> Option<R> {
+fn with_state<R>(
+    weak: &Weak<RefCell<State>>,
+    f: impl FnOnce(&mut State, &Weak<RefCell<State>>) -> R,
+) -> Option<R> {
     let rc = weak.upgrade()?;
     let mut state = rc.try_borrow_mut().ok()?;
     Some(f(&mut state, weak))
@@ -236,7 +250,11 @@ async fn refresh(weak: Weak<RefCell<State>>) {
             }
             Ok(FeedResponse::NotModified) => {}
             Err(message) => {
-                let kept = if s.feed.is_some() { "showing the last good copy" } else { "no copy to show yet" };
+                let kept = if s.feed.is_some() {
+                    "showing the last good copy"
+                } else {
+                    "no copy to show yet"
+                };
                 warn(&format!("{message}; {kept}"));
                 events.push(("error", error_detail("feed", &message)));
             }
@@ -261,7 +279,9 @@ impl State {
             Ok(parsed) => parsed,
             Err(e) => {
                 let source = if from_network { "fetched" } else { "cached" };
-                warn(&format!("{source} feed rejected: {e}; keeping the last good copy"));
+                warn(&format!(
+                    "{source} feed rejected: {e}; keeping the last good copy"
+                ));
                 return false;
             }
         };
@@ -269,14 +289,21 @@ impl State {
             warn(&format!("feed: {problem}; skipped"));
         }
         if !parsed.unknown_fields.is_empty() {
-            warn(&format!("feed: unknown fields ignored: {}", parsed.unknown_fields.join(", ")));
+            warn(&format!(
+                "feed: unknown fields ignored: {}",
+                parsed.unknown_fields.join(", ")
+            ));
         }
         self.quiet = self.config.quiet
-            || parsed.feed.client.quiet_pages.iter().any(|selector| match self.doc.query_selector(selector) {
-                Ok(found) => found.is_some(),
-                Err(_) => {
-                    warn(&format!("feed: client.quiet_pages has an invalid CSS selector {selector:?}"));
-                    false
+            || parsed.feed.client.quiet_pages.iter().any(|selector| {
+                match self.doc.query_selector(selector) {
+                    Ok(found) => found.is_some(),
+                    Err(_) => {
+                        warn(&format!(
+                            "feed: client.quiet_pages has an invalid CSS selector {selector:?}"
+                        ));
+                        false
+                    }
                 }
             });
         self.feed = Some(parsed.feed);
@@ -286,9 +313,15 @@ impl State {
 
     fn compute_view(&self, now: Timestamp) -> Option<BannerView> {
         let feed = self.feed.as_ref()?;
-        let viewer = Viewer { role: self.config.role.as_deref(), course: self.config.course.as_deref(), quiet: self.quiet };
+        let viewer = Viewer {
+            role: self.config.role.as_deref(),
+            course: self.config.course.as_deref(),
+            quiet: self.quiet,
+        };
         let items = active_items(feed, &viewer, now, &self.zones);
-        banner_view(&items, &self.config.locale, &|key| self.dismissals.contains(key))
+        banner_view(&items, &self.config.locale, &|key| {
+            self.dismissals.contains(key)
+        })
     }
 
     /// Redraws if the view changed; returns the events to dispatch.
@@ -301,14 +334,29 @@ impl State {
         if view == self.view && !force {
             return Events::new();
         }
-        let ids = |v: &Option<BannerView>| v.as_ref().map(|v| v.items.iter().map(|i| i.id.clone()).collect::<Vec<_>>());
+        let ids = |v: &Option<BannerView>| {
+            v.as_ref()
+                .map(|v| v.items.iter().map(|i| i.id.clone()).collect::<Vec<_>>())
+        };
         let newly_shown = ids(&view) != ids(&self.view);
         let mut events = Events::new();
-        if let Err(e) = draw(&self.doc, &self.region, view.as_ref(), self.expanded, self.lang, &self.formatter, now) {
+        if let Err(e) = draw(
+            &self.doc,
+            &self.region,
+            view.as_ref(),
+            self.expanded,
+            self.lang,
+            &self.formatter,
+            now,
+        ) {
             warn(&format!("could not draw the banner: {}", describe(&e)));
         }
         if let Some(v) = view.as_ref().filter(|_| newly_shown) {
-            let ids: Array = v.items.iter().map(|item| JsValue::from_str(&item.id)).collect();
+            let ids: Array = v
+                .items
+                .iter()
+                .map(|item| JsValue::from_str(&item.id))
+                .collect();
             let detail = Object::new();
             let _ = Reflect::set(&detail, &"ids".into(), &ids);
             events.push(("banner-shown", detail.into()));
@@ -324,7 +372,10 @@ impl State {
     /// Redraws, then arms the timers the current view needs.
     fn render_and_schedule(&mut self, weak: &Weak<RefCell<State>>, now: Timestamp) -> Events {
         let events = self.render(now);
-        let counting = self.view.as_ref().is_some_and(|v| v.items.iter().any(|i| i.phase == Phase::Imminent));
+        let counting = self
+            .view
+            .as_ref()
+            .is_some_and(|v| v.items.iter().any(|i| i.phase == Phase::Imminent));
         match (counting, self.countdown_timer.is_some()) {
             (true, false) => {
                 let weak = weak.clone();
@@ -338,7 +389,11 @@ impl State {
             _ => {}
         }
         self.phase_timer = None;
-        if let Some(at) = self.feed.as_ref().and_then(|f| next_change(f, now, &self.zones)) {
+        if let Some(at) = self
+            .feed
+            .as_ref()
+            .and_then(|f| next_change(f, now, &self.zones))
+        {
             // Fire just after the boundary second so `now` is already past it; if a timer fires
             // early (clamped long delays, a suspended laptop), rendering re-arms it.
             let delay = (at.seconds() as f64 * 1000.0) - dom::now_ms() + 20.0;
@@ -354,21 +409,36 @@ impl State {
     }
 
     fn tick_countdown(&self) {
-        let Ok(nodes) = self.region.query_selector_all("[data-starts-at]") else { return };
+        let Ok(nodes) = self.region.query_selector_all("[data-starts-at]") else {
+            return;
+        };
         let now = now();
         for i in 0..nodes.length() {
-            let Some(node) = nodes.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else { continue };
-            let Some(starts_at) = node.get_attribute("data-starts-at").and_then(|s| s.parse().ok()) else { continue };
+            let Some(node) = nodes.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else {
+                continue;
+            };
+            let Some(starts_at) = node
+                .get_attribute("data-starts-at")
+                .and_then(|s| s.parse().ok())
+            else {
+                continue;
+            };
             node.set_text_content(Some(&countdown_text(self.lang, Timestamp(starts_at), now)));
         }
     }
 
     fn on_click(&mut self, event: &web_sys::Event) -> Events {
-        let Some(target) = event.target().and_then(|t| t.dyn_into::<Element>().ok()) else { return Events::new() };
-        let Ok(Some(button)) = target.closest("[data-action]") else { return Events::new() };
+        let Some(target) = event.target().and_then(|t| t.dyn_into::<Element>().ok()) else {
+            return Events::new();
+        };
+        let Ok(Some(button)) = target.closest("[data-action]") else {
+            return Events::new();
+        };
         match button.get_attribute("data-action").as_deref() {
             Some("dismiss") => {
-                let Some(key) = button.get_attribute("data-key") else { return Events::new() };
+                let Some(key) = button.get_attribute("data-key") else {
+                    return Events::new();
+                };
                 self.dismissals.add(&key);
                 let events = self.render(now());
                 // The focused button is gone; keep keyboard users in the banner if it has more.

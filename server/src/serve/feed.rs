@@ -34,7 +34,10 @@ pub async fn get(State(app): State<Arc<App>>, headers: HeaderMap) -> Response<Bo
                 log::event(
                     "error",
                     "cannot read feed",
-                    &[("file", &path.display().to_string()), ("error", &e.to_string())],
+                    &[
+                        ("file", &path.display().to_string()),
+                        ("error", &e.to_string()),
+                    ],
                 );
                 let mut response = respond(
                     StatusCode::SERVICE_UNAVAILABLE,
@@ -42,8 +45,12 @@ pub async fn get(State(app): State<Arc<App>>, headers: HeaderMap) -> Response<Bo
                     r#"{"error":"feed_unavailable","message":"the feed cannot be read right now; try again later"}"#,
                 );
                 public(&mut response);
-                response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-                response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
+                response
+                    .headers_mut()
+                    .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
                 return response;
             }
         },
@@ -57,7 +64,9 @@ pub async fn get(State(app): State<Arc<App>>, headers: HeaderMap) -> Response<Bo
         respond(StatusCode::OK, "application/json", bytes)
     };
     set(&mut response, header::ETAG, &tag);
-    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     public(&mut response);
     response
 }
@@ -68,15 +77,30 @@ pub async fn preflight() -> Response<Body> {
     *response.status_mut() = StatusCode::NO_CONTENT;
     public(&mut response);
     let h = response.headers_mut();
-    h.insert(header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static("GET, HEAD, OPTIONS"));
-    h.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, HeaderValue::from_static("If-None-Match"));
-    h.insert(header::ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("86400"));
+    h.insert(
+        header::ACCESS_CONTROL_ALLOW_METHODS,
+        HeaderValue::from_static("GET, HEAD, OPTIONS"),
+    );
+    h.insert(
+        header::ACCESS_CONTROL_ALLOW_HEADERS,
+        HeaderValue::from_static("If-None-Match"),
+    );
+    h.insert(
+        header::ACCESS_CONTROL_MAX_AGE,
+        HeaderValue::from_static("86400"),
+    );
     response
 }
 
 /// The feed is public: any page may read it, and its `ETag`.
 fn public(response: &mut Response<Body>) {
     let h = response.headers_mut();
-    h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
-    h.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, HeaderValue::from_static("ETag"));
+    h.insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
+    h.insert(
+        header::ACCESS_CONTROL_EXPOSE_HEADERS,
+        HeaderValue::from_static("ETag"),
+    );
 }

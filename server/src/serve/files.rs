@@ -7,7 +7,9 @@
 //! segment by segment, so no request can name a file outside its directory. This module does
 //! not compress anything on the fly and does not list directories.
 
-use super::http::{accepts_encoding, content_type, etag, is_content_hashed, not_modified, set, text};
+use super::http::{
+    accepts_encoding, content_type, etag, is_content_hashed, not_modified, set, text,
+};
 use super::log;
 use super::App;
 use axum::body::Body;
@@ -27,25 +29,41 @@ enum Tree {
 }
 
 /// Every request not routed elsewhere.
-pub async fn handle(State(app): State<Arc<App>>, method: Method, uri: Uri, headers: HeaderMap) -> Response<Body> {
+pub async fn handle(
+    State(app): State<Arc<App>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response<Body> {
     if method != Method::GET && method != Method::HEAD {
         let mut response = text(StatusCode::METHOD_NOT_ALLOWED, "method not allowed\n");
-        response.headers_mut().insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("GET, HEAD"));
         return response;
     }
     let raw = uri.path();
     let (tree, root, rest) = match raw.strip_prefix("/widget/") {
         Some(rest) => (Tree::Widget, app.widget_dir.as_path(), rest),
         None if raw == "/widget" => (Tree::Widget, app.widget_dir.as_path(), ""),
-        None => (Tree::Static, app.static_dir.as_path(), raw.strip_prefix('/').unwrap_or(raw)),
+        None => (
+            Tree::Static,
+            app.static_dir.as_path(),
+            raw.strip_prefix('/').unwrap_or(raw),
+        ),
     };
     if tree == Tree::Widget && !is_dir(root).await {
         return text(
             StatusCode::NOT_FOUND,
-            format!("the widget is not built: {} does not exist; run `make widget` first\n", root.display()),
+            format!(
+                "the widget is not built: {} does not exist; run `make widget` first\n",
+                root.display()
+            ),
         );
     }
-    let Some(relative) = safe_relative_path(rest) else { return not_found() };
+    let Some(relative) = safe_relative_path(rest) else {
+        return not_found();
+    };
     let mut path = root.join(&relative);
     if is_dir(&path).await {
         if tree == Tree::Widget {
@@ -57,7 +75,10 @@ pub async fn handle(State(app): State<Arc<App>>, method: Method, uri: Uri, heade
                 Some(q) => format!("{raw}/?{q}"),
                 None => format!("{raw}/"),
             };
-            let mut response = text(StatusCode::MOVED_PERMANENTLY, format!("moved to {location}\n"));
+            let mut response = text(
+                StatusCode::MOVED_PERMANENTLY,
+                format!("moved to {location}\n"),
+            );
             set(&mut response, header::LOCATION, &location);
             return response;
         }
@@ -87,28 +108,41 @@ async fn serve_file(path: &Path, tree: Tree, headers: &HeaderMap) -> Response<Bo
                 log::event(
                     "error",
                     "cannot read file",
-                    &[("file", &candidate.display().to_string()), ("error", &e.to_string())],
+                    &[
+                        ("file", &candidate.display().to_string()),
+                        ("error", &e.to_string()),
+                    ],
                 );
                 return text(StatusCode::INTERNAL_SERVER_ERROR, "cannot read this file\n");
             }
         };
-        let tag = etag(&bytes, encoding.map_or("", |e| if e == "br" { "br" } else { "gz" }));
+        let tag = etag(
+            &bytes,
+            encoding.map_or("", |e| if e == "br" { "br" } else { "gz" }),
+        );
         let mut response = if not_modified(headers, &tag) {
             let mut r = Response::new(Body::empty());
             *r.status_mut() = StatusCode::NOT_MODIFIED;
             r
         } else {
             let mut r = Response::new(Body::from(bytes));
-            r.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type(name)));
+            r.headers_mut().insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(content_type(name)),
+            );
             if let Some(encoding) = encoding {
-                r.headers_mut().insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
+                r.headers_mut()
+                    .insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
             }
             r
         };
         set(&mut response, header::ETAG, &tag);
         let h = response.headers_mut();
         h.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
-        h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+        h.insert(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        );
         let cache = if tree == Tree::Widget && is_content_hashed(name) {
             "public, max-age=31536000, immutable"
         } else {
@@ -117,7 +151,10 @@ async fn serve_file(path: &Path, tree: Tree, headers: &HeaderMap) -> Response<Bo
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
         if tree == Tree::Widget {
             // Host pages on other origins load the module with fetch(), which needs CORS.
-            h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+            h.insert(
+                header::ACCESS_CONTROL_ALLOW_ORIGIN,
+                HeaderValue::from_static("*"),
+            );
         }
         return response;
     }
@@ -157,9 +194,8 @@ pub fn safe_relative_path(raw: &str) -> Option<PathBuf> {
         return decoded.is_empty().then_some(path);
     }
     for segment in trimmed.split('/') {
-        let bad = segment.is_empty()
-            || segment.starts_with('.')
-            || segment.contains(['\\', ':', '\0']);
+        let bad =
+            segment.is_empty() || segment.starts_with('.') || segment.contains(['\\', ':', '\0']);
         if bad {
             return None;
         }
@@ -196,18 +232,44 @@ mod tests {
     #[test]
     fn plain_paths_are_kept() {
         assert_eq!(safe_relative_path(""), Some(PathBuf::new()));
-        assert_eq!(safe_relative_path("index.html"), Some(PathBuf::from("index.html")));
-        assert_eq!(safe_relative_path("course/quiz.html"), Some(PathBuf::from("course/quiz.html")));
+        assert_eq!(
+            safe_relative_path("index.html"),
+            Some(PathBuf::from("index.html"))
+        );
+        assert_eq!(
+            safe_relative_path("course/quiz.html"),
+            Some(PathBuf::from("course/quiz.html"))
+        );
         assert_eq!(safe_relative_path("course/"), Some(PathBuf::from("course")));
-        assert_eq!(safe_relative_path("my%20notes.html"), Some(PathBuf::from("my notes.html")));
+        assert_eq!(
+            safe_relative_path("my%20notes.html"),
+            Some(PathBuf::from("my notes.html"))
+        );
     }
 
     #[test]
     fn traversal_and_tricks_are_rejected() {
         for raw in [
-            "..", "../etc/passwd", "a/../../etc/passwd", "%2e%2e/etc/passwd", "%2E%2E%2Fetc%2Fpasswd",
-            "a/%2e%2e/%2e%2e/x", "/etc/passwd", "%2fetc/passwd", "a//b", "..%5c..%5cwindows", "a\\b",
-            "C:/windows", "c%3a/x", ".git/config", ".env", "a/./b", "x%00.html", "%zz", "%e9", "%",
+            "..",
+            "../etc/passwd",
+            "a/../../etc/passwd",
+            "%2e%2e/etc/passwd",
+            "%2E%2E%2Fetc%2Fpasswd",
+            "a/%2e%2e/%2e%2e/x",
+            "/etc/passwd",
+            "%2fetc/passwd",
+            "a//b",
+            "..%5c..%5cwindows",
+            "a\\b",
+            "C:/windows",
+            "c%3a/x",
+            ".git/config",
+            ".env",
+            "a/./b",
+            "x%00.html",
+            "%zz",
+            "%e9",
+            "%",
             "/",
         ] {
             assert_eq!(safe_relative_path(raw), None, "{raw}");

@@ -52,7 +52,9 @@ pub fn accepts_encoding(headers: &HeaderMap, coding: &str) -> bool {
         let q = params
             .filter_map(|p| {
                 let (key, value) = p.split_once('=')?;
-                key.trim().eq_ignore_ascii_case("q").then(|| value.trim().parse::<f32>().unwrap_or(0.0))
+                key.trim()
+                    .eq_ignore_ascii_case("q")
+                    .then(|| value.trim().parse::<f32>().unwrap_or(0.0))
             })
             .next_back()
             .unwrap_or(1.0);
@@ -68,7 +70,10 @@ pub fn accepts_encoding(headers: &HeaderMap, coding: &str) -> bool {
 
 /// The media type for a file name, by its extension.
 pub fn content_type(name: &str) -> &'static str {
-    let ext = name.rsplit_once('.').map_or("", |(_, ext)| ext).to_ascii_lowercase();
+    let ext = name
+        .rsplit_once('.')
+        .map_or("", |(_, ext)| ext)
+        .to_ascii_lowercase();
     match ext.as_str() {
         "wasm" => "application/wasm",
         "js" | "mjs" => "text/javascript; charset=utf-8",
@@ -98,9 +103,11 @@ pub fn content_type(name: &str) -> &'static str {
 pub fn is_content_hashed(name: &str) -> bool {
     let parts: Vec<&str> = name.split('.').collect();
     parts.len() >= 3
-        && parts[1..parts.len() - 1]
-            .iter()
-            .any(|p| p.len() >= 8 && p.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
+        && parts[1..parts.len() - 1].iter().any(|p| {
+            p.len() >= 8
+                && p.bytes()
+                    .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        })
 }
 
 /// Sets a header from text, skipping (never panicking on) a value HTTP cannot carry.
@@ -111,10 +118,16 @@ pub fn set(response: &mut Response<Body>, name: HeaderName, value: &str) {
 }
 
 /// A response with a status, a media type and a body.
-pub fn respond(status: StatusCode, content_type: &'static str, body: impl Into<Body>) -> Response<Body> {
+pub fn respond(
+    status: StatusCode,
+    content_type: &'static str,
+    body: impl Into<Body>,
+) -> Response<Body> {
     let mut response = Response::new(body.into());
     *response.status_mut() = status;
-    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     response
 }
 
@@ -130,7 +143,10 @@ mod tests {
     fn headers(pairs: &[(HeaderName, &str)]) -> HeaderMap {
         let mut map = HeaderMap::new();
         for (name, value) in pairs {
-            map.append(name.clone(), HeaderValue::from_str(value).expect("test header"));
+            map.append(
+                name.clone(),
+                HeaderValue::from_str(value).expect("test header"),
+            );
         }
         map
     }
@@ -146,9 +162,15 @@ mod tests {
     #[test]
     fn if_none_match_lists_and_weak_tags() {
         let tag = "\"1-abc\"";
-        assert!(not_modified(&headers(&[(header::IF_NONE_MATCH, "\"x\", W/\"1-abc\"")]), tag));
+        assert!(not_modified(
+            &headers(&[(header::IF_NONE_MATCH, "\"x\", W/\"1-abc\"")]),
+            tag
+        ));
         assert!(not_modified(&headers(&[(header::IF_NONE_MATCH, "*")]), tag));
-        assert!(!not_modified(&headers(&[(header::IF_NONE_MATCH, "\"1-abd\"")]), tag));
+        assert!(!not_modified(
+            &headers(&[(header::IF_NONE_MATCH, "\"1-abd\"")]),
+            tag
+        ));
         assert!(!not_modified(&HeaderMap::new(), tag));
     }
 
@@ -172,9 +194,18 @@ mod tests {
         assert!(is_content_hashed("loader.0123456789abcdef.js"));
         assert!(is_content_hashed("types.3f9a1c2b.d.ts"));
         assert!(!is_content_hashed("lms_support_widget.wasm"));
-        assert!(!is_content_hashed("loader.3F9A1C2B.js"), "uppercase is not a hash we make");
-        assert!(!is_content_hashed("loader.3f9a1c2.js"), "seven digits are too few");
-        assert!(!is_content_hashed("3f9a1c2b.js"), "the stem itself is not a hash segment");
+        assert!(
+            !is_content_hashed("loader.3F9A1C2B.js"),
+            "uppercase is not a hash we make"
+        );
+        assert!(
+            !is_content_hashed("loader.3f9a1c2.js"),
+            "seven digits are too few"
+        );
+        assert!(
+            !is_content_hashed("3f9a1c2b.js"),
+            "the stem itself is not a hash segment"
+        );
         assert!(!is_content_hashed("loader-3f9a1c2b.js"));
     }
 

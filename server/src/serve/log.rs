@@ -36,7 +36,10 @@ pub async fn requests(request: Request, next: Next) -> Response {
             ("method", &method),
             ("path", &path),
             ("status", response.status().as_str()),
-            ("duration_ms", &format!("{}.{:03}", micros / 1000, micros % 1000)),
+            (
+                "duration_ms",
+                &format!("{}.{:03}", micros / 1000, micros % 1000),
+            ),
         ],
     );
     response
@@ -44,7 +47,9 @@ pub async fn requests(request: Request, next: Next) -> Response {
 
 /// A logfmt value: bare when it is a plain token, else quoted with escapes.
 fn value(v: &str) -> String {
-    let plain = !v.is_empty() && v.chars().all(|c| c.is_ascii_graphic() && c != '"' && c != '=' && c != '\\');
+    let plain = !v.is_empty()
+        && v.chars()
+            .all(|c| c.is_ascii_graphic() && c != '"' && c != '=' && c != '\\');
     if plain {
         v.to_string()
     } else {

@@ -59,10 +59,16 @@ pub fn router(app: Arc<App>) -> Router {
 /// Runs the server until a shutdown signal; returns the exit status.
 pub fn run(config: Config) -> u8 {
     if let Err(e) = std::fs::create_dir_all(&config.data) {
-        output::stderr(&format!("cannot create data directory {}: {e}\n", config.data.display()));
+        output::stderr(&format!(
+            "cannot create data directory {}: {e}\n",
+            config.data.display()
+        ));
         return 1;
     }
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(e) => {
             output::stderr(&format!("cannot start the async runtime: {e}\n"));
@@ -82,10 +88,18 @@ async fn serve(config: Config) -> u8 {
     };
     for (dir, what, hint) in [
         (&config.static_dir, "static directory", "pass --static DIR"),
-        (&config.widget_dir, "widget directory", "run `make widget` or pass --widget DIR"),
+        (
+            &config.widget_dir,
+            "widget directory",
+            "run `make widget` or pass --widget DIR",
+        ),
     ] {
         if !dir.is_dir() {
-            log::event("warn", &format!("{what} not found; {hint}"), &[("dir", &dir.display().to_string())]);
+            log::event(
+                "warn",
+                &format!("{what} not found; {hint}"),
+                &[("dir", &dir.display().to_string())],
+            );
         }
     }
     let listener = match tokio::net::TcpListener::bind(&config.addr).await {
@@ -103,7 +117,11 @@ async fn serve(config: Config) -> u8 {
         }
     };
     output::stdout(&format!("lms-support: serving http://{addr}/\n"));
-    let app = Arc::new(App { feed, static_dir: config.static_dir, widget_dir: config.widget_dir });
+    let app = Arc::new(App {
+        feed,
+        static_dir: config.static_dir,
+        widget_dir: config.widget_dir,
+    });
 
     let stopping = Arc::new(tokio::sync::Notify::new());
     let notify = stopping.clone();
@@ -143,7 +161,11 @@ fn warn_about_feed(path: &Path) {
                 log::event("warn", &problem.to_string(), &[("file", &file)]);
             }
             for field in &parsed.unknown_fields {
-                log::event("warn", &format!("unknown field {field:?} ignored"), &[("file", &file)]);
+                log::event(
+                    "warn",
+                    &format!("unknown field {field:?} ignored"),
+                    &[("file", &file)],
+                );
             }
         }
         Err(LoadError::Unreadable(message)) => log::event("warn", &message, &[]),

@@ -1,0 +1,590 @@
+//! `lms-support serve`, run as a real process on a free loopback port and spoken to with a tiny
+//! HTTP/1.1 client over `std::net::TcpStream` (one request per connection).
+//!
+//! Runs natively (`cargo test -p lms-support-server`); needs only loopback networking. Each test
+//! builds its own directory tree under the system temp dir.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+// ---------------------------------------------------------------------------------------------
+// harness
+
+/// A scratch directory, removed on drop.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Scratch {
+        let dir =
+            std::env::temp_dir().join(format!("lms-support-serve-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("scratch dir");
+        Scratch(dir)
+    }
+
+    fn write(&self, relative: &str, contents: &[u8]) -> PathBuf {
+        let path = self.0.join(relative);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(&path, contents).expect("write");
+        path
+    }
+
+    fn path(&self, relative: &str) -> PathBuf {
+        self.0.join(relative)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// The running server, killed on drop.
+struct Server {
+    child: Child,
+    addr: String,
+    log: PathBuf,
+}
+
+impl Server {
+    fn start(args: &[&str], log: PathBuf) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_lms-support"))
+            .arg("serve")
+            .args(["--addr", "127.0.0.1:0"])
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(std::fs::File::create(&log).expect("log file"))
+            .spawn()
+            .expect("start lms-support serve");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut line = String::new();
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("read start-up line");
+        let addr = line
+            .strip_prefix("lms-support: serving http://")
+            .and_then(|rest| rest.strip_suffix("/\n"))
+            .unwrap_or_else(|| panic!("unexpected start-up line {line:?}"))
+            .to_string();
+        assert!(
+            addr.starts_with("127.0.0.1:") && !addr.ends_with(":0"),
+            "{addr}"
+        );
+        Server { child, addr, log }
+    }
+
+    fn get(&self, path: &str, headers: &[(&str, &str)]) -> Reply {
+        request(&self.addr, "GET", path, headers)
+    }
+
+    fn logs(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[derive(Debug)]
+struct Reply {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Reply {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+fn request(addr: &str, method: &str, target: &str, headers: &[(&str, &str)]) -> Reply {
+    let mut stream = TcpStream::connect(addr).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    let mut head = format!("{method} {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes()).expect("send");
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).expect("receive");
+    parse_reply(&raw, method == "HEAD")
+}
+
+fn parse_reply(raw: &[u8], head_only: bool) -> Reply {
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("end of headers");
+    let head = std::str::from_utf8(&raw[..split]).expect("ascii head");
+    let mut lines = head.split("\r\n");
+    let status_line = lines.next().expect("status line");
+    let status = status_line
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .expect("status code");
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string()))
+        .collect();
+    let rest = &raw[split + 4..];
+    let chunked = headers
+        .iter()
+        .any(|(n, v)| n == "transfer-encoding" && v.contains("chunked"));
+    let body = if head_only || status == 304 || status == 204 {
+        Vec::new()
+    } else if chunked {
+        dechunk(rest)
+    } else {
+        rest.to_vec()
+    };
+    Reply {
+        status,
+        headers,
+        body,
+    }
+}
+
+fn dechunk(mut rest: &[u8]) -> Vec<u8> {
+    let mut body = Vec::new();
+    loop {
+        let line_end = rest
+            .windows(2)
+            .position(|w| w == b"\r\n")
+            .expect("chunk size line");
+        let size_text = std::str::from_utf8(&rest[..line_end]).expect("chunk size");
+        let size = usize::from_str_radix(size_text.split(';').next().unwrap_or("").trim(), 16)
+            .expect("hex size");
+        rest = &rest[line_end + 2..];
+        if size == 0 {
+            return body;
+        }
+        body.extend_from_slice(&rest[..size]);
+        rest = &rest[size + 2..];
+    }
+}
+
+const FEED_V1: &str = r#"{"version": 1, "maintenance": []}"#;
+const FEED_V2: &str =
+    r#"{"version": 1, "notices": [{"id": "inc-1", "title": {"en": "Slow video"}}]}"#;
+
+/// A site with a feed, a demo page tree and a built widget.
+fn site(name: &str) -> Scratch {
+    let s = Scratch::new(name);
+    s.write("feed.json", FEED_V1.as_bytes());
+    s.write(
+        "www/index.html",
+        b"<!doctype html><title>Acme Learn</title>",
+    );
+    s.write(
+        "www/course/index.html",
+        b"<!doctype html><title>Biology 101</title>",
+    );
+    s.write("www/style.css", b"body { margin: 0 }");
+    s.write("secret.txt", b"outside the static dir");
+    s.write(
+        "widget/lms_support_widget.3f9a1c2b.wasm",
+        b"\0asm plain bytes",
+    );
+    s.write(
+        "widget/lms_support_widget.3f9a1c2b.wasm.br",
+        b"brotli bytes",
+    );
+    s.write("widget/lms_support_widget.3f9a1c2b.wasm.gz", b"gzip bytes");
+    s.write("widget/loader.js", b"window.LmsSupport = {};");
+    s.write("widget/loader.js.gz", b"gzipped loader");
+    s.write("widget/lms_support_widget.d.ts", b"export {};");
+    s
+}
+
+fn start(s: &Scratch, extra: &[&str]) -> Server {
+    let feed = s.path("feed.json");
+    let www = s.path("www");
+    let widget = s.path("widget");
+    let data = s.path("data");
+    let mut args = vec![
+        "--feed",
+        feed.to_str().expect("utf-8"),
+        "--static",
+        www.to_str().expect("utf-8"),
+        "--widget",
+        widget.to_str().expect("utf-8"),
+        "--data",
+        data.to_str().expect("utf-8"),
+    ];
+    args.extend_from_slice(extra);
+    Server::start(&args, s.path("server.log"))
+}
+
+// ---------------------------------------------------------------------------------------------
+// the feed
+
+#[test]
+fn feed_revalidates_with_etag_and_changes_with_the_file() {
+    let s = site("feed");
+    let server = start(&s, &[]);
+    assert!(s.path("data").is_dir(), "--data is created");
+
+    let first = server.get(
+        "/v1/feed?client=acme",
+        &[("Origin", "https://lms.acme.example")],
+    );
+    assert_eq!(first.status, 200);
+    assert_eq!(first.text(), FEED_V1);
+    assert_eq!(first.header("content-type"), Some("application/json"));
+    assert_eq!(first.header("cache-control"), Some("no-cache"));
+    assert_eq!(first.header("access-control-allow-origin"), Some("*"));
+    assert_eq!(first.header("access-control-expose-headers"), Some("ETag"));
+    let etag = first.header("etag").expect("etag").to_string();
+    assert!(
+        etag.starts_with('"') && etag.ends_with('"') && etag.len() > 2,
+        "strong tag: {etag}"
+    );
+
+    let same = server.get("/v1/feed", &[("If-None-Match", &etag)]);
+    assert_eq!(same.status, 304);
+    assert!(same.body.is_empty());
+    assert_eq!(same.header("etag"), Some(etag.as_str()));
+    assert_eq!(same.header("access-control-allow-origin"), Some("*"));
+    assert_eq!(
+        server
+            .get(
+                "/v1/feed",
+                &[("If-None-Match", &format!("\"nope\", W/{etag}"))]
+            )
+            .status,
+        304
+    );
+
+    // The vendor edits the feed: the next request sees it, under a new tag.
+    s.write("feed.json", FEED_V2.as_bytes());
+    let changed = server.get("/v1/feed", &[("If-None-Match", &etag)]);
+    assert_eq!(changed.status, 200);
+    assert_eq!(changed.text(), FEED_V2);
+    let new_etag = changed.header("etag").expect("etag");
+    assert_ne!(new_etag, etag);
+
+    // HEAD: headers without the body.
+    let head = request(&server.addr, "HEAD", "/v1/feed", &[]);
+    assert_eq!(head.status, 200);
+    assert_eq!(head.header("etag"), Some(new_etag));
+    assert_eq!(
+        head.header("content-length"),
+        Some(FEED_V2.len().to_string().as_str())
+    );
+
+    // The browser's preflight for a cross-origin GET with If-None-Match.
+    let preflight = request(
+        &server.addr,
+        "OPTIONS",
+        "/v1/feed?client=acme",
+        &[
+            ("Origin", "https://lms.acme.example"),
+            ("Access-Control-Request-Method", "GET"),
+            ("Access-Control-Request-Headers", "if-none-match"),
+        ],
+    );
+    assert!(
+        preflight.status == 204 || preflight.status == 200,
+        "{}",
+        preflight.status
+    );
+    assert_eq!(preflight.header("access-control-allow-origin"), Some("*"));
+    let allowed = preflight
+        .header("access-control-allow-headers")
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    assert!(allowed.contains("if-none-match"), "{allowed}");
+    assert!(preflight
+        .header("access-control-allow-methods")
+        .unwrap_or("")
+        .contains("GET"));
+
+    // The file disappears: 503 with a JSON error, logged.
+    std::fs::remove_file(s.path("feed.json")).expect("remove feed");
+    let gone = server.get("/v1/feed", &[]);
+    assert_eq!(gone.status, 503);
+    assert_eq!(gone.header("content-type"), Some("application/json"));
+    let error: serde_json::Value = serde_json::from_slice(&gone.body).expect("JSON error body");
+    assert!(error["error"].is_string());
+    let logs = server.logs();
+    assert!(
+        logs.contains("level=error msg=\"cannot read feed\""),
+        "{logs}"
+    );
+    assert!(
+        logs.contains("method=GET path=/v1/feed status=200 duration_ms="),
+        "{logs}"
+    );
+    assert!(
+        logs.contains("method=GET path=/v1/feed status=503"),
+        "{logs}"
+    );
+}
+
+#[test]
+fn demo_feed_is_served_without_feed_and_sigterm_stops_cleanly() {
+    let s = site("demo");
+    let www = s.path("www");
+    let data = s.path("data");
+    let mut server = Server::start(
+        &[
+            "--static",
+            www.to_str().expect("utf-8"),
+            "--data",
+            data.to_str().expect("utf-8"),
+        ],
+        s.path("server.log"),
+    );
+    let reply = server.get("/v1/feed", &[]);
+    assert_eq!(reply.status, 200);
+    let feed: serde_json::Value = serde_json::from_slice(&reply.body).expect("JSON feed");
+    assert_eq!(feed["version"], 1);
+    assert_eq!(feed["client"]["name"], "Acme College");
+    let etag = reply.header("etag").expect("etag").to_string();
+    assert_eq!(
+        server.get("/v1/feed", &[("If-None-Match", &etag)]).status,
+        304
+    );
+
+    let status = Command::new("kill")
+        .args(["-TERM", &server.child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(status.success());
+    let deadline = Instant::now() + Duration::from_secs(15);
+    let exit = loop {
+        if let Some(exit) = server.child.try_wait().expect("wait") {
+            break exit;
+        }
+        assert!(Instant::now() < deadline, "server did not stop on SIGTERM");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(exit.success(), "{exit:?}");
+    assert!(server.logs().contains("msg=stopped"), "{}", server.logs());
+}
+
+// ---------------------------------------------------------------------------------------------
+// the widget's assets
+
+const WASM: &str = "/widget/lms_support_widget.3f9a1c2b.wasm";
+
+#[test]
+fn widget_chooses_precompressed_files_by_accept_encoding() {
+    let s = site("widget");
+    let server = start(&s, &[]);
+
+    let br = server.get(WASM, &[("Accept-Encoding", "gzip, deflate, br, zstd")]);
+    assert_eq!(br.status, 200);
+    assert_eq!(br.body, b"brotli bytes");
+    assert_eq!(br.header("content-encoding"), Some("br"));
+    assert_eq!(br.header("content-type"), Some("application/wasm"));
+    assert_eq!(br.header("vary"), Some("Accept-Encoding"));
+    assert_eq!(
+        br.header("cache-control"),
+        Some("public, max-age=31536000, immutable")
+    );
+
+    let gz = server.get(WASM, &[("Accept-Encoding", "gzip")]);
+    assert_eq!(
+        (gz.body.as_slice(), gz.header("content-encoding")),
+        (&b"gzip bytes"[..], Some("gzip"))
+    );
+    assert_eq!(gz.header("content-type"), Some("application/wasm"));
+    assert_eq!(gz.header("vary"), Some("Accept-Encoding"));
+
+    let refused = server.get(WASM, &[("Accept-Encoding", "br;q=0, gzip;q=0.8")]);
+    assert_eq!(refused.header("content-encoding"), Some("gzip"));
+
+    let plain = server.get(WASM, &[]);
+    assert_eq!(plain.body, b"\0asm plain bytes");
+    assert_eq!(plain.header("content-encoding"), None);
+    assert_eq!(plain.header("vary"), Some("Accept-Encoding"));
+
+    // One strong tag per representation.
+    let tags = [br.header("etag"), gz.header("etag"), plain.header("etag")]
+        .map(|t| t.expect("etag").to_string());
+    assert!(
+        tags[0] != tags[1] && tags[1] != tags[2] && tags[0] != tags[2],
+        "{tags:?}"
+    );
+    assert!(tags.iter().all(|t| t.starts_with('"')), "{tags:?}");
+
+    let revalidated = server.get(
+        WASM,
+        &[("Accept-Encoding", "br"), ("If-None-Match", &tags[0])],
+    );
+    assert_eq!(revalidated.status, 304);
+    assert!(revalidated.body.is_empty());
+    assert_eq!(revalidated.header("vary"), Some("Accept-Encoding"));
+    // The plain file's tag does not validate the Brotli representation.
+    assert_eq!(
+        server
+            .get(
+                WASM,
+                &[("Accept-Encoding", "br"), ("If-None-Match", &tags[2])]
+            )
+            .status,
+        200
+    );
+}
+
+#[test]
+fn widget_content_types_and_cache_lifetimes() {
+    let s = site("widget-types");
+    let server = start(&s, &[]);
+
+    // Unhashed: revalidate every time. Only a .gz sibling exists, so br falls through to gzip.
+    let loader = server.get("/widget/loader.js", &[("Accept-Encoding", "br, gzip")]);
+    assert_eq!(loader.status, 200);
+    assert_eq!(
+        loader.header("content-type"),
+        Some("text/javascript; charset=utf-8")
+    );
+    assert_eq!(loader.header("cache-control"), Some("no-cache"));
+    assert_eq!(
+        (loader.body.as_slice(), loader.header("content-encoding")),
+        (&b"gzipped loader"[..], Some("gzip"))
+    );
+    assert_eq!(loader.header("access-control-allow-origin"), Some("*"));
+
+    let types = server.get("/widget/lms_support_widget.d.ts", &[]);
+    assert_eq!(
+        types.header("content-type"),
+        Some("text/plain; charset=utf-8")
+    );
+    assert_eq!(types.header("cache-control"), Some("no-cache"));
+
+    assert_eq!(server.get("/widget/missing.js", &[]).status, 404);
+    assert_eq!(server.get("/widget/", &[]).status, 404);
+}
+
+#[test]
+fn missing_widget_dir_says_to_build_it() {
+    let s = site("no-widget");
+    std::fs::remove_dir_all(s.path("widget")).expect("remove widget dir");
+    let server = start(&s, &[]);
+    let reply = server.get("/widget/loader.js", &[]);
+    assert_eq!(reply.status, 404);
+    assert!(reply.text().contains("make widget"), "{}", reply.text());
+    assert_eq!(
+        server.get("/", &[]).status,
+        200,
+        "the rest of the site still works"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// the demo site
+
+#[test]
+fn static_site_with_index_pages_and_revalidation() {
+    let s = site("static");
+    let server = start(&s, &[]);
+
+    let index = server.get("/", &[]);
+    assert_eq!(index.status, 200);
+    assert_eq!(index.text(), "<!doctype html><title>Acme Learn</title>");
+    assert_eq!(
+        index.header("content-type"),
+        Some("text/html; charset=utf-8")
+    );
+    assert_eq!(index.header("cache-control"), Some("no-cache"));
+    let etag = index.header("etag").expect("etag").to_string();
+    assert_eq!(server.get("/", &[("If-None-Match", &etag)]).status, 304);
+    assert_eq!(
+        server
+            .get("/index.html", &[("If-None-Match", &etag)])
+            .status,
+        304
+    );
+
+    assert_eq!(
+        server.get("/course/", &[]).text(),
+        "<!doctype html><title>Biology 101</title>"
+    );
+    let redirect = server.get("/course?tab=2", &[]);
+    assert_eq!(redirect.status, 301);
+    assert_eq!(redirect.header("location"), Some("/course/?tab=2"));
+
+    let css = server.get("/style.css", &[]);
+    assert_eq!(css.header("content-type"), Some("text/css; charset=utf-8"));
+    assert_eq!(css.header("cache-control"), Some("no-cache"));
+
+    let missing = server.get("/nope.html", &[]);
+    assert_eq!(missing.status, 404);
+    assert_eq!(
+        missing.header("content-type"),
+        Some("text/plain; charset=utf-8")
+    );
+    assert_eq!(missing.text(), "not found\n");
+
+    let head = request(&server.addr, "HEAD", "/", &[]);
+    assert_eq!(head.status, 200);
+    assert_eq!(head.header("content-length"), Some("40"));
+    assert_eq!(
+        request(&server.addr, "POST", "/", &[("Content-Length", "0")]).status,
+        405
+    );
+}
+
+#[test]
+fn path_traversal_is_refused() {
+    let s = site("traversal");
+    let server = start(&s, &[]);
+    assert!(Path::new(&s.path("secret.txt")).is_file());
+    for target in [
+        "/../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E%2Fsecret.txt",
+        "/course/..%2f..%2fsecret.txt",
+        "/course/%2e%2e/%2e%2e/secret.txt",
+        "/..%5csecret.txt",
+        "/course%5c..%5c..%5csecret.txt",
+        "//etc/passwd",
+        "/%2fetc%2fpasswd",
+        "/widget/../secret.txt",
+        "/widget/%2e%2e/%2e%2e/secret.txt",
+        "/.%2e/secret.txt",
+    ] {
+        let reply = server.get(target, &[]);
+        assert_eq!(reply.status, 404, "{target}");
+        assert!(!reply.text().contains("outside the static dir"), "{target}");
+    }
+    // A raw backslash (how Windows separates paths) is refused too.
+    let raw = server.get("/course\\..\\..\\secret.txt", &[]);
+    assert_eq!(raw.status, 404);
+    assert!(!raw.text().contains("outside the static dir"));
+}
+
+#[test]
+fn start_up_failures_exit_with_a_message() {
+    let s = Scratch::new("bad-addr");
+    let out = Command::new(env!("CARGO_BIN_EXE_lms-support"))
+        .args(["serve", "--addr", "256.0.0.1:80", "--data"])
+        .arg(s.path("data"))
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot listen on 256.0.0.1:80"));
+    assert!(out.stdout.is_empty());
+}
