@@ -11,7 +11,7 @@
 //!     "id": "upgrade", "starts_at": "2026-12-06T05:00:00Z", "ends_at": "2026-12-06T11:00:00Z",
 //!     "notice_days": 7, "severity": "major", "title": {"en": "Planned upgrade"}}]}"#;
 //! let parsed = feed::parse(json, &TzDatabase).expect("a valid feed");
-//! let now = Timestamp::parse_rfc3339("2026-12-06T05:30:00Z").unwrap();
+//! let now = Timestamp::parse_rfc3339("2026-12-06T05:30:00Z").expect("an RFC 3339 instant");
 //! let items = banner::active_items(&parsed.feed, &banner::Viewer::default(), now, &TzDatabase);
 //! assert_eq!(items[0].phase, banner::Phase::InProgress);
 //! ```

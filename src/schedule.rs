@@ -132,7 +132,7 @@ mod tests {
     use crate::zone::TzDatabase;
 
     fn utc(s: &str) -> Timestamp {
-        Timestamp::parse_rfc3339(s).unwrap()
+        Timestamp::parse_rfc3339(s).expect("valid test input")
     }
 
     fn weekly_sunday_1am_new_york() -> Schedule {
@@ -153,32 +153,32 @@ mod tests {
             utc("2026-10-30T12:00:00Z"),
             &TzDatabase,
         )
-        .unwrap();
-        let next = a.next.unwrap();
+        .expect("valid test input");
+        let next = a.next.expect("valid test input");
         assert_eq!(next.starts_at, utc("2026-11-01T05:00:00Z"));
         assert_eq!(next.ends_at, utc("2026-11-01T09:00:00Z"));
-        assert_eq!(a.previous.unwrap().starts_at, utc("2026-10-25T05:00:00Z"));
+        assert_eq!(a.previous.expect("valid test input").starts_at, utc("2026-10-25T05:00:00Z"));
         // The week after, 01:00 EST is 06:00 UTC.
         let later = around(
             &weekly_sunday_1am_new_york(),
             utc("2026-11-02T00:00:00Z"),
             &TzDatabase,
         )
-        .unwrap();
-        assert_eq!(later.next.unwrap().starts_at, utc("2026-11-08T06:00:00Z"));
+        .expect("valid test input");
+        assert_eq!(later.next.expect("valid test input").starts_at, utc("2026-11-08T06:00:00Z"));
     }
 
     #[test]
     fn start_is_inclusive_in_the_search() {
         let start = utc("2026-11-08T06:00:00Z");
-        let a = around(&weekly_sunday_1am_new_york(), start, &TzDatabase).unwrap();
-        assert_eq!(a.previous.unwrap().starts_at, start);
-        assert_eq!(a.next.unwrap().starts_at, utc("2026-11-15T06:00:00Z"));
+        let a = around(&weekly_sunday_1am_new_york(), start, &TzDatabase).expect("valid test input");
+        assert_eq!(a.previous.expect("valid test input").starts_at, start);
+        assert_eq!(a.next.expect("valid test input").starts_at, utc("2026-11-15T06:00:00Z"));
     }
 
     #[test]
     fn monthly_cadences_pick_the_right_dates() {
-        let d = |y, m, day| CivilDate::new(y, m, day).unwrap();
+        let d = |y, m, day| CivilDate::new(y, m, day).expect("valid test input");
         // First Tuesday of December 2026 is the 1st; last Sunday of March 2026 is the 29th.
         assert!(matches(Cadence::MonthNth(1, Weekday::Tue), d(2026, 12, 1)));
         assert!(!matches(Cadence::MonthNth(1, Weekday::Tue), d(2026, 12, 8)));
@@ -200,8 +200,8 @@ mod tests {
             duration_minutes: 30,
             time_zone: "Europe/Madrid".into(),
         });
-        let a = around(&daily, utc("2026-03-28T23:00:00Z"), &TzDatabase).unwrap();
-        assert_eq!(a.next.unwrap().starts_at, utc("2026-03-29T01:30:00Z"));
-        assert_eq!(a.previous.unwrap().starts_at, utc("2026-03-28T01:30:00Z"));
+        let a = around(&daily, utc("2026-03-28T23:00:00Z"), &TzDatabase).expect("valid test input");
+        assert_eq!(a.next.expect("valid test input").starts_at, utc("2026-03-29T01:30:00Z"));
+        assert_eq!(a.previous.expect("valid test input").starts_at, utc("2026-03-28T01:30:00Z"));
     }
 }
