@@ -17,14 +17,23 @@
   }
   var d = script.dataset;
   var config = {
-    feed: d.feed, locale: d.locale, lms: d.lms, quiet: d.quiet,
-    position: d.position, role: d.role, course: d.course
+    feed: d.feed, locale: d.locale, lms: d.lms, quiet: d.quiet, position: d.position,
+    role: d.role, course: d.course, launcher: d.launcher, launcherLabel: d.launcherLabel
   };
   var base = new URL('.', script.src);
   var widget = null;
+  // Calls made before the Wasm is ready wait here and run, in order, once it is mounted.
+  var pending = [];
+  function call(name, args) {
+    if (!widget) { pending.push([name, args]); return; }
+    try { widget[name].apply(null, args); }
+    catch (error) { console.error(PREFIX + ' ' + name + '() failed:', error); }
+  }
   window.LmsSupport = {
     version: '__VERSION__',
-    destroy: function () { if (widget) widget.destroy(); }
+    open: function (part) { call('open', [part]); },
+    close: function () { call('close', []); },
+    destroy: function () { pending = []; call('destroy', []); }
   };
   function whenBodyReady(fn) {
     if (document.body) fn();
@@ -34,8 +43,13 @@
   import(new URL('__WIDGET_JS__', base).href)
     .then(function (module) {
       return module.default({ module_or_path: new URL('__WIDGET_WASM__', base) }).then(function () {
-        widget = module;
-        whenBodyReady(function () { module.mount(config); });
+        whenBodyReady(function () {
+          module.mount(config);
+          widget = module;
+          var queued = pending;
+          pending = [];
+          queued.forEach(function (c) { call(c[0], c[1]); });
+        });
       });
     })
     .catch(function (error) {

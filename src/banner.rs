@@ -404,15 +404,20 @@ pub fn banner_view(
     })
 }
 
-fn item_view(item: &ActiveItem<'_>, locale: &str, lang: Lang) -> ItemView {
-    let heading = match item.phase {
+/// The heading shown for an item in this phase ("Scheduled maintenance", "Known issue").
+pub fn heading_msg(phase: Phase) -> Msg {
+    match phase {
         Phase::Upcoming => Msg::HeadingUpcoming,
         Phase::Imminent => Msg::HeadingImminent,
         Phase::InProgress => Msg::HeadingInProgress,
         Phase::Completed => Msg::HeadingCompleted,
         Phase::Cancelled => Msg::HeadingCancelled,
         Phase::Active => Msg::HeadingKnownIssue,
-    };
+    }
+}
+
+fn item_view(item: &ActiveItem<'_>, locale: &str, lang: Lang) -> ItemView {
+    let heading = heading_msg(item.phase);
     let status_line = match item.source {
         Source::Notice(n) => match n.status {
             NoticeStatus::Investigating => Some(Msg::StatusInvestigating),

@@ -541,9 +541,11 @@ fn severity(obj: &Map<String, Value>, default: Severity) -> Result<Severity, Str
         Some("minor") => Severity::Minor,
         Some("major") => Severity::Major,
         Some("critical") => Severity::Critical,
-        Some(other) => return Err(format!(
+        Some(other) => {
+            return Err(format!(
             "\"severity\" must be \"info\", \"minor\", \"major\" or \"critical\", not {other:?}"
-        )),
+        ))
+        }
     })
 }
 

@@ -19,8 +19,11 @@
 
 pub mod banner;
 pub mod feed;
+pub mod help;
 pub mod i18n;
+pub mod markdown;
 pub mod schedule;
+pub mod search;
 pub mod text;
 pub mod time;
 pub mod zone;

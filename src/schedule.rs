@@ -157,7 +157,10 @@ mod tests {
         let next = a.next.expect("valid test input");
         assert_eq!(next.starts_at, utc("2026-11-01T05:00:00Z"));
         assert_eq!(next.ends_at, utc("2026-11-01T09:00:00Z"));
-        assert_eq!(a.previous.expect("valid test input").starts_at, utc("2026-10-25T05:00:00Z"));
+        assert_eq!(
+            a.previous.expect("valid test input").starts_at,
+            utc("2026-10-25T05:00:00Z")
+        );
         // The week after, 01:00 EST is 06:00 UTC.
         let later = around(
             &weekly_sunday_1am_new_york(),
@@ -165,15 +168,22 @@ mod tests {
             &TzDatabase,
         )
         .expect("valid test input");
-        assert_eq!(later.next.expect("valid test input").starts_at, utc("2026-11-08T06:00:00Z"));
+        assert_eq!(
+            later.next.expect("valid test input").starts_at,
+            utc("2026-11-08T06:00:00Z")
+        );
     }
 
     #[test]
     fn start_is_inclusive_in_the_search() {
         let start = utc("2026-11-08T06:00:00Z");
-        let a = around(&weekly_sunday_1am_new_york(), start, &TzDatabase).expect("valid test input");
+        let a =
+            around(&weekly_sunday_1am_new_york(), start, &TzDatabase).expect("valid test input");
         assert_eq!(a.previous.expect("valid test input").starts_at, start);
-        assert_eq!(a.next.expect("valid test input").starts_at, utc("2026-11-15T06:00:00Z"));
+        assert_eq!(
+            a.next.expect("valid test input").starts_at,
+            utc("2026-11-15T06:00:00Z")
+        );
     }
 
     #[test]
@@ -201,7 +211,13 @@ mod tests {
             time_zone: "Europe/Madrid".into(),
         });
         let a = around(&daily, utc("2026-03-28T23:00:00Z"), &TzDatabase).expect("valid test input");
-        assert_eq!(a.next.expect("valid test input").starts_at, utc("2026-03-29T01:30:00Z"));
-        assert_eq!(a.previous.expect("valid test input").starts_at, utc("2026-03-28T01:30:00Z"));
+        assert_eq!(
+            a.next.expect("valid test input").starts_at,
+            utc("2026-03-29T01:30:00Z")
+        );
+        assert_eq!(
+            a.previous.expect("valid test input").starts_at,
+            utc("2026-03-28T01:30:00Z")
+        );
     }
 }

@@ -282,9 +282,11 @@ mod tests {
     fn rfc3339_round_trips_utc_and_applies_offsets() {
         let t = Timestamp::parse_rfc3339("2026-12-06T05:00:00Z").expect("valid test input");
         assert_eq!(t.to_string(), "2026-12-06T05:00:00Z");
-        let shifted = Timestamp::parse_rfc3339("2026-12-06T06:30:00+01:30").expect("valid test input");
+        let shifted =
+            Timestamp::parse_rfc3339("2026-12-06T06:30:00+01:30").expect("valid test input");
         assert_eq!(shifted, t);
-        let frac = Timestamp::parse_rfc3339("2026-12-06T05:00:00.250-00:00").expect("valid test input");
+        let frac =
+            Timestamp::parse_rfc3339("2026-12-06T05:00:00.250-00:00").expect("valid test input");
         assert_eq!(frac, t);
     }
 
@@ -308,14 +310,26 @@ mod tests {
 
     #[test]
     fn civil_days_agree_with_known_dates() {
-        assert_eq!(CivilDate::new(1970, 1, 1).expect("valid test input").to_days(), 0);
-        assert_eq!(CivilDate::new(2000, 3, 1).expect("valid test input").to_days(), 11_017);
+        assert_eq!(
+            CivilDate::new(1970, 1, 1)
+                .expect("valid test input")
+                .to_days(),
+            0
+        );
+        assert_eq!(
+            CivilDate::new(2000, 3, 1)
+                .expect("valid test input")
+                .to_days(),
+            11_017
+        );
         for days in [-800_000, -1, 0, 59, 60, 11_016, 20_000, 2_000_000] {
             assert_eq!(CivilDate::from_days(days).to_days(), days);
         }
         // 2026-11-22 is a Sunday.
         assert_eq!(
-            CivilDate::new(2026, 11, 22).expect("valid test input").weekday(),
+            CivilDate::new(2026, 11, 22)
+                .expect("valid test input")
+                .weekday(),
             Weekday::Sun
         );
         assert!(CivilDate::new(2028, 2, 29).is_some());

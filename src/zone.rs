@@ -97,10 +97,12 @@ mod tests {
     fn new_york_gap_moves_forward_and_fold_takes_earlier() {
         let z = TzDatabase;
         // 2026-03-08 02:30 does not exist in New York: it becomes 03:30 EDT.
-        let gap = resolve_local(&z, "America/New_York", at(2026, 3, 8, 2, 30)).expect("valid test input");
+        let gap =
+            resolve_local(&z, "America/New_York", at(2026, 3, 8, 2, 30)).expect("valid test input");
         assert_eq!(gap, utc("2026-03-08T07:30:00Z"));
         // 2026-11-01 01:30 happens twice: EDT first.
-        let fold = resolve_local(&z, "America/New_York", at(2026, 11, 1, 1, 30)).expect("valid test input");
+        let fold = resolve_local(&z, "America/New_York", at(2026, 11, 1, 1, 30))
+            .expect("valid test input");
         assert_eq!(fold, utc("2026-11-01T05:30:00Z"));
     }
 
@@ -108,16 +110,20 @@ mod tests {
     fn madrid_and_sydney_transitions() {
         let z = TzDatabase;
         // Madrid springs forward 2026-03-29 02:00 → 03:00.
-        let gap = resolve_local(&z, "Europe/Madrid", at(2026, 3, 29, 2, 15)).expect("valid test input");
+        let gap =
+            resolve_local(&z, "Europe/Madrid", at(2026, 3, 29, 2, 15)).expect("valid test input");
         assert_eq!(gap, utc("2026-03-29T01:15:00Z"));
         // Madrid falls back 2026-10-25 03:00 → 02:00; 02:15 is ambiguous, CEST first.
-        let fold = resolve_local(&z, "Europe/Madrid", at(2026, 10, 25, 2, 15)).expect("valid test input");
+        let fold =
+            resolve_local(&z, "Europe/Madrid", at(2026, 10, 25, 2, 15)).expect("valid test input");
         assert_eq!(fold, utc("2026-10-25T00:15:00Z"));
         // Sydney falls back 2026-04-05 03:00 → 02:00 (AEDT → AEST).
-        let fold = resolve_local(&z, "Australia/Sydney", at(2026, 4, 5, 2, 30)).expect("valid test input");
+        let fold =
+            resolve_local(&z, "Australia/Sydney", at(2026, 4, 5, 2, 30)).expect("valid test input");
         assert_eq!(fold, utc("2026-04-04T15:30:00Z"));
         // Sydney springs forward 2026-10-04 02:00 → 03:00.
-        let gap = resolve_local(&z, "Australia/Sydney", at(2026, 10, 4, 2, 30)).expect("valid test input");
+        let gap = resolve_local(&z, "Australia/Sydney", at(2026, 10, 4, 2, 30))
+            .expect("valid test input");
         assert_eq!(gap, utc("2026-10-03T16:30:00Z"));
     }
 

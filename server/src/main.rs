@@ -11,6 +11,7 @@ mod json;
 mod localtime;
 mod output;
 mod preview;
+mod search;
 mod serve;
 
 use clap::{Parser, Subcommand};
@@ -60,6 +61,22 @@ enum Command {
         /// The page is quiet (a quiz): only imminent and in-progress windows show.
         #[arg(long)]
         quiet_page: bool,
+    },
+    /// Print, as JSON, the FAQ entries that best match a query, best first (the widget's search).
+    Search {
+        /// The feed file (JSON, version 1).
+        #[arg(value_name = "FEED.json")]
+        feed: PathBuf,
+        /// What the learner typed.
+        #[arg(value_name = "QUERY")]
+        query: String,
+        /// The learner's language tag (en, es, pt-BR, …); missing translations fall back to en.
+        #[arg(long, value_name = "TAG", default_value = "en")]
+        locale: String,
+        /// How many hits to print at most.
+        #[arg(long, value_name = "N", default_value_t = 10,
+              value_parser = clap::value_parser!(u32).range(1..))]
+        limit: u32,
     },
     /// Print a realistic demo feed for "Acme College", relative to now.
     DemoFeed {
@@ -111,6 +128,12 @@ fn main() -> ExitCode {
                 quiet: quiet_page,
             },
         ),
+        Command::Search {
+            feed,
+            query,
+            locale,
+            limit,
+        } => search::run(&feed, &query, &locale, limit as usize),
         Command::DemoFeed { now } => {
             let now = match now.as_deref().map(Timestamp::parse_rfc3339) {
                 None => clock::now(),

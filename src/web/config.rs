@@ -38,6 +38,10 @@ pub struct Config {
     pub role: Option<String>,
     /// The course id when the page passes it (`data-course`).
     pub course: Option<String>,
+    /// Where the help launcher sits (`data-launcher`).
+    pub launcher: super::panel::Launcher,
+    /// The launcher's text instead of "Help" (`data-launcher-label`).
+    pub launcher_label: Option<String>,
 }
 
 fn prop(value: &JsValue, key: &str) -> Option<String> {
@@ -91,6 +95,17 @@ impl Config {
             }
             _ => page_locale(),
         };
+        use super::panel::Launcher;
+        let launcher = match prop(value, "launcher").as_deref() {
+            None | Some("bottom-right") => Launcher::BottomRight,
+            Some("bottom-left") => Launcher::BottomLeft,
+            Some("none") => Launcher::None,
+            Some(other) => {
+                return Err(format!(
+                    "data-launcher must be \"bottom-right\", \"bottom-left\" or \"none\", not {other:?}"
+                ))
+            }
+        };
         Ok(Config {
             feed_url,
             locale,
@@ -98,6 +113,8 @@ impl Config {
             position,
             role: prop(value, "role"),
             course: prop(value, "course"),
+            launcher,
+            launcher_label: prop(value, "launcherLabel"),
         })
     }
 }

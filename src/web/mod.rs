@@ -5,20 +5,26 @@
 //! host page: failures are logged with the `[lms-support]` prefix and the widget degrades.
 
 mod banner_dom;
+#[cfg(feature = "bench")]
+pub mod bench;
 mod config;
 mod dom;
 mod fetch;
 mod intl;
+mod markdown_dom;
+mod panel;
 mod storage;
 mod widget;
 
 pub use config::{Config, Position};
+pub use panel::Launcher;
 
 pub use intl::IntlZones;
 pub use widget::Widget;
 
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 thread_local! {
     static MOUNTED: RefCell<Option<Widget>> = const { RefCell::new(None) };
@@ -52,6 +58,34 @@ pub fn mount(config: JsValue) -> bool {
 pub fn destroy() {
     let widget = MOUNTED.with(|m| m.borrow_mut().take());
     drop(widget);
+}
+
+/// Opens a part of the widget: `"help"` (the default). The ticket form comes with its own issue.
+#[wasm_bindgen]
+pub fn open(part: Option<String>) {
+    match part.as_deref() {
+        None | Some("help") => MOUNTED.with(|m| {
+            if let Some(widget) = m.borrow().as_ref() {
+                let opener = dom::document()
+                    .and_then(|d| d.active_element())
+                    .and_then(|e| e.dyn_into().ok());
+                widget::with_widget(widget, |s| s.open_help(opener));
+            }
+        }),
+        Some(other) => dom::warn(&format!(
+            "open({other:?}): unknown part; use open(\"help\")"
+        )),
+    }
+}
+
+/// Closes the help panel if it is open.
+#[wasm_bindgen]
+pub fn close() {
+    MOUNTED.with(|m| {
+        if let Some(widget) = m.borrow().as_ref() {
+            widget::with_widget(widget, |s| s.close_help());
+        }
+    });
 }
 
 fn install_panic_hook() {

@@ -12,16 +12,21 @@ use super::config::Config;
 use super::dom::{self, describe, el, warn, Listener, Timer};
 use super::fetch::{fetch_feed, FeedResponse};
 use super::intl::{Formatter, IntlZones};
+use super::panel::HelpPanel;
 use super::storage::{CachedFeed, Dismissals};
 use crate::banner::{active_items, banner_view, next_change, BannerView, Phase, Viewer};
 use crate::feed::{self, Feed};
+use crate::help::causes;
 use crate::i18n::{message, Lang, Msg};
+use crate::search::SearchIndex;
 use crate::time::Timestamp;
 use js_sys::{Array, Object, Reflect};
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{CssStyleSheet, Document, Element, ShadowRootInit, ShadowRootMode};
+use web_sys::{
+    CssStyleSheet, Document, Element, HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode,
+};
 
 /// Feed refresh period while the page stays open.
 const REFRESH_MS: f64 = 5.0 * 60.0 * 1000.0;
@@ -34,12 +39,16 @@ const STYLE: &str = include_str!("style.css");
 /// back into us).
 type Events = Vec<(&'static str, JsValue)>;
 
-struct State {
+pub(super) struct State {
     config: Config,
     lang: Lang,
     doc: Document,
     host: Element,
+    shadow: ShadowRoot,
     region: Element,
+    panel: HelpPanel,
+    /// Built on first use and dropped when the feed changes: once per feed version.
+    search_index: Option<SearchIndex>,
     zones: IntlZones,
     formatter: Formatter,
     feed: Option<Feed>,
@@ -116,6 +125,14 @@ impl Widget {
         region.set_attribute("role", "status").map_err(js)?;
         region.set_attribute("data-empty", "").map_err(js)?;
         shadow.append_child(&region).map_err(js)?;
+        let panel = HelpPanel::create(
+            &doc,
+            &shadow,
+            lang,
+            config.launcher,
+            config.launcher_label.as_deref(),
+        )
+        .map_err(js)?;
         body.prepend_with_node_1(&host).map_err(js)?;
 
         let state = Rc::new(RefCell::new(State {
@@ -125,7 +142,10 @@ impl Widget {
             config,
             doc,
             host,
+            shadow,
             region,
+            panel,
+            search_index: None,
             zones: IntlZones::default(),
             feed: None,
             etag: None,
@@ -181,13 +201,41 @@ impl Widget {
             let weak = weak.clone();
             move |_| spawn_refresh(weak.clone())
         };
-        let region_target: &web_sys::EventTarget = state.region.as_ref();
+        let on_key = {
+            let weak = weak.clone();
+            move |event: web_sys::Event| {
+                with_state(&weak, |s, _| {
+                    if let Some(key) = event.dyn_ref::<web_sys::KeyboardEvent>() {
+                        if let Err(e) = s.panel.on_key(key, &s.shadow) {
+                            warn(&format!("help panel: {}", describe(&e)));
+                        }
+                    }
+                });
+            }
+        };
+        let on_input = {
+            let weak = weak.clone();
+            move |event: web_sys::Event| {
+                with_state(&weak, |s, _| {
+                    let is_search = event
+                        .target()
+                        .and_then(|t| t.dyn_into::<Element>().ok())
+                        .is_some_and(|t| s.panel.is_search_box(&t));
+                    if is_search {
+                        s.search();
+                    }
+                });
+            }
+        };
+        let shadow_target: &web_sys::EventTarget = state.shadow.as_ref();
         let listeners = vec![
-            Listener::new(region_target, "click", move |e| {
+            Listener::new(shadow_target, "click", move |e| {
                 if let Some(events) = on_click(e) {
                     dispatch_all(events);
                 }
             })?,
+            Listener::new(shadow_target, "keydown", on_key)?,
+            Listener::new(shadow_target, "input", on_input)?,
             Listener::new(state.doc.as_ref(), "visibilitychange", on_visible)?,
             Listener::new(
                 dom::window().ok_or("no window")?.as_ref(),
@@ -308,6 +356,11 @@ impl State {
             });
         self.feed = Some(parsed.feed);
         self.etag = etag;
+        self.search_index = None;
+        if self.panel.is_open() {
+            self.fill_panel();
+            self.search();
+        }
         true
     }
 
@@ -449,6 +502,24 @@ impl State {
                 }
                 events
             }
+            Some("open-help") => {
+                self.open_help(button.dyn_into::<HtmlElement>().ok());
+                Events::new()
+            }
+            Some("close-help") => {
+                if let Err(e) = self.panel.close() {
+                    warn(&format!("help panel: {}", describe(&e)));
+                }
+                Events::new()
+            }
+            Some("toggle") => {
+                if let Some(feed) = &self.feed {
+                    if let Err(e) = self.panel.toggle(&button, feed, &self.config.locale, None) {
+                        warn(&format!("help panel: {}", describe(&e)));
+                    }
+                }
+                Events::new()
+            }
             Some("toggle-more") => {
                 self.expanded = !self.expanded;
                 // The view model is unchanged but the expansion is not.
@@ -461,6 +532,76 @@ impl State {
                 events
             }
             _ => Events::new(),
+        }
+    }
+}
+
+impl State {
+    /// Opens the help panel, filled from the current feed; `opener` gets focus back on close.
+    pub(super) fn open_help(&mut self, opener: Option<HtmlElement>) {
+        if !self.panel.is_open() {
+            self.fill_panel();
+        }
+        if let Err(e) = self.panel.open(opener) {
+            warn(&format!("help panel: {}", describe(&e)));
+        }
+    }
+
+    fn fill_panel(&mut self) {
+        let now = now();
+        let viewer = Viewer {
+            role: self.config.role.as_deref(),
+            course: self.config.course.as_deref(),
+            quiet: false,
+        };
+        let lines = self
+            .feed
+            .as_ref()
+            .map(|feed| {
+                causes(
+                    &active_items(feed, &viewer, now, &self.zones),
+                    &self.config.locale,
+                )
+            })
+            .unwrap_or_default();
+        if let Err(e) = self
+            .panel
+            .fill(self.feed.as_ref(), &lines, self.lang, &self.config.locale)
+        {
+            warn(&format!("help panel: {}", describe(&e)));
+        }
+    }
+
+    fn search(&mut self) {
+        if self.search_index.is_none() {
+            self.search_index = self
+                .feed
+                .as_ref()
+                .map(|f| SearchIndex::build(&f.faq, &self.config.locale));
+        }
+        if let Err(e) = self.panel.show_results(
+            self.feed.as_ref(),
+            self.search_index.as_ref(),
+            self.lang,
+            &self.config.locale,
+        ) {
+            warn(&format!("help panel: {}", describe(&e)));
+        }
+    }
+}
+
+/// Runs `f` on the mounted widget's state (for the JS API).
+pub(super) fn with_widget(widget: &Widget, f: impl FnOnce(&mut State)) {
+    if let Ok(mut state) = widget.state.try_borrow_mut() {
+        f(&mut state);
+    }
+}
+
+impl State {
+    /// Closes the help panel (JS API).
+    pub(super) fn close_help(&mut self) {
+        if let Err(e) = self.panel.close() {
+            warn(&format!("help panel: {}", describe(&e)));
         }
     }
 }

@@ -1,0 +1,300 @@
+//! What the help panel shows, as plain data: the active items it leads with, the result list
+//! for a query, the FAQ grouped by category, and the fallback contacts.
+//!
+//! The browser layer draws these; search itself is [`crate::search`], answers are parsed by
+//! [`crate::markdown`]. Nothing here touches the DOM.
+
+use crate::banner::{ActiveItem, Phase};
+use crate::feed::{FaqEntry, Support};
+use crate::i18n::{fill, message, Lang, Msg};
+
+/// An active maintenance window or known issue the panel leads with.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CauseLine {
+    /// Feed id.
+    pub id: String,
+    /// "Maintenance in progress", "Known issue", …
+    pub heading: String,
+    /// The item's title.
+    pub title: String,
+}
+
+/// The panel's lead: "This may be caused by:" and the active items that can be behind a
+/// problem right now, most severe first. An advance notice or a cancelled window cannot, so
+/// they are left out.
+pub fn causes(items: &[ActiveItem<'_>], locale: &str) -> Vec<CauseLine> {
+    let lang = Lang::negotiate(locale);
+    items
+        .iter()
+        .filter(|item| !matches!(item.phase, Phase::Upcoming | Phase::Cancelled))
+        .map(|item| CauseLine {
+            id: item.id().to_string(),
+            heading: message(lang, crate::banner::heading_msg(item.phase)).to_string(),
+            title: item.title(locale).to_string(),
+        })
+        .collect()
+}
+
+/// The answer to a query, ready to draw.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ResultsView {
+    /// Indexes into the feed's FAQ, best first.
+    pub entries: Vec<usize>,
+    /// What a screen reader hears politely: "3 answers found".
+    pub announcement: String,
+    /// Shown instead of results when there are none.
+    pub empty_message: Option<String>,
+}
+
+/// The results for `query` given the hits' FAQ indexes.
+pub fn results_view(entries: Vec<usize>, query: &str, lang: Lang) -> ResultsView {
+    let announcement = match entries.len() {
+        0 => fill(message(lang, Msg::NoResults), &[("query", query.trim())]),
+        1 => message(lang, Msg::ResultsOne).to_string(),
+        n => fill(
+            message(lang, Msg::ResultsMany),
+            &[("count", &n.to_string())],
+        ),
+    };
+    let empty_message = entries.is_empty().then(|| announcement.clone());
+    ResultsView {
+        entries,
+        announcement,
+        empty_message,
+    }
+}
+
+/// A category of the FAQ, for browsing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CategoryView {
+    /// The feed's category id ("" for entries without one).
+    pub id: String,
+    /// Its label in the learner's language.
+    pub label: String,
+    /// Indexes into the feed's FAQ, in feed order.
+    pub entries: Vec<usize>,
+}
+
+/// The FAQ grouped by category, in the order categories first appear; entries without a
+/// category come last under "Other questions".
+pub fn categories(faq: &[FaqEntry], lang: Lang) -> Vec<CategoryView> {
+    let mut groups: Vec<CategoryView> = Vec::new();
+    for (index, entry) in faq.iter().enumerate() {
+        let id = entry.category.clone().unwrap_or_default();
+        match groups.iter_mut().find(|g| g.id == id) {
+            Some(group) => group.entries.push(index),
+            None => groups.push(CategoryView {
+                label: category_label(&id, lang),
+                id,
+                entries: vec![index],
+            }),
+        }
+    }
+    // Uncategorised entries go last.
+    groups.sort_by_key(|g| g.id.is_empty());
+    groups
+}
+
+/// A readable label for a category id: known ids are translated, others are shown as written
+/// with underscores and dashes as spaces and the first letter capitalised.
+pub fn category_label(id: &str, lang: Lang) -> String {
+    let known = match (id, lang) {
+        ("", _) => Some(message(lang, Msg::CategoryOther)),
+        ("account", Lang::En) => Some("Account and login"),
+        ("account", Lang::Es) => Some("Cuenta e inicio de sesión"),
+        ("grades", Lang::En) => Some("Grades"),
+        ("grades", Lang::Es) => Some("Calificaciones"),
+        ("assignments" | "submissions", Lang::En) => Some("Assignments and submissions"),
+        ("assignments" | "submissions", Lang::Es) => Some("Tareas y entregas"),
+        ("quizzes", Lang::En) => Some("Quizzes and exams"),
+        ("quizzes", Lang::Es) => Some("Cuestionarios y exámenes"),
+        ("video" | "media", Lang::En) => Some("Video and media"),
+        ("video" | "media", Lang::Es) => Some("Vídeo y multimedia"),
+        ("accessibility", Lang::En) => Some("Accessibility"),
+        ("accessibility", Lang::Es) => Some("Accesibilidad"),
+        ("technical", Lang::En) => Some("Technical problems"),
+        ("technical", Lang::Es) => Some("Problemas técnicos"),
+        ("courses" | "enrolment", Lang::En) => Some("Courses and enrolment"),
+        ("courses" | "enrolment", Lang::Es) => Some("Cursos y matrícula"),
+        _ => None,
+    };
+    known.map(String::from).unwrap_or_else(|| {
+        let spaced = id.replace(['_', '-'], " ");
+        let mut chars = spaced.chars();
+        chars
+            .next()
+            .map(|c| c.to_uppercase().chain(chars).collect())
+            .unwrap_or_default()
+    })
+}
+
+/// A way to reach a person when the FAQ does not help.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Contact {
+    /// Visible text: "Email help@vendor.example".
+    pub label: String,
+    /// `mailto:` or `tel:` link.
+    pub href: String,
+}
+
+/// The fallback contacts of the feed's `support` section.
+pub fn contacts(support: Option<&Support>, lang: Lang) -> Vec<Contact> {
+    let Some(fallback) = support.map(|s| &s.fallback) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    if let Some(email) = fallback
+        .email
+        .as_deref()
+        .filter(|e| e.contains('@') && !e.contains(['?', '&', ' ']))
+    {
+        out.push(Contact {
+            label: fill(message(lang, Msg::ContactEmail), &[("email", email)]),
+            href: format!("mailto:{email}"),
+        });
+    }
+    if let Some(phone) = fallback.phone.as_deref().filter(|p| !p.trim().is_empty()) {
+        let dial: String = phone
+            .chars()
+            .filter(|c| c.is_ascii_digit() || *c == '+')
+            .collect();
+        if !dial.is_empty() {
+            out.push(Contact {
+                label: fill(message(lang, Msg::ContactPhone), &[("phone", phone)]),
+                href: format!("tel:{dial}"),
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::feed::Fallback;
+    use crate::text::LocalizedText;
+
+    fn entry(id: &str, category: Option<&str>) -> FaqEntry {
+        let text = LocalizedText::new(vec![("en".into(), id.into())]);
+        FaqEntry {
+            id: id.into(),
+            category: category.map(String::from),
+            tags: vec![],
+            question: text.clone(),
+            answer: text,
+        }
+    }
+
+    #[test]
+    fn categories_keep_feed_order_and_put_uncategorised_last() {
+        let faq = [
+            entry("a", None),
+            entry("b", Some("grades")),
+            entry("c", Some("account")),
+            entry("d", Some("grades")),
+        ];
+        let groups = categories(&faq, Lang::Es);
+        let summary: Vec<(&str, &str, Vec<usize>)> = groups
+            .iter()
+            .map(|g| (g.id.as_str(), g.label.as_str(), g.entries.clone()))
+            .collect();
+        assert_eq!(
+            summary,
+            [
+                ("grades", "Calificaciones", vec![1, 3]),
+                ("account", "Cuenta e inicio de sesión", vec![2]),
+                ("", "Otras preguntas", vec![0]),
+            ]
+        );
+        assert_eq!(category_label("data_loss", Lang::En), "Data loss");
+    }
+
+    #[test]
+    fn result_announcements_count_in_the_learners_language() {
+        assert_eq!(
+            results_view(vec![4], "x", Lang::En).announcement,
+            "1 answer found"
+        );
+        assert_eq!(
+            results_view(vec![1, 2, 3], "x", Lang::Es).announcement,
+            "3 respuestas encontradas"
+        );
+        let none = results_view(vec![], "  contraseña ", Lang::Es);
+        assert_eq!(
+            none.empty_message.as_deref(),
+            Some(none.announcement.as_str())
+        );
+        assert!(
+            none.announcement.contains("«contraseña»"),
+            "{}",
+            none.announcement
+        );
+    }
+
+    #[cfg(not(target_arch = "wasm32"))]
+    #[test]
+    fn only_what_can_cause_a_problem_now_is_offered_as_a_cause() {
+        use crate::banner::{active_items, Viewer};
+        use crate::time::Timestamp;
+        use crate::zone::TzDatabase;
+        let json = r#"{"version": 1,
+          "maintenance": [
+            {"id": "later", "starts_at": "2026-12-01T00:00:00Z", "ends_at": "2026-12-01T02:00:00Z", "title": {"en": "Later"}},
+            {"id": "off", "status": "cancelled", "starts_at": "2026-11-30T00:00:00Z", "ends_at": "2026-11-30T02:00:00Z", "title": {"en": "Off"}},
+            {"id": "now", "severity": "major", "starts_at": "2026-11-27T00:00:00Z", "ends_at": "2026-11-28T00:00:00Z", "title": {"en": "Now"}}],
+          "notices": [{"id": "slow", "kind": "known_issue", "title": {"en": "Slow video"}}]}"#;
+        let feed = crate::feed::parse(json, &TzDatabase).expect("valid").feed;
+        let at = Timestamp::parse_rfc3339("2026-11-27T12:00:00Z").expect("valid");
+        let items = active_items(&feed, &Viewer::default(), at, &TzDatabase);
+        assert_eq!(items.len(), 4, "all four are in a phase");
+        let lines = causes(&items, "en");
+        let shown: Vec<(&str, &str)> = lines
+            .iter()
+            .map(|c| (c.id.as_str(), c.heading.as_str()))
+            .collect();
+        assert_eq!(
+            shown,
+            [("now", "Maintenance in progress"), ("slow", "Known issue")]
+        );
+    }
+
+    #[test]
+    fn contacts_become_safe_links() {
+        let support = Support {
+            api: "/v1".into(),
+            hours: None,
+            priorities: vec![],
+            categories: vec![],
+            fallback: Fallback {
+                email: Some("help@vendor.example".into()),
+                phone: Some("+1 555 0100".into()),
+            },
+        };
+        let links = contacts(Some(&support), Lang::En);
+        assert_eq!(
+            links[0],
+            Contact {
+                label: "Email help@vendor.example".into(),
+                href: "mailto:help@vendor.example".into()
+            }
+        );
+        assert_eq!(
+            links[1],
+            Contact {
+                label: "Call +1 555 0100".into(),
+                href: "tel:+15550100".into()
+            }
+        );
+        let hostile = Support {
+            fallback: Fallback {
+                email: Some("a@b.example?subject=x&body=y".into()),
+                phone: None,
+            },
+            ..support
+        };
+        assert!(
+            contacts(Some(&hostile), Lang::En).is_empty(),
+            "an address with a query string is not a plain address"
+        );
+    }
+}

@@ -1,0 +1,508 @@
+//! The help panel: a launcher button and an accessible dialog (WAI-ARIA dialog pattern).
+//!
+//! Opening moves focus to the search box, Tab and Shift+Tab wrap inside the dialog, Escape
+//! closes it and focus returns to whatever opened it. Results update on every keystroke; the
+//! count is announced politely once typing pauses. FAQ entries are disclosures (a button with
+//! `aria-expanded` controlling the answer), and answers are built from the Markdown AST only
+//! when first expanded. What to show comes from [`crate::help`] and [`crate::search`].
+
+use super::dom::{el, text_el, Timer};
+use super::markdown_dom::append_blocks;
+use crate::feed::Feed;
+use crate::help::{categories, contacts, results_view, CauseLine};
+use crate::i18n::{fill, message, Lang, Msg};
+use crate::search::{highlight_ranges, SearchIndex};
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{Document, Element, HtmlElement, HtmlInputElement, KeyboardEvent, ShadowRoot};
+
+/// Results shown for a query.
+const RESULT_LIMIT: usize = 8;
+/// Announce the result count once typing pauses this long (a count per keystroke is noise).
+const ANNOUNCE_DELAY_MS: f64 = 600.0;
+const FOCUSABLE: &str = "button, [href], input, select, textarea, [tabindex]:not([tabindex='-1'])";
+
+/// Where the launcher button sits.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Launcher {
+    /// Bottom right corner (default).
+    BottomRight,
+    /// Bottom left corner, for hosts whose own chat or controls sit bottom right.
+    BottomLeft,
+    /// No launcher: the host opens help with `LmsSupport.open("help")`.
+    None,
+}
+
+impl Launcher {
+    /// The attribute value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Launcher::BottomRight => "bottom-right",
+            Launcher::BottomLeft => "bottom-left",
+            Launcher::None => "none",
+        }
+    }
+}
+
+/// The panel's nodes and state.
+pub struct HelpPanel {
+    doc: Document,
+    launcher: Element,
+    backdrop: Element,
+    dialog: Element,
+    causes: Element,
+    input: HtmlInputElement,
+    count: Element,
+    results: Element,
+    browse: Element,
+    contact: Element,
+    opener: Option<HtmlElement>,
+    announce_timer: Option<Timer>,
+    next_id: u32,
+}
+
+impl std::fmt::Debug for HelpPanel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("HelpPanel")
+    }
+}
+
+impl HelpPanel {
+    /// Builds the launcher and the (hidden) dialog in `shadow`.
+    pub fn create(
+        doc: &Document,
+        shadow: &ShadowRoot,
+        lang: Lang,
+        launcher: Launcher,
+        label: Option<&str>,
+    ) -> Result<HelpPanel, JsValue> {
+        let launcher_button = text_el(
+            doc,
+            "button",
+            "lsw-launcher",
+            label.unwrap_or(message(lang, Msg::HelpLauncher)),
+        )?;
+        launcher_button.set_attribute("type", "button")?;
+        launcher_button.set_attribute("data-action", "open-help")?;
+        launcher_button.set_attribute("aria-haspopup", "dialog")?;
+        launcher_button.set_attribute("data-position", launcher.as_str())?;
+        if launcher == Launcher::None {
+            launcher_button.set_attribute("hidden", "")?;
+        }
+        let backdrop = el(doc, "div", "lsw-backdrop")?;
+        backdrop.set_attribute("data-action", "close-help")?;
+        backdrop.set_attribute("hidden", "")?;
+
+        let dialog = el(doc, "div", "lsw-panel")?;
+        dialog.set_attribute("role", "dialog")?;
+        dialog.set_attribute("aria-modal", "true")?;
+        dialog.set_attribute("aria-labelledby", "lsw-panel-title")?;
+        dialog.set_attribute("hidden", "")?;
+        let header = el(doc, "div", "lsw-panel-header")?;
+        let title = text_el(doc, "h2", "lsw-panel-title", message(lang, Msg::HelpTitle))?;
+        title.set_id("lsw-panel-title");
+        let close = text_el(doc, "button", "lsw-close", "\u{00d7}")?;
+        close.set_attribute("type", "button")?;
+        close.set_attribute("data-action", "close-help")?;
+        close.set_attribute("aria-label", message(lang, Msg::Close))?;
+        header.append_child(&title)?;
+        header.append_child(&close)?;
+
+        let body = el(doc, "div", "lsw-panel-body")?;
+        let causes = el(doc, "section", "lsw-causes")?;
+        causes.set_attribute("hidden", "")?;
+        let search = el(doc, "div", "lsw-search")?;
+        let search_label = text_el(
+            doc,
+            "label",
+            "lsw-search-label",
+            message(lang, Msg::SearchLabel),
+        )?;
+        search_label.set_attribute("for", "lsw-q")?;
+        let input: HtmlInputElement = el(doc, "input", "lsw-q")?.unchecked_into();
+        input.set_id("lsw-q");
+        input.set_type("search");
+        input.set_attribute("autocomplete", "off")?;
+        input.set_attribute("spellcheck", "false")?;
+        input.set_attribute("placeholder", message(lang, Msg::SearchPlaceholder))?;
+        input.set_attribute("aria-describedby", "lsw-count")?;
+        search.append_child(&search_label)?;
+        search.append_child(&input)?;
+        let count = el(doc, "p", "lsw-count")?;
+        count.set_id("lsw-count");
+        count.set_attribute("aria-live", "polite")?;
+        count.set_attribute("role", "status")?;
+        let results = el(doc, "div", "lsw-results")?;
+        let browse = el(doc, "section", "lsw-browse")?;
+        let contact = el(doc, "section", "lsw-contact")?;
+        for part in [&causes, &search, &count, &results, &browse, &contact] {
+            body.append_child(part)?;
+        }
+        dialog.append_child(&header)?;
+        dialog.append_child(&body)?;
+        for part in [&launcher_button, &backdrop, &dialog] {
+            shadow.append_child(part)?;
+        }
+        Ok(HelpPanel {
+            doc: doc.clone(),
+            launcher: launcher_button,
+            backdrop,
+            dialog,
+            causes,
+            input,
+            count,
+            results,
+            browse,
+            contact,
+            opener: None,
+            announce_timer: None,
+            next_id: 0,
+        })
+    }
+
+    /// True while the dialog is showing.
+    pub fn is_open(&self) -> bool {
+        !self.dialog.has_attribute("hidden")
+    }
+
+    /// The current search text.
+    pub fn query(&self) -> String {
+        self.input.value()
+    }
+
+    /// True when `element` is the search box.
+    pub fn is_search_box(&self, element: &Element) -> bool {
+        element == self.input.unchecked_ref::<Element>()
+    }
+
+    /// Shows the dialog and moves focus into it; `opener` gets focus back on close.
+    pub fn open(&mut self, opener: Option<HtmlElement>) -> Result<(), JsValue> {
+        if !self.is_open() {
+            self.opener = opener;
+            self.dialog.remove_attribute("hidden")?;
+            self.backdrop.remove_attribute("hidden")?;
+            self.launcher.set_attribute("aria-expanded", "true")?;
+        }
+        self.input.focus()
+    }
+
+    /// Hides the dialog and returns focus to the opener if it is still on the page.
+    pub fn close(&mut self) -> Result<(), JsValue> {
+        if !self.is_open() {
+            return Ok(());
+        }
+        self.dialog.set_attribute("hidden", "")?;
+        self.backdrop.set_attribute("hidden", "")?;
+        self.launcher.set_attribute("aria-expanded", "false")?;
+        self.announce_timer = None;
+        match self.opener.take().filter(|o| o.is_connected()) {
+            Some(opener) => opener.focus(),
+            None if !self.launcher.has_attribute("hidden") => {
+                self.launcher.unchecked_ref::<HtmlElement>().focus()
+            }
+            None => Ok(()),
+        }
+    }
+
+    /// Redraws the parts that come from the feed: causes, topics, contacts.
+    pub fn fill(
+        &mut self,
+        feed: Option<&Feed>,
+        causes: &[CauseLine],
+        lang: Lang,
+        locale: &str,
+    ) -> Result<(), JsValue> {
+        let doc = self.doc.clone();
+        self.causes.replace_children_with_node_0();
+        if causes.is_empty() {
+            self.causes.set_attribute("hidden", "")?;
+        } else {
+            self.causes.remove_attribute("hidden")?;
+            add(
+                &self.causes,
+                text_el(
+                    &doc,
+                    "p",
+                    "lsw-causes-lead",
+                    message(lang, Msg::MayBeCaused),
+                ),
+            )?;
+            let list = el(&doc, "ul", "")?;
+            for cause in causes {
+                let li = el(&doc, "li", "")?;
+                li.set_attribute("data-id", &cause.id)?;
+                add(
+                    &li,
+                    text_el(&doc, "strong", "", &format!("{}: ", cause.heading)),
+                )?;
+                li.append_child(&doc.create_text_node(&cause.title))?;
+                list.append_child(&li)?;
+            }
+            self.causes.append_child(&list)?;
+        }
+
+        self.browse.replace_children_with_node_0();
+        let faq = feed.map(|f| f.faq.as_slice()).unwrap_or_default();
+        if !faq.is_empty() {
+            add(
+                &self.browse,
+                text_el(&doc, "h3", "", message(lang, Msg::BrowseTopics)),
+            )?;
+            for group in categories(faq, lang) {
+                let id = self.fresh_id();
+                let toggle = disclosure_button(&doc, &group.label, &id, "lsw-topic")?;
+                let list = el(&doc, "div", "lsw-topic-entries")?;
+                list.set_id(&id);
+                list.set_attribute("hidden", "")?;
+                for index in group.entries {
+                    if let Some(entry) = faq.get(index) {
+                        let item = self.faq_item(index, entry.question.get(locale), None)?;
+                        list.append_child(&item)?;
+                    }
+                }
+                self.browse.append_child(&toggle)?;
+                self.browse.append_child(&list)?;
+            }
+        }
+
+        self.contact.replace_children_with_node_0();
+        add(
+            &self.contact,
+            text_el(&doc, "h3", "", message(lang, Msg::StillNeedHelp)),
+        )?;
+        let support = feed.and_then(|f| f.support.as_ref());
+        let list = el(&doc, "ul", "")?;
+        for contact in contacts(support, lang) {
+            let li = el(&doc, "li", "")?;
+            let a = text_el(&doc, "a", "", &contact.label)?;
+            a.set_attribute("href", &contact.href)?;
+            li.append_child(&a)?;
+            list.append_child(&li)?;
+        }
+        self.contact.append_child(&list)?;
+        if let Some(hours) = support.and_then(|s| s.hours.as_deref()) {
+            add(
+                &self.contact,
+                text_el(
+                    &doc,
+                    "p",
+                    "",
+                    &fill(message(lang, Msg::SupportHours), &[("hours", hours)]),
+                ),
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Shows the results for the current query; the best one opens at once.
+    pub fn show_results(
+        &mut self,
+        feed: Option<&Feed>,
+        index: Option<&SearchIndex>,
+        lang: Lang,
+        locale: &str,
+    ) -> Result<(), JsValue> {
+        let query = self.query();
+        self.results.replace_children_with_node_0();
+        self.announce_timer = None;
+        let (Some(feed), Some(index)) = (feed, index) else {
+            return Ok(());
+        };
+        if query.trim().is_empty() {
+            self.count.set_text_content(None);
+            return Ok(());
+        }
+        let entries: Vec<usize> = index
+            .search(&query, RESULT_LIMIT)
+            .into_iter()
+            .map(|hit| hit.index)
+            .collect();
+        let view = results_view(entries, &query, lang);
+        if let Some(empty) = &view.empty_message {
+            add(&self.results, text_el(&self.doc, "p", "lsw-empty", empty))?;
+        }
+        for (rank, &i) in view.entries.iter().enumerate() {
+            let Some(entry) = feed.faq.get(i) else {
+                continue;
+            };
+            let item = self.faq_item(i, entry.question.get(locale), Some(&query))?;
+            self.results.append_child(&item)?;
+            if rank == 0 {
+                self.expand(&item, feed, locale)?;
+            }
+        }
+        let count = self.count.clone();
+        let announcement = view.announcement;
+        self.announce_timer = Timer::once(ANNOUNCE_DELAY_MS, move || {
+            count.set_text_content(Some(&announcement))
+        })
+        .ok();
+        Ok(())
+    }
+
+    fn fresh_id(&mut self) -> String {
+        self.next_id += 1;
+        format!("lsw-d{}", self.next_id)
+    }
+
+    /// One FAQ entry: a heading holding a disclosure button, and its (lazily built) answer.
+    fn faq_item(
+        &mut self,
+        index: usize,
+        question: &str,
+        query: Option<&str>,
+    ) -> Result<Element, JsValue> {
+        let doc = self.doc.clone();
+        let id = self.fresh_id();
+        let item = el(&doc, "div", "lsw-faq")?;
+        item.set_attribute("data-faq", &index.to_string())?;
+        let heading = el(&doc, "h4", "")?;
+        let button = disclosure_button(&doc, "", &id, "lsw-question")?;
+        append_highlighted(&doc, &button, question, query)?;
+        heading.append_child(&button)?;
+        let answer = el(&doc, "div", "lsw-answer")?;
+        answer.set_id(&id);
+        answer.set_attribute("hidden", "")?;
+        item.append_child(&heading)?;
+        item.append_child(&answer)?;
+        Ok(item)
+    }
+
+    fn expand(&self, item: &Element, feed: &Feed, locale: &str) -> Result<(), JsValue> {
+        if let Ok(Some(button)) = item.query_selector("[aria-expanded]") {
+            self.toggle(&button, feed, locale, Some(true))?;
+        }
+        Ok(())
+    }
+
+    /// Opens or closes a disclosure; an answer is built the first time it opens.
+    pub fn toggle(
+        &self,
+        button: &Element,
+        feed: &Feed,
+        locale: &str,
+        force: Option<bool>,
+    ) -> Result<(), JsValue> {
+        let open =
+            force.unwrap_or(button.get_attribute("aria-expanded").as_deref() != Some("true"));
+        button.set_attribute("aria-expanded", if open { "true" } else { "false" })?;
+        let Some(target) = button
+            .get_attribute("aria-controls")
+            .and_then(|id| self.dialog.query_selector(&format!("#{id}")).ok().flatten())
+        else {
+            return Ok(());
+        };
+        if open {
+            target.remove_attribute("hidden")?;
+        } else {
+            target.set_attribute("hidden", "")?;
+        }
+        let faq_index = target
+            .closest(".lsw-faq")
+            .ok()
+            .flatten()
+            .and_then(|item| item.get_attribute("data-faq"))
+            .and_then(|i| i.parse::<usize>().ok());
+        if let (true, Some(entry)) = (
+            open && !target.has_child_nodes(),
+            faq_index.and_then(|i| feed.faq.get(i)),
+        ) {
+            append_blocks(
+                &self.doc,
+                &target,
+                &crate::markdown::parse(entry.answer.get(locale)),
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Escape closes; Tab and Shift+Tab wrap inside the dialog. Returns true when handled.
+    pub fn on_key(&mut self, event: &KeyboardEvent, shadow: &ShadowRoot) -> Result<bool, JsValue> {
+        if !self.is_open() {
+            return Ok(false);
+        }
+        match event.key().as_str() {
+            "Escape" => {
+                event.prevent_default();
+                self.close()?;
+                Ok(true)
+            }
+            "Tab" => {
+                let focusable = self.dialog.query_selector_all(FOCUSABLE)?;
+                let visible: Vec<HtmlElement> = (0..focusable.length())
+                    .filter_map(|i| focusable.item(i))
+                    .filter_map(|n| n.dyn_into::<HtmlElement>().ok())
+                    .filter(|e| e.closest("[hidden]").ok().flatten().is_none())
+                    .collect();
+                let (Some(first), Some(last)) = (visible.first(), visible.last()) else {
+                    return Ok(false);
+                };
+                let active = shadow.active_element();
+                let inside = active
+                    .as_ref()
+                    .is_some_and(|a| self.dialog.contains(Some(a)));
+                let at = |e: &HtmlElement| active.as_ref() == Some(e.unchecked_ref::<Element>());
+                let target = if !inside {
+                    Some(first)
+                } else if event.shift_key() && at(first) {
+                    Some(last)
+                } else if !event.shift_key() && at(last) {
+                    Some(first)
+                } else {
+                    None
+                };
+                if let Some(target) = target {
+                    event.prevent_default();
+                    target.focus()?;
+                }
+                Ok(target.is_some())
+            }
+            _ => Ok(false),
+        }
+    }
+}
+
+fn add(parent: &Element, child: Result<Element, JsValue>) -> Result<(), JsValue> {
+    let child = child?;
+    parent.append_child(&child)?;
+    Ok(())
+}
+
+fn disclosure_button(
+    doc: &Document,
+    label: &str,
+    controls: &str,
+    class: &str,
+) -> Result<Element, JsValue> {
+    let button = text_el(doc, "button", class, label)?;
+    button.set_attribute("type", "button")?;
+    button.set_attribute("data-action", "toggle")?;
+    button.set_attribute("aria-expanded", "false")?;
+    button.set_attribute("aria-controls", controls)?;
+    Ok(button)
+}
+
+/// Appends `text` with the parts matching `query` wrapped in `<mark>` elements.
+fn append_highlighted(
+    doc: &Document,
+    parent: &Element,
+    text: &str,
+    query: Option<&str>,
+) -> Result<(), JsValue> {
+    let ranges = query.map(|q| highlight_ranges(text, q)).unwrap_or_default();
+    let mut at = 0;
+    for range in ranges {
+        let (Some(before), Some(marked)) = (text.get(at..range.start), text.get(range.clone()))
+        else {
+            continue;
+        };
+        if !before.is_empty() {
+            parent.append_child(&doc.create_text_node(before))?;
+        }
+        add(&parent, text_el(doc, "mark", "", marked))?;
+        at = range.end;
+    }
+    if let Some(rest) = text.get(at..).filter(|r| !r.is_empty()) {
+        parent.append_child(&doc.create_text_node(rest))?;
+    }
+    Ok(())
+}
