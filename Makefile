@@ -48,6 +48,9 @@ size: widget
 bench: widget server
 	node scripts/size.mjs
 	node tests/e2e/bench-first-banner.mjs
+	wasm-pack --quiet build --release --target web --out-dir target/bench-pkg --no-pack -- --features bench
+	node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers target/bench-pkg/lms_support_widget_bg.wasm -o target/bench-pkg/lms_support_widget_bg.wasm
+	node bench/search.mjs
 
 clean:
 	rm -rf target/pkg target/widget target/demo target/e2e

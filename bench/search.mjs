@@ -13,7 +13,7 @@
 // Env: PASSES (default 5), WARMUP (1), BUILD_REPS (5), VERBOSE=1 lists every miss.
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { extname, join, normalize, sep } from 'node:path';
 import { launchBrowser } from '../tests/e2e/harness.mjs';
 import { generateFaq } from './gen-faq.mjs';
@@ -39,6 +39,10 @@ const MIME = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.
 const server = createServer(async (req, res) => {
   const headers = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp', 'Cache-Control': 'no-store' };
   const path = decodeURIComponent(new URL(req.url, 'http://x').pathname).slice(1);
+  if (path === 'favicon.ico') {
+    res.writeHead(204, headers);
+    return res.end();
+  }
   if (path === 'corpus.json') {
     res.writeHead(200, { ...headers, 'Content-Type': MIME['.json'] });
     return res.end(corpus);
@@ -76,7 +80,8 @@ try {
   const keys = await page.evaluate(([list, passes, warmup]) => window.bench.keystrokes(list, passes, warmup), [typed, PASSES, WARMUP]);
   log('relevance');
   const rel = await page.evaluate((list) => window.bench.hitRate(list), labelled);
-  out = { env, build, keys, rel };
+  const alone = await page.evaluate(([list, feed]) => window.bench.hitRate(list, feed), [labelled, JSON.stringify({ version: 1, faq: realFaq })]);
+  out = { env, build, keys, rel, alone };
 } finally {
   await browser.close();
   server.close();
@@ -85,12 +90,15 @@ try {
 // ---- report ---------------------------------------------------------------------------------
 const ms = (x) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x >= 1 ? x.toFixed(2) : x.toFixed(3));
 const pct = (x) => `${(100 * x).toFixed(1)} %`;
-const { env, build, keys, rel } = out;
+const { env, build, keys, rel, alone } = out;
 const row = (cells, widths) => cells.map((c, i) => (i ? String(c).padStart(widths[i]) : String(c).padEnd(widths[i]))).join('  ');
 const W = [44, 16, 16, 10];
 const lines = [];
 lines.push(`FAQ search: lms-support Wasm vs MiniSearch ${miniVersion}, one headless Chromium page (${env.userAgent.match(/Chrome\/[\d.]+/)?.[0]}, crossOriginIsolated=${env.crossOriginIsolated})`);
-lines.push(`corpus: ${build.entries} entries (${realFaq.length} hand-written + ${build.entries - realFaq.length} generated), en + es, ${(env.corpusBytes / 1e6).toFixed(1)} MB JSON; ours: wasm-opt -Oz, as shipped`);
+const wasmBytes = statSync(join(root, 'target/bench-pkg/lms_support_widget_bg.wasm')).size;
+lines.push(`corpus: ${build.entries} entries (${realFaq.length} hand-written + ${build.entries - realFaq.length} generated), en + es, ${(env.corpusBytes / 1e6).toFixed(1)} MB JSON`);
+lines.push(`ours: target/bench-pkg, release (opt-level "z", LTO) + wasm-opt -Oz as in the Makefile, like the shipped widget (${(wasmBytes / 1024).toFixed(0)} KiB Wasm incl. the bench exports)`);
+lines.push(`MiniSearch: fields question/tags/category/answer, boost 3/2/1.5/1, processTerm lowercase + NFD + strip \\p{M}, prefix: true, fuzzy: 0.2, one index per locale`);
 lines.push('');
 lines.push(row(['', 'ours (Wasm)', 'MiniSearch', 'Mini/ours'], W));
 const ratio = (m, o) => `${(m / o).toFixed(2)}×`;
@@ -103,6 +111,7 @@ lines.push(row(['per keystroke: p95', `${ms(keys.ours.p95)} ms`, `${ms(keys.mini
 lines.push(row(['per keystroke: mean', `${ms(keys.ours.mean)} ms`, `${ms(keys.mini.mean)} ms`, ratio(keys.mini.mean, keys.ours.mean)], W));
 lines.push(row(['per keystroke: max', `${ms(keys.ours.max)} ms`, `${ms(keys.mini.max)} ms`, ratio(keys.mini.max, keys.ours.max)], W));
 lines.push(row([`top-3 hit rate (${rel.ours.total} labelled queries)`, `${pct(rel.ours.rate)} (${rel.ours.hits})`, `${pct(rel.mini.rate)} (${rel.mini.hits})`, ''], W));
+lines.push(row([`  same, hand-written FAQ alone (${realFaq.length} entries)`, `${pct(alone.ours.rate)} (${alone.ours.hits})`, `${pct(alone.mini.rate)} (${alone.mini.hits})`, ''], W));
 lines.push('');
 lines.push(`ours, pure Rust (timed inside Wasm, no boundary crossing): median ${ms(keys.rust.median)} ms, p95 ${ms(keys.rust.p95)} ms, mean ${ms(keys.rust.mean)} ms`);
 lines.push(`ratio of medians, MiniSearch / ours: ${ratio(keys.mini.median, keys.ours.median)} (from JS), ${ratio(keys.mini.median, keys.rust.median)} (pure Rust)`);
@@ -124,6 +133,10 @@ for (const name of ['ours', 'mini']) {
   lines.push(`${label} misses (${r.misses.length}), query → expected [rank] / got top 3:`);
   for (const m of shown) lines.push(`  ${m.locale} ${JSON.stringify(m.q)} → ${m.expect} [${m.rank ?? 'not found'}] / ${m.top.join(', ') || '(nothing)'}`);
   if (shown.length < r.misses.length) lines.push(`  … ${r.misses.length - shown.length} more (VERBOSE=1 lists all)`);
+}
+for (const name of ['ours', 'mini']) {
+  const m = alone[name].misses;
+  if (m.length) lines.push(`${name === 'ours' ? 'ours' : 'MiniSearch'} misses on the hand-written FAQ alone: ${m.map((x) => `${x.locale} ${JSON.stringify(x.q)} → ${x.expect} [${x.rank ?? 'not found'}]`).join('; ')}`);
 }
 lines.push(`(${BASE_QUERIES.length} base queries typed key by key; ${keys.passes} timed passes after ${keys.warmup} warm-up; keystroke timing ${keys.seconds.toFixed(0)} s, whole run ${((Date.now() - started) / 1000).toFixed(0)} s)`);
 console.log(lines.join('\n'));

@@ -25,6 +25,8 @@ pub mod markdown;
 pub mod schedule;
 pub mod search;
 pub mod text;
+pub mod ticket;
+pub mod ticket_view;
 pub mod time;
 pub mod zone;
 

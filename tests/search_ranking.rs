@@ -873,3 +873,76 @@ fn benchmark_10k_entries() {
         );
     }
 }
+
+/// Top-3 hit rate of the labelled queries on large feeds (ignored): the hand-written entries
+/// embedded among generated distractors, as `make bench` measures it, without a browser. Write
+/// the feeds with `node bench/gen-faq.mjs` (embedding tests/fixtures/faq.json, as
+/// bench/search.mjs does), then
+/// `SEARCH_HITRATE_CORPUS=a.json,b.json cargo test --release --test search_ranking -- --ignored hit_rate_on --nocapture`.
+/// Prints each feed's rate and its misses with the rank the wanted entry got.
+#[test]
+#[ignore = "needs SEARCH_HITRATE_CORPUS=FEED.json[,FEED.json…]"]
+fn hit_rate_on_large_feeds() {
+    let Some(paths) = std::env::var_os("SEARCH_HITRATE_CORPUS") else {
+        println!("SEARCH_HITRATE_CORPUS not set");
+        return;
+    };
+    let queries: serde_json::Value = serde_json::from_str(QUERIES).expect("search-queries.json");
+    let queries = queries.as_array().expect("an array of queries");
+    for path in paths.to_string_lossy().split(',') {
+        let json = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let faq = feed::parse(&json, &TzDatabase)
+            .unwrap_or_else(|e| panic!("{path}: {e}"))
+            .feed
+            .faq;
+        let en = SearchIndex::build(&faq, "en");
+        let es = SearchIndex::build(&faq, "es");
+        let (mut hits, mut misses) = (0, Vec::new());
+        for q in queries {
+            let (text, locale, expect) = (
+                q["q"].as_str().expect("q"),
+                q["locale"].as_str().expect("locale"),
+                q["expect"].as_str().expect("expect"),
+            );
+            let index = if locale == "es" { &es } else { &en };
+            let all = index.search(text, 1_000);
+            let rank = all.iter().position(|h| h.id == expect);
+            if rank.is_some_and(|r| r < 3) {
+                hits += 1;
+            } else {
+                misses.push(format!(
+                    "  {locale} {text:?} → {expect} [{}] / {:?}",
+                    rank.map_or("not found".to_string(), |r| (r + 1).to_string()),
+                    ids(&all[..all.len().min(3)])
+                ));
+            }
+        }
+        println!(
+            "{path}: {hits}/{} = {:.1} %\n{}",
+            queries.len(),
+            100.0 * hits as f64 / queries.len() as f64,
+            misses.join("\n")
+        );
+    }
+}
+
+// TEMP debug
+#[test]
+#[ignore]
+fn debug_query() {
+    let path = std::env::var("DQ_CORPUS").unwrap();
+    let json = std::fs::read_to_string(&path).unwrap();
+    let faq = feed::parse(&json, &TzDatabase).unwrap().feed.faq;
+    let locale = std::env::var("DQ_LOCALE").unwrap();
+    let index = SearchIndex::build(&faq, &locale);
+    for q in std::env::var("DQ_Q").unwrap().split('|') {
+        eprintln!("== {q}");
+        let hits = index.search(q, 1000);
+        let want = std::env::var("DEBUG_IDS").unwrap();
+        let rank = hits.iter().position(|h| want.split(',').any(|w| w == h.id));
+        eprintln!("rank {:?}", rank.map(|r| r + 1));
+        if let Some(r) = rank {
+            eprintln!("score {:.2}", hits[r].score);
+        }
+    }
+}

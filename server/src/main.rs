@@ -3,6 +3,7 @@
 //! This file only parses arguments and dispatches; each command lives in its own module.
 //! Exit statuses: 0 success, 1 the feed (or server) failed, 2 bad usage or an unreadable file.
 
+mod agent;
 mod check;
 mod clock;
 mod demo;
@@ -13,6 +14,7 @@ mod output;
 mod preview;
 mod search;
 mod serve;
+mod store;
 
 use clap::{Parser, Subcommand};
 use lms_support_widget::time::Timestamp;
@@ -101,6 +103,61 @@ enum Command {
         /// Directory of the built widget (`make widget`).
         #[arg(long, value_name = "DIR", default_value = "target/widget")]
         widget: PathBuf,
+        /// Tickets one client (IP address) may create per hour; 0 = unlimited.
+        #[arg(long, value_name = "N", default_value_t = 20)]
+        rate_limit_hour: u32,
+        /// Tickets one client (IP address) may create per day; 0 = unlimited.
+        #[arg(long, value_name = "N", default_value_t = 240)]
+        rate_limit_day: u32,
+        /// An origin whose pages may call the ticket API (CORS); repeat for more.
+        #[arg(long = "allow-origin", value_name = "ORIGIN")]
+        allow_origin: Vec<String>,
+        /// Prefix of ticket numbers (ACME → ACME-000123).
+        #[arg(long, value_name = "PREFIX", default_value = "ACME")]
+        ticket_prefix: String,
+    },
+    /// Work tickets as an agent: list, show, reply, resolve, close.
+    Tickets {
+        /// The server's data directory (the one given to `serve --data`).
+        #[arg(long, value_name = "DIR", default_value = "data", global = true)]
+        data: PathBuf,
+        #[command(subcommand)]
+        action: TicketsCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum TicketsCommand {
+    /// A table of tickets, oldest first: number, status, priority, due, escalated, subject.
+    List {
+        /// Only tickets with this status (open, pending, resolved, closed).
+        #[arg(long, value_name = "S")]
+        status: Option<String>,
+        /// Only open tickets past their response target.
+        #[arg(long)]
+        overdue: bool,
+    },
+    /// Everything about one ticket: fields, context, attachments, replies.
+    Show {
+        /// The ticket number (ACME-000123).
+        number: String,
+    },
+    /// Reply to the learner; the ticket becomes pending.
+    Reply {
+        /// The ticket number.
+        number: String,
+        /// The reply.
+        text: String,
+    },
+    /// Mark a ticket resolved; the learner may then rate it.
+    Resolve {
+        /// The ticket number.
+        number: String,
+    },
+    /// Close a ticket; nothing changes it afterwards.
+    Close {
+        /// The ticket number.
+        number: String,
     },
 }
 
@@ -152,12 +209,30 @@ fn main() -> ExitCode {
             feed,
             static_dir,
             widget,
+            rate_limit_hour,
+            rate_limit_day,
+            allow_origin,
+            ticket_prefix,
         } => serve::run(serve::Config {
             addr,
             data,
             feed,
             static_dir,
             widget_dir: widget,
+            rate_limit_hour,
+            rate_limit_day,
+            allow_origins: allow_origin,
+            ticket_prefix,
         }),
+        Command::Tickets { data, action } => agent::run(
+            &data,
+            match action {
+                TicketsCommand::List { status, overdue } => agent::Action::List { status, overdue },
+                TicketsCommand::Show { number } => agent::Action::Show(number),
+                TicketsCommand::Reply { number, text } => agent::Action::Reply(number, text),
+                TicketsCommand::Resolve { number } => agent::Action::Resolve(number),
+                TicketsCommand::Close { number } => agent::Action::Close(number),
+            },
+        ),
     })
 }

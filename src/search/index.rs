@@ -36,6 +36,16 @@ const ANSWER: usize = 3;
 struct Posting {
     entry: u32,
     weight: f32,
+    /// Bit `f` set when the word is in field `f`.
+    fields: u8,
+}
+
+// TEMP knobs for tuning.
+pub(crate) fn knob(name: &str, default: f32) -> f32 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 /// The FAQ in one language, ready for search as you type.
@@ -145,19 +155,41 @@ impl SearchIndex {
             let list = counts.get(id as usize).map(Vec::as_slice).unwrap_or(&[]);
             let df = list.len() as f32;
             let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
+            let mut field_df = [0f32; FIELDS];
+            for (_, tf) in list {
+                for field in 0..FIELDS {
+                    if tf[field] > 0 {
+                        field_df[field] += 1.0;
+                    }
+                }
+            }
+            let per_field = knob("PER_FIELD_IDF", 0.0);
+            let field_idf = field_df.map(|df| {
+                let f = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
+                f.powf(per_field) * idf.powf(1.0 - per_field)
+            });
+            let fw = [
+                knob("FW_Q", 3.0),
+                knob("FW_T", 2.0),
+                knob("FW_C", 1.5),
+                knob("FW_A", 1.0),
+            ];
             for (entry, tf) in list {
                 let length = lengths.get(*entry as usize).copied().unwrap_or_default();
                 let mut weight = 0.0;
+                let mut fields = 0u8;
                 for field in 0..FIELDS {
                     let tf = f32::from(tf[field]);
                     if tf > 0.0 {
                         let norm = 1.0 - B + B * length[field] as f32 / average[field];
-                        weight += FIELD_WEIGHTS[field] * tf * (K1 + 1.0) / (tf + K1 * norm);
+                        weight += field_idf[field] * fw[field] * tf * (K1 + 1.0) / (tf + K1 * norm);
+                        fields |= 1 << field;
                     }
                 }
                 index.postings.push(Posting {
                     entry: *entry,
-                    weight: idf * weight,
+                    weight,
+                    fields,
                 });
             }
             index.letters.extend(word.chars());
@@ -173,43 +205,97 @@ impl SearchIndex {
         if limit == 0 || self.ids.is_empty() {
             return Vec::new();
         }
-        let terms = query::parse(query, |w| is_stopword(w, self.stop));
+        let neg_mode = knob("NEG_MODE", 0.0);
+        let is_neg = |w: &str| matches!(w, "not" | "no");
+        let terms = query::parse(query, |w| {
+            is_stopword(w, self.stop) || (neg_mode == 1.0 && is_neg(w))
+        });
+        let weak = |t: &Term| neg_mode == 2.0 && is_neg(&t.chars.iter().collect::<String>());
         if terms.is_empty() {
             return Vec::new();
         }
         let n = self.ids.len();
+        let extra_w = knob("EXTRA_W", 0.0);
+        let extra_cap = knob("EXTRA_CAP", 1.0);
+        let ev_w = [
+            knob("EV_Q", 1.0),
+            knob("EV_T", 1.0),
+            knob("EV_C", 1.0),
+            knob("EV_A", 1.0),
+        ];
+        let ev_q = knob("EV_QUAL", 0.0);
+        let cov_pow = knob("COV_POW", 2.0);
+        let cov_floor = knob("COV_FLOOR", 0.0);
         let mut best = vec![0f32; n];
+        let mut rest = vec![0f32; n];
+        let mut evid = vec![0f32; n];
         let mut total = vec![0f32; n];
+        let mut coverage = vec![0f32; n];
         let mut matched = vec![0u8; n];
         let mut touched: Vec<u32> = Vec::new();
         let mut touched_by_term: Vec<u32> = Vec::new();
         let mut words: Vec<(u32, f32)> = Vec::new();
-        let required = terms.iter().filter(|t| !t.optional).count();
+        let required = terms.iter().filter(|t| !t.optional && !weak(t)).count();
         for term in &terms {
             words.clear();
             self.expand(term, &mut words);
             touched_by_term.clear();
+            let ev_stem = knob("EV_STEM", knob("STEM_W", query::STEM));
+            let stem_w = knob("STEM_W", query::STEM);
+            let evq = |q: f32| if q == stem_w { ev_stem } else { q };
+            let qmax = words.iter().fold(0f32, |m, w| m.max(evq(w.1)));
+            let ev_gamma = knob("EV_GAMMA", 0.0);
             for &(word, quality) in &words {
                 for posting in self.postings_of(word) {
-                    let Some(slot) = best.get_mut(posting.entry as usize) else {
+                    let e = posting.entry as usize;
+                    let Some(slot) = best.get_mut(e) else {
                         continue;
                     };
                     if *slot == 0.0 {
                         touched_by_term.push(posting.entry);
                     }
-                    *slot = slot.max(quality * posting.weight);
+                    let c = quality * posting.weight;
+                    if c > *slot {
+                        rest[e] += *slot;
+                        *slot = c;
+                    } else {
+                        rest[e] += c;
+                    }
+                    let mut fe = 0f32;
+                    for f in 0..FIELDS {
+                        if posting.fields & (1 << f) != 0 {
+                            fe = fe.max(ev_w[f]);
+                        }
+                    }
+                    let ev = fe
+                        * (1.0 - ev_q + ev_q * evq(quality))
+                        * (evq(quality) / qmax).min(1.0).powf(ev_gamma);
+                    evid[e] = evid[e].max(ev);
                 }
             }
+            let dbg = std::env::var("DEBUG_IDS").ok();
             for &entry in &touched_by_term {
                 let e = entry as usize;
+                if let Some(d) = &dbg {
+                    if d.split(',').any(|x| x == self.ids[e]) {
+                        let w: String = term.chars.iter().collect();
+                        eprintln!(
+                            "  {} {w}: best {:.2} rest {:.2} ev {:.2}",
+                            self.ids[e], best[e], rest[e], evid[e]
+                        );
+                    }
+                }
                 if total[e] == 0.0 {
                     touched.push(entry);
                 }
-                total[e] += best[e];
+                total[e] += best[e] + extra_w * rest[e].min(extra_cap * best[e]);
                 best[e] = 0.0;
-                if !term.optional {
+                rest[e] = 0.0;
+                if !term.optional && !weak(term) {
                     matched[e] = matched[e].saturating_add(1);
+                    coverage[e] += evid[e];
                 }
+                evid[e] = 0.0;
             }
         }
         // An entry that matched only optional words (a stop word being typed) is not a hit.
@@ -221,12 +307,27 @@ impl SearchIndex {
                 let share = if required == 0 {
                     1.0
                 } else {
-                    f32::from(matched[e]) / required as f32
+                    coverage[e] / required as f32
                 };
-                (total[e] * share * share, entry)
+                (
+                    total[e] * (cov_floor + (1.0 - cov_floor) * share.powf(cov_pow)),
+                    entry,
+                )
             });
-        top(scored, limit)
-            .into_iter()
+        let res = top(scored, limit);
+        if std::env::var("DEBUG_IDS").is_ok() {
+            for (sc, e) in res.iter().take(3) {
+                eprintln!(
+                    "  top {} {:.2} total {:.2} cov {:.2} matched {}",
+                    self.ids[*e as usize],
+                    sc,
+                    total[*e as usize],
+                    coverage[*e as usize],
+                    matched[*e as usize]
+                );
+            }
+        }
+        res.into_iter()
             .map(|(score, entry)| Hit {
                 index: entry as usize,
                 id: self.ids.get(entry as usize).cloned().unwrap_or_default(),
@@ -313,10 +414,15 @@ impl SearchIndex {
             self.walk(q, term.typos, term.prefix, &mut push);
         }
         if let Some(stem) = term.stem() {
+            // Words already found above are in vocabulary order: a word matched both ways
+            // keeps its better quality instead of counting twice.
+            let found = out.len();
             for i in self.completions(stem) {
                 if self.word(i).len() > stem.len() {
-                    if let Ok(i) = u32::try_from(i) {
-                        out.push((i, query::STEM));
+                    let Ok(i) = u32::try_from(i) else { continue };
+                    match out[..found].binary_search_by(|&(w, _)| w.cmp(&i)) {
+                        Ok(at) => out[at].1 = out[at].1.max(knob("STEM_W", query::STEM)),
+                        Err(_) => out.push((i, knob("STEM_W", query::STEM))),
                     }
                 }
             }

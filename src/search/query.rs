@@ -72,7 +72,7 @@ impl Term {
     /// a longer word when this one is being typed (less the more is left to type), and half
     /// for each typo. Exact matches therefore outrank completions, which outrank typos.
     pub(crate) fn quality(&self, len: usize, typos: u8) -> f32 {
-        let mut q = TYPO.powi(i32::from(typos));
+        let mut q = super::index::knob("TYPO_W", TYPO).powi(i32::from(typos));
         if self.prefix && len > self.chars.len() {
             q *= 0.6 + 0.3 * self.chars.len() as f32 / len as f32;
         }

@@ -4,7 +4,7 @@
 //! [`crate::banner`]; this only formats instants with `Intl` and builds nodes. Buttons carry a
 //! `data-action` that the widget's single delegated click listener reads.
 
-use super::dom::{el, text_el};
+use super::dom::{append, el, text_el};
 use super::intl::{learner_offset, Formatter};
 use crate::banner::{relative_span, BannerView, ItemView, LiveRole, TimeLine};
 use crate::i18n::{fill, format_countdown, message, Lang, Msg};
@@ -38,7 +38,7 @@ pub fn draw(
     let Some((first, rest)) = view.items.split_first() else {
         return Ok(());
     };
-    add(&region, item(doc, first, lang, formatter, now))?;
+    append(&region, item(doc, first, lang, formatter, now))?;
     if let Some(label) = &view.more_label {
         let toggle = text_el(
             doc,
@@ -60,7 +60,7 @@ pub fn draw(
             more.set_attribute("hidden", "")?;
         }
         for other in rest {
-            add(&more, item(doc, other, lang, formatter, now))?;
+            append(&more, item(doc, other, lang, formatter, now))?;
         }
         region.append_child(&toggle)?;
         region.append_child(&more)?;
@@ -80,16 +80,16 @@ fn item(
     root.set_attribute("data-phase", view.phase.as_str())?;
     root.set_attribute("data-severity", view.severity.as_str())?;
     let text = el(doc, "div", "lsw-text")?;
-    add(&text, text_el(doc, "p", "lsw-heading", &view.heading))?;
-    add(&text, text_el(doc, "p", "lsw-title", &view.title))?;
+    append(&text, text_el(doc, "p", "lsw-heading", &view.heading))?;
+    append(&text, text_el(doc, "p", "lsw-title", &view.title))?;
     if let Some(line) = time_line(doc, view.time, lang, formatter, now)? {
         text.append_child(&line)?;
     }
     if let Some(status) = &view.status_line {
-        add(&text, text_el(doc, "p", "lsw-status", status))?;
+        append(&text, text_el(doc, "p", "lsw-status", status))?;
     }
     if !view.body.is_empty() {
-        add(&text, text_el(doc, "p", "lsw-body", &view.body))?;
+        append(&text, text_el(doc, "p", "lsw-body", &view.body))?;
     }
     root.append_child(&text)?;
     if let Some(key) = &view.dismiss_key {
@@ -155,12 +155,6 @@ fn time_line(
         }
     }
     Ok(Some(line))
-}
-
-fn add(parent: &Element, child: Result<Element, JsValue>) -> Result<(), JsValue> {
-    let child = child?;
-    parent.append_child(&child)?;
-    Ok(())
 }
 
 /// "Starts in 12:34".

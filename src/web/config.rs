@@ -42,6 +42,11 @@ pub struct Config {
     pub launcher: super::panel::Launcher,
     /// The launcher's text instead of "Help" (`data-launcher-label`).
     pub launcher_label: Option<String>,
+    /// `data-lms`: `auto` (detect) or the LMS the template was made for.
+    pub lms: Option<String>,
+    /// Course and user facts an LMS template passes as `data-course-name`, `data-user-name`,
+    /// `data-user-email` (and `data-course` / `data-role` above).
+    pub context: Vec<(String, String)>,
 }
 
 fn prop(value: &JsValue, key: &str) -> Option<String> {
@@ -115,6 +120,15 @@ impl Config {
             course: prop(value, "course"),
             launcher,
             launcher_label: prop(value, "launcherLabel"),
+            lms: prop(value, "lms").filter(|l| l != "auto"),
+            context: [
+                ("courseName", "course-name"),
+                ("userName", "user-name"),
+                ("userEmail", "user-email"),
+            ]
+            .iter()
+            .filter_map(|(js, key)| prop(value, js).map(|v| (key.to_string(), v)))
+            .collect(),
         })
     }
 }

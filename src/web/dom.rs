@@ -55,6 +55,14 @@ pub fn text_el(doc: &Document, tag: &str, class: &str, text: &str) -> Result<Ele
     Ok(element)
 }
 
+/// Appends a freshly built child: `append(&list, text_el(..))?` reads better than binding it
+/// first, and `?` inside `append_child(&..)` cannot infer the conversion to `Node`.
+pub fn append(parent: &Element, child: Result<Element, JsValue>) -> Result<(), JsValue> {
+    let child = child?;
+    parent.append_child(&child)?;
+    Ok(())
+}
+
 /// Milliseconds since the epoch, from the browser's clock.
 pub fn now_ms() -> f64 {
     js_sys::Date::now()

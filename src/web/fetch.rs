@@ -68,3 +68,77 @@ pub async fn fetch_feed(url: &str, etag: Option<&str>) -> Result<FeedResponse, S
         .ok_or("feed body is not text")?;
     Ok(FeedResponse::Fresh { body, etag })
 }
+
+/// What a ticket API call answered.
+#[derive(Debug)]
+pub struct HttpResponse {
+    /// HTTP status.
+    pub status: u16,
+    /// The `Retry-After` header, for `429` and `503`.
+    pub retry_after: Option<String>,
+    /// The body as text.
+    pub body: String,
+}
+
+/// Executes a request built by [`crate::ticket::request`]. With `files`, a JSON body goes as
+/// the `ticket` part of a `multipart/form-data` body with the files beside it (design §5).
+///
+/// # Errors
+/// A reason for the outbox when no HTTP answer arrived: offline, DNS, CORS, timeout.
+pub async fn send_request(
+    request: &crate::ticket::request::HttpRequest,
+    files: &[web_sys::File],
+) -> Result<HttpResponse, String> {
+    let window = window().ok_or("no window")?;
+    let init = RequestInit::new();
+    init.set_method(request.method);
+    init.set_cache(RequestCache::NoStore);
+    init.set_signal(Some(&AbortSignal::timeout_with_u32(TIMEOUT_MS * 2)));
+    let headers = Headers::new().map_err(|e| describe(&e))?;
+    let multipart = !files.is_empty() && request.body.is_some();
+    for (name, value) in &request.headers {
+        // The browser writes the multipart boundary itself.
+        if multipart && name.eq_ignore_ascii_case("content-type") {
+            continue;
+        }
+        headers.set(name, value).map_err(|e| describe(&e))?;
+    }
+    init.set_headers(&headers);
+    if let Some(body) = &request.body {
+        if multipart {
+            let form = web_sys::FormData::new().map_err(|e| describe(&e))?;
+            let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(body));
+            let bag = web_sys::BlobPropertyBag::new();
+            bag.set_type("application/json");
+            let json = web_sys::Blob::new_with_str_sequence_and_options(&parts, &bag)
+                .map_err(|e| describe(&e))?;
+            form.append_with_blob("ticket", &json)
+                .map_err(|e| describe(&e))?;
+            for file in files {
+                form.append_with_blob_and_filename("files", file, &file.name())
+                    .map_err(|e| describe(&e))?;
+            }
+            init.set_body(&form);
+        } else {
+            init.set_body(&wasm_bindgen::JsValue::from_str(body));
+        }
+    }
+    let req = Request::new_with_str_and_init(&request.url, &init).map_err(|e| describe(&e))?;
+    let response: Response = JsFuture::from(window.fetch_with_request(&req))
+        .await
+        .map_err(|e| format!("no answer from {}: {}", request.url, describe(&e)))?
+        .dyn_into()
+        .map_err(|_| "fetch did not return a Response".to_string())?;
+    let retry_after = response.headers().get("Retry-After").ok().flatten();
+    let text = response.text().map_err(|e| describe(&e))?;
+    let body = JsFuture::from(text)
+        .await
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_default();
+    Ok(HttpResponse {
+        status: response.status(),
+        retry_after,
+        body,
+    })
+}

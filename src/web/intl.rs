@@ -24,6 +24,15 @@ extern "C" {
     fn format_range(this: &DateFormat, start_ms: f64, end_ms: f64) -> Result<String, JsValue>;
     #[wasm_bindgen(method, js_class = "DateTimeFormat", js_name = formatToParts)]
     fn format_to_parts(this: &DateFormat, epoch_ms: f64) -> Array;
+    #[wasm_bindgen(method, js_class = "DateTimeFormat", js_name = resolvedOptions)]
+    fn resolved_options(this: &DateFormat) -> Object;
+
+    #[wasm_bindgen(js_namespace = Intl, js_name = NumberFormat)]
+    type NumberFormat;
+    #[wasm_bindgen(constructor, js_namespace = Intl, js_class = "NumberFormat", catch)]
+    fn new(locale: &str, options: &Object) -> Result<NumberFormat, JsValue>;
+    #[wasm_bindgen(method, js_class = "NumberFormat")]
+    fn format(this: &NumberFormat, value: f64) -> String;
 
     #[wasm_bindgen(js_namespace = Intl, js_name = RelativeTimeFormat)]
     type RelativeFormat;
@@ -115,6 +124,15 @@ impl TimeZones for IntlZones {
     }
 }
 
+/// The learner's IANA time zone as the browser knows it (`Europe/Madrid`), or "".
+pub fn learner_time_zone() -> String {
+    DateFormat::new("en", &Object::new())
+        .ok()
+        .and_then(|f| Reflect::get(&f.resolved_options(), &"timeZone".into()).ok())
+        .and_then(|z| z.as_string())
+        .unwrap_or_default()
+}
+
 /// The learner's own UTC offset (seconds east) at an instant, from the browser's zone.
 pub fn learner_offset(at: Timestamp) -> i32 {
     let date = js_sys::Date::new(&JsValue::from_f64(at.seconds() as f64 * 1000.0));
@@ -123,6 +141,7 @@ pub fn learner_offset(at: Timestamp) -> i32 {
 
 /// Formats dates and relative spans in one locale, in the learner's zone.
 pub struct Formatter {
+    locale: String,
     range: Option<DateFormat>,
     time: Option<DateFormat>,
     relative: Option<RelativeFormat>,
@@ -153,6 +172,7 @@ impl Formatter {
         ]);
         let relative = options(&[("numeric", "auto")]);
         Formatter {
+            locale: locale.to_string(),
             range: DateFormat::new(locale, &date_time)
                 .or_else(|_| DateFormat::new("en", &date_time))
                 .ok(),
@@ -185,6 +205,20 @@ impl Formatter {
             Some(f) => f.format(at.seconds() as f64 * 1000.0),
             None => at.to_string(),
         }
+    }
+
+    /// A response target as words: "1 hour", "8 hours", "30 minutes", in the learner's language.
+    pub fn duration(&self, minutes: u32) -> String {
+        let (value, unit) = if minutes % 60 == 0 {
+            (minutes / 60, "hour")
+        } else {
+            (minutes, "minute")
+        };
+        let opts = options(&[("style", "unit"), ("unit", unit), ("unitDisplay", "long")]);
+        NumberFormat::new(&self.locale, &opts)
+            .or_else(|_| NumberFormat::new("en", &opts))
+            .map(|f| f.format(f64::from(value)))
+            .unwrap_or_else(|_| format!("{value} {unit}"))
     }
 
     /// "in 3 days", "tomorrow", "in 5 hours".

@@ -12,8 +12,11 @@ mod dom;
 mod fetch;
 mod intl;
 mod markdown_dom;
+mod page_context;
 mod panel;
 mod storage;
+mod ticket_form;
+mod tickets;
 mod widget;
 
 pub use config::{Config, Position};
@@ -60,22 +63,33 @@ pub fn destroy() {
     drop(widget);
 }
 
-/// Opens a part of the widget: `"help"` (the default). The ticket form comes with its own issue.
+/// Opens a part of the widget: `"help"` (the default) or `"ticket"` (the ticket form).
 #[wasm_bindgen]
 pub fn open(part: Option<String>) {
-    match part.as_deref() {
-        None | Some("help") => MOUNTED.with(|m| {
-            if let Some(widget) = m.borrow().as_ref() {
-                let opener = dom::document()
-                    .and_then(|d| d.active_element())
-                    .and_then(|e| e.dyn_into().ok());
-                widget::with_widget(widget, |s| s.open_help(opener));
-            }
-        }),
-        Some(other) => dom::warn(&format!(
-            "open({other:?}): unknown part; use open(\"help\")"
-        )),
-    }
+    let ticket = match part.as_deref() {
+        None | Some("help") => false,
+        Some("ticket") => true,
+        Some(other) => {
+            dom::warn(&format!(
+                "open({other:?}): unknown part; use \"help\" or \"ticket\""
+            ));
+            return;
+        }
+    };
+    MOUNTED.with(|m| {
+        if let Some(widget) = m.borrow().as_ref() {
+            let opener = dom::document()
+                .and_then(|d| d.active_element())
+                .and_then(|e| e.dyn_into().ok());
+            widget::with_widget(widget, |s| {
+                if ticket {
+                    s.open_ticket(opener)
+                } else {
+                    s.open_help(opener)
+                }
+            });
+        }
+    });
 }
 
 /// Closes the help panel if it is open.

@@ -6,8 +6,10 @@
 //! `aria-expanded` controlling the answer), and answers are built from the Markdown AST only
 //! when first expanded. What to show comes from [`crate::help`] and [`crate::search`].
 
-use super::dom::{el, text_el, Timer};
+use super::dom::{append, el, text_el, Timer};
+use super::intl::Formatter;
 use super::markdown_dom::append_blocks;
+use super::ticket_form::TicketForm;
 use crate::feed::Feed;
 use crate::help::{categories, contacts, results_view, CauseLine};
 use crate::i18n::{fill, message, Lang, Msg};
@@ -55,6 +57,10 @@ pub struct HelpPanel {
     results: Element,
     browse: Element,
     contact: Element,
+    help_section: Element,
+    /// The ticket form view.
+    pub ticket: TicketForm,
+    my_tickets: Element,
     opener: Option<HtmlElement>,
     announce_timer: Option<Timer>,
     next_id: u32,
@@ -134,9 +140,16 @@ impl HelpPanel {
         let results = el(doc, "div", "lsw-results")?;
         let browse = el(doc, "section", "lsw-browse")?;
         let contact = el(doc, "section", "lsw-contact")?;
+        let help_section = el(doc, "div", "lsw-help")?;
         for part in [&causes, &search, &count, &results, &browse, &contact] {
-            body.append_child(part)?;
+            help_section.append_child(part)?;
         }
+        let ticket = TicketForm::create(doc, lang)?;
+        let my_tickets = el(doc, "section", "lsw-my-tickets")?;
+        my_tickets.set_attribute("hidden", "")?;
+        body.append_child(&help_section)?;
+        body.append_child(&ticket.section)?;
+        body.append_child(&my_tickets)?;
         dialog.append_child(&header)?;
         dialog.append_child(&body)?;
         for part in [&launcher_button, &backdrop, &dialog] {
@@ -153,6 +166,9 @@ impl HelpPanel {
             results,
             browse,
             contact,
+            help_section,
+            ticket,
+            my_tickets,
             opener: None,
             announce_timer: None,
             next_id: 0,
@@ -217,7 +233,7 @@ impl HelpPanel {
             self.causes.set_attribute("hidden", "")?;
         } else {
             self.causes.remove_attribute("hidden")?;
-            add(
+            append(
                 &self.causes,
                 text_el(
                     &doc,
@@ -230,7 +246,7 @@ impl HelpPanel {
             for cause in causes {
                 let li = el(&doc, "li", "")?;
                 li.set_attribute("data-id", &cause.id)?;
-                add(
+                append(
                     &li,
                     text_el(&doc, "strong", "", &format!("{}: ", cause.heading)),
                 )?;
@@ -243,7 +259,7 @@ impl HelpPanel {
         self.browse.replace_children_with_node_0();
         let faq = feed.map(|f| f.faq.as_slice()).unwrap_or_default();
         if !faq.is_empty() {
-            add(
+            append(
                 &self.browse,
                 text_el(&doc, "h3", "", message(lang, Msg::BrowseTopics)),
             )?;
@@ -265,7 +281,7 @@ impl HelpPanel {
         }
 
         self.contact.replace_children_with_node_0();
-        add(
+        append(
             &self.contact,
             text_el(&doc, "h3", "", message(lang, Msg::StillNeedHelp)),
         )?;
@@ -279,8 +295,19 @@ impl HelpPanel {
             list.append_child(&li)?;
         }
         self.contact.append_child(&list)?;
+        if support.is_some() {
+            for (msg, action) in [
+                (Msg::ContactSupport, "open-ticket"),
+                (Msg::MyTickets, "open-my-tickets"),
+            ] {
+                let button = text_el(&doc, "button", "lsw-secondary", message(lang, msg))?;
+                button.set_attribute("type", "button")?;
+                button.set_attribute("data-action", action)?;
+                self.contact.append_child(&button)?;
+            }
+        }
         if let Some(hours) = support.and_then(|s| s.hours.as_deref()) {
-            add(
+            append(
                 &self.contact,
                 text_el(
                     &doc,
@@ -318,7 +345,7 @@ impl HelpPanel {
             .collect();
         let view = results_view(entries, &query, lang);
         if let Some(empty) = &view.empty_message {
-            add(&self.results, text_el(&self.doc, "p", "lsw-empty", empty))?;
+            append(&self.results, text_el(&self.doc, "p", "lsw-empty", empty))?;
         }
         for (rank, &i) in view.entries.iter().enumerate() {
             let Some(entry) = feed.faq.get(i) else {
@@ -339,7 +366,7 @@ impl HelpPanel {
         Ok(())
     }
 
-    fn fresh_id(&mut self) -> String {
+    pub(super) fn fresh_id(&mut self) -> String {
         self.next_id += 1;
         format!("lsw-d{}", self.next_id)
     }
@@ -461,10 +488,350 @@ impl HelpPanel {
     }
 }
 
-fn add(parent: &Element, child: Result<Element, JsValue>) -> Result<(), JsValue> {
-    let child = child?;
-    parent.append_child(&child)?;
-    Ok(())
+/// The three views of the panel.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum View {
+    /// Search and FAQ.
+    Help,
+    /// The ticket form.
+    Ticket,
+    /// Tickets filed from this browser.
+    MyTickets,
+}
+
+impl HelpPanel {
+    /// Shows one view and moves focus to its first control.
+    pub fn show_view(&self, view: View) -> Result<(), JsValue> {
+        let sections = [
+            (View::Help, &self.help_section),
+            (View::Ticket, &self.ticket.section),
+            (View::MyTickets, &self.my_tickets),
+        ];
+        for (v, section) in sections {
+            if v == view {
+                section.remove_attribute("hidden")?;
+            } else {
+                section.set_attribute("hidden", "")?;
+            }
+        }
+        let first = match view {
+            View::Help => Some(self.input.clone().unchecked_into::<HtmlElement>()),
+            View::Ticket => self
+                .ticket
+                .section
+                .query_selector("select")
+                .ok()
+                .flatten()
+                .and_then(|e| e.dyn_into().ok()),
+            View::MyTickets => self
+                .my_tickets
+                .query_selector("button, h3")
+                .ok()
+                .flatten()
+                .and_then(|e| e.dyn_into().ok()),
+        };
+        if let Some(first) = first {
+            first.focus()?;
+        }
+        Ok(())
+    }
+
+    /// Shows suggested answers above the form while the subject is typed.
+    pub fn show_deflection(
+        &mut self,
+        entries: &[(usize, String)],
+        subject: &str,
+        lang: Lang,
+    ) -> Result<(), JsValue> {
+        let deflect = self.ticket.deflect.clone();
+        deflect.replace_children_with_node_0();
+        if entries.is_empty() {
+            return deflect.set_attribute("hidden", "");
+        }
+        deflect.remove_attribute("hidden")?;
+        append(
+            &deflect,
+            text_el(
+                &self.doc,
+                "p",
+                "lsw-causes-lead",
+                message(lang, Msg::MayAnswer),
+            ),
+        )?;
+        for (index, question) in entries {
+            let item = self.faq_item(*index, question, Some(subject))?;
+            deflect.append_child(&item)?;
+        }
+        Ok(())
+    }
+
+    /// Lists the active items that will be attached to the ticket.
+    pub fn show_attached(&self, causes: &[CauseLine], lang: Lang) -> Result<(), JsValue> {
+        let box_ = &self.ticket.attached;
+        box_.replace_children_with_node_0();
+        if causes.is_empty() {
+            return box_.set_attribute("hidden", "");
+        }
+        box_.remove_attribute("hidden")?;
+        append(
+            box_,
+            text_el(
+                &self.doc,
+                "p",
+                "lsw-causes-lead",
+                message(lang, Msg::AttachedNotice),
+            ),
+        )?;
+        let list = el(&self.doc, "ul", "")?;
+        for cause in causes {
+            append(
+                &list,
+                text_el(
+                    &self.doc,
+                    "li",
+                    "",
+                    &format!("{}: {}", cause.heading, cause.title),
+                ),
+            )?;
+        }
+        box_.append_child(&list)?;
+        Ok(())
+    }
+
+    /// After a final rejection: the fallback contacts under the status line.
+    pub fn show_fallback_in_ticket(&self, feed: Option<&Feed>) {
+        let lang = self.ticket_lang();
+        let support = feed.and_then(|f| f.support.as_ref());
+        let Ok(list) = el(&self.doc, "ul", "lsw-fallback") else {
+            return;
+        };
+        for contact in contacts(support, lang) {
+            if let (Ok(li), Ok(a)) = (
+                el(&self.doc, "li", ""),
+                text_el(&self.doc, "a", "", &contact.label),
+            ) {
+                let _ = a.set_attribute("href", &contact.href);
+                let _ = li.append_child(&a);
+                let _ = list.append_child(&li);
+            }
+        }
+        let _ = self.ticket.status.append_child(&list);
+    }
+
+    fn ticket_lang(&self) -> Lang {
+        self.ticket.lang
+    }
+
+    /// Draws "My tickets": queued ones first, then the ones sent, statuses filled in later.
+    pub fn draw_my_tickets(
+        &self,
+        queued: &[String],
+        tickets: &[super::tickets::SavedTicket],
+        lang: Lang,
+        formatter: &Formatter,
+    ) -> Result<(), JsValue> {
+        let doc = &self.doc;
+        let section = &self.my_tickets;
+        section.replace_children_with_node_0();
+        let back = text_el(
+            doc,
+            "button",
+            "lsw-link-button",
+            message(lang, Msg::BackToHelp),
+        )?;
+        back.set_attribute("type", "button")?;
+        back.set_attribute("data-action", "back-to-help")?;
+        section.append_child(&back)?;
+        append(
+            section,
+            text_el(doc, "h3", "", message(lang, Msg::MyTickets)),
+        )?;
+        if queued.is_empty() && tickets.is_empty() {
+            return append(
+                section,
+                text_el(doc, "p", "lsw-empty", message(lang, Msg::NoTickets)),
+            );
+        }
+        let list = el(doc, "ul", "lsw-ticket-list")?;
+        for subject in queued {
+            let li = el(doc, "li", "lsw-my-ticket")?;
+            li.set_attribute("data-state", "queued")?;
+            append(&li, text_el(doc, "p", "lsw-title", subject))?;
+            append(
+                &li,
+                text_el(
+                    doc,
+                    "p",
+                    "lsw-ticket-state",
+                    &fill(
+                        message(lang, Msg::TicketStatus),
+                        &[("status", &status_label_text("queued", lang))],
+                    ),
+                ),
+            )?;
+            list.append_child(&li)?;
+        }
+        for ticket in tickets {
+            let due = fill(
+                message(lang, Msg::Sent),
+                &[
+                    ("number", &ticket.number),
+                    ("due", &formatter.time(ticket.response_due_at)),
+                ],
+            );
+            let li =
+                super::tickets::ticket_entry(doc, &ticket.number, &ticket.subject, &due, lang)?;
+            list.append_child(&li)?;
+        }
+        section.append_child(&list)?;
+        Ok(())
+    }
+
+    /// Fills in a ticket's status, the agent's replies and, once resolved, the rating form.
+    pub fn draw_ticket_status(
+        &mut self,
+        number: &str,
+        status: &str,
+        replies: &[crate::ticket::request::Reply],
+        can_rate: bool,
+        lang: Lang,
+    ) -> Result<(), JsValue> {
+        let Some(li) = self
+            .my_tickets
+            .query_selector(&format!("li[data-number=\"{}\"]", css_escape(number)))?
+        else {
+            return Ok(());
+        };
+        if let Some(state) = li.query_selector(".lsw-ticket-state")? {
+            state.set_text_content(Some(&fill(
+                message(lang, Msg::TicketStatus),
+                &[("status", status)],
+            )));
+        }
+        for old in [".lsw-replies", ".lsw-rate"] {
+            if let Some(node) = li.query_selector(old)? {
+                node.remove();
+            }
+        }
+        if !replies.is_empty() {
+            let box_ = el(&self.doc, "div", "lsw-replies")?;
+            for reply in replies {
+                append(
+                    &box_,
+                    text_el(
+                        &self.doc,
+                        "p",
+                        "lsw-reply-lead",
+                        message(lang, Msg::AgentReply),
+                    ),
+                )?;
+                append(&box_, text_el(&self.doc, "p", "lsw-reply", &reply.body))?;
+            }
+            li.append_child(&box_)?;
+        }
+        if can_rate {
+            let form = el(&self.doc, "div", "lsw-rate")?;
+            let group = el(&self.doc, "fieldset", "lsw-stars")?;
+            append(
+                &group,
+                text_el(&self.doc, "legend", "", message(lang, Msg::RateQuestion)),
+            )?;
+            for n in 1..=5 {
+                let label = el(&self.doc, "label", "lsw-star")?;
+                let radio: HtmlInputElement = el(&self.doc, "input", "")?.unchecked_into();
+                radio.set_type("radio");
+                radio.set_name(&format!("lsw-rate-{number}"));
+                radio.set_value(&n.to_string());
+                label.append_child(&radio)?;
+                append(
+                    &label,
+                    text_el(
+                        &self.doc,
+                        "span",
+                        "",
+                        &fill(message(lang, Msg::RateStars), &[("count", &n.to_string())]),
+                    ),
+                )?;
+                group.append_child(&label)?;
+            }
+            form.append_child(&group)?;
+            let id = self.fresh_id();
+            let comment_label = text_el(
+                &self.doc,
+                "label",
+                "lsw-label",
+                message(lang, Msg::RateComment),
+            )?;
+            comment_label.set_attribute("for", &id)?;
+            let comment = el(&self.doc, "textarea", "lsw-input lsw-rate-comment")?;
+            comment.set_id(&id);
+            comment.set_attribute("maxlength", "2000")?;
+            form.append_child(&comment_label)?;
+            form.append_child(&comment)?;
+            let send = text_el(
+                &self.doc,
+                "button",
+                "lsw-primary",
+                message(lang, Msg::RateSend),
+            )?;
+            send.set_attribute("type", "button")?;
+            send.set_attribute("data-action", "rate")?;
+            send.set_attribute("data-number", number)?;
+            form.append_child(&send)?;
+            li.append_child(&form)?;
+        }
+        Ok(())
+    }
+
+    /// The chosen rating and comment for a ticket, if a rating is chosen.
+    pub fn read_rating(&self, number: &str) -> Option<(u8, String)> {
+        let li = self
+            .my_tickets
+            .query_selector(&format!("li[data-number=\"{}\"]", css_escape(number)))
+            .ok()??;
+        let rating = li
+            .query_selector("input:checked")
+            .ok()??
+            .unchecked_into::<HtmlInputElement>()
+            .value()
+            .parse()
+            .ok()?;
+        let comment = li
+            .query_selector(".lsw-rate-comment")
+            .ok()
+            .flatten()
+            .map(|c| c.unchecked_into::<web_sys::HtmlTextAreaElement>().value())
+            .unwrap_or_default();
+        Some((rating, comment))
+    }
+
+    /// Replaces the rating form with a thank-you.
+    pub fn rating_done(&self, number: &str, lang: Lang) -> Result<(), JsValue> {
+        let Some(li) = self
+            .my_tickets
+            .query_selector(&format!("li[data-number=\"{}\"]", css_escape(number)))?
+        else {
+            return Ok(());
+        };
+        if let Some(form) = li.query_selector(".lsw-rate")? {
+            let thanks = text_el(&self.doc, "p", "lsw-thanks", message(lang, Msg::RateThanks))?;
+            thanks.set_attribute("tabindex", "-1")?;
+            form.replace_with_with_node_1(&thanks)?;
+            thanks.unchecked_ref::<HtmlElement>().focus()?;
+        }
+        Ok(())
+    }
+}
+
+fn status_label_text(status: &str, lang: Lang) -> String {
+    crate::ticket_view::status_label(status, lang)
+}
+
+/// Ticket numbers are ours (`ACME-000123`), but quote them safely in selectors anyway.
+fn css_escape(text: &str) -> String {
+    text.chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect()
 }
 
 fn disclosure_button(
@@ -498,7 +865,7 @@ fn append_highlighted(
         if !before.is_empty() {
             parent.append_child(&doc.create_text_node(before))?;
         }
-        add(&parent, text_el(doc, "mark", "", marked))?;
+        append(&parent, text_el(doc, "mark", "", marked))?;
         at = range.end;
     }
     if let Some(rest) = text.get(at..).filter(|r| !r.is_empty()) {

@@ -37,33 +37,43 @@ const STYLE: &str = include_str!("style.css");
 
 /// Events for the host page, dispatched after our state is released (a host handler may call
 /// back into us).
-type Events = Vec<(&'static str, JsValue)>;
+pub(super) type Events = Vec<(&'static str, JsValue)>;
 
 pub(super) struct State {
-    config: Config,
-    lang: Lang,
-    doc: Document,
-    host: Element,
-    shadow: ShadowRoot,
-    region: Element,
-    panel: HelpPanel,
+    pub(super) config: Config,
+    pub(super) lang: Lang,
+    pub(super) doc: Document,
+    pub(super) host: Element,
+    pub(super) shadow: ShadowRoot,
+    pub(super) region: Element,
+    pub(super) panel: HelpPanel,
     /// Built on first use and dropped when the feed changes: once per feed version.
-    search_index: Option<SearchIndex>,
-    zones: IntlZones,
-    formatter: Formatter,
-    feed: Option<Feed>,
-    etag: Option<String>,
-    quiet: bool,
-    dismissals: Dismissals,
-    expanded: bool,
-    view: Option<BannerView>,
-    painted_once: bool,
-    fetching: bool,
-    last_fetch_ms: f64,
-    phase_timer: Option<Timer>,
-    countdown_timer: Option<Timer>,
-    refresh_timer: Option<Timer>,
-    listeners: Vec<Listener>,
+    pub(super) search_index: Option<SearchIndex>,
+    pub(super) zones: IntlZones,
+    pub(super) formatter: Formatter,
+    pub(super) feed: Option<Feed>,
+    pub(super) etag: Option<String>,
+    pub(super) quiet: bool,
+    pub(super) dismissals: Dismissals,
+    pub(super) expanded: bool,
+    pub(super) view: Option<BannerView>,
+    pub(super) painted_once: bool,
+    pub(super) fetching: bool,
+    pub(super) last_fetch_ms: f64,
+    pub(super) phase_timer: Option<Timer>,
+    pub(super) countdown_timer: Option<Timer>,
+    pub(super) refresh_timer: Option<Timer>,
+    pub(super) listeners: Vec<Listener>,
+    /// Files picked for tickets in the outbox, by idempotency key (memory only).
+    pub(super) pending_files: Vec<(String, Vec<web_sys::File>)>,
+    /// A send is under way in this tab.
+    pub(super) pumping: bool,
+    /// Wakes the outbox for its next retry.
+    pub(super) outbox_timer: Option<Timer>,
+    /// The outbox was resumed once a feed (and so the API) was known.
+    pub(super) outbox_resumed: bool,
+    /// A weak handle to this state, for actions that start async work.
+    pub(super) self_ref: Option<Weak<RefCell<State>>>,
 }
 
 /// A mounted widget; dropping it removes everything it added to the page.
@@ -84,12 +94,13 @@ impl Drop for Widget {
             state.phase_timer = None;
             state.countdown_timer = None;
             state.refresh_timer = None;
+            state.outbox_timer = None;
             state.listeners.clear();
         }
     }
 }
 
-fn now() -> Timestamp {
+pub(super) fn now() -> Timestamp {
     Timestamp((dom::now_ms() / 1000.0).floor() as i64)
 }
 
@@ -159,6 +170,11 @@ impl Widget {
             countdown_timer: None,
             refresh_timer: None,
             listeners: Vec::new(),
+            pending_files: Vec::new(),
+            pumping: false,
+            outbox_timer: None,
+            outbox_resumed: false,
+            self_ref: None,
         }));
         let widget = Widget { state };
         let events = widget.start().map_err(js)?;
@@ -170,6 +186,7 @@ impl Widget {
     fn start(&self) -> Result<Events, JsValue> {
         let weak = Rc::downgrade(&self.state);
         let mut state = self.state.borrow_mut();
+        state.self_ref = Some(weak.clone());
         let mut events = Events::new();
         let url = state.config.feed_url.clone();
         if let Some(cached) = CachedFeed::load(&url) {
@@ -183,13 +200,12 @@ impl Widget {
         let on_visible = {
             let weak = weak.clone();
             move |_| {
-                let stale = with_state(&weak, |s, _| {
+                let stale = with_state(&weak, |s, weak| {
                     let visible = s.doc.visibility_state() == web_sys::VisibilityState::Visible;
                     if visible {
-                        s.render(now())
-                    } else {
-                        Events::new()
-                    };
+                        s.render(now());
+                        s.retry_outbox_now(weak);
+                    }
                     visible && dom::now_ms() - s.last_fetch_ms > STALE_ON_VISIBLE_MS
                 });
                 if stale == Some(true) {
@@ -199,7 +215,10 @@ impl Widget {
         };
         let on_online = {
             let weak = weak.clone();
-            move |_| spawn_refresh(weak.clone())
+            move |_| {
+                spawn_refresh(weak.clone());
+                with_state(&weak, |s, weak| s.retry_outbox_now(weak));
+            }
         };
         let on_key = {
             let weak = weak.clone();
@@ -223,6 +242,12 @@ impl Widget {
                         .is_some_and(|t| s.panel.is_search_box(&t));
                     if is_search {
                         s.search();
+                    } else if event
+                        .target()
+                        .and_then(|t| t.dyn_into::<Element>().ok())
+                        .is_some_and(|t| s.panel.ticket.is_subject(&t))
+                    {
+                        s.deflect();
                     }
                 });
             }
@@ -236,6 +261,20 @@ impl Widget {
             })?,
             Listener::new(shadow_target, "keydown", on_key)?,
             Listener::new(shadow_target, "input", on_input)?,
+            Listener::new(shadow_target, "submit", {
+                let weak = weak.clone();
+                move |event: web_sys::Event| {
+                    event.prevent_default();
+                    let events = with_state(&weak, |s, weak| s.submit_ticket(weak));
+                    dispatch_all(events.unwrap_or_default());
+                }
+            })?,
+            Listener::new(shadow_target, "change", {
+                let weak = weak.clone();
+                move |event: web_sys::Event| {
+                    with_state(&weak, |s, _| s.on_change(&event));
+                }
+            })?,
             Listener::new(state.doc.as_ref(), "visibilitychange", on_visible)?,
             Listener::new(
                 dom::window().ok_or("no window")?.as_ref(),
@@ -255,7 +294,7 @@ impl Widget {
 }
 
 /// Runs `f` on the state if the widget still exists and is not already borrowed.
-fn with_state<R>(
+pub(super) fn with_state<R>(
     weak: &Weak<RefCell<State>>,
     f: impl FnOnce(&mut State, &Weak<RefCell<State>>) -> R,
 ) -> Option<R> {
@@ -264,7 +303,7 @@ fn with_state<R>(
     Some(f(&mut state, weak))
 }
 
-fn dispatch_all(events: Events) {
+pub(super) fn dispatch_all(events: Events) {
     for (name, detail) in events {
         dom::dispatch(name, &detail);
     }
@@ -308,6 +347,11 @@ async fn refresh(weak: Weak<RefCell<State>>) {
             }
         }
         events.extend(s.render_and_schedule(weak, now()));
+        // Tickets left in the outbox by an earlier page load go out now that the API is known.
+        if !s.outbox_resumed && s.feed.is_some() {
+            s.outbox_resumed = true;
+            s.retry_outbox_now(weak);
+        }
         events
     });
     dispatch_all(events.unwrap_or_default());
@@ -509,6 +553,58 @@ impl State {
             Some("close-help") => {
                 if let Err(e) = self.panel.close() {
                     warn(&format!("help panel: {}", describe(&e)));
+                }
+                Events::new()
+            }
+            Some("open-ticket") => {
+                self.open_ticket(None);
+                Events::new()
+            }
+            Some("open-my-tickets") => {
+                if let Some(weak) = self.self_ref.clone() {
+                    self.show_my_tickets(&weak);
+                }
+                let _ = self.panel.show_view(super::panel::View::MyTickets);
+                Events::new()
+            }
+            Some("back-to-help") => {
+                let _ = self.panel.show_view(super::panel::View::Help);
+                Events::new()
+            }
+            Some(answer @ ("critical-yes" | "critical-no")) => {
+                let _ = self
+                    .panel
+                    .ticket
+                    .answer_critical_check(answer == "critical-yes");
+                Events::new()
+            }
+            Some("remove-context") => {
+                if let Some(i) = button
+                    .get_attribute("data-index")
+                    .and_then(|i| i.parse::<usize>().ok())
+                {
+                    if i < self.panel.ticket.context.len() {
+                        self.panel.ticket.context.remove(i);
+                    }
+                    let _ = self.panel.ticket.draw_context();
+                    self.focus_in_context(i);
+                }
+                Events::new()
+            }
+            Some("remove-file") => {
+                if let Some(i) = button
+                    .get_attribute("data-index")
+                    .and_then(|i| i.parse::<usize>().ok())
+                {
+                    let _ = self.panel.ticket.remove_file(i);
+                }
+                Events::new()
+            }
+            Some("rate") => {
+                if let (Some(weak), Some(number)) =
+                    (self.self_ref.clone(), button.get_attribute("data-number"))
+                {
+                    self.send_rating(&weak, number);
                 }
                 Events::new()
             }

@@ -3,20 +3,28 @@
 //! On start-up it prints exactly one line to stdout, `lms-support: serving http://ADDR/`, with
 //! the address actually bound (so `--addr 127.0.0.1:0` reveals its port), and then logs only to
 //! stderr. Ctrl-C or SIGTERM stops accepting connections and lets requests in flight finish
-//! (at most [`GRACE`]). Tickets (design §5) are not served yet; `--data` is created for them.
+//! (at most [`GRACE`]). The ticket API (design §5) lives in [`tickets`], on the SQLite
+//! database in `--data` (see [`crate::store`]).
 
+mod cors;
 mod feed;
 mod files;
 mod http;
 mod log;
+mod ratelimit;
+mod tickets;
+mod upload;
 
 use crate::feedfile::{self, LoadError};
+use crate::store::{self, writer::Writer, Readers};
 use crate::{clock, demo, output};
 use axum::body::Bytes;
-use axum::routing::get;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
 use axum::Router;
 use feed::FeedSource;
 use std::future::IntoFuture as _;
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -37,6 +45,14 @@ pub struct Config {
     pub static_dir: PathBuf,
     /// The built widget (`make widget`).
     pub widget_dir: PathBuf,
+    /// Ticket creations allowed per client per hour; 0 = unlimited.
+    pub rate_limit_hour: u32,
+    /// Ticket creations allowed per client per day; 0 = unlimited.
+    pub rate_limit_day: u32,
+    /// Origins whose pages may call the ticket API (CORS), as given.
+    pub allow_origins: Vec<String>,
+    /// Ticket number prefix (`ACME` → `ACME-000123`).
+    pub ticket_prefix: String,
 }
 
 /// Shared state of the running server.
@@ -45,12 +61,33 @@ pub struct App {
     feed: FeedSource,
     static_dir: PathBuf,
     widget_dir: PathBuf,
+    tickets: tickets::Tickets,
 }
 
 /// The routes, for a given state.
 pub fn router(app: Arc<App>) -> Router {
+    let ticket_routes = Router::new()
+        .route(
+            "/v1/tickets",
+            post(tickets::create)
+                .options(cors::preflight)
+                .layer(DefaultBodyLimit::max(upload::MULTIPART_MAX)),
+        )
+        .route(
+            "/v1/tickets/{number}",
+            get(tickets::show).options(cors::preflight),
+        )
+        .route(
+            "/v1/tickets/{number}/feedback",
+            post(tickets::feedback).options(cors::preflight),
+        )
+        .route_layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            cors::headers,
+        ));
     Router::new()
         .route("/v1/feed", get(feed::get).options(feed::preflight))
+        .merge(ticket_routes)
         .fallback(files::handle)
         .layer(axum::middleware::from_fn(log::requests))
         .with_state(app)
@@ -58,13 +95,55 @@ pub fn router(app: Arc<App>) -> Router {
 
 /// Runs the server until a shutdown signal; returns the exit status.
 pub fn run(config: Config) -> u8 {
-    if let Err(e) = std::fs::create_dir_all(&config.data) {
+    let mut origins = Vec::new();
+    for origin in &config.allow_origins {
+        match cors::parse_origin(origin) {
+            Ok(origin) => origins.push(origin),
+            Err(message) => {
+                output::stderr(&format!("{message}\n"));
+                return 2;
+            }
+        }
+    }
+    if !store::is_valid_prefix(&config.ticket_prefix) {
+        output::stderr(&format!(
+            "invalid --ticket-prefix {:?}: use 1 to 16 letters and digits, like ACME\n",
+            config.ticket_prefix
+        ));
+        return 2;
+    }
+    if let Err(e) = std::fs::create_dir_all(config.data.join(store::ATTACHMENTS_DIR)) {
         output::stderr(&format!(
             "cannot create data directory {}: {e}\n",
             config.data.display()
         ));
         return 1;
     }
+    // Staged uploads of requests that never finished (a crash) are garbage.
+    let _ = std::fs::remove_dir_all(config.data.join(store::ATTACHMENTS_DIR).join(".staging"));
+    let db = store::db_path(&config.data);
+    let conn = match store::open_writer(&db) {
+        Ok(conn) => conn,
+        Err(e) => {
+            output::stderr(&format!("cannot open {}: {e}\n", db.display()));
+            return 1;
+        }
+    };
+    let (writer, writer_thread) = match Writer::start(conn, config.data.clone()) {
+        Ok(started) => started,
+        Err(e) => {
+            output::stderr(&format!("cannot start the database writer: {e}\n"));
+            return 1;
+        }
+    };
+    let tickets = tickets::Tickets::new(
+        writer,
+        Arc::new(Readers::new(db)),
+        ratelimit::RateLimiter::new(config.rate_limit_hour, config.rate_limit_day),
+        origins,
+        config.ticket_prefix.clone(),
+        config.data.clone(),
+    );
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -75,10 +154,14 @@ pub fn run(config: Config) -> u8 {
             return 1;
         }
     };
-    runtime.block_on(serve(config))
+    let status = runtime.block_on(serve(config, tickets));
+    // Every handle to the writer is gone with the runtime; the thread ends after its last batch.
+    drop(runtime);
+    let _ = writer_thread.join();
+    status
 }
 
-async fn serve(config: Config) -> u8 {
+async fn serve(config: Config, tickets: tickets::Tickets) -> u8 {
     let feed = match &config.feed {
         Some(path) => {
             warn_about_feed(path);
@@ -121,11 +204,14 @@ async fn serve(config: Config) -> u8 {
         feed,
         static_dir: config.static_dir,
         widget_dir: config.widget_dir,
+        tickets,
     });
+    let maintenance = tokio::spawn(tickets::maintain(app.clone()));
 
     let stopping = Arc::new(tokio::sync::Notify::new());
     let notify = stopping.clone();
-    let server = axum::serve(listener, router(app)).with_graceful_shutdown(async move {
+    let service = router(app).into_make_service_with_connect_info::<SocketAddr>();
+    let server = axum::serve(listener, service).with_graceful_shutdown(async move {
         shutdown_signal().await;
         log::event("info", "shutting down", &[]);
         notify.notify_one();
@@ -134,7 +220,7 @@ async fn serve(config: Config) -> u8 {
         stopping.notified().await;
         tokio::time::sleep(GRACE).await;
     };
-    tokio::select! {
+    let status = tokio::select! {
         result = server.into_future() => match result {
             Ok(()) => {
                 log::event("info", "stopped", &[]);
@@ -149,7 +235,9 @@ async fn serve(config: Config) -> u8 {
             log::event("warn", "stopped with requests still in flight", &[]);
             0
         }
-    }
+    };
+    maintenance.abort();
+    status
 }
 
 /// Logs a feed's problems at start-up so a vendor sees them without running `check`.

@@ -1,0 +1,605 @@
+//! The ticket database: one SQLite file, `DATA/support.db`, in WAL mode.
+//!
+//! `serve` writes through one connection on a dedicated thread ([`writer`]) and reads through
+//! a small pool ([`Readers`]); the agent's CLI (`lms-support tickets …`) opens its own
+//! connection to the same file. WAL lets readers run beside the writer, and `busy_timeout`
+//! makes the CLI wait out the server's short write transactions instead of failing.
+//!
+//! Durability: `synchronous=NORMAL` in WAL mode syncs at checkpoints, not at every commit. A
+//! committed ticket survives the server process crashing; a power cut may lose the last
+//! moments of commits. The widget's outbox covers that case: it resends with the same
+//! idempotency key until it has a response.
+//!
+//! Times are whole seconds since the Unix epoch. Ticket numbers are not stored: a ticket keeps
+//! the prefix it was created under and its id, and [`number`] formats them (`ACME-000123`).
+//!
+//! This module knows nothing of HTTP; handlers live in `serve::tickets`.
+
+pub mod schema;
+pub mod token;
+pub mod writer;
+
+use lms_support_widget::time::Timestamp;
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension as _};
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// The database file's name inside the data directory.
+pub const DB_FILE: &str = "support.db";
+/// Where attachments go inside the data directory: `attachments/<ticket id>/<n>`.
+pub const ATTACHMENTS_DIR: &str = "attachments";
+/// A critical ticket still unresolved this long after creation is escalated (level 1).
+pub const ESCALATE_AFTER_SECONDS: i64 = 2 * 60 * 60;
+/// The priority id whose tickets escalate.
+pub const ESCALATING_PRIORITY: &str = "critical";
+/// How long the plaintext token of a new ticket is kept for idempotent replays.
+pub const REPLAY_TOKEN_SECONDS: i64 = 24 * 60 * 60;
+/// How long a connection waits for another one's write lock before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Why the store failed.
+#[derive(Debug)]
+pub enum StoreError {
+    /// SQLite said no.
+    Sqlite(rusqlite::Error),
+    /// A file or directory could not be written.
+    Io(std::io::Error),
+    /// The file was made by a newer `lms-support`.
+    NewerSchema {
+        /// The file's schema version.
+        found: i64,
+        /// The newest this build knows.
+        known: i64,
+    },
+    /// The writer thread is gone (the server is stopping).
+    Closed,
+}
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StoreError::Sqlite(e) => write!(f, "database error: {e}"),
+            StoreError::Io(e) => write!(f, "file error: {e}"),
+            StoreError::NewerSchema { found, known } => write!(
+                f,
+                "the database has schema version {found}, newer than this lms-support knows ({known}); upgrade lms-support"
+            ),
+            StoreError::Closed => write!(f, "the database writer has stopped"),
+        }
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> StoreError {
+        StoreError::Sqlite(e)
+    }
+}
+
+impl From<std::io::Error> for StoreError {
+    fn from(e: std::io::Error) -> StoreError {
+        StoreError::Io(e)
+    }
+}
+
+/// The database path for a data directory.
+pub fn db_path(data: &Path) -> PathBuf {
+    data.join(DB_FILE)
+}
+
+/// Opens (creating if needed) the database for writing, with the connection settings every
+/// writer uses, and brings its schema up to date.
+///
+/// # Errors
+/// SQLite errors, or [`StoreError::NewerSchema`].
+pub fn open_writer(path: &Path) -> Result<Connection, StoreError> {
+    let conn = Connection::open(path)?;
+    configure(&conn)?;
+    let mode: String =
+        conn.pragma_update_and_check(None, "journal_mode", "WAL", |row| row.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        // A file system without shared memory support (some network mounts) refuses WAL;
+        // rollback journaling still works, only slower.
+        crate::output::stderr(&format!(
+            "warning: {} is in {mode} journal mode, not WAL\n",
+            path.display()
+        ));
+    }
+    schema::migrate(&conn)?;
+    Ok(conn)
+}
+
+/// Opens an existing database for the agent's CLI: read-write, never created, migrated.
+///
+/// # Errors
+/// `Ok(None)` when the file does not exist; SQLite errors otherwise.
+pub fn open_existing(path: &Path) -> Result<Option<Connection>, StoreError> {
+    if !path.is_file() {
+        return Ok(None);
+    }
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    configure(&conn)?;
+    schema::migrate(&conn)?;
+    Ok(Some(conn))
+}
+
+fn configure(conn: &Connection) -> Result<(), StoreError> {
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    Ok(())
+}
+
+/// Read-only connections for request handlers, reused across requests.
+#[derive(Debug)]
+pub struct Readers {
+    path: PathBuf,
+    idle: Mutex<Vec<Connection>>,
+}
+
+/// How many idle reader connections are kept.
+const IDLE_READERS: usize = 8;
+
+impl Readers {
+    /// A pool for the database at `path` (which [`open_writer`] has created).
+    pub fn new(path: PathBuf) -> Readers {
+        Readers {
+            path,
+            idle: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// Runs `f` on a reader connection on tokio's blocking pool.
+    ///
+    /// # Errors
+    /// Whatever `f` returns, SQLite errors opening a connection, or [`StoreError::Closed`]
+    /// when the blocking task could not run.
+    pub async fn run<T, F>(self: &Arc<Self>, f: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+    {
+        let pool = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let conn = match pool.take() {
+                Some(conn) => conn,
+                None => pool.open()?,
+            };
+            let result = f(&conn);
+            pool.give_back(conn);
+            result
+        })
+        .await
+        .unwrap_or(Err(StoreError::Closed))
+    }
+
+    fn open(&self) -> Result<Connection, StoreError> {
+        let conn = Connection::open_with_flags(
+            &self.path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        Ok(conn)
+    }
+
+    fn take(&self) -> Option<Connection> {
+        self.idle
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .pop()
+    }
+
+    fn give_back(&self, conn: Connection) {
+        let mut idle = self
+            .idle
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if idle.len() < IDLE_READERS {
+            idle.push(conn);
+        }
+    }
+}
+
+/// A ticket's human number: `ACME-000123`.
+pub fn number(prefix: &str, id: i64) -> String {
+    format!("{prefix}-{id:06}")
+}
+
+/// Splits a ticket number into its prefix and id: `ACME-000123` → `("ACME", 123)`.
+/// Any number of digits is accepted (`ACME-123`); `None` for anything else.
+pub fn parse_number(text: &str) -> Option<(&str, i64)> {
+    let (prefix, digits) = text.trim().rsplit_once('-')?;
+    if prefix.is_empty()
+        || digits.is_empty()
+        || digits.len() > 18
+        || !digits.bytes().all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    let id: i64 = digits.parse().ok()?;
+    (id > 0).then_some((prefix, id))
+}
+
+/// A valid ticket number prefix: 1 to 16 ASCII letters and digits (`ACME`, `UNI2`).
+pub fn is_valid_prefix(prefix: &str) -> bool {
+    (1..=16).contains(&prefix.len()) && prefix.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
+/// A ticket as stored.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TicketRecord {
+    /// Row id, the sequence behind the number.
+    pub id: i64,
+    /// The number's prefix when it was created.
+    pub prefix: String,
+    /// SHA-256 of the learner's token.
+    pub token_hash: Vec<u8>,
+    /// `open`, `pending`, `resolved` or `closed`.
+    pub status: String,
+    /// Priority id.
+    pub priority: String,
+    /// Category id.
+    pub category: String,
+    /// Subject line.
+    pub subject: String,
+    /// Description.
+    pub description: String,
+    /// Learner's name, possibly empty.
+    pub name: String,
+    /// Learner's e-mail.
+    pub email: String,
+    /// Learner's language tag, possibly empty.
+    pub locale: String,
+    /// Context entries the learner agreed to send.
+    pub context: Vec<(String, String)>,
+    /// When it was created.
+    pub created_at: i64,
+    /// When a first response is due.
+    pub response_due_at: i64,
+    /// Last change by anyone.
+    pub updated_at: i64,
+    /// When an agent resolved it, if they did.
+    pub resolved_at: Option<i64>,
+    /// When an agent closed it, if they did.
+    pub closed_at: Option<i64>,
+    /// 0, or 1 once escalated.
+    pub escalation_level: i64,
+    /// When it was escalated.
+    pub escalated_at: Option<i64>,
+    /// The learner's rating, 1–5.
+    pub rating: Option<i64>,
+    /// The learner's comment with the rating.
+    pub feedback_comment: Option<String>,
+    /// When the learner rated it.
+    pub feedback_at: Option<i64>,
+}
+
+impl TicketRecord {
+    /// `ACME-000123`.
+    pub fn number(&self) -> String {
+        number(&self.prefix, self.id)
+    }
+}
+
+/// An agent's reply.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Reply {
+    /// When it was written.
+    pub at: i64,
+    /// Who wrote it: `agent`.
+    pub author: String,
+    /// The text.
+    pub body: String,
+}
+
+/// A file attached to a ticket.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Attachment {
+    /// The learner's file name.
+    pub name: String,
+    /// The sniffed media type.
+    pub mime: String,
+    /// Size in bytes.
+    pub bytes: i64,
+    /// Path relative to the data directory.
+    pub path: String,
+}
+
+const TICKET_COLUMNS: &str = "id, prefix, token_hash, status, priority, category, subject, \
+    description, name, email, locale, context, created_at, response_due_at, updated_at, \
+    resolved_at, closed_at, escalation_level, escalated_at, rating, feedback_comment, feedback_at";
+
+fn ticket_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<TicketRecord> {
+    let context_json: String = row.get(11)?;
+    Ok(TicketRecord {
+        id: row.get(0)?,
+        prefix: row.get(1)?,
+        token_hash: row.get(2)?,
+        status: row.get(3)?,
+        priority: row.get(4)?,
+        category: row.get(5)?,
+        subject: row.get(6)?,
+        description: row.get(7)?,
+        name: row.get(8)?,
+        email: row.get(9)?,
+        locale: row.get(10)?,
+        context: context_from_json(&context_json),
+        created_at: row.get(12)?,
+        response_due_at: row.get(13)?,
+        updated_at: row.get(14)?,
+        resolved_at: row.get(15)?,
+        closed_at: row.get(16)?,
+        escalation_level: row.get(17)?,
+        escalated_at: row.get(18)?,
+        rating: row.get(19)?,
+        feedback_comment: row.get(20)?,
+        feedback_at: row.get(21)?,
+    })
+}
+
+/// Context entries as a JSON object, in order.
+pub fn context_to_json(context: &[(String, String)]) -> String {
+    let map: serde_json::Map<String, serde_json::Value> = context
+        .iter()
+        .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+        .collect();
+    serde_json::Value::Object(map).to_string()
+}
+
+fn context_from_json(json: &str) -> Vec<(String, String)> {
+    match serde_json::from_str::<serde_json::Value>(json) {
+        Ok(serde_json::Value::Object(map)) => map
+            .into_iter()
+            .map(|(k, v)| match v {
+                serde_json::Value::String(s) => (k, s),
+                other => (k, other.to_string()),
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The ticket with this id.
+///
+/// # Errors
+/// SQLite errors.
+pub fn ticket(conn: &Connection, id: i64) -> Result<Option<TicketRecord>, StoreError> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {TICKET_COLUMNS} FROM tickets WHERE id = ?1"
+    ))?;
+    Ok(stmt.query_row([id], ticket_from_row).optional()?)
+}
+
+/// The ticket a number names: the id must exist and the prefix match (case-insensitively).
+///
+/// # Errors
+/// SQLite errors.
+pub fn ticket_by_number(conn: &Connection, text: &str) -> Result<Option<TicketRecord>, StoreError> {
+    let Some((prefix, id)) = parse_number(text) else {
+        return Ok(None);
+    };
+    Ok(ticket(conn, id)?.filter(|t| t.prefix.eq_ignore_ascii_case(prefix)))
+}
+
+/// A ticket's replies, oldest first.
+///
+/// # Errors
+/// SQLite errors.
+pub fn replies(conn: &Connection, ticket_id: i64) -> Result<Vec<Reply>, StoreError> {
+    let mut stmt = conn
+        .prepare_cached("SELECT at, author, body FROM replies WHERE ticket_id = ?1 ORDER BY id")?;
+    let rows = stmt.query_map([ticket_id], |row| {
+        Ok(Reply {
+            at: row.get(0)?,
+            author: row.get(1)?,
+            body: row.get(2)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// A ticket's attachments, in the order they were sent.
+///
+/// # Errors
+/// SQLite errors.
+pub fn attachments(conn: &Connection, ticket_id: i64) -> Result<Vec<Attachment>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT name, mime, bytes, path FROM attachments WHERE ticket_id = ?1 ORDER BY id",
+    )?;
+    let rows = stmt.query_map([ticket_id], |row| {
+        Ok(Attachment {
+            name: row.get(0)?,
+            mime: row.get(1)?,
+            bytes: row.get(2)?,
+            path: row.get(3)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// True when an idempotency key has been used.
+///
+/// # Errors
+/// SQLite errors.
+pub fn key_exists(conn: &Connection, key: &str) -> Result<bool, StoreError> {
+    let mut stmt = conn.prepare_cached("SELECT 1 FROM idempotency WHERE key = ?1")?;
+    Ok(stmt.exists([key])?)
+}
+
+/// Which tickets `list` shows.
+#[derive(Clone, Debug, Default)]
+pub struct ListFilter {
+    /// Only this status.
+    pub status: Option<String>,
+    /// Only tickets still waiting for a first response past their due time.
+    pub overdue_at: Option<i64>,
+}
+
+/// Tickets, oldest first.
+///
+/// # Errors
+/// SQLite errors.
+pub fn list(conn: &Connection, filter: &ListFilter) -> Result<Vec<TicketRecord>, StoreError> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {TICKET_COLUMNS} FROM tickets
+         WHERE (?1 IS NULL OR status = ?1)
+           AND (?2 IS NULL OR (status = 'open' AND response_due_at <= ?2))
+         ORDER BY id"
+    ))?;
+    let rows = stmt.query_map(params![filter.status, filter.overdue_at], ticket_from_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Marks critical tickets still unresolved [`ESCALATE_AFTER_SECONDS`] after creation as
+/// escalated (level 1, with the time); returns how many changed. Idempotent.
+///
+/// # Errors
+/// SQLite errors.
+pub fn escalate(conn: &Connection, now: i64) -> Result<usize, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "UPDATE tickets SET escalation_level = 1, escalated_at = ?1
+         WHERE priority = ?2 AND status IN ('open', 'pending') AND escalation_level = 0
+           AND created_at <= ?3",
+    )?;
+    Ok(stmt.execute(params![
+        now,
+        ESCALATING_PRIORITY,
+        now - ESCALATE_AFTER_SECONDS
+    ])?)
+}
+
+/// Forgets the plaintext tokens kept for replays once they are [`REPLAY_TOKEN_SECONDS`] old.
+///
+/// # Errors
+/// SQLite errors.
+pub fn purge_replay_tokens(conn: &Connection, now: i64) -> Result<usize, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "UPDATE idempotency SET token = NULL WHERE token IS NOT NULL AND token_expires_at <= ?1",
+    )?;
+    Ok(stmt.execute([now])?)
+}
+
+/// What an agent does to a ticket from the CLI.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AgentAction<'a> {
+    /// Adds a reply; the ticket becomes `pending` (waiting on the learner).
+    Reply(&'a str),
+    /// The problem is solved: `resolved`, and the learner may rate it.
+    Resolve,
+    /// Nothing more to do: `closed`.
+    Close,
+}
+
+/// Why an agent's action was refused.
+#[derive(Debug)]
+pub enum ActionError {
+    /// The ticket is closed; nothing can change it.
+    Closed,
+    /// The store failed.
+    Store(StoreError),
+}
+
+impl From<rusqlite::Error> for ActionError {
+    fn from(e: rusqlite::Error) -> ActionError {
+        ActionError::Store(StoreError::Sqlite(e))
+    }
+}
+
+/// Applies an agent's action to ticket `id` at `now`, in one transaction.
+///
+/// # Errors
+/// [`ActionError::Closed`] for a closed ticket; store errors.
+pub fn apply(
+    conn: &mut Connection,
+    id: i64,
+    action: AgentAction<'_>,
+    now: i64,
+) -> Result<(), ActionError> {
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let status: Option<String> = tx
+        .query_row("SELECT status FROM tickets WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    if status.as_deref() == Some("closed") {
+        return Err(ActionError::Closed);
+    }
+    match action {
+        AgentAction::Reply(body) => {
+            tx.execute(
+                "INSERT INTO replies (ticket_id, at, author, body) VALUES (?1, ?2, 'agent', ?3)",
+                params![id, now, body],
+            )?;
+            tx.execute(
+                "UPDATE tickets SET status = 'pending', updated_at = ?2, resolved_at = NULL WHERE id = ?1",
+                params![id, now],
+            )?;
+        }
+        AgentAction::Resolve => {
+            tx.execute(
+                "UPDATE tickets SET status = 'resolved', updated_at = ?2,
+                        resolved_at = COALESCE(resolved_at, ?2) WHERE id = ?1",
+                params![id, now],
+            )?;
+        }
+        AgentAction::Close => {
+            tx.execute(
+                "UPDATE tickets SET status = 'closed', updated_at = ?2, closed_at = ?2 WHERE id = ?1",
+                params![id, now],
+            )?;
+        }
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+/// An instant as RFC 3339 UTC text, `2026-12-06T05:00:00Z`.
+pub fn rfc3339(seconds: i64) -> String {
+    Timestamp(seconds).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_format_and_parse() {
+        assert_eq!(number("ACME", 123), "ACME-000123");
+        assert_eq!(number("ACME", 1_234_567), "ACME-1234567");
+        assert_eq!(parse_number("ACME-000123"), Some(("ACME", 123)));
+        assert_eq!(parse_number(" acme-7 "), Some(("acme", 7)));
+        assert_eq!(parse_number("MY-UNI-000001"), Some(("MY-UNI", 1)));
+        for bad in [
+            "",
+            "ACME",
+            "ACME-",
+            "-12",
+            "ACME-0",
+            "ACME-12a",
+            "ACME-+12",
+            "ACME-99999999999999999999",
+        ] {
+            assert_eq!(parse_number(bad), None, "{bad:?}");
+        }
+        assert!(is_valid_prefix("ACME"));
+        assert!(!is_valid_prefix(""));
+        assert!(!is_valid_prefix("AC-ME"));
+        assert!(!is_valid_prefix("ÁCME"));
+    }
+
+    #[test]
+    fn context_round_trips_in_order() {
+        let context = vec![
+            ("page".to_string(), "https://lms.example/x".to_string()),
+            ("course".to_string(), "Biología \"101\"".to_string()),
+        ];
+        assert_eq!(context_from_json(&context_to_json(&context)), context);
+        assert_eq!(context_from_json("not json"), Vec::new());
+    }
+}

@@ -1,0 +1,487 @@
+//! The one connection that writes while `serve` runs, on a thread of its own, with group
+//! commit.
+//!
+//! Handlers send jobs over a bounded channel and await a one-shot reply. The thread takes the
+//! first job waiting, then every other job already queued (up to [`MAX_BATCH`]), and runs
+//! them all in one transaction, each inside its own savepoint so one failing job does not undo
+//! the others. Replies go out only after `COMMIT` returns: a `201` always means the row is in
+//! the database. Under load this turns thousands of small transactions into a few large ones;
+//! with no load a batch is one job and nothing waits for company.
+//!
+//! When the queue is full, [`Writer`] says so at once ([`WriteError::Busy`]) and the handler
+//! answers `503` with `Retry-After`, which the widget's outbox retries, instead of letting
+//! requests pile up without bound.
+
+use super::token;
+use super::{StoreError, ATTACHMENTS_DIR, REPLAY_TOKEN_SECONDS};
+use lms_support_widget::ticket::Ticket;
+use rusqlite::{params, Connection, OptionalExtension as _};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver, SyncSender, TrySendError};
+use tokio::sync::oneshot;
+
+/// Most jobs committed in one transaction.
+pub const MAX_BATCH: usize = 512;
+/// Most jobs waiting for the writer.
+const QUEUE: usize = 8192;
+
+/// A ticket to create, already validated, with its files staged on disk.
+#[derive(Debug)]
+pub struct NewTicket {
+    /// The validated ticket.
+    pub ticket: Ticket,
+    /// The number prefix (`ACME`).
+    pub prefix: String,
+    /// The canonical idempotency key.
+    pub key: String,
+    /// SHA-256 of the ticket JSON and the files, to tell a replay from a reuse.
+    pub body_hash: [u8; 32],
+    /// The token to give the learner if this creates a ticket.
+    pub token: String,
+    /// Creation time.
+    pub now: i64,
+    /// When a response is due.
+    pub due: i64,
+    /// The directory the files were staged in, if any; moved to `attachments/<id>`.
+    pub staging: Option<PathBuf>,
+    /// The staged files, in the order sent.
+    pub files: Vec<StagedFile>,
+}
+
+/// A file written to the staging directory.
+#[derive(Clone, Debug)]
+pub struct StagedFile {
+    /// The learner's file name.
+    pub name: String,
+    /// The sniffed media type.
+    pub mime: String,
+    /// Size in bytes.
+    pub bytes: u64,
+    /// SHA-256 of the content.
+    pub sha256: [u8; 32],
+    /// The file's name inside the staging directory (and later the ticket's directory).
+    pub file_name: String,
+}
+
+/// What `POST /tickets` returns about a ticket.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TicketSummary {
+    /// Row id.
+    pub id: i64,
+    /// `ACME-000123`.
+    pub number: String,
+    /// The learner's token.
+    pub token: String,
+    /// Current status.
+    pub status: String,
+    /// Priority id.
+    pub priority: String,
+    /// When a response is due.
+    pub response_due_at: i64,
+}
+
+/// What became of a create job.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CreateOutcome {
+    /// A new ticket.
+    Created(TicketSummary),
+    /// The key was used before with the same body: that ticket.
+    Replayed(TicketSummary),
+    /// The key was used before with a different body.
+    KeyReused,
+}
+
+/// What became of a feedback job.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FeedbackOutcome {
+    /// Stored.
+    Saved,
+    /// The ticket is not resolved.
+    NotResolved,
+    /// The ticket already has a rating.
+    AlreadyRated,
+    /// No such ticket.
+    NotFound,
+}
+
+/// Why a job was not done.
+#[derive(Debug)]
+pub enum WriteError {
+    /// The queue is full: try again shortly.
+    Busy,
+    /// The store failed, or the writer stopped.
+    Store(StoreError),
+}
+
+impl From<StoreError> for WriteError {
+    fn from(e: StoreError) -> WriteError {
+        WriteError::Store(e)
+    }
+}
+
+type Reply<T> = oneshot::Sender<Result<T, StoreError>>;
+
+enum Job {
+    Create(Box<NewTicket>, Reply<CreateOutcome>),
+    Feedback {
+        id: i64,
+        rating: i64,
+        comment: String,
+        now: i64,
+        reply: Reply<FeedbackOutcome>,
+    },
+    Maintain {
+        now: i64,
+        reply: Reply<(usize, usize)>,
+    },
+}
+
+/// The handle handlers use to reach the writer thread. Dropping every handle stops the thread
+/// once it has finished the jobs already sent.
+#[derive(Clone, Debug)]
+pub struct Writer {
+    jobs: SyncSender<Job>,
+}
+
+impl std::fmt::Debug for Job {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Job::Create(..) => "Job::Create",
+            Job::Feedback { .. } => "Job::Feedback",
+            Job::Maintain { .. } => "Job::Maintain",
+        })
+    }
+}
+
+impl Writer {
+    /// Starts the writer thread on `conn` (opened with [`super::open_writer`]); files are
+    /// moved under `data`.
+    ///
+    /// # Errors
+    /// When the thread cannot be spawned.
+    pub fn start(
+        conn: Connection,
+        data: PathBuf,
+    ) -> std::io::Result<(Writer, std::thread::JoinHandle<()>)> {
+        let (jobs, queue) = mpsc::sync_channel(QUEUE);
+        let handle = std::thread::Builder::new()
+            .name("db-writer".to_string())
+            .spawn(move || run(conn, &data, &queue))?;
+        Ok((Writer { jobs }, handle))
+    }
+
+    /// Creates a ticket, or finds the one its idempotency key made.
+    ///
+    /// # Errors
+    /// [`WriteError::Busy`] when the queue is full; store errors.
+    pub async fn create(&self, ticket: NewTicket) -> Result<CreateOutcome, WriteError> {
+        let (reply, answer) = oneshot::channel();
+        self.send(Job::Create(Box::new(ticket), reply))?;
+        Ok(answer.await.unwrap_or(Err(StoreError::Closed))?)
+    }
+
+    /// Stores a rating for a resolved ticket that has none.
+    ///
+    /// # Errors
+    /// [`WriteError::Busy`] when the queue is full; store errors.
+    pub async fn feedback(
+        &self,
+        id: i64,
+        rating: i64,
+        comment: String,
+        now: i64,
+    ) -> Result<FeedbackOutcome, WriteError> {
+        let (reply, answer) = oneshot::channel();
+        self.send(Job::Feedback {
+            id,
+            rating,
+            comment,
+            now,
+            reply,
+        })?;
+        Ok(answer.await.unwrap_or(Err(StoreError::Closed))?)
+    }
+
+    /// Escalates overdue critical tickets and forgets expired replay tokens; returns how many
+    /// tickets were escalated and how many tokens forgotten.
+    ///
+    /// # Errors
+    /// [`WriteError::Busy`] when the queue is full; store errors.
+    pub async fn maintain(&self, now: i64) -> Result<(usize, usize), WriteError> {
+        let (reply, answer) = oneshot::channel();
+        self.send(Job::Maintain { now, reply })?;
+        Ok(answer.await.unwrap_or(Err(StoreError::Closed))?)
+    }
+
+    fn send(&self, job: Job) -> Result<(), WriteError> {
+        self.jobs.try_send(job).map_err(|e| match e {
+            TrySendError::Full(_) => WriteError::Busy,
+            TrySendError::Disconnected(_) => WriteError::Store(StoreError::Closed),
+        })
+    }
+}
+
+fn run(mut conn: Connection, data: &Path, queue: &Receiver<Job>) {
+    while let Ok(first) = queue.recv() {
+        let mut batch = Vec::with_capacity(16);
+        batch.push(first);
+        while batch.len() < MAX_BATCH {
+            match queue.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        commit_batch(&mut conn, data, batch);
+    }
+}
+
+/// A job's answer, held until the batch commits.
+enum Done {
+    Create(Reply<CreateOutcome>, Result<CreateOutcome, StoreError>),
+    Feedback(Reply<FeedbackOutcome>, Result<FeedbackOutcome, StoreError>),
+    Maintain(Reply<(usize, usize)>, Result<(usize, usize), StoreError>),
+}
+
+impl Done {
+    fn is_ok(&self) -> bool {
+        match self {
+            Done::Create(_, r) => r.is_ok(),
+            Done::Feedback(_, r) => r.is_ok(),
+            Done::Maintain(_, r) => r.is_ok(),
+        }
+    }
+
+    /// Sends the answer; `failed` replaces a success when the commit itself failed.
+    fn send(self, failed: Option<&str>) {
+        let fail = |message: &str| StoreError::Io(std::io::Error::other(message.to_string()));
+        // A receiver that went away (the client hung up) is not an error.
+        match self {
+            Done::Create(reply, result) => {
+                let _ = reply.send(match failed {
+                    Some(m) => Err(fail(m)),
+                    None => result,
+                });
+            }
+            Done::Feedback(reply, result) => {
+                let _ = reply.send(match failed {
+                    Some(m) => Err(fail(m)),
+                    None => result,
+                });
+            }
+            Done::Maintain(reply, result) => {
+                let _ = reply.send(match failed {
+                    Some(m) => Err(fail(m)),
+                    None => result,
+                });
+            }
+        }
+    }
+}
+
+fn commit_batch(conn: &mut Connection, data: &Path, batch: Vec<Job>) {
+    if let Err(e) = conn.execute_batch("BEGIN IMMEDIATE") {
+        let message = format!("cannot begin a transaction: {e}");
+        for job in batch {
+            answer_without_running(job, &message);
+        }
+        return;
+    }
+    let mut done = Vec::with_capacity(batch.len());
+    for job in batch {
+        let savepoint = conn.execute_batch("SAVEPOINT job");
+        let result = match job {
+            Job::Create(ticket, reply) => {
+                let result = savepoint
+                    .map_err(StoreError::from)
+                    .and_then(|()| create(conn, data, &ticket));
+                Done::Create(reply, result)
+            }
+            Job::Feedback {
+                id,
+                rating,
+                comment,
+                now,
+                reply,
+            } => {
+                let result = savepoint
+                    .map_err(StoreError::from)
+                    .and_then(|()| feedback(conn, id, rating, &comment, now));
+                Done::Feedback(reply, result)
+            }
+            Job::Maintain { now, reply } => {
+                let result = savepoint.map_err(StoreError::from).and_then(|()| {
+                    Ok((
+                        super::escalate(conn, now)?,
+                        super::purge_replay_tokens(conn, now)?,
+                    ))
+                });
+                Done::Maintain(reply, result)
+            }
+        };
+        let end = if result.is_ok() {
+            "RELEASE job"
+        } else {
+            "ROLLBACK TO job; RELEASE job"
+        };
+        let _ = conn.execute_batch(end);
+        done.push(result);
+    }
+    match conn.execute_batch("COMMIT") {
+        Ok(()) => done.into_iter().for_each(|d| d.send(None)),
+        Err(e) => {
+            let _ = conn.execute_batch("ROLLBACK");
+            let message = format!("commit failed: {e}");
+            done.into_iter().for_each(|d| d.send(Some(&message)));
+        }
+    }
+}
+
+fn answer_without_running(job: Job, message: &str) {
+    let done = match job {
+        Job::Create(_, reply) => Done::Create(reply, Ok(CreateOutcome::KeyReused)),
+        Job::Feedback { reply, .. } => Done::Feedback(reply, Ok(FeedbackOutcome::NotFound)),
+        Job::Maintain { reply, .. } => Done::Maintain(reply, Ok((0, 0))),
+    };
+    done.send(Some(message));
+}
+
+fn create(conn: &Connection, data: &Path, new: &NewTicket) -> Result<CreateOutcome, StoreError> {
+    let existing: Option<(Vec<u8>, i64, Option<String>)> = conn
+        .prepare_cached("SELECT body_hash, ticket_id, token FROM idempotency WHERE key = ?1")?
+        .query_row([&new.key], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?;
+    if let Some((body_hash, ticket_id, token)) = existing {
+        if !token::constant_time_eq(&body_hash, &new.body_hash) {
+            return Ok(CreateOutcome::KeyReused);
+        }
+        let token = match token {
+            Some(token) => token,
+            // The plaintext was forgotten after a day: the only party that can replay is the
+            // one holding the key and the exact body, so it gets a fresh token, which
+            // replaces the old one.
+            None => {
+                let fresh = token::new_token().map_err(|e| {
+                    StoreError::Io(std::io::Error::other(format!("no random bytes: {e}")))
+                })?;
+                conn.prepare_cached("UPDATE tickets SET token_hash = ?2 WHERE id = ?1")?
+                    .execute(params![ticket_id, &token::hash_token(&fresh)[..]])?;
+                conn.prepare_cached(
+                    "UPDATE idempotency SET token = ?2, token_expires_at = ?3 WHERE key = ?1",
+                )?
+                .execute(params![
+                    &new.key,
+                    &fresh,
+                    new.now + REPLAY_TOKEN_SECONDS
+                ])?;
+                fresh
+            }
+        };
+        let summary = conn
+            .prepare_cached(
+                "SELECT prefix, status, priority, response_due_at FROM tickets WHERE id = ?1",
+            )?
+            .query_row([ticket_id], |r| {
+                let prefix: String = r.get(0)?;
+                Ok(TicketSummary {
+                    id: ticket_id,
+                    number: super::number(&prefix, ticket_id),
+                    token: token.clone(),
+                    status: r.get(1)?,
+                    priority: r.get(2)?,
+                    response_due_at: r.get(3)?,
+                })
+            })?;
+        return Ok(CreateOutcome::Replayed(summary));
+    }
+
+    let t = &new.ticket;
+    conn.prepare_cached(
+        "INSERT INTO tickets (prefix, token_hash, status, priority, category, subject, description,
+             name, email, locale, context, created_at, response_due_at, updated_at)
+         VALUES (?1, ?2, 'open', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?11)",
+    )?
+    .execute(params![
+        &new.prefix,
+        &token::hash_token(&new.token)[..],
+        t.priority(),
+        t.category(),
+        t.subject(),
+        t.description(),
+        t.name(),
+        t.email(),
+        t.locale(),
+        super::context_to_json(t.context()),
+        new.now,
+        new.due,
+    ])?;
+    let id = conn.last_insert_rowid();
+    conn.prepare_cached(
+        "INSERT INTO idempotency (key, body_hash, ticket_id, token, token_expires_at, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![
+        &new.key,
+        &new.body_hash[..],
+        id,
+        &new.token,
+        new.now + REPLAY_TOKEN_SECONDS,
+        new.now
+    ])?;
+    if let Some(staging) = &new.staging {
+        let relative = format!("{ATTACHMENTS_DIR}/{id}");
+        let target = data.join(&relative);
+        // Only a transaction that never committed can have left a directory under this id.
+        if target.exists() {
+            std::fs::remove_dir_all(&target)?;
+        }
+        std::fs::rename(staging, &target)?;
+        let mut insert = conn.prepare_cached(
+            "INSERT INTO attachments (ticket_id, name, mime, bytes, sha256, path)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?;
+        for file in &new.files {
+            insert.execute(params![
+                id,
+                &file.name,
+                &file.mime,
+                i64::try_from(file.bytes).unwrap_or(i64::MAX),
+                &file.sha256[..],
+                format!("{relative}/{}", file.file_name),
+            ])?;
+        }
+    }
+    Ok(CreateOutcome::Created(TicketSummary {
+        id,
+        number: super::number(&new.prefix, id),
+        token: new.token.clone(),
+        status: "open".to_string(),
+        priority: t.priority().to_string(),
+        response_due_at: new.due,
+    }))
+}
+
+fn feedback(
+    conn: &Connection,
+    id: i64,
+    rating: i64,
+    comment: &str,
+    now: i64,
+) -> Result<FeedbackOutcome, StoreError> {
+    let row: Option<(String, Option<i64>)> = conn
+        .prepare_cached("SELECT status, rating FROM tickets WHERE id = ?1")?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    Ok(match row {
+        None => FeedbackOutcome::NotFound,
+        Some((_, Some(_))) => FeedbackOutcome::AlreadyRated,
+        Some((status, None)) if status != "resolved" => FeedbackOutcome::NotResolved,
+        Some(_) => {
+            conn.prepare_cached(
+                "UPDATE tickets SET rating = ?2, feedback_comment = ?3, feedback_at = ?4,
+                        updated_at = ?4 WHERE id = ?1",
+            )?
+            .execute(params![id, rating, comment, now])?;
+            FeedbackOutcome::Saved
+        }
+    })
+}

@@ -1,0 +1,581 @@
+//! The ticket form's DOM: built from the view model of [`crate::ticket_view`], read back into a
+//! [`TicketDraft`], and marked up with validation errors (`aria-invalid`, `aria-describedby`,
+//! focus on the first error). Sending, queuing and "My tickets" are in [`super::tickets`].
+
+use super::dom::{append, el, text_el};
+use crate::feed::Support;
+use crate::i18n::{fill, message, Lang, Msg};
+use crate::ticket::context::ContextItem;
+use crate::ticket::{AttachmentMeta, FieldError, TicketDraft, DESCRIPTION_MAX, SUBJECT_MAX};
+use crate::ticket_view::{category_options, context_label, field_error_message, priority_options};
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{
+    Document, Element, File, HtmlElement, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement,
+};
+
+/// Fields in form order: the order errors are focused in.
+const FIELDS: [&str; 7] = [
+    "category",
+    "priority",
+    "subject",
+    "description",
+    "name",
+    "email",
+    "attachments",
+];
+
+/// The form's nodes and what the learner has chosen that is not in a control (files, consent).
+pub struct TicketForm {
+    doc: Document,
+    /// The whole ticket view (deflection, form, status).
+    pub section: Element,
+    /// Suggested FAQ answers while the subject is typed.
+    pub deflect: Element,
+    /// Active maintenance or known issues attached to the ticket.
+    pub attached: Element,
+    priorities: Element,
+    critical_check: Element,
+    subject: HtmlInputElement,
+    description: HtmlTextAreaElement,
+    name: HtmlInputElement,
+    email: HtmlInputElement,
+    files_input: HtmlInputElement,
+    previews: Element,
+    honeypot: HtmlInputElement,
+    category: HtmlSelectElement,
+    context_list: Element,
+    /// Where sending, queued, sent and rejected are announced.
+    pub status: Element,
+    /// Files chosen, in order; object URLs of image previews are revoked on removal.
+    pub files: Vec<(File, Option<String>)>,
+    /// Captured context the learner still agrees to send.
+    pub context: Vec<ContextItem>,
+    pub(super) lang: Lang,
+}
+
+impl std::fmt::Debug for TicketForm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TicketForm")
+    }
+}
+
+fn labelled(doc: &Document, id: &str, label: &str, control: &Element) -> Result<Element, JsValue> {
+    let field = el(doc, "div", "lsw-field")?;
+    let label_el = text_el(doc, "label", "lsw-label", label)?;
+    label_el.set_attribute("for", id)?;
+    control.set_id(id);
+    let error = el(doc, "p", "lsw-error")?;
+    error.set_id(&format!("{id}-error"));
+    error.set_attribute("hidden", "")?;
+    field.append_child(&label_el)?;
+    field.append_child(control)?;
+    field.append_child(&error)?;
+    Ok(field)
+}
+
+impl TicketForm {
+    /// Builds the (hidden) ticket view.
+    pub fn create(doc: &Document, lang: Lang) -> Result<TicketForm, JsValue> {
+        let section = el(doc, "section", "lsw-ticket")?;
+        section.set_attribute("hidden", "")?;
+        section.set_attribute("aria-labelledby", "lsw-ticket-title")?;
+        let back = text_el(
+            doc,
+            "button",
+            "lsw-link-button",
+            message(lang, Msg::BackToHelp),
+        )?;
+        back.set_attribute("type", "button")?;
+        back.set_attribute("data-action", "back-to-help")?;
+        let title = text_el(doc, "h3", "", message(lang, Msg::TicketTitle))?;
+        title.set_id("lsw-ticket-title");
+        let attached = el(doc, "div", "lsw-causes")?;
+        attached.set_attribute("hidden", "")?;
+        let deflect = el(doc, "div", "lsw-deflect")?;
+        deflect.set_attribute("hidden", "")?;
+
+        let form = el(doc, "form", "lsw-form")?;
+        form.set_attribute("novalidate", "")?;
+        let category: HtmlSelectElement = el(doc, "select", "lsw-input")?.unchecked_into();
+        let priorities = el(doc, "fieldset", "lsw-priorities")?;
+        priorities.set_id("lsw-t-priority");
+        priorities.set_attribute("aria-describedby", "lsw-t-priority-error")?;
+        let critical_check = el(doc, "div", "lsw-critical-check")?;
+        critical_check.set_attribute("hidden", "")?;
+        critical_check.set_attribute("role", "group")?;
+        let check_text = text_el(doc, "p", "", message(lang, Msg::CriticalCheck))?;
+        check_text.set_id("lsw-critical-text");
+        critical_check.set_attribute("aria-labelledby", "lsw-critical-text")?;
+        critical_check.append_child(&check_text)?;
+        for (msg, action) in [
+            (Msg::CriticalYes, "critical-yes"),
+            (Msg::CriticalNo, "critical-no"),
+        ] {
+            let b = text_el(doc, "button", "lsw-secondary", message(lang, msg))?;
+            b.set_attribute("type", "button")?;
+            b.set_attribute("data-action", action)?;
+            critical_check.append_child(&b)?;
+        }
+        let subject: HtmlInputElement = el(doc, "input", "lsw-input")?.unchecked_into();
+        subject.set_max_length(SUBJECT_MAX as i32);
+        subject.set_attribute("autocomplete", "off")?;
+        let description: HtmlTextAreaElement = el(doc, "textarea", "lsw-input")?.unchecked_into();
+        description.set_max_length(DESCRIPTION_MAX as i32);
+        description.set_rows(5);
+        let name: HtmlInputElement = el(doc, "input", "lsw-input")?.unchecked_into();
+        name.set_attribute("autocomplete", "name")?;
+        let email: HtmlInputElement = el(doc, "input", "lsw-input")?.unchecked_into();
+        email.set_type("email");
+        email.set_attribute("autocomplete", "email")?;
+        let files_input: HtmlInputElement = el(doc, "input", "lsw-file")?.unchecked_into();
+        files_input.set_type("file");
+        files_input.set_multiple(true);
+        files_input.set_accept("image/png,image/jpeg,image/gif,image/webp,application/pdf");
+        let previews = el(doc, "ul", "lsw-previews")?;
+
+        // A field people cannot see or reach: only bots fill it in.
+        let honeypot_box = el(doc, "div", "lsw-hp")?;
+        honeypot_box.set_attribute("aria-hidden", "true")?;
+        let honeypot: HtmlInputElement = el(doc, "input", "")?.unchecked_into();
+        honeypot.set_name("website");
+        honeypot.set_tab_index(-1);
+        honeypot.set_attribute("autocomplete", "off")?;
+        append(
+            &honeypot_box,
+            labelled(
+                doc,
+                "lsw-t-website",
+                message(lang, Msg::HoneypotLabel),
+                &honeypot,
+            ),
+        )?;
+
+        let context_box = el(doc, "div", "lsw-context")?;
+        let context_lead = text_el(doc, "p", "", message(lang, Msg::ContextLead))?;
+        context_lead.set_id("lsw-context-lead");
+        let context_list = el(doc, "ul", "lsw-context-list")?;
+        context_list.set_attribute("aria-labelledby", "lsw-context-lead")?;
+        context_box.append_child(&context_lead)?;
+        context_box.append_child(&context_list)?;
+
+        let send = text_el(doc, "button", "lsw-primary", message(lang, Msg::Send))?;
+        send.set_attribute("type", "submit")?;
+
+        let legend = text_el(
+            doc,
+            "legend",
+            "lsw-label",
+            message(lang, Msg::FieldPriority),
+        )?;
+        priorities.append_child(&legend)?;
+        let priority_error = el(doc, "p", "lsw-error")?;
+        priority_error.set_id("lsw-t-priority-error");
+        priority_error.set_attribute("hidden", "")?;
+
+        append(
+            &form,
+            labelled(
+                doc,
+                "lsw-t-category",
+                message(lang, Msg::FieldCategory),
+                &category,
+            ),
+        )?;
+        let priority_field = el(doc, "div", "lsw-field")?;
+        priority_field.append_child(&priorities)?;
+        priority_field.append_child(&critical_check)?;
+        priority_field.append_child(&priority_error)?;
+        form.append_child(&priority_field)?;
+        append(
+            &form,
+            labelled(
+                doc,
+                "lsw-t-subject",
+                message(lang, Msg::FieldSubject),
+                &subject,
+            ),
+        )?;
+        append(
+            &form,
+            labelled(
+                doc,
+                "lsw-t-description",
+                message(lang, Msg::FieldDescription),
+                &description,
+            ),
+        )?;
+        append(
+            &form,
+            labelled(doc, "lsw-t-name", message(lang, Msg::FieldName), &name),
+        )?;
+        append(
+            &form,
+            labelled(doc, "lsw-t-email", message(lang, Msg::FieldEmail), &email),
+        )?;
+        let files_field = labelled(
+            doc,
+            "lsw-t-attachments",
+            message(lang, Msg::FieldFiles),
+            &files_input,
+        )?;
+        files_field.append_child(&previews)?;
+        form.append_child(&files_field)?;
+        form.append_child(&honeypot_box)?;
+        form.append_child(&context_box)?;
+        form.append_child(&send)?;
+
+        let status = el(doc, "div", "lsw-ticket-status")?;
+        status.set_attribute("role", "status")?;
+        status.set_attribute("aria-live", "polite")?;
+
+        for part in [&back, &title, &attached, &deflect, &form, &status] {
+            section.append_child(part)?;
+        }
+        Ok(TicketForm {
+            doc: doc.clone(),
+            section,
+            deflect,
+            attached,
+            priorities,
+            critical_check,
+            subject,
+            description,
+            name,
+            email,
+            files_input,
+            previews,
+            honeypot,
+            category,
+            context_list,
+            status,
+            files: Vec::new(),
+            context: Vec::new(),
+            lang,
+        })
+    }
+
+    /// True when `element` is the subject box (deflection runs as it is typed).
+    pub fn is_subject(&self, element: &Element) -> bool {
+        element == self.subject.unchecked_ref::<Element>()
+    }
+
+    /// True when `element` is the file picker.
+    pub fn is_file_input(&self, element: &Element) -> bool {
+        element == self.files_input.unchecked_ref::<Element>()
+    }
+
+    /// The subject as typed.
+    pub fn subject_text(&self) -> String {
+        self.subject.value()
+    }
+
+    /// Fills the choices from the feed (categories, priorities with response targets).
+    pub fn set_choices(
+        &self,
+        support: Option<&Support>,
+        locale: &str,
+        duration: &dyn Fn(u32) -> String,
+    ) -> Result<(), JsValue> {
+        let current_category = self.category.value();
+        self.category.replace_children_with_node_0();
+        for (id, label) in category_options(support, self.lang) {
+            let option = text_el(&self.doc, "option", "", &label)?;
+            option.set_attribute("value", &id)?;
+            if id == current_category {
+                option.set_attribute("selected", "")?;
+            }
+            self.category.append_child(&option)?;
+        }
+        let chosen = self.selected_priority();
+        while let Some(last) = self
+            .priorities
+            .last_element_child()
+            .filter(|e| e.tag_name() != "LEGEND")
+        {
+            last.remove();
+        }
+        let options = priority_options(support, locale);
+        let default = chosen.or_else(|| {
+            options
+                .iter()
+                .find(|o| o.id == "routine")
+                .map(|o| o.id.clone())
+        });
+        for option in options {
+            let row = el(&self.doc, "label", "lsw-priority")?;
+            let radio: HtmlInputElement = el(&self.doc, "input", "")?.unchecked_into();
+            radio.set_type("radio");
+            radio.set_name("lsw-priority");
+            radio.set_value(&option.id);
+            radio.set_checked(default.as_deref() == Some(option.id.as_str()));
+            radio.set_attribute("data-action", "priority")?;
+            let text = el(&self.doc, "span", "")?;
+            append(&text, text_el(&self.doc, "strong", "", &option.label))?;
+            let target = fill(
+                message(self.lang, Msg::ResponseWithin),
+                &[("duration", &duration(option.response_minutes))],
+            );
+            append(
+                &text,
+                text_el(
+                    &self.doc,
+                    "span",
+                    "lsw-target",
+                    &format!(" \u{00b7} {target}"),
+                ),
+            )?;
+            if !option.examples.is_empty() {
+                append(
+                    &text,
+                    text_el(&self.doc, "span", "lsw-examples", &option.examples),
+                )?;
+            }
+            row.append_child(&radio)?;
+            row.append_child(&text)?;
+            self.priorities.append_child(&row)?;
+        }
+        Ok(())
+    }
+
+    fn selected_priority(&self) -> Option<String> {
+        let checked = self
+            .priorities
+            .query_selector("input:checked")
+            .ok()
+            .flatten()?;
+        Some(checked.unchecked_into::<HtmlInputElement>().value())
+    }
+
+    /// Shows or hides the "is it really critical?" check after a priority choice.
+    pub fn on_priority_change(&self) -> Result<(), JsValue> {
+        if self.selected_priority().as_deref() == Some("critical") {
+            self.critical_check.remove_attribute("hidden")
+        } else {
+            self.critical_check.set_attribute("hidden", "")
+        }
+    }
+
+    /// The learner answered the critical check; "no" switches to routine.
+    pub fn answer_critical_check(&self, keep_critical: bool) -> Result<(), JsValue> {
+        self.critical_check.set_attribute("hidden", "")?;
+        if !keep_critical {
+            if let Ok(Some(routine)) = self.priorities.query_selector("input[value='routine']") {
+                let routine: HtmlInputElement = routine.unchecked_into();
+                routine.set_checked(true);
+                routine.focus()?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Prefills name and e-mail when they are still empty.
+    pub fn prefill(
+        &self,
+        name: Option<&str>,
+        email: Option<&str>,
+        subject: Option<&str>,
+        description: Option<&str>,
+    ) {
+        for (input, value) in [
+            (&self.name, name),
+            (&self.email, email),
+            (&self.subject, subject),
+        ] {
+            if let Some(value) = value.filter(|_| input.value().is_empty()) {
+                input.set_value(value);
+            }
+        }
+        if let Some(value) = description.filter(|_| self.description.value().is_empty()) {
+            self.description.set_value(value);
+        }
+    }
+
+    /// Redraws the consent list from [`TicketForm::context`].
+    pub fn draw_context(&self) -> Result<(), JsValue> {
+        self.context_list.replace_children_with_node_0();
+        for (i, item) in self.context.iter().enumerate() {
+            let li = el(&self.doc, "li", "")?;
+            let label = context_label(&item.key, self.lang);
+            append(
+                &li,
+                text_el(&self.doc, "span", "lsw-ctx-key", &format!("{label}: ")),
+            )?;
+            append(
+                &li,
+                text_el(&self.doc, "span", "lsw-ctx-value", &item.value),
+            )?;
+            let remove = text_el(&self.doc, "button", "lsw-remove", "\u{00d7}")?;
+            remove.set_attribute("type", "button")?;
+            remove.set_attribute("data-action", "remove-context")?;
+            remove.set_attribute("data-index", &i.to_string())?;
+            remove.set_attribute(
+                "aria-label",
+                &fill(message(self.lang, Msg::RemoveItem), &[("item", &label)]),
+            )?;
+            li.append_child(&remove)?;
+            self.context_list.append_child(&li)?;
+        }
+        Ok(())
+    }
+
+    /// Takes the files just picked (keeping earlier ones) and redraws the previews.
+    pub fn add_picked_files(&mut self) -> Result<(), JsValue> {
+        if let Some(list) = self.files_input.files() {
+            for i in 0..list.length() {
+                if let Some(file) = list.item(i) {
+                    let preview = file
+                        .type_()
+                        .starts_with("image/")
+                        .then(|| web_sys::Url::create_object_url_with_blob(&file).ok())
+                        .flatten();
+                    self.files.push((file, preview));
+                }
+            }
+        }
+        // Clear the picker so choosing the same file again fires `change`.
+        self.files_input.set_value("");
+        self.draw_previews()
+    }
+
+    /// Removes the file at `index` and its preview.
+    pub fn remove_file(&mut self, index: usize) -> Result<(), JsValue> {
+        if index < self.files.len() {
+            let (_, preview) = self.files.remove(index);
+            if let Some(url) = preview {
+                let _ = web_sys::Url::revoke_object_url(&url);
+            }
+        }
+        self.draw_previews()?;
+        self.files_input.focus()
+    }
+
+    fn draw_previews(&self) -> Result<(), JsValue> {
+        self.previews.replace_children_with_node_0();
+        for (i, (file, preview)) in self.files.iter().enumerate() {
+            let li = el(&self.doc, "li", "")?;
+            if let Some(url) = preview {
+                let img = el(&self.doc, "img", "lsw-thumb")?;
+                img.set_attribute("src", url)?;
+                img.set_attribute("alt", "")?;
+                li.append_child(&img)?;
+            }
+            let size_kb = (file.size() / 1024.0).ceil();
+            append(
+                &li,
+                text_el(
+                    &self.doc,
+                    "span",
+                    "",
+                    &format!("{} ({size_kb} KB)", file.name()),
+                ),
+            )?;
+            let remove = text_el(&self.doc, "button", "lsw-remove", "\u{00d7}")?;
+            remove.set_attribute("type", "button")?;
+            remove.set_attribute("data-action", "remove-file")?;
+            remove.set_attribute("data-index", &i.to_string())?;
+            remove.set_attribute(
+                "aria-label",
+                &fill(
+                    message(self.lang, Msg::RemoveFile),
+                    &[("name", &file.name())],
+                ),
+            )?;
+            li.append_child(&remove)?;
+            self.previews.append_child(&li)?;
+        }
+        Ok(())
+    }
+
+    /// The form as a draft for validation.
+    pub fn draft(&self, locale: &str) -> TicketDraft {
+        TicketDraft {
+            subject: self.subject.value(),
+            description: self.description.value(),
+            priority: self.selected_priority().unwrap_or_default(),
+            category: self.category.value(),
+            name: self.name.value(),
+            email: self.email.value(),
+            locale: locale.to_string(),
+            context: self
+                .context
+                .iter()
+                .map(|c| (c.key.clone(), c.value.clone()))
+                .collect(),
+            honeypot: self.honeypot.value(),
+            attachments: self
+                .files
+                .iter()
+                .map(|(f, _)| AttachmentMeta {
+                    name: f.name(),
+                    mime: f.type_(),
+                    bytes: f.size() as u64,
+                })
+                .collect(),
+        }
+    }
+
+    /// Marks fields with their errors and focuses the first one; clears the others.
+    pub fn show_errors(&self, errors: &[FieldError]) -> Result<(), JsValue> {
+        let mut first: Option<HtmlElement> = None;
+        for field in FIELDS {
+            let id = format!("lsw-t-{field}");
+            let error = errors.iter().find(|e| {
+                e.field == field || (field == "attachments" && e.field.starts_with("attachments"))
+            });
+            let (Ok(Some(control)), Ok(Some(message_el))) = (
+                self.section.query_selector(&format!("#{id}")),
+                self.section.query_selector(&format!("#{id}-error")),
+            ) else {
+                continue;
+            };
+            match error {
+                Some(e) => {
+                    control.set_attribute("aria-invalid", "true")?;
+                    control.set_attribute("aria-describedby", &format!("{id}-error"))?;
+                    message_el.set_text_content(Some(field_error_message(&e.code, self.lang)));
+                    message_el.remove_attribute("hidden")?;
+                    if first.is_none() {
+                        // A fieldset cannot take focus; its first radio can.
+                        let target = if field == "priority" {
+                            control.query_selector("input").ok().flatten()
+                        } else {
+                            Some(control.clone())
+                        };
+                        first = target.and_then(|t| t.dyn_into().ok());
+                    }
+                }
+                None => {
+                    control.remove_attribute("aria-invalid")?;
+                    message_el.set_attribute("hidden", "")?;
+                    message_el.set_text_content(None);
+                }
+            }
+        }
+        if let Some(first) = first {
+            first.focus()?;
+        }
+        Ok(())
+    }
+
+    /// Empties the form after a ticket has been handed to the outbox.
+    pub fn reset(&mut self) -> Result<(), JsValue> {
+        self.subject.set_value("");
+        self.description.set_value("");
+        for (_, preview) in self.files.drain(..) {
+            if let Some(url) = preview {
+                let _ = web_sys::Url::revoke_object_url(&url);
+            }
+        }
+        self.draw_previews()?;
+        self.show_errors(&[])?;
+        self.deflect.set_attribute("hidden", "")
+    }
+
+    /// Replaces the status line (announced politely).
+    pub fn set_status(&self, text: &str, kind: &str) -> Result<(), JsValue> {
+        self.status.replace_children_with_node_0();
+        self.status.set_attribute("data-state", kind)?;
+        append(&self.status, text_el(&self.doc, "p", "", text))?;
+        Ok(())
+    }
+}
