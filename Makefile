@@ -51,6 +51,11 @@ bench: widget server
 	wasm-pack --quiet build --release --target web --out-dir target/bench-pkg --no-pack -- --features bench
 	node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers target/bench-pkg/lms_support_widget_bg.wasm -o target/bench-pkg/lms_support_widget_bg.wasm
 	node bench/search.mjs
+	@# Ticket creates/s and p99 on loopback (server/examples/load_tickets.rs): the server built for
+	@# speed (opt-level 3, unwinding) in its own target dir, so the widget's size-tuned release stays.
+	CARGO_PROFILE_RELEASE_OPT_LEVEL=3 CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 CARGO_PROFILE_RELEASE_PANIC=unwind \
+	  cargo build --release -q -p lms-support-server --bins --examples --target-dir target/bench-server
+	target/bench-server/release/examples/load_tickets --bin target/bench-server/release/lms-support --seconds 10 --connections 8
 
 clean:
 	rm -rf target/pkg target/widget target/demo target/e2e

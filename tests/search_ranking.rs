@@ -229,6 +229,108 @@ fn matching_more_query_words_ranks_higher() {
     );
 }
 
+/// An entry in `language` only (the other locale falls back to it).
+fn entry_in(language: &str, id: &str, question: &str, tags: &[&str], answer: &str) -> FaqEntry {
+    let mut e = entry(id, question, tags, answer);
+    let text = |s: &str| LocalizedText::new(vec![(language.to_string(), s.to_string())]);
+    e.question = text(question);
+    e.answer = text(answer);
+    e
+}
+
+/// A boilerplate answer sentence shared by many entries does not outweigh the one entry whose
+/// question is about it, even when the boilerplate holds every query word (one of them in
+/// another form) and the question only one exactly and one as an inflection.
+#[test]
+fn boilerplate_answers_do_not_beat_the_question_about_it() {
+    let mut faq: Vec<FaqEntry> = (0..60)
+        .map(|i| {
+            entry_in(
+                "es",
+                &format!("essay-{i}"),
+                &format!("¿Dónde encuentro los borradores del ensayo {i}?"),
+                &["essay"],
+                "Abre el curso y ve a Borradores. Borra la caché del navegador y recarga la página.",
+            )
+        })
+        .collect();
+    faq.insert(
+        30,
+        entry_in(
+            "es",
+            "clear-cache",
+            "Las páginas se ven en blanco. ¿Cómo borro la caché del navegador?",
+            &["cache", "browser"],
+            "Pulsa Ctrl+Mayús+Supr y recarga la página.",
+        ),
+    );
+    let index = SearchIndex::build(&faq, "es");
+    assert_eq!(ids(&index.search("borrar cache", 3))[0], "clear-cache");
+}
+
+/// A negation says little about the topic: "X not loading" questions do not outrank the entry
+/// about a missing course just because they also hold "not".
+#[test]
+fn negations_do_not_count_as_covering_the_query() {
+    let mut faq: Vec<FaqEntry> = (0..40)
+        .map(|i| {
+            entry(
+                &format!("not-loading-{i}"),
+                &format!("Course file {i} not loading on a phone"),
+                &["files"],
+                "Open the course and go to My dashboard, then Course files.",
+            )
+        })
+        .collect();
+    faq.push(entry(
+        "course-missing",
+        "A course is missing from my dashboard",
+        &["course", "dashboard", "missing"],
+        "Teachers may keep a course hidden until it starts.",
+    ));
+    let index = SearchIndex::build(&faq, "en");
+    assert_eq!(
+        ids(&index.search("course not on dashboard", 3))[0],
+        "course-missing"
+    );
+    // Matching "not" still helps when nothing else tells entries apart.
+    let faq = [
+        entry("getting", "Getting e-mails", &[], "Check the spam folder."),
+        entry("not-getting", "Not getting e-mails", &[], "Check the spam folder."),
+    ];
+    let index = SearchIndex::build(&faq, "en");
+    assert_eq!(ids(&index.search("not getting emails", 3))[0], "not-getting");
+}
+
+/// A query word adds up over fields (the question's word plus a tag in another language), but
+/// several forms of it in one field count once.
+#[test]
+fn a_query_word_adds_up_over_fields_not_over_forms_in_one_field() {
+    let mut faq: Vec<FaqEntry> = (0..40)
+        .map(|i| {
+            entry_in(
+                "es",
+                &format!("tracks-{i}"),
+                &format!("¿Dónde encuentro las pistas de subtítulos del curso {i}?"),
+                &["captions"],
+                "Ve a Contenido → Subtítulos. Elige Editar junto a la pista de subtítulos.",
+            )
+        })
+        .collect();
+    faq.insert(
+        20,
+        entry_in(
+            "es",
+            "turn-on-captions",
+            "¿Cómo activo los subtítulos en los vídeos?",
+            &["captions", "subtitles"],
+            "Pulsa el botón CC del reproductor.",
+        ),
+    );
+    let index = SearchIndex::build(&faq, "es");
+    assert_eq!(ids(&index.search("subtitulos", 3))[0], "turn-on-captions");
+}
+
 #[test]
 fn stop_words_are_skipped_only_when_there_is_something_else() {
     let faq = [
@@ -923,26 +1025,5 @@ fn hit_rate_on_large_feeds() {
             100.0 * hits as f64 / queries.len() as f64,
             misses.join("\n")
         );
-    }
-}
-
-// TEMP debug
-#[test]
-#[ignore]
-fn debug_query() {
-    let path = std::env::var("DQ_CORPUS").unwrap();
-    let json = std::fs::read_to_string(&path).unwrap();
-    let faq = feed::parse(&json, &TzDatabase).unwrap().feed.faq;
-    let locale = std::env::var("DQ_LOCALE").unwrap();
-    let index = SearchIndex::build(&faq, &locale);
-    for q in std::env::var("DQ_Q").unwrap().split('|') {
-        eprintln!("== {q}");
-        let hits = index.search(q, 1000);
-        let want = std::env::var("DEBUG_IDS").unwrap();
-        let rank = hits.iter().position(|h| want.split(',').any(|w| w == h.id));
-        eprintln!("rank {:?}", rank.map(|r| r + 1));
-        if let Some(r) = rank {
-            eprintln!("score {:.2}", hits[r].score);
-        }
     }
 }

@@ -153,9 +153,9 @@ async fn launcher_opens_a_dialog_that_traps_focus_and_escape_returns_it() {
     let last = focused().expect("focus stays in the dialog");
     assert!(dialog.contains(Some(&last)), "Shift+Tab left the dialog");
     assert_eq!(
-        last.get_attribute("href").as_deref(),
-        Some("tel:+15550100"),
-        "the last control is the phone link"
+        last.get_attribute("data-action").as_deref(),
+        Some("open-my-tickets"),
+        "the last control of the help view is the My tickets button"
     );
     press("Tab", false);
     assert_eq!(

@@ -1,11 +1,22 @@
-//! The inverted index: a sorted vocabulary of folded words, each with the entries that hold it
-//! and a precomputed BM25 weight per entry.
+//! The inverted index: a sorted vocabulary of folded words, each with the fields of the entries
+//! that hold it and a precomputed BM25 weight per entry and field.
 //!
 //! Ranking is BM25 per field (k1 = 1.2, b = 0.75, each field normalised by its own average
-//! length), the fields summed with weights question 3 > tags 2 > category 1.5 > answer 1. A
-//! query word contributes, per entry, its best-matching vocabulary word times the match quality
-//! of [`super::query::Term::quality`]; the sum over query words is then scaled by the share of
-//! query words the entry matched, squared, so entries matching more of the query come first.
+//! length), with field weights question 3 > tags 2 > category 1.5 > answer 1. A word's idf in a
+//! field is the geometric mean of its idf over whole entries and over that field alone, so a
+//! word that is boilerplate in 1,000 answers but in one question weighs more in that question
+//! than in the answers (the field's own idf alone would swing wildly in a small FAQ).
+//!
+//! A query word contributes, per entry and field, its best-matching vocabulary word times the
+//! match quality of [`super::query::Term::quality`], and the fields add up: `subtitulos` scores
+//! for "subtítulos" in a question plus the tag "subtitles", but "account" and "accounts" in one
+//! answer count once. The sum over query words is then scaled by the entry's coverage of the
+//! query, squared, so entries matching more of the query come first. Coverage credits each query
+//! word by how well the entry matches it compared with the best match the whole vocabulary has
+//! for it: an exact word counts fully, and so does a typo when no word matches better (the
+//! learner's typo costs every entry alike), while an entry holding only a stem or a typo
+//! neighbour of a word that other entries hold exactly counts partly. Negations (`not`, `no`)
+//! score but do not count towards coverage (see [`super::query::Term::weak`]).
 //!
 //! Lookups never scan the vocabulary: exact words and completions are binary searches, and
 //! typo-tolerant words walk the sorted vocabulary as a trie, sharing edit-distance rows between
@@ -31,21 +42,13 @@ const TAGS: usize = 1;
 const CATEGORY: usize = 2;
 const ANSWER: usize = 3;
 
-/// One entry holding one word, with the word's BM25 weight in that entry (idf included).
+/// One field of one entry holding one word, with the word's weighted BM25 score there (idf and
+/// field weight included).
 #[derive(Clone, Copy, Debug)]
 struct Posting {
-    entry: u32,
+    /// `entry * FIELDS + field`: the entry's slot for that field in the per-query scratch.
+    slot: u32,
     weight: f32,
-    /// Bit `f` set when the word is in field `f`.
-    fields: u8,
-}
-
-// TEMP knobs for tuning.
-pub(crate) fn knob(name: &str, default: f32) -> f32 {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
 }
 
 /// The FAQ in one language, ready for search as you type.
@@ -57,7 +60,8 @@ pub struct SearchIndex {
     letters: Vec<char>,
     /// Word `i` is `letters[word_starts[i]..word_starts[i + 1]]`.
     word_starts: Vec<u32>,
-    /// Word `i`'s postings are `postings[posting_starts[i]..posting_starts[i + 1]]`.
+    /// Word `i`'s postings are `postings[posting_starts[i]..posting_starts[i + 1]]`, in entry
+    /// order, one per field that holds the word.
     posting_starts: Vec<u32>,
     postings: Vec<Posting>,
 }
@@ -153,44 +157,34 @@ impl SearchIndex {
         index.posting_starts.push(0);
         for (word, id) in sorted {
             let list = counts.get(id as usize).map(Vec::as_slice).unwrap_or(&[]);
-            let df = list.len() as f32;
-            let idf = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
             let mut field_df = [0f32; FIELDS];
             for (_, tf) in list {
-                for field in 0..FIELDS {
-                    if tf[field] > 0 {
-                        field_df[field] += 1.0;
+                for (df, &tf) in field_df.iter_mut().zip(tf) {
+                    if tf > 0 {
+                        *df += 1.0;
                     }
                 }
             }
-            let per_field = knob("PER_FIELD_IDF", 0.0);
-            let field_idf = field_df.map(|df| {
-                let f = (1.0 + (n - df + 0.5) / (df + 0.5)).ln();
-                f.powf(per_field) * idf.powf(1.0 - per_field)
-            });
-            let fw = [
-                knob("FW_Q", 3.0),
-                knob("FW_T", 2.0),
-                knob("FW_C", 1.5),
-                knob("FW_A", 1.0),
-            ];
+            let idf = idf(n, list.len() as f32);
+            let field_idf = field_df.map(|df| (idf * self::idf(n, df)).sqrt());
             for (entry, tf) in list {
                 let length = lengths.get(*entry as usize).copied().unwrap_or_default();
-                let mut weight = 0.0;
-                let mut fields = 0u8;
                 for field in 0..FIELDS {
                     let tf = f32::from(tf[field]);
-                    if tf > 0.0 {
-                        let norm = 1.0 - B + B * length[field] as f32 / average[field];
-                        weight += field_idf[field] * fw[field] * tf * (K1 + 1.0) / (tf + K1 * norm);
-                        fields |= 1 << field;
-                    }
+                    // More than a billion entries cannot be built in memory anyway.
+                    let slot = entry
+                        .checked_mul(FIELDS as u32)
+                        .and_then(|s| s.checked_add(field as u32));
+                    let (true, Some(slot)) = (tf > 0.0, slot) else {
+                        continue;
+                    };
+                    let norm = 1.0 - B + B * length[field] as f32 / average[field];
+                    let saturated = tf * (K1 + 1.0) / (tf + K1 * norm);
+                    index.postings.push(Posting {
+                        slot,
+                        weight: field_idf[field] * FIELD_WEIGHTS[field] * saturated,
+                    });
                 }
-                index.postings.push(Posting {
-                    entry: *entry,
-                    weight,
-                    fields,
-                });
             }
             index.letters.extend(word.chars());
             index.word_starts.push(offset(index.letters.len()));
@@ -205,103 +199,66 @@ impl SearchIndex {
         if limit == 0 || self.ids.is_empty() {
             return Vec::new();
         }
-        let neg_mode = knob("NEG_MODE", 0.0);
-        let is_neg = |w: &str| matches!(w, "not" | "no");
-        let terms = query::parse(query, |w| {
-            is_stopword(w, self.stop) || (neg_mode == 1.0 && is_neg(w))
-        });
-        let weak = |t: &Term| neg_mode == 2.0 && is_neg(&t.chars.iter().collect::<String>());
+        let terms = query::parse(query, |w| is_stopword(w, self.stop));
         if terms.is_empty() {
             return Vec::new();
         }
         let n = self.ids.len();
-        let extra_w = knob("EXTRA_W", 0.0);
-        let extra_cap = knob("EXTRA_CAP", 1.0);
-        let ev_w = [
-            knob("EV_Q", 1.0),
-            knob("EV_T", 1.0),
-            knob("EV_C", 1.0),
-            knob("EV_A", 1.0),
-        ];
-        let ev_q = knob("EV_QUAL", 0.0);
-        let cov_pow = knob("COV_POW", 2.0);
-        let cov_floor = knob("COV_FLOOR", 0.0);
-        let mut best = vec![0f32; n];
-        let mut rest = vec![0f32; n];
-        let mut evid = vec![0f32; n];
+        // Per query word: the best score in each field of each entry, and how well the entry
+        // covers the word (0 when it does not match it).
+        let mut field_best = vec![0f32; n * FIELDS];
+        let mut cover = vec![0f32; n];
+        // Over the whole query: the score, and the coverage summed over the words that count.
         let mut total = vec![0f32; n];
         let mut coverage = vec![0f32; n];
-        let mut matched = vec![0u8; n];
         let mut touched: Vec<u32> = Vec::new();
         let mut touched_by_term: Vec<u32> = Vec::new();
         let mut words: Vec<(u32, f32)> = Vec::new();
-        let required = terms.iter().filter(|t| !t.optional && !weak(t)).count();
+        let counted = |t: &Term| !t.optional && !t.weak;
+        let required = terms.iter().filter(|t| counted(t)).count();
         for term in &terms {
             words.clear();
             self.expand(term, &mut words);
+            let best_quality = words.iter().fold(0f32, |m, &(_, q)| m.max(q));
             touched_by_term.clear();
-            let ev_stem = knob("EV_STEM", knob("STEM_W", query::STEM));
-            let stem_w = knob("STEM_W", query::STEM);
-            let evq = |q: f32| if q == stem_w { ev_stem } else { q };
-            let qmax = words.iter().fold(0f32, |m, w| m.max(evq(w.1)));
-            let ev_gamma = knob("EV_GAMMA", 0.0);
             for &(word, quality) in &words {
+                let credit = (quality / best_quality).min(1.0);
                 for posting in self.postings_of(word) {
-                    let e = posting.entry as usize;
-                    let Some(slot) = best.get_mut(e) else {
+                    let slot = posting.slot as usize;
+                    let entry = slot / FIELDS;
+                    let (Some(best), Some(c)) = (field_best.get_mut(slot), cover.get_mut(entry))
+                    else {
                         continue;
                     };
-                    if *slot == 0.0 {
-                        touched_by_term.push(posting.entry);
+                    *best = best.max(quality * posting.weight);
+                    if *c == 0.0 {
+                        touched_by_term.push(entry as u32);
                     }
-                    let c = quality * posting.weight;
-                    if c > *slot {
-                        rest[e] += *slot;
-                        *slot = c;
-                    } else {
-                        rest[e] += c;
-                    }
-                    let mut fe = 0f32;
-                    for f in 0..FIELDS {
-                        if posting.fields & (1 << f) != 0 {
-                            fe = fe.max(ev_w[f]);
-                        }
-                    }
-                    let ev = fe
-                        * (1.0 - ev_q + ev_q * evq(quality))
-                        * (evq(quality) / qmax).min(1.0).powf(ev_gamma);
-                    evid[e] = evid[e].max(ev);
+                    *c = c.max(credit);
                 }
             }
-            let dbg = std::env::var("DEBUG_IDS").ok();
             for &entry in &touched_by_term {
                 let e = entry as usize;
-                if let Some(d) = &dbg {
-                    if d.split(',').any(|x| x == self.ids[e]) {
-                        let w: String = term.chars.iter().collect();
-                        eprintln!(
-                            "  {} {w}: best {:.2} rest {:.2} ev {:.2}",
-                            self.ids[e], best[e], rest[e], evid[e]
-                        );
-                    }
-                }
+                let Some(fields) = field_best.get_mut(e * FIELDS..(e + 1) * FIELDS) else {
+                    continue;
+                };
+                let score: f32 = fields.iter().sum();
+                fields.fill(0.0);
                 if total[e] == 0.0 {
                     touched.push(entry);
                 }
-                total[e] += best[e] + extra_w * rest[e].min(extra_cap * best[e]);
-                best[e] = 0.0;
-                rest[e] = 0.0;
-                if !term.optional && !weak(term) {
-                    matched[e] = matched[e].saturating_add(1);
-                    coverage[e] += evid[e];
+                total[e] += score;
+                if counted(term) {
+                    coverage[e] += cover[e];
                 }
-                evid[e] = 0.0;
+                cover[e] = 0.0;
             }
         }
-        // An entry that matched only optional words (a stop word being typed) is not a hit.
+        // An entry that matched only words that do not count (a stop word being typed, a
+        // negation) is not a hit.
         let scored = touched
             .iter()
-            .filter(|&&entry| required == 0 || matched[entry as usize] > 0)
+            .filter(|&&entry| required == 0 || coverage[entry as usize] > 0.0)
             .map(|&entry| {
                 let e = entry as usize;
                 let share = if required == 0 {
@@ -309,25 +266,10 @@ impl SearchIndex {
                 } else {
                     coverage[e] / required as f32
                 };
-                (
-                    total[e] * (cov_floor + (1.0 - cov_floor) * share.powf(cov_pow)),
-                    entry,
-                )
+                (total[e] * share * share, entry)
             });
-        let res = top(scored, limit);
-        if std::env::var("DEBUG_IDS").is_ok() {
-            for (sc, e) in res.iter().take(3) {
-                eprintln!(
-                    "  top {} {:.2} total {:.2} cov {:.2} matched {}",
-                    self.ids[*e as usize],
-                    sc,
-                    total[*e as usize],
-                    coverage[*e as usize],
-                    matched[*e as usize]
-                );
-            }
-        }
-        res.into_iter()
+        top(scored, limit)
+            .into_iter()
             .map(|(score, entry)| Hit {
                 index: entry as usize,
                 id: self.ids.get(entry as usize).cloned().unwrap_or_default(),
@@ -414,15 +356,12 @@ impl SearchIndex {
             self.walk(q, term.typos, term.prefix, &mut push);
         }
         if let Some(stem) = term.stem() {
-            // Words already found above are in vocabulary order: a word matched both ways
-            // keeps its better quality instead of counting twice.
-            let found = out.len();
+            // A word found above may come again here, at a lower quality: scoring keeps the
+            // best per field, so it does not count twice.
             for i in self.completions(stem) {
                 if self.word(i).len() > stem.len() {
-                    let Ok(i) = u32::try_from(i) else { continue };
-                    match out[..found].binary_search_by(|&(w, _)| w.cmp(&i)) {
-                        Ok(at) => out[at].1 = out[at].1.max(knob("STEM_W", query::STEM)),
-                        Err(_) => out.push((i, knob("STEM_W", query::STEM))),
+                    if let Ok(i) = u32::try_from(i) {
+                        out.push((i, query::STEM));
                     }
                 }
             }
@@ -491,6 +430,11 @@ fn top(scored: impl Iterator<Item = (f32, u32)>, limit: usize) -> Vec<(f32, u32)
         best.truncate(limit);
     }
     best
+}
+
+/// BM25's idf of a word held by `df` of `n` entries (or fields).
+fn idf(n: f32, df: f32) -> f32 {
+    (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
 }
 
 fn common_prefix(a: &[char], b: &[char]) -> usize {

@@ -39,7 +39,8 @@
 //!   neighbouring letters is one typo.
 //! - Stop words (`how`, `my`, `de`, `mi`, …) are skipped when the query has other words.
 //! - Every word counts: an entry matching more of the query's words ranks higher, and an exact
-//!   word outranks a completion, which outranks a typo.
+//!   word outranks a completion, which outranks a typo. Negations (`not`, `no`, …) add to the
+//!   score but not to how much of the query an entry covers.
 //!
 //! This module does not render anything, and it does not know about synonyms or stemming:
 //! `grade` finds "grades" only through typo tolerance or as a completion.

@@ -291,6 +291,18 @@ pub(crate) fn is_stopword(word: &str, language: &[&str]) -> bool {
     EN.binary_search(&word).is_ok() || language.binary_search(&word).is_ok()
 }
 
+/// True when `word` (folded) negates in one of the languages we serve. Negations are not stop
+/// words, since "not" can matter ("not getting emails"), but they say little about the topic,
+/// so ranking does not count them towards an entry's coverage of the query (see
+/// [`super::query::Term::weak`]).
+pub(crate) fn is_negation(word: &str) -> bool {
+    NEGATIONS.binary_search(&word).is_ok()
+}
+
+/// en, es, fr, pt and de negations, folded and sorted. French `ne` is mostly elided (`n'est`),
+/// which folding drops; `pas` carries the negation.
+const NEGATIONS: &[&str] = &["kein", "keine", "nao", "ne", "nicht", "no", "not", "pas"];
+
 /// True when `word` is a stop word in any language we serve (for highlighting, which has no locale).
 pub(crate) fn is_any_stopword(word: &str) -> bool {
     [EN, ES, FR, PT, DE]
@@ -337,7 +349,7 @@ mod tests {
 
     #[test]
     fn stopword_lists_are_sorted_and_folded() {
-        for list in [EN, ES, FR, PT, DE] {
+        for list in [EN, ES, FR, PT, DE, NEGATIONS] {
             assert!(list.windows(2).all(|w| w[0] < w[1]), "{list:?}");
             assert!(list.iter().all(|w| fold(w) == *w), "{list:?}");
         }

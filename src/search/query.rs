@@ -5,13 +5,13 @@
 //! so a highlighted word is always one that could have matched.
 
 use super::fuzzy::{distance, max_typos};
-use super::normalize::for_each_word;
+use super::normalize::{for_each_word, is_negation};
 
 /// At most this many distinct words of a query are used; the rest is ignored so that a pasted
 /// page of text cannot stall a keystroke.
 pub(crate) const MAX_QUERY_WORDS: usize = 32;
 
-/// Weight of a match that is one typo away; two typos weigh its square.
+/// Weight of a match with as many typos as the word allows (see [`Term::quality`]).
 const TYPO: f32 = 0.5;
 /// Weight of a stop word being typed, which only matches longer words (`for` → `forum`).
 const OPTIONAL: f32 = 0.5;
@@ -30,6 +30,12 @@ pub(crate) struct Term {
     /// A stop word being typed while the query has other words: it matches only longer words,
     /// with a low weight, and a document need not match it.
     pub(crate) optional: bool,
+    /// A negation (`not`, `no`, `pas`, …; see [`is_negation`]): it matches and scores like any
+    /// word, but an entry's coverage of the query does not count it, because it says little
+    /// about the topic. "course not on dashboard" asks about a missing course; without this,
+    /// every "X not loading" question would count as covering the query better than the
+    /// entry "A course is missing from my dashboard".
+    pub(crate) weak: bool,
 }
 
 /// The words of `query` that search uses. The last word is being typed when nothing follows it
@@ -59,6 +65,7 @@ pub(crate) fn parse(query: &str, is_stop: impl Fn(&str) -> bool) -> Vec<Term> {
             let chars: Vec<char> = word.chars().collect();
             Some(Term {
                 typos: if stop { 0 } else { max_typos(chars.len()) },
+                weak: !stop && is_negation(&word),
                 chars,
                 prefix,
                 optional: stop,
@@ -70,9 +77,16 @@ pub(crate) fn parse(query: &str, is_stop: impl Fn(&str) -> bool) -> Vec<Term> {
 impl Term {
     /// How well a word of `len` chars at `typos` edits matches: 1 for the word itself, less for
     /// a longer word when this one is being typed (less the more is left to type), and half
-    /// for each typo. Exact matches therefore outrank completions, which outrank typos.
+    /// for as many typos as this word allows: a word of 4 to 7 letters with its one typo
+    /// weighs ½, a word of 8 or more with two typos ½ and with one √½ (a typo in a long word
+    /// leaves less doubt about the word meant). Exact matches therefore outrank completions,
+    /// which outrank typos.
     pub(crate) fn quality(&self, len: usize, typos: u8) -> f32 {
-        let mut q = super::index::knob("TYPO_W", TYPO).powi(i32::from(typos));
+        let mut q = if typos == 0 {
+            1.0
+        } else {
+            TYPO.powf(f32::from(typos) / f32::from(self.typos.max(typos)))
+        };
         if self.prefix && len > self.chars.len() {
             q *= 0.6 + 0.3 * self.chars.len() as f32 / len as f32;
         }
@@ -99,24 +113,25 @@ impl Term {
         }
     }
 
-    /// The word without its last two or three letters, for words of five letters or more: any
-    /// longer word starting with it is a weak match, which catches inflections and derivations
-    /// without a stemmer per language (`olvide` → "olvidaste", `submitted` → "submission",
-    /// `restablecer` → "restablezco"). `None` for stop words and short words.
+    /// The word without its last two or three letters, keeping at least four, for words of
+    /// five letters or more: any longer word starting with it is a weak match, which catches
+    /// inflections and derivations without a stemmer per language (`olvide` → "olvidaste",
+    /// `borrar` → "borro", `submitted` → "submission", `restablecer` → "restablezco"). `None`
+    /// for stop words and short words.
     pub(crate) fn stem(&self) -> Option<&[char]> {
         let len = self.chars.len();
         if self.optional || len < 5 {
             return None;
         }
         let cut = if len >= 9 { 3 } else { 2 };
-        self.chars.get(..(len - cut).max(5))
+        self.chars.get(..(len - cut).max(4))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::search::normalize::is_any_stopword;
+    use crate::search::normalize::{is_any_stopword, is_stopword, stopwords};
 
     fn shown(query: &str) -> Vec<String> {
         parse(query, is_any_stopword)
@@ -129,6 +144,9 @@ mod tests {
                 }
                 if t.optional {
                     s.push('?');
+                }
+                if t.weak {
+                    s.push('~');
                 }
                 s
             })
@@ -149,6 +167,49 @@ mod tests {
         assert_eq!(shown("grade grade grade"), ["grade/1*"]);
         assert_eq!(shown(""), Vec::<String>::new());
         assert_eq!(shown("🙂 ‏"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn negations_are_weak_unless_they_are_stop_words() {
+        assert_eq!(
+            shown("course not on dashboard"),
+            ["course/1", "not/0~", "dashboard/2*"]
+        );
+        let es = |w: &str| is_stopword(w, stopwords("es"));
+        let terms = parse("no recibo correos", es);
+        assert_eq!(
+            terms.iter().map(|t| t.weak).collect::<Vec<_>>(),
+            [true, false, false]
+        );
+        // Portuguese "no" ("in the") is a stop word: dropped, not weak.
+        let pt = |w: &str| is_stopword(w, stopwords("pt"));
+        let terms = parse("arquivo no curso", pt);
+        assert!(terms.iter().all(|t| !t.weak), "{terms:?}");
+        assert_eq!(terms.len(), 2);
+    }
+
+    #[test]
+    fn stems_keep_at_least_four_letters() {
+        let stem = |w: &str| {
+            parse(w, |_| false)[0]
+                .stem()
+                .map(|s| s.iter().collect::<String>())
+        };
+        assert_eq!(stem("grade"), Some("grad".to_string()));
+        assert_eq!(stem("borrar"), Some("borr".to_string()));
+        assert_eq!(stem("olvide"), Some("olvi".to_string()));
+        assert_eq!(stem("descargar"), Some("descar".to_string()));
+        assert_eq!(stem("quiz"), None);
+    }
+
+    #[test]
+    fn a_typo_costs_less_in_a_long_word() {
+        let short = &parse("pasword ", |_| false)[0];
+        let long = &parse("contrasnea ", |_| false)[0];
+        assert_eq!(short.quality(8, 1), 0.5);
+        assert_eq!(long.quality(10, 2), 0.5);
+        assert!((long.quality(10, 1) - 0.5f32.sqrt()).abs() < 1e-6);
+        assert_eq!(long.quality(10, 0), 1.0);
     }
 
     #[test]

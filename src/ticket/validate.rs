@@ -347,8 +347,10 @@ mod tests {
 
     #[test]
     fn everything_missing_reports_in_form_order() {
-        let mut draft = TicketDraft::default();
-        draft.honeypot = "http://spam.example".into();
+        let draft = TicketDraft {
+            honeypot: "http://spam.example".into(),
+            ..TicketDraft::default()
+        };
         assert_eq!(
             errors(&draft, None),
             [

@@ -28,6 +28,13 @@ pub fn set(key: &str, value: &str) {
     }
 }
 
+/// Removes a key; failures are ignored (the value then lapses by itself).
+pub fn remove(key: &str) {
+    if let Some(storage) = local_storage() {
+        let _ = storage.remove_item(key);
+    }
+}
+
 /// The dismissed banner keys, persisted across page loads.
 #[derive(Debug, Default)]
 pub struct Dismissals {

@@ -197,8 +197,19 @@ pub(super) fn spawn_pump(weak: Weak<RefCell<State>>) {
     wasm_bindgen_futures::spawn_local(pump(weak));
 }
 
+/// Gives up this tab's claim on the outbox so another tab (or the next page load) can send
+/// at once instead of waiting for the lease to lapse.
+pub(super) fn release_lease(feed_url: &str, me: &str) {
+    let key = lease_key(feed_url);
+    if Lease::release(storage::get(&key).as_deref(), me) {
+        storage::remove(&key);
+    }
+}
+
 async fn pump(weak: Weak<RefCell<State>>) {
-    let me = format!("tab-{}", js_sys::Math::random());
+    let Some(me) = with_state(&weak, |s, _| s.tab_id.clone()) else {
+        return;
+    };
     loop {
         // Take the lease and the next due entry in one step, then release the state borrow
         // for the network call.
@@ -220,15 +231,26 @@ async fn pump(weak: Weak<RefCell<State>>) {
                 return None;
             };
             let now = now();
+            let Some(entry) = outbox.next_due(now).cloned() else {
+                release_lease(&store, &me);
+                return None;
+            };
             let stored_lease = storage::get(&lease_key(&store));
-            let lease = Lease::try_acquire(stored_lease.as_deref(), &me, now, LEASE_SECONDS)?;
-            storage::set(&lease_key(&store), &lease);
-            // Storage has no compare-and-swap: if another tab wrote after us, it sends. (Were
-            // both to send, the shared idempotency key still makes it one ticket.)
-            if !Lease::holds(storage::get(&lease_key(&store)).as_deref(), &me, now) {
+            let acquired = Lease::try_acquire(stored_lease.as_deref(), &me, now, LEASE_SECONDS)
+                .map(|lease| {
+                    storage::set(&lease_key(&store), &lease);
+                    // Storage has no compare-and-swap: if another tab wrote after us, it sends.
+                    // (Were both to send, the shared idempotency key still makes it one ticket.)
+                    Lease::holds(storage::get(&lease_key(&store)).as_deref(), &me, now)
+                });
+            if acquired != Some(true) {
+                // Another tab is sending; look again when its claim lapses.
+                s.wake_outbox_at = storage::get(&lease_key(&store))
+                    .as_deref()
+                    .and_then(Lease::parse)
+                    .map(|l| l.until);
                 return None;
             }
-            let entry = outbox.next_due(now)?.clone();
             if !outbox.begin_send(&entry.key, now, LEASE_SECONDS) {
                 return None;
             }
@@ -328,15 +350,19 @@ impl State {
         events
     }
 
-    /// One timer for the outbox's next retry (or lease expiry).
+    /// One timer for the outbox's next retry, or for when another tab's claim lapses.
     pub(super) fn arm_outbox_timer(&mut self, weak: &Weak<RefCell<State>>) {
         self.outbox_timer = None;
+        let now = now();
         let outbox = Outbox::from_json(
             &storage::get(&outbox_key(&self.config.feed_url)).unwrap_or_default(),
         );
-        let Some(at) = outbox.next_wake(now()) else {
+        let own = outbox.next_wake(now);
+        let Some(at) = self.wake_outbox_at.take().filter(|t| *t > now).max(own) else {
             return;
         };
+        // Never sooner than a second from now: a due entry that cannot be sent yet must not spin.
+        let at = at.max(now.plus(1));
         let delay = at.seconds() as f64 * 1000.0 - dom::now_ms() + 50.0;
         let weak = weak.clone();
         self.outbox_timer = Timer::once(delay, move || spawn_pump(weak.clone())).ok();

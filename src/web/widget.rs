@@ -72,6 +72,10 @@ pub(super) struct State {
     pub(super) outbox_timer: Option<Timer>,
     /// The outbox was resumed once a feed (and so the API) was known.
     pub(super) outbox_resumed: bool,
+    /// This tab's name in the outbox lease.
+    pub(super) tab_id: String,
+    /// When another tab's outbox lease lapses, if it blocked us.
+    pub(super) wake_outbox_at: Option<Timestamp>,
     /// A weak handle to this state, for actions that start async work.
     pub(super) self_ref: Option<Weak<RefCell<State>>>,
 }
@@ -96,6 +100,7 @@ impl Drop for Widget {
             state.refresh_timer = None;
             state.outbox_timer = None;
             state.listeners.clear();
+            super::tickets::release_lease(&state.config.feed_url, &state.tab_id);
         }
     }
 }
@@ -174,6 +179,8 @@ impl Widget {
             pumping: false,
             outbox_timer: None,
             outbox_resumed: false,
+            tab_id: format!("tab-{}", js_sys::Math::random()),
+            wake_outbox_at: None,
             self_ref: None,
         }));
         let widget = Widget { state };
@@ -281,6 +288,14 @@ impl Widget {
                 "online",
                 on_online,
             )?,
+            Listener::new(dom::window().ok_or("no window")?.as_ref(), "pagehide", {
+                let weak = weak.clone();
+                move |_| {
+                    with_state(&weak, |s, _| {
+                        super::tickets::release_lease(&s.config.feed_url, &s.tab_id)
+                    });
+                }
+            })?,
         ];
         state.listeners = listeners;
         state.refresh_timer = Some(Timer::every(REFRESH_MS, {

@@ -11,14 +11,16 @@ export const server = join(root, 'target/debug/lms-support');
 export const outDir = join(root, 'target/e2e');
 
 /** Starts `lms-support serve`; resolves to { url, stop, feedPath } once it prints its address. */
-export async function startServer({ name = 'e2e' } = {}) {
+export async function startServer({ name = 'e2e', addr = '127.0.0.1:0', fresh = true, extraArgs = [] } = {}) {
   const dir = join(outDir, name);
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
+  if (fresh) {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+  }
   const feedPath = join(dir, 'feed.json');
-  writeFileSync(feedPath, execFileSync(server, ['demo-feed']));
+  if (fresh) writeFileSync(feedPath, execFileSync(server, ['demo-feed']));
   const child = spawn(server, [
-    'serve', '--addr', '127.0.0.1:0', '--feed', feedPath,
+    ...extraArgs, 'serve', '--addr', addr, '--feed', feedPath,
     '--static', join(root, 'www'), '--widget', join(root, 'target/widget'), '--data', join(dir, 'data'),
   ], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
@@ -38,7 +40,12 @@ export async function startServer({ name = 'e2e' } = {}) {
     child.once('exit', resolve);
     child.kill('SIGTERM');
   });
-  return { url, stop, feedPath, logs: () => stderr };
+  return { url, stop, feedPath, dataDir: join(dir, 'data'), logs: () => stderr };
+}
+
+/** Runs the agent CLI on a server's data directory; returns its stdout. */
+export function agent(dataDir, ...args) {
+  return execFileSync(server, ['tickets', ...args, '--data', dataDir], { encoding: 'utf8' });
 }
 
 /** Launches headless Chromium with the flags this sandbox needs and a throwaway profile. */

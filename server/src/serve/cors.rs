@@ -57,8 +57,7 @@ fn allowed_origin<'a>(app: &App, headers: &'a HeaderMap) -> Option<&'a HeaderVal
     let text = origin.to_str().ok()?.to_ascii_lowercase();
     app.tickets
         .allowed_origins
-        .iter()
-        .any(|allowed| *allowed == text)
+        .contains(&text)
         .then_some(origin)
 }
 

@@ -2,7 +2,7 @@
 //!
 //! | call | answers |
 //! |---|---|
-//! | `POST /v1/tickets` | `201` new ticket · `200` replay of the same key and body · `422` field errors, `idempotency_key: required/invalid/idempotency_key_reused`, `body: invalid` · `400` a multipart body that does not parse · `413` too large · `415` neither JSON nor multipart · `429` + `Retry-After` · `503` + `Retry-After` when the writer's queue is full · `500` |
+//! | `POST /v1/tickets` | `201` new ticket · `200` replay of the same key and body · `422` field errors, `idempotency_key: required/invalid/idempotency_key_reused`, `body: invalid` (not a JSON object), `ticket: required` (multipart without it) · `400` a multipart body that does not parse · `413` too large · `415` neither JSON nor multipart · `429` + `Retry-After` · `503` + `Retry-After` when the writer's queue is full · `500` |
 //! | `GET /v1/tickets/{number}` | `200` · `401` no bearer token · `404` unknown number or wrong token (the same answer, so a stranger cannot tell which) |
 //! | `POST /v1/tickets/{number}/feedback` | `201` · `401` · `404` · `422` `rating`/`comment` · `409` `not_resolved`/`already_rated` · `413` |
 //!
@@ -320,6 +320,7 @@ fn body_error(e: BodyError) -> Response<Body> {
             errors(StatusCode::PAYLOAD_TOO_LARGE, &[(&field, "too_large")])
         }
         BodyError::Malformed => errors(StatusCode::BAD_REQUEST, &[("body", "invalid")]),
+        BodyError::NotUtf8 => errors(StatusCode::UNPROCESSABLE_ENTITY, &[("body", "invalid")]),
         BodyError::NoTicket => errors(StatusCode::UNPROCESSABLE_ENTITY, &[("ticket", "required")]),
         BodyError::Io(message) => internal("cannot stage an attachment", &message),
     }

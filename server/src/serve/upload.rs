@@ -45,8 +45,10 @@ pub struct Upload {
 pub enum BodyError {
     /// Too large: the whole body, the JSON, or file number `Some(i)`.
     TooLarge(Option<usize>),
-    /// Not JSON text, or a multipart body that does not parse.
+    /// A multipart body that does not parse, or a body that could not be read.
     Malformed,
+    /// The ticket JSON is not UTF-8 (so not JSON).
+    NotUtf8,
     /// A multipart body without a `ticket` part.
     NoTicket,
     /// The staging directory could not be written.
@@ -56,15 +58,15 @@ pub enum BodyError {
 /// Reads a JSON body of at most [`JSON_MAX`] bytes.
 ///
 /// # Errors
-/// [`BodyError::TooLarge`] over the limit, [`BodyError::Malformed`] for bytes that are not
-/// UTF-8 or a body that could not be read.
+/// [`BodyError::TooLarge`] over the limit, [`BodyError::NotUtf8`] for bytes that are not
+/// UTF-8, [`BodyError::Malformed`] for a body that could not be read.
 pub async fn read_json(body: Body) -> Result<Upload, BodyError> {
     let bytes = match axum::body::to_bytes(body, JSON_MAX).await {
         Ok(bytes) => bytes,
         Err(e) if is_length_limit(&e) => return Err(BodyError::TooLarge(None)),
         Err(_) => return Err(BodyError::Malformed),
     };
-    let json = String::from_utf8(bytes.to_vec()).map_err(|_| BodyError::Malformed)?;
+    let json = String::from_utf8(bytes.to_vec()).map_err(|_| BodyError::NotUtf8)?;
     Ok(Upload {
         json,
         ..Upload::default()
@@ -132,7 +134,7 @@ async fn read_parts(
                 }
                 bytes.extend_from_slice(&chunk);
             }
-            json = Some(String::from_utf8(bytes).map_err(|_| BodyError::Malformed)?);
+            json = Some(String::from_utf8(bytes).map_err(|_| BodyError::NotUtf8)?);
         } else if let Some(file_name) = file_name {
             let index = upload.files.len();
             let stage = index < MAX_ATTACHMENTS;
@@ -162,6 +164,13 @@ async fn read_parts(
             while let Some(chunk) = next_chunk(&mut field).await? {
                 size += chunk.len() as u64;
                 if size > ATTACHMENT_MAX_BYTES {
+                    // Read the rest (the body limit bounds it) before answering: a browser
+                    // still sending when the connection closes reports a network error, not
+                    // the 413.
+                    while next_chunk(&mut field).await?.is_some() {}
+                    while let Ok(Some(mut rest)) = multipart.next_field().await {
+                        while let Ok(Some(_)) = rest.chunk().await {}
+                    }
                     return Err(BodyError::TooLarge(Some(index)));
                 }
                 if head.len() < 16 {

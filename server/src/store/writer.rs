@@ -485,3 +485,206 @@ fn feedback(
         }
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{self, AgentAction};
+    use lms_support_widget::ticket::{self, TicketDraft};
+
+    struct Db {
+        dir: PathBuf,
+    }
+
+    impl Db {
+        fn new(name: &str) -> Db {
+            let dir = std::env::temp_dir()
+                .join(format!("lms-support-writer-{}-{name}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&dir);
+            std::fs::create_dir_all(&dir).expect("dir");
+            Db { dir }
+        }
+
+        fn start(&self) -> (Writer, std::thread::JoinHandle<()>) {
+            let conn = store::open_writer(&store::db_path(&self.dir)).expect("open");
+            Writer::start(conn, self.dir.clone()).expect("writer")
+        }
+
+        fn conn(&self) -> Connection {
+            store::open_existing(&store::db_path(&self.dir))
+                .expect("open")
+                .expect("exists")
+        }
+    }
+
+    impl Drop for Db {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+
+    fn new_ticket(key: &str, priority: &str, body: u8, now: i64) -> NewTicket {
+        let draft = TicketDraft {
+            subject: "Cannot log in".into(),
+            description: "It fails.".into(),
+            priority: priority.into(),
+            category: "access".into(),
+            email: "ana@example.edu".into(),
+            ..TicketDraft::default()
+        };
+        NewTicket {
+            ticket: ticket::validate(&draft, None).expect("valid"),
+            prefix: "ACME".into(),
+            key: key.into(),
+            body_hash: [body; 32],
+            token: token::new_token().expect("token"),
+            now,
+            due: now + 3600,
+            staging: None,
+            files: Vec::new(),
+        }
+    }
+
+    fn runtime() -> tokio::runtime::Runtime {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("runtime")
+    }
+
+    #[test]
+    fn create_replay_reuse() {
+        let db = Db::new("replay");
+        let (writer, thread) = db.start();
+        runtime().block_on(async {
+            let CreateOutcome::Created(first) = writer
+                .create(new_ticket("k1", "routine", 1, 1000))
+                .await
+                .expect("create")
+            else {
+                panic!("not created");
+            };
+            assert_eq!((first.id, first.number.as_str()), (1, "ACME-000001"));
+            let replay = writer
+                .create(new_ticket("k1", "routine", 1, 2000))
+                .await
+                .expect("replay");
+            assert_eq!(replay, CreateOutcome::Replayed(first.clone()));
+            let reused = writer
+                .create(new_ticket("k1", "routine", 2, 2000))
+                .await
+                .expect("reuse");
+            assert_eq!(reused, CreateOutcome::KeyReused);
+        });
+        drop(writer);
+        thread.join().expect("writer thread");
+    }
+
+    #[test]
+    fn concurrent_creates_are_group_committed_without_loss() {
+        let db = Db::new("group");
+        let (writer, thread) = db.start();
+        let rt = runtime();
+        let outcomes = rt.block_on(async {
+            let handles: Vec<_> = (0..300)
+                .map(|i| {
+                    let writer = writer.clone();
+                    // Every tenth request repeats an earlier key: a replay inside a batch.
+                    let key = format!("k{}", if i % 10 == 9 { i - 1 } else { i });
+                    tokio::spawn(
+                        async move { writer.create(new_ticket(&key, "high", 7, 1000)).await },
+                    )
+                })
+                .collect();
+            let mut outcomes = Vec::new();
+            for handle in handles {
+                outcomes.push(handle.await.expect("task").expect("create"));
+            }
+            outcomes
+        });
+        let created = outcomes
+            .iter()
+            .filter(|o| matches!(o, CreateOutcome::Created(_)))
+            .count();
+        let replayed = outcomes
+            .iter()
+            .filter(|o| matches!(o, CreateOutcome::Replayed(_)))
+            .count();
+        assert_eq!((created, replayed), (270, 30));
+        let rows: i64 = db
+            .conn()
+            .query_row("SELECT COUNT(*) FROM tickets", [], |r| r.get(0))
+            .expect("count");
+        assert_eq!(rows, 270);
+        drop(writer);
+        thread.join().expect("writer thread");
+    }
+
+    #[test]
+    fn feedback_only_once_and_only_when_resolved() {
+        let db = Db::new("feedback");
+        let (writer, thread) = db.start();
+        let rt = runtime();
+        rt.block_on(async {
+            writer
+                .create(new_ticket("k1", "routine", 1, 1000))
+                .await
+                .expect("create");
+            let rate = |id| writer.feedback(id, 4, "ok".into(), 3000);
+            assert_eq!(rate(1).await.expect("rate"), FeedbackOutcome::NotResolved);
+            assert_eq!(rate(9).await.expect("rate"), FeedbackOutcome::NotFound);
+            store::apply(&mut db.conn(), 1, AgentAction::Resolve, 2000).expect("resolve");
+            assert_eq!(rate(1).await.expect("rate"), FeedbackOutcome::Saved);
+            assert_eq!(rate(1).await.expect("rate"), FeedbackOutcome::AlreadyRated);
+        });
+        let t = store::ticket(&db.conn(), 1).expect("read").expect("ticket");
+        assert_eq!(
+            (t.rating, t.feedback_comment.as_deref(), t.feedback_at),
+            (Some(4), Some("ok"), Some(3000))
+        );
+        drop(writer);
+        thread.join().expect("writer thread");
+    }
+
+    #[test]
+    fn maintenance_escalates_critical_tickets_after_two_hours() {
+        let db = Db::new("maintain");
+        let (writer, thread) = db.start();
+        let rt = runtime();
+        rt.block_on(async {
+            writer
+                .create(new_ticket("k1", "critical", 1, 1000))
+                .await
+                .expect("create");
+            writer
+                .create(new_ticket("k2", "routine", 1, 1000))
+                .await
+                .expect("create");
+            assert_eq!(
+                writer.maintain(1000 + 7199).await.expect("maintain"),
+                (0, 0)
+            );
+            assert_eq!(
+                writer.maintain(1000 + 7200).await.expect("maintain"),
+                (1, 0)
+            );
+            assert_eq!(
+                writer.maintain(1000 + 9000).await.expect("maintain"),
+                (0, 0)
+            );
+            // A day after creation the replay tokens are forgotten.
+            assert_eq!(
+                writer
+                    .maintain(1000 + REPLAY_TOKEN_SECONDS)
+                    .await
+                    .expect("maintain"),
+                (0, 2)
+            );
+        });
+        let t = store::ticket(&db.conn(), 1).expect("read").expect("ticket");
+        assert_eq!((t.escalation_level, t.escalated_at), (1, Some(8200)));
+        drop(writer);
+        thread.join().expect("writer thread");
+    }
+}
