@@ -58,4 +58,4 @@ bench: widget server
 	target/bench-server/release/examples/load_tickets --bin target/bench-server/release/lms-support --seconds 10 --connections 8
 
 clean:
-	rm -rf target/pkg target/widget target/demo target/e2e
+	rm -rf target/pkg target/widget target/demo target/e2e target/bench-pkg target/bench-server

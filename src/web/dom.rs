@@ -36,7 +36,10 @@ pub fn describe(err: &JsValue) -> String {
     err.dyn_ref::<js_sys::Error>()
         .map(|e| String::from(e.message()))
         .or_else(|| err.as_string())
-        .unwrap_or_else(|| format!("{err:?}"))
+        // JSON in JS, not `{:?}`: JsValue's Debug prints numbers as f64, which pulls float
+        // formatting (~12 KB) into the Wasm.
+        .or_else(|| js_sys::JSON::stringify(err).ok().and_then(|s| s.as_string()))
+        .unwrap_or_else(|| "unknown error".to_string())
 }
 
 /// Creates `<tag class="…">` in `doc`.

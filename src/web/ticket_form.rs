@@ -459,7 +459,8 @@ impl TicketForm {
                 img.set_attribute("alt", "")?;
                 li.append_child(&img)?;
             }
-            let size_kb = (file.size() / 1024.0).ceil();
+            // Whole kilobytes: formatting an f64 would pull float printing into the Wasm.
+            let size_kb = (file.size() / 1024.0).ceil() as u64;
             append(
                 &li,
                 text_el(

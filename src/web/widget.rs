@@ -179,7 +179,7 @@ impl Widget {
             pumping: false,
             outbox_timer: None,
             outbox_resumed: false,
-            tab_id: format!("tab-{}", js_sys::Math::random()),
+            tab_id: format!("tab-{}", (js_sys::Math::random() * 1e15) as u64),
             wake_outbox_at: None,
             self_ref: None,
         }));
