@@ -16,7 +16,7 @@
 //! | `cancelled`   | `[start − notice_days, end)` when cancelled |
 
 use crate::feed::{Audience, Feed, Notice, NoticeStatus, Severity, Window};
-use crate::i18n::{fill, message, Lang, Msg};
+use crate::i18n::{message, message_count, CountMsg, Lang, Msg};
 use crate::schedule::{around, Occurrence};
 use crate::time::Timestamp;
 use crate::zone::TimeZones;
@@ -387,12 +387,8 @@ pub fn banner_view(
     let urgent = views
         .iter()
         .any(|v| matches!(v.phase, Phase::Imminent | Phase::InProgress));
-    let more_label = (views.len() > 1).then(|| {
-        fill(
-            message(lang, Msg::MoreItems),
-            &[("count", &(views.len() - 1).to_string())],
-        )
-    });
+    let more_label = (views.len() > 1)
+        .then(|| message_count(lang, CountMsg::MoreItems, (views.len() - 1) as u64));
     Some(BannerView {
         role: if urgent {
             LiveRole::Alert

@@ -6,7 +6,7 @@
 
 use crate::banner::{ActiveItem, Phase};
 use crate::feed::{FaqEntry, Support};
-use crate::i18n::{fill, message, Lang, Msg};
+use crate::i18n::{fill, message, message_count, CountMsg, Lang, Msg};
 
 /// An active maintenance window or known issue the panel leads with.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -50,11 +50,7 @@ pub struct ResultsView {
 pub fn results_view(entries: Vec<usize>, query: &str, lang: Lang) -> ResultsView {
     let announcement = match entries.len() {
         0 => fill(message(lang, Msg::NoResults), &[("query", query.trim())]),
-        1 => message(lang, Msg::ResultsOne).to_string(),
-        n => fill(
-            message(lang, Msg::ResultsMany),
-            &[("count", &n.to_string())],
-        ),
+        n => message_count(lang, CountMsg::Results, n as u64),
     };
     let empty_message = entries.is_empty().then(|| announcement.clone());
     ResultsView {
@@ -98,26 +94,77 @@ pub fn categories(faq: &[FaqEntry], lang: Lang) -> Vec<CategoryView> {
 /// A readable label for a category id: known ids are translated, others are shown as written
 /// with underscores and dashes as spaces and the first letter capitalised.
 pub fn category_label(id: &str, lang: Lang) -> String {
-    let known = match (id, lang) {
-        ("", _) => Some(message(lang, Msg::CategoryOther)),
-        ("account", Lang::En) => Some("Account and login"),
-        ("account", Lang::Es) => Some("Cuenta e inicio de sesión"),
-        ("grades", Lang::En) => Some("Grades"),
-        ("grades", Lang::Es) => Some("Calificaciones"),
-        ("assignments" | "submissions", Lang::En) => Some("Assignments and submissions"),
-        ("assignments" | "submissions", Lang::Es) => Some("Tareas y entregas"),
-        ("quizzes", Lang::En) => Some("Quizzes and exams"),
-        ("quizzes", Lang::Es) => Some("Cuestionarios y exámenes"),
-        ("video" | "media", Lang::En) => Some("Video and media"),
-        ("video" | "media", Lang::Es) => Some("Vídeo y multimedia"),
-        ("accessibility", Lang::En) => Some("Accessibility"),
-        ("accessibility", Lang::Es) => Some("Accesibilidad"),
-        ("technical", Lang::En) => Some("Technical problems"),
-        ("technical", Lang::Es) => Some("Problemas técnicos"),
-        ("courses" | "enrolment", Lang::En) => Some("Courses and enrolment"),
-        ("courses" | "enrolment", Lang::Es) => Some("Cursos y matrícula"),
+    // One label per language, in the order of `Lang::ALL`: En, Es, Fr, Pt, De, Ar.
+    let labels: Option<[&str; 6]> = match id {
+        "" => return message(lang, Msg::CategoryOther).to_string(),
+        "other" => Some(["Other", "Otro", "Autre", "Outro", "Sonstiges", "أخرى"]),
+        "account" => Some([
+            "Account and login",
+            "Cuenta e inicio de sesión",
+            "Compte et connexion",
+            "Conta e acesso",
+            "Konto und Anmeldung",
+            "الحساب وتسجيل الدخول",
+        ]),
+        "grades" => Some([
+            "Grades",
+            "Calificaciones",
+            "Notes",
+            "Notas",
+            "Noten",
+            "الدرجات",
+        ]),
+        "assignments" | "submissions" => Some([
+            "Assignments and submissions",
+            "Tareas y entregas",
+            "Devoirs et remises",
+            "Tarefas e envios",
+            "Aufgaben und Abgaben",
+            "الواجبات والتسليمات",
+        ]),
+        "quizzes" => Some([
+            "Quizzes and exams",
+            "Cuestionarios y exámenes",
+            "Tests et examens",
+            "Questionários e provas",
+            "Tests und Prüfungen",
+            "الاختبارات والامتحانات",
+        ]),
+        "video" | "media" => Some([
+            "Video and media",
+            "Vídeo y multimedia",
+            "Vidéo et médias",
+            "Vídeo e mídia",
+            "Video und Medien",
+            "الفيديو والوسائط",
+        ]),
+        "accessibility" => Some([
+            "Accessibility",
+            "Accesibilidad",
+            "Accessibilité",
+            "Acessibilidade",
+            "Barrierefreiheit",
+            "إمكانية الوصول",
+        ]),
+        "technical" => Some([
+            "Technical problems",
+            "Problemas técnicos",
+            "Problèmes techniques",
+            "Problemas técnicos",
+            "Technische Probleme",
+            "مشكلات تقنية",
+        ]),
+        "courses" | "enrolment" => Some([
+            "Courses and enrolment",
+            "Cursos y matrícula",
+            "Cours et inscription",
+            "Cursos e matrícula",
+            "Kurse und Einschreibung",
+            "المقررات والتسجيل",
+        ]),
         _ => None,
     };
+    let known = labels.map(|l| l[lang as usize]);
     known.map(String::from).unwrap_or_else(|| {
         let spaced = id.replace(['_', '-'], " ");
         let mut chars = spaced.chars();
@@ -207,6 +254,44 @@ mod tests {
             ]
         );
         assert_eq!(category_label("data_loss", Lang::En), "Data loss");
+        assert_eq!(category_label("data_loss", Lang::Ar), "Data loss");
+    }
+
+    #[test]
+    fn known_categories_are_labelled_in_every_language() {
+        let known = [
+            "",
+            "other",
+            "account",
+            "grades",
+            "assignments",
+            "submissions",
+            "quizzes",
+            "video",
+            "media",
+            "accessibility",
+            "technical",
+            "courses",
+            "enrolment",
+        ];
+        for (index, lang) in Lang::ALL.into_iter().enumerate() {
+            assert_eq!(
+                lang as usize, index,
+                "labels are indexed by Lang::ALL order"
+            );
+        }
+        for id in known {
+            let english = category_label(id, Lang::En);
+            for lang in Lang::ALL.into_iter().skip(1) {
+                let label = category_label(id, lang);
+                assert!(!label.is_empty(), "{id:?} {lang:?}");
+                assert_ne!(label, english, "{id:?} is not translated into {lang:?}");
+            }
+        }
+        assert_eq!(category_label("grades", Lang::De), "Noten");
+        assert_eq!(category_label("account", Lang::Fr), "Compte et connexion");
+        assert_eq!(category_label("", Lang::Pt), "Outras perguntas");
+        assert_eq!(category_label("media", Lang::Ar), "الفيديو والوسائط");
     }
 
     #[test]
@@ -219,6 +304,23 @@ mod tests {
             results_view(vec![1, 2, 3], "x", Lang::Es).announcement,
             "3 respuestas encontradas"
         );
+        assert_eq!(
+            results_view(vec![7], "x", Lang::Fr).announcement,
+            "1\u{a0}réponse trouvée"
+        );
+        assert_eq!(
+            results_view(vec![1, 2], "x", Lang::Pt).announcement,
+            "2 respostas encontradas"
+        );
+        assert_eq!(
+            results_view(vec![1, 2], "x", Lang::De).announcement,
+            "2 Antworten gefunden"
+        );
+        let arabic = |n: usize| results_view((0..n).collect(), "x", Lang::Ar).announcement;
+        assert_eq!(arabic(1), "تم العثور على إجابة واحدة");
+        assert_eq!(arabic(2), "تم العثور على إجابتين");
+        assert_eq!(arabic(5), "تم العثور على 5 إجابات");
+        assert_eq!(arabic(12), "تم العثور على 12 إجابةً");
         let none = results_view(vec![], "  contraseña ", Lang::Es);
         assert_eq!(
             none.empty_message.as_deref(),

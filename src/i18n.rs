@@ -1,9 +1,30 @@
 //! The widget's own user-visible strings, in every supported language.
 //!
 //! Feed content (titles, bodies) is localized by the feed itself through [`crate::text`]; this
-//! module only translates the widget's chrome. Templates use `{name}` placeholders filled by
-//! [`fill`]. Dates, times and relative spans ("in 3 days") are not here: the browser formats
-//! them with `Intl`, which knows every locale.
+//! module only translates the widget's chrome, in English, Spanish, French, Portuguese
+//! (Brazilian), German and Arabic. Templates use `{name}` placeholders filled by [`fill`].
+//! Dates, times and relative spans ("in 3 days") are not here: the browser formats them with
+//! `Intl`, which knows every locale.
+//!
+//! # Plurals
+//!
+//! Strings that depend on a count ("3 answers found", "+2 more") are [`CountMsg`]s with one
+//! form per CLDR plural category the language uses ([`plural_forms`]); [`message_count`]
+//! picks the form with [`plural_category`]. The CLDR cardinal rules for our six languages are
+//! implemented here rather than asked of the browser's `Intl.PluralRules`: for whole numbers
+//! they are a handful of integer comparisons with no tables; they give the same answer
+//! natively and in the browser, so the native tests cover exactly what ships; and no JS call
+//! or `Intl` object is needed per string. They follow CLDR 48: `Intl.PluralRules` (Node 20,
+//! ICU 78) gives the same category for every count from 0 to 20 000 and for samples up to
+//! 10⁹. Only whole counts are ever shown, so the decimal and compact-exponent operands of the
+//! rules do not arise. `pt-PT` uses the Brazilian forms (it would say "0 respostas").
+//!
+//! # Right-to-left
+//!
+//! [`Lang::is_rtl`] tells the DOM layer to set `dir="rtl"` on the host. Arabic templates wrap
+//! placeholders that carry Latin text or digits (addresses, numbers, queries) in Unicode
+//! first-strong isolates (U+2068 … U+2069) so that e.g. `+1 555 0100` keeps its order inside
+//! an Arabic sentence.
 
 /// A language the widget's UI is translated into.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -12,16 +33,32 @@ pub enum Lang {
     En,
     /// Spanish.
     Es,
+    /// French.
+    Fr,
+    /// Portuguese, Brazilian usage (also chosen for `pt-PT`).
+    Pt,
+    /// German.
+    De,
+    /// Arabic (Modern Standard), written right to left.
+    Ar,
 }
 
 impl Lang {
-    /// The best supported language for a BCP 47 tag, falling back to English.
+    /// Every supported language, English first.
+    pub const ALL: [Lang; 6] = [Lang::En, Lang::Es, Lang::Fr, Lang::Pt, Lang::De, Lang::Ar];
+
+    /// The best supported language for a BCP 47 tag, by its primary subtag (`pt-BR` and
+    /// `pt-PT` are both [`Lang::Pt`]), falling back to English.
     pub fn negotiate(tag: &str) -> Lang {
         match crate::text::primary_language(tag)
             .to_ascii_lowercase()
             .as_str()
         {
             "es" => Lang::Es,
+            "fr" => Lang::Fr,
+            "pt" => Lang::Pt,
+            "de" => Lang::De,
+            "ar" => Lang::Ar,
             _ => Lang::En,
         }
     }
@@ -36,19 +73,94 @@ impl Lang {
             .map_or(Lang::En, |(_, lang)| lang)
     }
 
-    /// The language's tag.
+    /// The language's tag, as set on the host's `lang` attribute.
     pub fn tag(self) -> &'static str {
         match self {
             Lang::En => "en",
             Lang::Es => "es",
+            Lang::Fr => "fr",
+            Lang::Pt => "pt",
+            Lang::De => "de",
+            Lang::Ar => "ar",
+        }
+    }
+
+    /// True for a language written right to left (Arabic): the host gets `dir="rtl"`.
+    pub fn is_rtl(self) -> bool {
+        matches!(self, Lang::Ar)
+    }
+
+    /// The plural categories the language distinguishes for whole numbers, in CLDR order;
+    /// every [`CountMsg`] has exactly one form for each.
+    pub fn plural_categories(self) -> &'static [Plural] {
+        use Plural::*;
+        match self {
+            Lang::En | Lang::De => &[One, Other],
+            Lang::Es | Lang::Fr | Lang::Pt => &[One, Many, Other],
+            Lang::Ar => &[Zero, One, Two, Few, Many, Other],
         }
     }
 }
 
-/// A translatable UI string.
+/// A CLDR plural category.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[allow(missing_docs)]
-pub enum Msg {
+pub enum Plural {
+    Zero,
+    One,
+    Two,
+    Few,
+    Many,
+    Other,
+}
+
+/// The CLDR cardinal plural category of the whole number `n` in `lang`.
+///
+/// | lang       | one      | others                                                      |
+/// |------------|----------|-------------------------------------------------------------|
+/// | en, de     | 1        | —                                                           |
+/// | es         | 1        | many: a non-zero multiple of 1 000 000                      |
+/// | fr, pt     | 0, 1     | many: a non-zero multiple of 1 000 000                      |
+/// | ar         | 1        | zero: 0; two: 2; few: n % 100 in 3‥10; many: n % 100 in 11‥99 |
+///
+/// Everything else is `other`.
+pub fn plural_category(lang: Lang, n: u64) -> Plural {
+    let millions = n != 0 && n % 1_000_000 == 0;
+    match lang {
+        Lang::En | Lang::De if n == 1 => Plural::One,
+        Lang::En | Lang::De => Plural::Other,
+        Lang::Es if n == 1 => Plural::One,
+        Lang::Fr | Lang::Pt if n <= 1 => Plural::One,
+        Lang::Es | Lang::Fr | Lang::Pt if millions => Plural::Many,
+        Lang::Es | Lang::Fr | Lang::Pt => Plural::Other,
+        Lang::Ar => match (n, n % 100) {
+            (0, _) => Plural::Zero,
+            (1, _) => Plural::One,
+            (2, _) => Plural::Two,
+            (_, 3..=10) => Plural::Few,
+            (_, 11..=99) => Plural::Many,
+            _ => Plural::Other,
+        },
+    }
+}
+
+macro_rules! messages {
+    ($($name:ident),* $(,)?) => {
+        /// A translatable UI string that does not depend on a count.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        #[allow(missing_docs)]
+        pub enum Msg {
+            $($name),*
+        }
+
+        impl Msg {
+            /// Every message, for the catalogue test.
+            pub const ALL: &'static [Msg] = &[$(Msg::$name),*];
+        }
+    };
+}
+
+messages! {
     HeadingUpcoming,
     HeadingImminent,
     HeadingInProgress,
@@ -63,7 +175,6 @@ pub enum Msg {
     StatusIdentified,
     StatusMonitoring,
     Dismiss,
-    MoreItems,
     ShowFewer,
     RegionLabel,
     HelpLauncher,
@@ -71,8 +182,6 @@ pub enum Msg {
     Close,
     SearchLabel,
     SearchPlaceholder,
-    ResultsOne,
-    ResultsMany,
     NoResults,
     MayBeCaused,
     BrowseTopics,
@@ -150,216 +259,732 @@ pub enum Msg {
     PriorityRoutine,
 }
 
+/// A translatable UI string whose words depend on a count, filled as `{count}`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CountMsg {
+    /// "3 answers found", announced after a search with results.
+    Results,
+    /// "+2 more" on the banner's toggle for the items behind the first.
+    MoreItems,
+}
+
+impl CountMsg {
+    /// Every count message, for the catalogue test.
+    pub const ALL: &'static [CountMsg] = &[CountMsg::Results, CountMsg::MoreItems];
+}
+
 /// The text of `msg` in `lang`.
 pub fn message(lang: Lang, msg: Msg) -> &'static str {
-    use Msg::*;
     match lang {
-        Lang::En => match msg {
-            HeadingUpcoming => "Scheduled maintenance",
-            HeadingImminent => "Maintenance starts soon",
-            HeadingInProgress => "Maintenance in progress",
-            HeadingCompleted => "After maintenance",
-            HeadingCancelled => "Maintenance cancelled",
-            HeadingKnownIssue => "Known issue",
-            StartsIn => "Starts in {countdown}",
-            Until => "Expected back {time}",
-            CompletedDefaultBody => {
-                "Maintenance is complete. If something still looks wrong, let us know."
-            }
-            CancelledBody => "This maintenance will not take place. Everything stays available.",
-            StatusInvestigating => "We are investigating.",
-            StatusIdentified => "We found the cause and are working on a fix.",
-            StatusMonitoring => "A fix is in place and we are watching it.",
-            Dismiss => "Dismiss",
-            MoreItems => "+{count} more",
-            ShowFewer => "Show fewer",
-            RegionLabel => "Service announcements",
-            HelpLauncher => "Help",
-            HelpTitle => "Help and support",
-            Close => "Close",
-            SearchLabel => "Search the help articles",
-            SearchPlaceholder => "Type your question",
-            ResultsOne => "1 answer found",
-            ResultsMany => "{count} answers found",
-            NoResults => "No answers match \u{201c}{query}\u{201d}. Try other words, or contact us below.",
-            MayBeCaused => "This may be caused by:",
-            BrowseTopics => "Browse by topic",
-            StillNeedHelp => "Still need help?",
-            ContactEmail => "Email {email}",
-            ContactPhone => "Call {phone}",
-            SupportHours => "Support hours: {hours}",
-            CategoryOther => "Other questions",
-            ContactSupport => "Contact support",
-            BackToHelp => "Back to help",
-            TicketTitle => "Report a problem",
-            MayAnswer => "These may answer your question:",
-            AttachedNotice => "We will attach this to your ticket:",
-            FieldCategory => "What is it about?",
-            FieldPriority => "How urgent is it?",
-            FieldSubject => "Subject",
-            FieldDescription => "What happened? What did you expect?",
-            FieldName => "Your name",
-            FieldEmail => "Your e-mail",
-            FieldFiles => "Screenshots or PDF (up to 3, 5 MB each)",
-            RemoveFile => "Remove {name}",
-            ResponseWithin => "Response within {duration}",
-            CriticalCheck => "Critical is for the whole platform being down or a security problem. Is it one of those?",
-            CriticalYes => "Yes, keep critical",
-            CriticalNo => "No, use routine",
-            ContextLead => "Sent with your ticket to help us (remove anything you prefer not to share):",
-            RemoveItem => "Remove {item}",
-            Send => "Send",
-            Sending => "Sending your ticket…",
-            QueuedOffline => "You are offline. Your ticket is saved on this device and will be sent when you are back online.",
-            QueuedServer => "Our support service is not answering right now. Your ticket is saved on this device and will be sent automatically.",
-            Sent => "Ticket {number} sent. We will reply by {due}.",
-            Rejected => "We could not accept this ticket. Check the fields above, or contact us directly:",
-            FixErrors => "Please correct the highlighted fields.",
-            ErrRequired => "This field is required.",
-            ErrTooLong => "This is too long.",
-            ErrEmail => "Enter an e-mail address like name@example.com.",
-            ErrChoice => "Choose one of the options.",
-            ErrTooMany => "Attach at most 3 files.",
-            ErrTooLarge => "Each file must be 5 MB or less.",
-            ErrFileType => "Only images and PDF files can be attached.",
-            ErrInvalid => "This value is not valid.",
-            MyTickets => "My tickets",
-            NoTickets => "You have not sent any tickets from this browser.",
-            TicketStatus => "Status: {status}",
-            StatusOpen => "open",
-            StatusPending => "waiting for you",
-            StatusResolved => "resolved",
-            StatusClosed => "closed",
-            StatusQueued => "not sent yet",
-            AgentReply => "Support replied:",
-            RateQuestion => "How satisfied are you with the help you got?",
-            RateStars => "{count} of 5",
-            RateComment => "Comment (optional)",
-            RateSend => "Send rating",
-            RateThanks => "Thank you for your feedback.",
-            Refresh => "Refresh",
-            CtxPage => "Page",
-            CtxLms => "LMS",
-            CtxCourseId => "Course id",
-            CtxCourse => "Course",
-            CtxRole => "Role",
-            CtxName => "Name",
-            CtxEmail => "E-mail",
-            CtxBrowser => "Browser",
-            CtxOs => "Operating system",
-            CtxViewport => "Window size",
-            CtxTimeZone => "Time zone",
-            CtxActive => "Active notices",
-            HoneypotLabel => "Leave this field empty",
-            CtxActivity => "Activity id",
-            CtxContextId => "Context id",
-            PriorityCritical => "Critical",
-            PriorityHigh => "High",
-            PriorityRoutine => "Routine",
-        },
-        Lang::Es => match msg {
-            HeadingUpcoming => "Mantenimiento programado",
-            HeadingImminent => "El mantenimiento empieza pronto",
-            HeadingInProgress => "Mantenimiento en curso",
-            HeadingCompleted => "Después del mantenimiento",
-            HeadingCancelled => "Mantenimiento cancelado",
-            HeadingKnownIssue => "Problema conocido",
-            StartsIn => "Empieza en {countdown}",
-            Until => "Vuelve a estar disponible {time}",
-            CompletedDefaultBody => {
-                "El mantenimiento ha terminado. Si algo sigue fallando, avísanos."
-            }
-            CancelledBody => "Este mantenimiento no se realizará. Todo sigue disponible.",
-            StatusInvestigating => "Lo estamos investigando.",
-            StatusIdentified => "Hemos encontrado la causa y estamos trabajando en una solución.",
-            StatusMonitoring => "Hemos aplicado una solución y la estamos supervisando.",
-            Dismiss => "Cerrar aviso",
-            MoreItems => "+{count} más",
-            ShowFewer => "Mostrar menos",
-            RegionLabel => "Avisos del servicio",
-            HelpLauncher => "Ayuda",
-            HelpTitle => "Ayuda y soporte",
-            Close => "Cerrar",
-            SearchLabel => "Buscar en los artículos de ayuda",
-            SearchPlaceholder => "Escribe tu pregunta",
-            ResultsOne => "1 respuesta encontrada",
-            ResultsMany => "{count} respuestas encontradas",
-            NoResults => "Ninguna respuesta coincide con \u{ab}{query}\u{bb}. Prueba con otras palabras o contáctanos abajo.",
-            MayBeCaused => "Puede deberse a:",
-            BrowseTopics => "Explorar por tema",
-            StillNeedHelp => "¿Sigues necesitando ayuda?",
-            ContactEmail => "Escribe a {email}",
-            ContactPhone => "Llama al {phone}",
-            SupportHours => "Horario de soporte: {hours}",
-            CategoryOther => "Otras preguntas",
-            ContactSupport => "Contactar con soporte",
-            BackToHelp => "Volver a la ayuda",
-            TicketTitle => "Informar de un problema",
-            MayAnswer => "Estas respuestas pueden ayudarte:",
-            AttachedNotice => "Lo adjuntaremos a tu solicitud:",
-            FieldCategory => "¿De qué se trata?",
-            FieldPriority => "¿Qué urgencia tiene?",
-            FieldSubject => "Asunto",
-            FieldDescription => "¿Qué ha pasado? ¿Qué esperabas?",
-            FieldName => "Tu nombre",
-            FieldEmail => "Tu correo electrónico",
-            FieldFiles => "Capturas o PDF (hasta 3, 5 MB cada uno)",
-            RemoveFile => "Quitar {name}",
-            ResponseWithin => "Respuesta en menos de {duration}",
-            CriticalCheck => "«Crítica» es para cuando toda la plataforma está caída o hay un problema de seguridad. ¿Es uno de esos casos?",
-            CriticalYes => "Sí, mantener crítica",
-            CriticalNo => "No, usar normal",
-            ContextLead => "Se envía con tu solicitud para ayudarnos (quita lo que prefieras no compartir):",
-            RemoveItem => "Quitar {item}",
-            Send => "Enviar",
-            Sending => "Enviando tu solicitud…",
-            QueuedOffline => "No tienes conexión. Tu solicitud está guardada en este dispositivo y se enviará cuando vuelvas a estar en línea.",
-            QueuedServer => "Nuestro servicio de soporte no responde ahora mismo. Tu solicitud está guardada en este dispositivo y se enviará automáticamente.",
-            Sent => "Solicitud {number} enviada. Te responderemos antes de {due}.",
-            Rejected => "No hemos podido aceptar esta solicitud. Revisa los campos o contáctanos directamente:",
-            FixErrors => "Corrige los campos marcados.",
-            ErrRequired => "Este campo es obligatorio.",
-            ErrTooLong => "Es demasiado largo.",
-            ErrEmail => "Escribe un correo como nombre@ejemplo.com.",
-            ErrChoice => "Elige una de las opciones.",
-            ErrTooMany => "Adjunta como máximo 3 archivos.",
-            ErrTooLarge => "Cada archivo debe ocupar 5 MB o menos.",
-            ErrFileType => "Solo se pueden adjuntar imágenes y archivos PDF.",
-            ErrInvalid => "Este valor no es válido.",
-            MyTickets => "Mis solicitudes",
-            NoTickets => "No has enviado ninguna solicitud desde este navegador.",
-            TicketStatus => "Estado: {status}",
-            StatusOpen => "abierta",
-            StatusPending => "pendiente de tu respuesta",
-            StatusResolved => "resuelta",
-            StatusClosed => "cerrada",
-            StatusQueued => "aún no enviada",
-            AgentReply => "Respuesta de soporte:",
-            RateQuestion => "¿Qué tan satisfecho estás con la ayuda recibida?",
-            RateStars => "{count} de 5",
-            RateComment => "Comentario (opcional)",
-            RateSend => "Enviar valoración",
-            RateThanks => "Gracias por tu valoración.",
-            Refresh => "Actualizar",
-            CtxPage => "Página",
-            CtxLms => "Plataforma",
-            CtxCourseId => "Id. del curso",
-            CtxCourse => "Curso",
-            CtxRole => "Rol",
-            CtxName => "Nombre",
-            CtxEmail => "Correo",
-            CtxBrowser => "Navegador",
-            CtxOs => "Sistema operativo",
-            CtxViewport => "Tamaño de la ventana",
-            CtxTimeZone => "Zona horaria",
-            CtxActive => "Avisos activos",
-            HoneypotLabel => "Deja este campo vacío",
-            CtxActivity => "Id. de la actividad",
-            CtxContextId => "Id. del contexto",
-            PriorityCritical => "Crítica",
-            PriorityHigh => "Alta",
-            PriorityRoutine => "Normal",
-        },
+        Lang::En => en(msg),
+        Lang::Es => es(msg),
+        Lang::Fr => fr(msg),
+        Lang::Pt => pt(msg),
+        Lang::De => de(msg),
+        Lang::Ar => ar(msg),
+    }
+}
+
+/// The text of `msg` for the count `n` in `lang`, with `{count}` filled in.
+pub fn message_count(lang: Lang, msg: CountMsg, n: u64) -> String {
+    let category = plural_category(lang, n);
+    let forms = plural_forms(lang, msg);
+    let template = forms
+        .iter()
+        .find(|(c, _)| *c == category)
+        .or_else(|| forms.iter().find(|(c, _)| *c == Plural::Other))
+        .map_or("", |(_, t)| t);
+    fill(template, &[("count", &n.to_string())])
+}
+
+/// The forms of `msg` in `lang`, one per category of [`Lang::plural_categories`]. A `zero`,
+/// `one` or `two` form may spell the number out instead of using `{count}`.
+pub fn plural_forms(lang: Lang, msg: CountMsg) -> &'static [(Plural, &'static str)] {
+    use CountMsg::*;
+    use Plural::*;
+    match (lang, msg) {
+        (Lang::En, Results) => &[
+            (One, "{count} answer found"),
+            (Other, "{count} answers found"),
+        ],
+        (Lang::En, MoreItems) => &[(One, "+{count} more"), (Other, "+{count} more")],
+        (Lang::Es, Results) => &[
+            (One, "{count} respuesta encontrada"),
+            (Many, "{count} de respuestas encontradas"),
+            (Other, "{count} respuestas encontradas"),
+        ],
+        (Lang::Es, MoreItems) => &[
+            (One, "+{count} más"),
+            (Many, "+{count} más"),
+            (Other, "+{count} más"),
+        ],
+        (Lang::Fr, Results) => &[
+            (One, "{count}\u{a0}réponse trouvée"),
+            (Many, "{count}\u{a0}de réponses trouvées"),
+            (Other, "{count}\u{a0}réponses trouvées"),
+        ],
+        (Lang::Fr, MoreItems) => &[
+            (One, "+{count}\u{a0}autre"),
+            (Many, "+{count}\u{a0}autres"),
+            (Other, "+{count}\u{a0}autres"),
+        ],
+        (Lang::Pt, Results) => &[
+            (One, "{count} resposta encontrada"),
+            (Many, "{count} de respostas encontradas"),
+            (Other, "{count} respostas encontradas"),
+        ],
+        (Lang::Pt, MoreItems) => &[
+            (One, "+{count} outro"),
+            (Many, "+{count} outros"),
+            (Other, "+{count} outros"),
+        ],
+        (Lang::De, Results) => &[
+            (One, "{count} Antwort gefunden"),
+            (Other, "{count} Antworten gefunden"),
+        ],
+        // "weitere" agrees with the implied "Meldung(en)" in both numbers.
+        (Lang::De, MoreItems) => &[(One, "+{count} weitere"), (Other, "+{count} weitere")],
+        // 3–10 take the plural noun, 11–99 the accusative singular, 100+ the genitive singular.
+        (Lang::Ar, Results) => &[
+            (Zero, "لم يُعثر على أي إجابة"),
+            (One, "تم العثور على إجابة واحدة"),
+            (Two, "تم العثور على إجابتين"),
+            (Few, "تم العثور على {count} إجابات"),
+            (Many, "تم العثور على {count} إجابةً"),
+            (Other, "تم العثور على {count} إجابة"),
+        ],
+        (Lang::Ar, MoreItems) => &[
+            (Zero, "لا إشعارات أخرى"),
+            (One, "+إشعار آخر"),
+            (Two, "+إشعاران آخران"),
+            (Few, "+{count} إشعارات أخرى"),
+            (Many, "+{count} إشعارًا آخر"),
+            (Other, "+{count} إشعار آخر"),
+        ],
+    }
+}
+
+fn en(msg: Msg) -> &'static str {
+    use Msg::*;
+    match msg {
+        HeadingUpcoming => "Scheduled maintenance",
+        HeadingImminent => "Maintenance starts soon",
+        HeadingInProgress => "Maintenance in progress",
+        HeadingCompleted => "After maintenance",
+        HeadingCancelled => "Maintenance cancelled",
+        HeadingKnownIssue => "Known issue",
+        StartsIn => "Starts in {countdown}",
+        Until => "Expected back {time}",
+        CompletedDefaultBody => {
+            "Maintenance is complete. If something still looks wrong, let us know."
+        }
+        CancelledBody => "This maintenance will not take place. Everything stays available.",
+        StatusInvestigating => "We are investigating.",
+        StatusIdentified => "We found the cause and are working on a fix.",
+        StatusMonitoring => "A fix is in place and we are watching it.",
+        Dismiss => "Dismiss",
+        ShowFewer => "Show fewer",
+        RegionLabel => "Service announcements",
+        HelpLauncher => "Help",
+        HelpTitle => "Help and support",
+        Close => "Close",
+        SearchLabel => "Search the help articles",
+        SearchPlaceholder => "Type your question",
+        NoResults => "No answers match \u{201c}{query}\u{201d}. Try other words, or contact us below.",
+        MayBeCaused => "This may be caused by:",
+        BrowseTopics => "Browse by topic",
+        StillNeedHelp => "Still need help?",
+        ContactEmail => "Email {email}",
+        ContactPhone => "Call {phone}",
+        SupportHours => "Support hours: {hours}",
+        CategoryOther => "Other questions",
+        ContactSupport => "Contact support",
+        BackToHelp => "Back to help",
+        TicketTitle => "Report a problem",
+        MayAnswer => "These may answer your question:",
+        AttachedNotice => "We will attach this to your ticket:",
+        FieldCategory => "What is it about?",
+        FieldPriority => "How urgent is it?",
+        FieldSubject => "Subject",
+        FieldDescription => "What happened? What did you expect?",
+        FieldName => "Your name",
+        FieldEmail => "Your e-mail",
+        FieldFiles => "Screenshots or PDF (up to 3, 5 MB each)",
+        RemoveFile => "Remove {name}",
+        ResponseWithin => "Response within {duration}",
+        CriticalCheck => "Critical is for the whole platform being down or a security problem. Is it one of those?",
+        CriticalYes => "Yes, keep critical",
+        CriticalNo => "No, use routine",
+        ContextLead => "Sent with your ticket to help us (remove anything you prefer not to share):",
+        RemoveItem => "Remove {item}",
+        Send => "Send",
+        Sending => "Sending your ticket…",
+        QueuedOffline => "You are offline. Your ticket is saved on this device and will be sent when you are back online.",
+        QueuedServer => "Our support service is not answering right now. Your ticket is saved on this device and will be sent automatically.",
+        Sent => "Ticket {number} sent. We will reply by {due}.",
+        Rejected => "We could not accept this ticket. Check the fields above, or contact us directly:",
+        FixErrors => "Please correct the highlighted fields.",
+        ErrRequired => "This field is required.",
+        ErrTooLong => "This is too long.",
+        ErrEmail => "Enter an e-mail address like name@example.com.",
+        ErrChoice => "Choose one of the options.",
+        ErrTooMany => "Attach at most 3 files.",
+        ErrTooLarge => "Each file must be 5 MB or less.",
+        ErrFileType => "Only images and PDF files can be attached.",
+        ErrInvalid => "This value is not valid.",
+        MyTickets => "My tickets",
+        NoTickets => "You have not sent any tickets from this browser.",
+        TicketStatus => "Status: {status}",
+        StatusOpen => "open",
+        StatusPending => "waiting for you",
+        StatusResolved => "resolved",
+        StatusClosed => "closed",
+        StatusQueued => "not sent yet",
+        AgentReply => "Support replied:",
+        RateQuestion => "How satisfied are you with the help you got?",
+        RateStars => "{count} of 5",
+        RateComment => "Comment (optional)",
+        RateSend => "Send rating",
+        RateThanks => "Thank you for your feedback.",
+        Refresh => "Refresh",
+        CtxPage => "Page",
+        CtxLms => "LMS",
+        CtxCourseId => "Course id",
+        CtxCourse => "Course",
+        CtxRole => "Role",
+        CtxName => "Name",
+        CtxEmail => "E-mail",
+        CtxBrowser => "Browser",
+        CtxOs => "Operating system",
+        CtxViewport => "Window size",
+        CtxTimeZone => "Time zone",
+        CtxActive => "Active notices",
+        HoneypotLabel => "Leave this field empty",
+        CtxActivity => "Activity id",
+        CtxContextId => "Context id",
+        PriorityCritical => "Critical",
+        PriorityHigh => "High",
+        PriorityRoutine => "Routine",    }
+}
+
+fn es(msg: Msg) -> &'static str {
+    use Msg::*;
+    match msg {
+        HeadingUpcoming => "Mantenimiento programado",
+        HeadingImminent => "El mantenimiento empieza pronto",
+        HeadingInProgress => "Mantenimiento en curso",
+        HeadingCompleted => "Después del mantenimiento",
+        HeadingCancelled => "Mantenimiento cancelado",
+        HeadingKnownIssue => "Problema conocido",
+        StartsIn => "Empieza en {countdown}",
+        Until => "Vuelve a estar disponible {time}",
+        CompletedDefaultBody => {
+            "El mantenimiento ha terminado. Si algo sigue fallando, avísanos."
+        }
+        CancelledBody => "Este mantenimiento no se realizará. Todo sigue disponible.",
+        StatusInvestigating => "Lo estamos investigando.",
+        StatusIdentified => "Hemos encontrado la causa y estamos trabajando en una solución.",
+        StatusMonitoring => "Hemos aplicado una solución y la estamos supervisando.",
+        Dismiss => "Cerrar aviso",
+        ShowFewer => "Mostrar menos",
+        RegionLabel => "Avisos del servicio",
+        HelpLauncher => "Ayuda",
+        HelpTitle => "Ayuda y soporte",
+        Close => "Cerrar",
+        SearchLabel => "Buscar en los artículos de ayuda",
+        SearchPlaceholder => "Escribe tu pregunta",
+        NoResults => "Ninguna respuesta coincide con \u{ab}{query}\u{bb}. Prueba con otras palabras o contáctanos abajo.",
+        MayBeCaused => "Puede deberse a:",
+        BrowseTopics => "Explorar por tema",
+        StillNeedHelp => "¿Sigues necesitando ayuda?",
+        ContactEmail => "Escribe a {email}",
+        ContactPhone => "Llama al {phone}",
+        SupportHours => "Horario de soporte: {hours}",
+        CategoryOther => "Otras preguntas",
+        ContactSupport => "Contactar con soporte",
+        BackToHelp => "Volver a la ayuda",
+        TicketTitle => "Informar de un problema",
+        MayAnswer => "Estas respuestas pueden ayudarte:",
+        AttachedNotice => "Lo adjuntaremos a tu solicitud:",
+        FieldCategory => "¿De qué se trata?",
+        FieldPriority => "¿Qué urgencia tiene?",
+        FieldSubject => "Asunto",
+        FieldDescription => "¿Qué ha pasado? ¿Qué esperabas?",
+        FieldName => "Tu nombre",
+        FieldEmail => "Tu correo electrónico",
+        FieldFiles => "Capturas o PDF (hasta 3, 5 MB cada uno)",
+        RemoveFile => "Quitar {name}",
+        ResponseWithin => "Respuesta en menos de {duration}",
+        CriticalCheck => "«Crítica» es para cuando toda la plataforma está caída o hay un problema de seguridad. ¿Es uno de esos casos?",
+        CriticalYes => "Sí, mantener crítica",
+        CriticalNo => "No, usar normal",
+        ContextLead => "Se envía con tu solicitud para ayudarnos (quita lo que prefieras no compartir):",
+        RemoveItem => "Quitar {item}",
+        Send => "Enviar",
+        Sending => "Enviando tu solicitud…",
+        QueuedOffline => "No tienes conexión. Tu solicitud está guardada en este dispositivo y se enviará cuando vuelvas a estar en línea.",
+        QueuedServer => "Nuestro servicio de soporte no responde ahora mismo. Tu solicitud está guardada en este dispositivo y se enviará automáticamente.",
+        Sent => "Solicitud {number} enviada. Te responderemos antes de {due}.",
+        Rejected => "No hemos podido aceptar esta solicitud. Revisa los campos o contáctanos directamente:",
+        FixErrors => "Corrige los campos marcados.",
+        ErrRequired => "Este campo es obligatorio.",
+        ErrTooLong => "Es demasiado largo.",
+        ErrEmail => "Escribe un correo como nombre@ejemplo.com.",
+        ErrChoice => "Elige una de las opciones.",
+        ErrTooMany => "Adjunta como máximo 3 archivos.",
+        ErrTooLarge => "Cada archivo debe ocupar 5 MB o menos.",
+        ErrFileType => "Solo se pueden adjuntar imágenes y archivos PDF.",
+        ErrInvalid => "Este valor no es válido.",
+        MyTickets => "Mis solicitudes",
+        NoTickets => "No has enviado ninguna solicitud desde este navegador.",
+        TicketStatus => "Estado: {status}",
+        StatusOpen => "abierta",
+        StatusPending => "pendiente de tu respuesta",
+        StatusResolved => "resuelta",
+        StatusClosed => "cerrada",
+        StatusQueued => "aún no enviada",
+        AgentReply => "Respuesta de soporte:",
+        RateQuestion => "¿Qué tan satisfecho estás con la ayuda recibida?",
+        RateStars => "{count} de 5",
+        RateComment => "Comentario (opcional)",
+        RateSend => "Enviar valoración",
+        RateThanks => "Gracias por tu valoración.",
+        Refresh => "Actualizar",
+        CtxPage => "Página",
+        CtxLms => "Plataforma",
+        CtxCourseId => "Id. del curso",
+        CtxCourse => "Curso",
+        CtxRole => "Rol",
+        CtxName => "Nombre",
+        CtxEmail => "Correo",
+        CtxBrowser => "Navegador",
+        CtxOs => "Sistema operativo",
+        CtxViewport => "Tamaño de la ventana",
+        CtxTimeZone => "Zona horaria",
+        CtxActive => "Avisos activos",
+        HoneypotLabel => "Deja este campo vacío",
+        CtxActivity => "Id. de la actividad",
+        CtxContextId => "Id. del contexto",
+        PriorityCritical => "Crítica",
+        PriorityHigh => "Alta",
+        PriorityRoutine => "Normal",    }
+}
+
+fn fr(msg: Msg) -> &'static str {
+    use Msg::*;
+    match msg {
+        HeadingUpcoming => "Maintenance planifiée",
+        HeadingImminent => "La maintenance commence bientôt",
+        HeadingInProgress => "Maintenance en cours",
+        HeadingCompleted => "Après la maintenance",
+        HeadingCancelled => "Maintenance annulée",
+        HeadingKnownIssue => "Problème connu",
+        StartsIn => "Commence dans {countdown}",
+        Until => "Retour prévu\u{a0}: {time}",
+        CompletedDefaultBody => {
+            "La maintenance est terminée. Si quelque chose ne fonctionne toujours pas, signalez-le-nous."
+        }
+        CancelledBody => "Cette maintenance n’aura pas lieu. Tout reste disponible.",
+        StatusInvestigating => "Nous examinons le problème.",
+        StatusIdentified => "Nous avons trouvé la cause et travaillons à une correction.",
+        StatusMonitoring => "Une correction est en place et nous la surveillons.",
+        Dismiss => "Masquer",
+        ShowFewer => "Afficher moins",
+        RegionLabel => "Annonces du service",
+        HelpLauncher => "Aide",
+        HelpTitle => "Aide et assistance",
+        Close => "Fermer",
+        SearchLabel => "Rechercher dans les articles d’aide",
+        SearchPlaceholder => "Saisissez votre question",
+        NoResults => "Aucune réponse ne correspond à «\u{a0}{query}\u{a0}». Essayez d’autres mots ou contactez-nous ci-dessous.",
+        MayBeCaused => "Cause possible\u{a0}:",
+        BrowseTopics => "Parcourir par thème",
+        StillNeedHelp => "Besoin d’aide supplémentaire\u{a0}?",
+        ContactEmail => "Écrire à {email}",
+        ContactPhone => "Appeler le {phone}",
+        SupportHours => "Horaires de l’assistance\u{a0}: {hours}",
+        CategoryOther => "Autres questions",
+        ContactSupport => "Contacter l’assistance",
+        BackToHelp => "Retour à l’aide",
+        TicketTitle => "Signaler un problème",
+        MayAnswer => "Ces articles peuvent répondre à votre question\u{a0}:",
+        AttachedNotice => "Nous joindrons ceci à votre demande\u{a0}:",
+        FieldCategory => "De quoi s’agit-il\u{a0}?",
+        FieldPriority => "Quelle est l’urgence\u{a0}?",
+        FieldSubject => "Objet",
+        FieldDescription => "Que s’est-il passé\u{a0}? À quoi vous attendiez-vous\u{a0}?",
+        FieldName => "Votre nom",
+        FieldEmail => "Votre adresse e-mail",
+        FieldFiles => "Captures d’écran ou PDF (3 au maximum, 5\u{a0}Mo chacun)",
+        RemoveFile => "Retirer {name}",
+        ResponseWithin => "Réponse sous {duration}",
+        CriticalCheck => "«\u{a0}Critique\u{a0}» est réservé à une panne de toute la plateforme ou à un problème de sécurité. Est-ce le cas\u{a0}?",
+        CriticalYes => "Oui, garder «\u{a0}Critique\u{a0}»",
+        CriticalNo => "Non, passer en «\u{a0}Normale\u{a0}»",
+        ContextLead => "Envoyé avec votre demande pour nous aider (retirez ce que vous préférez ne pas partager)\u{a0}:",
+        RemoveItem => "Retirer {item}",
+        Send => "Envoyer",
+        Sending => "Envoi de votre demande…",
+        QueuedOffline => "Vous êtes hors ligne. Votre demande est enregistrée sur cet appareil et sera envoyée dès que vous serez de nouveau en ligne.",
+        QueuedServer => "Notre service d’assistance ne répond pas pour le moment. Votre demande est enregistrée sur cet appareil et sera envoyée automatiquement.",
+        Sent => "Demande {number} envoyée. Nous vous répondrons d’ici {due}.",
+        Rejected => "Nous n’avons pas pu accepter cette demande. Vérifiez les champs ci-dessus ou contactez-nous directement\u{a0}:",
+        FixErrors => "Veuillez corriger les champs signalés.",
+        ErrRequired => "Ce champ est obligatoire.",
+        ErrTooLong => "Ce texte est trop long.",
+        ErrEmail => "Saisissez une adresse e-mail comme nom@exemple.com.",
+        ErrChoice => "Choisissez l’une des options.",
+        ErrTooMany => "Joignez 3 fichiers au maximum.",
+        ErrTooLarge => "Chaque fichier doit faire 5\u{a0}Mo au maximum.",
+        ErrFileType => "Seuls les images et les fichiers PDF peuvent être joints.",
+        ErrInvalid => "Cette valeur n’est pas valide.",
+        MyTickets => "Mes demandes",
+        NoTickets => "Vous n’avez envoyé aucune demande depuis ce navigateur.",
+        TicketStatus => "État\u{a0}: {status}",
+        StatusOpen => "ouverte",
+        StatusPending => "en attente de votre réponse",
+        StatusResolved => "résolue",
+        StatusClosed => "fermée",
+        StatusQueued => "pas encore envoyée",
+        AgentReply => "Réponse de l’assistance\u{a0}:",
+        RateQuestion => "Quelle est votre satisfaction quant à l’aide reçue\u{a0}?",
+        RateStars => "{count} sur 5",
+        RateComment => "Commentaire (facultatif)",
+        RateSend => "Envoyer l’évaluation",
+        RateThanks => "Merci pour votre avis.",
+        Refresh => "Actualiser",
+        CtxPage => "Page",
+        CtxLms => "Plateforme",
+        CtxCourseId => "ID du cours",
+        CtxCourse => "Cours",
+        CtxRole => "Rôle",
+        CtxName => "Nom",
+        CtxEmail => "E-mail",
+        CtxBrowser => "Navigateur",
+        CtxOs => "Système d’exploitation",
+        CtxViewport => "Taille de la fenêtre",
+        CtxTimeZone => "Fuseau horaire",
+        CtxActive => "Avis actifs",
+        HoneypotLabel => "Laissez ce champ vide",
+        CtxActivity => "ID de l’activité",
+        CtxContextId => "ID du contexte",
+        PriorityCritical => "Critique",
+        PriorityHigh => "Haute",
+        PriorityRoutine => "Normale",
+    }
+}
+
+fn pt(msg: Msg) -> &'static str {
+    use Msg::*;
+    match msg {
+        HeadingUpcoming => "Manutenção programada",
+        HeadingImminent => "A manutenção começa em breve",
+        HeadingInProgress => "Manutenção em andamento",
+        HeadingCompleted => "Após a manutenção",
+        HeadingCancelled => "Manutenção cancelada",
+        HeadingKnownIssue => "Problema conhecido",
+        StartsIn => "Começa em {countdown}",
+        Until => "Previsão de retorno: {time}",
+        CompletedDefaultBody => {
+            "A manutenção foi concluída. Se algo ainda parecer errado, avise-nos."
+        }
+        CancelledBody => "Esta manutenção não será realizada. Tudo continua disponível.",
+        StatusInvestigating => "Estamos investigando.",
+        StatusIdentified => "Encontramos a causa e estamos trabalhando em uma correção.",
+        StatusMonitoring => "Uma correção foi aplicada e estamos acompanhando.",
+        Dismiss => "Dispensar",
+        ShowFewer => "Mostrar menos",
+        RegionLabel => "Avisos do serviço",
+        HelpLauncher => "Ajuda",
+        HelpTitle => "Ajuda e suporte",
+        Close => "Fechar",
+        SearchLabel => "Pesquisar nos artigos de ajuda",
+        SearchPlaceholder => "Digite sua pergunta",
+        NoResults => "Nenhuma resposta corresponde a \u{201c}{query}\u{201d}. Tente outras palavras ou fale conosco abaixo.",
+        MayBeCaused => "Isso pode ser causado por:",
+        BrowseTopics => "Navegar por tema",
+        StillNeedHelp => "Ainda precisa de ajuda?",
+        ContactEmail => "Enviar e-mail para {email}",
+        ContactPhone => "Ligar para {phone}",
+        SupportHours => "Horário de atendimento: {hours}",
+        CategoryOther => "Outras perguntas",
+        ContactSupport => "Falar com o suporte",
+        BackToHelp => "Voltar à ajuda",
+        TicketTitle => "Relatar um problema",
+        MayAnswer => "Estes artigos podem responder à sua pergunta:",
+        AttachedNotice => "Vamos anexar isto ao seu chamado:",
+        FieldCategory => "Do que se trata?",
+        FieldPriority => "Qual é a urgência?",
+        FieldSubject => "Assunto",
+        FieldDescription => "O que aconteceu? O que você esperava?",
+        FieldName => "Seu nome",
+        FieldEmail => "Seu e-mail",
+        FieldFiles => "Capturas de tela ou PDF (até 3, com até 5 MB cada)",
+        RemoveFile => "Remover {name}",
+        ResponseWithin => "Resposta em até {duration}",
+        CriticalCheck => "\u{201c}Crítica\u{201d} é para quando toda a plataforma está fora do ar ou há um problema de segurança. É um desses casos?",
+        CriticalYes => "Sim, manter crítica",
+        CriticalNo => "Não, usar normal",
+        ContextLead => "Enviado com seu chamado para nos ajudar (remova o que preferir não compartilhar):",
+        RemoveItem => "Remover {item}",
+        Send => "Enviar",
+        Sending => "Enviando seu chamado…",
+        QueuedOffline => "Você está sem conexão. Seu chamado foi salvo neste dispositivo e será enviado quando você voltar a ficar on-line.",
+        QueuedServer => "Nosso serviço de suporte não está respondendo no momento. Seu chamado foi salvo neste dispositivo e será enviado automaticamente.",
+        Sent => "Chamado {number} enviado. Responderemos até {due}.",
+        Rejected => "Não foi possível aceitar este chamado. Verifique os campos acima ou fale conosco diretamente:",
+        FixErrors => "Corrija os campos destacados.",
+        ErrRequired => "Este campo é obrigatório.",
+        ErrTooLong => "O texto é longo demais.",
+        ErrEmail => "Digite um e-mail como nome@exemplo.com.",
+        ErrChoice => "Escolha uma das opções.",
+        ErrTooMany => "Anexe no máximo 3 arquivos.",
+        ErrTooLarge => "Cada arquivo deve ter no máximo 5 MB.",
+        ErrFileType => "Só é possível anexar imagens e arquivos PDF.",
+        ErrInvalid => "Este valor não é válido.",
+        MyTickets => "Meus chamados",
+        NoTickets => "Você não enviou nenhum chamado deste navegador.",
+        TicketStatus => "Situação: {status}",
+        StatusOpen => "aberto",
+        StatusPending => "aguardando sua resposta",
+        StatusResolved => "resolvido",
+        StatusClosed => "fechado",
+        StatusQueued => "ainda não enviado",
+        AgentReply => "Resposta do suporte:",
+        RateQuestion => "Qual é o seu grau de satisfação com a ajuda recebida?",
+        RateStars => "{count} de 5",
+        RateComment => "Comentário (opcional)",
+        RateSend => "Enviar avaliação",
+        RateThanks => "Obrigado pela sua avaliação.",
+        Refresh => "Atualizar",
+        CtxPage => "Página",
+        CtxLms => "Plataforma",
+        CtxCourseId => "ID do curso",
+        CtxCourse => "Curso",
+        CtxRole => "Papel",
+        CtxName => "Nome",
+        CtxEmail => "E-mail",
+        CtxBrowser => "Navegador",
+        CtxOs => "Sistema operacional",
+        CtxViewport => "Tamanho da janela",
+        CtxTimeZone => "Fuso horário",
+        CtxActive => "Avisos ativos",
+        HoneypotLabel => "Deixe este campo em branco",
+        CtxActivity => "ID da atividade",
+        CtxContextId => "ID do contexto",
+        PriorityCritical => "Crítica",
+        PriorityHigh => "Alta",
+        PriorityRoutine => "Normal",
+    }
+}
+
+fn de(msg: Msg) -> &'static str {
+    use Msg::*;
+    match msg {
+        HeadingUpcoming => "Geplante Wartung",
+        HeadingImminent => "Wartung beginnt in Kürze",
+        HeadingInProgress => "Wartung läuft",
+        HeadingCompleted => "Nach der Wartung",
+        HeadingCancelled => "Wartung abgesagt",
+        HeadingKnownIssue => "Bekanntes Problem",
+        StartsIn => "Beginnt in {countdown}",
+        Until => "Voraussichtlich wieder verfügbar: {time}",
+        CompletedDefaultBody => {
+            "Die Wartung ist abgeschlossen. Wenn noch etwas nicht stimmt, geben Sie uns Bescheid."
+        }
+        CancelledBody => "Diese Wartung findet nicht statt. Alles bleibt verfügbar.",
+        StatusInvestigating => "Wir untersuchen das Problem.",
+        StatusIdentified => "Wir haben die Ursache gefunden und arbeiten an einer Lösung.",
+        StatusMonitoring => "Eine Lösung ist eingespielt und wir beobachten die Lage.",
+        Dismiss => "Ausblenden",
+        ShowFewer => "Weniger anzeigen",
+        RegionLabel => "Servicemeldungen",
+        HelpLauncher => "Hilfe",
+        HelpTitle => "Hilfe und Support",
+        Close => "Schließen",
+        SearchLabel => "Hilfeartikel durchsuchen",
+        SearchPlaceholder => "Geben Sie Ihre Frage ein",
+        NoResults => "Keine Antworten zu \u{201e}{query}\u{201c}. Versuchen Sie andere Wörter oder kontaktieren Sie uns unten.",
+        MayBeCaused => "Mögliche Ursache:",
+        BrowseTopics => "Themen durchsuchen",
+        StillNeedHelp => "Brauchen Sie weitere Hilfe?",
+        ContactEmail => "E-Mail an {email}",
+        ContactPhone => "Anrufen unter {phone}",
+        SupportHours => "Supportzeiten: {hours}",
+        CategoryOther => "Weitere Fragen",
+        ContactSupport => "Support kontaktieren",
+        BackToHelp => "Zurück zur Hilfe",
+        TicketTitle => "Problem melden",
+        MayAnswer => "Diese Artikel beantworten vielleicht Ihre Frage:",
+        AttachedNotice => "Wir fügen dies Ihrer Anfrage hinzu:",
+        FieldCategory => "Worum geht es?",
+        FieldPriority => "Wie dringend ist es?",
+        FieldSubject => "Betreff",
+        FieldDescription => "Was ist passiert? Was haben Sie erwartet?",
+        FieldName => "Ihr Name",
+        FieldEmail => "Ihre E-Mail-Adresse",
+        FieldFiles => "Screenshots oder PDF (bis zu 3, je höchstens 5 MB)",
+        RemoveFile => "{name} entfernen",
+        ResponseWithin => "Antwort innerhalb von {duration}",
+        CriticalCheck => "\u{201e}Kritisch\u{201c} ist für einen Ausfall der gesamten Plattform oder ein Sicherheitsproblem gedacht. Trifft das zu?",
+        CriticalYes => "Ja, kritisch beibehalten",
+        CriticalNo => "Nein, normal verwenden",
+        ContextLead => "Wird mit Ihrer Anfrage gesendet, damit wir helfen können (entfernen Sie, was Sie nicht teilen möchten):",
+        RemoveItem => "{item} entfernen",
+        Send => "Senden",
+        Sending => "Ihre Anfrage wird gesendet…",
+        QueuedOffline => "Sie sind offline. Ihre Anfrage ist auf diesem Gerät gespeichert und wird gesendet, sobald Sie wieder online sind.",
+        QueuedServer => "Unser Support-Dienst antwortet gerade nicht. Ihre Anfrage ist auf diesem Gerät gespeichert und wird automatisch gesendet.",
+        Sent => "Anfrage {number} gesendet. Wir antworten bis {due}.",
+        Rejected => "Wir konnten diese Anfrage nicht annehmen. Prüfen Sie die Felder oben oder kontaktieren Sie uns direkt:",
+        FixErrors => "Bitte korrigieren Sie die markierten Felder.",
+        ErrRequired => "Dieses Feld ist erforderlich.",
+        ErrTooLong => "Der Text ist zu lang.",
+        ErrEmail => "Geben Sie eine E-Mail-Adresse wie name@beispiel.de ein.",
+        ErrChoice => "Wählen Sie eine der Optionen.",
+        ErrTooMany => "Hängen Sie höchstens 3 Dateien an.",
+        ErrTooLarge => "Jede Datei darf höchstens 5 MB groß sein.",
+        ErrFileType => "Nur Bilder und PDF-Dateien können angehängt werden.",
+        ErrInvalid => "Dieser Wert ist ungültig.",
+        MyTickets => "Meine Anfragen",
+        NoTickets => "Sie haben von diesem Browser aus noch keine Anfragen gesendet.",
+        TicketStatus => "Status: {status}",
+        StatusOpen => "offen",
+        StatusPending => "wartet auf Ihre Antwort",
+        StatusResolved => "gelöst",
+        StatusClosed => "geschlossen",
+        StatusQueued => "noch nicht gesendet",
+        AgentReply => "Antwort des Supports:",
+        RateQuestion => "Wie zufrieden sind Sie mit der erhaltenen Hilfe?",
+        RateStars => "{count} von 5",
+        RateComment => "Kommentar (optional)",
+        RateSend => "Bewertung senden",
+        RateThanks => "Vielen Dank für Ihre Rückmeldung.",
+        Refresh => "Aktualisieren",
+        CtxPage => "Seite",
+        CtxLms => "Lernplattform",
+        CtxCourseId => "Kurs-ID",
+        CtxCourse => "Kurs",
+        CtxRole => "Rolle",
+        CtxName => "Name",
+        CtxEmail => "E-Mail",
+        CtxBrowser => "Browser",
+        CtxOs => "Betriebssystem",
+        CtxViewport => "Fenstergröße",
+        CtxTimeZone => "Zeitzone",
+        CtxActive => "Aktive Hinweise",
+        HoneypotLabel => "Dieses Feld leer lassen",
+        CtxActivity => "Aktivitäts-ID",
+        CtxContextId => "Kontext-ID",
+        PriorityCritical => "Kritisch",
+        PriorityHigh => "Hoch",
+        PriorityRoutine => "Normal",
+    }
+}
+
+fn ar(msg: Msg) -> &'static str {
+    use Msg::*;
+    match msg {
+        HeadingUpcoming => "صيانة مجدولة",
+        HeadingImminent => "تبدأ الصيانة قريبًا",
+        HeadingInProgress => "الصيانة جارية",
+        HeadingCompleted => "بعد الصيانة",
+        HeadingCancelled => "أُلغيت الصيانة",
+        HeadingKnownIssue => "مشكلة معروفة",
+        StartsIn => "تبدأ خلال \u{2068}{countdown}\u{2069}",
+        Until => "العودة المتوقعة: {time}",
+        CompletedDefaultBody => "اكتملت الصيانة. إذا استمرت أي مشكلة، فأخبرنا بذلك.",
+        CancelledBody => "لن تُجرى هذه الصيانة. ستبقى جميع الخدمات متاحة.",
+        StatusInvestigating => "نحن نتحقق من المشكلة.",
+        StatusIdentified => "حددنا السبب ونعمل على إصلاحه.",
+        StatusMonitoring => "طُبِّق إصلاح ونحن نتابعه.",
+        Dismiss => "إخفاء",
+        ShowFewer => "عرض أقل",
+        RegionLabel => "إعلانات الخدمة",
+        HelpLauncher => "مساعدة",
+        HelpTitle => "المساعدة والدعم",
+        Close => "إغلاق",
+        SearchLabel => "ابحث في مقالات المساعدة",
+        SearchPlaceholder => "اكتب سؤالك",
+        NoResults => {
+            "لا توجد إجابات تطابق «\u{2068}{query}\u{2069}». جرّب كلمات أخرى أو تواصل معنا أدناه."
+        }
+        MayBeCaused => "قد يكون السبب:",
+        BrowseTopics => "تصفّح حسب الموضوع",
+        StillNeedHelp => "هل ما زلت بحاجة إلى مساعدة؟",
+        ContactEmail => "راسلنا على \u{2068}{email}\u{2069}",
+        ContactPhone => "اتصل على \u{2068}{phone}\u{2069}",
+        SupportHours => "ساعات الدعم: \u{2068}{hours}\u{2069}",
+        CategoryOther => "أسئلة أخرى",
+        ContactSupport => "تواصل مع الدعم",
+        BackToHelp => "العودة إلى المساعدة",
+        TicketTitle => "الإبلاغ عن مشكلة",
+        MayAnswer => "قد تجيب هذه المقالات عن سؤالك:",
+        AttachedNotice => "سنرفق هذا بطلبك:",
+        FieldCategory => "ما موضوع طلبك؟",
+        FieldPriority => "ما مدى الاستعجال؟",
+        FieldSubject => "الموضوع",
+        FieldDescription => "ماذا حدث؟ وما الذي كنت تتوقعه؟",
+        FieldName => "اسمك",
+        FieldEmail => "بريدك الإلكتروني",
+        FieldFiles => "لقطات شاشة أو ملفات PDF (حتى 3 ملفات، بحد أقصى 5 ميغابايت لكل ملف)",
+        RemoveFile => "إزالة \u{2068}{name}\u{2069}",
+        ResponseWithin => "الرد خلال {duration}",
+        CriticalCheck => {
+            "الأولوية «حرجة» مخصصة لتوقف المنصة بالكامل أو لمشكلة أمنية. هل هذه إحدى تلك الحالات؟"
+        }
+        CriticalYes => "نعم، أبقِها حرجة",
+        CriticalNo => "لا، اجعلها عادية",
+        ContextLead => "يُرسل هذا مع طلبك لمساعدتنا (احذف ما لا ترغب في مشاركته):",
+        RemoveItem => "إزالة \u{2068}{item}\u{2069}",
+        Send => "إرسال",
+        Sending => "جارٍ إرسال طلبك…",
+        QueuedOffline => "أنت غير متصل بالإنترنت. حُفظ طلبك على هذا الجهاز وسيُرسل عند عودة الاتصال.",
+        QueuedServer => "خدمة الدعم لا تستجيب حاليًا. حُفظ طلبك على هذا الجهاز وسيُرسل تلقائيًا.",
+        Sent => "أُرسل الطلب \u{2068}{number}\u{2069}. سنرد عليك بحلول {due}.",
+        Rejected => "تعذّر قبول هذا الطلب. راجع الحقول أعلاه أو تواصل معنا مباشرةً:",
+        FixErrors => "يُرجى تصحيح الحقول المميزة.",
+        ErrRequired => "هذا الحقل مطلوب.",
+        ErrTooLong => "النص طويل جدًا.",
+        ErrEmail => "أدخل عنوان بريد إلكتروني مثل \u{2068}name@example.com\u{2069}.",
+        ErrChoice => "اختر أحد الخيارات.",
+        ErrTooMany => "أرفق 3 ملفات كحد أقصى.",
+        ErrTooLarge => "يجب ألا يتجاوز حجم كل ملف 5 ميغابايت.",
+        ErrFileType => "يمكن إرفاق الصور وملفات PDF فقط.",
+        ErrInvalid => "هذه القيمة غير صالحة.",
+        MyTickets => "طلباتي",
+        NoTickets => "لم ترسل أي طلبات من هذا المتصفح.",
+        TicketStatus => "الحالة: {status}",
+        StatusOpen => "مفتوح",
+        StatusPending => "بانتظار ردك",
+        StatusResolved => "تم الحل",
+        StatusClosed => "مغلق",
+        StatusQueued => "لم يُرسل بعد",
+        AgentReply => "رد فريق الدعم:",
+        RateQuestion => "ما مدى رضاك عن المساعدة التي تلقيتها؟",
+        RateStars => "{count} من 5",
+        RateComment => "تعليق (اختياري)",
+        RateSend => "إرسال التقييم",
+        RateThanks => "شكرًا على ملاحظاتك.",
+        Refresh => "تحديث",
+        CtxPage => "الصفحة",
+        CtxLms => "منصة التعلم",
+        CtxCourseId => "معرّف المقرر",
+        CtxCourse => "المقرر",
+        CtxRole => "الدور",
+        CtxName => "الاسم",
+        CtxEmail => "البريد الإلكتروني",
+        CtxBrowser => "المتصفح",
+        CtxOs => "نظام التشغيل",
+        CtxViewport => "حجم النافذة",
+        CtxTimeZone => "المنطقة الزمنية",
+        CtxActive => "الإشعارات النشطة",
+        HoneypotLabel => "اترك هذا الحقل فارغًا",
+        CtxActivity => "معرّف النشاط",
+        CtxContextId => "معرّف السياق",
+        PriorityCritical => "حرجة",
+        PriorityHigh => "عالية",
+        PriorityRoutine => "عادية",
     }
 }
 
@@ -391,132 +1016,241 @@ mod tests {
     fn negotiates_language_from_tags() {
         assert_eq!(Lang::negotiate("es-MX"), Lang::Es);
         assert_eq!(Lang::negotiate("ES"), Lang::Es);
-        assert_eq!(Lang::negotiate("fr"), Lang::En);
-        assert_eq!(Lang::negotiate_list(["fr-FR", "es", "en"]), Lang::Es);
+        assert_eq!(Lang::negotiate("fr"), Lang::Fr);
+        assert_eq!(Lang::negotiate("fr-CA"), Lang::Fr);
+        assert_eq!(Lang::negotiate("pt-BR"), Lang::Pt);
+        assert_eq!(Lang::negotiate("pt-PT"), Lang::Pt);
+        assert_eq!(Lang::negotiate("pt_br"), Lang::Pt);
+        assert_eq!(Lang::negotiate("de-AT"), Lang::De);
+        assert_eq!(Lang::negotiate("de-CH"), Lang::De);
+        assert_eq!(Lang::negotiate("ar-EG"), Lang::Ar);
+        assert_eq!(Lang::negotiate("AR"), Lang::Ar);
+        assert_eq!(Lang::negotiate("zh"), Lang::En);
+        assert_eq!(Lang::negotiate("zh-Hant-TW"), Lang::En);
+        assert_eq!(Lang::negotiate(""), Lang::En);
+        assert_eq!(Lang::negotiate_list(["fr-FR", "es", "en"]), Lang::Fr);
+        assert_eq!(
+            Lang::negotiate_list(["zh-CN", "ja", "pt-BR", "en"]),
+            Lang::Pt
+        );
+        assert_eq!(Lang::negotiate_list(["zh", "ar-EG"]), Lang::Ar);
         assert_eq!(Lang::negotiate_list(["en-GB", "es"]), Lang::En);
+        assert_eq!(Lang::negotiate_list(["zh", "ja"]), Lang::En);
         assert_eq!(Lang::negotiate_list([]), Lang::En);
     }
 
     #[test]
-    fn every_message_is_translated_and_placeholders_match() {
-        use Msg::*;
-        let all = [
-            HeadingUpcoming,
-            HeadingImminent,
-            HeadingInProgress,
-            HeadingCompleted,
-            HeadingCancelled,
-            HeadingKnownIssue,
-            StartsIn,
-            Until,
-            CompletedDefaultBody,
-            CancelledBody,
-            StatusInvestigating,
-            StatusIdentified,
-            StatusMonitoring,
-            Dismiss,
-            MoreItems,
-            ShowFewer,
-            RegionLabel,
-            HelpLauncher,
-            HelpTitle,
-            Close,
-            SearchLabel,
-            SearchPlaceholder,
-            ResultsOne,
-            ResultsMany,
-            NoResults,
-            MayBeCaused,
-            BrowseTopics,
-            StillNeedHelp,
-            ContactEmail,
-            ContactPhone,
-            SupportHours,
-            CategoryOther,
-            ContactSupport,
-            BackToHelp,
-            TicketTitle,
-            MayAnswer,
-            AttachedNotice,
-            FieldCategory,
-            FieldPriority,
-            FieldSubject,
-            FieldDescription,
-            FieldName,
-            FieldEmail,
-            FieldFiles,
-            RemoveFile,
-            ResponseWithin,
-            CriticalCheck,
-            CriticalYes,
-            CriticalNo,
-            ContextLead,
-            RemoveItem,
-            Send,
-            Sending,
-            QueuedOffline,
-            QueuedServer,
-            Sent,
-            Rejected,
-            FixErrors,
-            ErrRequired,
-            ErrTooLong,
-            ErrEmail,
-            ErrChoice,
-            ErrTooMany,
-            ErrTooLarge,
-            ErrFileType,
-            ErrInvalid,
-            MyTickets,
-            NoTickets,
-            TicketStatus,
-            StatusOpen,
-            StatusPending,
-            StatusResolved,
-            StatusClosed,
-            StatusQueued,
-            AgentReply,
-            RateQuestion,
-            RateStars,
-            RateComment,
-            RateSend,
-            RateThanks,
-            Refresh,
-            CtxPage,
-            CtxLms,
-            CtxCourseId,
-            CtxCourse,
-            CtxRole,
-            CtxName,
-            CtxEmail,
-            CtxBrowser,
-            CtxOs,
-            CtxViewport,
-            CtxTimeZone,
-            CtxActive,
-            HoneypotLabel,
-            CtxActivity,
-            CtxContextId,
-            PriorityCritical,
-            PriorityHigh,
-            PriorityRoutine,
-        ];
-        let placeholders = |s: &str| -> Vec<String> {
-            s.split('{')
-                .skip(1)
-                .filter_map(|p| p.split('}').next())
-                .map(String::from)
-                .collect()
-        };
-        for msg in all {
-            let (en, es) = (message(Lang::En, msg), message(Lang::Es, msg));
-            assert!(!es.is_empty() && en != es, "{msg:?} is not translated");
-            assert_eq!(
-                placeholders(en),
-                placeholders(es),
-                "{msg:?} placeholders differ"
-            );
+    fn tags_round_trip_and_only_arabic_is_right_to_left() {
+        for lang in Lang::ALL {
+            assert_eq!(Lang::negotiate(lang.tag()), lang);
+            assert_eq!(lang.is_rtl(), lang == Lang::Ar, "{lang:?}");
         }
+    }
+
+    /// The integer examples of CLDR's `plurals.xml` (v48) for each category.
+    #[test]
+    fn plural_rules_match_the_cldr_examples() {
+        use Plural::*;
+        let cases: &[(Lang, Plural, &[u64])] = &[
+            (Lang::En, One, &[1]),
+            (
+                Lang::En,
+                Other,
+                &[0, 2, 3, 16, 100, 1000, 10_000, 100_000, 1_000_000],
+            ),
+            (Lang::De, One, &[1]),
+            (
+                Lang::De,
+                Other,
+                &[0, 2, 3, 16, 100, 1000, 10_000, 100_000, 1_000_000],
+            ),
+            (Lang::Es, One, &[1]),
+            (
+                Lang::Es,
+                Many,
+                &[1_000_000, 2_000_000, 10_000_000, 1_000_000_000],
+            ),
+            (
+                Lang::Es,
+                Other,
+                &[0, 2, 16, 100, 1000, 10_000, 100_000, 1_000_001, 999_999],
+            ),
+            (Lang::Fr, One, &[0, 1]),
+            (Lang::Fr, Many, &[1_000_000, 2_000_000, 1_000_000_000]),
+            (
+                Lang::Fr,
+                Other,
+                &[2, 17, 100, 1000, 10_000, 100_000, 1_000_001],
+            ),
+            (Lang::Pt, One, &[0, 1]),
+            (Lang::Pt, Many, &[1_000_000, 3_000_000]),
+            (Lang::Pt, Other, &[2, 17, 100, 1000, 10_000, 100_000]),
+            (Lang::Ar, Zero, &[0]),
+            (Lang::Ar, One, &[1]),
+            (Lang::Ar, Two, &[2]),
+            (Lang::Ar, Few, &[3, 4, 10, 103, 110, 1003]),
+            (Lang::Ar, Many, &[11, 26, 99, 111, 1011, 1099]),
+            (
+                Lang::Ar,
+                Other,
+                &[
+                    100, 101, 102, 200, 202, 300, 502, 600, 1000, 10_000, 100_000, 1_000_000,
+                ],
+            ),
+        ];
+        for &(lang, want, examples) in cases {
+            for &n in examples {
+                assert_eq!(plural_category(lang, n), want, "{lang:?} {n}");
+            }
+        }
+    }
+
+    #[test]
+    fn each_language_reaches_exactly_its_declared_plural_categories() {
+        for lang in Lang::ALL {
+            let mut seen = Vec::new();
+            for n in (0..=2_000u64).chain((1..=5).map(|m| m * 1_000_000)) {
+                let category = plural_category(lang, n);
+                assert!(
+                    lang.plural_categories().contains(&category),
+                    "{lang:?} {n} is {category:?}, not declared"
+                );
+                if !seen.contains(&category) {
+                    seen.push(category);
+                }
+            }
+            assert_eq!(seen.len(), lang.plural_categories().len(), "{lang:?}");
+            assert_eq!(lang.plural_categories().last(), Some(&Plural::Other));
+        }
+    }
+
+    /// `{name}` placeholders of a template, sorted; panics on a stray brace.
+    fn placeholders(s: &str) -> Vec<String> {
+        let mut names = Vec::new();
+        let mut rest = s;
+        while let Some(open) = rest.find('{') {
+            let close = rest[open..].find('}').map(|c| open + c);
+            let close = close.unwrap_or_else(|| panic!("unclosed brace in {s:?}"));
+            let name = &rest[open + 1..close];
+            assert!(
+                !name.is_empty() && name.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'),
+                "odd placeholder {name:?} in {s:?}"
+            );
+            names.push(name.to_string());
+            rest = &rest[close + 1..];
+        }
+        assert!(!rest.contains('}'), "stray brace in {s:?}");
+        names.sort();
+        names
+    }
+
+    /// Words that are genuinely the same as the English ones in that language.
+    const SAME_AS_ENGLISH: &[(Lang, Msg)] = &[
+        (Lang::Fr, Msg::CtxPage),      // "Page"
+        (Lang::Fr, Msg::CtxEmail),     // "E-mail"
+        (Lang::Pt, Msg::CtxEmail),     // "E-mail"
+        (Lang::De, Msg::CtxName),      // "Name"
+        (Lang::De, Msg::CtxBrowser),   // "Browser"
+        (Lang::De, Msg::TicketStatus), // "Status: {status}"
+    ];
+
+    /// Text checks shared by plain and plural templates.
+    fn check_text(lang: Lang, what: &str, text: &str) {
+        assert!(!text.trim().is_empty(), "{lang:?} {what} is empty");
+        assert_eq!(text.trim(), text, "{lang:?} {what} has outer spaces");
+        assert!(!text.contains("  "), "{lang:?} {what} has a double space");
+        if lang == Lang::Ar {
+            assert!(
+                text.chars().any(|c| ('\u{600}'..='\u{6ff}').contains(&c)),
+                "{lang:?} {what} has no Arabic letters: {text:?}"
+            );
+            let opens = text.matches('\u{2068}').count();
+            assert_eq!(opens, text.matches('\u{2069}').count(), "{what}: isolates");
+        } else {
+            assert!(!text.contains(['\u{2068}', '\u{2069}']), "{lang:?} {what}");
+        }
+    }
+
+    #[test]
+    fn every_message_is_translated_in_every_language_with_the_same_placeholders() {
+        assert!(Msg::ALL.len() > 90, "the macro lists every message");
+        for &msg in Msg::ALL {
+            let english = message(Lang::En, msg);
+            check_text(Lang::En, &format!("{msg:?}"), english);
+            for lang in Lang::ALL.into_iter().skip(1) {
+                let text = message(lang, msg);
+                check_text(lang, &format!("{msg:?}"), text);
+                assert_eq!(
+                    placeholders(text),
+                    placeholders(english),
+                    "{lang:?} {msg:?} placeholders differ: {text:?}"
+                );
+                let same = text == english;
+                let allowed = SAME_AS_ENGLISH.contains(&(lang, msg));
+                assert_eq!(
+                    same, allowed,
+                    "{lang:?} {msg:?}: {text:?} (same as English: {same}, allowed: {allowed})"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_count_message_has_exactly_the_forms_its_language_needs() {
+        for &msg in CountMsg::ALL {
+            let english_other = plural_forms(Lang::En, msg)
+                .iter()
+                .find(|(c, _)| *c == Plural::Other)
+                .map(|(_, t)| *t)
+                .expect("English has an other form");
+            let want = placeholders(english_other);
+            assert!(want.contains(&"count".to_string()), "{msg:?}");
+            for lang in Lang::ALL {
+                let forms = plural_forms(lang, msg);
+                let categories: Vec<Plural> = forms.iter().map(|(c, _)| *c).collect();
+                assert_eq!(categories, lang.plural_categories(), "{lang:?} {msg:?}");
+                for &(category, text) in forms {
+                    let what = format!("{msg:?}/{category:?}");
+                    check_text(lang, &what, text);
+                    let got = placeholders(text);
+                    // Zero, one and two may spell the number out; the rest must show it.
+                    if matches!(category, Plural::Zero | Plural::One | Plural::Two) {
+                        assert!(got.iter().all(|p| want.contains(p)), "{lang:?} {what}");
+                    } else {
+                        assert_eq!(got, want, "{lang:?} {what} placeholders: {text:?}");
+                    }
+                    if lang != Lang::En {
+                        assert_ne!(text, english_other, "{lang:?} {what} is not translated");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn counts_pick_the_right_form() {
+        use CountMsg::*;
+        let m = message_count;
+        assert_eq!(m(Lang::En, Results, 1), "1 answer found");
+        assert_eq!(m(Lang::En, Results, 2), "2 answers found");
+        assert_eq!(m(Lang::Es, Results, 1), "1 respuesta encontrada");
+        assert_eq!(m(Lang::Es, Results, 21), "21 respuestas encontradas");
+        assert_eq!(m(Lang::Fr, Results, 1), "1\u{a0}réponse trouvée");
+        assert_eq!(m(Lang::Fr, Results, 2), "2\u{a0}réponses trouvées");
+        assert_eq!(m(Lang::Fr, MoreItems, 1), "+1\u{a0}autre");
+        assert_eq!(m(Lang::Pt, Results, 0), "0 resposta encontrada");
+        assert_eq!(
+            m(Lang::Pt, Results, 1_000_000),
+            "1000000 de respostas encontradas"
+        );
+        assert_eq!(m(Lang::De, Results, 1), "1 Antwort gefunden");
+        assert_eq!(m(Lang::De, Results, 5), "5 Antworten gefunden");
+        assert_eq!(m(Lang::Ar, Results, 2), "تم العثور على إجابتين");
+        assert_eq!(m(Lang::Ar, Results, 3), "تم العثور على 3 إجابات");
+        assert_eq!(m(Lang::Ar, Results, 11), "تم العثور على 11 إجابةً");
+        assert_eq!(m(Lang::Ar, Results, 100), "تم العثور على 100 إجابة");
+        assert_eq!(m(Lang::Ar, MoreItems, 1), "+إشعار آخر");
+        assert_eq!(m(Lang::Ar, MoreItems, 4), "+4 إشعارات أخرى");
     }
 
     #[test]

@@ -180,4 +180,48 @@ mod tests {
             [("other".to_string(), "Other".to_string())]
         );
     }
+
+    #[test]
+    fn labels_follow_every_supported_language() {
+        let labels = |locale: &str| -> Vec<String> {
+            priority_options(None, locale)
+                .into_iter()
+                .map(|o| o.label)
+                .collect()
+        };
+        assert_eq!(labels("fr-CA"), ["Critique", "Haute", "Normale"]);
+        assert_eq!(labels("pt-BR"), ["Crítica", "Alta", "Normal"]);
+        assert_eq!(labels("de-AT"), ["Kritisch", "Hoch", "Normal"]);
+        assert_eq!(labels("ar-EG"), ["حرجة", "عالية", "عادية"]);
+        assert_eq!(labels("zh"), ["Critical", "High", "Routine"]);
+        assert_eq!(status_label("pending", Lang::De), "wartet auf Ihre Antwort");
+        assert_eq!(status_label("closed", Lang::Ar), "مغلق");
+        assert_eq!(status_label("escalated", Lang::Fr), "escalated");
+        assert_eq!(context_label("os", Lang::Pt), "Sistema operacional");
+        assert_eq!(context_label("time_zone", Lang::Fr), "Fuseau horaire");
+        assert_eq!(
+            category_options(None, Lang::De),
+            [("other".to_string(), "Sonstiges".to_string())]
+        );
+        for lang in crate::i18n::Lang::ALL {
+            for key in [
+                "page_url",
+                "lms",
+                "course_id",
+                "course_name",
+                "activity_id",
+                "context_id",
+                "role",
+                "user_name",
+                "user_email",
+                "browser",
+                "os",
+                "viewport",
+                "time_zone",
+                "active_items",
+            ] {
+                assert!(!context_label(key, lang).is_empty(), "{key} {lang:?}");
+            }
+        }
+    }
 }

@@ -437,7 +437,15 @@ fn more_label_counts_the_rest_in_the_learners_language() {
     assert_eq!(label("en").as_deref(), Some("+4 more"));
     assert_eq!(label("es").as_deref(), Some("+4 más"));
     assert_eq!(label("es-MX").as_deref(), Some("+4 más"));
-    assert_eq!(label("fr").as_deref(), Some("+4 more"));
+    assert_eq!(label("fr").as_deref(), Some("+4\u{a0}autres"));
+    assert_eq!(label("de-AT").as_deref(), Some("+4 weitere"));
+    assert_eq!(label("pt-BR").as_deref(), Some("+4 outros"));
+    assert_eq!(label("ar-EG").as_deref(), Some("+4 إشعارات أخرى"));
+    assert_eq!(label("zh").as_deref(), Some("+4 more"));
+    let two = banner_view(&all[..2], "ar", &|_| false).and_then(|v| v.more_label);
+    assert_eq!(two.as_deref(), Some("+إشعار آخر"));
+    let two = banner_view(&all[..2], "pt-PT", &|_| false).and_then(|v| v.more_label);
+    assert_eq!(two.as_deref(), Some("+1 outro"));
 
     let single = banner_view(&all[..1], "en", &|_| false).expect("banner");
     assert_eq!(single.more_label, None);

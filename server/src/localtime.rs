@@ -1,8 +1,8 @@
 //! Dates and times as a learner reads them, for `preview`'s `local_range`.
 //!
 //! The widget formats with the browser's `Intl`; the CLI has no `Intl`, so this module spells
-//! out English and Spanish (the languages the widget's UI is translated into; any other locale
-//! reads English here). It formats fixed instants at the offsets it is given and does not look
+//! out English and Spanish; any other locale reads English here (titles and bodies still come
+//! in the requested language). It formats fixed instants at the offsets it is given and does not look
 //! up zones itself beyond [`local_range`] and [`local_since`] asking a `TimeZones` for them.
 //!
 //! Times use the 24-hour clock and the offset is always shown (`UTC−05:00`), so a vendor reading
@@ -135,7 +135,7 @@ pub fn format_range(start: Local, end: Local, lang: Lang) -> String {
 pub fn format_since(since: Local, lang: Lang) -> String {
     let word = match lang {
         Lang::Es => "desde",
-        Lang::En => "since",
+        _ => "since",
     };
     format!(
         "{word} {}, {} ({})",
@@ -151,18 +151,19 @@ fn date(local: Local, lang: Lang) -> String {
     let weekday = usize::from(d.weekday().index_from_monday());
     let month = usize::from(d.month.saturating_sub(1));
     match lang {
-        Lang::En => format!(
-            "{}, {} {}, {}",
-            EN_WEEKDAYS.get(weekday).unwrap_or(&""),
-            EN_MONTHS.get(month).unwrap_or(&""),
-            d.day,
-            d.year
-        ),
         Lang::Es => format!(
             "{}, {} de {} de {}",
             ES_WEEKDAYS.get(weekday).unwrap_or(&""),
             d.day,
             ES_MONTHS.get(month).unwrap_or(&""),
+            d.year
+        ),
+        // English for every other language, as the module docs say.
+        _ => format!(
+            "{}, {} {}, {}",
+            EN_WEEKDAYS.get(weekday).unwrap_or(&""),
+            EN_MONTHS.get(month).unwrap_or(&""),
+            d.day,
             d.year
         ),
     }

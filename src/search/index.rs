@@ -28,6 +28,7 @@ use super::query::{self, Term};
 use super::Hit;
 use crate::feed::FaqEntry;
 use crate::text::primary_language;
+use std::cell::RefCell;
 use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::fmt;
@@ -64,6 +65,63 @@ pub struct SearchIndex {
     /// order, one per field that holds the word.
     posting_starts: Vec<u32>,
     postings: Vec<Posting>,
+    /// Per-entry arrays a search fills, kept between searches so that a keystroke does not
+    /// allocate and zero them again (a search puts back zeros where it wrote).
+    scratch: RefCell<Scratch>,
+}
+
+/// Working memory of [`SearchIndex::search`]; all zeros and empty between searches.
+#[derive(Debug, Default)]
+struct Scratch {
+    /// One per entry.
+    entries: Vec<EntryScratch>,
+    /// The entries with a score, in the order they got one.
+    touched: Vec<u32>,
+    /// The entries the current query word matched.
+    touched_by_term: Vec<u32>,
+    /// The current query word's vocabulary words, with their match quality.
+    words: Vec<(u32, f32)>,
+    /// A search started and has not put the zeros back (it panicked half-way).
+    dirty: bool,
+}
+
+/// What a search keeps about one entry, together so that a posting touches one cache line.
+#[derive(Clone, Copy, Debug, Default)]
+#[repr(C, align(32))]
+struct EntryScratch {
+    /// Per query word: the best score in each field.
+    field_best: [f32; FIELDS],
+    /// Per query word: how well the entry covers it (0 when it does not match it).
+    cover: f32,
+    /// Over the whole query: the score.
+    total: f32,
+    /// Over the whole query: the coverage, summed over the words that count.
+    coverage: f32,
+}
+
+impl Scratch {
+    /// Ready for a search over `n` entries: sized, and zeroed if a search did not finish.
+    fn prepare(&mut self, n: usize) {
+        if self.dirty {
+            self.entries.fill(EntryScratch::default());
+        }
+        self.entries.resize(n, EntryScratch::default());
+        self.touched.clear();
+        self.dirty = true;
+    }
+
+    /// Puts back the zeros a search wrote: the per-word ones are zeroed word by word, the
+    /// per-query ones here, for the entries touched only.
+    fn clean_up(&mut self) {
+        for &entry in &self.touched {
+            if let Some(e) = self.entries.get_mut(entry as usize) {
+                e.total = 0.0;
+                e.coverage = 0.0;
+            }
+        }
+        self.touched.clear();
+        self.dirty = false;
+    }
 }
 
 impl fmt::Debug for SearchIndex {
@@ -152,6 +210,7 @@ impl SearchIndex {
             word_starts: Vec::with_capacity(sorted.len() + 1),
             posting_starts: Vec::with_capacity(sorted.len() + 1),
             postings: Vec::new(),
+            scratch: RefCell::default(),
         };
         index.word_starts.push(0);
         index.posting_starts.push(0);
@@ -203,71 +262,78 @@ impl SearchIndex {
         if terms.is_empty() {
             return Vec::new();
         }
-        let n = self.ids.len();
-        // Per query word: the best score in each field of each entry, and how well the entry
-        // covers the word (0 when it does not match it).
-        let mut field_best = vec![0f32; n * FIELDS];
-        let mut cover = vec![0f32; n];
-        // Over the whole query: the score, and the coverage summed over the words that count.
-        let mut total = vec![0f32; n];
-        let mut coverage = vec![0f32; n];
-        let mut touched: Vec<u32> = Vec::new();
-        let mut touched_by_term: Vec<u32> = Vec::new();
-        let mut words: Vec<(u32, f32)> = Vec::new();
+        // A search cannot call itself, so the scratch is always free; if it somehow were not,
+        // fresh memory does the same work.
+        let mut fresh = Scratch::default();
+        let mut kept = self.scratch.try_borrow_mut();
+        let scratch = match kept.as_deref_mut() {
+            Ok(kept) => kept,
+            Err(_) => &mut fresh,
+        };
+        scratch.prepare(self.ids.len());
+        let hits = self.rank(&terms, limit, scratch);
+        scratch.clean_up();
+        hits
+    }
+
+    /// [`SearchIndex::search`] with its working memory.
+    fn rank(&self, terms: &[Term], limit: usize, scratch: &mut Scratch) -> Vec<Hit> {
+        let Scratch {
+            entries,
+            touched,
+            touched_by_term,
+            words,
+            dirty: _,
+        } = scratch;
         let counted = |t: &Term| !t.optional && !t.weak;
         let required = terms.iter().filter(|t| counted(t)).count();
-        for term in &terms {
+        for term in terms {
             words.clear();
-            self.expand(term, &mut words);
+            self.expand(term, words);
             let best_quality = words.iter().fold(0f32, |m, &(_, q)| m.max(q));
             touched_by_term.clear();
-            for &(word, quality) in &words {
+            for &(word, quality) in words.iter() {
                 let credit = (quality / best_quality).min(1.0);
                 for posting in self.postings_of(word) {
                     let slot = posting.slot as usize;
-                    let entry = slot / FIELDS;
-                    let (Some(best), Some(c)) = (field_best.get_mut(slot), cover.get_mut(entry))
-                    else {
+                    let (entry, field) = (slot / FIELDS, slot % FIELDS);
+                    let Some(e) = entries.get_mut(entry) else {
                         continue;
                     };
+                    let best = &mut e.field_best[field];
                     *best = best.max(quality * posting.weight);
-                    if *c == 0.0 {
+                    if e.cover == 0.0 {
                         touched_by_term.push(entry as u32);
                     }
-                    *c = c.max(credit);
+                    e.cover = e.cover.max(credit);
                 }
             }
-            for &entry in &touched_by_term {
-                let e = entry as usize;
-                let Some(fields) = field_best.get_mut(e * FIELDS..(e + 1) * FIELDS) else {
+            for &entry in touched_by_term.iter() {
+                let Some(e) = entries.get_mut(entry as usize) else {
                     continue;
                 };
-                let score: f32 = fields.iter().sum();
-                fields.fill(0.0);
-                if total[e] == 0.0 {
+                let score: f32 = e.field_best.iter().sum();
+                e.field_best = [0.0; FIELDS];
+                if e.total == 0.0 {
                     touched.push(entry);
                 }
-                total[e] += score;
+                e.total += score;
                 if counted(term) {
-                    coverage[e] += cover[e];
+                    e.coverage += e.cover;
                 }
-                cover[e] = 0.0;
+                e.cover = 0.0;
             }
         }
         // An entry that matched only words that do not count (a stop word being typed, a
         // negation) is not a hit.
-        let scored = touched
-            .iter()
-            .filter(|&&entry| required == 0 || coverage[entry as usize] > 0.0)
-            .map(|&entry| {
-                let e = entry as usize;
-                let share = if required == 0 {
-                    1.0
-                } else {
-                    coverage[e] / required as f32
-                };
-                (total[e] * share * share, entry)
-            });
+        let scored = touched.iter().filter_map(|&entry| {
+            let e = entries.get(entry as usize)?;
+            if required == 0 {
+                return Some((e.total, entry));
+            }
+            let share = e.coverage / required as f32;
+            (share > 0.0).then_some((e.total * share * share, entry))
+        });
         top(scored, limit)
             .into_iter()
             .map(|(score, entry)| Hit {

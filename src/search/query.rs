@@ -84,8 +84,10 @@ impl Term {
     pub(crate) fn quality(&self, len: usize, typos: u8) -> f32 {
         let mut q = if typos == 0 {
             1.0
+        } else if typos < self.typos {
+            std::f32::consts::FRAC_1_SQRT_2
         } else {
-            TYPO.powf(f32::from(typos) / f32::from(self.typos.max(typos)))
+            TYPO
         };
         if self.prefix && len > self.chars.len() {
             q *= 0.6 + 0.3 * self.chars.len() as f32 / len as f32;

@@ -81,7 +81,11 @@ fn item(
     root.set_attribute("data-severity", view.severity.as_str())?;
     let text = el(doc, "div", "lsw-text")?;
     append(&text, text_el(doc, "p", "lsw-heading", &view.heading))?;
-    append(&text, text_el(doc, "p", "lsw-title", &view.title))?;
+    // Feed texts may be in another language than the widget (the feed's fallback): `dir=auto`
+    // keeps English punctuation in place inside a right-to-left widget, and the other way round.
+    let title = text_el(doc, "p", "lsw-title", &view.title)?;
+    title.set_attribute("dir", "auto")?;
+    text.append_child(&title)?;
     if let Some(line) = time_line(doc, view.time, lang, formatter, now)? {
         text.append_child(&line)?;
     }
@@ -89,7 +93,9 @@ fn item(
         append(&text, text_el(doc, "p", "lsw-status", status))?;
     }
     if !view.body.is_empty() {
-        append(&text, text_el(doc, "p", "lsw-body", &view.body))?;
+        let body = text_el(doc, "p", "lsw-body", &view.body)?;
+        body.set_attribute("dir", "auto")?;
+        text.append_child(&body)?;
     }
     root.append_child(&text)?;
     if let Some(key) = &view.dismiss_key {

@@ -38,7 +38,11 @@ pub fn describe(err: &JsValue) -> String {
         .or_else(|| err.as_string())
         // JSON in JS, not `{:?}`: JsValue's Debug prints numbers as f64, which pulls float
         // formatting (~12 KB) into the Wasm.
-        .or_else(|| js_sys::JSON::stringify(err).ok().and_then(|s| s.as_string()))
+        .or_else(|| {
+            js_sys::JSON::stringify(err)
+                .ok()
+                .and_then(|s| s.as_string())
+        })
         .unwrap_or_else(|| "unknown error".to_string())
 }
 

@@ -19,7 +19,12 @@ fn scalar(value: &JsValue) -> Option<String> {
     value
         .as_string()
         // Ids are integers; printing them as such keeps float formatting out of the Wasm.
-        .or_else(|| value.as_f64().filter(|n| n.fract() == 0.0 && n.abs() < 9.0e15).map(|n| (n as i64).to_string()))
+        .or_else(|| {
+            value
+                .as_f64()
+                .filter(|n| n.fract() == 0.0 && n.abs() < 9.0e15)
+                .map(|n| (n as i64).to_string())
+        })
         .or_else(|| value.as_bool().map(|b| b.to_string()))
 }
 

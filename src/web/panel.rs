@@ -271,7 +271,7 @@ impl HelpPanel {
                 list.set_attribute("hidden", "")?;
                 for index in group.entries {
                     if let Some(entry) = faq.get(index) {
-                        let item = self.faq_item(index, entry.question.get(locale), None)?;
+                        let item = self.faq_item(index, entry.question.get(locale), None, "h4")?;
                         list.append_child(&item)?;
                     }
                 }
@@ -351,7 +351,8 @@ impl HelpPanel {
             let Some(entry) = feed.faq.get(i) else {
                 continue;
             };
-            let item = self.faq_item(i, entry.question.get(locale), Some(&query))?;
+            // Results follow the dialog's h2 directly: h3 keeps the heading outline in order.
+            let item = self.faq_item(i, entry.question.get(locale), Some(&query), "h3")?;
             self.results.append_child(&item)?;
             if rank == 0 {
                 self.expand(&item, feed, locale)?;
@@ -371,22 +372,29 @@ impl HelpPanel {
         format!("lsw-d{}", self.next_id)
     }
 
-    /// One FAQ entry: a heading holding a disclosure button, and its (lazily built) answer.
+    /// One FAQ entry: a heading (`level`, "h3" or "h4") holding a disclosure button, and its
+    /// (lazily built) answer. The question and answer are feed texts, perhaps in the feed's
+    /// fallback language: `dir=auto` lets each take its own direction.
     fn faq_item(
         &mut self,
         index: usize,
         question: &str,
         query: Option<&str>,
+        level: &str,
     ) -> Result<Element, JsValue> {
         let doc = self.doc.clone();
         let id = self.fresh_id();
         let item = el(&doc, "div", "lsw-faq")?;
         item.set_attribute("data-faq", &index.to_string())?;
-        let heading = el(&doc, "h4", "")?;
+        let heading = el(&doc, level, "")?;
         let button = disclosure_button(&doc, "", &id, "lsw-question")?;
-        append_highlighted(&doc, &button, question, query)?;
+        let label = el(&doc, "span", "")?;
+        label.set_attribute("dir", "auto")?;
+        append_highlighted(&doc, &label, question, query)?;
+        button.append_child(&label)?;
         heading.append_child(&button)?;
         let answer = el(&doc, "div", "lsw-answer")?;
+        answer.set_attribute("dir", "auto")?;
         answer.set_id(&id);
         answer.set_attribute("hidden", "")?;
         item.append_child(&heading)?;
@@ -559,7 +567,7 @@ impl HelpPanel {
             ),
         )?;
         for (index, question) in entries {
-            let item = self.faq_item(*index, question, Some(subject))?;
+            let item = self.faq_item(*index, question, Some(subject), "h4")?;
             deflect.append_child(&item)?;
         }
         Ok(())
@@ -725,7 +733,9 @@ impl HelpPanel {
                         message(lang, Msg::AgentReply),
                     ),
                 )?;
-                append(&box_, text_el(&self.doc, "p", "lsw-reply", &reply.body))?;
+                let body = text_el(&self.doc, "p", "lsw-reply", &reply.body)?;
+                body.set_attribute("dir", "auto")?;
+                box_.append_child(&body)?;
             }
             li.append_child(&box_)?;
         }

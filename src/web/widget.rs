@@ -134,6 +134,9 @@ impl Widget {
         shadow.set_adopted_style_sheets(&Array::of1(&sheet));
 
         let lang = Lang::negotiate(&config.locale);
+        host.set_attribute("lang", lang.tag()).map_err(js)?;
+        host.set_attribute("dir", if lang.is_rtl() { "rtl" } else { "ltr" })
+            .map_err(js)?;
         let region = el(&doc, "section", "lsw-banner").map_err(js)?;
         region
             .set_attribute("aria-label", message(lang, Msg::RegionLabel))

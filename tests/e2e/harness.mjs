@@ -48,13 +48,15 @@ export function agent(dataDir, ...args) {
   return execFileSync(server, ['tickets', ...args, '--data', dataDir], { encoding: 'utf8' });
 }
 
-/** Launches headless Chromium with the flags this sandbox needs and a throwaway profile. */
-export async function launchBrowser() {
+/** Launches headless Chromium with the flags this sandbox needs and a throwaway profile.
+ *  `options` (viewport, deviceScaleFactor, colorScheme, ...) go to Playwright's context. */
+export async function launchBrowser(options = {}) {
   const profile = mkdtempSync(join(tmpdir(), 'lms-support-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     headless: true,
     viewport: { width: 1280, height: 800 },
+    ...options,
     args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
   });
