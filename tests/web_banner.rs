@@ -6,43 +6,13 @@ use js_sys::{Object, Reflect};
 use lms_support_widget::web::{destroy, mount};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
-use web_sys::{Element, HtmlElement, ShadowRoot};
+use web_sys::HtmlElement;
+
+mod web_support;
+use web_support::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-fn document() -> web_sys::Document {
-    web_sys::window()
-        .expect_throw("window")
-        .document()
-        .expect_throw("document")
-}
-
-fn storage() -> web_sys::Storage {
-    web_sys::window().unwrap().local_storage().unwrap().unwrap()
-}
-
-async fn sleep(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window()
-            .unwrap()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
-            .unwrap();
-    });
-    JsFuture::from(promise).await.unwrap();
-}
-
-/// Polls `check` every 50 ms for up to `ms`; true when it held.
-async fn eventually(ms: i32, check: impl Fn() -> bool) -> bool {
-    for _ in 0..(ms / 50) {
-        if check() {
-            return true;
-        }
-        sleep(50).await;
-    }
-    check()
-}
 
 fn iso(ms_from_now: f64) -> String {
     String::from(
@@ -68,14 +38,6 @@ fn feed_with(windows: &[String]) -> String {
     )
 }
 
-/// A feed URL the page can fetch without a server.
-fn data_url(json: &str) -> String {
-    format!(
-        "data:application/json,{}",
-        String::from(js_sys::encode_uri_component(json))
-    )
-}
-
 fn mount_with(feed_url: &str) -> bool {
     let config = Object::new();
     Reflect::set(&config, &"feed".into(), &feed_url.into()).unwrap();
@@ -88,24 +50,6 @@ fn hosts() -> u32 {
         .query_selector_all("lms-support-widget")
         .unwrap()
         .length()
-}
-
-fn shadow() -> Option<ShadowRoot> {
-    document()
-        .query_selector("lms-support-widget")
-        .ok()
-        .flatten()?
-        .shadow_root()
-}
-
-fn find(selector: &str) -> Option<Element> {
-    shadow()?.query_selector(selector).ok().flatten()
-}
-
-fn text_of(selector: &str) -> String {
-    find(selector)
-        .and_then(|e| e.text_content())
-        .unwrap_or_default()
 }
 
 fn reset() {

@@ -3,42 +3,14 @@
 
 use js_sys::{Object, Reflect};
 use lms_support_widget::web::{close, destroy, mount, open};
-use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
-use web_sys::{
-    Element, HtmlElement, HtmlInputElement, KeyboardEvent, KeyboardEventInit, ShadowRoot,
-};
+use web_sys::{HtmlElement, HtmlInputElement, KeyboardEvent, KeyboardEventInit};
+
+mod web_support;
+use web_support::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-fn document() -> web_sys::Document {
-    web_sys::window()
-        .expect_throw("window")
-        .document()
-        .expect_throw("document")
-}
-
-async fn sleep(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window()
-            .unwrap()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
-            .unwrap();
-    });
-    JsFuture::from(promise).await.unwrap();
-}
-
-async fn eventually(ms: i32, check: impl Fn() -> bool) -> bool {
-    for _ in 0..(ms / 50) {
-        if check() {
-            return true;
-        }
-        sleep(50).await;
-    }
-    check()
-}
 
 const FEED: &str = r#"{"version": 1,
   "faq": [
@@ -74,31 +46,6 @@ fn mount_help(locale: &str) {
     assert!(mount(config.into()));
 }
 
-fn shadow() -> ShadowRoot {
-    document()
-        .query_selector("lms-support-widget")
-        .unwrap()
-        .unwrap()
-        .shadow_root()
-        .unwrap()
-}
-
-fn find(selector: &str) -> Option<Element> {
-    shadow().query_selector(selector).unwrap()
-}
-
-fn all(selector: &str) -> Vec<Element> {
-    let list = shadow().query_selector_all(selector).unwrap();
-    (0..list.length())
-        .filter_map(|i| list.item(i))
-        .filter_map(|n| n.dyn_into().ok())
-        .collect()
-}
-
-fn focused() -> Option<Element> {
-    shadow().active_element()
-}
-
 fn press(key: &str, shift: bool) {
     let init = KeyboardEventInit::new();
     init.set_key(key);
@@ -107,7 +54,9 @@ fn press(key: &str, shift: bool) {
     init.set_composed(true);
     init.set_cancelable(true);
     let event = KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
-    let target: web_sys::EventTarget = focused().map(Into::into).unwrap_or_else(|| shadow().into());
+    let target: web_sys::EventTarget = focused()
+        .map(Into::into)
+        .unwrap_or_else(|| shadow().expect("mounted").into());
     target.dispatch_event(&event).unwrap();
 }
 

@@ -4,40 +4,14 @@
 
 use js_sys::{Object, Reflect};
 use lms_support_widget::web::{destroy, mount, open};
-use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
-use web_sys::{Element, HtmlElement, HtmlInputElement, ShadowRoot};
+use web_sys::{HtmlElement, HtmlInputElement};
+
+mod web_support;
+use web_support::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-fn document() -> web_sys::Document {
-    web_sys::window()
-        .expect_throw("window")
-        .document()
-        .expect_throw("document")
-}
-
-async fn sleep(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        web_sys::window()
-            .unwrap()
-            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
-            .unwrap();
-    });
-    JsFuture::from(promise).await.unwrap();
-}
-
-async fn eventually(ms: i32, check: impl Fn() -> bool) -> bool {
-    for _ in 0..(ms / 50) {
-        if check() {
-            return true;
-        }
-        sleep(50).await;
-    }
-    check()
-}
 
 /// The API is a port nothing listens on: every send fails at the network level.
 const FEED: &str = r#"{"version": 1,
@@ -49,27 +23,6 @@ const FEED: &str = r#"{"version": 1,
     "categories": ["access", "grades", "other"],
     "fallback": {"email": "help@vendor.example"}}
 }"#;
-
-fn shadow() -> ShadowRoot {
-    document()
-        .query_selector("lms-support-widget")
-        .unwrap()
-        .unwrap()
-        .shadow_root()
-        .unwrap()
-}
-
-fn find(selector: &str) -> Option<Element> {
-    shadow().query_selector(selector).unwrap()
-}
-
-fn all(selector: &str) -> Vec<Element> {
-    let list = shadow().query_selector_all(selector).unwrap();
-    (0..list.length())
-        .filter_map(|i| list.item(i))
-        .filter_map(|n| n.dyn_into().ok())
-        .collect()
-}
 
 fn set(selector: &str, value: &str) {
     let el = find(selector).unwrap_or_else(|| panic!("no {selector}"));
@@ -137,10 +90,7 @@ async fn empty_form_shows_field_errors_and_focuses_the_first() {
         Some("lsw-t-subject-error")
     );
     assert_eq!(
-        shadow()
-            .active_element()
-            .and_then(|e| e.get_attribute("id"))
-            .as_deref(),
+        focused().and_then(|e| e.get_attribute("id")).as_deref(),
         Some("lsw-t-subject"),
         "focus goes to the first field in error"
     );

@@ -44,6 +44,35 @@ pub fn unknown_field_warning(path: &str) -> String {
     format!("warning: unknown field {path:?} ignored")
 }
 
+/// Loads a feed for a command that works on what is usable (`preview`, `search`): problems
+/// and unknown fields go to stderr as warnings; an unusable feed is reported there too.
+///
+/// # Errors
+/// The exit code to return: 2 for an unreadable file, 1 for a feed that cannot be used.
+pub fn load_or_warn(path: &Path) -> Result<Parsed, u8> {
+    let parsed = match load(path) {
+        Ok(parsed) => parsed,
+        Err(LoadError::Unreadable(message)) => {
+            crate::output::stderr(&format!("{message}\n"));
+            return Err(2);
+        }
+        Err(LoadError::Fatal(error)) => {
+            crate::output::stderr(&format!("{error}\n"));
+            return Err(1);
+        }
+    };
+    let mut warnings = String::new();
+    for problem in &parsed.problems {
+        warnings.push_str(&format!("warning: {problem}\n"));
+    }
+    for field in &parsed.unknown_fields {
+        warnings.push_str(&unknown_field_warning(field));
+        warnings.push('\n');
+    }
+    crate::output::stderr(&warnings);
+    Ok(parsed)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,7 +5,7 @@
 //! design §6's JSON with its keys in order. Problems in the feed do not stop a preview: they go
 //! to stderr as `warning: …` and the valid rest of the feed is previewed.
 
-use crate::feedfile::{self, unknown_field_warning, LoadError};
+use crate::feedfile;
 use crate::json::Json;
 use crate::localtime::{local_range, local_since};
 use crate::output;
@@ -47,26 +47,10 @@ pub fn run(path: &Path, options: &Options<'_>) -> u8 {
         output::stderr(&format!("unknown time zone {:?}\n", options.tz));
         return 2;
     }
-    let parsed = match feedfile::load(path) {
+    let parsed = match feedfile::load_or_warn(path) {
         Ok(parsed) => parsed,
-        Err(LoadError::Unreadable(message)) => {
-            output::stderr(&format!("{message}\n"));
-            return 2;
-        }
-        Err(LoadError::Fatal(error)) => {
-            output::stderr(&format!("{error}\n"));
-            return 1;
-        }
+        Err(code) => return code,
     };
-    let mut warnings = String::new();
-    for problem in &parsed.problems {
-        warnings.push_str(&format!("warning: {problem}\n"));
-    }
-    for field in &parsed.unknown_fields {
-        warnings.push_str(&unknown_field_warning(field));
-        warnings.push('\n');
-    }
-    output::stderr(&warnings);
     let viewer = Viewer {
         role: options.role,
         course: options.course,

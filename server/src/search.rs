@@ -7,7 +7,7 @@
 //! loads the feed and writes JSON. Problems in the feed do not stop a search: they go to stderr
 //! as `warning: …` and the valid entries are searched.
 
-use crate::feedfile::{self, unknown_field_warning, LoadError};
+use crate::feedfile;
 use crate::json::Json;
 use crate::output;
 use lms_support_widget::search::{Hit, SearchIndex};
@@ -23,26 +23,10 @@ pub fn run(path: &Path, query: &str, locale: &str, limit: usize) -> u8 {
         ));
         return 2;
     }
-    let parsed = match feedfile::load(path) {
+    let parsed = match feedfile::load_or_warn(path) {
         Ok(parsed) => parsed,
-        Err(LoadError::Unreadable(message)) => {
-            output::stderr(&format!("{message}\n"));
-            return 2;
-        }
-        Err(LoadError::Fatal(error)) => {
-            output::stderr(&format!("{error}\n"));
-            return 1;
-        }
+        Err(code) => return code,
     };
-    let mut warnings = String::new();
-    for problem in &parsed.problems {
-        warnings.push_str(&format!("warning: {problem}\n"));
-    }
-    for field in &parsed.unknown_fields {
-        warnings.push_str(&unknown_field_warning(field));
-        warnings.push('\n');
-    }
-    output::stderr(&warnings);
     let index = SearchIndex::build(&parsed.feed.faq, locale);
     output::stdout(&format!("{}\n", render(&index.search(query, limit))));
     0
