@@ -5,33 +5,16 @@
 //! arithmetic. 2026-12-06 is a Sunday; New York is UTC−05:00 in December and switches from
 //! UTC−04:00 at 06:00Z on Sunday 2026-11-01.
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
+
+use common::{fixture, lms_support, Output};
+use std::path::PathBuf;
 
 const MINUS: char = '\u{2212}';
 
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-}
-
-struct Output {
-    stdout: String,
-    stderr: String,
-    code: i32,
-}
-
+/// `lms-support ARGS…`.
 fn run(args: &[&str]) -> Output {
-    let out = Command::new(env!("CARGO_BIN_EXE_lms-support"))
-        .args(args)
-        .output()
-        .expect("run lms-support");
-    Output {
-        stdout: String::from_utf8(out.stdout).expect("utf-8 stdout"),
-        stderr: String::from_utf8(out.stderr).expect("utf-8 stderr"),
-        code: out.status.code().expect("exit code"),
-    }
+    Output::of(lms_support().args(args))
 }
 
 fn check(name: &str, extra: &[&str]) -> Output {
@@ -172,6 +155,11 @@ fn items(list: &[String]) -> String {
 }
 
 fn upgrade(phase: &str, body: &str, range: &str) -> String {
+    upgrade_titled("Planned upgrade", phase, body, range)
+}
+
+/// `upgrade` with the title of another language.
+fn upgrade_titled(title: &str, phase: &str, body: &str, range: &str) -> String {
     item(
         "upgrade",
         "maintenance",
@@ -179,7 +167,7 @@ fn upgrade(phase: &str, body: &str, range: &str) -> String {
         "major",
         Some("2026-12-06T05:00:00Z"),
         Some("2026-12-06T11:00:00Z"),
-        "Planned upgrade",
+        title,
         body,
         Some(range),
     )
@@ -199,7 +187,22 @@ fn weekly(phase: &str, start: &str, end: &str, range: &str) -> String {
     )
 }
 
+/// Weekly maintenance on Sunday 11-29, 01:00–05:00 New York time.
+fn weekly_nov29(phase: &str, range: &str) -> String {
+    weekly(phase, "2026-11-29T06:00:00Z", "2026-11-29T10:00:00Z", range)
+}
+
+/// Weekly maintenance on Sunday 12-06, 01:00–05:00 New York time.
+fn weekly_dec6(phase: &str, range: &str) -> String {
+    weekly(phase, "2026-12-06T06:00:00Z", "2026-12-06T10:00:00Z", range)
+}
+
 fn inc42(range: &str) -> String {
+    inc42_titled("Video playback is slow", range)
+}
+
+/// `inc42` with the title of another language (its body is English only).
+fn inc42_titled(title: &str, range: &str) -> String {
     item(
         "inc-42",
         "notice",
@@ -207,14 +210,31 @@ fn inc42(range: &str) -> String {
         "minor",
         Some("2026-11-20T14:00:00Z"),
         None,
-        "Video playback is slow",
+        title,
         "Download the video instead.",
         Some(range),
     )
 }
 
+/// dst.json's notice without `since`: always active, no times, no range.
+fn no_since() -> String {
+    item(
+        "no-since",
+        "notice",
+        "active",
+        "info",
+        None,
+        None,
+        "Slow e-mail delivery",
+        "",
+        None,
+    )
+}
+
 const UPGRADE_UTC: &str = "Sunday, December 6, 2026, 05:00\u{2013}11:00 (UTC+00:00)";
 const INC42_UTC: &str = "since Friday, November 20, 2026, 14:00 (UTC+00:00)";
+const WEEKLY_NOV29_UTC: &str = "Sunday, November 29, 2026, 06:00\u{2013}10:00 (UTC+00:00)";
+const WEEKLY_DEC6_UTC: &str = "Sunday, December 6, 2026, 06:00\u{2013}10:00 (UTC+00:00)";
 
 #[test]
 fn preview_exact_json_one_second_before_notices_start() {
@@ -243,39 +263,23 @@ fn preview_exact_json_one_second_before_notices_start() {
 #[test]
 fn preview_phase_starts_are_inclusive() {
     // 11-29T05:00Z: the upgrade's notice starts, and weekly's last hour starts.
-    let weekly_nov29 = |phase| {
-        weekly(
-            phase,
-            "2026-11-29T06:00:00Z",
-            "2026-11-29T10:00:00Z",
-            "Sunday, November 29, 2026, 06:00\u{2013}10:00 (UTC+00:00)",
-        )
-    };
     let out = preview("banner.json", "2026-11-29T05:00:00Z", &[]);
     assert_eq!(
         out.stdout,
         items(&[
             upgrade("upcoming", "Test Learn will be offline.", UPGRADE_UTC),
-            weekly_nov29("imminent"),
+            weekly_nov29("imminent", WEEKLY_NOV29_UTC),
             inc42(INC42_UTC)
         ])
     );
 
     // The upgrade's last hour: [04:00Z, 05:00Z).
-    let weekly_dec6 = |phase| {
-        weekly(
-            phase,
-            "2026-12-06T06:00:00Z",
-            "2026-12-06T10:00:00Z",
-            "Sunday, December 6, 2026, 06:00\u{2013}10:00 (UTC+00:00)",
-        )
-    };
     let out = preview("banner.json", "2026-12-06T03:59:59Z", &[]);
     assert_eq!(
         out.stdout,
         items(&[
             upgrade("upcoming", "Test Learn will be offline.", UPGRADE_UTC),
-            weekly_dec6("upcoming"),
+            weekly_dec6("upcoming", WEEKLY_DEC6_UTC),
             inc42(INC42_UTC)
         ])
     );
@@ -284,7 +288,7 @@ fn preview_phase_starts_are_inclusive() {
         out.stdout,
         items(&[
             upgrade("imminent", "Test Learn will be offline.", UPGRADE_UTC),
-            weekly_dec6("upcoming"),
+            weekly_dec6("upcoming", WEEKLY_DEC6_UTC),
             inc42(INC42_UTC)
         ])
     );
@@ -294,7 +298,7 @@ fn preview_phase_starts_are_inclusive() {
         out.stdout,
         items(&[
             upgrade("in_progress", "Test Learn will be offline.", UPGRADE_UTC),
-            weekly_dec6("imminent"),
+            weekly_dec6("imminent", WEEKLY_DEC6_UTC),
             inc42(INC42_UTC)
         ])
     );
@@ -336,27 +340,15 @@ fn preview_phase_ends_are_exclusive() {
 fn preview_in_spanish() {
     // Titles and bodies from the feed's "es" entries; inc-42 has no Spanish body, so English.
     let out = preview("banner.json", "2026-12-06T11:00:00Z", &["--locale", "es"]);
-    let upgrade_es = item(
-        "upgrade",
-        "maintenance",
-        "completed",
-        "major",
-        Some("2026-12-06T05:00:00Z"),
-        Some("2026-12-06T11:00:00Z"),
+    let upgrade_es = upgrade_titled(
         "Actualización programada",
+        "completed",
         "Algunas páginas pueden cargar despacio.",
-        Some("domingo, 6 de diciembre de 2026, 05:00\u{2013}11:00 (UTC+00:00)"),
+        "domingo, 6 de diciembre de 2026, 05:00\u{2013}11:00 (UTC+00:00)",
     );
-    let inc42_es = item(
-        "inc-42",
-        "notice",
-        "active",
-        "minor",
-        Some("2026-11-20T14:00:00Z"),
-        None,
+    let inc42_es = inc42_titled(
         "La reproducción de vídeo es lenta",
-        "Download the video instead.",
-        Some("desde viernes, 20 de noviembre de 2026, 14:00 (UTC+00:00)"),
+        "desde viernes, 20 de noviembre de 2026, 14:00 (UTC+00:00)",
     );
     assert_eq!(out.stdout, items(&[upgrade_es, inc42_es]));
     // A regional tag negotiates to Spanish too.
@@ -388,10 +380,8 @@ fn preview_local_range_in_new_york() {
                 "Test Learn will be offline.",
                 &format!("Sunday, December 6, 2026, 00:00\u{2013}06:00 {est}")
             ),
-            weekly(
+            weekly_dec6(
                 "upcoming",
-                "2026-12-06T06:00:00Z",
-                "2026-12-06T10:00:00Z",
                 &format!("Sunday, December 6, 2026, 01:00\u{2013}05:00 {est}")
             ),
             inc42(&format!("since Friday, November 20, 2026, 09:00 {est}")),
@@ -416,10 +406,8 @@ fn preview_local_range_across_local_midnight() {
                 "Test Learn will be offline.",
                 &format!("Saturday, December 5, 2026, 21:00 \u{2013} Sunday, December 6, 2026, 03:00 {pst}")
             ),
-            weekly(
+            weekly_nov29(
                 "imminent",
-                "2026-11-29T06:00:00Z",
-                "2026-11-29T10:00:00Z",
                 &format!("Saturday, November 28, 2026, 22:00 \u{2013} Sunday, November 29, 2026, 02:00 {pst}")
             ),
             inc42(&format!("since Friday, November 20, 2026, 06:00 {pst}")),
@@ -434,50 +422,36 @@ fn preview_local_range_across_a_dst_change_and_a_notice_without_since() {
     let dst_range_en = format!(
         "Sunday, November 1, 2026, 00:00 (UTC{MINUS}04:00) \u{2013} 03:00 (UTC{MINUS}05:00)"
     );
-    let no_since = item(
-        "no-since",
-        "notice",
-        "active",
-        "info",
-        None,
-        None,
-        "Slow e-mail delivery",
-        "",
-        None,
-    );
+    let no_since = no_since();
+    let fall_back = |title: &str, range: &str| {
+        item(
+            "fall-back",
+            "maintenance",
+            "upcoming",
+            "critical",
+            Some("2026-11-01T04:00:00Z"),
+            Some("2026-11-01T08:00:00Z"),
+            title,
+            "",
+            Some(range),
+        )
+    };
     let out = preview(
         "dst.json",
         "2026-10-31T04:00:00Z",
         &["--tz", "America/New_York"],
     );
-    let fall_back = item(
-        "fall-back",
-        "maintenance",
-        "upcoming",
-        "critical",
-        Some("2026-11-01T04:00:00Z"),
-        Some("2026-11-01T08:00:00Z"),
-        "Database upgrade",
-        "",
-        Some(&dst_range_en),
-    );
-    assert_eq!(out.stdout, items(&[fall_back, no_since.clone()]));
+    let fall_back_en = fall_back("Database upgrade", &dst_range_en);
+    assert_eq!(out.stdout, items(&[fall_back_en, no_since.clone()]));
 
     let out = preview(
         "dst.json",
         "2026-10-31T04:00:00Z",
         &["--tz", "America/New_York", "--locale", "es"],
     );
-    let fall_back_es = item(
-        "fall-back",
-        "maintenance",
-        "upcoming",
-        "critical",
-        Some("2026-11-01T04:00:00Z"),
-        Some("2026-11-01T08:00:00Z"),
+    let fall_back_es = fall_back(
         "Actualización de la base de datos",
-        "",
-        Some(&format!("domingo, 1 de noviembre de 2026, 00:00 (UTC{MINUS}04:00) \u{2013} 03:00 (UTC{MINUS}05:00)")),
+        &format!("domingo, 1 de noviembre de 2026, 00:00 (UTC{MINUS}04:00) \u{2013} 03:00 (UTC{MINUS}05:00)"),
     );
     assert_eq!(out.stdout, items(&[fall_back_es, no_since.clone()]));
 
@@ -493,17 +467,7 @@ fn preview_local_range_across_a_dst_change_and_a_notice_without_since() {
 fn preview_cancelled_window() {
     // called-off: notice from 11-05T10:00Z − 3 days = 11-02T10:00Z, shown until its end 12:00Z.
     // Cancelled ranks as info, and the cancelled phase sorts before a notice's active phase.
-    let no_since = item(
-        "no-since",
-        "notice",
-        "active",
-        "info",
-        None,
-        None,
-        "Slow e-mail delivery",
-        "",
-        None,
-    );
+    let no_since = no_since();
     let called_off = item(
         "called-off",
         "maintenance",
@@ -537,12 +501,7 @@ fn preview_cancelled_window() {
 fn preview_role_course_and_quiet_page() {
     let at = "2026-11-29T05:00:00Z";
     let up = upgrade("upcoming", "Test Learn will be offline.", UPGRADE_UTC);
-    let wk = weekly(
-        "imminent",
-        "2026-11-29T06:00:00Z",
-        "2026-11-29T10:00:00Z",
-        "Sunday, November 29, 2026, 06:00\u{2013}10:00 (UTC+00:00)",
-    );
+    let wk = weekly_nov29("imminent", WEEKLY_NOV29_UTC);
     let inc = inc42(INC42_UTC);
     // The upgrade is for students and teachers (roles compare case-insensitively).
     assert_eq!(
@@ -573,12 +532,7 @@ fn preview_role_course_and_quiet_page() {
         items(&[wk])
     );
     let out = preview("banner.json", "2026-12-06T05:00:00Z", &["--quiet-page"]);
-    let wk_dec6 = weekly(
-        "imminent",
-        "2026-12-06T06:00:00Z",
-        "2026-12-06T10:00:00Z",
-        "Sunday, December 6, 2026, 06:00\u{2013}10:00 (UTC+00:00)",
-    );
+    let wk_dec6 = weekly_dec6("imminent", WEEKLY_DEC6_UTC);
     assert_eq!(
         out.stdout,
         items(&[

@@ -4,40 +4,21 @@
 //! Runs natively (`cargo test -p lms-support-server`). The FAQ fixture is the widget's own
 //! `tests/fixtures/faq.json` (43 entries, en + es), shared with `tests/search_ranking.rs`.
 
+mod common;
+
+use common::{fixture, lms_support, Output};
 use lms_support_widget::feed;
 use lms_support_widget::search::SearchIndex;
 use lms_support_widget::zone::TzDatabase;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 fn widget_faq() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/faq.json")
 }
 
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name)
-}
-
-struct Output {
-    stdout: String,
-    stderr: String,
-    code: i32,
-}
-
+/// `lms-support search FEED ARGS…`.
 fn search(feed: &Path, args: &[&str]) -> Output {
-    let out = Command::new(env!("CARGO_BIN_EXE_lms-support"))
-        .arg("search")
-        .arg(feed)
-        .args(args)
-        .output()
-        .expect("run lms-support");
-    Output {
-        stdout: String::from_utf8(out.stdout).expect("utf-8 stdout"),
-        stderr: String::from_utf8(out.stderr).expect("utf-8 stderr"),
-        code: out.status.code().expect("exit code"),
-    }
+    Output::of(lms_support().arg("search").arg(feed).args(args))
 }
 
 /// The `(id, score)` pairs of the printed JSON, checking its shape on the way.

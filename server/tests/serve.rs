@@ -4,184 +4,12 @@
 //! Runs natively (`cargo test -p lms-support-server`); needs only loopback networking. Each test
 //! builds its own directory tree under the system temp dir.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+mod common;
+
+use common::{lms_support, Scratch, Server};
+use std::path::Path;
+use std::process::Command;
 use std::time::{Duration, Instant};
-
-// ---------------------------------------------------------------------------------------------
-// harness
-
-/// A scratch directory, removed on drop.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(name: &str) -> Scratch {
-        let dir =
-            std::env::temp_dir().join(format!("lms-support-serve-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("scratch dir");
-        Scratch(dir)
-    }
-
-    fn write(&self, relative: &str, contents: &[u8]) -> PathBuf {
-        let path = self.0.join(relative);
-        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-        std::fs::write(&path, contents).expect("write");
-        path
-    }
-
-    fn path(&self, relative: &str) -> PathBuf {
-        self.0.join(relative)
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-/// The running server, killed on drop.
-struct Server {
-    child: Child,
-    addr: String,
-    log: PathBuf,
-}
-
-impl Server {
-    fn start(args: &[&str], log: PathBuf) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_lms-support"))
-            .arg("serve")
-            .args(["--addr", "127.0.0.1:0"])
-            .args(args)
-            .stdout(Stdio::piped())
-            .stderr(std::fs::File::create(&log).expect("log file"))
-            .spawn()
-            .expect("start lms-support serve");
-        let stdout = child.stdout.take().expect("stdout");
-        let mut line = String::new();
-        BufReader::new(stdout)
-            .read_line(&mut line)
-            .expect("read start-up line");
-        let addr = line
-            .strip_prefix("lms-support: serving http://")
-            .and_then(|rest| rest.strip_suffix("/\n"))
-            .unwrap_or_else(|| panic!("unexpected start-up line {line:?}"))
-            .to_string();
-        assert!(
-            addr.starts_with("127.0.0.1:") && !addr.ends_with(":0"),
-            "{addr}"
-        );
-        Server { child, addr, log }
-    }
-
-    fn get(&self, path: &str, headers: &[(&str, &str)]) -> Reply {
-        request(&self.addr, "GET", path, headers)
-    }
-
-    fn logs(&self) -> String {
-        std::fs::read_to_string(&self.log).unwrap_or_default()
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-#[derive(Debug)]
-struct Reply {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-}
-
-impl Reply {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
-}
-
-fn request(addr: &str, method: &str, target: &str, headers: &[(&str, &str)]) -> Reply {
-    let mut stream = TcpStream::connect(addr).expect("connect");
-    stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
-        .expect("timeout");
-    let mut head = format!("{method} {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
-    for (name, value) in headers {
-        head.push_str(&format!("{name}: {value}\r\n"));
-    }
-    head.push_str("\r\n");
-    stream.write_all(head.as_bytes()).expect("send");
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).expect("receive");
-    parse_reply(&raw, method == "HEAD")
-}
-
-fn parse_reply(raw: &[u8], head_only: bool) -> Reply {
-    let split = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .expect("end of headers");
-    let head = std::str::from_utf8(&raw[..split]).expect("ascii head");
-    let mut lines = head.split("\r\n");
-    let status_line = lines.next().expect("status line");
-    let status = status_line
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .expect("status code");
-    let headers: Vec<(String, String)> = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string()))
-        .collect();
-    let rest = &raw[split + 4..];
-    let chunked = headers
-        .iter()
-        .any(|(n, v)| n == "transfer-encoding" && v.contains("chunked"));
-    let body = if head_only || status == 304 || status == 204 {
-        Vec::new()
-    } else if chunked {
-        dechunk(rest)
-    } else {
-        rest.to_vec()
-    };
-    Reply {
-        status,
-        headers,
-        body,
-    }
-}
-
-fn dechunk(mut rest: &[u8]) -> Vec<u8> {
-    let mut body = Vec::new();
-    loop {
-        let line_end = rest
-            .windows(2)
-            .position(|w| w == b"\r\n")
-            .expect("chunk size line");
-        let size_text = std::str::from_utf8(&rest[..line_end]).expect("chunk size");
-        let size = usize::from_str_radix(size_text.split(';').next().unwrap_or("").trim(), 16)
-            .expect("hex size");
-        rest = &rest[line_end + 2..];
-        if size == 0 {
-            return body;
-        }
-        body.extend_from_slice(&rest[..size]);
-        rest = &rest[size + 2..];
-    }
-}
 
 const FEED_V1: &str = r#"{"version": 1, "maintenance": []}"#;
 const FEED_V2: &str =
@@ -189,7 +17,7 @@ const FEED_V2: &str =
 
 /// A site with a feed, a demo page tree and a built widget.
 fn site(name: &str) -> Scratch {
-    let s = Scratch::new(name);
+    let s = Scratch::new("serve", name);
     s.write("feed.json", FEED_V1.as_bytes());
     s.write(
         "www/index.html",
@@ -216,23 +44,12 @@ fn site(name: &str) -> Scratch {
     s
 }
 
+/// `serve` on the site's feed, pages and widget.
 fn start(s: &Scratch, extra: &[&str]) -> Server {
     let feed = s.path("feed.json");
-    let www = s.path("www");
-    let widget = s.path("widget");
-    let data = s.path("data");
-    let mut args = vec![
-        "--feed",
-        feed.to_str().expect("utf-8"),
-        "--static",
-        www.to_str().expect("utf-8"),
-        "--widget",
-        widget.to_str().expect("utf-8"),
-        "--data",
-        data.to_str().expect("utf-8"),
-    ];
+    let mut args = vec!["--feed", feed.to_str().expect("utf-8")];
     args.extend_from_slice(extra);
-    Server::start(&args, s.path("server.log"))
+    Server::start(s, &args)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -284,7 +101,7 @@ fn feed_revalidates_with_etag_and_changes_with_the_file() {
     assert_ne!(new_etag, etag);
 
     // HEAD: headers without the body.
-    let head = request(&server.addr, "HEAD", "/v1/feed", &[]);
+    let head = server.request("HEAD", "/v1/feed", &[], b"");
     assert_eq!(head.status, 200);
     assert_eq!(head.header("etag"), Some(new_etag));
     assert_eq!(
@@ -293,8 +110,7 @@ fn feed_revalidates_with_etag_and_changes_with_the_file() {
     );
 
     // The browser's preflight for a cross-origin GET with If-None-Match.
-    let preflight = request(
-        &server.addr,
+    let preflight = server.request(
         "OPTIONS",
         "/v1/feed?client=acme",
         &[
@@ -302,6 +118,7 @@ fn feed_revalidates_with_etag_and_changes_with_the_file() {
             ("Access-Control-Request-Method", "GET"),
             ("Access-Control-Request-Headers", "if-none-match"),
         ],
+        b"",
     );
     assert!(
         preflight.status == 204 || preflight.status == 200,
@@ -346,7 +163,7 @@ fn demo_feed_is_served_without_feed_and_sigterm_stops_cleanly() {
     let s = site("demo");
     let www = s.path("www");
     let data = s.path("data");
-    let mut server = Server::start(
+    let mut server = Server::spawn(
         &[
             "--static",
             www.to_str().expect("utf-8"),
@@ -538,11 +355,13 @@ fn static_site_with_index_pages_and_revalidation() {
     );
     assert_eq!(missing.text(), "not found\n");
 
-    let head = request(&server.addr, "HEAD", "/", &[]);
+    let head = server.request("HEAD", "/", &[], b"");
     assert_eq!(head.status, 200);
     assert_eq!(head.header("content-length"), Some("40"));
     assert_eq!(
-        request(&server.addr, "POST", "/", &[("Content-Length", "0")]).status,
+        server
+            .request("POST", "/", &[("Content-Length", "0")], b"")
+            .status,
         405
     );
 }
@@ -578,8 +397,8 @@ fn path_traversal_is_refused() {
 
 #[test]
 fn start_up_failures_exit_with_a_message() {
-    let s = Scratch::new("bad-addr");
-    let out = Command::new(env!("CARGO_BIN_EXE_lms-support"))
+    let s = Scratch::new("serve", "bad-addr");
+    let out = lms_support()
         .args(["serve", "--addr", "256.0.0.1:80", "--data"])
         .arg(s.path("data"))
         .output()

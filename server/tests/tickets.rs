@@ -5,99 +5,32 @@
 //! has its own directory tree under the system temp dir, and inspects the SQLite file with
 //! rusqlite where the HTTP answer alone cannot prove a point (tokens only hashed, rows counted).
 
+mod common;
+
+use common::{lms_support, Reply, Scratch, Server};
 use lms_support_widget::time::Timestamp;
 use serde_json::{json, Value};
 use sha2::{Digest as _, Sha256};
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::path::Path;
+use std::process::Output;
 use std::time::{Duration, Instant};
 
 // ---------------------------------------------------------------------------------------------
 // harness
 
-/// A scratch directory, removed on drop.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(name: &str) -> Scratch {
-        let dir =
-            std::env::temp_dir().join(format!("lms-support-tickets-{}-{name}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(dir.join("www")).expect("scratch dir");
-        std::fs::create_dir_all(dir.join("widget")).expect("scratch dir");
-        Scratch(dir)
+/// A scratch tree with the (empty) `www` and `widget` dirs that `Server::start` serves.
+fn scratch(name: &str) -> Scratch {
+    let s = Scratch::new("tickets", name);
+    for dir in ["www", "widget"] {
+        std::fs::create_dir_all(s.path(dir)).expect("scratch dir");
     }
-
-    fn path(&self, relative: &str) -> PathBuf {
-        self.0.join(relative)
-    }
-
-    fn data(&self) -> PathBuf {
-        self.path("data")
-    }
-
-    fn write(&self, relative: &str, contents: &str) -> PathBuf {
-        let path = self.path(relative);
-        std::fs::write(&path, contents).expect("write");
-        path
-    }
+    s
 }
 
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-/// The running server, killed on drop.
-struct Server {
-    child: Child,
-    addr: String,
-    log: PathBuf,
-}
-
+/// The ticket API's requests, on the shared harness's server.
 impl Server {
-    /// `serve` on the scratch tree's data dir, plus `extra` flags.
-    fn start(s: &Scratch, extra: &[&str]) -> Server {
-        let log = s.path("server.log");
-        let mut child = Command::new(env!("CARGO_BIN_EXE_lms-support"))
-            .arg("serve")
-            .args(["--addr", "127.0.0.1:0"])
-            .arg("--data")
-            .arg(s.data())
-            .arg("--static")
-            .arg(s.path("www"))
-            .arg("--widget")
-            .arg(s.path("widget"))
-            .args(extra)
-            .stdout(Stdio::piped())
-            .stderr(std::fs::File::create(&log).expect("log file"))
-            .spawn()
-            .expect("start lms-support serve");
-        let stdout = child.stdout.take().expect("stdout");
-        let mut line = String::new();
-        BufReader::new(stdout)
-            .read_line(&mut line)
-            .expect("read start-up line");
-        let addr = line
-            .strip_prefix("lms-support: serving http://")
-            .and_then(|rest| rest.strip_suffix("/\n"))
-            .unwrap_or_else(|| {
-                panic!(
-                    "unexpected start-up line {line:?}; log: {}",
-                    std::fs::read_to_string(&log).unwrap_or_default()
-                )
-            })
-            .to_string();
-        Server { child, addr, log }
-    }
-
-    fn request(&self, method: &str, target: &str, headers: &[(&str, &str)], body: &[u8]) -> Reply {
-        request(&self.addr, method, target, headers, body)
-    }
-
     /// `POST /v1/tickets` with a JSON body and, when given, an idempotency key.
     fn create(&self, key: Option<&str>, body: &str) -> Reply {
         let mut headers = vec![("Content-Type", "application/json")];
@@ -127,10 +60,6 @@ impl Server {
         )
     }
 
-    fn logs(&self) -> String {
-        std::fs::read_to_string(&self.log).unwrap_or_default()
-    }
-
     /// Fails the test if the process has exited (a panic would have ended it).
     fn assert_alive(&mut self) {
         assert!(
@@ -142,33 +71,7 @@ impl Server {
     }
 }
 
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-#[derive(Debug)]
-struct Reply {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-}
-
 impl Reply {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-
-    fn json(&self) -> Value {
-        serde_json::from_slice(&self.body)
-            .unwrap_or_else(|e| panic!("{e}: not JSON: {}", String::from_utf8_lossy(&self.body)))
-    }
-
     /// The `(field, code)` pairs of an error body.
     fn errors(&self) -> Vec<(String, String)> {
         self.json()["errors"]
@@ -191,89 +94,9 @@ fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
         .collect()
 }
 
-fn request(addr: &str, method: &str, target: &str, headers: &[(&str, &str)], body: &[u8]) -> Reply {
-    let mut raw_head =
-        format!("{method} {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
-    let has_length = headers
-        .iter()
-        .any(|(n, _)| n.eq_ignore_ascii_case("content-length"));
-    if !has_length && (!body.is_empty() || method == "POST") {
-        raw_head.push_str(&format!("Content-Length: {}\r\n", body.len()));
-    }
-    for (name, value) in headers {
-        raw_head.push_str(&format!("{name}: {value}\r\n"));
-    }
-    raw_head.push_str("\r\n");
-    let mut bytes = raw_head.into_bytes();
-    bytes.extend_from_slice(body);
-    send_raw(addr, &bytes)
-}
-
-fn send_raw(addr: &str, bytes: &[u8]) -> Reply {
-    let mut stream = TcpStream::connect(addr).expect("connect");
-    stream
-        .set_read_timeout(Some(Duration::from_secs(20)))
-        .expect("timeout");
-    stream.write_all(bytes).expect("send");
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).expect("receive");
-    parse_reply(&raw)
-}
-
-fn parse_reply(raw: &[u8]) -> Reply {
-    let split = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .unwrap_or_else(|| panic!("no end of headers in {:?}", String::from_utf8_lossy(raw)));
-    let head = std::str::from_utf8(&raw[..split]).expect("ascii head");
-    let mut lines = head.split("\r\n");
-    let status = lines
-        .next()
-        .and_then(|l| l.split(' ').nth(1))
-        .and_then(|s| s.parse().ok())
-        .expect("status code");
-    let headers: Vec<(String, String)> = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(n, v)| (n.trim().to_ascii_lowercase(), v.trim().to_string()))
-        .collect();
-    let rest = &raw[split + 4..];
-    let chunked = headers
-        .iter()
-        .any(|(n, v)| n == "transfer-encoding" && v.contains("chunked"));
-    let body = if chunked {
-        dechunk(rest)
-    } else {
-        rest.to_vec()
-    };
-    Reply {
-        status,
-        headers,
-        body,
-    }
-}
-
-fn dechunk(mut rest: &[u8]) -> Vec<u8> {
-    let mut body = Vec::new();
-    loop {
-        let line_end = rest
-            .windows(2)
-            .position(|w| w == b"\r\n")
-            .expect("chunk size line");
-        let size_text = std::str::from_utf8(&rest[..line_end]).expect("chunk size");
-        let size = usize::from_str_radix(size_text.split(';').next().unwrap_or("").trim(), 16)
-            .expect("hex size");
-        rest = &rest[line_end + 2..];
-        if size == 0 {
-            return body;
-        }
-        body.extend_from_slice(&rest[..size]);
-        rest = &rest[size + 2..];
-    }
-}
-
 /// `lms-support tickets --data DATA ARGS…`, with the clock at `now` when given.
 fn agent(data: &Path, args: &[&str], now: Option<&str>) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_lms-support"));
+    let mut command = lms_support();
     command.arg("tickets").arg("--data").arg(data).args(args);
     if let Some(now) = now {
         command.env("LMS_SUPPORT_NOW", now);
@@ -331,7 +154,7 @@ fn count(s: &Scratch, table: &str) -> i64 {
 
 #[test]
 fn create_replay_and_reuse() {
-    let s = Scratch::new("create");
+    let s = scratch("create");
     let server = Server::start(&s, &[]);
     let body = ticket("Cannot open the quiz", "routine");
 
@@ -398,7 +221,7 @@ fn create_replay_and_reuse() {
 
 #[test]
 fn tokens_are_stored_hashed_and_replay_copies_expire() {
-    let s = Scratch::new("tokens");
+    let s = scratch("tokens");
     let server = Server::start(&s, &[]);
     let body = ticket("Grades missing", "high");
     let first = server.create(Some(&key(7)), &body).json();
@@ -470,7 +293,7 @@ fn tokens_are_stored_hashed_and_replay_copies_expire() {
 
 #[test]
 fn validation_errors_use_the_widgets_codes() {
-    let s = Scratch::new("validation");
+    let s = scratch("validation");
     let server = Server::start(&s, &["--rate-limit-hour", "0"]);
 
     let everything = server.create(Some(&key(1)), "{}");
@@ -566,7 +389,7 @@ fn validation_errors_use_the_widgets_codes() {
 
 #[test]
 fn the_feed_decides_categories_priorities_and_response_targets() {
-    let s = Scratch::new("feed");
+    let s = scratch("feed");
     let feed = s.write(
         "feed.json",
         r#"{"version": 1, "support": {"api": "/v1",
@@ -610,7 +433,7 @@ fn the_feed_decides_categories_priorities_and_response_targets() {
 #[test]
 fn the_demo_feed_takes_tickets_same_origin() {
     // `make demo` serves the generated demo feed, whose support.api is "/v1".
-    let s = Scratch::new("demo");
+    let s = scratch("demo");
     let server = Server::start(&s, &[]);
     let feed = server.request("GET", "/v1/feed", &[], b"").json();
     assert_eq!(feed["support"]["api"], "/v1");
@@ -681,7 +504,7 @@ fn post_multipart(server: &Server, key: &str, boundary: &str, body: &[u8]) -> Re
 
 #[test]
 fn multipart_with_files() {
-    let s = Scratch::new("multipart");
+    let s = scratch("multipart");
     let server = Server::start(&s, &[]);
     let json = ticket("Broken upload page", "high");
     let files: &[(&str, &str, &[u8])] = &[
@@ -823,7 +646,7 @@ fn multipart_with_files() {
 
 #[test]
 fn bodies_over_the_limits_are_413() {
-    let s = Scratch::new("limits");
+    let s = scratch("limits");
     let server = Server::start(&s, &["--rate-limit-hour", "0"]);
 
     // A JSON body declared larger than 512 KiB is refused before it is read.
@@ -887,7 +710,7 @@ fn bodies_over_the_limits_are_413() {
 
 #[test]
 fn rate_limits_per_client_with_retry_after() {
-    let s = Scratch::new("ratelimit");
+    let s = scratch("ratelimit");
     let server = Server::start(&s, &["--rate-limit-hour", "2", "--rate-limit-day", "240"]);
 
     // A rejected attempt does not use up the allowance.
@@ -920,7 +743,7 @@ fn rate_limits_per_client_with_retry_after() {
 
 #[test]
 fn rate_limit_zero_is_unlimited_and_defaults_are_20_per_hour() {
-    let s = Scratch::new("unlimited");
+    let s = scratch("unlimited");
     let server = Server::start(&s, &["--rate-limit-hour", "0", "--rate-limit-day", "0"]);
     for n in 0..25 {
         assert_eq!(
@@ -946,7 +769,7 @@ fn rate_limit_zero_is_unlimited_and_defaults_are_20_per_hour() {
 
 #[test]
 fn cors_only_for_allowed_origins() {
-    let s = Scratch::new("cors");
+    let s = scratch("cors");
     let allowed = "https://lms.example.edu";
     let server = Server::start(
         &s,
@@ -1037,7 +860,7 @@ fn cors_only_for_allowed_origins() {
     assert_eq!(denied.header("access-control-allow-origin"), None);
 
     // A bad origin flag is a usage error.
-    let out = Command::new(env!("CARGO_BIN_EXE_lms-support"))
+    let out = lms_support()
         .args([
             "serve",
             "--addr",
@@ -1054,7 +877,7 @@ fn cors_only_for_allowed_origins() {
         stderr(&out),
         "invalid --allow-origin \"lms.example.edu\": give an origin like https://lms.example.edu (scheme, host and optional port, no path)\n"
     );
-    let out = Command::new(env!("CARGO_BIN_EXE_lms-support"))
+    let out = lms_support()
         .args(["serve", "--addr", "127.0.0.1:0", "--ticket-prefix", "AC-ME"])
         .arg("--data")
         .arg(s.path("other-data"))
@@ -1072,7 +895,7 @@ fn cors_only_for_allowed_origins() {
 
 #[test]
 fn unknown_tickets_and_wrong_tokens_look_the_same() {
-    let s = Scratch::new("auth");
+    let s = scratch("auth");
     let server = Server::start(&s, &[]);
     let created = server.create(Some(&key(1)), &ticket("x", "routine")).json();
     let token = created["token"].as_str().expect("token");
@@ -1130,7 +953,7 @@ fn unknown_tickets_and_wrong_tokens_look_the_same() {
 
 #[test]
 fn agent_replies_resolves_and_the_learner_rates_once() {
-    let s = Scratch::new("agent");
+    let s = scratch("agent");
     let server = Server::start(&s, &[]);
     let created = server
         .create(Some(&key(1)), &ticket("Cannot open the quiz", "high"))
@@ -1230,7 +1053,7 @@ fn agent_replies_resolves_and_the_learner_rates_once() {
 
 #[test]
 fn agent_cli_errors() {
-    let s = Scratch::new("agent-errors");
+    let s = scratch("agent-errors");
     let out = agent(&s.data(), &["list"], None);
     assert_eq!(out.status.code(), Some(1));
     assert!(
@@ -1273,7 +1096,7 @@ fn agent_cli_errors() {
 
 #[test]
 fn list_filters_overdue_and_escalation() {
-    let s = Scratch::new("escalation");
+    let s = scratch("escalation");
     let server = Server::start(&s, &[]);
     let critical = server
         .create(Some(&key(1)), &ticket("Platform down", "critical"))
@@ -1386,7 +1209,7 @@ fn list_filters_overdue_and_escalation() {
 
 #[test]
 fn no_input_brings_the_server_down() {
-    let s = Scratch::new("hostile");
+    let s = scratch("hostile");
     let mut server = Server::start(&s, &["--rate-limit-hour", "0"]);
     let raw: Vec<Vec<u8>> = vec![
         b"\x00\x01\x02 garbage\r\n\r\n".to_vec(),
@@ -1429,7 +1252,7 @@ fn no_input_brings_the_server_down() {
 
 #[test]
 fn the_database_survives_a_restart_and_numbers_continue() {
-    let s = Scratch::new("restart");
+    let s = scratch("restart");
     let server = Server::start(&s, &[]);
     let first = server.create(Some(&key(1)), &ticket("x", "routine")).json();
     drop(server); // SIGKILL: nothing graceful
