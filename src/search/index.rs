@@ -87,7 +87,6 @@ struct Scratch {
 
 /// What a search keeps about one entry, together so that a posting touches one cache line.
 #[derive(Clone, Copy, Debug, Default)]
-#[repr(C, align(32))]
 struct EntryScratch {
     /// Per query word: the best score in each field.
     field_best: [f32; FIELDS],
@@ -290,29 +289,41 @@ impl SearchIndex {
         for term in terms {
             words.clear();
             self.expand(term, words);
-            let best_quality = words.iter().fold(0f32, |m, &(_, q)| m.max(q));
+            // Comparisons rather than `f32::max`, which compiles to a call to `fmaxf` in Wasm
+            // (its NaN rules are not Wasm's); no score here is NaN.
+            let mut best_quality = 0f32;
+            for &(_, quality) in words.iter() {
+                if quality > best_quality {
+                    best_quality = quality;
+                }
+            }
             touched_by_term.clear();
             for &(word, quality) in words.iter() {
-                let credit = (quality / best_quality).min(1.0);
+                let credit = quality / best_quality;
                 for posting in self.postings_of(word) {
                     let slot = posting.slot as usize;
                     let (entry, field) = (slot / FIELDS, slot % FIELDS);
                     let Some(e) = entries.get_mut(entry) else {
                         continue;
                     };
-                    let best = &mut e.field_best[field];
-                    *best = best.max(quality * posting.weight);
+                    let score = quality * posting.weight;
+                    if score > e.field_best[field] {
+                        e.field_best[field] = score;
+                    }
                     if e.cover == 0.0 {
                         touched_by_term.push(entry as u32);
                     }
-                    e.cover = e.cover.max(credit);
+                    if credit > e.cover {
+                        e.cover = credit;
+                    }
                 }
             }
             for &entry in touched_by_term.iter() {
                 let Some(e) = entries.get_mut(entry as usize) else {
                     continue;
                 };
-                let score: f32 = e.field_best.iter().sum();
+                let [question, tags, category, answer] = e.field_best;
+                let score = question + tags + category + answer;
                 e.field_best = [0.0; FIELDS];
                 if e.total == 0.0 {
                     touched.push(entry);
