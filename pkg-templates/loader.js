@@ -33,6 +33,7 @@
     version: '__VERSION__',
     open: function (part) { call('open', [part]); },
     close: function () { call('close', []); },
+    setLocale: function (tag) { call('setLocale', [String(tag)]); },
     destroy: function () { pending = []; call('destroy', []); }
   };
   function whenBodyReady(fn) {

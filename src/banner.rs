@@ -18,6 +18,7 @@
 use crate::feed::{Audience, Feed, Notice, NoticeStatus, Severity, Window};
 use crate::i18n::{message, message_count, CountMsg, Lang, Msg};
 use crate::schedule::{around, Occurrence};
+use crate::text::lang_attribute;
 use crate::time::Timestamp;
 use crate::zone::TimeZones;
 
@@ -124,25 +125,36 @@ impl<'f> ActiveItem<'f> {
 
     /// Title in the given locale.
     pub fn title(&self, locale: &str) -> &'f str {
+        self.title_with_tag(locale).1
+    }
+
+    /// Title in the given locale, with the tag of the feed entry used (see
+    /// [`LocalizedText::get_with_tag`](crate::text::LocalizedText::get_with_tag)).
+    pub fn title_with_tag(&self, locale: &str) -> (&'f str, &'f str) {
         match self.source {
-            Source::Maintenance(w) => w.title.get(locale),
-            Source::Notice(n) => n.title.get(locale),
+            Source::Maintenance(w) => w.title.get_with_tag(locale),
+            Source::Notice(n) => n.title.get_with_tag(locale),
         }
     }
 
     /// The text the banner shows under the title in this phase.
     pub fn body(&self, locale: &str) -> String {
+        self.body_with_tag(locale).1.to_string()
+    }
+
+    /// The body with the tag of the feed entry used; the tag is `""` for the widget's own
+    /// messages (completed, cancelled), which are always in the widget's language.
+    pub fn body_with_tag(&self, locale: &str) -> (&'f str, &'f str) {
         let lang = Lang::negotiate(locale);
-        let text = match (self.source, self.phase) {
+        match (self.source, self.phase) {
             (Source::Maintenance(w), Phase::Completed) => match &w.after {
-                Some(after) if !after.body.is_empty() => after.body.get(locale),
-                _ => message(lang, Msg::CompletedDefaultBody),
+                Some(after) if !after.body.is_empty() => after.body.get_with_tag(locale),
+                _ => ("", message(lang, Msg::CompletedDefaultBody)),
             },
-            (Source::Maintenance(_), Phase::Cancelled) => message(lang, Msg::CancelledBody),
-            (Source::Maintenance(w), _) => w.body.get(locale),
-            (Source::Notice(n), _) => n.body.get(locale),
-        };
-        text.to_string()
+            (Source::Maintenance(_), Phase::Cancelled) => ("", message(lang, Msg::CancelledBody)),
+            (Source::Maintenance(w), _) => w.body.get_with_tag(locale),
+            (Source::Notice(n), _) => n.body.get_with_tag(locale),
+        }
     }
 
     /// The key a dismissal is stored under, or `None` when this item cannot be dismissed.
@@ -350,8 +362,12 @@ pub struct ItemView {
     pub heading: String,
     /// The feed title.
     pub title: String,
+    /// `lang` for the title when the feed fell back to another language than the widget's.
+    pub title_lang: Option<String>,
     /// The text under the title; may be empty.
     pub body: String,
+    /// `lang` for the body when it is feed text in another language than the widget's.
+    pub body_lang: Option<String>,
     /// A notice's status sentence ("We are investigating.").
     pub status_line: Option<String>,
     /// Times to show.
@@ -433,14 +449,19 @@ fn item_view(item: &ActiveItem<'_>, locale: &str, lang: Lang) -> ItemView {
         (Phase::InProgress, _, Some(ends_at)) => TimeLine::Until { ends_at },
         _ => TimeLine::None,
     };
+    let (title_tag, title) = item.title_with_tag(locale);
+    let (body_tag, body) = item.body_with_tag(locale);
+    let other = |tag: &str| lang_attribute(tag, lang.tag()).map(String::from);
     ItemView {
         id: item.id().to_string(),
         dismiss_key: item.dismiss_key(),
         severity: item.severity(),
         phase: item.phase,
         heading: message(lang, heading).to_string(),
-        title: item.title(locale).to_string(),
-        body: item.body(locale),
+        title: title.to_string(),
+        title_lang: other(title_tag),
+        body: body.to_string(),
+        body_lang: other(body_tag),
         status_line: status_line.map(|m| message(lang, m).to_string()),
         time,
     }

@@ -17,6 +17,8 @@ pub struct CauseLine {
     pub heading: String,
     /// The item's title.
     pub title: String,
+    /// `lang` for the title when the feed fell back to another language than the widget's.
+    pub title_lang: Option<String>,
 }
 
 /// The panel's lead: "This may be caused by:" and the active items that can be behind a
@@ -27,10 +29,14 @@ pub fn causes(items: &[ActiveItem<'_>], locale: &str) -> Vec<CauseLine> {
     items
         .iter()
         .filter(|item| !matches!(item.phase, Phase::Upcoming | Phase::Cancelled))
-        .map(|item| CauseLine {
-            id: item.id().to_string(),
-            heading: message(lang, crate::banner::heading_msg(item.phase)).to_string(),
-            title: item.title(locale).to_string(),
+        .map(|item| {
+            let (tag, title) = item.title_with_tag(locale);
+            CauseLine {
+                id: item.id().to_string(),
+                heading: message(lang, crate::banner::heading_msg(item.phase)).to_string(),
+                title: title.to_string(),
+                title_lang: crate::text::lang_attribute(tag, lang.tag()).map(String::from),
+            }
         })
         .collect()
 }
@@ -358,6 +364,13 @@ mod tests {
             shown,
             [("now", "Maintenance in progress"), ("slow", "Known issue")]
         );
+        assert_eq!(
+            lines[0].title_lang, None,
+            "English text in an English widget"
+        );
+        let in_french = causes(&items, "fr");
+        assert_eq!(in_french[0].title, "Now");
+        assert_eq!(in_french[0].title_lang.as_deref(), Some("en"));
     }
 
     #[test]

@@ -18,6 +18,7 @@
 #![deny(missing_docs, missing_debug_implementations)]
 
 pub mod banner;
+pub mod countdown;
 pub mod feed;
 pub mod help;
 pub mod i18n;

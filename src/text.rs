@@ -29,20 +29,39 @@ impl LocalizedText {
 
     /// The best text for `locale`, following the fallback order of the module docs.
     pub fn get(&self, locale: &str) -> &str {
+        self.get_with_tag(locale).1
+    }
+
+    /// Like [`LocalizedText::get`], with the tag of the entry used (as the feed wrote it), or
+    /// `""` when there is no text. The browser marks fallback text with that tag (`lang=`), so a
+    /// screen reader does not read English with a French voice (WCAG 3.1.2).
+    pub fn get_with_tag(&self, locale: &str) -> (&str, &str) {
         let primary = primary_language(locale);
         let find = |pred: &dyn Fn(&str) -> bool| {
             self.entries
                 .iter()
                 .find(|(tag, _)| pred(tag))
-                .map(|(_, text)| text.as_str())
+                .map(|(tag, text)| (tag.as_str(), text.as_str()))
         };
         find(&|tag| tag.eq_ignore_ascii_case(locale))
             .or_else(|| find(&|tag| tag.eq_ignore_ascii_case(primary)))
             .or_else(|| find(&|tag| primary_language(tag).eq_ignore_ascii_case(primary)))
             .or_else(|| find(&|tag| tag.eq_ignore_ascii_case("en")))
-            .or_else(|| self.entries.first().map(|(_, text)| text.as_str()))
-            .unwrap_or("")
+            .or_else(|| {
+                self.entries
+                    .first()
+                    .map(|(tag, text)| (tag.as_str(), text.as_str()))
+            })
+            .unwrap_or(("", ""))
     }
+}
+
+/// The `lang` attribute a feed text needs inside a widget whose language is `widget_tag`:
+/// `Some(entry_tag)` when its primary language differs, `None` when it matches or is unknown.
+pub fn lang_attribute<'a>(entry_tag: &'a str, widget_tag: &str) -> Option<&'a str> {
+    (!entry_tag.is_empty()
+        && !primary_language(entry_tag).eq_ignore_ascii_case(primary_language(widget_tag)))
+    .then_some(entry_tag)
 }
 
 /// The primary language subtag: `es` for `es-MX`, `pt` for `pt_BR`.
@@ -89,6 +108,35 @@ mod tests {
         let no_english = text(&[("fr", "Bonjour"), ("es", "Hola")]);
         assert_eq!(no_english.get("de"), "Bonjour");
         assert_eq!(LocalizedText::default().get("en"), "");
+    }
+
+    #[test]
+    fn the_tag_of_the_entry_used_comes_with_the_text() {
+        let t = text(&[
+            ("fr", "Bonjour"),
+            ("es", "Hola"),
+            ("en", "Hello"),
+            ("pt-BR", "Olá"),
+        ]);
+        assert_eq!(t.get_with_tag("es-MX"), ("es", "Hola"));
+        assert_eq!(t.get_with_tag("ES"), ("es", "Hola"));
+        assert_eq!(t.get_with_tag("pt-PT"), ("pt-BR", "Olá"));
+        assert_eq!(t.get_with_tag("de"), ("en", "Hello"));
+        let no_english = text(&[("fr", "Bonjour"), ("es", "Hola")]);
+        assert_eq!(no_english.get_with_tag("de"), ("fr", "Bonjour"));
+        assert_eq!(LocalizedText::default().get_with_tag("en"), ("", ""));
+        for locale in ["es-MX", "ES", "pt", "pt-PT", "de", "fr", "ar", ""] {
+            assert_eq!(t.get_with_tag(locale).1, t.get(locale), "{locale}");
+        }
+    }
+
+    #[test]
+    fn lang_is_marked_only_when_the_primary_language_differs() {
+        assert_eq!(lang_attribute("en", "fr"), Some("en"));
+        assert_eq!(lang_attribute("pt-BR", "en"), Some("pt-BR"));
+        assert_eq!(lang_attribute("fr-CA", "fr"), None);
+        assert_eq!(lang_attribute("EN", "en"), None);
+        assert_eq!(lang_attribute("", "fr"), None);
     }
 
     #[test]

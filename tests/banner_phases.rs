@@ -113,6 +113,45 @@ fn the_occurrence_and_text_shown_follow_the_phase() {
 }
 
 #[test]
+fn feed_text_in_a_fallback_language_carries_its_own_lang() {
+    // Title and body exist in en and es only: a French widget shows the English text, marked
+    // `lang="en"` (WCAG 3.1.2); a Spanish widget shows Spanish and needs no mark.
+    let feed = parse(&one_off(
+        r#", "notice_days": 7, "after": { "hours": 24, "body": { "en": "Slow pages" } }"#,
+    ));
+    let upcoming = items(&feed, &Viewer::default(), "2026-12-01T00:00:00Z");
+    let french = banner_view(&upcoming, "fr", &|_| false).expect("banner");
+    assert_eq!(french.items[0].title, "Planned upgrade");
+    assert_eq!(french.items[0].title_lang.as_deref(), Some("en"));
+    assert_eq!(french.items[0].body_lang.as_deref(), Some("en"));
+    let spanish = banner_view(&upcoming, "es", &|_| false).expect("banner");
+    assert_eq!(spanish.items[0].title, "Actualización programada");
+    assert_eq!(spanish.items[0].title_lang, None);
+    assert_eq!(spanish.items[0].body_lang, None);
+    let mexican = banner_view(&upcoming, "es-MX", &|_| false).expect("banner");
+    assert_eq!(
+        mexican.items[0].title_lang, None,
+        "es entry in an es widget"
+    );
+    // After the window the body is `after.body` (English only here).
+    let completed = items(&feed, &Viewer::default(), "2026-12-06T12:00:00Z");
+    let spanish = banner_view(&completed, "es", &|_| false).expect("banner");
+    assert_eq!(spanish.items[0].title_lang, None);
+    assert_eq!(spanish.items[0].body, "Slow pages");
+    assert_eq!(spanish.items[0].body_lang.as_deref(), Some("en"));
+    // The widget's own messages are always in the widget's language.
+    let cancelled = parse(&one_off(r#", "notice_days": 7, "status": "cancelled""#));
+    let all = items(&cancelled, &Viewer::default(), "2026-12-01T00:00:00Z");
+    let french = banner_view(&all, "fr", &|_| false).expect("banner");
+    assert_eq!(french.items[0].phase, Phase::Cancelled);
+    assert_eq!(french.items[0].title_lang.as_deref(), Some("en"));
+    assert_eq!(
+        french.items[0].body_lang, None,
+        "a UI message needs no lang"
+    );
+}
+
+#[test]
 fn without_after_the_banner_ends_with_the_window() {
     let feed = parse(&one_off(r#", "notice_days": 7"#));
     assert_eq!(

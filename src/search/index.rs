@@ -47,7 +47,7 @@ const ANSWER: usize = 3;
 /// field weight included).
 #[derive(Clone, Copy, Debug)]
 struct Posting {
-    /// `entry * FIELDS + field`: the entry's slot for that field in the per-query scratch.
+    /// `entry * FIELDS + field`: both in one `u32`, which keeps a posting at 8 bytes.
     slot: u32,
     weight: f32,
 }
@@ -87,6 +87,7 @@ struct Scratch {
 
 /// What a search keeps about one entry, together so that a posting touches one cache line.
 #[derive(Clone, Copy, Debug, Default)]
+#[repr(C, align(32))]
 struct EntryScratch {
     /// Per query word: the best score in each field.
     field_best: [f32; FIELDS],

@@ -82,9 +82,13 @@ fn item(
     let text = el(doc, "div", "lsw-text")?;
     append(&text, text_el(doc, "p", "lsw-heading", &view.heading))?;
     // Feed texts may be in another language than the widget (the feed's fallback): `dir=auto`
-    // keeps English punctuation in place inside a right-to-left widget, and the other way round.
+    // keeps English punctuation in place inside a right-to-left widget, and the other way round;
+    // `lang` (set only then) makes a screen reader switch voice (WCAG 3.1.2).
     let title = text_el(doc, "p", "lsw-title", &view.title)?;
     title.set_attribute("dir", "auto")?;
+    if let Some(tag) = &view.title_lang {
+        title.set_attribute("lang", tag)?;
+    }
     text.append_child(&title)?;
     if let Some(line) = time_line(doc, view.time, lang, formatter, now)? {
         text.append_child(&line)?;
@@ -95,6 +99,9 @@ fn item(
     if !view.body.is_empty() {
         let body = text_el(doc, "p", "lsw-body", &view.body)?;
         body.set_attribute("dir", "auto")?;
+        if let Some(tag) = &view.body_lang {
+            body.set_attribute("lang", tag)?;
+        }
         text.append_child(&body)?;
     }
     root.append_child(&text)?;

@@ -92,6 +92,64 @@ pub fn open(part: Option<String>) {
     });
 }
 
+/// Switches the widget's language live (`LmsSupport.setLocale("es")`), without a page reload.
+///
+/// `tag` is a BCP 47 language tag; anything else is logged and changes nothing. When mounted,
+/// the widget is rebuilt with the same configuration and the new locale: the old one is dropped
+/// and a new one mounted. Dismissals, the ticket outbox and the cached feed are in localStorage,
+/// so they carry over; an open help panel is reopened (the ticket form if it was showing, else
+/// the help view). Unsent text typed into the open form is not kept. Not mounted: nothing to do.
+#[wasm_bindgen(js_name = setLocale)]
+pub fn set_locale(tag: String) {
+    let tag = tag.trim().to_string();
+    if !crate::text::is_language_tag(&tag) {
+        dom::warn(&format!(
+            "setLocale({tag:?}): not a language tag such as \"es\" or \"pt-BR\"; language unchanged"
+        ));
+        return;
+    }
+    // Read what to carry over, then release MOUNTED before mounting again: mounting dispatches
+    // events, and a host handler may call back into this API.
+    let snapshot = MOUNTED.with(|m| {
+        let m = m.borrow();
+        let mut snapshot = None;
+        if let Some(widget) = m.as_ref() {
+            widget::with_widget(widget, |s| {
+                let open = s
+                    .panel
+                    .is_open()
+                    .then(|| !s.panel.ticket.section.has_attribute("hidden"));
+                snapshot = Some((s.config.clone(), open));
+            });
+        }
+        snapshot
+    });
+    let Some((mut config, open)) = snapshot else {
+        return;
+    };
+    if config.locale == tag {
+        return;
+    }
+    config.locale = tag;
+    let old = MOUNTED.with(|m| m.borrow_mut().take());
+    drop(old);
+    match Widget::mount(config) {
+        Ok(widget) => {
+            if let Some(ticket) = open {
+                widget::with_widget(&widget, |s| {
+                    if ticket {
+                        s.open_ticket(None)
+                    } else {
+                        s.open_help(None)
+                    }
+                });
+            }
+            MOUNTED.with(|m| *m.borrow_mut() = Some(widget));
+        }
+        Err(message) => dom::error(&format!("setLocale: could not remount: {message}")),
+    }
+}
+
 /// Closes the help panel if it is open.
 #[wasm_bindgen]
 pub fn close() {

@@ -14,6 +14,7 @@ use crate::feed::Feed;
 use crate::help::{categories, contacts, results_view, CauseLine};
 use crate::i18n::{fill, message, Lang, Msg};
 use crate::search::{highlight_ranges, SearchIndex};
+use crate::text::lang_attribute;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Document, Element, HtmlElement, HtmlInputElement, KeyboardEvent, ShadowRoot};
 
@@ -250,7 +251,7 @@ impl HelpPanel {
                     &li,
                     text_el(&doc, "strong", "", &format!("{}: ", cause.heading)),
                 )?;
-                li.append_child(&doc.create_text_node(&cause.title))?;
+                li.append_child(&cause_title(&doc, cause)?)?;
                 list.append_child(&li)?;
             }
             self.causes.append_child(&list)?;
@@ -271,7 +272,9 @@ impl HelpPanel {
                 list.set_attribute("hidden", "")?;
                 for index in group.entries {
                     if let Some(entry) = faq.get(index) {
-                        let item = self.faq_item(index, entry.question.get(locale), None, "h4")?;
+                        let (tag, question) = entry.question.get_with_tag(locale);
+                        let question_lang = lang_attribute(tag, lang.tag());
+                        let item = self.faq_item(index, question, question_lang, None, "h4")?;
                         list.append_child(&item)?;
                     }
                 }
@@ -352,7 +355,9 @@ impl HelpPanel {
                 continue;
             };
             // Results follow the dialog's h2 directly: h3 keeps the heading outline in order.
-            let item = self.faq_item(i, entry.question.get(locale), Some(&query), "h3")?;
+            let (tag, question) = entry.question.get_with_tag(locale);
+            let question_lang = lang_attribute(tag, lang.tag());
+            let item = self.faq_item(i, question, question_lang, Some(&query), "h3")?;
             self.results.append_child(&item)?;
             if rank == 0 {
                 self.expand(&item, feed, locale)?;
@@ -374,11 +379,13 @@ impl HelpPanel {
 
     /// One FAQ entry: a heading (`level`, "h3" or "h4") holding a disclosure button, and its
     /// (lazily built) answer. The question and answer are feed texts, perhaps in the feed's
-    /// fallback language: `dir=auto` lets each take its own direction.
+    /// fallback language: `dir=auto` lets each take its own direction, and `question_lang` (set
+    /// only when it differs from the widget's language) its own voice.
     fn faq_item(
         &mut self,
         index: usize,
         question: &str,
+        question_lang: Option<&str>,
         query: Option<&str>,
         level: &str,
     ) -> Result<Element, JsValue> {
@@ -390,6 +397,9 @@ impl HelpPanel {
         let button = disclosure_button(&doc, "", &id, "lsw-question")?;
         let label = el(&doc, "span", "")?;
         label.set_attribute("dir", "auto")?;
+        if let Some(tag) = question_lang {
+            label.set_attribute("lang", tag)?;
+        }
         append_highlighted(&doc, &label, question, query)?;
         button.append_child(&label)?;
         heading.append_child(&button)?;
@@ -441,11 +451,11 @@ impl HelpPanel {
             open && !target.has_child_nodes(),
             faq_index.and_then(|i| feed.faq.get(i)),
         ) {
-            append_blocks(
-                &self.doc,
-                &target,
-                &crate::markdown::parse(entry.answer.get(locale)),
-            )?;
+            let (tag, answer) = entry.answer.get_with_tag(locale);
+            if let Some(tag) = lang_attribute(tag, Lang::negotiate(locale).tag()) {
+                target.set_attribute("lang", tag)?;
+            }
+            append_blocks(&self.doc, &target, &crate::markdown::parse(answer))?;
         }
         Ok(())
     }
@@ -547,7 +557,7 @@ impl HelpPanel {
     /// Shows suggested answers above the form while the subject is typed.
     pub fn show_deflection(
         &mut self,
-        entries: &[(usize, String)],
+        entries: &[(usize, String, Option<String>)],
         subject: &str,
         lang: Lang,
     ) -> Result<(), JsValue> {
@@ -566,8 +576,14 @@ impl HelpPanel {
                 message(lang, Msg::MayAnswer),
             ),
         )?;
-        for (index, question) in entries {
-            let item = self.faq_item(*index, question, Some(subject), "h4")?;
+        for (index, question, question_lang) in entries {
+            let item = self.faq_item(
+                *index,
+                question,
+                question_lang.as_deref(),
+                Some(subject),
+                "h4",
+            )?;
             deflect.append_child(&item)?;
         }
         Ok(())
@@ -592,15 +608,9 @@ impl HelpPanel {
         )?;
         let list = el(&self.doc, "ul", "")?;
         for cause in causes {
-            append(
-                &list,
-                text_el(
-                    &self.doc,
-                    "li",
-                    "",
-                    &format!("{}: {}", cause.heading, cause.title),
-                ),
-            )?;
+            let li = text_el(&self.doc, "li", "", &format!("{}: ", cause.heading))?;
+            li.append_child(&cause_title(&self.doc, cause)?)?;
+            list.append_child(&li)?;
         }
         box_.append_child(&list)?;
         Ok(())
@@ -831,6 +841,20 @@ impl HelpPanel {
         }
         Ok(())
     }
+}
+
+/// A cause's title: a plain text node, or a `span lang=…` when the feed fell back to another
+/// language than the widget's.
+fn cause_title(doc: &Document, cause: &CauseLine) -> Result<web_sys::Node, JsValue> {
+    Ok(match &cause.title_lang {
+        Some(tag) => {
+            let span = text_el(doc, "span", "", &cause.title)?;
+            span.set_attribute("lang", tag)?;
+            span.set_attribute("dir", "auto")?;
+            span.into()
+        }
+        None => doc.create_text_node(&cause.title).into(),
+    })
 }
 
 fn status_label_text(status: &str, lang: Lang) -> String {

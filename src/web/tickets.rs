@@ -545,14 +545,20 @@ impl State {
                 .as_ref()
                 .map(|f| crate::search::SearchIndex::build(&f.faq, &self.config.locale));
         }
-        let entries: Vec<(usize, String)> = match (&self.feed, &self.search_index) {
+        let entries: Vec<(usize, String, Option<String>)> = match (&self.feed, &self.search_index) {
             (Some(feed), Some(index)) if subject.trim().chars().count() >= 3 => index
                 .search(&subject, 3)
                 .into_iter()
                 .filter_map(|hit| {
-                    feed.faq
-                        .get(hit.index)
-                        .map(|e| (hit.index, e.question.get(&self.config.locale).to_string()))
+                    feed.faq.get(hit.index).map(|e| {
+                        let (tag, question) = e.question.get_with_tag(&self.config.locale);
+                        let question_lang = crate::text::lang_attribute(tag, self.lang.tag());
+                        (
+                            hit.index,
+                            question.to_string(),
+                            question_lang.map(String::from),
+                        )
+                    })
                 })
                 .collect(),
             _ => Vec::new(),

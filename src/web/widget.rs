@@ -15,9 +15,10 @@ use super::intl::{Formatter, IntlZones};
 use super::panel::HelpPanel;
 use super::storage::{CachedFeed, Dismissals};
 use crate::banner::{active_items, banner_view, next_change, BannerView, Phase, Viewer};
+use crate::countdown::{countdown_period_ms, format_countdown_minutes};
 use crate::feed::{self, Feed};
 use crate::help::causes;
-use crate::i18n::{message, Lang, Msg};
+use crate::i18n::{fill, message, Lang, Msg};
 use crate::search::SearchIndex;
 use crate::time::Timestamp;
 use js_sys::{Array, Object, Reflect};
@@ -327,6 +328,17 @@ pub(super) fn dispatch_all(events: Events) {
     }
 }
 
+/// The learner asked for reduced motion (`prefers-reduced-motion: reduce`).
+fn prefers_reduced_motion() -> bool {
+    dom::window()
+        .and_then(|w| {
+            w.match_media("(prefers-reduced-motion: reduce)")
+                .ok()
+                .flatten()
+        })
+        .is_some_and(|query| query.matches())
+}
+
 fn spawn_refresh(weak: Weak<RefCell<State>>) {
     wasm_bindgen_futures::spawn_local(refresh(weak));
 }
@@ -466,6 +478,10 @@ impl State {
         ) {
             warn(&format!("could not draw the banner: {}", describe(&e)));
         }
+        if prefers_reduced_motion() {
+            // `draw` wrote the seconds; under reduced motion the countdown shows minutes only.
+            self.tick_countdown(true);
+        }
         if let Some(v) = view.as_ref().filter(|_| newly_shown) {
             let ids: Array = v
                 .items
@@ -494,8 +510,11 @@ impl State {
         match (counting, self.countdown_timer.is_some()) {
             (true, false) => {
                 let weak = weak.clone();
-                self.countdown_timer = Timer::every(1000.0, move || {
-                    with_state(&weak, |s, _| s.tick_countdown());
+                // Read once per countdown: a preference changed mid-countdown takes effect on
+                // the next tick's format, and on the period from the next countdown on.
+                let period = countdown_period_ms(prefers_reduced_motion());
+                self.countdown_timer = Timer::every(period, move || {
+                    with_state(&weak, |s, _| s.tick_countdown(prefers_reduced_motion()));
                 })
                 .map_err(|e| warn(&format!("countdown timer: {}", describe(&e))))
                 .ok();
@@ -523,7 +542,8 @@ impl State {
         events
     }
 
-    fn tick_countdown(&self) {
+    /// Rewrites every countdown in the banner; whole minutes only under `reduced_motion`.
+    fn tick_countdown(&self, reduced_motion: bool) {
         let Ok(nodes) = self.region.query_selector_all("[data-starts-at]") else {
             return;
         };
@@ -538,7 +558,18 @@ impl State {
             else {
                 continue;
             };
-            node.set_text_content(Some(&countdown_text(self.lang, Timestamp(starts_at), now)));
+            let text = if reduced_motion {
+                fill(
+                    message(self.lang, Msg::StartsIn),
+                    &[(
+                        "countdown",
+                        &format_countdown_minutes(starts_at - now.seconds()),
+                    )],
+                )
+            } else {
+                countdown_text(self.lang, Timestamp(starts_at), now)
+            };
+            node.set_text_content(Some(&text));
         }
     }
 
