@@ -37,7 +37,12 @@ const ALL_VARIANTS = [
   { name: 'desktop', focus: true },
   { name: '320px', context: { viewport: { width: 320, height: 640 } }, reflow: true },
   { name: 'zoom200', context: { viewport: { width: 640, height: 400 }, deviceScaleFactor: 2 }, reflow: true },
-  { name: 'rtl-ar', lang: 'ar' },
+  { name: 'rtl-ar', lang: 'ar', dir: 'rtl' },
+  // The other UI languages, so every state is scanned in all six locales.
+  { name: 'es', lang: 'es', dir: 'ltr' },
+  { name: 'fr', lang: 'fr', dir: 'ltr' },
+  { name: 'pt', lang: 'pt-BR', dir: 'ltr' },
+  { name: 'de', lang: 'de', dir: 'ltr' },
   { name: 'dark', context: { colorScheme: 'dark', reducedMotion: 'reduce' }, focus: true },
 ];
 const VARIANTS = ALL_VARIANTS.filter((v) => !process.env.A11Y_ONLY || process.env.A11Y_ONLY.split(',').includes(v.name));
@@ -101,11 +106,11 @@ class Journey {
     this.demoFeed = JSON.parse(readFileSync(this.server.feedPath, 'utf8'));
     this.browser = await launchBrowser(this.variant.context);
     if (this.variant.lang) {
-      // The course page as an Arabic LMS would serve it.
-      const lang = this.variant.lang;
+      // The course page as an LMS in that language would serve it.
+      const { lang, dir } = this.variant;
       await this.browser.context.route((url) => url.pathname === '/', async (route) => {
         const response = await route.fetch();
-        const body = (await response.text()).replace('<html lang="en">', `<html lang="${lang}" dir="rtl">`);
+        const body = (await response.text()).replace('<html lang="en">', `<html lang="${lang}" dir="${dir}">`);
         assert.ok(body.includes(`lang="${lang}"`), 'the course page has <html lang="en"> to replace');
         await route.fulfill({ response, body });
       });
@@ -195,7 +200,7 @@ class Journey {
       return { left: r.left, right: r.right, width: document.documentElement.clientWidth,
         launcherLeft: root.querySelector('.lsw-launcher').getBoundingClientRect().left };
     });
-    const rtl = !!this.variant.lang;
+    const rtl = this.variant.dir === 'rtl';
     const ok = rtl ? left <= 1 && launcherLeft < width / 2 : right >= width - 1 && launcherLeft > width / 2;
     if (!ok) {
       this.found.push(`[${this.variant.name}] help: the panel (${left}..${right} of ${width}) and launcher ` +
