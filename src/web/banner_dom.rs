@@ -4,7 +4,7 @@
 //! [`crate::banner`]; this only formats instants with `Intl` and builds nodes. Buttons carry a
 //! `data-action` that the widget's single delegated click listener reads.
 
-use super::dom::{append, el, text_el};
+use super::dom::{action_button, append, el, text_el};
 use super::intl::{learner_offset, Formatter};
 use crate::banner::{relative_span, BannerView, ItemView, LiveRole, TimeLine};
 use crate::i18n::{fill, format_countdown, message, Lang, Msg};
@@ -40,18 +40,16 @@ pub fn draw(
     };
     append(&region, item(doc, first, lang, formatter, now))?;
     if let Some(label) = &view.more_label {
-        let toggle = text_el(
+        let toggle = action_button(
             doc,
-            "button",
             "lsw-more",
             if expanded {
                 message(lang, Msg::ShowFewer)
             } else {
                 label
             },
+            "toggle-more",
         )?;
-        toggle.set_attribute("type", "button")?;
-        toggle.set_attribute("data-action", "toggle-more")?;
         toggle.set_attribute("aria-expanded", if expanded { "true" } else { "false" })?;
         toggle.set_attribute("aria-controls", "lsw-more-items")?;
         let more = el(doc, "div", "lsw-more-items")?;
@@ -107,9 +105,7 @@ fn item(
     root.append_child(&text)?;
     if let Some(key) = &view.dismiss_key {
         let label = message(lang, Msg::Dismiss);
-        let button = text_el(doc, "button", "lsw-dismiss", "\u{00d7}")?;
-        button.set_attribute("type", "button")?;
-        button.set_attribute("data-action", "dismiss")?;
+        let button = action_button(doc, "lsw-dismiss", "\u{00d7}", "dismiss")?;
         button.set_attribute("data-key", key)?;
         button.set_attribute("aria-label", &format!("{label}: {}", view.title))?;
         button.set_attribute("title", label)?;

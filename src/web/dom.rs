@@ -62,6 +62,20 @@ pub fn text_el(doc: &Document, tag: &str, class: &str, text: &str) -> Result<Ele
     Ok(element)
 }
 
+/// A `<button type="button">` with visible text whose `data-action` the widget's one delegated
+/// click listener dispatches on.
+pub fn action_button(
+    doc: &Document,
+    class: &str,
+    label: &str,
+    action: &str,
+) -> Result<Element, JsValue> {
+    let button = text_el(doc, "button", class, label)?;
+    button.set_attribute("type", "button")?;
+    button.set_attribute("data-action", action)?;
+    Ok(button)
+}
+
 /// Appends a freshly built child: `append(&list, text_el(..))?` reads better than binding it
 /// first, and `?` inside `append_child(&..)` cannot infer the conversion to `Node`.
 pub fn append(parent: &Element, child: Result<Element, JsValue>) -> Result<(), JsValue> {

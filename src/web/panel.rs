@@ -6,7 +6,7 @@
 //! `aria-expanded` controlling the answer), and answers are built from the Markdown AST only
 //! when first expanded. What to show comes from [`crate::help`] and [`crate::search`].
 
-use super::dom::{append, el, text_el, Timer};
+use super::dom::{action_button, append, el, text_el, Timer};
 use super::intl::Formatter;
 use super::markdown_dom::append_blocks;
 use super::ticket_form::TicketForm;
@@ -82,14 +82,12 @@ impl HelpPanel {
         launcher: Launcher,
         label: Option<&str>,
     ) -> Result<HelpPanel, JsValue> {
-        let launcher_button = text_el(
+        let launcher_button = action_button(
             doc,
-            "button",
             "lsw-launcher",
             label.unwrap_or(message(lang, Msg::HelpLauncher)),
+            "open-help",
         )?;
-        launcher_button.set_attribute("type", "button")?;
-        launcher_button.set_attribute("data-action", "open-help")?;
         launcher_button.set_attribute("aria-haspopup", "dialog")?;
         launcher_button.set_attribute("data-position", launcher.as_str())?;
         if launcher == Launcher::None {
@@ -107,9 +105,7 @@ impl HelpPanel {
         let header = el(doc, "div", "lsw-panel-header")?;
         let title = text_el(doc, "h2", "lsw-panel-title", message(lang, Msg::HelpTitle))?;
         title.set_id("lsw-panel-title");
-        let close = text_el(doc, "button", "lsw-close", "\u{00d7}")?;
-        close.set_attribute("type", "button")?;
-        close.set_attribute("data-action", "close-help")?;
+        let close = action_button(doc, "lsw-close", "\u{00d7}", "close-help")?;
         close.set_attribute("aria-label", message(lang, Msg::Close))?;
         header.append_child(&title)?;
         header.append_child(&close)?;
@@ -303,9 +299,7 @@ impl HelpPanel {
                 (Msg::ContactSupport, "open-ticket"),
                 (Msg::MyTickets, "open-my-tickets"),
             ] {
-                let button = text_el(&doc, "button", "lsw-secondary", message(lang, msg))?;
-                button.set_attribute("type", "button")?;
-                button.set_attribute("data-action", action)?;
+                let button = action_button(&doc, "lsw-secondary", message(lang, msg), action)?;
                 self.contact.append_child(&button)?;
             }
         }
@@ -651,14 +645,12 @@ impl HelpPanel {
         let doc = &self.doc;
         let section = &self.my_tickets;
         section.replace_children_with_node_0();
-        let back = text_el(
+        let back = action_button(
             doc,
-            "button",
             "lsw-link-button",
             message(lang, Msg::BackToHelp),
+            "back-to-help",
         )?;
-        back.set_attribute("type", "button")?;
-        back.set_attribute("data-action", "back-to-help")?;
         section.append_child(&back)?;
         append(
             section,
@@ -788,14 +780,12 @@ impl HelpPanel {
             comment.set_attribute("maxlength", "2000")?;
             form.append_child(&comment_label)?;
             form.append_child(&comment)?;
-            let send = text_el(
+            let send = action_button(
                 &self.doc,
-                "button",
                 "lsw-primary",
                 message(lang, Msg::RateSend),
+                "rate",
             )?;
-            send.set_attribute("type", "button")?;
-            send.set_attribute("data-action", "rate")?;
             send.set_attribute("data-number", number)?;
             form.append_child(&send)?;
             li.append_child(&form)?;
@@ -874,9 +864,7 @@ fn disclosure_button(
     controls: &str,
     class: &str,
 ) -> Result<Element, JsValue> {
-    let button = text_el(doc, "button", class, label)?;
-    button.set_attribute("type", "button")?;
-    button.set_attribute("data-action", "toggle")?;
+    let button = action_button(doc, class, label, "toggle")?;
     button.set_attribute("aria-expanded", "false")?;
     button.set_attribute("aria-controls", controls)?;
     Ok(button)

@@ -2,7 +2,7 @@
 //! [`TicketDraft`], and marked up with validation errors (`aria-invalid`, `aria-describedby`,
 //! focus on the first error). Sending, queuing and "My tickets" are in [`super::tickets`].
 
-use super::dom::{append, el, text_el};
+use super::dom::{action_button, append, el, text_el};
 use crate::feed::Support;
 use crate::i18n::{fill, message, Lang, Msg};
 use crate::ticket::context::ContextItem;
@@ -79,14 +79,12 @@ impl TicketForm {
         let section = el(doc, "section", "lsw-ticket")?;
         section.set_attribute("hidden", "")?;
         section.set_attribute("aria-labelledby", "lsw-ticket-title")?;
-        let back = text_el(
+        let back = action_button(
             doc,
-            "button",
             "lsw-link-button",
             message(lang, Msg::BackToHelp),
+            "back-to-help",
         )?;
-        back.set_attribute("type", "button")?;
-        back.set_attribute("data-action", "back-to-help")?;
         let title = text_el(doc, "h3", "", message(lang, Msg::TicketTitle))?;
         title.set_id("lsw-ticket-title");
         let attached = el(doc, "div", "lsw-causes")?;
@@ -111,9 +109,7 @@ impl TicketForm {
             (Msg::CriticalYes, "critical-yes"),
             (Msg::CriticalNo, "critical-no"),
         ] {
-            let b = text_el(doc, "button", "lsw-secondary", message(lang, msg))?;
-            b.set_attribute("type", "button")?;
-            b.set_attribute("data-action", action)?;
+            let b = action_button(doc, "lsw-secondary", message(lang, msg), action)?;
             critical_check.append_child(&b)?;
         }
         let subject: HtmlInputElement = el(doc, "input", "lsw-input")?.unchecked_into();
@@ -404,9 +400,7 @@ impl TicketForm {
                 &li,
                 text_el(&self.doc, "span", "lsw-ctx-value", &item.value),
             )?;
-            let remove = text_el(&self.doc, "button", "lsw-remove", "\u{00d7}")?;
-            remove.set_attribute("type", "button")?;
-            remove.set_attribute("data-action", "remove-context")?;
+            let remove = action_button(&self.doc, "lsw-remove", "\u{00d7}", "remove-context")?;
             remove.set_attribute("data-index", &i.to_string())?;
             remove.set_attribute(
                 "aria-label",
@@ -470,9 +464,7 @@ impl TicketForm {
                     &format!("{} ({size_kb} KB)", file.name()),
                 ),
             )?;
-            let remove = text_el(&self.doc, "button", "lsw-remove", "\u{00d7}")?;
-            remove.set_attribute("type", "button")?;
-            remove.set_attribute("data-action", "remove-file")?;
+            let remove = action_button(&self.doc, "lsw-remove", "\u{00d7}", "remove-file")?;
             remove.set_attribute("data-index", &i.to_string())?;
             remove.set_attribute(
                 "aria-label",
