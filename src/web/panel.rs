@@ -612,7 +612,7 @@ impl HelpPanel {
 
     /// After a final rejection: the fallback contacts under the status line.
     pub fn show_fallback_in_ticket(&self, feed: Option<&Feed>) {
-        let lang = self.ticket_lang();
+        let lang = self.ticket.lang;
         let support = feed.and_then(|f| f.support.as_ref());
         let Ok(list) = el(&self.doc, "ul", "lsw-fallback") else {
             return;
@@ -628,10 +628,6 @@ impl HelpPanel {
             }
         }
         let _ = self.ticket.status.append_child(&list);
-    }
-
-    fn ticket_lang(&self) -> Lang {
-        self.ticket.lang
     }
 
     /// Draws "My tickets": queued ones first, then the ones sent, statuses filled in later.
@@ -689,8 +685,7 @@ impl HelpPanel {
                     ("due", &formatter.time(ticket.response_due_at)),
                 ],
             );
-            let li =
-                super::tickets::ticket_entry(doc, &ticket.number, &ticket.subject, &due, lang)?;
+            let li = ticket_entry(doc, &ticket.number, &ticket.subject, &due)?;
             list.append_child(&li)?;
         }
         section.append_child(&list)?;
@@ -849,6 +844,28 @@ fn cause_title(doc: &Document, cause: &CauseLine) -> Result<web_sys::Node, JsVal
 
 fn status_label_text(status: &str, lang: Lang) -> String {
     crate::ticket_view::status_label(status, lang)
+}
+
+/// One "My tickets" entry: number and subject, and a line the status fills in later.
+fn ticket_entry(
+    doc: &Document,
+    number: &str,
+    subject: &str,
+    due: &str,
+) -> Result<Element, JsValue> {
+    let li = el(doc, "li", "lsw-my-ticket")?;
+    li.set_attribute("data-number", number)?;
+    append(
+        &li,
+        text_el(
+            doc,
+            "p",
+            "lsw-title",
+            &format!("{number} \u{00b7} {subject}"),
+        ),
+    )?;
+    append(&li, text_el(doc, "p", "lsw-ticket-state", due))?;
+    Ok(li)
 }
 
 /// Ticket numbers are ours (`ACME-000123`), but quote them safely in selectors anyway.

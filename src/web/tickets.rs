@@ -14,7 +14,7 @@
 //! Attachments live in memory only: a ticket queued with files and sent after a reload goes
 //! without them, and its description says so.
 
-use super::dom::{self, append, describe, el, text_el, warn, Timer};
+use super::dom::{self, describe, warn, Timer};
 use super::fetch::{send_request, HttpResponse};
 use super::storage;
 use super::widget::{dispatch_all, now, with_state, Events, State};
@@ -31,7 +31,7 @@ use js_sys::{Object, Reflect};
 use serde_json::Value;
 use std::cell::RefCell;
 use std::rc::Weak;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsCast;
 
 /// How long a sender may hold the outbox before another tab may take over (a crashed tab).
 const LEASE_SECONDS: i64 = 30;
@@ -466,31 +466,6 @@ impl State {
             });
         });
     }
-}
-
-/// Builds one "My tickets" entry; used by the panel.
-pub(super) fn ticket_entry(
-    doc: &web_sys::Document,
-    number: &str,
-    subject: &str,
-    due: &str,
-    lang: crate::i18n::Lang,
-) -> Result<web_sys::Element, JsValue> {
-    let li = el(doc, "li", "lsw-my-ticket")?;
-    li.set_attribute("data-number", number)?;
-    append(
-        &li,
-        text_el(
-            doc,
-            "p",
-            "lsw-title",
-            &format!("{number} \u{00b7} {subject}"),
-        ),
-    )?;
-    let status = text_el(doc, "p", "lsw-ticket-state", due)?;
-    li.append_child(&status)?;
-    let _ = lang;
-    Ok(li.unchecked_into())
 }
 
 impl State {
