@@ -7,10 +7,10 @@
 //! ([`FeedError`]); the caller then keeps its last good copy. This module does not decide what
 //! is shown when; that is [`crate::banner`].
 
+use crate::json::{Map, Value};
 use crate::text::{is_language_tag, LocalizedText};
 use crate::time::{parse_clock, Timestamp, Weekday};
 use crate::zone::TimeZones;
-use serde_json::{Map, Value};
 use std::fmt;
 
 /// A validated feed.
@@ -317,7 +317,8 @@ impl std::error::Error for FeedError {}
 /// # Errors
 /// [`FeedError`] only when nothing of the feed is usable; see the module docs.
 pub fn parse(json: &str, zones: &dyn TimeZones) -> Result<Parsed, FeedError> {
-    let value: Value = serde_json::from_str(json).map_err(|e| FeedError::NotJson(e.to_string()))?;
+    let value: Value =
+        crate::json::from_str(json).map_err(|e| FeedError::NotJson(e.to_string()))?;
     let root = value.as_object().ok_or(FeedError::NotAnObject)?;
     match root.get("version") {
         None => return Err(FeedError::MissingVersion),
@@ -353,11 +354,17 @@ pub fn parse(json: &str, zones: &dyn TimeZones) -> Result<Parsed, FeedError> {
         window_of(v, cx, path, zones)
     });
     out.feed.notices = cx.entries(root, "notices", notice_of);
-    out.feed.faq = cx.entries(root, "faq", faq_of);
-    if let Some(support) = root.get("support") {
-        match support_of(support, &mut cx) {
-            Ok(s) => out.feed.support = Some(s),
-            Err(message) => cx.problem("support", None, message),
+    // The banner stage of the widget (built without the `panel` feature) never shows the FAQ
+    // or the ticket form: it leaves them unread, and their parsers out of its Wasm. The full
+    // stage, the server and the CLI read and check them.
+    #[cfg(feature = "panel")]
+    {
+        out.feed.faq = cx.entries(root, "faq", faq_of);
+        if let Some(support) = root.get("support") {
+            match support_of(support, &mut cx) {
+                Ok(s) => out.feed.support = Some(s),
+                Err(message) => cx.problem("support", None, message),
+            }
         }
     }
     Ok(out)
@@ -397,7 +404,7 @@ impl Cx<'_> {
         });
     }
 
-    fn note_unknown(&mut self, obj: &Map<String, Value>, path: &str, known: &[&str]) {
+    fn note_unknown(&mut self, obj: &Map, path: &str, known: &[&str]) {
         for key in obj.keys().filter(|k| !known.contains(&k.as_str())) {
             let dot = if path.is_empty() { "" } else { "." };
             self.unknown.push(format!("{path}{dot}{key}"));
@@ -407,7 +414,7 @@ impl Cx<'_> {
     /// Parses the array `root[section]`, keeping valid entries with distinct ids.
     fn entries<T: HasId>(
         &mut self,
-        root: &Map<String, Value>,
+        root: &Map,
         section: &str,
         parse_one: impl Fn(&Value, &mut Cx<'_>, &str) -> Result<T, String>,
     ) -> Vec<T> {
@@ -442,17 +449,17 @@ impl Cx<'_> {
     }
 }
 
-fn object(value: &Value) -> Result<&Map<String, Value>, String> {
+fn object(value: &Value) -> Result<&Map, String> {
     value
         .as_object()
         .ok_or_else(|| "must be an object".to_string())
 }
 
-fn required<'v>(obj: &'v Map<String, Value>, key: &str) -> Result<&'v Value, String> {
+fn required<'v>(obj: &'v Map, key: &str) -> Result<&'v Value, String> {
     obj.get(key).ok_or_else(|| format!("missing {key:?}"))
 }
 
-fn string(obj: &Map<String, Value>, key: &str) -> Result<Option<String>, String> {
+fn string(obj: &Map, key: &str) -> Result<Option<String>, String> {
     match obj.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.clone())),
@@ -460,7 +467,7 @@ fn string(obj: &Map<String, Value>, key: &str) -> Result<Option<String>, String>
     }
 }
 
-fn id_of(obj: &Map<String, Value>) -> Result<String, String> {
+fn id_of(obj: &Map) -> Result<String, String> {
     match required(obj, "id")? {
         Value::String(s) if !s.trim().is_empty() => Ok(s.clone()),
         _ => Err("\"id\" must be a non-empty string".into()),
@@ -468,7 +475,7 @@ fn id_of(obj: &Map<String, Value>) -> Result<String, String> {
 }
 
 fn whole(
-    obj: &Map<String, Value>,
+    obj: &Map,
     key: &str,
     range: std::ops::RangeInclusive<u64>,
     default: u64,
@@ -486,7 +493,7 @@ fn whole(
     })
 }
 
-fn strings(obj: &Map<String, Value>, key: &str) -> Result<Vec<String>, String> {
+fn strings(obj: &Map, key: &str) -> Result<Vec<String>, String> {
     let err = || format!("{key:?} must be an array of strings");
     match obj.get(key) {
         None | Some(Value::Null) => Ok(Vec::new()),
@@ -503,11 +510,7 @@ fn strings(obj: &Map<String, Value>, key: &str) -> Result<Vec<String>, String> {
     }
 }
 
-fn localized(
-    obj: &Map<String, Value>,
-    key: &str,
-    required_field: bool,
-) -> Result<LocalizedText, String> {
+fn localized(obj: &Map, key: &str, required_field: bool) -> Result<LocalizedText, String> {
     let shape =
         || format!("{key:?} must be an object of language tag to text, like {{\"en\": \"…\"}}");
     let value = match obj.get(key) {
@@ -534,7 +537,7 @@ fn localized(
     Ok(LocalizedText::new(entries))
 }
 
-fn severity(obj: &Map<String, Value>, default: Severity) -> Result<Severity, String> {
+fn severity(obj: &Map, default: Severity) -> Result<Severity, String> {
     Ok(match string(obj, "severity")?.as_deref() {
         None => default,
         Some("info") => Severity::Info,
@@ -549,7 +552,7 @@ fn severity(obj: &Map<String, Value>, default: Severity) -> Result<Severity, Str
     })
 }
 
-fn instant(obj: &Map<String, Value>, key: &str) -> Result<Option<Timestamp>, String> {
+fn instant(obj: &Map, key: &str) -> Result<Option<Timestamp>, String> {
     // Worded like the other field errors ("… must be …, not …") rather than passing on
     // the time parser's sentence, so a vendor reads one shape of message per field.
     string(obj, key)?
@@ -561,7 +564,7 @@ fn instant(obj: &Map<String, Value>, key: &str) -> Result<Option<Timestamp>, Str
         .transpose()
 }
 
-fn audience(obj: &Map<String, Value>, cx: &mut Cx<'_>, path: &str) -> Result<Audience, String> {
+fn audience(obj: &Map, cx: &mut Cx<'_>, path: &str) -> Result<Audience, String> {
     let Some(value) = obj.get("audience") else {
         return Ok(Audience::default());
     };
@@ -655,7 +658,7 @@ fn window_of(
     })
 }
 
-fn recurrence_of(obj: &Map<String, Value>, zones: &dyn TimeZones) -> Result<Recurrence, String> {
+fn recurrence_of(obj: &Map, zones: &dyn TimeZones) -> Result<Recurrence, String> {
     let weekday = || -> Result<Weekday, String> {
         let name = string(obj, "weekday")?.ok_or("missing \"weekday\"")?;
         Weekday::parse(&name)
@@ -748,6 +751,7 @@ fn notice_of(value: &Value, cx: &mut Cx<'_>, path: &str) -> Result<Notice, Strin
     })
 }
 
+#[cfg(feature = "panel")]
 fn faq_of(value: &Value, cx: &mut Cx<'_>, path: &str) -> Result<FaqEntry, String> {
     let obj = object(value)?;
     let id = id_of(obj)?;
@@ -771,6 +775,7 @@ fn client_of(value: &Value, cx: &mut Cx<'_>) -> Result<Client, String> {
     })
 }
 
+#[cfg(feature = "panel")]
 fn support_of(value: &Value, cx: &mut Cx<'_>) -> Result<Support, String> {
     let obj = object(value)?;
     cx.note_unknown(

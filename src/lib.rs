@@ -22,6 +22,7 @@ pub mod countdown;
 pub mod feed;
 pub mod help;
 pub mod i18n;
+pub mod json;
 pub mod markdown;
 pub mod schedule;
 pub mod search;

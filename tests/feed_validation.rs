@@ -608,7 +608,7 @@ fn an_html_error_page_is_not_json() {
     assert!(matches!(e, FeedError::NotJson(_)), "{e:?}");
     assert_eq!(
         e.to_string(),
-        "feed is not valid JSON: expected value at line 1 column 1"
+        "feed is not valid JSON: expected a value at line 1 column 1"
     );
 }
 

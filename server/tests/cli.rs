@@ -76,7 +76,7 @@ fn check_fatal_feeds() {
     let out = check("not-json.json", &[]);
     assert_eq!(
         out.stdout,
-        "feed is not valid JSON: expected value at line 1 column 1\n"
+        "feed is not valid JSON: expected a value at line 1 column 1\n"
     );
     assert_eq!(out.code, 1);
 
@@ -598,7 +598,7 @@ fn preview_errors() {
         (out.stdout.as_str(), out.stderr.as_str(), out.code),
         (
             "",
-            "feed is not valid JSON: expected value at line 1 column 1\n",
+            "feed is not valid JSON: expected a value at line 1 column 1\n",
             1
         )
     );

@@ -150,7 +150,7 @@ fn unusable_feed_exits_1() {
     assert_eq!(out.stdout, "");
     assert_eq!(
         out.stderr,
-        "feed is not valid JSON: expected value at line 1 column 1\n"
+        "feed is not valid JSON: expected a value at line 1 column 1\n"
     );
     let out = search(&fixture("version-2.json"), &["password"]);
     assert_eq!(out.code, 1);

@@ -39,7 +39,7 @@ pub mod validate;
 pub use self::validate::{response_minutes, validate, validate_attachments};
 
 use crate::feed::Support;
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 use std::fmt;
 
 /// Longest subject, in characters (Unicode scalar values), after trimming.
@@ -268,7 +268,7 @@ impl Ticket {
 /// `body: invalid` when the text is not a JSON object; `FIELD: invalid` for each field of
 /// the wrong type, and `context[i]: invalid` for a context value that is not a string.
 pub fn draft_from_json(json: &str) -> Result<TicketDraft, Vec<FieldError>> {
-    let Ok(Value::Object(root)) = serde_json::from_str::<Value>(json) else {
+    let Ok(Value::Object(root)) = crate::json::from_str(json) else {
         return Err(vec![FieldError::new("body", code::INVALID)]);
     };
     let mut errors = Vec::new();

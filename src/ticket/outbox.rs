@@ -32,7 +32,7 @@
 //! assert_eq!(Outbox::from_json(&outbox.to_json()).entries(), outbox.entries());
 //! ```
 
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 
 use super::request::{Receipt, SendOutcome, MAX_RETRY_AFTER_SECONDS};
 use super::FieldError;
@@ -136,7 +136,7 @@ impl Outbox {
     /// usable key or body is skipped while the others load. Missing fields take safe defaults
     /// (due now, queued, no attempts), and a second entry with a key already seen is dropped.
     pub fn from_json(text: &str) -> Outbox {
-        let Ok(value) = serde_json::from_str::<Value>(text) else {
+        let Ok(value) = crate::json::from_str(text) else {
             return Outbox::default();
         };
         let Some(items) = value.get("entries").and_then(Value::as_array) else {
@@ -407,7 +407,7 @@ fn entry_json(entry: &Entry) -> Value {
     Value::Object(obj)
 }
 
-fn entry_of(obj: &Map<String, Value>) -> Option<Entry> {
+fn entry_of(obj: &Map) -> Option<Entry> {
     let key = obj
         .get("key")?
         .as_str()
@@ -495,7 +495,7 @@ pub struct Lease {
 impl Lease {
     /// Reads a stored lease; `None` when absent or unreadable (which means "free").
     pub fn parse(stored: &str) -> Option<Lease> {
-        let value: Value = serde_json::from_str(stored).ok()?;
+        let value: Value = crate::json::from_str(stored).ok()?;
         Some(Lease {
             holder: value.get("holder")?.as_str()?.to_string(),
             until: Timestamp(value.get("until")?.as_i64()?),

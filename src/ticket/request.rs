@@ -20,7 +20,7 @@
 //! assert_eq!(request::interpret_create(429, Some("120"), "", now), SendOutcome::RetryAfter(120));
 //! ```
 
-use serde_json::{Map, Value};
+use crate::json::{Map, Value};
 
 use super::FieldError;
 use crate::time::{CivilDate, CivilDateTime, Timestamp};
@@ -444,7 +444,7 @@ pub fn parse_http_date(text: &str) -> Option<Timestamp> {
 }
 
 fn receipt_of(body: &str) -> Result<Receipt, String> {
-    let value: Value = serde_json::from_str(body).map_err(|_| "not JSON".to_string())?;
+    let value: Value = crate::json::from_str(body).map_err(|_| "not JSON".to_string())?;
     let obj = value.as_object().ok_or("not an object")?;
     let number = required_text(obj, "number")?;
     Ok(Receipt {
@@ -459,7 +459,7 @@ fn receipt_of(body: &str) -> Result<Receipt, String> {
 
 /// The `errors` array of a `4xx` body; anything else in the body is ignored.
 fn errors_of(body: &str) -> Vec<FieldError> {
-    let Ok(value) = serde_json::from_str::<Value>(body) else {
+    let Ok(value) = crate::json::from_str(body) else {
         return Vec::new();
     };
     let Some(errors) = value.get("errors").and_then(Value::as_array) else {
@@ -532,7 +532,7 @@ pub fn interpret_status(status: u16, body: &str) -> Result<TicketStatus, String>
 }
 
 fn status_of(body: &str) -> Result<TicketStatus, String> {
-    let value: Value = serde_json::from_str(body).map_err(|_| "not JSON".to_string())?;
+    let value: Value = crate::json::from_str(body).map_err(|_| "not JSON".to_string())?;
     let obj = value.as_object().ok_or("not an object")?;
     let replies = match obj.get("replies") {
         None | Some(Value::Null) => Vec::new(),
@@ -567,11 +567,11 @@ fn status_of(body: &str) -> Result<TicketStatus, String> {
     })
 }
 
-fn text(obj: &Map<String, Value>, key: &str) -> Option<String> {
+fn text(obj: &Map, key: &str) -> Option<String> {
     obj.get(key).and_then(Value::as_str).map(String::from)
 }
 
-fn text_or_number(obj: &Map<String, Value>, key: &str) -> Option<String> {
+fn text_or_number(obj: &Map, key: &str) -> Option<String> {
     match obj.get(key)? {
         Value::String(s) if !s.is_empty() => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),
@@ -579,17 +579,17 @@ fn text_or_number(obj: &Map<String, Value>, key: &str) -> Option<String> {
     }
 }
 
-fn required_text(obj: &Map<String, Value>, key: &str) -> Result<String, String> {
+fn required_text(obj: &Map, key: &str) -> Result<String, String> {
     text(obj, key)
         .filter(|s| !s.is_empty())
         .ok_or_else(|| format!("missing \"{key}\""))
 }
 
-fn required_time(obj: &Map<String, Value>, key: &str) -> Result<Timestamp, String> {
+fn required_time(obj: &Map, key: &str) -> Result<Timestamp, String> {
     optional_time(obj, key)?.ok_or_else(|| format!("missing \"{key}\""))
 }
 
-fn optional_time(obj: &Map<String, Value>, key: &str) -> Result<Option<Timestamp>, String> {
+fn optional_time(obj: &Map, key: &str) -> Result<Option<Timestamp>, String> {
     match obj.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Timestamp::parse_rfc3339(s)

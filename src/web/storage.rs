@@ -2,7 +2,7 @@
 //! iframes, storage disabled by policy). When it fails we keep going in memory for this page.
 
 use super::dom::{warn, window};
-use serde_json::Value;
+use crate::json::Value;
 
 const DISMISSED_KEY: &str = "lms-support:dismissed";
 const FEED_KEY_PREFIX: &str = "lms-support:feed:";
@@ -45,7 +45,7 @@ impl Dismissals {
     /// Loads what earlier page loads dismissed.
     pub fn load() -> Dismissals {
         let keys = get(DISMISSED_KEY)
-            .and_then(|text| serde_json::from_str::<Value>(&text).ok())
+            .and_then(|text| crate::json::from_str(&text).ok())
             .and_then(|v| v.as_array().cloned())
             .map(|items| {
                 items
@@ -93,7 +93,7 @@ impl CachedFeed {
     /// The copy cached for `feed_url`, if any.
     pub fn load(feed_url: &str) -> Option<CachedFeed> {
         let text = get(&format!("{FEED_KEY_PREFIX}{feed_url}"))?;
-        let value: Value = serde_json::from_str(&text).ok()?;
+        let value: Value = crate::json::from_str(&text).ok()?;
         Some(CachedFeed {
             body: value.get("body")?.as_str()?.to_string(),
             etag: value.get("etag").and_then(Value::as_str).map(String::from),
@@ -102,7 +102,7 @@ impl CachedFeed {
 
     /// Saves this copy as the last good one for `feed_url`.
     pub fn save(&self, feed_url: &str) {
-        let mut record = serde_json::Map::new();
+        let mut record = crate::json::Map::new();
         record.insert("body".into(), Value::from(self.body.as_str()));
         if let Some(etag) = &self.etag {
             record.insert("etag".into(), Value::from(etag.as_str()));

@@ -1,0 +1,688 @@
+//! A small JSON value: parse, read, build and print.
+//!
+//! The widget used `crate::json::Value`; this replaces it because every byte of the Wasm is
+//! downloaded on every course page, and the banner-only first stage needs nothing more than
+//! this (serde_json, its ordered map and its float printing were about a fifth of that stage).
+//! Objects keep their keys in document order, as the feed's authors wrote them. Numbers keep
+//! their text: whole numbers read as integers without float parsing, so no float parser or
+//! printer is linked into the Wasm.
+
+use std::fmt::{self, Write as _};
+
+/// Nesting deeper than this is refused (as serde_json does): a feed is never that deep, and
+/// the parser recurses.
+const MAX_DEPTH: usize = 128;
+
+/// A JSON value.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub enum Value {
+    /// `null`.
+    #[default]
+    Null,
+    /// `true` or `false`.
+    Bool(bool),
+    /// A number, as written.
+    Number(Number),
+    /// A string.
+    String(String),
+    /// An array.
+    Array(Vec<Value>),
+    /// An object, keys in document order.
+    Object(Map),
+}
+
+/// A JSON number: an integer when it is one that fits `i64`, else its text.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Number {
+    /// A whole number without fraction or exponent that fits `i64`.
+    Int(i64),
+    /// Any other valid number (`1.5`, `1e3`, a huge integer), as written.
+    Other(String),
+}
+
+impl fmt::Display for Number {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Number::Int(n) => write!(f, "{n}"),
+            Number::Other(text) => f.write_str(text),
+        }
+    }
+}
+
+/// An object: keys in insertion order; inserting an existing key replaces its value in place.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Map(Vec<(String, Value)>);
+
+impl Map {
+    /// An empty object.
+    pub fn new() -> Map {
+        Map(Vec::new())
+    }
+
+    /// The value under `key`.
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    /// True when `key` is present.
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    /// Sets `key`; returns the value it replaced.
+    pub fn insert(&mut self, key: String, value: Value) -> Option<Value> {
+        match self.0.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, old)) => Some(std::mem::replace(old, value)),
+            None => {
+                self.0.push((key, value));
+                None
+            }
+        }
+    }
+
+    /// Removes `key`, keeping the order of the others.
+    pub fn remove(&mut self, key: &str) -> Option<Value> {
+        let i = self.0.iter().position(|(k, _)| k == key)?;
+        Some(self.0.remove(i).1)
+    }
+
+    /// The entries in order.
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &Value)> {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+
+    /// The keys in order.
+    pub fn keys(&self) -> impl Iterator<Item = &String> {
+        self.0.iter().map(|(k, _)| k)
+    }
+
+    /// The number of entries.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// True when there are no entries.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl<'a> IntoIterator for &'a Map {
+    type Item = (&'a String, &'a Value);
+    type IntoIter = std::iter::Map<
+        std::slice::Iter<'a, (String, Value)>,
+        fn(&'a (String, Value)) -> (&'a String, &'a Value),
+    >;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter().map(|(k, v)| (k, v))
+    }
+}
+
+impl FromIterator<(String, Value)> for Map {
+    fn from_iter<I: IntoIterator<Item = (String, Value)>>(iter: I) -> Map {
+        let mut map = Map::new();
+        for (k, v) in iter {
+            map.insert(k, v);
+        }
+        map
+    }
+}
+
+impl Value {
+    /// The string, if this is one.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The integer, if this is a whole number that fits `i64`.
+    pub fn as_i64(&self) -> Option<i64> {
+        match self {
+            Value::Number(Number::Int(n)) => Some(*n),
+            _ => None,
+        }
+    }
+
+    /// The integer, if this is a whole number from 0 that fits `i64`.
+    pub fn as_u64(&self) -> Option<u64> {
+        self.as_i64().and_then(|n| u64::try_from(n).ok())
+    }
+
+    /// The boolean, if this is one.
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            Value::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+
+    /// The elements, if this is an array.
+    pub fn as_array(&self) -> Option<&Vec<Value>> {
+        match self {
+            Value::Array(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    /// The entries, if this is an object.
+    pub fn as_object(&self) -> Option<&Map> {
+        match self {
+            Value::Object(map) => Some(map),
+            _ => None,
+        }
+    }
+
+    /// The value under `key`, if this is an object that has it.
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.as_object()?.get(key)
+    }
+
+    /// True for `null`.
+    pub fn is_null(&self) -> bool {
+        matches!(self, Value::Null)
+    }
+
+    /// True for a number.
+    pub fn is_number(&self) -> bool {
+        matches!(self, Value::Number(_))
+    }
+
+    /// True for an object.
+    pub fn is_object(&self) -> bool {
+        matches!(self, Value::Object(_))
+    }
+}
+
+impl From<&str> for Value {
+    fn from(s: &str) -> Value {
+        Value::String(s.to_string())
+    }
+}
+impl From<String> for Value {
+    fn from(s: String) -> Value {
+        Value::String(s)
+    }
+}
+impl From<&String> for Value {
+    fn from(s: &String) -> Value {
+        Value::String(s.clone())
+    }
+}
+impl From<bool> for Value {
+    fn from(b: bool) -> Value {
+        Value::Bool(b)
+    }
+}
+impl From<i64> for Value {
+    fn from(n: i64) -> Value {
+        Value::Number(Number::Int(n))
+    }
+}
+impl From<u32> for Value {
+    fn from(n: u32) -> Value {
+        Value::from(i64::from(n))
+    }
+}
+impl From<u16> for Value {
+    fn from(n: u16) -> Value {
+        Value::from(i64::from(n))
+    }
+}
+impl From<u8> for Value {
+    fn from(n: u8) -> Value {
+        Value::from(i64::from(n))
+    }
+}
+impl From<u64> for Value {
+    fn from(n: u64) -> Value {
+        match i64::try_from(n) {
+            Ok(n) => Value::from(n),
+            Err(_) => Value::Number(Number::Other(n.to_string())),
+        }
+    }
+}
+impl From<usize> for Value {
+    fn from(n: usize) -> Value {
+        Value::from(n as u64)
+    }
+}
+impl From<Map> for Value {
+    fn from(map: Map) -> Value {
+        Value::Object(map)
+    }
+}
+impl<T: Into<Value>> From<Vec<T>> for Value {
+    fn from(items: Vec<T>) -> Value {
+        Value::Array(items.into_iter().map(Into::into).collect())
+    }
+}
+impl<T: Into<Value>> From<Option<T>> for Value {
+    fn from(value: Option<T>) -> Value {
+        value.map_or(Value::Null, Into::into)
+    }
+}
+
+/// Compact JSON text (`{"a":1}`); non-ASCII text stays UTF-8.
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Null => f.write_str("null"),
+            Value::Bool(b) => f.write_str(if *b { "true" } else { "false" }),
+            Value::Number(n) => write!(f, "{n}"),
+            Value::String(s) => write_string(f, s),
+            Value::Array(items) => {
+                f.write_char('[')?;
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        f.write_char(',')?;
+                    }
+                    write!(f, "{item}")?;
+                }
+                f.write_char(']')
+            }
+            Value::Object(map) => {
+                f.write_char('{')?;
+                for (i, (k, v)) in map.iter().enumerate() {
+                    if i > 0 {
+                        f.write_char(',')?;
+                    }
+                    write_string(f, k)?;
+                    write!(f, ":{v}")?;
+                }
+                f.write_char('}')
+            }
+        }
+    }
+}
+
+fn write_string(f: &mut fmt::Formatter<'_>, s: &str) -> fmt::Result {
+    f.write_char('"')?;
+    let mut start = 0;
+    for (i, c) in s.char_indices() {
+        let escape = match c {
+            '"' => "\\\"",
+            '\\' => "\\\\",
+            '\n' => "\\n",
+            '\r' => "\\r",
+            '\t' => "\\t",
+            c if (c as u32) < 0x20 => "",
+            _ => continue,
+        };
+        f.write_str(&s[start..i])?;
+        if escape.is_empty() {
+            write!(f, "\\u{:04x}", c as u32)?;
+        } else {
+            f.write_str(escape)?;
+        }
+        start = i + c.len_utf8();
+    }
+    f.write_str(&s[start..])?;
+    f.write_char('"')
+}
+
+/// Why a text is not JSON, and where (1-based line and column, in characters).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Error {
+    /// What was wrong.
+    pub message: &'static str,
+    /// The line of the problem.
+    pub line: usize,
+    /// The column of the problem.
+    pub column: usize,
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} at line {} column {}",
+            self.message, self.line, self.column
+        )
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Parses one JSON value (RFC 8259), surrounded by optional whitespace.
+///
+/// # Errors
+/// The first problem with its position.
+pub fn from_str(text: &str) -> Result<Value, Error> {
+    let mut parser = Parser {
+        text,
+        bytes: text.as_bytes(),
+        at: 0,
+    };
+    parser.skip_space();
+    let value = parser.value(0)?;
+    parser.skip_space();
+    if parser.at < parser.bytes.len() {
+        return Err(parser.error("trailing characters"));
+    }
+    Ok(value)
+}
+
+struct Parser<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    at: usize,
+}
+
+impl Parser<'_> {
+    fn error(&self, message: &'static str) -> Error {
+        let before = &self.text[..self.at.min(self.text.len())];
+        let line = before.matches('\n').count() + 1;
+        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        Error {
+            message,
+            line,
+            column,
+        }
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.at).copied()
+    }
+
+    fn skip_space(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+            self.at += 1;
+        }
+    }
+
+    fn expect(&mut self, byte: u8, message: &'static str) -> Result<(), Error> {
+        self.skip_space();
+        if self.peek() == Some(byte) {
+            self.at += 1;
+            Ok(())
+        } else {
+            Err(self.error(message))
+        }
+    }
+
+    fn literal(&mut self, word: &str, value: Value) -> Result<Value, Error> {
+        if self.bytes[self.at..].starts_with(word.as_bytes()) {
+            self.at += word.len();
+            Ok(value)
+        } else {
+            Err(self.error("expected a value"))
+        }
+    }
+
+    fn value(&mut self, depth: usize) -> Result<Value, Error> {
+        if depth >= MAX_DEPTH {
+            return Err(self.error("nested too deeply"));
+        }
+        self.skip_space();
+        match self.peek() {
+            None => Err(self.error("unexpected end of text")),
+            Some(b'n') => self.literal("null", Value::Null),
+            Some(b't') => self.literal("true", Value::Bool(true)),
+            Some(b'f') => self.literal("false", Value::Bool(false)),
+            Some(b'"') => self.string().map(Value::String),
+            Some(b'-' | b'0'..=b'9') => self.number(),
+            Some(b'[') => {
+                self.at += 1;
+                let mut items = Vec::new();
+                self.skip_space();
+                if self.peek() == Some(b']') {
+                    self.at += 1;
+                    return Ok(Value::Array(items));
+                }
+                loop {
+                    items.push(self.value(depth + 1)?);
+                    self.skip_space();
+                    match self.peek() {
+                        Some(b',') => self.at += 1,
+                        Some(b']') => {
+                            self.at += 1;
+                            return Ok(Value::Array(items));
+                        }
+                        _ => return Err(self.error("expected `,` or `]`")),
+                    }
+                }
+            }
+            Some(b'{') => {
+                self.at += 1;
+                let mut map = Map::new();
+                self.skip_space();
+                if self.peek() == Some(b'}') {
+                    self.at += 1;
+                    return Ok(Value::Object(map));
+                }
+                loop {
+                    self.skip_space();
+                    if self.peek() != Some(b'"') {
+                        return Err(self.error("expected a key in double quotes"));
+                    }
+                    let key = self.string()?;
+                    self.expect(b':', "expected `:`")?;
+                    let value = self.value(depth + 1)?;
+                    map.insert(key, value);
+                    self.skip_space();
+                    match self.peek() {
+                        Some(b',') => self.at += 1,
+                        Some(b'}') => {
+                            self.at += 1;
+                            return Ok(Value::Object(map));
+                        }
+                        _ => return Err(self.error("expected `,` or `}`")),
+                    }
+                }
+            }
+            Some(_) => Err(self.error("expected a value")),
+        }
+    }
+
+    fn digits(&mut self) -> usize {
+        let start = self.at;
+        while let Some(b'0'..=b'9') = self.peek() {
+            self.at += 1;
+        }
+        self.at - start
+    }
+
+    fn number(&mut self) -> Result<Value, Error> {
+        let start = self.at;
+        if self.peek() == Some(b'-') {
+            self.at += 1;
+        }
+        let int_start = self.at;
+        match self.digits() {
+            0 => return Err(self.error("invalid number")),
+            n if n > 1 && self.bytes[int_start] == b'0' => {
+                self.at = int_start;
+                return Err(self.error("invalid number: leading zero"));
+            }
+            _ => {}
+        }
+        let mut whole = true;
+        if self.peek() == Some(b'.') {
+            self.at += 1;
+            whole = false;
+            if self.digits() == 0 {
+                return Err(self.error("invalid number"));
+            }
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            self.at += 1;
+            whole = false;
+            if let Some(b'+' | b'-') = self.peek() {
+                self.at += 1;
+            }
+            if self.digits() == 0 {
+                return Err(self.error("invalid number"));
+            }
+        }
+        let text = &self.text[start..self.at];
+        Ok(Value::Number(
+            match whole.then(|| text.parse::<i64>().ok()).flatten() {
+                Some(n) => Number::Int(n),
+                None => Number::Other(text.to_string()),
+            },
+        ))
+    }
+
+    fn hex4(&mut self) -> Result<u32, Error> {
+        let digits = self
+            .text
+            .get(self.at..self.at + 4)
+            .filter(|d| d.bytes().all(|b| b.is_ascii_hexdigit()))
+            .ok_or_else(|| self.error("invalid \\u escape"))?;
+        self.at += 4;
+        u32::from_str_radix(digits, 16).map_err(|_| self.error("invalid \\u escape"))
+    }
+
+    /// A string literal; the cursor is on its opening quote.
+    fn string(&mut self) -> Result<String, Error> {
+        self.at += 1;
+        let mut out = String::new();
+        let mut start = self.at;
+        loop {
+            match self.peek() {
+                None => return Err(self.error("unterminated string")),
+                Some(b'"') => {
+                    out.push_str(&self.text[start..self.at]);
+                    self.at += 1;
+                    return Ok(out);
+                }
+                Some(0..=0x1f) => return Err(self.error("control character in a string")),
+                Some(b'\\') => {
+                    out.push_str(&self.text[start..self.at]);
+                    self.at += 1;
+                    let escaped = match self.peek() {
+                        Some(b'"') => '"',
+                        Some(b'\\') => '\\',
+                        Some(b'/') => '/',
+                        Some(b'b') => '\u{8}',
+                        Some(b'f') => '\u{c}',
+                        Some(b'n') => '\n',
+                        Some(b'r') => '\r',
+                        Some(b't') => '\t',
+                        Some(b'u') => {
+                            self.at += 1;
+                            let first = self.hex4()?;
+                            let code = match first {
+                                0xD800..=0xDBFF => {
+                                    if !self.bytes[self.at..].starts_with(b"\\u") {
+                                        return Err(self.error("lone surrogate in \\u escape"));
+                                    }
+                                    self.at += 2;
+                                    let second = self.hex4()?;
+                                    if !(0xDC00..=0xDFFF).contains(&second) {
+                                        return Err(self.error("lone surrogate in \\u escape"));
+                                    }
+                                    0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00)
+                                }
+                                0xDC00..=0xDFFF => {
+                                    return Err(self.error("lone surrogate in \\u escape"))
+                                }
+                                code => code,
+                            };
+                            out.push(char::from_u32(code).unwrap_or('\u{fffd}'));
+                            start = self.at;
+                            continue;
+                        }
+                        _ => return Err(self.error("invalid escape")),
+                    };
+                    out.push(escaped);
+                    self.at += 1;
+                    start = self.at;
+                }
+                Some(_) => self.at += 1,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_what_a_feed_contains_keeping_key_order() {
+        let v = from_str(
+            r#" { "z": 1, "a": [true, false, null], "m": {"x": -42, "y": "caf\u00e9 \ud83d\ude00"}, "f": 1.5e3 } "#,
+        )
+        .unwrap();
+        let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["z", "a", "m", "f"]);
+        assert_eq!(v.get("z").and_then(Value::as_i64), Some(1));
+        assert_eq!(
+            v.get("m").and_then(|m| m.get("x")).and_then(Value::as_i64),
+            Some(-42)
+        );
+        assert_eq!(
+            v.get("m").and_then(|m| m.get("x")).and_then(Value::as_u64),
+            None
+        );
+        assert_eq!(
+            v.get("m").and_then(|m| m.get("y")).and_then(Value::as_str),
+            Some("café 😀")
+        );
+        // A fraction or exponent is a number but not an integer.
+        assert!(v.get("f").is_some_and(Value::is_number));
+        assert_eq!(v.get("f").and_then(Value::as_i64), None);
+        assert_eq!(v.get("a").and_then(Value::as_array).map(Vec::len), Some(3));
+    }
+
+    #[test]
+    fn a_repeated_key_keeps_its_place_and_the_last_value() {
+        let v = from_str(r#"{"a":1,"b":2,"a":3}"#).unwrap();
+        assert_eq!(v.to_string(), r#"{"a":3,"b":2}"#);
+    }
+
+    #[test]
+    fn prints_compact_json_that_parses_back_to_the_same_value() {
+        let text = r#"{"s":"quote \" slash \\ nl \n tab \t bell \u0007 ñ","n":[0,-7,12345678901234567890,2.50],"o":{}}"#;
+        let v = from_str(text).unwrap();
+        let printed = v.to_string();
+        assert_eq!(from_str(&printed).unwrap(), v);
+        assert!(printed.contains(r#"\u0007"#), "{printed}");
+        assert!(printed.contains('ñ'), "non-ASCII stays UTF-8: {printed}");
+        // A number is printed as written, even one too big for i64.
+        assert!(printed.contains("12345678901234567890,2.50"), "{printed}");
+    }
+
+    #[test]
+    fn rejects_what_is_not_json_with_a_position() {
+        for (text, line, column) in [
+            ("", 1, 1),
+            ("{", 1, 2),
+            ("{\"a\" 1}", 1, 6),
+            ("[1,]", 1, 4),
+            ("{\n  \"a\": tru\n}", 2, 8),
+            ("01", 1, 1),
+            ("1.", 1, 3),
+            ("\"\\x\"", 1, 3),
+            ("\"\\ud800\"", 1, 8),
+            ("\"a\nb\"", 1, 3),
+            ("{'a': 1}", 1, 2),
+            ("[1] x", 1, 5),
+        ] {
+            let error = from_str(text).expect_err(text);
+            assert_eq!(
+                (error.line, error.column),
+                (line, column),
+                "{text:?}: {error}"
+            );
+        }
+        let deep = "[".repeat(200) + &"]".repeat(200);
+        assert_eq!(from_str(&deep).unwrap_err().message, "nested too deeply");
+    }
+
+    #[test]
+    fn builds_values_from_rust_types() {
+        let mut map = Map::new();
+        map.insert("n".into(), Value::from(3u32));
+        map.insert("s".into(), Value::from("x"));
+        map.insert("l".into(), Value::from(vec!["a", "b"]));
+        map.insert("none".into(), Value::from(None::<String>));
+        assert_eq!(
+            Value::from(map).to_string(),
+            r#"{"n":3,"s":"x","l":["a","b"],"none":null}"#
+        );
+    }
+}
