@@ -160,6 +160,8 @@ macro_rules! messages {
     };
 }
 
+// The banner's messages come first, up to `HelpLauncher`: the banner-only first stage ships
+// only their strings (see `en` and `en_panel`).
 messages! {
     HeadingUpcoming,
     HeadingImminent,
@@ -386,6 +388,19 @@ fn en(msg: Msg) -> &'static str {
         ShowFewer => "Show fewer",
         RegionLabel => "Service announcements",
         HelpLauncher => "Help",
+        #[cfg(feature = "panel")]
+        panel => en_panel(panel),
+        #[cfg(not(feature = "panel"))]
+        _ => "",
+    }
+}
+
+/// English strings of the help panel and the ticket form, which only the second stage (the
+/// `panel` feature) ships.
+#[cfg(feature = "panel")]
+fn en_panel(msg: Msg) -> &'static str {
+    use Msg::*;
+    match msg {
         HelpTitle => "Help and support",
         Close => "Close",
         SearchLabel => "Search the help articles",
@@ -464,7 +479,10 @@ fn en(msg: Msg) -> &'static str {
         CtxContextId => "Context id",
         PriorityCritical => "Critical",
         PriorityHigh => "High",
-        PriorityRoutine => "Routine",    }
+        PriorityRoutine => "Routine",
+        // The banner's strings are answered above.
+        _ => "",
+    }
 }
 
 fn es(msg: Msg) -> &'static str {
@@ -478,9 +496,7 @@ fn es(msg: Msg) -> &'static str {
         HeadingKnownIssue => "Problema conocido",
         StartsIn => "Empieza en {countdown}",
         Until => "Vuelve a estar disponible {time}",
-        CompletedDefaultBody => {
-            "El mantenimiento ha terminado. Si algo sigue fallando, avísanos."
-        }
+        CompletedDefaultBody => "El mantenimiento ha terminado. Si algo sigue fallando, avísanos.",
         CancelledBody => "Este mantenimiento no se realizará. Todo sigue disponible.",
         StatusInvestigating => "Lo estamos investigando.",
         StatusIdentified => "Hemos encontrado la causa y estamos trabajando en una solución.",
@@ -489,6 +505,19 @@ fn es(msg: Msg) -> &'static str {
         ShowFewer => "Mostrar menos",
         RegionLabel => "Avisos del servicio",
         HelpLauncher => "Ayuda",
+        #[cfg(feature = "panel")]
+        panel => es_panel(panel),
+        #[cfg(not(feature = "panel"))]
+        _ => "",
+    }
+}
+
+/// Spanish strings of the help panel and the ticket form, which only the second stage (the
+/// `panel` feature) ships.
+#[cfg(feature = "panel")]
+fn es_panel(msg: Msg) -> &'static str {
+    use Msg::*;
+    match msg {
         HelpTitle => "Ayuda y soporte",
         Close => "Cerrar",
         SearchLabel => "Buscar en los artículos de ayuda",
@@ -567,7 +596,10 @@ fn es(msg: Msg) -> &'static str {
         CtxContextId => "Id. del contexto",
         PriorityCritical => "Crítica",
         PriorityHigh => "Alta",
-        PriorityRoutine => "Normal",    }
+        PriorityRoutine => "Normal",
+        // The banner's strings are answered above.
+        _ => "",
+    }
 }
 
 fn fr(msg: Msg) -> &'static str {
@@ -592,6 +624,19 @@ fn fr(msg: Msg) -> &'static str {
         ShowFewer => "Afficher moins",
         RegionLabel => "Annonces du service",
         HelpLauncher => "Aide",
+        #[cfg(feature = "panel")]
+        panel => fr_panel(panel),
+        #[cfg(not(feature = "panel"))]
+        _ => "",
+    }
+}
+
+/// French strings of the help panel and the ticket form, which only the second stage (the
+/// `panel` feature) ships.
+#[cfg(feature = "panel")]
+fn fr_panel(msg: Msg) -> &'static str {
+    use Msg::*;
+    match msg {
         HelpTitle => "Aide et assistance",
         Close => "Fermer",
         SearchLabel => "Rechercher dans les articles d’aide",
@@ -671,6 +716,8 @@ fn fr(msg: Msg) -> &'static str {
         PriorityCritical => "Critique",
         PriorityHigh => "Haute",
         PriorityRoutine => "Normale",
+        // The banner's strings are answered above.
+        _ => "",
     }
 }
 
@@ -696,6 +743,19 @@ fn pt(msg: Msg) -> &'static str {
         ShowFewer => "Mostrar menos",
         RegionLabel => "Avisos do serviço",
         HelpLauncher => "Ajuda",
+        #[cfg(feature = "panel")]
+        panel => pt_panel(panel),
+        #[cfg(not(feature = "panel"))]
+        _ => "",
+    }
+}
+
+/// Portuguese strings of the help panel and the ticket form, which only the second stage (the
+/// `panel` feature) ships.
+#[cfg(feature = "panel")]
+fn pt_panel(msg: Msg) -> &'static str {
+    use Msg::*;
+    match msg {
         HelpTitle => "Ajuda e suporte",
         Close => "Fechar",
         SearchLabel => "Pesquisar nos artigos de ajuda",
@@ -775,6 +835,8 @@ fn pt(msg: Msg) -> &'static str {
         PriorityCritical => "Crítica",
         PriorityHigh => "Alta",
         PriorityRoutine => "Normal",
+        // The banner's strings are answered above.
+        _ => "",
     }
 }
 
@@ -800,6 +862,19 @@ fn de(msg: Msg) -> &'static str {
         ShowFewer => "Weniger anzeigen",
         RegionLabel => "Servicemeldungen",
         HelpLauncher => "Hilfe",
+        #[cfg(feature = "panel")]
+        panel => de_panel(panel),
+        #[cfg(not(feature = "panel"))]
+        _ => "",
+    }
+}
+
+/// German strings of the help panel and the ticket form, which only the second stage (the
+/// `panel` feature) ships.
+#[cfg(feature = "panel")]
+fn de_panel(msg: Msg) -> &'static str {
+    use Msg::*;
+    match msg {
         HelpTitle => "Hilfe und Support",
         Close => "Schließen",
         SearchLabel => "Hilfeartikel durchsuchen",
@@ -879,6 +954,8 @@ fn de(msg: Msg) -> &'static str {
         PriorityCritical => "Kritisch",
         PriorityHigh => "Hoch",
         PriorityRoutine => "Normal",
+        // The banner's strings are answered above.
+        _ => "",
     }
 }
 
@@ -902,6 +979,19 @@ fn ar(msg: Msg) -> &'static str {
         ShowFewer => "عرض أقل",
         RegionLabel => "إعلانات الخدمة",
         HelpLauncher => "مساعدة",
+        #[cfg(feature = "panel")]
+        panel => ar_panel(panel),
+        #[cfg(not(feature = "panel"))]
+        _ => "",
+    }
+}
+
+/// Arabic strings of the help panel and the ticket form, which only the second stage (the
+/// `panel` feature) ships.
+#[cfg(feature = "panel")]
+fn ar_panel(msg: Msg) -> &'static str {
+    use Msg::*;
+    match msg {
         HelpTitle => "المساعدة والدعم",
         Close => "إغلاق",
         SearchLabel => "ابحث في مقالات المساعدة",
@@ -985,6 +1075,8 @@ fn ar(msg: Msg) -> &'static str {
         PriorityCritical => "حرجة",
         PriorityHigh => "عالية",
         PriorityRoutine => "عادية",
+        // The banner's strings are answered above.
+        _ => "",
     }
 }
 

@@ -39,7 +39,7 @@ pub struct Config {
     /// The course id when the page passes it (`data-course`).
     pub course: Option<String>,
     /// Where the help launcher sits (`data-launcher`).
-    pub launcher: super::panel::Launcher,
+    pub launcher: super::launcher::Launcher,
     /// The launcher's text instead of "Help" (`data-launcher-label`).
     pub launcher_label: Option<String>,
     /// `data-lms`: `auto` (detect) or the LMS the template was made for.
@@ -100,7 +100,7 @@ impl Config {
             }
             _ => page_locale(),
         };
-        use super::panel::Launcher;
+        use super::launcher::Launcher;
         let launcher = match prop(value, "launcher").as_deref() {
             None | Some("bottom-right") => Launcher::BottomRight,
             Some("bottom-left") => Launcher::BottomLeft,

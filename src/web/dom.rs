@@ -128,6 +128,61 @@ impl std::fmt::Debug for Listener {
     }
 }
 
+/// Keeps `host` in the page when the page replaces its `<body>` (Turbo Drive, an LMS's
+/// single-page navigation) or empties it: the same node, with its shadow root, state and
+/// listeners, goes back at the top of the new body. Disconnects when dropped.
+pub struct KeepInBody {
+    observer: web_sys::MutationObserver,
+    _callback: Closure<dyn FnMut()>,
+}
+
+impl KeepInBody {
+    /// Watches `<html>`'s children (a new body) and the body's children (an emptied body).
+    pub fn new(doc: &Document, host: &Element) -> Result<KeepInBody, JsValue> {
+        let observe = |observer: &web_sys::MutationObserver, doc: &Document| {
+            let init = web_sys::MutationObserverInit::new();
+            init.set_child_list(true);
+            if let Some(root) = doc.document_element() {
+                let _ = observer.observe_with_options(&root, &init);
+            }
+            if let Some(body) = doc.body() {
+                let _ = observer.observe_with_options(&body, &init);
+            }
+        };
+        let slot: std::rc::Rc<std::cell::RefCell<Option<web_sys::MutationObserver>>> =
+            std::rc::Rc::default();
+        let callback = Closure::<dyn FnMut()>::new({
+            let (doc, host, slot) = (doc.clone(), host.clone(), slot.clone());
+            move || {
+                if host.is_connected() {
+                    return;
+                }
+                let Some(body) = doc.body() else { return };
+                if body.prepend_with_node_1(&host).is_err() {
+                    return;
+                }
+                // Observing the new body as well; the old one is gone with its records.
+                if let Some(observer) = slot.borrow().as_ref() {
+                    observe(observer, &doc);
+                }
+            }
+        });
+        let observer = web_sys::MutationObserver::new(callback.as_ref().unchecked_ref())?;
+        observe(&observer, doc);
+        *slot.borrow_mut() = Some(observer.clone());
+        Ok(KeepInBody {
+            observer,
+            _callback: callback,
+        })
+    }
+}
+
+impl Drop for KeepInBody {
+    fn drop(&mut self) {
+        self.observer.disconnect();
+    }
+}
+
 /// Longest delay `setTimeout` honours (2^31 − 1 ms, about 24.8 days); longer ones fire at once.
 const MAX_DELAY_MS: f64 = 2_147_483_647.0;
 
@@ -190,8 +245,59 @@ impl std::fmt::Debug for Timer {
     }
 }
 
-/// Dispatches `lms-support:<name>` on `window` with a `detail`, for the host page's code.
+/// The loader's functions, read from the mount configuration (see `web::mount`).
+#[derive(Default)]
+struct Hooks {
+    emit: Option<js_sys::Function>,
+    #[cfg_attr(feature = "panel", allow(dead_code))]
+    request_panel: Option<js_sys::Function>,
+}
+
+thread_local! {
+    static HOOKS: std::cell::RefCell<Hooks> = std::cell::RefCell::default();
+}
+
+/// Keeps the loader's `emit` and `requestPanel` functions from the mount configuration.
+pub fn set_hooks(config: &JsValue) {
+    let function = |key: &str| {
+        js_sys::Reflect::get(config, &JsValue::from_str(key))
+            .ok()
+            .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+    };
+    let hooks = Hooks {
+        emit: function("emit"),
+        request_panel: function("requestPanel"),
+    };
+    HOOKS.with(|h| *h.borrow_mut() = hooks);
+}
+
+/// Asks the loader for the second stage (help panel and ticket form) and to open `part`.
+#[cfg(not(feature = "panel"))]
+pub fn request_panel(part: &str) {
+    let request = HOOKS.with(|h| h.borrow().request_panel.clone());
+    match request {
+        Some(f) => {
+            if let Err(e) = f.call1(&JsValue::NULL, &JsValue::from_str(part)) {
+                warn(&format!("could not load the help panel: {}", describe(&e)));
+            }
+        }
+        None => warn("this build has no help panel and no loader to fetch it"),
+    }
+}
+
+/// Sends an event to the host page: through the loader's `emit` (which dispatches it on
+/// `window` and to `LmsSupport.on` handlers), else as `lms-support:<name>` on `window`.
 pub fn dispatch(name: &str, detail: &JsValue) {
+    let emit = HOOKS.with(|h| h.borrow().emit.clone());
+    if let Some(emit) = emit {
+        if let Err(e) = emit.call2(&JsValue::NULL, &JsValue::from_str(name), detail) {
+            warn(&format!(
+                "an lms-support:{name} handler failed: {}",
+                describe(&e)
+            ));
+        }
+        return;
+    }
     let Some(window) = window() else { return };
     let init = web_sys::CustomEventInit::new();
     init.set_detail(detail);

@@ -4,6 +4,9 @@
 //! the decisions it draws come from the pure core. No error or panic is let through to the
 //! host page: failures are logged with the `[lms-support]` prefix and the widget degrades.
 
+// The banner-only first stage leaves the panel's share of these helpers unused.
+#![cfg_attr(not(feature = "panel"), allow(dead_code))]
+
 mod banner_dom;
 #[cfg(feature = "bench")]
 pub mod bench;
@@ -11,22 +14,29 @@ mod config;
 mod dom;
 mod fetch;
 mod intl;
+mod launcher;
+#[cfg(feature = "panel")]
 mod markdown_dom;
+#[cfg(feature = "panel")]
 mod page_context;
+#[cfg(feature = "panel")]
 mod panel;
 mod storage;
+#[cfg(feature = "panel")]
 mod ticket_form;
+#[cfg(feature = "panel")]
 mod tickets;
 mod widget;
 
 pub use config::{Config, Position};
-pub use panel::Launcher;
+pub use launcher::Launcher;
 
 pub use intl::IntlZones;
 pub use widget::Widget;
 
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
+#[cfg(feature = "panel")]
 use wasm_bindgen::JsCast;
 
 thread_local! {
@@ -34,7 +44,12 @@ thread_local! {
 }
 
 /// Mounts the widget with a configuration object (`{feed, locale, quiet, position, role,
-/// course}`, as the loader reads them from `data-*` attributes). Mounting twice is a no-op.
+/// course, …}`, as the loader reads them from `data-*` attributes). Mounting twice is a no-op.
+///
+/// The loader also passes functions: `emit(name, detail)` takes our events (it dispatches them
+/// on `window` and to `LmsSupport.on` handlers; without it we dispatch on `window` ourselves),
+/// and `requestPanel(part)` asks it to load the second stage (help panel and ticket form) when
+/// the banner-only first stage is asked to open the panel.
 ///
 /// Returns true when this call mounted it. Errors are logged, never thrown.
 #[wasm_bindgen]
@@ -43,6 +58,7 @@ pub fn mount(config: JsValue) -> bool {
     if MOUNTED.with(|m| m.borrow().is_some()) {
         return false;
     }
+    dom::set_hooks(&config);
     let widget = Config::from_js(&config).and_then(Widget::mount);
     match widget {
         Ok(widget) => {
@@ -64,6 +80,7 @@ pub fn destroy() {
 }
 
 /// Opens a part of the widget: `"help"` (the default) or `"ticket"` (the ticket form).
+#[cfg(feature = "panel")]
 #[wasm_bindgen]
 pub fn open(part: Option<String>) {
     let ticket = match part.as_deref() {
@@ -78,8 +95,16 @@ pub fn open(part: Option<String>) {
     };
     MOUNTED.with(|m| {
         if let Some(widget) = m.borrow().as_ref() {
+            // Focus goes back to the host's control that called us; to our launcher when
+            // focus was nowhere (the body) or in our own shadow root (the host element).
             let opener = dom::document()
                 .and_then(|d| d.active_element())
+                .filter(|e| {
+                    !matches!(
+                        e.tag_name().as_str(),
+                        "BODY" | "HTML" | "LMS-SUPPORT-WIDGET"
+                    )
+                })
                 .and_then(|e| e.dyn_into().ok());
             widget::with_widget(widget, |s| {
                 if ticket {
@@ -115,10 +140,13 @@ pub fn set_locale(tag: String) {
         let mut snapshot = None;
         if let Some(widget) = m.as_ref() {
             widget::with_widget(widget, |s| {
+                #[cfg(feature = "panel")]
                 let open = s
                     .panel
                     .is_open()
                     .then(|| !s.panel.ticket.section.has_attribute("hidden"));
+                #[cfg(not(feature = "panel"))]
+                let open: Option<bool> = None;
                 snapshot = Some((s.config.clone(), open));
             });
         }
@@ -135,6 +163,7 @@ pub fn set_locale(tag: String) {
     drop(old);
     match Widget::mount(config) {
         Ok(widget) => {
+            #[cfg(feature = "panel")]
             if let Some(ticket) = open {
                 widget::with_widget(&widget, |s| {
                     if ticket {
@@ -144,13 +173,32 @@ pub fn set_locale(tag: String) {
                     }
                 });
             }
+            #[cfg(not(feature = "panel"))]
+            let _ = open;
             MOUNTED.with(|m| *m.borrow_mut() = Some(widget));
         }
         Err(message) => dom::error(&format!("setLocale: could not remount: {message}")),
     }
 }
 
+/// Fills ticket fields (`{subject, description, priority, category, name, email}`, strings):
+/// at once if the ticket form is showing, else when it is next opened. Errors are logged.
+#[cfg(feature = "panel")]
+#[wasm_bindgen]
+pub fn prefill(fields: JsValue) {
+    let fields = match ticket_form::HostPrefill::from_js(&fields) {
+        Ok(fields) => fields,
+        Err(message) => return dom::warn(&message),
+    };
+    MOUNTED.with(|m| {
+        if let Some(widget) = m.borrow().as_ref() {
+            widget::with_widget(widget, |s| s.prefill(fields));
+        }
+    });
+}
+
 /// Closes the help panel if it is open.
+#[cfg(feature = "panel")]
 #[wasm_bindgen]
 pub fn close() {
     MOUNTED.with(|m| {

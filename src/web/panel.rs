@@ -8,6 +8,7 @@
 
 use super::dom::{action_button, append, el, text_el, Timer};
 use super::intl::Formatter;
+use super::launcher::Launcher;
 use super::markdown_dom::append_blocks;
 use super::ticket_form::TicketForm;
 use crate::feed::Feed;
@@ -23,28 +24,6 @@ const RESULT_LIMIT: usize = 8;
 /// Announce the result count once typing pauses this long (a count per keystroke is noise).
 const ANNOUNCE_DELAY_MS: f64 = 600.0;
 const FOCUSABLE: &str = "button, [href], input, select, textarea, [tabindex]:not([tabindex='-1'])";
-
-/// Where the launcher button sits.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Launcher {
-    /// Bottom right corner (default).
-    BottomRight,
-    /// Bottom left corner, for hosts whose own chat or controls sit bottom right.
-    BottomLeft,
-    /// No launcher: the host opens help with `LmsSupport.open("help")`.
-    None,
-}
-
-impl Launcher {
-    /// The attribute value.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Launcher::BottomRight => "bottom-right",
-            Launcher::BottomLeft => "bottom-left",
-            Launcher::None => "none",
-        }
-    }
-}
 
 /// The panel's nodes and state.
 pub struct HelpPanel {
@@ -82,17 +61,7 @@ impl HelpPanel {
         launcher: Launcher,
         label: Option<&str>,
     ) -> Result<HelpPanel, JsValue> {
-        let launcher_button = action_button(
-            doc,
-            "lsw-launcher",
-            label.unwrap_or(message(lang, Msg::HelpLauncher)),
-            "open-help",
-        )?;
-        launcher_button.set_attribute("aria-haspopup", "dialog")?;
-        launcher_button.set_attribute("data-position", launcher.as_str())?;
-        if launcher == Launcher::None {
-            launcher_button.set_attribute("hidden", "")?;
-        }
+        let launcher_button = super::launcher::button(doc, lang, launcher, label)?;
         let backdrop = el(doc, "div", "lsw-backdrop")?;
         backdrop.set_attribute("data-action", "close-help")?;
         backdrop.set_attribute("hidden", "")?;
@@ -207,6 +176,7 @@ impl HelpPanel {
         self.backdrop.set_attribute("hidden", "")?;
         self.launcher.set_attribute("aria-expanded", "false")?;
         self.announce_timer = None;
+        super::dom::dispatch("close", &JsValue::NULL);
         match self.opener.take().filter(|o| o.is_connected()) {
             Some(opener) => opener.focus(),
             None if !self.launcher.has_attribute("hidden") => {

@@ -25,6 +25,62 @@ const FIELDS: [&str; 7] = [
 ];
 
 /// The form's nodes and what the learner has chosen that is not in a control (files, consent).
+/// Ticket fields the host fills in with `LmsSupport.prefill({...})`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct HostPrefill {
+    /// Subject line.
+    pub subject: Option<String>,
+    /// Description.
+    pub description: Option<String>,
+    /// A priority id from the feed (`critical`, `high`, `routine`).
+    pub priority: Option<String>,
+    /// A category id from the feed.
+    pub category: Option<String>,
+    /// The learner's name.
+    pub name: Option<String>,
+    /// The learner's e-mail.
+    pub email: Option<String>,
+}
+
+impl HostPrefill {
+    /// Reads the object passed to `prefill`; string fields only, unknown keys warned about.
+    pub fn from_js(value: &JsValue) -> Result<HostPrefill, String> {
+        let object = value
+            .dyn_ref::<js_sys::Object>()
+            .filter(|_| !value.is_function())
+            .ok_or("prefill takes an object such as {subject: \"…\", description: \"…\"}")?;
+        let mut fields = HostPrefill::default();
+        for key in js_sys::Object::keys(object)
+            .iter()
+            .filter_map(|k| k.as_string())
+        {
+            let raw = js_sys::Reflect::get(value, &JsValue::from_str(&key)).unwrap_or_default();
+            if raw.is_undefined() || raw.is_null() {
+                continue;
+            }
+            let Some(text) = raw.as_string() else {
+                return Err(format!("prefill: {key} must be a string"));
+            };
+            let slot = match key.as_str() {
+                "subject" => &mut fields.subject,
+                "description" => &mut fields.description,
+                "priority" => &mut fields.priority,
+                "category" => &mut fields.category,
+                "name" => &mut fields.name,
+                "email" => &mut fields.email,
+                _ => {
+                    super::dom::warn(&format!(
+                        "prefill: unknown field {key:?} ignored (subject, description, priority, category, name, email)"
+                    ));
+                    continue;
+                }
+            };
+            *slot = Some(text);
+        }
+        Ok(fields)
+    }
+}
+
 pub struct TicketForm {
     doc: Document,
     /// The whole ticket view (deflection, form, status).
@@ -46,8 +102,8 @@ pub struct TicketForm {
     context_list: Element,
     /// Where sending, queued, sent and rejected are announced.
     pub status: Element,
-    /// Files chosen, in order; object URLs of image previews are revoked on removal.
-    pub files: Vec<(File, Option<String>)>,
+    /// Files chosen, in order.
+    pub files: Vec<File>,
     /// Captured context the learner still agrees to send.
     pub context: Vec<ContextItem>,
     pub(super) lang: Lang,
@@ -386,6 +442,51 @@ impl TicketForm {
         }
     }
 
+    /// Writes what the host passed to `LmsSupport.prefill`, over what is in the fields: the
+    /// host calls it on purpose (a "Report a problem with this quiz" link), usually right
+    /// before opening the form. A priority or category the feed does not offer is ignored
+    /// with a console warning.
+    pub fn apply_host_prefill(&self, fields: &HostPrefill) -> Result<(), JsValue> {
+        for (input, value) in [
+            (&self.name, &fields.name),
+            (&self.email, &fields.email),
+            (&self.subject, &fields.subject),
+        ] {
+            if let Some(value) = value {
+                input.set_value(value);
+            }
+        }
+        if let Some(value) = &fields.description {
+            self.description.set_value(value);
+        }
+        if let Some(category) = &fields.category {
+            let offered = (0..self.category.length())
+                .filter_map(|i| self.category.item(i))
+                .filter_map(|o| o.dyn_into::<web_sys::HtmlOptionElement>().ok())
+                .any(|o| o.value() == *category);
+            if offered {
+                self.category.set_value(category);
+            } else {
+                super::dom::warn(&format!("prefill: category {category:?} is not offered"));
+            }
+        }
+        if let Some(priority) = &fields.priority {
+            let radio = self.priorities.query_selector_all("input[type=radio]")?;
+            let found = (0..radio.length())
+                .filter_map(|i| radio.item(i))
+                .filter_map(|n| n.dyn_into::<HtmlInputElement>().ok())
+                .find(|r| r.value() == *priority);
+            match found {
+                Some(radio) => {
+                    radio.set_checked(true);
+                    self.on_priority_change()?;
+                }
+                None => super::dom::warn(&format!("prefill: priority {priority:?} is not offered")),
+            }
+        }
+        Ok(())
+    }
+
     /// Redraws the consent list from [`TicketForm::context`].
     pub fn draw_context(&self) -> Result<(), JsValue> {
         self.context_list.replace_children_with_node_0();
@@ -417,12 +518,7 @@ impl TicketForm {
         if let Some(list) = self.files_input.files() {
             for i in 0..list.length() {
                 if let Some(file) = list.item(i) {
-                    let preview = file
-                        .type_()
-                        .starts_with("image/")
-                        .then(|| web_sys::Url::create_object_url_with_blob(&file).ok())
-                        .flatten();
-                    self.files.push((file, preview));
+                    self.files.push(file);
                 }
             }
         }
@@ -434,10 +530,7 @@ impl TicketForm {
     /// Removes the file at `index` and its preview.
     pub fn remove_file(&mut self, index: usize) -> Result<(), JsValue> {
         if index < self.files.len() {
-            let (_, preview) = self.files.remove(index);
-            if let Some(url) = preview {
-                let _ = web_sys::Url::revoke_object_url(&url);
-            }
+            self.files.remove(index);
         }
         self.draw_previews()?;
         self.files_input.focus()
@@ -445,13 +538,15 @@ impl TicketForm {
 
     fn draw_previews(&self) -> Result<(), JsValue> {
         self.previews.replace_children_with_node_0();
-        for (i, (file, preview)) in self.files.iter().enumerate() {
+        for (i, file) in self.files.iter().enumerate() {
             let li = el(&self.doc, "li", "")?;
-            if let Some(url) = preview {
-                let img = el(&self.doc, "img", "lsw-thumb")?;
-                img.set_attribute("src", url)?;
-                img.set_attribute("alt", "")?;
-                li.append_child(&img)?;
+            if file.type_().starts_with("image/") {
+                let canvas = el(&self.doc, "canvas", "lsw-thumb")?;
+                canvas.set_attribute("width", "40")?;
+                canvas.set_attribute("height", "40")?;
+                canvas.set_attribute("aria-hidden", "true")?;
+                li.append_child(&canvas)?;
+                wasm_bindgen_futures::spawn_local(draw_thumbnail(file.clone(), canvas));
             }
             // Whole kilobytes: formatting an f64 would pull float printing into the Wasm.
             let size_kb = (file.size() / 1024.0).ceil() as u64;
@@ -498,7 +593,7 @@ impl TicketForm {
             attachments: self
                 .files
                 .iter()
-                .map(|(f, _)| AttachmentMeta {
+                .map(|f| AttachmentMeta {
                     name: f.name(),
                     mime: f.type_(),
                     bytes: f.size() as u64,
@@ -554,11 +649,7 @@ impl TicketForm {
     pub fn reset(&mut self) -> Result<(), JsValue> {
         self.subject.set_value("");
         self.description.set_value("");
-        for (_, preview) in self.files.drain(..) {
-            if let Some(url) = preview {
-                let _ = web_sys::Url::revoke_object_url(&url);
-            }
-        }
+        self.files.clear();
         self.draw_previews()?;
         self.show_errors(&[])?;
         self.deflect.set_attribute("hidden", "")
@@ -571,4 +662,43 @@ impl TicketForm {
         append(&self.status, text_el(&self.doc, "p", "", text))?;
         Ok(())
     }
+}
+
+/// Draws `file` into the 40×40 `canvas`, cropped to fill it. A thumbnail made with a `blob:` or
+/// `data:` URL would need the host page's CSP to allow that `img-src`; decoding with
+/// `createImageBitmap` and drawing on a canvas needs nothing. A file that does not decode keeps
+/// an empty square (the name and size beside it still say what it is).
+async fn draw_thumbnail(file: File, canvas: Element) {
+    let Some(window) = super::dom::window() else {
+        return;
+    };
+    let Ok(promise) = window.create_image_bitmap_with_blob(&file) else {
+        return;
+    };
+    let Ok(bitmap) = wasm_bindgen_futures::JsFuture::from(promise).await else {
+        return;
+    };
+    let bitmap: web_sys::ImageBitmap = bitmap.unchecked_into();
+    let context = canvas
+        .unchecked_ref::<web_sys::HtmlCanvasElement>()
+        .get_context("2d")
+        .ok()
+        .flatten()
+        .and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok());
+    if let Some(context) = context {
+        let (w, h) = (f64::from(bitmap.width()), f64::from(bitmap.height()));
+        let side = w.min(h);
+        let _ = context.draw_image_with_image_bitmap_and_sw_and_sh_and_dx_and_dy_and_dw_and_dh(
+            &bitmap,
+            (w - side) / 2.0,
+            (h - side) / 2.0,
+            side,
+            side,
+            0.0,
+            0.0,
+            40.0,
+            40.0,
+        );
+    }
+    bitmap.close();
 }

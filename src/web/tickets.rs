@@ -19,6 +19,7 @@ use super::fetch::{send_request, HttpResponse};
 use super::storage;
 use super::widget::{dispatch_all, now, with_state, Events, State};
 use crate::i18n::{fill, message, Msg};
+use crate::json::Value;
 use crate::ticket::outbox::{EntryState, Finished, Lease, Outbox};
 use crate::ticket::request::{
     create_ticket, feedback, interpret_create, interpret_status, resolve_api_base, ticket_status,
@@ -28,7 +29,6 @@ use crate::ticket::validate;
 use crate::ticket_view::{queued_message, status_label};
 use crate::time::Timestamp;
 use js_sys::{Object, Reflect};
-use serde_json::Value;
 use std::cell::RefCell;
 use std::rc::Weak;
 use wasm_bindgen::JsCast;
@@ -63,7 +63,7 @@ pub struct SavedTicket {
 
 fn load_receipts(api: &str) -> Vec<SavedTicket> {
     let Some(Value::Array(items)) =
-        storage::get(&receipts_key(api)).and_then(|t| serde_json::from_str(&t).ok())
+        storage::get(&receipts_key(api)).and_then(|t| crate::json::from_str(&t).ok())
     else {
         return Vec::new();
     };
@@ -93,8 +93,16 @@ fn save_receipts(api: &str, tickets: &[SavedTicket]) {
     let items: Vec<Value> = tickets
         .iter()
         .map(|t| {
-            serde_json::json!({"number": t.number, "token": t.token, "subject": t.subject,
-                "response_due_at": t.response_due_at.seconds(), "rated": t.rated})
+            let mut receipt = crate::json::Map::new();
+            receipt.insert("number".into(), Value::from(t.number.as_str()));
+            receipt.insert("token".into(), Value::from(t.token.as_str()));
+            receipt.insert("subject".into(), Value::from(t.subject.as_str()));
+            receipt.insert(
+                "response_due_at".into(),
+                Value::from(t.response_due_at.seconds()),
+            );
+            receipt.insert("rated".into(), Value::from(t.rated));
+            Value::Object(receipt)
         })
         .collect();
     storage::set(&receipts_key(api), &Value::Array(items).to_string());
@@ -173,15 +181,8 @@ impl State {
         );
         storage::set(&outbox_key(&store), &outbox.to_json());
         // Files stay in memory for this page; they go with the first attempt made from it.
-        self.pending_files.push((
-            key,
-            self.panel
-                .ticket
-                .files
-                .iter()
-                .map(|(f, _)| f.clone())
-                .collect(),
-        ));
+        self.pending_files
+            .push((key, self.panel.ticket.files.clone()));
         let _ = self
             .panel
             .ticket
@@ -473,7 +474,7 @@ impl State {
     /// consent, prefilled name and e-mail, and the active items that will be attached.
     pub(super) fn open_ticket(&mut self, opener: Option<web_sys::HtmlElement>) {
         if !self.panel.is_open() {
-            self.open_help(opener);
+            self.open_panel(opener, "ticket");
         }
         let support = self.feed.as_ref().and_then(|f| f.support.as_ref());
         let formatter = &self.formatter;
@@ -509,6 +510,7 @@ impl State {
         if let Err(e) = self.panel.show_view(super::panel::View::Ticket) {
             warn(&format!("ticket form: {}", describe(&e)));
         }
+        self.apply_host_prefill();
     }
 
     /// Suggests FAQ answers for the subject being typed.

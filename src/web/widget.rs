@@ -12,29 +12,39 @@ use super::config::Config;
 use super::dom::{self, describe, el, warn, Listener, Timer};
 use super::fetch::{fetch_feed, FeedResponse};
 use super::intl::{Formatter, IntlZones};
+#[cfg(feature = "panel")]
 use super::panel::HelpPanel;
 use super::storage::{CachedFeed, Dismissals};
 use crate::banner::{active_items, banner_view, next_change, BannerView, Phase, Viewer};
 use crate::countdown::{countdown_period_ms, format_countdown_minutes};
 use crate::feed::{self, Feed};
+#[cfg(feature = "panel")]
 use crate::help::causes;
 use crate::i18n::{fill, message, Lang, Msg};
+#[cfg(feature = "panel")]
 use crate::search::SearchIndex;
 use crate::time::Timestamp;
 use js_sys::{Array, Object, Reflect};
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{
-    CssStyleSheet, Document, Element, HtmlElement, ShadowRoot, ShadowRootInit, ShadowRootMode,
-};
+#[cfg(feature = "panel")]
+use web_sys::HtmlElement;
+use web_sys::{CssStyleSheet, Document, Element, ShadowRoot, ShadowRootInit, ShadowRootMode};
 
 /// Feed refresh period while the page stays open.
 const REFRESH_MS: f64 = 5.0 * 60.0 * 1000.0;
 /// On returning to a tab, refetch only if the last fetch is older than this.
 const STALE_ON_VISIBLE_MS: f64 = 60.0 * 1000.0;
 
-const STYLE: &str = include_str!("style.css");
+// Minified by build.rs from src/web/style.css and src/web/panel.css.
+#[cfg(not(feature = "panel"))]
+const STYLE: &str = include_str!(concat!(env!("OUT_DIR"), "/style.css"));
+#[cfg(feature = "panel")]
+const STYLE: &str = concat!(
+    include_str!(concat!(env!("OUT_DIR"), "/style.css")),
+    include_str!(concat!(env!("OUT_DIR"), "/panel.css"))
+);
 
 /// Events for the host page, dispatched after our state is released (a host handler may call
 /// back into us).
@@ -47,8 +57,10 @@ pub(super) struct State {
     pub(super) host: Element,
     pub(super) shadow: ShadowRoot,
     pub(super) region: Element,
+    #[cfg(feature = "panel")]
     pub(super) panel: HelpPanel,
     /// Built on first use and dropped when the feed changes: once per feed version.
+    #[cfg(feature = "panel")]
     pub(super) search_index: Option<SearchIndex>,
     pub(super) zones: IntlZones,
     pub(super) formatter: Formatter,
@@ -66,17 +78,28 @@ pub(super) struct State {
     pub(super) refresh_timer: Option<Timer>,
     pub(super) listeners: Vec<Listener>,
     /// Files picked for tickets in the outbox, by idempotency key (memory only).
+    #[cfg(feature = "panel")]
     pub(super) pending_files: Vec<(String, Vec<web_sys::File>)>,
     /// A send is under way in this tab.
+    #[cfg(feature = "panel")]
     pub(super) pumping: bool,
     /// Wakes the outbox for its next retry.
+    #[cfg(feature = "panel")]
     pub(super) outbox_timer: Option<Timer>,
     /// The outbox was resumed once a feed (and so the API) was known.
+    #[cfg(feature = "panel")]
     pub(super) outbox_resumed: bool,
     /// This tab's name in the outbox lease.
+    #[cfg(feature = "panel")]
     pub(super) tab_id: String,
     /// When another tab's outbox lease lapses, if it blocked us.
+    #[cfg(feature = "panel")]
     pub(super) wake_outbox_at: Option<Timestamp>,
+    /// Fields from `LmsSupport.prefill`, applied when the ticket form next shows.
+    #[cfg(feature = "panel")]
+    pub(super) host_prefill: Option<super::ticket_form::HostPrefill>,
+    /// Puts the host back when the page swaps its `<body>`.
+    pub(super) keep_in_body: Option<dom::KeepInBody>,
     /// A weak handle to this state, for actions that start async work.
     pub(super) self_ref: Option<Weak<RefCell<State>>>,
 }
@@ -95,13 +118,18 @@ impl std::fmt::Debug for Widget {
 impl Drop for Widget {
     fn drop(&mut self) {
         if let Ok(mut state) = self.state.try_borrow_mut() {
+            // Stop watching first, or removing the host would put it back.
+            state.keep_in_body = None;
             state.host.remove();
             state.phase_timer = None;
             state.countdown_timer = None;
             state.refresh_timer = None;
-            state.outbox_timer = None;
             state.listeners.clear();
-            super::tickets::release_lease(&state.config.feed_url, &state.tab_id);
+            #[cfg(feature = "panel")]
+            {
+                state.outbox_timer = None;
+                super::tickets::release_lease(&state.config.feed_url, &state.tab_id);
+            }
         }
     }
 }
@@ -145,6 +173,7 @@ impl Widget {
         region.set_attribute("role", "status").map_err(js)?;
         region.set_attribute("data-empty", "").map_err(js)?;
         shadow.append_child(&region).map_err(js)?;
+        #[cfg(feature = "panel")]
         let panel = HelpPanel::create(
             &doc,
             &shadow,
@@ -153,6 +182,18 @@ impl Widget {
             config.launcher_label.as_deref(),
         )
         .map_err(js)?;
+        // The first stage draws only the launcher; a click asks the loader for the panel.
+        #[cfg(not(feature = "panel"))]
+        {
+            let launcher = super::launcher::button(
+                &doc,
+                lang,
+                config.launcher,
+                config.launcher_label.as_deref(),
+            )
+            .map_err(js)?;
+            shadow.append_child(&launcher).map_err(js)?;
+        }
         body.prepend_with_node_1(&host).map_err(js)?;
 
         let state = Rc::new(RefCell::new(State {
@@ -164,7 +205,9 @@ impl Widget {
             host,
             shadow,
             region,
+            #[cfg(feature = "panel")]
             panel,
+            #[cfg(feature = "panel")]
             search_index: None,
             zones: IntlZones::default(),
             feed: None,
@@ -179,12 +222,21 @@ impl Widget {
             countdown_timer: None,
             refresh_timer: None,
             listeners: Vec::new(),
+            #[cfg(feature = "panel")]
             pending_files: Vec::new(),
+            #[cfg(feature = "panel")]
             pumping: false,
+            #[cfg(feature = "panel")]
             outbox_timer: None,
+            #[cfg(feature = "panel")]
             outbox_resumed: false,
+            #[cfg(feature = "panel")]
             tab_id: format!("tab-{}", (js_sys::Math::random() * 1e15) as u64),
+            #[cfg(feature = "panel")]
             wake_outbox_at: None,
+            #[cfg(feature = "panel")]
+            host_prefill: None,
+            keep_in_body: None,
             self_ref: None,
         }));
         let widget = Widget { state };
@@ -211,11 +263,12 @@ impl Widget {
         let on_visible = {
             let weak = weak.clone();
             move |_| {
-                let stale = with_state(&weak, |s, weak| {
+                let stale = with_state(&weak, |s, _weak| {
                     let visible = s.doc.visibility_state() == web_sys::VisibilityState::Visible;
                     if visible {
                         s.render(now());
-                        s.retry_outbox_now(weak);
+                        #[cfg(feature = "panel")]
+                        s.retry_outbox_now(_weak);
                     }
                     visible && dom::now_ms() - s.last_fetch_ms > STALE_ON_VISIBLE_MS
                 });
@@ -228,9 +281,11 @@ impl Widget {
             let weak = weak.clone();
             move |_| {
                 spawn_refresh(weak.clone());
+                #[cfg(feature = "panel")]
                 with_state(&weak, |s, weak| s.retry_outbox_now(weak));
             }
         };
+        #[cfg(feature = "panel")]
         let on_key = {
             let weak = weak.clone();
             move |event: web_sys::Event| {
@@ -243,6 +298,7 @@ impl Widget {
                 });
             }
         };
+        #[cfg(feature = "panel")]
         let on_input = {
             let weak = weak.clone();
             move |event: web_sys::Event| {
@@ -264,12 +320,22 @@ impl Widget {
             }
         };
         let shadow_target: &web_sys::EventTarget = state.shadow.as_ref();
-        let listeners = vec![
+        #[allow(unused_mut)]
+        let mut listeners = vec![
             Listener::new(shadow_target, "click", move |e| {
                 if let Some(events) = on_click(e) {
                     dispatch_all(events);
                 }
             })?,
+            Listener::new(state.doc.as_ref(), "visibilitychange", on_visible)?,
+            Listener::new(
+                dom::window().ok_or("no window")?.as_ref(),
+                "online",
+                on_online,
+            )?,
+        ];
+        #[cfg(feature = "panel")]
+        listeners.extend([
             Listener::new(shadow_target, "keydown", on_key)?,
             Listener::new(shadow_target, "input", on_input)?,
             Listener::new(shadow_target, "submit", {
@@ -286,12 +352,6 @@ impl Widget {
                     with_state(&weak, |s, _| s.on_change(&event));
                 }
             })?,
-            Listener::new(state.doc.as_ref(), "visibilitychange", on_visible)?,
-            Listener::new(
-                dom::window().ok_or("no window")?.as_ref(),
-                "online",
-                on_online,
-            )?,
             Listener::new(dom::window().ok_or("no window")?.as_ref(), "pagehide", {
                 let weak = weak.clone();
                 move |_| {
@@ -300,8 +360,9 @@ impl Widget {
                     });
                 }
             })?,
-        ];
+        ]);
         state.listeners = listeners;
+        state.keep_in_body = Some(dom::KeepInBody::new(&state.doc, &state.host)?);
         state.refresh_timer = Some(Timer::every(REFRESH_MS, {
             let weak = weak.clone();
             move || spawn_refresh(weak.clone())
@@ -378,6 +439,7 @@ async fn refresh(weak: Weak<RefCell<State>>) {
         }
         events.extend(s.render_and_schedule(weak, now()));
         // Tickets left in the outbox by an earlier page load go out now that the API is known.
+        #[cfg(feature = "panel")]
         if !s.outbox_resumed && s.feed.is_some() {
             s.outbox_resumed = true;
             s.retry_outbox_now(weak);
@@ -430,10 +492,13 @@ impl State {
             });
         self.feed = Some(parsed.feed);
         self.etag = etag;
-        self.search_index = None;
-        if self.panel.is_open() {
-            self.fill_panel();
-            self.search();
+        #[cfg(feature = "panel")]
+        {
+            self.search_index = None;
+            if self.panel.is_open() {
+                self.fill_panel();
+                self.search();
+            }
         }
         true
     }
@@ -595,76 +660,6 @@ impl State {
                 }
                 events
             }
-            Some("open-help") => {
-                self.open_help(button.dyn_into::<HtmlElement>().ok());
-                Events::new()
-            }
-            Some("close-help") => {
-                if let Err(e) = self.panel.close() {
-                    warn(&format!("help panel: {}", describe(&e)));
-                }
-                Events::new()
-            }
-            Some("open-ticket") => {
-                self.open_ticket(None);
-                Events::new()
-            }
-            Some("open-my-tickets") => {
-                if let Some(weak) = self.self_ref.clone() {
-                    self.show_my_tickets(&weak);
-                }
-                let _ = self.panel.show_view(super::panel::View::MyTickets);
-                Events::new()
-            }
-            Some("back-to-help") => {
-                let _ = self.panel.show_view(super::panel::View::Help);
-                Events::new()
-            }
-            Some(answer @ ("critical-yes" | "critical-no")) => {
-                let _ = self
-                    .panel
-                    .ticket
-                    .answer_critical_check(answer == "critical-yes");
-                Events::new()
-            }
-            Some("remove-context") => {
-                if let Some(i) = button
-                    .get_attribute("data-index")
-                    .and_then(|i| i.parse::<usize>().ok())
-                {
-                    if i < self.panel.ticket.context.len() {
-                        self.panel.ticket.context.remove(i);
-                    }
-                    let _ = self.panel.ticket.draw_context();
-                    self.focus_in_context(i);
-                }
-                Events::new()
-            }
-            Some("remove-file") => {
-                if let Some(i) = button
-                    .get_attribute("data-index")
-                    .and_then(|i| i.parse::<usize>().ok())
-                {
-                    let _ = self.panel.ticket.remove_file(i);
-                }
-                Events::new()
-            }
-            Some("rate") => {
-                if let (Some(weak), Some(number)) =
-                    (self.self_ref.clone(), button.get_attribute("data-number"))
-                {
-                    self.send_rating(&weak, number);
-                }
-                Events::new()
-            }
-            Some("toggle") => {
-                if let Some(feed) = &self.feed {
-                    if let Err(e) = self.panel.toggle(&button, feed, &self.config.locale, None) {
-                        warn(&format!("help panel: {}", describe(&e)));
-                    }
-                }
-                Events::new()
-            }
             Some("toggle-more") => {
                 self.expanded = !self.expanded;
                 // The view model is unchanged but the expansion is not.
@@ -676,19 +671,131 @@ impl State {
                 }
                 events
             }
-            _ => Events::new(),
+            Some(action) => {
+                self.on_panel_action(action, button);
+                Events::new()
+            }
+            None => Events::new(),
+        }
+    }
+
+    /// The first stage has no panel: any panel action asks the loader for the second stage.
+    #[cfg(not(feature = "panel"))]
+    fn on_panel_action(&mut self, action: &str, _button: Element) {
+        if action == "open-help" {
+            dom::request_panel("help");
+        }
+    }
+
+    #[cfg(feature = "panel")]
+    fn on_panel_action(&mut self, action: &str, button: Element) {
+        match action {
+            "open-help" => {
+                self.open_help(button.dyn_into::<HtmlElement>().ok());
+            }
+            "close-help" => {
+                if let Err(e) = self.panel.close() {
+                    warn(&format!("help panel: {}", describe(&e)));
+                }
+            }
+            "open-ticket" => {
+                self.open_ticket(None);
+            }
+            "open-my-tickets" => {
+                if let Some(weak) = self.self_ref.clone() {
+                    self.show_my_tickets(&weak);
+                }
+                let _ = self.panel.show_view(super::panel::View::MyTickets);
+            }
+            "back-to-help" => {
+                let _ = self.panel.show_view(super::panel::View::Help);
+            }
+            answer @ ("critical-yes" | "critical-no") => {
+                let _ = self
+                    .panel
+                    .ticket
+                    .answer_critical_check(answer == "critical-yes");
+            }
+            "remove-context" => {
+                if let Some(i) = button
+                    .get_attribute("data-index")
+                    .and_then(|i| i.parse::<usize>().ok())
+                {
+                    if i < self.panel.ticket.context.len() {
+                        self.panel.ticket.context.remove(i);
+                    }
+                    let _ = self.panel.ticket.draw_context();
+                    self.focus_in_context(i);
+                }
+            }
+            "remove-file" => {
+                if let Some(i) = button
+                    .get_attribute("data-index")
+                    .and_then(|i| i.parse::<usize>().ok())
+                {
+                    let _ = self.panel.ticket.remove_file(i);
+                }
+            }
+            "rate" => {
+                if let (Some(weak), Some(number)) =
+                    (self.self_ref.clone(), button.get_attribute("data-number"))
+                {
+                    self.send_rating(&weak, number);
+                }
+            }
+            "toggle" => {
+                if let Some(feed) = &self.feed {
+                    if let Err(e) = self.panel.toggle(&button, feed, &self.config.locale, None) {
+                        warn(&format!("help panel: {}", describe(&e)));
+                    }
+                }
+            }
+            _ => {}
         }
     }
 }
 
+#[cfg(feature = "panel")]
 impl State {
     /// Opens the help panel, filled from the current feed; `opener` gets focus back on close.
     pub(super) fn open_help(&mut self, opener: Option<HtmlElement>) {
-        if !self.panel.is_open() {
+        self.open_panel(opener, "help");
+        // Help, not whatever view the panel was closed on.
+        if let Err(e) = self.panel.show_view(super::panel::View::Help) {
+            warn(&format!("help panel: {}", describe(&e)));
+        }
+    }
+
+    /// Opens the panel if closed, and tells the host which part was asked for (`open`).
+    pub(super) fn open_panel(&mut self, opener: Option<HtmlElement>, part: &str) {
+        let was_open = self.panel.is_open();
+        if !was_open {
             self.fill_panel();
         }
         if let Err(e) = self.panel.open(opener) {
             warn(&format!("help panel: {}", describe(&e)));
+        }
+        if !was_open && self.panel.is_open() {
+            let detail = Object::new();
+            let _ = Reflect::set(&detail, &"part".into(), &part.into());
+            dom::dispatch("open", &detail);
+        }
+    }
+
+    /// Fills the ticket form with what the host passed to `LmsSupport.prefill`: now if the
+    /// form is showing, else when it is next opened.
+    pub(super) fn prefill(&mut self, fields: super::ticket_form::HostPrefill) {
+        self.host_prefill = Some(fields);
+        if self.panel.is_open() && !self.panel.ticket.section.has_attribute("hidden") {
+            self.apply_host_prefill();
+        }
+    }
+
+    pub(super) fn apply_host_prefill(&mut self) {
+        if let Some(fields) = self.host_prefill.take() {
+            if let Err(e) = self.panel.ticket.apply_host_prefill(&fields) {
+                warn(&format!("prefill: {}", describe(&e)));
+            }
         }
     }
 
@@ -742,6 +849,7 @@ pub(super) fn with_widget(widget: &Widget, f: impl FnOnce(&mut State)) {
     }
 }
 
+#[cfg(feature = "panel")]
 impl State {
     /// Closes the help panel (JS API).
     pub(super) fn close_help(&mut self) {
