@@ -9,13 +9,15 @@ export WASM_BINDGEN_TEST_TIMEOUT ?= 180
 
 SERVER := target/debug/lms-support
 
-.PHONY: setup widget server demo test test-native test-browser test-e2e size bench clean
+.PHONY: setup widget server demo dist test test-native test-browser test-e2e test-dist size bench clean
 
 setup:
 	@bash scripts/setup.sh
 
-## The widget as shipped: wasm-pack release build, then wasm-opt, content hashes, .gz/.br.
+## The widget as shipped, in two stages (see pkg-templates/loader.js): the banner stage on
+## every page, the full stage on first open. Release builds, wasm-opt, esbuild, hashes, .gz/.br.
 widget: setup
+	wasm-pack --quiet build --release --target web --out-dir target/pkg-banner --no-pack -- --no-default-features
 	wasm-pack --quiet build --release --target web --out-dir target/pkg --no-pack
 	node scripts/bundle.mjs
 
@@ -28,8 +30,13 @@ demo: widget server
 	$(SERVER) demo-feed > target/demo/feed.json
 	$(SERVER) serve --addr 127.0.0.1:8080 --feed target/demo/feed.json --static www --widget target/widget --data target/demo/data
 
-## Every test: native, headless browser, end to end.
-test: test-native test-browser test-e2e
+## The release: dist/widget (CDN files with SRI), dist/npm, dist/integrations; sizes and budget.
+## CDN=https://cdn.example/lms-support/0.1.0/ FEED=https://support.example/v1/feed?client=x
+dist: widget
+	node scripts/dist.mjs $(if $(CDN),--cdn $(CDN)) $(if $(FEED),--feed $(FEED))
+
+## Every test: native, headless browser, end to end, release.
+test: test-native test-browser test-e2e test-dist
 
 test-native: setup
 	cargo test --workspace
@@ -40,9 +47,12 @@ test-browser: setup
 test-e2e: widget server
 	node --test tests/e2e/*.test.mjs
 
-## Gzipped bytes every learner downloads.
+test-dist: dist
+	node --test tests/dist/
+
+## Bytes every learner downloads (gzip, brotli), per file and stage; fails over budget.
 size: widget
-	node scripts/size.mjs
+	node scripts/size.mjs --check
 
 ## Time from script start to banner painted, measured in headless Chromium.
 bench: widget server
@@ -58,4 +68,4 @@ bench: widget server
 	target/bench-server/release/examples/load_tickets --bin target/bench-server/release/lms-support --seconds 10 --connections 8
 
 clean:
-	rm -rf target/pkg target/widget target/demo target/e2e target/bench-pkg target/bench-server
+	rm -rf dist target/pkg target/pkg-banner target/widget target/demo target/e2e target/bench-pkg target/bench-server

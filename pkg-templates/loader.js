@@ -1,9 +1,19 @@
 /* lms-support-widget loader: a classic script that reads the data-* attributes of its own tag,
-   loads the widget module and its Wasm from beside itself, and mounts it. It must never break
-   the host page: every failure is caught and logged with the [lms-support] prefix. */
+   loads the widget from beside itself, mounts it, and exposes window.LmsSupport at once.
+
+   Two stages keep what every learner downloads small: the banner stage (the maintenance banner
+   and the help launcher) loads on every page; the full stage (help panel and ticket form) loads
+   on first open, or at once when tickets wait in this browser's outbox, and takes over from the
+   banner stage in one task (the banner is redrawn from the same cached feed, so it does not
+   flicker). Every file is checked against its Subresource Integrity hash.
+
+   It must never break the host page: every failure is caught and logged with the
+   [lms-support] prefix. The version and the stage files are filled in by scripts/bundle.mjs. */
 (function () {
   'use strict';
   var PREFIX = '[lms-support]';
+  var VERSION = '__VERSION__';
+  var STAGES = __STAGES__;
   var perf = window.performance;
   if (perf && perf.mark) perf.mark('lms-support:script-start');
   if (window.LmsSupport) {
@@ -18,42 +28,198 @@
   var d = script.dataset;
   var config = {
     feed: d.feed, locale: d.locale, lms: d.lms, quiet: d.quiet, position: d.position,
-    role: d.role, course: d.course, launcher: d.launcher, launcherLabel: d.launcherLabel
+    role: d.role, course: d.course, courseName: d.courseName, userName: d.userName,
+    userEmail: d.userEmail, launcher: d.launcher, launcherLabel: d.launcherLabel
   };
   var base = new URL('.', script.src);
-  var widget = null;
-  // Calls made before the Wasm is ready wait here and run, in order, once it is mounted.
-  var pending = [];
-  function call(name, args) {
-    if (!widget) { pending.push([name, args]); return; }
-    try { widget[name].apply(null, args); }
-    catch (error) { console.error(PREFIX + ' ' + name + '() failed:', error); }
-  }
-  window.LmsSupport = {
-    version: '__VERSION__',
-    open: function (part) { call('open', [part]); },
-    close: function () { call('close', []); },
-    setLocale: function (tag) { call('setLocale', [String(tag)]); },
-    destroy: function () { pending = []; call('destroy', []); }
-  };
-  function whenBodyReady(fn) {
-    if (document.body) fn();
-    else document.addEventListener('DOMContentLoaded', fn, { once: true });
-  }
-  // The module and the Wasm download in parallel with the page; mounting waits for <body>.
-  import(new URL('__WIDGET_JS__', base).href)
-    .then(function (module) {
-      return module.default({ module_or_path: new URL('__WIDGET_WASM__', base) }).then(function () {
-        whenBodyReady(function () {
-          module.mount(config);
-          widget = module;
-          var queued = pending;
-          pending = [];
-          queued.forEach(function (c) { call(c[0], c[1]); });
-        });
-      });
-    })
-    .catch(function (error) {
-      console.error(PREFIX + ' could not start; the page works without it:', error);
+  var EVENTS = ['ready', 'banner-shown', 'open', 'close', 'ticket-submitted', 'ticket-queued', 'error'];
+
+  var handlers = {};
+  var readySent = false;
+  var lastShown = null;
+  var handingOver = false;
+  var destroyed = false;
+  var stage = null;      // the mounted module
+  var isFull = false;    // stage is the full one
+  var prefillData = null;
+
+  // Events from the widget: on window as lms-support:<name>, then to on() handlers. The full
+  // stage's takeover would repeat `ready` and the banner already shown; the host sees each once.
+  function emit(name, detail) {
+    if (name === 'ready') {
+      if (readySent) return;
+      readySent = true;
+      detail = { version: VERSION };
+    }
+    if (name === 'banner-shown') {
+      var key = JSON.stringify(detail && detail.ids);
+      if (handingOver && key === lastShown) return;
+      lastShown = key;
+    }
+    try {
+      window.dispatchEvent(new CustomEvent('lms-support:' + name, { detail: detail }));
+    } catch (error) {
+      console.error(PREFIX + ' an lms-support:' + name + ' listener failed:', error);
+    }
+    (handlers[name] || []).slice().forEach(function (fn) {
+      try { fn(detail); } catch (error) {
+        console.error(PREFIX + ' an on("' + name + '") handler failed:', error);
+      }
     });
+  }
+
+  function stageConfig() {
+    var c = {};
+    for (var k in config) if (config[k] !== undefined) c[k] = config[k];
+    c.emit = emit;
+    c.requestPanel = function (part) { api.open(part); };
+    return c;
+  }
+
+  // The JS is preloaded with its integrity hash, so the import below uses the checked copy;
+  // the Wasm is fetched with its hash and handed to the module.
+  var loads = {};
+  var links = [];
+  function load(name) {
+    if (loads[name]) return loads[name];
+    var files = STAGES[name];
+    var jsUrl = new URL(files.js, base).href;
+    var link = document.createElement('link');
+    link.rel = 'modulepreload';
+    link.href = jsUrl;
+    link.integrity = files.jsSri;
+    link.crossOrigin = 'anonymous';
+    (document.head || document.documentElement).appendChild(link);
+    links.push(link);
+    var wasm = fetch(new URL(files.wasm, base).href, { integrity: files.wasmSri, mode: 'cors', credentials: 'omit' });
+    loads[name] = import(jsUrl).then(function (module) {
+      return module.default({ module_or_path: wasm }).then(function () { return module; });
+    });
+    return loads[name];
+  }
+
+  function whenBodyReady() {
+    return new Promise(function (resolve) {
+      if (document.body) resolve();
+      else document.addEventListener('DOMContentLoaded', function () { resolve(); }, { once: true });
+    });
+  }
+
+  function outboxWaiting() {
+    try {
+      var feed = new URL(config.feed, document.baseURI).href;
+      var box = JSON.parse(window.localStorage.getItem('lms-support:outbox:' + feed) || 'null');
+      return !!(box && box.entries && box.entries.length);
+    } catch (error) {
+      return false;
+    }
+  }
+
+  var bannerReady = Promise.all([load('banner'), whenBodyReady()]).then(function (r) {
+    if (destroyed || stage) return;
+    if (r[0].mount(stageConfig())) stage = r[0];
+  });
+  bannerReady.catch(function (error) {
+    console.error(PREFIX + ' could not start; the page works without it:', error);
+  });
+
+  var fullReady = null;
+  function upgrade() {
+    if (!fullReady) {
+      fullReady = Promise.all([load('full'), bannerReady.catch(function () {})]).then(function (r) {
+        var full = r[0];
+        if (destroyed) return;
+        handingOver = true;
+        try {
+          if (stage) stage.destroy();
+          stage = null;
+          if (full.mount(stageConfig())) { stage = full; isFull = true; }
+        } finally {
+          handingOver = false;
+        }
+        if (isFull && prefillData) { full.prefill(prefillData); prefillData = null; }
+      });
+      fullReady.catch(function (error) {
+        console.error(PREFIX + ' could not load the help panel:', error);
+      });
+    }
+    return fullReady;
+  }
+
+  // Calls run in order, each after the one before it; calls made before the widget is ready
+  // wait for it. A call never throws into the host's code.
+  var queue = bannerReady.catch(function () {});
+  function later(name, fn) {
+    queue = queue.then(function () {
+      if (destroyed) return;
+      return fn();
+    }).catch(function (error) {
+      console.error(PREFIX + ' ' + name + '() failed:', error);
+    });
+  }
+
+  var api = {
+    version: VERSION,
+    open: function (part) {
+      part = part === undefined ? 'help' : part;
+      if (part !== 'help' && part !== 'ticket') {
+        console.warn(PREFIX + ' open(' + JSON.stringify(part) + '): use "help" or "ticket"');
+        return;
+      }
+      later('open', function () {
+        return upgrade().then(function () { if (isFull && !destroyed) stage.open(part); });
+      });
+    },
+    close: function () {
+      later('close', function () { if (isFull) stage.close(); });
+    },
+    prefill: function (fields) {
+      if (!fields || typeof fields !== 'object') {
+        console.warn(PREFIX + ' prefill takes an object such as {subject: "…", description: "…"}');
+        return;
+      }
+      var copy = {};
+      for (var k in fields) copy[k] = fields[k];
+      later('prefill', function () {
+        if (isFull) stage.prefill(copy);
+        else prefillData = Object.assign(prefillData || {}, copy);
+      });
+    },
+    setLocale: function (tag) {
+      tag = String(tag);
+      if (/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/.test(tag)) config.locale = tag;
+      later('setLocale', function () { if (stage) stage.setLocale(tag); });
+    },
+    on: function (name, fn) {
+      if (EVENTS.indexOf(name) < 0 || typeof fn !== 'function') {
+        console.warn(PREFIX + ' on(' + JSON.stringify(name) + '): events are ' + EVENTS.join(', '));
+        return function () {};
+      }
+      (handlers[name] = handlers[name] || []).push(fn);
+      // A handler for `ready` added after it fired still hears it.
+      if (name === 'ready' && readySent) {
+        Promise.resolve().then(function () { fn({ version: VERSION }); });
+      }
+      return function () {
+        var list = handlers[name] || [];
+        var i = list.indexOf(fn);
+        if (i >= 0) list.splice(i, 1);
+      };
+    },
+    destroy: function () {
+      if (destroyed) return;
+      destroyed = true;
+      try { if (stage) stage.destroy(); } catch (error) {
+        console.error(PREFIX + ' destroy() failed:', error);
+      }
+      stage = null;
+      isFull = false;
+      handlers = {};
+      links.forEach(function (link) { link.remove(); });
+    }
+  };
+  window.LmsSupport = api;
+
+  // Tickets waiting from an earlier page need the full stage to be sent.
+  bannerReady.then(function () { if (!destroyed && outboxWaiting()) upgrade(); });
 })();

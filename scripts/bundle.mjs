@@ -1,6 +1,10 @@
-// Turns wasm-pack's output (target/pkg) into what the server ships (target/widget):
-// wasm-opt -Oz from npm's binaryen, content-hashed file names (cached for a year), the loader
-// with those names filled in (revalidated on every load), and .gz/.br copies of each file.
+// Turns the two wasm-pack builds into what the server ships (target/widget):
+//   target/pkg-banner  the banner stage (`--no-default-features`), loaded on every page;
+//   target/pkg         the full stage (help panel and ticket form), loaded on first open.
+// For each: wasm-opt -Oz from npm's binaryen, the JS glue minified with esbuild, content-hashed
+// file names (cached for a year), Subresource Integrity hashes; then the loader with those
+// names and hashes filled in (revalidated on every load), .gz/.br copies of every file, and
+// manifest.json with the sizes. scripts/size.mjs prints them and checks the budget.
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -8,40 +12,53 @@ import { join } from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 
 const root = new URL('..', import.meta.url).pathname;
-const pkg = join(root, 'target/pkg');
 const out = join(root, 'target/widget');
+const bin = (name) => join(root, 'node_modules/.bin', name);
 const version = readFileSync(join(root, 'Cargo.toml'), 'utf8').match(/^version = "([^"]+)"/m)[1];
 
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 
-const optimized = join(out, 'optimized.wasm');
-execFileSync(join(root, 'node_modules/.bin/wasm-opt'), [
-  '-Oz', '--strip-debug', '--strip-producers', join(pkg, 'lms_support_widget_bg.wasm'), '-o', optimized,
-], { stdio: 'inherit' });
-
 const hash = (bytes) => createHash('sha256').update(bytes).digest('hex').slice(0, 12);
+export const sri = (bytes) => 'sha384-' + createHash('sha384').update(bytes).digest('base64');
 const files = {};
-function emit(name, bytes) {
-  writeFileSync(join(out, name), bytes);
-  writeFileSync(join(out, name + '.gz'), gzipSync(bytes, { level: 9 }));
-  writeFileSync(join(out, name + '.br'), brotliCompressSync(bytes, {
+function emit(name, bytes, stage) {
+  const gzip = gzipSync(bytes, { level: 9 });
+  const brotli = brotliCompressSync(bytes, {
     params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length },
-  }));
-  files[name] = { bytes: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
+  });
+  writeFileSync(join(out, name), bytes);
+  writeFileSync(join(out, name + '.gz'), gzip);
+  writeFileSync(join(out, name + '.br'), brotli);
+  files[name] = { stage, bytes: bytes.length, gzip: gzip.length, brotli: brotli.length, sri: sri(bytes) };
 }
 
-const wasm = readFileSync(optimized);
-rmSync(optimized);
-const wasmName = `lms_support_widget_bg.${hash(wasm)}.wasm`;
-emit(wasmName, wasm);
-const glue = readFileSync(join(pkg, 'lms_support_widget.js'));
-const glueName = `lms_support_widget.${hash(glue)}.js`;
-emit(glueName, glue);
+function minify(source, format) {
+  return execFileSync(bin('esbuild'), ['--minify', `--format=${format}`, '--target=es2020', '--log-level=warning'],
+    { input: source });
+}
+
+const stages = {};
+for (const [stage, dir] of [['banner', 'target/pkg-banner'], ['full', 'target/pkg']]) {
+  const optimized = join(out, `${stage}.wasm`);
+  execFileSync(bin('wasm-opt'), [
+    '-Oz', '--strip-debug', '--strip-producers', join(root, dir, 'lms_support_widget_bg.wasm'), '-o', optimized,
+  ], { stdio: 'inherit' });
+  const wasm = readFileSync(optimized);
+  rmSync(optimized);
+  const glue = minify(readFileSync(join(root, dir, 'lms_support_widget.js')), 'esm');
+  const wasmName = `lms_support_${stage}.${hash(wasm)}.wasm`;
+  const jsName = `lms_support_${stage}.${hash(glue)}.js`;
+  emit(wasmName, wasm, stage);
+  emit(jsName, glue, stage);
+  stages[stage] = { js: jsName, jsSri: files[jsName].sri, wasm: wasmName, wasmSri: files[wasmName].sri };
+}
+
 const loader = readFileSync(join(root, 'pkg-templates/loader.js'), 'utf8')
-  .replaceAll('__WIDGET_JS__', glueName)
-  .replaceAll('__WIDGET_WASM__', wasmName)
-  .replaceAll('__VERSION__', version);
-emit('loader.js', Buffer.from(loader));
-writeFileSync(join(out, 'manifest.json'), JSON.stringify({ version, files }, null, 2) + '\n');
-console.log(`[bundle] target/widget: ${Object.entries(files).map(([n, f]) => `${n} ${f.gzip} B gz`).join(', ')}`);
+  .replaceAll('__VERSION__', version)
+  .replace('var STAGES = __STAGES__;', () => `var STAGES = ${JSON.stringify(stages)};`);
+if (/__[A-Z]+__/.test(loader)) throw new Error('[bundle] a placeholder is left in the loader');
+// The loader is a classic script: minified as an IIFE, keeping its licence-style header out.
+emit('loader.js', minify(loader, 'iife'), 'banner');
+writeFileSync(join(out, 'manifest.json'), JSON.stringify({ version, stages, files }, null, 2) + '\n');
+console.log(`[bundle] target/widget: ${Object.keys(files).length} files, version ${version}`);

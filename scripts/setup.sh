@@ -7,6 +7,7 @@
 #   - wasm-bindgen-cli at exactly the wasm-bindgen version in Cargo.lock
 #   - wasm-pack
 #   - Debian's chromium + chromium-driver (headless browser tests and the e2e)
+#   - Debian's php-cli (`php -l` on the rendered Moodle plugin in tests/dist)
 #   - node packages from package-lock.json: binaryen's wasm-opt (never Debian's binaryen,
 #     which silently breaks wasm-bindgen output) and playwright-core
 set -euo pipefail
@@ -88,6 +89,12 @@ chrome_major=$(chromium --version 2>/dev/null | grep -oE '[0-9]+' | head -1)
 driver_major=$(chromedriver --version 2>/dev/null | grep -oE '[0-9]+' | head -1)
 [ "$chrome_major" = "$driver_major" ] \
   || die "chromium ($chrome_major) and chromedriver ($driver_major) differ: apt-get install --only-upgrade chromium chromium-driver"
+
+# --- PHP CLI (php -l on the rendered Moodle plugin, tests/dist) --------------------------------
+if ! command -v php >/dev/null; then
+  say "installing Debian's php-cli"
+  apt_install php-cli
+fi
 
 # --- node packages (wasm-opt, playwright-core) -----------------------------------------------
 stamp=node_modules/.lms-support-lock

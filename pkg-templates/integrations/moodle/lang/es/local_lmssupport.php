@@ -1,0 +1,33 @@
+<?php
+// This file is part of Moodle - https://moodle.org/
+//
+// Moodle is free software: you can redistribute it and/or modify
+// it under the terms of the GNU General Public License as published by
+// the Free Software Foundation, either version 3 of the License, or
+// (at your option) any later version.
+//
+// Moodle is distributed in the hope that it will be useful,
+// but WITHOUT ANY WARRANTY; without even the implied warranty of
+// MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+// GNU General Public License for more details.
+//
+// You should have received a copy of the GNU General Public License
+// along with Moodle.  If not, see <https://www.gnu.org/licenses/>.
+
+/**
+ * LMS support widget: cadenas en español.
+ *
+ * @package    local_lmssupport
+ * @license    https://www.gnu.org/copyleft/gpl.html GNU GPL v3 or later
+ */
+
+defined('MOODLE_INTERNAL') || die();
+
+$string['enabled'] = 'Mostrar el widget de soporte';
+$string['enabled_desc'] = 'Añade el aviso de mantenimiento, el panel de ayuda y el formulario de incidencias a todas las páginas para los usuarios identificados (no para invitados ni en la página de acceso).';
+$string['feedurl'] = 'URL del feed';
+$string['feedurl_desc'] = 'El feed de soporte que le dio su proveedor. El widget lee de él los periodos de mantenimiento, los avisos, los artículos de ayuda y la dirección de la API de incidencias.';
+$string['locale'] = 'Idioma';
+$string['locale_desc'] = '"auto" sigue el idioma de la página de Moodle (el idioma del usuario). O una etiqueta de idioma fija, como "es" o "pt-BR".';
+$string['pluginname'] = 'Widget de soporte LMS';
+$string['privacy:metadata'] = 'El plugin del widget de soporte LMS no guarda datos personales. En cada página pasa al widget, en el navegador, el identificador y el nombre del curso y el rol del usuario (profesor o estudiante). El widget los envía al proveedor de soporte solo cuando el usuario abre una incidencia, y se los muestra antes; el usuario puede quitar cualquiera de ellos antes de enviar.';

@@ -1,0 +1,40 @@
+<?php
+// This file is part of Moodle - https://moodle.org/
+//
+// Moodle is free software: you can redistribute it and/or modify
+// it under the terms of the GNU General Public License as published by
+// the Free Software Foundation, either version 3 of the License, or
+// (at your option) any later version.
+//
+// Moodle is distributed in the hope that it will be useful,
+// but WITHOUT ANY WARRANTY; without even the implied warranty of
+// MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+// GNU General Public License for more details.
+//
+// You should have received a copy of the GNU General Public License
+// along with Moodle.  If not, see <https://www.gnu.org/licenses/>.
+
+/**
+ * LMS support widget: legacy callbacks for Moodle 4.1 to 4.3.
+ *
+ * @package    local_lmssupport
+ * @license    https://www.gnu.org/copyleft/gpl.html GNU GPL v3 or later
+ */
+
+defined('MOODLE_INTERNAL') || die();
+
+/**
+ * Adds the widget's script tag before the footer on Moodle 4.1 to 4.3.
+ *
+ * Moodle 4.4 and later call classes/hook_callbacks.php instead (db/hooks.php) and skip this
+ * function; the class_exists() check and embed's own once-per-page guard make sure the tag is
+ * never printed twice even if both paths run.
+ *
+ * @return string HTML appended to the page footer.
+ */
+function local_lmssupport_before_footer(): string {
+    if (class_exists(\core\hook\output\before_footer_html_generation::class)) {
+        return '';
+    }
+    return \local_lmssupport\embed::footer_html();
+}

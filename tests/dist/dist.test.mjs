@@ -1,0 +1,96 @@
+// Checks what `make dist` produced (run it first; `make test-dist` does): every file matches
+// its SRI hash, the loader pins the stage files by hash, the integrations pin the loader, the
+// npm package holds what its package.json promises, and the first load is within budget.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+
+const root = new URL('../..', import.meta.url).pathname;
+const dist = join(root, 'dist');
+const sha384 = (bytes) => 'sha384-' + createHash('sha384').update(bytes).digest('base64');
+const read = (...p) => readFileSync(join(dist, ...p));
+const manifest = JSON.parse(read('widget', 'manifest.json'));
+const walk = (dir) => readdirSync(dir).flatMap((n) => statSync(join(dir, n)).isDirectory()
+  ? walk(join(dir, n)).map((p) => join(n, p)) : [n]);
+
+test('every shipped file matches the SRI hash and sizes in the manifest', () => {
+  assert.ok(Object.keys(manifest.files).length >= 5);
+  for (const [name, f] of Object.entries(manifest.files)) {
+    const bytes = read('widget', name);
+    assert.equal(sha384(bytes), f.sri, name);
+    assert.equal(bytes.length, f.bytes, name);
+    assert.deepEqual(gzipSync(bytes, { level: 9 }).length, f.gzip, name);
+    assert.ok(existsSync(join(dist, 'widget', name + '.gz')) && existsSync(join(dist, 'widget', name + '.br')), name);
+  }
+});
+
+test('stage files carry a content hash in their names and the loader pins each by its hash', () => {
+  const loader = read('widget', 'loader.js').toString();
+  for (const stage of ['banner', 'full']) {
+    for (const kind of ['js', 'wasm']) {
+      const name = Object.keys(manifest.files).find((n) => n.startsWith(`lms_support_${stage}.`) && n.endsWith('.' + kind));
+      assert.ok(name, `${stage} ${kind} file`);
+      const bytes = read('widget', name);
+      const contentHash = createHash('sha256').update(bytes).digest('hex').slice(0, 12);
+      assert.ok(name.includes(contentHash), `${name} is named by its content`);
+      assert.ok(loader.includes(name), `the loader names ${name}`);
+      assert.ok(loader.includes(sha384(bytes)), `the loader pins ${name} by its hash`);
+    }
+  }
+  assert.doesNotMatch(loader, /__[A-Z]+__/, 'no placeholder left in the loader');
+});
+
+test('the first load (loader + banner stage) is within 80 KB gzip', () => {
+  const firstLoad = Object.entries(manifest.files).filter(([n]) => n === 'loader.js' || n.startsWith('lms_support_banner.'))
+    .reduce((sum, [n]) => sum + gzipSync(read('widget', n), { level: 9 }).length, 0);
+  assert.ok(firstLoad <= 80_000, `${firstLoad} B gzip`);
+});
+
+test('every integration pins the loader of this build by its SRI hash', () => {
+  const loaderSri = sha384(read('widget', 'loader.js'));
+  const files = walk(join(dist, 'integrations'));
+  const targets = new Set(files.map((f) => f.split('/')[0]));
+  assert.deepEqual([...targets].sort(), ['blackboard', 'brightspace', 'canvas', 'generic', 'moodle', 'openedx', 'sakai']);
+  for (const target of targets) {
+    const text = files.filter((f) => f.startsWith(target + '/')).map((f) => read('integrations', f).toString()).join('\n');
+    assert.ok(text.includes(loaderSri), `${target} pins the loader's hash`);
+    for (const hash of text.match(/sha384-[A-Za-z0-9+/]+=*/g)) assert.equal(hash, loaderSri, `${target} holds no other hash`);
+    assert.doesNotMatch(text, /\{\{[A-Z_]+\}\}/, `${target}: placeholders filled`);
+  }
+  for (const php of files.filter((f) => f.endsWith('.php'))) {
+    execFileSync('php', ['-l', join(dist, 'integrations', php)], { stdio: 'pipe' });
+  }
+});
+
+test('the npm package has its entry points, types and the shipped files, and packs', () => {
+  const pkg = JSON.parse(read('npm', 'package.json'));
+  assert.equal(pkg.version, manifest.version);
+  assert.equal(pkg.exports['.'].types, './index.d.ts');
+  for (const target of [pkg.exports['.'].default, pkg.exports['./loader.js'], pkg.types]) {
+    assert.ok(existsSync(join(dist, 'npm', target)), target);
+  }
+  const packed = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json'], { cwd: join(dist, 'npm'), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }))[0];
+  const inPack = packed.files.map((f) => f.path).sort();
+  const shipped = Object.keys(manifest.files);
+  for (const name of [...shipped, 'index.js', 'index.d.ts', 'package.json', 'README.md']) {
+    assert.ok(inPack.includes(name), `${name} is in the package`);
+  }
+  assert.ok(!inPack.some((p) => p.endsWith('.gz') || p.endsWith('.br')), 'no precompressed copies in the package');
+  assert.doesNotMatch(read('npm', 'README.md').toString(), /__[A-Z_]+__/);
+});
+
+test('the npm entry gives a script tag pinned to the loader, with escaped data attributes', async () => {
+  const { scriptTag, version, files } = await import(join(dist, 'npm', 'index.js'));
+  assert.equal(version, manifest.version);
+  assert.equal(files.length, Object.keys(manifest.files).length);
+  const tag = scriptTag('https://cdn.example/lms/', { feed: 'https://s.example/feed?a=1&b="2"', courseName: 'Bio <101>' });
+  assert.ok(tag.includes(`integrity="${sha384(read('widget', 'loader.js'))}"`), tag);
+  assert.ok(tag.startsWith('<script src="https://cdn.example/lms/loader.js"'), tag);
+  assert.ok(tag.includes('data-feed="https://s.example/feed?a=1&amp;b=&quot;2&quot;"'), tag);
+  assert.ok(tag.includes('data-course-name="Bio &lt;101>"'), tag);
+  assert.throws(() => scriptTag('https://cdn.example/', {}), /feed/);
+});
