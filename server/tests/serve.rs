@@ -366,6 +366,65 @@ fn static_site_with_index_pages_and_revalidation() {
     );
 }
 
+/// The policy the demo pages carry: the strict one the widget promises to work under.
+const DEMO_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+style-src 'self'; connect-src 'self'";
+
+#[test]
+fn html_pages_carry_a_strict_csp_and_other_files_do_not_need_one() {
+    let s = site("csp");
+    s.write("www/app.js", b"console.log('hi');");
+    s.write("www/Upper.HTM", b"<!doctype html><title>old style</title>");
+    s.write(
+        "www/precompressed.html",
+        b"<!doctype html><title>plain</title>",
+    );
+    s.write("www/precompressed.html.gz", b"gzip bytes");
+    let server = start(&s, &[]);
+
+    for target in ["/", "/index.html", "/course/", "/Upper.HTM"] {
+        let page = server.get(target, &[]);
+        assert_eq!(page.status, 200, "{target}");
+        assert_eq!(
+            page.header("content-security-policy"),
+            Some(DEMO_CSP),
+            "{target}"
+        );
+    }
+    let gz = server.get("/precompressed.html", &[("Accept-Encoding", "gzip")]);
+    assert_eq!(gz.header("content-encoding"), Some("gzip"));
+    assert_eq!(gz.header("content-security-policy"), Some(DEMO_CSP));
+    let head = server.request("HEAD", "/index.html", &[], b"");
+    assert_eq!(head.header("content-security-policy"), Some(DEMO_CSP));
+    let etag = server
+        .get("/", &[])
+        .header("etag")
+        .expect("etag")
+        .to_string();
+    let revalidated = server.get("/", &[("If-None-Match", &etag)]);
+    assert_eq!(revalidated.status, 304);
+    assert_eq!(
+        revalidated.header("content-security-policy"),
+        Some(DEMO_CSP)
+    );
+
+    // Scripts, styles and the widget's files are not documents: a CSP on them does nothing.
+    for target in [
+        "/app.js",
+        "/style.css",
+        "/widget/loader.js",
+        "/widget/lms_support_widget.3f9a1c2b.wasm",
+    ] {
+        let reply = server.get(target, &[]);
+        assert_eq!(reply.status, 200, "{target}");
+        assert_eq!(reply.header("content-security-policy"), None, "{target}");
+    }
+    // Nor do error pages, which are plain text.
+    let missing = server.get("/nope.html", &[]);
+    assert_eq!(missing.status, 404);
+    assert_eq!(missing.header("content-security-policy"), None);
+}
+
 #[test]
 fn path_traversal_is_refused() {
     let s = site("traversal");

@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 
 export const root = new URL('../..', import.meta.url).pathname;
-export const server = join(root, 'target/debug/lms-support');
+// LMS_SUPPORT_BIN runs the tests against another build of the server (say, a branch's own
+// CARGO_TARGET_DIR) without touching target/debug.
+export const server = process.env.LMS_SUPPORT_BIN || join(root, 'target/debug/lms-support');
 export const outDir = join(root, 'target/e2e');
 
 /** Starts `lms-support serve`; resolves to { url, stop, feedPath } once it prints its address. */

@@ -5,7 +5,9 @@
 //! `Vary: Accept-Encoding` always. Widget files with a content hash in their name are cached
 //! for a year; everything else must be revalidated (`no-cache`). Request paths are checked
 //! segment by segment, so no request can name a file outside its directory. This module does
-//! not compress anything on the fly and does not list directories.
+//! not compress anything on the fly and does not list directories. HTML pages of the demo site
+//! carry a strict `Content-Security-Policy` ([`DEMO_CSP`]), the one the design promises the
+//! widget works under, so the demo proves it.
 
 use super::http::{
     accepts_encoding, content_type, etag, is_content_hashed, not_modified, set, text,
@@ -18,6 +20,11 @@ use axum::http::header::{self, HeaderMap, HeaderValue};
 use axum::http::{Method, Response, StatusCode, Uri};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+
+/// The policy on every `.html` page served from `--static`: no inline scripts or styles, Wasm
+/// compiled only from same-origin responses, fetches only to this server (design §2).
+pub const DEMO_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+style-src 'self'; connect-src 'self'";
 
 /// Which directory a request is served from and how.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -149,6 +156,12 @@ async fn serve_file(path: &Path, tree: Tree, headers: &HeaderMap) -> Response<Bo
             "no-cache"
         };
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+        if tree == Tree::Static && is_html(name) {
+            h.insert(
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static(DEMO_CSP),
+            );
+        }
         if tree == Tree::Widget {
             // Host pages on other origins load the module with fetch(), which needs CORS.
             h.insert(
@@ -159,6 +172,11 @@ async fn serve_file(path: &Path, tree: Tree, headers: &HeaderMap) -> Response<Bo
         return response;
     }
     not_found()
+}
+
+fn is_html(name: &str) -> bool {
+    let ext = name.rsplit_once('.').map_or("", |(_, ext)| ext);
+    ext.eq_ignore_ascii_case("html") || ext.eq_ignore_ascii_case("htm")
 }
 
 fn not_found() -> Response<Body> {
