@@ -92,6 +92,7 @@
     (document.head || document.documentElement).appendChild(link);
     links.push(link);
     var wasm = fetch(new URL(files.wasm, base).href, { integrity: files.wasmSri, mode: 'cors', credentials: 'omit' });
+    wasm.catch(function () {}); // reported through the module's init below, not as unhandled
     loads[name] = import(jsUrl).then(function (module) {
       return module.default({ module_or_path: wasm }).then(function () { return module; });
     });
@@ -221,5 +222,5 @@
   window.LmsSupport = api;
 
   // Tickets waiting from an earlier page need the full stage to be sent.
-  bannerReady.then(function () { if (!destroyed && outboxWaiting()) upgrade(); });
+  bannerReady.then(function () { if (!destroyed && outboxWaiting()) upgrade(); }, function () {});
 })();

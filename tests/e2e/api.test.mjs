@@ -496,3 +496,33 @@ test('destroy() removes every node, listener, timer and observer; later calls do
   assert.equal(errors.length, 0, `no uncaught errors: ${errors}`);
   await page.close();
 });
+
+test('a stage file that does not match its SRI hash is refused; the page keeps working', async () => {
+  for (const [pattern, what] of [['**/lms_support_banner.*.wasm', 'banner Wasm'], ['**/lms_support_full.*.js', 'full-stage JS']]) {
+    const { page, errors } = await newPage();
+    const logged = [];
+    page.on('console', (m) => { if (m.type() === 'error') logged.push(m.text()); });
+    // A CDN or proxy that alters one byte of the file.
+    await page.route(pattern, async (route) => {
+      const response = await route.fetch();
+      const body = Buffer.from(await response.body());
+      body[body.length - 1] ^= 1;
+      await route.fulfill({ response, body });
+    });
+    await page.goto(server.url + '/');
+    if (what === 'full-stage JS') {
+      await waitForEvent(page, 'ready');
+      await page.evaluate(() => window.LmsSupport.open('ticket'));
+    }
+    await page.waitForTimeout(1500);
+    const state = await page.evaluate(() => ({
+      dialogShown: !!document.querySelector('lms-support-widget')?.shadowRoot?.querySelector('[role="dialog"]:not([hidden])'),
+      pageTitle: document.title,
+    }));
+    assert.equal(state.dialogShown, false, `${what}: nothing from the altered file runs`);
+    assert.ok(state.pageTitle.length > 0, 'the host page is intact');
+    assert.ok(logged.some((t) => t.includes('[lms-support]')), `${what}: a prefixed console error says why: ${logged.join(' | ')}`);
+    assert.deepEqual(errors, [], `${what}: no uncaught error reaches the page`);
+    await page.close();
+  }
+});
