@@ -681,8 +681,10 @@ impl State {
 
     /// The first stage has no panel: any panel action asks the loader for the second stage.
     #[cfg(not(feature = "panel"))]
-    fn on_panel_action(&mut self, action: &str, _button: Element) {
+    fn on_panel_action(&mut self, action: &str, button: Element) {
         if action == "open-help" {
+            // The panel's code is on its way: show it (the full stage replaces this button).
+            let _ = button.set_attribute("aria-busy", "true");
             dom::request_panel("help");
         }
     }
