@@ -116,9 +116,33 @@
     }
   }
 
+  // Pointing at or tabbing to the launcher starts loading the full stage, so that most of it
+  // has arrived by the click. Events from inside the shadow root reach the host element.
+  var warmHost = null;
+  function warmUp(event) {
+    var first = event.composedPath()[0];
+    if (first && first.classList && first.classList.contains('lsw-launcher')) {
+      stopWarmUp();
+      load('full').catch(function () {});
+    }
+  }
+  function stopWarmUp() {
+    if (!warmHost) return;
+    warmHost.removeEventListener('pointerover', warmUp);
+    warmHost.removeEventListener('focusin', warmUp);
+    warmHost = null;
+  }
+
   var bannerReady = Promise.all([load('banner'), whenBodyReady()]).then(function (r) {
     if (destroyed || stage) return;
-    if (r[0].mount(stageConfig())) stage = r[0];
+    if (r[0].mount(stageConfig())) {
+      stage = r[0];
+      warmHost = document.querySelector('lms-support-widget');
+      if (warmHost) {
+        warmHost.addEventListener('pointerover', warmUp);
+        warmHost.addEventListener('focusin', warmUp);
+      }
+    }
   });
   bannerReady.catch(function (error) {
     console.error(PREFIX + ' could not start; the page works without it:', error);
@@ -130,6 +154,7 @@
       fullReady = Promise.all([load('full'), bannerReady.catch(function () {})]).then(function (r) {
         var full = r[0];
         if (destroyed) return;
+        stopWarmUp();
         handingOver = true;
         try {
           if (stage) stage.destroy();
@@ -210,6 +235,7 @@
     destroy: function () {
       if (destroyed) return;
       destroyed = true;
+      stopWarmUp();
       try { if (stage) stage.destroy(); } catch (error) {
         console.error(PREFIX + ' destroy() failed:', error);
       }

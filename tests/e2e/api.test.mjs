@@ -526,3 +526,22 @@ test('a stage file that does not match its SRI hash is refused; the page keeps w
     await page.close();
   }
 });
+
+test('pointing at the launcher starts loading the help panel before the click', async () => {
+  const { page, errors } = await newPage();
+  const requested = [];
+  page.on('request', (r) => { if (/lms_support_full\./.test(r.url())) requested.push(r.url().split('/').pop()); });
+  await page.goto(server.url + '/');
+  await waitForEvent(page, 'ready');
+  await page.waitForTimeout(300);
+  assert.deepEqual(requested, [], 'a page view that never opens help does not download the full stage');
+  await widget(page, '.lsw-launcher').hover();
+  await page.waitForTimeout(500);
+  assert.ok(requested.some((n) => n.endsWith('.wasm')) && requested.some((n) => n.endsWith('.js')),
+    `hovering fetched the full stage: ${requested.join(', ')}`);
+  await widget(page, '.lsw-launcher').click();
+  await widget(page, '#lsw-q').waitFor({ state: 'visible' });
+  assert.equal(requested.filter((n) => n.endsWith('.wasm')).length, 1, 'the click reuses what the hover fetched');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
