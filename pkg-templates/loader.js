@@ -167,6 +167,12 @@
       });
       fullReady.catch(function (error) {
         console.error(PREFIX + ' could not load the help panel:', error);
+        // Let a later click try again, and stop showing the launcher as busy.
+        fullReady = null;
+        delete loads.full;
+        var host = document.querySelector('lms-support-widget');
+        var launcher = host && host.shadowRoot && host.shadowRoot.querySelector('.lsw-launcher');
+        if (launcher) launcher.removeAttribute('aria-busy');
       });
     }
     return fullReady;

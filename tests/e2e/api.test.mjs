@@ -545,3 +545,22 @@ test('pointing at the launcher starts loading the help panel before the click', 
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+test('when the help panel cannot load, the launcher is not left busy and a later click retries', async () => {
+  const { page, errors } = await newPage();
+  let failNext = true;
+  await page.route('**/lms_support_full.*.wasm', (route) => {
+    if (failNext) { failNext = false; return route.abort('internetdisconnected'); }
+    return route.continue();
+  });
+  await page.goto(server.url + '/');
+  await waitForEvent(page, 'ready');
+  await widget(page, '.lsw-launcher').click();
+  await page.waitForFunction(() => !document.querySelector('lms-support-widget').shadowRoot
+    .querySelector('.lsw-launcher').hasAttribute('aria-busy'), null, { timeout: 5000 });
+  assert.equal(await widget(page, '[role="dialog"]').isVisible(), false, 'no panel while offline');
+  await widget(page, '.lsw-launcher').click();
+  await widget(page, '#lsw-q').waitFor({ state: 'visible' });
+  assert.deepEqual(errors, []);
+  await page.close();
+});
