@@ -243,6 +243,14 @@ pub struct Fallback {
     pub phone: Option<String>,
 }
 
+impl Fallback {
+    /// True when there is no contact to show.
+    pub fn is_empty(&self) -> bool {
+        let blank = |c: &Option<String>| c.as_deref().is_none_or(|c| c.trim().is_empty());
+        blank(&self.email) && blank(&self.phone)
+    }
+}
+
 /// The feed as parsed, with what was wrong in it.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Parsed {
@@ -252,6 +260,55 @@ pub struct Parsed {
     pub problems: Vec<Problem>,
     /// Paths of fields this version does not know (`maintenance[0].colour`), ignored.
     pub unknown_fields: Vec<String>,
+    /// How many entries each list held before validation.
+    pub listed: Listed,
+}
+
+/// How many entries each list of a feed held, valid or not.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Listed {
+    /// Entries of `maintenance`.
+    pub maintenance: usize,
+    /// Entries of `notices`.
+    pub notices: usize,
+    /// Entries of `faq`.
+    pub faq: usize,
+}
+
+impl Parsed {
+    /// Why this feed must not replace `last_good`, the copy in force, if it must not.
+    ///
+    /// [`parse`] keeps what is valid of a feed, which is right for one bad entry and wrong for a
+    /// feed broken throughout (a bad export, a template with every field of the wrong type):
+    /// such a feed would empty the banner and the help panel and leave the ticket form without
+    /// contacts. So a feed that parsed is still refused when
+    /// - it lists entries (`maintenance`, `notices`, `faq`) and not one of them is valid (empty
+    ///   lists are fine: they are how a schedule is cleared);
+    /// - its `support` block is present but invalid;
+    /// - `last_good` had a fallback contact and this feed has none.
+    pub fn refusal(&self, last_good: Option<&Feed>) -> Option<String> {
+        let listed = self.listed.maintenance + self.listed.notices + self.listed.faq;
+        let kept = self.feed.maintenance.len() + self.feed.notices.len() + self.feed.faq.len();
+        if listed > 0 && kept == 0 {
+            return Some(if listed == 1 {
+                "its only entry is invalid".into()
+            } else {
+                format!("not one of its {listed} entries is valid")
+            });
+        }
+        if self.problems.iter().any(|p| p.path == "support") {
+            return Some("its \"support\" is invalid".into());
+        }
+        let has_contact = |feed: &Feed| {
+            feed.support
+                .as_ref()
+                .is_some_and(|s| !s.fallback.is_empty())
+        };
+        if last_good.is_some_and(has_contact) && !has_contact(&self.feed) {
+            return Some("it has no support.fallback contact and the last good copy had".into());
+        }
+        None
+    }
 }
 
 /// One thing wrong in a feed, named by its place and id.
@@ -279,6 +336,9 @@ impl fmt::Display for Problem {
 pub enum FeedError {
     /// Not JSON; holds the parser's message.
     NotJson(String),
+    /// Over one of the parser's limits (size, string length, entries, keys, depth); holds the
+    /// parser's message, which names the limit.
+    TooLarge(String),
     /// JSON, but not an object.
     NotAnObject,
     /// No `version` field.
@@ -293,6 +353,7 @@ impl fmt::Display for FeedError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             FeedError::NotJson(e) => write!(f, "feed is not valid JSON: {e}"),
+            FeedError::TooLarge(e) => write!(f, "feed is too large to read: {e}"),
             FeedError::NotAnObject => f.write_str("feed must be a JSON object"),
             FeedError::MissingVersion => f.write_str("feed has no \"version\"; add \"version\": 1"),
             FeedError::UnsupportedVersion(v) => {
@@ -317,8 +378,13 @@ impl std::error::Error for FeedError {}
 /// # Errors
 /// [`FeedError`] only when nothing of the feed is usable; see the module docs.
 pub fn parse(json: &str, zones: &dyn TimeZones) -> Result<Parsed, FeedError> {
-    let value: Value =
-        crate::json::from_str(json).map_err(|e| FeedError::NotJson(e.to_string()))?;
+    let value: Value = crate::json::from_str(json).map_err(|e| {
+        if e.too_large {
+            FeedError::TooLarge(e.to_string())
+        } else {
+            FeedError::NotJson(e.to_string())
+        }
+    })?;
     let root = value.as_object().ok_or(FeedError::NotAnObject)?;
     match root.get("version") {
         None => return Err(FeedError::MissingVersion),
@@ -354,19 +420,20 @@ pub fn parse(json: &str, zones: &dyn TimeZones) -> Result<Parsed, FeedError> {
         window_of(v, cx, path, zones)
     });
     out.feed.notices = cx.entries(root, "notices", notice_of);
-    // The banner stage of the widget (built without the `panel` feature) never shows the FAQ
-    // or the ticket form: it leaves them unread, and their parsers out of its Wasm. The full
-    // stage, the server and the CLI read and check them.
-    #[cfg(feature = "panel")]
-    {
-        out.feed.faq = cx.entries(root, "faq", faq_of);
-        if let Some(support) = root.get("support") {
-            match support_of(support, &mut cx) {
-                Ok(s) => out.feed.support = Some(s),
-                Err(message) => cx.problem("support", None, message),
-            }
+    // The banner stage reads the FAQ and the support block too, though it shows neither: both
+    // stages must judge a feed alike (see `Parsed::refusal`), since they share its cache.
+    out.feed.faq = cx.entries(root, "faq", faq_of);
+    if let Some(support) = root.get("support") {
+        match support_of(support, &mut cx) {
+            Ok(s) => out.feed.support = Some(s),
+            Err(message) => cx.problem("support", None, message),
         }
     }
+    out.listed = Listed {
+        maintenance: listed(root, "maintenance"),
+        notices: listed(root, "notices"),
+        faq: listed(root, "faq"),
+    };
     Ok(out)
 }
 
@@ -426,6 +493,8 @@ impl Cx<'_> {
             return Vec::new();
         };
         let mut kept: Vec<T> = Vec::with_capacity(items.len());
+        // Ids kept so far, sorted: a long list costs O(n log n) lookups, not O(n²).
+        let mut ids: Vec<String> = Vec::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
             let path = format!("{section}[{i}]");
             let id = item
@@ -433,20 +502,32 @@ impl Cx<'_> {
                 .and_then(Value::as_str)
                 .filter(|s| !s.is_empty());
             match parse_one(item, self, &path) {
-                Ok(entry) if kept.iter().any(|k| k.id() == entry.id()) => self.problem(
-                    &path,
-                    id,
-                    format!(
-                        "duplicate id {:?}; the first entry with it is used",
-                        entry.id()
+                Ok(entry) => match ids.binary_search_by(|k| k.as_str().cmp(entry.id())) {
+                    Ok(_) => self.problem(
+                        &path,
+                        id,
+                        format!(
+                            "duplicate id {:?}; the first entry with it is used",
+                            entry.id()
+                        ),
                     ),
-                ),
-                Ok(entry) => kept.push(entry),
+                    Err(at) => {
+                        ids.insert(at, entry.id().to_string());
+                        kept.push(entry);
+                    }
+                },
                 Err(message) => self.problem(&path, id, message),
             }
         }
         kept
     }
+}
+
+/// Entries in `root[section]` when it is a list, else 0.
+fn listed(root: &Map, section: &str) -> usize {
+    root.get(section)
+        .and_then(Value::as_array)
+        .map_or(0, Vec::len)
 }
 
 fn object(value: &Value) -> Result<&Map, String> {
@@ -751,7 +832,6 @@ fn notice_of(value: &Value, cx: &mut Cx<'_>, path: &str) -> Result<Notice, Strin
     })
 }
 
-#[cfg(feature = "panel")]
 fn faq_of(value: &Value, cx: &mut Cx<'_>, path: &str) -> Result<FaqEntry, String> {
     let obj = object(value)?;
     let id = id_of(obj)?;
@@ -775,7 +855,6 @@ fn client_of(value: &Value, cx: &mut Cx<'_>) -> Result<Client, String> {
     })
 }
 
-#[cfg(feature = "panel")]
 fn support_of(value: &Value, cx: &mut Cx<'_>) -> Result<Support, String> {
     let obj = object(value)?;
     cx.note_unknown(

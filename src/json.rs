@@ -6,12 +6,48 @@
 //! Objects keep their keys in document order, as the feed's authors wrote them. Numbers keep
 //! their text: whole numbers read as integers without float parsing, so no float parser or
 //! printer is linked into the Wasm.
+//!
+//! Parsing is bounded by [`Limits`] (text size, string length, entries per array, keys per
+//! object, nesting) so a hostile or broken text costs at most a bounded, linear amount of work:
+//! a feed is parsed on every page load, and a ticket body by the server before any account.
 
 use std::fmt::{self, Write as _};
 
-/// Nesting deeper than this is refused (as serde_json does): a feed is never that deep, and
-/// the parser recurses.
-const MAX_DEPTH: usize = 128;
+/// What [`from_str`] accepts at most. Each limit is far above what a feed or a ticket needs and
+/// far below what would block a page's main thread.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Bytes of the whole text.
+    pub max_text_bytes: usize,
+    /// Bytes of one string, as written (escapes count as written).
+    pub max_string_bytes: usize,
+    /// Elements of one array.
+    pub max_array_items: usize,
+    /// Keys of one object, repeated keys included.
+    pub max_object_keys: usize,
+    /// Arrays and objects inside each other (the parser recurses).
+    pub max_depth: usize,
+}
+
+impl Limits {
+    /// The limits of [`from_str`]: a 4 MiB text (a feed with a thousand FAQ answers in three
+    /// languages is about 3 MB), 64 KiB per string (a long FAQ answer is 10 KB; a ticket's
+    /// description at most 40 KB), 10,000 entries per array, 1,000 keys per object (a feed's
+    /// objects have about fifteen), 128 levels (as serde_json).
+    pub const DEFAULT: Limits = Limits {
+        max_text_bytes: 4 << 20,
+        max_string_bytes: 64 << 10,
+        max_array_items: 10_000,
+        max_object_keys: 1_000,
+        max_depth: 128,
+    };
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits::DEFAULT
+    }
+}
 
 /// A JSON value.
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -50,6 +86,10 @@ impl fmt::Display for Number {
 }
 
 /// An object: keys in insertion order; inserting an existing key replaces its value in place.
+///
+/// [`Map::insert`] scans the keys, which suits the small objects code builds; parsing and
+/// [`FromIterator`] take all entries at once and resolve repeated keys by sorting, so a large
+/// object costs `O(n log n)`, not `O(n²)`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Map(Vec<(String, Value)>);
 
@@ -57,6 +97,36 @@ impl Map {
     /// An empty object.
     pub fn new() -> Map {
         Map(Vec::new())
+    }
+
+    /// An object from entries in order; a repeated key keeps its first place and takes its
+    /// last value, as [`Map::insert`] would do one by one.
+    fn from_entries(mut entries: Vec<(String, Value)>) -> Map {
+        if entries.len() > 1 {
+            // Indices sorted by key, then by position: each run of one key is in document order.
+            let mut order: Vec<usize> = (0..entries.len()).collect();
+            order.sort_unstable_by(|&a, &b| entries[a].0.cmp(&entries[b].0).then(a.cmp(&b)));
+            let mut keep = vec![true; entries.len()];
+            let mut run = 0;
+            while run < order.len() {
+                let first = order[run];
+                let mut last = run;
+                while last + 1 < order.len() && entries[order[last + 1]].0 == entries[first].0 {
+                    last += 1;
+                    keep[order[last]] = false;
+                }
+                if last > run {
+                    let value = std::mem::take(&mut entries[order[last]].1);
+                    entries[first].1 = value;
+                }
+                run = last + 1;
+            }
+            if keep.contains(&false) {
+                let mut keep = keep.into_iter();
+                entries.retain(|_| keep.next().unwrap_or(true));
+            }
+        }
+        Map(entries)
     }
 
     /// The value under `key`.
@@ -120,11 +190,7 @@ impl<'a> IntoIterator for &'a Map {
 
 impl FromIterator<(String, Value)> for Map {
     fn from_iter<I: IntoIterator<Item = (String, Value)>>(iter: I) -> Map {
-        let mut map = Map::new();
-        for (k, v) in iter {
-            map.insert(k, v);
-        }
-        map
+        Map::from_entries(iter.into_iter().collect())
     }
 }
 
@@ -322,38 +388,62 @@ fn write_string(f: &mut fmt::Formatter<'_>, s: &str) -> fmt::Result {
     f.write_char('"')
 }
 
-/// Why a text is not JSON, and where (1-based line and column, in characters).
+/// Why a text was refused, and where (1-based line and column, in characters).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Error {
     /// What was wrong.
-    pub message: &'static str,
-    /// The line of the problem.
+    pub message: String,
+    /// The line of the problem (0 when the text as a whole was refused).
     pub line: usize,
     /// The column of the problem.
     pub column: usize,
+    /// True when the text may be JSON but is over one of the [`Limits`].
+    pub too_large: bool,
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} at line {} column {}",
-            self.message, self.line, self.column
-        )
+        f.write_str(&self.message)?;
+        if self.line > 0 {
+            write!(f, " at line {} column {}", self.line, self.column)?;
+        }
+        Ok(())
     }
 }
 
 impl std::error::Error for Error {}
 
-/// Parses one JSON value (RFC 8259), surrounded by optional whitespace.
+/// Parses one JSON value (RFC 8259), surrounded by optional whitespace, within
+/// [`Limits::DEFAULT`].
 ///
 /// # Errors
-/// The first problem with its position.
+/// The first problem with its position; a text over a limit names the limit.
 pub fn from_str(text: &str) -> Result<Value, Error> {
+    from_str_within(text, &Limits::DEFAULT)
+}
+
+/// [`from_str`] with other limits.
+///
+/// # Errors
+/// The first problem with its position; a text over a limit names the limit.
+pub fn from_str_within(text: &str, limits: &Limits) -> Result<Value, Error> {
+    if text.len() > limits.max_text_bytes {
+        return Err(Error {
+            message: format!(
+                "text of {} bytes is over the limit of {} bytes",
+                text.len(),
+                limits.max_text_bytes
+            ),
+            line: 0,
+            column: 0,
+            too_large: true,
+        });
+    }
     let mut parser = Parser {
         text,
         bytes: text.as_bytes(),
         at: 0,
+        limits,
     };
     parser.skip_space();
     let value = parser.value(0)?;
@@ -368,17 +458,27 @@ struct Parser<'a> {
     text: &'a str,
     bytes: &'a [u8],
     at: usize,
+    limits: &'a Limits,
 }
 
 impl Parser<'_> {
-    fn error(&self, message: &'static str) -> Error {
+    fn error(&self, message: &str) -> Error {
         let before = &self.text[..self.at.min(self.text.len())];
         let line = before.matches('\n').count() + 1;
         let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
         Error {
-            message,
+            message: message.to_string(),
             line,
             column,
+            too_large: false,
+        }
+    }
+
+    /// A limit was reached at the current position; `message` names it.
+    fn over(&self, message: &str) -> Error {
+        Error {
+            too_large: true,
+            ..self.error(message)
         }
     }
 
@@ -392,7 +492,7 @@ impl Parser<'_> {
         }
     }
 
-    fn expect(&mut self, byte: u8, message: &'static str) -> Result<(), Error> {
+    fn expect(&mut self, byte: u8, message: &str) -> Result<(), Error> {
         self.skip_space();
         if self.peek() == Some(byte) {
             self.at += 1;
@@ -412,7 +512,7 @@ impl Parser<'_> {
     }
 
     fn value(&mut self, depth: usize) -> Result<Value, Error> {
-        if depth >= MAX_DEPTH {
+        if depth >= self.limits.max_depth {
             return Err(self.error("nested too deeply"));
         }
         self.skip_space();
@@ -432,6 +532,10 @@ impl Parser<'_> {
                     return Ok(Value::Array(items));
                 }
                 loop {
+                    if items.len() == self.limits.max_array_items {
+                        let max = self.limits.max_array_items;
+                        return Err(self.over(&format!("array with more than {max} entries")));
+                    }
                     items.push(self.value(depth + 1)?);
                     self.skip_space();
                     match self.peek() {
@@ -446,27 +550,31 @@ impl Parser<'_> {
             }
             Some(b'{') => {
                 self.at += 1;
-                let mut map = Map::new();
+                let mut entries = Vec::new();
                 self.skip_space();
                 if self.peek() == Some(b'}') {
                     self.at += 1;
-                    return Ok(Value::Object(map));
+                    return Ok(Value::Object(Map::new()));
                 }
                 loop {
                     self.skip_space();
+                    if entries.len() == self.limits.max_object_keys {
+                        let max = self.limits.max_object_keys;
+                        return Err(self.over(&format!("object with more than {max} keys")));
+                    }
                     if self.peek() != Some(b'"') {
                         return Err(self.error("expected a key in double quotes"));
                     }
                     let key = self.string()?;
                     self.expect(b':', "expected `:`")?;
                     let value = self.value(depth + 1)?;
-                    map.insert(key, value);
+                    entries.push((key, value));
                     self.skip_space();
                     match self.peek() {
                         Some(b',') => self.at += 1,
                         Some(b'}') => {
                             self.at += 1;
-                            return Ok(Value::Object(map));
+                            return Ok(Value::Object(Map::from_entries(entries)));
                         }
                         _ => return Err(self.error("expected `,` or `}`")),
                     }
@@ -537,10 +645,16 @@ impl Parser<'_> {
 
     /// A string literal; the cursor is on its opening quote.
     fn string(&mut self) -> Result<String, Error> {
+        let opening = self.at;
         self.at += 1;
         let mut out = String::new();
         let mut start = self.at;
         loop {
+            if self.at - opening - 1 > self.limits.max_string_bytes {
+                self.at = opening;
+                let max = self.limits.max_string_bytes;
+                return Err(self.over(&format!("string longer than {max} bytes")));
+            }
             match self.peek() {
                 None => return Err(self.error("unterminated string")),
                 Some(b'"') => {
@@ -684,5 +798,91 @@ mod tests {
             Value::from(map).to_string(),
             r#"{"n":3,"s":"x","l":["a","b"],"none":null}"#
         );
+    }
+
+    #[test]
+    fn refuses_text_over_each_limit_naming_the_limit() {
+        let small = Limits {
+            max_text_bytes: 64,
+            max_string_bytes: 5,
+            max_array_items: 3,
+            max_object_keys: 2,
+            max_depth: 4,
+        };
+        for (text, message) in [
+            (
+                &*format!("[{}]", "1,".repeat(40) + "1"),
+                "text of 83 bytes is over the limit of 64 bytes",
+            ),
+            (
+                r#"{"a":"123456"}"#,
+                "string longer than 5 bytes at line 1 column 6",
+            ),
+            (
+                r#"["123456"]"#,
+                "string longer than 5 bytes at line 1 column 2",
+            ),
+            (
+                "[1,2,3,4]",
+                "array with more than 3 entries at line 1 column 8",
+            ),
+            (
+                r#"{"a":1,"b":2,"c":3}"#,
+                "object with more than 2 keys at line 1 column 14",
+            ),
+            // Repeated keys count: the limit bounds the work, not the result.
+            (
+                r#"{"a":1,"a":2,"a":3}"#,
+                "object with more than 2 keys at line 1 column 14",
+            ),
+            ("[[[[1]]]]", "nested too deeply at line 1 column 5"),
+        ] {
+            let error = from_str_within(text, &small).expect_err(text);
+            assert_eq!(error.to_string(), message, "{text}");
+        }
+        // Exactly at each limit is fine.
+        for text in [r#"{"a":"12345"}"#, "[1,2,3]", r#"{"a":1,"b":2}"#, "[[[1]]]"] {
+            assert!(from_str_within(text, &small).is_ok(), "{text}");
+        }
+        // Malformed text is not "too large".
+        assert!(!from_str_within("[1,", &small).unwrap_err().too_large);
+        assert!(from_str_within("[1,2,3,4]", &small).unwrap_err().too_large);
+    }
+
+    #[test]
+    fn default_limits_refuse_what_froze_the_page() {
+        // 50,000 keys in one object (each insertion used to scan the keys before it).
+        let keys: Vec<String> = (0..50_000).map(|i| format!("\"k{i}\":0")).collect();
+        let error = from_str(&format!("{{{}}}", keys.join(","))).unwrap_err();
+        assert!(error.too_large, "{error}");
+        assert!(
+            error.message.starts_with("object with more than 1000 keys"),
+            "{error}"
+        );
+        // A 1 MB title.
+        let error = from_str(&format!(r#"{{"title":"{}"}}"#, "x".repeat(1 << 20))).unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "string longer than 65536 bytes at line 1 column 10"
+        );
+    }
+
+    #[test]
+    fn many_repeated_keys_resolve_like_inserting_one_by_one() {
+        let mut text = String::from("{");
+        let mut expected = Map::new();
+        for i in 0..900 {
+            let key = format!("k{}", (i * 7) % 300);
+            text.push_str(&format!("\"{key}\":{i},"));
+            expected.insert(key, Value::from(i as i64));
+        }
+        text.push_str("\"end\":true}");
+        expected.insert("end".into(), Value::Bool(true));
+        assert_eq!(from_str(&text).unwrap(), Value::Object(expected.clone()));
+        let collected: Map = expected
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        assert_eq!(collected, expected);
     }
 }

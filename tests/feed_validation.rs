@@ -643,3 +643,104 @@ fn a_version_written_as_a_string_says_it_must_be_a_number() {
         r#"feed "version" must be the number 1, not "1""#
     );
 }
+
+#[test]
+fn a_feed_over_a_size_limit_is_refused_naming_the_limit() {
+    // A 1 MB title drew for seconds in the page; a 50,000-key object blocked it for 4 s.
+    let e = fatal(&format!(
+        r#"{{"version": 1, "notices": [{{"id": "x", "title": {{"en": "{}"}}}}]}}"#,
+        "a".repeat(1 << 20)
+    ));
+    assert!(matches!(e, FeedError::TooLarge(_)), "{e:?}");
+    assert_eq!(
+        e.to_string(),
+        "feed is too large to read: string longer than 65536 bytes at line 1 column 56"
+    );
+    let keys: Vec<String> = (0..1_001).map(|i| format!(r#""k{i}": 1"#)).collect();
+    let e = fatal(&format!(
+        r#"{{"version": 1, "client": {{{}}}}}"#,
+        keys.join(", ")
+    ));
+    assert!(
+        e.to_string()
+            .starts_with("feed is too large to read: object with more than 1000 keys at line 1"),
+        "{e}"
+    );
+    let e = fatal(&format!(
+        r#"{{"version": 1, "faq": [{}]}}"#,
+        "1,".repeat(10_000) + "1"
+    ));
+    assert!(
+        e.to_string()
+            .starts_with("feed is too large to read: array with more than 10000 entries"),
+        "{e}"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// When a feed that parsed must still not replace the last good copy
+// ---------------------------------------------------------------------------------------------
+
+const GOOD_SUPPORT: &str = r#"{"api": "/v1", "fallback": {"email": "help@vendor.example"}}"#;
+
+#[test]
+fn a_feed_whose_every_entry_is_invalid_does_not_replace_the_last_good_copy() {
+    let last_good = parse(DESIGN_EXAMPLE);
+    assert_eq!(
+        last_good.refusal(None),
+        None,
+        "the design's example is good"
+    );
+    // What a tester sent: version 1, every field of the wrong type.
+    let broken = parse(
+        r#"{"version": 1, "client": 7, "maintenance": [{"id": 1}, {"id": "a", "starts_at": 5}],
+            "notices": [true], "faq": [{"id": "f"}], "support": "help"}"#,
+    );
+    assert_eq!(
+        broken.refusal(Some(&last_good.feed)).as_deref(),
+        Some("not one of its 4 entries is valid")
+    );
+    let one_bad_notice = parse(r#"{"version": 1, "notices": [{"id": "x", "status": "fixed"}]}"#);
+    assert_eq!(
+        one_bad_notice.refusal(None).as_deref(),
+        Some("its only entry is invalid")
+    );
+    let bad_support = parse(&format!(
+        r#"{{"version": 1, "maintenance": [{GOOD_WINDOW}], "support": {{"fallback": {{}}}}}}"#
+    ));
+    assert_eq!(
+        bad_support.refusal(None).as_deref(),
+        Some(r#"its "support" is invalid"#)
+    );
+}
+
+#[test]
+fn a_feed_with_some_valid_entries_or_empty_lists_replaces_the_last_good_copy() {
+    let last_good = parse(DESIGN_EXAMPLE);
+    // Bad entries among good ones are skipped, as before, even a whole section of them.
+    let partly = parse(&format!(
+        r#"{{"version": 1, "maintenance": [{GOOD_WINDOW}, {{"id": 1}}], "notices": [true],
+            "support": {GOOD_SUPPORT}}}"#
+    ));
+    assert_eq!(partly.problems.len(), 2);
+    assert_eq!(partly.refusal(Some(&last_good.feed)), None);
+    // Empty lists are how a vendor clears the schedule.
+    let cleared = parse(&format!(
+        r#"{{"version": 1, "maintenance": [], "notices": [], "support": {GOOD_SUPPORT}}}"#
+    ));
+    assert_eq!(cleared.refusal(Some(&last_good.feed)), None);
+}
+
+#[test]
+fn a_feed_that_drops_every_fallback_contact_keeps_the_last_good_ones() {
+    let last_good = parse(DESIGN_EXAMPLE);
+    let without_contacts = parse(r#"{"version": 1, "support": {"api": "/v1"}}"#);
+    assert_eq!(
+        without_contacts.refusal(Some(&last_good.feed)).as_deref(),
+        Some("it has no support.fallback contact and the last good copy had")
+    );
+    let blank = parse(r#"{"version": 1, "support": {"api": "/v1", "fallback": {"email": " "}}}"#);
+    assert!(blank.refusal(Some(&last_good.feed)).is_some());
+    // A first copy without contacts is taken: there is nothing better to keep.
+    assert_eq!(without_contacts.refusal(None), None);
+}

@@ -226,9 +226,16 @@ async fn cached_feed_shows_when_the_network_fails_and_a_broken_feed_keeps_it() {
         DAY * 2.0 + HOUR,
         "From the cache",
     )]);
+    // A version-1 feed whose every entry is invalid, and one over the parser's limits (a
+    // 70 KB title), parse but must not replace the good copy.
+    let every_entry_invalid =
+        r#"{"version":1,"maintenance":[{"id":1},{"id":"a","starts_at":5}],"notices":[true]}"#;
+    let huge_title = feed_with(&[window_json("huge", 1, DAY, DAY + HOUR, &"x".repeat(70_000))]);
     for url in [
         "http://127.0.0.1:9/unreachable-feed.json",
         &data_url("{this is not json"),
+        &data_url(every_entry_invalid),
+        &data_url(&huge_title),
     ] {
         let record = Object::new();
         Reflect::set(&record, &"body".into(), &good.as_str().into()).unwrap();
@@ -249,7 +256,15 @@ async fn cached_feed_shows_when_the_network_fails_and_a_broken_feed_keeps_it() {
         assert_eq!(
             text_of(".lsw-title"),
             "From the cache",
-            "a failed or broken fetch replaced the cache for {url}"
+            "a failed or broken fetch replaced the shown copy for {url}"
+        );
+        let cached = storage()
+            .get_item(&format!("lms-support:feed:{url}"))
+            .unwrap()
+            .unwrap_or_default();
+        assert!(
+            cached.contains("From the cache"),
+            "a failed or broken fetch overwrote the cached copy for {url}"
         );
         destroy();
     }

@@ -41,6 +41,11 @@ pub fn report(parsed: &Parsed, strict: bool) -> (String, u8) {
     for problem in &parsed.problems {
         text.push_str(&format!("{problem}\n"));
     }
+    if let Some(why) = parsed.refusal(None) {
+        text.push_str(&format!(
+            "the widget will not use this feed: {why}; learners keep their last good copy\n"
+        ));
+    }
     for field in &parsed.unknown_fields {
         text.push_str(&unknown_field_warning(field));
         text.push('\n');

@@ -457,18 +457,25 @@ fn error_detail(kind: &str, message: &str) -> JsValue {
 }
 
 impl State {
-    /// Takes a feed if it parses; returns false (keeping the current one) when it does not.
+    /// Takes a feed if it parses and is good enough to replace the current one
+    /// ([`feed::Parsed::refusal`]); returns false, keeping the current one, when not.
     fn accept_feed(&mut self, body: &str, etag: Option<String>, from_network: bool) -> bool {
+        let source = if from_network { "fetched" } else { "cached" };
         let parsed = match feed::parse(body, &self.zones) {
             Ok(parsed) => parsed,
             Err(e) => {
-                let source = if from_network { "fetched" } else { "cached" };
                 warn(&format!(
                     "{source} feed rejected: {e}; keeping the last good copy"
                 ));
                 return false;
             }
         };
+        if let Some(why) = parsed.refusal(self.feed.as_ref()) {
+            warn(&format!(
+                "{source} feed rejected: {why}; keeping the last good copy"
+            ));
+            return false;
+        }
         for problem in &parsed.problems {
             warn(&format!("feed: {problem}; skipped"));
         }
