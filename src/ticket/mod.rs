@@ -44,6 +44,18 @@ use std::fmt;
 
 /// Longest subject, in characters (Unicode scalar values), after trimming.
 pub const SUBJECT_MAX: usize = 200;
+
+/// What a ticket's JSON may hold at most, checked while parsing, before any field is read: a
+/// valid ticket has a dozen keys, a context of [`CONTEXT_MAX_ENTRIES`], and its longest string
+/// is a description of [`DESCRIPTION_MAX`] characters, each at most 12 bytes when escaped
+/// (`\ud83d\ude00`).
+pub const JSON_LIMITS: crate::json::Limits = crate::json::Limits {
+    max_text_bytes: 512 * 1024,
+    max_string_bytes: DESCRIPTION_MAX * 12,
+    max_array_items: 64,
+    max_object_keys: 64,
+    max_depth: 8,
+};
 /// Longest description, in characters, after trimming.
 pub const DESCRIPTION_MAX: usize = 10_000;
 /// Most context entries a ticket may carry.
@@ -265,11 +277,14 @@ impl Ticket {
 /// `context` is an object of strings.
 ///
 /// # Errors
-/// `body: invalid` when the text is not a JSON object; `FIELD: invalid` for each field of
+/// `body: invalid` when the text is not a JSON object, `body: too_large` when it is over
+/// [`JSON_LIMITS`]; `FIELD: invalid` for each field of
 /// the wrong type, and `context[i]: invalid` for a context value that is not a string.
 pub fn draft_from_json(json: &str) -> Result<TicketDraft, Vec<FieldError>> {
-    let Ok(Value::Object(root)) = crate::json::from_str(json) else {
-        return Err(vec![FieldError::new("body", code::INVALID)]);
+    let root = match crate::json::from_str_within(json, &JSON_LIMITS) {
+        Ok(Value::Object(root)) => root,
+        Err(e) if e.too_large => return Err(vec![FieldError::new("body", code::TOO_LARGE)]),
+        _ => return Err(vec![FieldError::new("body", code::INVALID)]),
     };
     let mut errors = Vec::new();
     let mut text = |key: &str| match root.get(key) {
