@@ -260,55 +260,77 @@ pub struct Parsed {
     pub problems: Vec<Problem>,
     /// Paths of fields this version does not know (`maintenance[0].colour`), ignored.
     pub unknown_fields: Vec<String>,
-    /// How many entries each list held before validation.
+    /// How many entries the banner's lists held before validation.
     pub listed: Listed,
+    /// The `support` block as JSON text when it is valid, to keep as the last good one
+    /// ([`Parsed::keep_last_good_support`]).
+    #[cfg(feature = "panel")]
+    pub support_json: Option<String>,
 }
 
-/// How many entries each list of a feed held, valid or not.
+/// How many entries the banner's lists of a feed held, valid or not.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Listed {
     /// Entries of `maintenance`.
     pub maintenance: usize,
     /// Entries of `notices`.
     pub notices: usize,
-    /// Entries of `faq`.
-    pub faq: usize,
 }
 
 impl Parsed {
-    /// Why this feed must not replace `last_good`, the copy in force, if it must not.
+    /// Why this feed must not replace the copy in force, if it must not.
     ///
     /// [`parse`] keeps what is valid of a feed, which is right for one bad entry and wrong for a
     /// feed broken throughout (a bad export, a template with every field of the wrong type):
-    /// such a feed would empty the banner and the help panel and leave the ticket form without
-    /// contacts. So a feed that parsed is still refused when
-    /// - it lists entries (`maintenance`, `notices`, `faq`) and not one of them is valid (empty
-    ///   lists are fine: they are how a schedule is cleared);
-    /// - its `support` block is present but invalid;
-    /// - `last_good` had a fallback contact and this feed has none.
-    pub fn refusal(&self, last_good: Option<&Feed>) -> Option<String> {
-        let listed = self.listed.maintenance + self.listed.notices + self.listed.faq;
-        let kept = self.feed.maintenance.len() + self.feed.notices.len() + self.feed.faq.len();
-        if listed > 0 && kept == 0 {
-            return Some(if listed == 1 {
-                "its only entry is invalid".into()
-            } else {
-                format!("not one of its {listed} entries is valid")
-            });
+    /// it would empty the banner of a learner who had a good copy. So a feed that lists
+    /// maintenance windows or notices, not one of them valid, is refused whole. Empty lists are
+    /// fine: they are how a schedule is cleared. Both stages of the widget judge alike (they
+    /// share the cached copy), so the rule looks only at what the banner stage parses too; the
+    /// support block has its own rule, [`Parsed::keep_last_good_support`].
+    pub fn refusal(&self) -> Option<String> {
+        let listed = self.listed.maintenance + self.listed.notices;
+        let kept = self.feed.maintenance.len() + self.feed.notices.len();
+        if listed == 0 || kept > 0 {
+            return None;
         }
-        if self.problems.iter().any(|p| p.path == "support") {
-            return Some("its \"support\" is invalid".into());
-        }
-        let has_contact = |feed: &Feed| {
-            feed.support
-                .as_ref()
-                .is_some_and(|s| !s.fallback.is_empty())
-        };
-        if last_good.is_some_and(has_contact) && !has_contact(&self.feed) {
-            return Some("it has no support.fallback contact and the last good copy had".into());
-        }
-        None
+        Some(if listed == 1 {
+            "its only maintenance window or notice is invalid".into()
+        } else {
+            format!("not one of its {listed} maintenance windows and notices is valid")
+        })
     }
+
+    /// Keeps the ticket form working when this feed's support block is not: where the block
+    /// is missing or invalid, `last_good` (the last valid one, see [`Parsed::support_json`])
+    /// takes its place, and where it has no fallback contact, the last good contacts do.
+    /// Returns what was wrong, for a warning, when something was replaced.
+    #[cfg(feature = "panel")]
+    pub fn keep_last_good_support(&mut self, last_good: Option<Support>) -> Option<&'static str> {
+        let last_good = last_good?;
+        match &mut self.feed.support {
+            None => {
+                self.feed.support = Some(last_good);
+                Some("its support block is missing or invalid; using the last good one")
+            }
+            Some(support) if support.fallback.is_empty() && !last_good.fallback.is_empty() => {
+                support.fallback = last_good.fallback;
+                Some("its support block has no fallback contact; using the last good ones")
+            }
+            Some(_) => None,
+        }
+    }
+}
+
+/// Reads a support block kept by [`Parsed::support_json`]; `None` when it is not one.
+#[cfg(feature = "panel")]
+pub fn support_from_json(text: &str) -> Option<Support> {
+    let value = crate::json::from_str(text).ok()?;
+    let (mut unknown, mut problems) = (Vec::new(), Vec::new());
+    let mut cx = Cx {
+        unknown: &mut unknown,
+        problems: &mut problems,
+    };
+    support_of(&value, &mut cx).ok()
 }
 
 /// One thing wrong in a feed, named by its place and id.
@@ -420,19 +442,25 @@ pub fn parse(json: &str, zones: &dyn TimeZones) -> Result<Parsed, FeedError> {
         window_of(v, cx, path, zones)
     });
     out.feed.notices = cx.entries(root, "notices", notice_of);
-    // The banner stage reads the FAQ and the support block too, though it shows neither: both
-    // stages must judge a feed alike (see `Parsed::refusal`), since they share its cache.
-    out.feed.faq = cx.entries(root, "faq", faq_of);
-    if let Some(support) = root.get("support") {
-        match support_of(support, &mut cx) {
-            Ok(s) => out.feed.support = Some(s),
-            Err(message) => cx.problem("support", None, message),
+    // The banner stage of the widget (built without the `panel` feature) never shows the FAQ
+    // or the ticket form: it leaves them unread, and their parsers out of its Wasm. The full
+    // stage, the server and the CLI read and check them.
+    #[cfg(feature = "panel")]
+    {
+        out.feed.faq = cx.entries(root, "faq", faq_of);
+        if let Some(support) = root.get("support") {
+            match support_of(support, &mut cx) {
+                Ok(s) => {
+                    out.feed.support = Some(s);
+                    out.support_json = Some(support.to_string());
+                }
+                Err(message) => cx.problem("support", None, message),
+            }
         }
     }
     out.listed = Listed {
         maintenance: listed(root, "maintenance"),
         notices: listed(root, "notices"),
-        faq: listed(root, "faq"),
     };
     Ok(out)
 }
@@ -832,6 +860,7 @@ fn notice_of(value: &Value, cx: &mut Cx<'_>, path: &str) -> Result<Notice, Strin
     })
 }
 
+#[cfg(feature = "panel")]
 fn faq_of(value: &Value, cx: &mut Cx<'_>, path: &str) -> Result<FaqEntry, String> {
     let obj = object(value)?;
     let id = id_of(obj)?;
@@ -855,6 +884,7 @@ fn client_of(value: &Value, cx: &mut Cx<'_>) -> Result<Client, String> {
     })
 }
 
+#[cfg(feature = "panel")]
 fn support_of(value: &Value, cx: &mut Cx<'_>) -> Result<Support, String> {
     let obj = object(value)?;
     cx.note_unknown(

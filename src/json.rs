@@ -88,8 +88,8 @@ impl fmt::Display for Number {
 /// An object: keys in insertion order; inserting an existing key replaces its value in place.
 ///
 /// [`Map::insert`] scans the keys, which suits the small objects code builds; parsing and
-/// [`FromIterator`] take all entries at once and resolve repeated keys by sorting, so a large
-/// object costs `O(n log n)`, not `O(n²)`.
+/// [`FromIterator`] take all entries at once and resolve repeated keys through a hash index,
+/// so a large object costs `O(n)`, not `O(n²)`.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Map(Vec<(String, Value)>);
 
@@ -101,30 +101,43 @@ impl Map {
 
     /// An object from entries in order; a repeated key keeps its first place and takes its
     /// last value, as [`Map::insert`] would do one by one.
+    ///
+    /// Linear in the number of keys: a hash index (FNV-1a, open addressing) beside the ordered
+    /// entries finds each key's first place. It is not keyed with a secret, so keys chosen to
+    /// collide could make it quadratic; the parser's [`Limits::max_object_keys`] bounds that.
+    /// Hand-written because the generic sort it replaced cost the banner stage 2 KB gzip.
     fn from_entries(mut entries: Vec<(String, Value)>) -> Map {
-        if entries.len() > 1 {
-            // Indices sorted by key, then by position: each run of one key is in document order.
-            let mut order: Vec<usize> = (0..entries.len()).collect();
-            order.sort_unstable_by(|&a, &b| entries[a].0.cmp(&entries[b].0).then(a.cmp(&b)));
-            let mut keep = vec![true; entries.len()];
-            let mut run = 0;
-            while run < order.len() {
-                let first = order[run];
-                let mut last = run;
-                while last + 1 < order.len() && entries[order[last + 1]].0 == entries[first].0 {
-                    last += 1;
-                    keep[order[last]] = false;
+        let n = entries.len();
+        if n < 2 {
+            return Map(entries);
+        }
+        let mask = (2 * n).next_power_of_two() - 1;
+        // Each slot holds 1 + the index of the first entry with a key, or 0 when empty.
+        let mut slots = vec![0usize; mask + 1];
+        let mut repeated = vec![false; n];
+        for i in 0..n {
+            let hash = entries[i].0.bytes().fold(0x811c_9dc5_u32, |h, b| {
+                (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+            });
+            let mut slot = hash as usize & mask;
+            loop {
+                match slots[slot] {
+                    0 => {
+                        slots[slot] = i + 1;
+                        break;
+                    }
+                    first if entries[first - 1].0 == entries[i].0 => {
+                        entries[first - 1].1 = std::mem::take(&mut entries[i].1);
+                        repeated[i] = true;
+                        break;
+                    }
+                    _ => slot = (slot + 1) & mask,
                 }
-                if last > run {
-                    let value = std::mem::take(&mut entries[order[last]].1);
-                    entries[first].1 = value;
-                }
-                run = last + 1;
             }
-            if keep.contains(&false) {
-                let mut keep = keep.into_iter();
-                entries.retain(|_| keep.next().unwrap_or(true));
-            }
+        }
+        if repeated.contains(&true) {
+            let mut repeated = repeated.into_iter();
+            entries.retain(|_| !repeated.next().unwrap_or(false));
         }
         Map(entries)
     }

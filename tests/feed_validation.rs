@@ -684,10 +684,9 @@ fn a_feed_over_a_size_limit_is_refused_naming_the_limit() {
 const GOOD_SUPPORT: &str = r#"{"api": "/v1", "fallback": {"email": "help@vendor.example"}}"#;
 
 #[test]
-fn a_feed_whose_every_entry_is_invalid_does_not_replace_the_last_good_copy() {
-    let last_good = parse(DESIGN_EXAMPLE);
+fn a_feed_whose_every_window_and_notice_is_invalid_does_not_replace_the_last_good_copy() {
     assert_eq!(
-        last_good.refusal(None),
+        parse(DESIGN_EXAMPLE).refusal(),
         None,
         "the design's example is good"
     );
@@ -697,50 +696,76 @@ fn a_feed_whose_every_entry_is_invalid_does_not_replace_the_last_good_copy() {
             "notices": [true], "faq": [{"id": "f"}], "support": "help"}"#,
     );
     assert_eq!(
-        broken.refusal(Some(&last_good.feed)).as_deref(),
-        Some("not one of its 4 entries is valid")
+        broken.refusal().as_deref(),
+        Some("not one of its 3 maintenance windows and notices is valid")
     );
     let one_bad_notice = parse(r#"{"version": 1, "notices": [{"id": "x", "status": "fixed"}]}"#);
     assert_eq!(
-        one_bad_notice.refusal(None).as_deref(),
-        Some("its only entry is invalid")
-    );
-    let bad_support = parse(&format!(
-        r#"{{"version": 1, "maintenance": [{GOOD_WINDOW}], "support": {{"fallback": {{}}}}}}"#
-    ));
-    assert_eq!(
-        bad_support.refusal(None).as_deref(),
-        Some(r#"its "support" is invalid"#)
+        one_bad_notice.refusal().as_deref(),
+        Some("its only maintenance window or notice is invalid")
     );
 }
 
 #[test]
 fn a_feed_with_some_valid_entries_or_empty_lists_replaces_the_last_good_copy() {
-    let last_good = parse(DESIGN_EXAMPLE);
-    // Bad entries among good ones are skipped, as before, even a whole section of them.
+    // Bad entries among good ones are skipped, as before, even a whole list of them.
     let partly = parse(&format!(
         r#"{{"version": 1, "maintenance": [{GOOD_WINDOW}, {{"id": 1}}], "notices": [true],
             "support": {GOOD_SUPPORT}}}"#
     ));
     assert_eq!(partly.problems.len(), 2);
-    assert_eq!(partly.refusal(Some(&last_good.feed)), None);
-    // Empty lists are how a vendor clears the schedule.
+    assert_eq!(partly.refusal(), None);
+    // Empty lists are how a vendor clears the schedule; a feed of FAQ only has no banner part.
     let cleared = parse(&format!(
         r#"{{"version": 1, "maintenance": [], "notices": [], "support": {GOOD_SUPPORT}}}"#
     ));
-    assert_eq!(cleared.refusal(Some(&last_good.feed)), None);
+    assert_eq!(cleared.refusal(), None);
+    assert_eq!(
+        parse(&format!(r#"{{"version": 1, "faq": [{GOOD_FAQ}]}}"#)).refusal(),
+        None
+    );
 }
 
 #[test]
-fn a_feed_that_drops_every_fallback_contact_keeps_the_last_good_ones() {
+fn the_ticket_form_keeps_the_last_good_support_block_and_contacts() {
     let last_good = parse(DESIGN_EXAMPLE);
-    let without_contacts = parse(r#"{"version": 1, "support": {"api": "/v1"}}"#);
+    let kept = last_good
+        .support_json
+        .as_deref()
+        .expect("a valid block is kept as JSON");
+    let restored = feed::support_from_json(kept).expect("reads back");
+    assert_eq!(Some(&restored), last_good.feed.support.as_ref());
+
+    // An invalid block (no "api") gives way to the last good one, with a reason to warn.
+    let mut broken = parse(&format!(
+        r#"{{"version": 1, "maintenance": [{GOOD_WINDOW}], "support": {{"fallback": {{}}}}}}"#
+    ));
+    assert_eq!(broken.support_json, None, "an invalid block is never kept");
     assert_eq!(
-        without_contacts.refusal(Some(&last_good.feed)).as_deref(),
-        Some("it has no support.fallback contact and the last good copy had")
+        broken.keep_last_good_support(Some(restored.clone())),
+        Some("its support block is missing or invalid; using the last good one")
     );
-    let blank = parse(r#"{"version": 1, "support": {"api": "/v1", "fallback": {"email": " "}}}"#);
-    assert!(blank.refusal(Some(&last_good.feed)).is_some());
-    // A first copy without contacts is taken: there is nothing better to keep.
-    assert_eq!(without_contacts.refusal(None), None);
+    assert_eq!(broken.feed.support.as_ref(), Some(&restored));
+
+    // A valid block without contacts keeps its own API and gets the last good contacts.
+    let mut no_contacts =
+        parse(r#"{"version": 1, "support": {"api": "/v2", "fallback": {"email": " "}}}"#);
+    assert_eq!(
+        no_contacts.keep_last_good_support(Some(restored.clone())),
+        Some("its support block has no fallback contact; using the last good ones")
+    );
+    let support = no_contacts.feed.support.expect("kept");
+    assert_eq!(support.api, "/v2");
+    assert_eq!(
+        support.fallback.email.as_deref(),
+        Some("help@vendor.example")
+    );
+
+    // A good block is used as it is; with nothing kept yet, whatever came is used.
+    let mut good = parse(&format!(r#"{{"version": 1, "support": {GOOD_SUPPORT}}}"#));
+    assert_eq!(good.keep_last_good_support(Some(restored)), None);
+    assert_eq!(good.feed.support.map(|s| s.api).as_deref(), Some("/v1"));
+    let mut first = parse(r#"{"version": 1}"#);
+    assert_eq!(first.keep_last_good_support(None), None);
+    assert_eq!(first.feed.support, None);
 }

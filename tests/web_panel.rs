@@ -214,3 +214,42 @@ async fn answers_render_only_safe_elements() {
     );
     destroy();
 }
+
+#[wasm_bindgen_test]
+async fn a_feed_with_a_broken_support_block_keeps_the_last_good_contacts() {
+    // The same FAQ, but a support block without its "api": invalid, so it is skipped.
+    let broken = FEED.replace(r#""api": "/v1", "#, "");
+    let url = data_url(&broken);
+    let mount_broken = || {
+        destroy();
+        let config = Object::new();
+        Reflect::set(&config, &"feed".into(), &url.as_str().into()).unwrap();
+        Reflect::set(&config, &"locale".into(), &"en".into()).unwrap();
+        assert!(mount(config.into()));
+    };
+    let mailto = || {
+        all("a[href^='mailto:']")
+            .iter()
+            .filter_map(|a| a.get_attribute("href"))
+            .collect::<Vec<_>>()
+    };
+    // Nothing good seen before: nothing to offer.
+    storage().clear().unwrap();
+    mount_broken();
+    assert!(feed_loaded().await);
+    open(Some("help".into()));
+    assert_eq!(mailto(), Vec::<String>::new());
+    // A good block seen on an earlier visit is kept for this feed.
+    storage()
+        .set_item(
+            &format!("lms-support:support:{url}"),
+            r#"{"api": "/v1", "fallback": {"email": "help@vendor.example"}}"#,
+        )
+        .unwrap();
+    mount_broken();
+    assert!(feed_loaded().await);
+    open(Some("help".into()));
+    assert_eq!(mailto(), ["mailto:help@vendor.example"]);
+    destroy();
+    storage().clear().unwrap();
+}

@@ -41,7 +41,7 @@ pub fn report(parsed: &Parsed, strict: bool) -> (String, u8) {
     for problem in &parsed.problems {
         text.push_str(&format!("{problem}\n"));
     }
-    if let Some(why) = parsed.refusal(None) {
+    if let Some(why) = parsed.refusal() {
         text.push_str(&format!(
             "the widget will not use this feed: {why}; learners keep their last good copy\n"
         ));

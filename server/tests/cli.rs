@@ -54,6 +54,19 @@ fn check_two_bad_entries() {
 }
 
 #[test]
+fn check_says_when_the_widget_will_not_use_a_feed() {
+    let out = check("all-bad.json", &[]);
+    let last = out.stdout.lines().last().unwrap_or_default();
+    assert_eq!(
+        last,
+        "the widget will not use this feed: not one of its 2 maintenance windows and notices \
+         is valid; learners keep their last good copy"
+    );
+    assert_eq!(out.stdout.lines().count(), 3, "{}", out.stdout);
+    assert_eq!(out.code, 1);
+}
+
+#[test]
 fn check_unknown_field_is_a_warning_unless_strict() {
     let out = check("unknown-field.json", &[]);
     assert_eq!(

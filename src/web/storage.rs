@@ -6,6 +6,8 @@ use crate::json::Value;
 
 const DISMISSED_KEY: &str = "lms-support:dismissed";
 const FEED_KEY_PREFIX: &str = "lms-support:feed:";
+#[cfg(feature = "panel")]
+const SUPPORT_KEY_PREFIX: &str = "lms-support:support:";
 /// Dismissals kept; the oldest go first. Keys are short, so this stays a few kilobytes.
 const MAX_DISMISSED: usize = 200;
 
@@ -111,5 +113,20 @@ impl CachedFeed {
             &format!("{FEED_KEY_PREFIX}{feed_url}"),
             &Value::Object(record).to_string(),
         );
+    }
+}
+
+/// The last valid support block seen for `feed_url` (see `feed::Parsed::keep_last_good_support`).
+#[cfg(feature = "panel")]
+pub fn last_good_support(feed_url: &str) -> Option<crate::feed::Support> {
+    crate::feed::support_from_json(&get(&format!("{SUPPORT_KEY_PREFIX}{feed_url}"))?)
+}
+
+/// Keeps `support_json` (a valid support block) as the last good one for `feed_url`.
+#[cfg(feature = "panel")]
+pub fn save_last_good_support(feed_url: &str, support_json: &str) {
+    let key = format!("{SUPPORT_KEY_PREFIX}{feed_url}");
+    if get(&key).as_deref() != Some(support_json) {
+        set(&key, support_json);
     }
 }

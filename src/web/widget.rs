@@ -461,7 +461,9 @@ impl State {
     /// ([`feed::Parsed::refusal`]); returns false, keeping the current one, when not.
     fn accept_feed(&mut self, body: &str, etag: Option<String>, from_network: bool) -> bool {
         let source = if from_network { "fetched" } else { "cached" };
-        let parsed = match feed::parse(body, &self.zones) {
+        // Mutable for the full stage, which may put the last good support block in.
+        #[cfg_attr(not(feature = "panel"), allow(unused_mut))]
+        let mut parsed = match feed::parse(body, &self.zones) {
             Ok(parsed) => parsed,
             Err(e) => {
                 warn(&format!(
@@ -470,11 +472,23 @@ impl State {
                 return false;
             }
         };
-        if let Some(why) = parsed.refusal(self.feed.as_ref()) {
+        if let Some(why) = parsed.refusal() {
             warn(&format!(
                 "{source} feed rejected: {why}; keeping the last good copy"
             ));
             return false;
+        }
+        #[cfg(feature = "panel")]
+        {
+            let url = &self.config.feed_url;
+            match parsed.keep_last_good_support(super::storage::last_good_support(url)) {
+                Some(why) => warn(&format!("{source} feed: {why}")),
+                None => {
+                    if let Some(json) = &parsed.support_json {
+                        super::storage::save_last_good_support(url, json);
+                    }
+                }
+            }
         }
         for problem in &parsed.problems {
             warn(&format!("feed: {problem}; skipped"));
