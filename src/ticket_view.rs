@@ -1,10 +1,11 @@
 //! What the ticket form and "My tickets" show, as plain translated data: the choices offered,
-//! the message for each validation error, the words for each status. The DOM layer
+//! the message for each validation error, the words for each status, and [`TicketDesk`], which
+//! decides whether the form shows a draft or the ticket just handed to the outbox. The DOM layer
 //! (`web::ticket_form`) only draws these. Validation itself is [`crate::ticket::validate`].
 
 use crate::feed::Support;
 use crate::help::category_label;
-use crate::i18n::{message, Lang, Msg};
+use crate::i18n::{fill, message, Lang, Msg};
 use crate::ticket::DEFAULT_PRIORITIES;
 
 /// A priority the learner can choose.
@@ -91,6 +92,9 @@ pub fn status_label(status: &str, lang: Lang) -> String {
         "resolved" => Msg::StatusResolved,
         "closed" => Msg::StatusClosed,
         "queued" => Msg::StatusQueued,
+        "sending" => Msg::StatusSending,
+        "sent" => Msg::StatusSent,
+        "rejected" => Msg::StatusRejected,
         other => return other.to_string(),
     };
     message(lang, msg).to_string()
@@ -128,6 +132,186 @@ pub fn queued_message(offline: bool, lang: Lang) -> &'static str {
             Msg::QueuedServer
         },
     )
+}
+
+/// What became of a ticket this page handed to the outbox.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Progress {
+    /// Its first attempt is under way.
+    Sending,
+    /// Waiting in the outbox for a retry; `offline` when the browser had no network.
+    Queued {
+        /// The browser was offline (rather than the API failing).
+        offline: bool,
+    },
+    /// The API made it.
+    Sent {
+        /// Its human number, e.g. ACME-000123.
+        number: String,
+    },
+    /// The API refused it for good.
+    Rejected,
+}
+
+impl Progress {
+    /// The state's name, as in "My tickets" and the cards' `data-state`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Progress::Sending => "sending",
+            Progress::Queued { .. } => "queued",
+            Progress::Sent { .. } => "sent",
+            Progress::Rejected => "rejected",
+        }
+    }
+}
+
+/// A ticket handed to the outbox from this page, with what became of it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HandedTicket {
+    /// Its idempotency key: results are matched to tickets by key, never by what the form holds.
+    pub key: String,
+    /// The subject as sent.
+    pub subject: String,
+    /// Where it is now.
+    pub progress: Progress,
+}
+
+/// The ticket view beside the form's fields: the tickets this page handed to the outbox, and
+/// whether the form holds a draft being written or has given way to the ticket just handed in.
+///
+/// One learner action makes one ticket: once Send has put the form's ticket in the outbox, the
+/// form no longer [accepts a send](TicketDesk::accepts_send) until the learner asks for a
+/// [new draft](TicketDesk::new_draft). A result is shown on its own ticket's card; the fields are
+/// given back only to fix the very ticket that was refused, and only while the learner has not
+/// started another ([`Update::Reopen`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TicketDesk {
+    /// Newest first.
+    handed: Vec<HandedTicket>,
+    /// The key of the ticket shown in place of the form; `None` while a draft is written.
+    showing: Option<String>,
+}
+
+/// What a send result asks of the ticket view.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Update {
+    /// Nothing new for the learner (another failed retry): no redraw, no announcement.
+    Unchanged,
+    /// The ticket's card changed: redraw the cards and announce it; the form is not touched.
+    Card,
+    /// The ticket the form still holds was refused: show the form again, fields as sent, with
+    /// the errors, so the learner can fix it. Its card goes: the form is that ticket now.
+    Reopen,
+}
+
+impl TicketDesk {
+    /// True while the form holds a draft that Send may hand in.
+    pub fn accepts_send(&self) -> bool {
+        self.showing.is_none()
+    }
+
+    /// The ticket shown in place of the form, if any.
+    pub fn showing(&self) -> Option<&HandedTicket> {
+        let key = self.showing.as_deref()?;
+        self.handed.iter().find(|t| t.key == key)
+    }
+
+    /// The tickets handed in from this page, newest first.
+    pub fn tickets(&self) -> &[HandedTicket] {
+        &self.handed
+    }
+
+    /// The form's ticket went into the outbox under `key` (a fresh one): it is shown, sending,
+    /// in the form's place.
+    pub fn hand_in(&mut self, key: String, subject: String) {
+        self.showing = Some(key.clone());
+        self.handed.insert(
+            0,
+            HandedTicket {
+                key,
+                subject,
+                progress: Progress::Sending,
+            },
+        );
+    }
+
+    /// Records a result for the ticket with `key`. A key this page did not hand in (a ticket
+    /// queued by an earlier page load) gets a card of its own.
+    pub fn update(&mut self, key: &str, subject: &str, progress: Progress) -> Update {
+        let Some(at) = self.handed.iter().position(|t| t.key == key) else {
+            self.handed.insert(
+                0,
+                HandedTicket {
+                    key: key.to_string(),
+                    subject: subject.to_string(),
+                    progress,
+                },
+            );
+            return Update::Card;
+        };
+        if progress == Progress::Rejected && self.showing.as_deref() == Some(key) {
+            self.handed.remove(at);
+            self.showing = None;
+            return Update::Reopen;
+        }
+        if self.handed[at].progress == progress {
+            return Update::Unchanged;
+        }
+        self.handed[at].progress = progress;
+        Update::Card
+    }
+
+    /// The learner starts another ticket. True when the form held a handed-in ticket, which
+    /// must now be emptied (it is safe in the outbox); false when a draft was already showing.
+    pub fn new_draft(&mut self) -> bool {
+        self.showing.take().is_some()
+    }
+}
+
+/// A ticket's card as drawn: a title and a status line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CardView {
+    /// The subject, after the number once there is one: "ACME-000123 · Quiz 1 will not open".
+    pub title: String,
+    /// "Status: sending".
+    pub status: String,
+}
+
+/// The card of a handed-in ticket, worded as "My tickets" words its entries.
+pub fn card_view(ticket: &HandedTicket, lang: Lang) -> CardView {
+    let title = match &ticket.progress {
+        Progress::Sent { number } => format!("{number} \u{00b7} {}", ticket.subject),
+        _ => ticket.subject.clone(),
+    };
+    let label = status_label(ticket.progress.kind(), lang);
+    CardView {
+        title,
+        status: fill(message(lang, Msg::TicketStatus), &[("status", &label)]),
+    }
+}
+
+/// What the status region announces when the ticket `subject` reaches `progress`: the sentence
+/// and its `data-state`. `due` is the response target as the browser formats it; `reopened` when
+/// the form is given back to fix the refused ticket (its fields are "above"), false when an
+/// earlier ticket was refused.
+pub fn announcement(
+    progress: &Progress,
+    subject: &str,
+    due: &str,
+    reopened: bool,
+    lang: Lang,
+) -> (String, &'static str) {
+    let text = match progress {
+        Progress::Sending => message(lang, Msg::Sending).to_string(),
+        Progress::Queued { offline } => queued_message(*offline, lang).to_string(),
+        Progress::Sent { number } => fill(
+            message(lang, Msg::Sent),
+            &[("number", number), ("due", due)],
+        ),
+        Progress::Rejected if reopened => message(lang, Msg::Rejected).to_string(),
+        Progress::Rejected => fill(message(lang, Msg::NotAccepted), &[("subject", subject)]),
+    };
+    (text, progress.kind())
 }
 
 #[cfg(test)]
@@ -223,5 +407,169 @@ mod tests {
                 assert!(!context_label(key, lang).is_empty(), "{key} {lang:?}");
             }
         }
+    }
+
+    fn queued(offline: bool) -> Progress {
+        Progress::Queued { offline }
+    }
+
+    fn sent(number: &str) -> Progress {
+        Progress::Sent {
+            number: number.into(),
+        }
+    }
+
+    #[test]
+    fn a_handed_in_ticket_takes_the_forms_place_until_the_learner_starts_another() {
+        let mut desk = TicketDesk::default();
+        assert!(desk.accepts_send(), "a fresh form takes a send");
+        desk.hand_in("k1".into(), "Quiz will not open".into());
+        assert!(
+            !desk.accepts_send(),
+            "a second click or Enter on the same form makes no second ticket"
+        );
+        assert_eq!(
+            desk.showing().map(|t| t.subject.as_str()),
+            Some("Quiz will not open")
+        );
+        assert_eq!(
+            desk.update("k1", "Quiz will not open", queued(true)),
+            Update::Card
+        );
+        assert!(
+            !desk.accepts_send(),
+            "after \"saved on this device\" the queued ticket shows, not a form to send again"
+        );
+        assert!(desk.new_draft(), "the form held the ticket: empty it");
+        assert!(desk.accepts_send());
+        assert!(
+            !desk.new_draft(),
+            "a draft already showing is left as typed"
+        );
+        assert_eq!(desk.tickets().len(), 1, "the queued ticket keeps its card");
+    }
+
+    #[test]
+    fn an_older_tickets_result_changes_its_card_and_never_the_draft() {
+        let mut desk = TicketDesk::default();
+        desk.hand_in("k1".into(), "First".into());
+        desk.new_draft();
+        // The learner is typing a second ticket when the first one's answers arrive.
+        assert_eq!(
+            desk.update("k1", "First", sent("ACME-000001")),
+            Update::Card
+        );
+        assert!(desk.accepts_send(), "the draft stays a draft");
+        assert_eq!(desk.tickets()[0].progress, sent("ACME-000001"));
+        desk.hand_in("k2".into(), "Second".into());
+        desk.new_draft();
+        assert_eq!(
+            desk.update("k2", "Second", Progress::Rejected),
+            Update::Card,
+            "a refused earlier ticket does not take over the form being typed"
+        );
+        assert!(desk.accepts_send());
+        let kinds: Vec<&str> = desk.tickets().iter().map(|t| t.progress.kind()).collect();
+        assert_eq!(kinds, ["rejected", "sent"], "newest first");
+    }
+
+    #[test]
+    fn the_refused_ticket_still_in_the_form_comes_back_to_be_fixed() {
+        let mut desk = TicketDesk::default();
+        desk.hand_in("k1".into(), "First".into());
+        assert_eq!(
+            desk.update("k1", "First", Progress::Rejected),
+            Update::Reopen
+        );
+        assert!(desk.accepts_send(), "fixed, it can be sent again");
+        assert!(desk.tickets().is_empty(), "the form is that ticket now");
+        assert!(
+            !desk.new_draft(),
+            "nothing to empty: the fields are the learner's"
+        );
+    }
+
+    #[test]
+    fn retries_that_fail_again_are_not_announced_again() {
+        let mut desk = TicketDesk::default();
+        desk.hand_in("k1".into(), "First".into());
+        assert_eq!(desk.update("k1", "First", queued(false)), Update::Card);
+        assert_eq!(desk.update("k1", "First", queued(false)), Update::Unchanged);
+        assert_eq!(desk.update("k1", "First", queued(true)), Update::Card);
+        assert_eq!(
+            desk.update("k1", "First", sent("ACME-000001")),
+            Update::Card
+        );
+        // A ticket queued by an earlier page load, sent now: it gets a card too.
+        assert_eq!(
+            desk.update("k0", "Older", sent("ACME-000002")),
+            Update::Card
+        );
+        assert!(
+            !desk.accepts_send(),
+            "the form still shows the first ticket"
+        );
+        assert_eq!(desk.showing().map(|t| t.key.as_str()), Some("k1"));
+    }
+
+    #[test]
+    fn cards_and_announcements_say_which_ticket_and_what_became_of_it() {
+        let ticket = |progress| HandedTicket {
+            key: "k".into(),
+            subject: "Quiz will not open".into(),
+            progress,
+        };
+        let view = card_view(&ticket(Progress::Sending), Lang::En);
+        assert_eq!(view.title, "Quiz will not open");
+        assert_eq!(view.status, "Status: sending");
+        assert_eq!(
+            card_view(&ticket(queued(true)), Lang::En).status,
+            "Status: not sent yet"
+        );
+        let view = card_view(&ticket(sent("ACME-000123")), Lang::Es);
+        assert_eq!(view.title, "ACME-000123 \u{00b7} Quiz will not open");
+        assert_eq!(view.status, "Estado: enviada");
+        assert_eq!(
+            card_view(&ticket(Progress::Rejected), Lang::De).status,
+            "Status: nicht angenommen"
+        );
+        assert_eq!(
+            announcement(
+                &sent("ACME-000123"),
+                "Quiz will not open",
+                "3:00 PM",
+                false,
+                Lang::En
+            ),
+            (
+                "Ticket ACME-000123 sent. We will reply by 3:00 PM.".to_string(),
+                "sent"
+            )
+        );
+        assert_eq!(
+            announcement(&queued(true), "Quiz will not open", "", false, Lang::En).1,
+            "queued"
+        );
+        assert!(
+            announcement(&queued(true), "Quiz will not open", "", false, Lang::En)
+                .0
+                .contains("saved on this device")
+        );
+        assert_eq!(
+            announcement(&Progress::Rejected, "Quiz will not open", "", false, Lang::En).0,
+            "We could not accept your ticket \u{201c}Quiz will not open\u{201d}. Please contact us directly:"
+        );
+        assert!(
+            announcement(
+                &Progress::Rejected,
+                "Quiz will not open",
+                "",
+                true,
+                Lang::En
+            )
+            .0
+            .contains("Check the fields above"),
+            "only the ticket given back to fix points at the fields"
+        );
     }
 }

@@ -1,5 +1,5 @@
-//! Browser tests of the ticket form: validation, consent list, the critical check, and the
-//! outbox keeping a ticket when the API cannot be reached.
+//! Browser tests of the ticket form: validation, consent list, the critical check, the
+//! outbox keeping a ticket when the API cannot be reached, and one Send making one ticket.
 #![cfg(target_arch = "wasm32")]
 
 use js_sys::{Object, Reflect};
@@ -232,4 +232,143 @@ async fn a_ticket_that_cannot_be_sent_waits_in_the_outbox() {
         "the ticket is in the stored outbox: {stored}"
     );
     destroy();
+}
+
+/// The entries of the stored outbox.
+fn outbox_entries() -> Vec<serde_json::Value> {
+    let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    (0..storage.length().unwrap())
+        .filter_map(|i| storage.key(i).unwrap())
+        .filter(|k| k.starts_with("lms-support:outbox:"))
+        .filter_map(|k| storage.get_item(&k).unwrap())
+        .filter_map(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
+        .flat_map(|v| v["entries"].as_array().cloned().unwrap_or_default())
+        .collect()
+}
+
+/// `form.requestSubmit()`: what a second click on Send or a second Enter in a field does.
+fn submit_again() {
+    let form = find(".lsw-form").unwrap();
+    let request = Reflect::get(&form, &"requestSubmit".into()).unwrap();
+    request
+        .dyn_into::<js_sys::Function>()
+        .unwrap()
+        .call0(&form)
+        .unwrap();
+}
+
+fn value(selector: &str) -> String {
+    let el = find(selector).unwrap();
+    el.dyn_ref::<HtmlInputElement>()
+        .map(|i| i.value())
+        .or_else(|| {
+            el.dyn_ref::<web_sys::HtmlTextAreaElement>()
+                .map(|t| t.value())
+        })
+        .unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn a_ticket_handed_in_takes_the_forms_place_and_is_not_sent_twice() {
+    open_ticket_form().await;
+    set("#lsw-t-subject", "Quiz will not open");
+    set("#lsw-t-description", "Access denied on quiz 1.");
+    click(".lsw-form button[type='submit']");
+    submit_again();
+    submit_again();
+    assert_eq!(
+        outbox_entries().len(),
+        1,
+        "one Send, one ticket in the outbox"
+    );
+
+    let card = find(".lsw-handed-ticket").expect("the ticket's card");
+    assert_eq!(
+        card.query_selector(".lsw-title")
+            .unwrap()
+            .and_then(|t| t.text_content())
+            .as_deref(),
+        Some("Quiz will not open")
+    );
+    assert!(
+        find(".lsw-form").unwrap().has_attribute("hidden"),
+        "the form gives way to the ticket"
+    );
+    assert!(find(".lsw-form button[type='submit']")
+        .unwrap()
+        .has_attribute("disabled"));
+    assert_eq!(
+        focused().map(|e| e.class_name()).as_deref(),
+        Some("lsw-handed"),
+        "focus moves to the ticket handed in"
+    );
+    assert!(
+        eventually(5000, || find(".lsw-handed-ticket[data-state='queued']")
+            .is_some())
+        .await,
+        "the card follows the ticket to queued"
+    );
+    assert_eq!(
+        card_text(),
+        ["Quiz will not open Status: not sent yet"],
+        "the card says it is not sent yet"
+    );
+
+    click("[data-action='new-ticket']");
+    assert!(!find(".lsw-form").unwrap().has_attribute("hidden"));
+    assert_eq!(value("#lsw-t-subject"), "", "a new, empty draft");
+    assert_eq!(value("#lsw-t-description"), "");
+    assert_eq!(
+        value("#lsw-t-email"),
+        "maria@acme.example",
+        "the e-mail is kept"
+    );
+    assert!(find("[data-action='new-ticket']")
+        .unwrap()
+        .has_attribute("hidden"));
+    assert_eq!(
+        focused().and_then(|e| e.get_attribute("id")).as_deref(),
+        Some("lsw-t-category"),
+        "the new draft starts at its first field"
+    );
+
+    set("#lsw-t-subject", "Grades page is blank");
+    set("#lsw-t-description", "Nothing under Grades.");
+    click(".lsw-form button[type='submit']");
+    assert_eq!(
+        outbox_entries().len(),
+        2,
+        "a second draft is a second ticket"
+    );
+    let titles: Vec<String> = all(".lsw-handed .lsw-title")
+        .iter()
+        .filter_map(|t| t.text_content())
+        .collect();
+    assert_eq!(
+        titles,
+        ["Grades page is blank", "Quiz will not open"],
+        "newest first"
+    );
+    destroy();
+}
+
+fn card_text() -> Vec<String> {
+    all(".lsw-handed-ticket")
+        .iter()
+        .map(|li| {
+            all_in(li, "p")
+                .iter()
+                .filter_map(|p| p.text_content())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect()
+}
+
+fn all_in(parent: &web_sys::Element, selector: &str) -> Vec<web_sys::Element> {
+    let list = parent.query_selector_all(selector).unwrap();
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .filter_map(|n| n.dyn_into().ok())
+        .collect()
 }

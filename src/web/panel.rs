@@ -498,13 +498,7 @@ impl HelpPanel {
         }
         let first = match view {
             View::Help => Some(self.input.clone().unchecked_into::<HtmlElement>()),
-            View::Ticket => self
-                .ticket
-                .section
-                .query_selector("select")
-                .ok()
-                .flatten()
-                .and_then(|e| e.dyn_into().ok()),
+            View::Ticket => self.ticket.first_control(),
             View::MyTickets => self
                 .my_tickets
                 .query_selector("button, h3")

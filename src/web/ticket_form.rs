@@ -1,13 +1,19 @@
 //! The ticket form's DOM: built from the view model of [`crate::ticket_view`], read back into a
 //! [`TicketDraft`], and marked up with validation errors (`aria-invalid`, `aria-describedby`,
-//! focus on the first error). Sending, queuing and "My tickets" are in [`super::tickets`].
+//! focus on the first error). Above the form, a card for each ticket handed to the outbox from
+//! this page; the form gives way to the ticket just handed in until the learner asks to write
+//! another ([`TicketDesk`] decides, this module draws). Sending, queuing and "My tickets" are in
+//! [`super::tickets`].
 
 use super::dom::{action_button, append, el, text_el};
 use crate::feed::Support;
 use crate::i18n::{fill, message, Lang, Msg};
 use crate::ticket::context::ContextItem;
 use crate::ticket::{AttachmentMeta, FieldError, TicketDraft, DESCRIPTION_MAX, SUBJECT_MAX};
-use crate::ticket_view::{category_options, context_label, field_error_message, priority_options};
+use crate::ticket_view::{
+    card_view, category_options, context_label, field_error_message, priority_options, Progress,
+    TicketDesk, Update,
+};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{
     Document, Element, File, HtmlElement, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement,
@@ -89,6 +95,14 @@ pub struct TicketForm {
     pub deflect: Element,
     /// Active maintenance or known issues attached to the ticket.
     pub attached: Element,
+    /// The cards of the tickets handed in from this page, and "Write another ticket".
+    handed: Element,
+    handed_list: Element,
+    write_another: Element,
+    form: Element,
+    send: Element,
+    /// Which tickets were handed in and whether the form holds a draft.
+    pub desk: TicketDesk,
     priorities: Element,
     critical_check: Element,
     subject: HtmlInputElement,
@@ -213,6 +227,22 @@ impl TicketForm {
         let send = text_el(doc, "button", "lsw-primary", message(lang, Msg::Send))?;
         send.set_attribute("type", "submit")?;
 
+        // Focused when the form gives way to the ticket just handed in: keyboard and screen
+        // reader users land on what happened, and an Enter pressed twice falls on no control.
+        let handed = el(doc, "div", "lsw-handed")?;
+        handed.set_attribute("hidden", "")?;
+        handed.set_attribute("tabindex", "-1")?;
+        let handed_list = el(doc, "ul", "lsw-ticket-list")?;
+        let write_another = action_button(
+            doc,
+            "lsw-secondary",
+            message(lang, Msg::WriteAnother),
+            "new-ticket",
+        )?;
+        write_another.set_attribute("hidden", "")?;
+        handed.append_child(&handed_list)?;
+        handed.append_child(&write_another)?;
+
         let legend = text_el(
             doc,
             "legend",
@@ -280,7 +310,7 @@ impl TicketForm {
         status.set_attribute("role", "status")?;
         status.set_attribute("aria-live", "polite")?;
 
-        for part in [&back, &title, &attached, &deflect, &form, &status] {
+        for part in [&back, &title, &attached, &handed, &deflect, &form, &status] {
             section.append_child(part)?;
         }
         Ok(TicketForm {
@@ -288,6 +318,12 @@ impl TicketForm {
             section,
             deflect,
             attached,
+            handed,
+            handed_list,
+            write_another,
+            form,
+            send,
+            desk: TicketDesk::default(),
             priorities,
             critical_check,
             subject,
@@ -653,6 +689,103 @@ impl TicketForm {
         self.draw_previews()?;
         self.show_errors(&[])?;
         self.deflect.set_attribute("hidden", "")
+    }
+
+    /// The form's ticket went into the outbox under `key`: Send is disabled and the form gives
+    /// way to the ticket's card, which takes focus, until the learner writes another.
+    pub fn hand_in(&mut self, key: String, subject: String) -> Result<(), JsValue> {
+        self.desk.hand_in(key, subject);
+        self.show_form(false)?;
+        self.draw_handed()?;
+        self.handed.unchecked_ref::<HtmlElement>().focus()
+    }
+
+    /// Shows a result on its ticket's card (see [`TicketDesk::update`]); on
+    /// [`Update::Reopen`] the form comes back as it was sent, for the learner to fix.
+    pub fn track(&mut self, key: &str, subject: &str, progress: Progress) -> Update {
+        let update = self.desk.update(key, subject, progress);
+        let mut drawn = Ok(());
+        if update == Update::Reopen {
+            drawn = self.show_form(true);
+        }
+        if update != Update::Unchanged {
+            drawn = drawn.and_then(|_| self.draw_handed());
+        }
+        if let Err(e) = drawn {
+            super::dom::warn(&format!("ticket form: {}", super::dom::describe(&e)));
+        }
+        update
+    }
+
+    /// Starts another ticket: when the form held one handed in (safe in the outbox), it is
+    /// emptied, keeping name, e-mail, choices and consent, and shown. A draft being written is
+    /// left alone. True when the form was emptied.
+    pub fn new_draft(&mut self) -> Result<bool, JsValue> {
+        if !self.desk.new_draft() {
+            return Ok(false);
+        }
+        self.reset()?;
+        self.critical_check.set_attribute("hidden", "")?;
+        self.status.replace_children_with_node_0();
+        self.status.remove_attribute("data-state")?;
+        self.show_form(true)?;
+        self.draw_handed()?;
+        Ok(true)
+    }
+
+    /// The control a keyboard user starts from: the category in a draft, else the card.
+    pub fn first_control(&self) -> Option<HtmlElement> {
+        let first = if self.desk.accepts_send() {
+            self.category.clone().unchecked_into::<Element>()
+        } else {
+            self.handed.clone()
+        };
+        first.dyn_into().ok()
+    }
+
+    /// Focuses Send (after a refused ticket came back without field errors).
+    pub fn focus_send(&self) -> Result<(), JsValue> {
+        self.send.unchecked_ref::<HtmlElement>().focus()
+    }
+
+    fn show_form(&self, shown: bool) -> Result<(), JsValue> {
+        if shown {
+            self.send.remove_attribute("disabled")?;
+            self.form.remove_attribute("hidden")
+        } else {
+            self.send.set_attribute("disabled", "")?;
+            self.deflect.set_attribute("hidden", "")?;
+            self.form.set_attribute("hidden", "")
+        }
+    }
+
+    /// Redraws the cards from [`TicketForm::desk`]; "Write another ticket" shows while the form
+    /// is away.
+    fn draw_handed(&self) -> Result<(), JsValue> {
+        self.handed_list.replace_children_with_node_0();
+        for ticket in self.desk.tickets() {
+            let view = card_view(ticket, self.lang);
+            let li = el(&self.doc, "li", "lsw-handed-ticket")?;
+            li.set_attribute("data-state", ticket.progress.kind())?;
+            let title = text_el(&self.doc, "p", "lsw-title", &view.title)?;
+            title.set_attribute("dir", "auto")?;
+            li.append_child(&title)?;
+            append(
+                &li,
+                text_el(&self.doc, "p", "lsw-ticket-state", &view.status),
+            )?;
+            self.handed_list.append_child(&li)?;
+        }
+        if self.desk.tickets().is_empty() {
+            self.handed.set_attribute("hidden", "")?;
+        } else {
+            self.handed.remove_attribute("hidden")?;
+        }
+        if self.desk.accepts_send() {
+            self.write_another.set_attribute("hidden", "")
+        } else {
+            self.write_another.remove_attribute("hidden")
+        }
     }
 
     /// Replaces the status line (announced politely).

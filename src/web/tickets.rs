@@ -18,7 +18,7 @@ use super::dom::{self, describe, warn, Timer};
 use super::fetch::{send_request, HttpResponse};
 use super::storage;
 use super::widget::{dispatch_all, now, with_state, Events, State};
-use crate::i18n::{fill, message, Msg};
+use crate::i18n::{message, Msg};
 use crate::json::Value;
 use crate::ticket::outbox::{EntryState, Finished, Lease, Outbox};
 use crate::ticket::request::{
@@ -26,7 +26,7 @@ use crate::ticket::request::{
     SendOutcome,
 };
 use crate::ticket::validate;
-use crate::ticket_view::{queued_message, status_label};
+use crate::ticket_view::{announcement, queued_message, status_label, Progress, Update};
 use crate::time::Timestamp;
 use js_sys::{Object, Reflect};
 use std::cell::RefCell;
@@ -139,8 +139,15 @@ impl State {
         resolve_api_base(&support.api, &self.config.feed_url)
     }
 
-    /// Validates the form and, if it is fine, puts the ticket in the outbox and starts sending.
+    /// Validates the form and, if it is fine, puts the ticket in the outbox, shows it in the
+    /// form's place and starts sending.
     pub(super) fn submit_ticket(&mut self, weak: &Weak<RefCell<State>>) -> Events {
+        // One learner action makes one ticket: once the form's ticket is in the outbox, a
+        // second click or Enter (or a script's requestSubmit) finds nothing to send until the
+        // learner asks for a new draft.
+        if !self.panel.ticket.desk.accepts_send() {
+            return Events::new();
+        }
         let support = self.feed.as_ref().and_then(|f| f.support.as_ref());
         let draft = self.panel.ticket.draft(&self.config.locale);
         let ticket = match validate(&draft, support) {
@@ -182,12 +189,19 @@ impl State {
         storage::set(&outbox_key(&store), &outbox.to_json());
         // Files stay in memory for this page; they go with the first attempt made from it.
         self.pending_files
-            .push((key, self.panel.ticket.files.clone()));
+            .push((key.clone(), self.panel.ticket.files.clone()));
         let _ = self
             .panel
             .ticket
             .set_status(message(self.lang, Msg::Sending), "sending");
         let _ = self.panel.ticket.show_errors(&[]);
+        if let Err(e) = self
+            .panel
+            .ticket
+            .hand_in(key, draft.subject.trim().to_string())
+        {
+            warn(&format!("ticket form: {}", describe(&e)));
+        }
         spawn_pump(weak.clone());
         Events::new()
     }
@@ -314,22 +328,17 @@ impl State {
                     save_receipts(store, &tickets);
                 }
                 let due = self.formatter.time(receipt.response_due_at);
-                let text = fill(
-                    message(self.lang, Msg::Sent),
-                    &[("number", &receipt.number), ("due", &due)],
-                );
-                let _ = self.panel.ticket.set_status(&text, "sent");
-                let _ = self.panel.ticket.reset();
+                let progress = Progress::Sent {
+                    number: receipt.number.clone(),
+                };
+                self.show_result(key, subject, progress, &due, &[]);
                 let detail = Object::new();
                 let _ = Reflect::set(&detail, &"number".into(), &receipt.number.as_str().into());
                 events.push(("ticket-submitted", detail.into()));
             }
             Finished::WillRetry { .. } => {
                 let offline = !online();
-                let _ = self
-                    .panel
-                    .ticket
-                    .set_status(queued_message(offline, self.lang), "queued");
+                self.show_result(key, subject, Progress::Queued { offline }, "", &[]);
                 let detail = Object::new();
                 let _ = Reflect::set(
                     &detail,
@@ -339,16 +348,39 @@ impl State {
                 events.push(("ticket-queued", detail.into()));
             }
             Finished::Failed { errors, .. } => {
-                let _ = self
-                    .panel
-                    .ticket
-                    .set_status(message(self.lang, Msg::Rejected), "rejected");
-                let _ = self.panel.ticket.show_errors(&errors);
-                self.panel.show_fallback_in_ticket(self.feed.as_ref());
+                self.show_result(key, subject, Progress::Rejected, "", &errors);
             }
             Finished::NotFound => {}
         }
         events
+    }
+
+    /// Puts a result on its own ticket's card and announces it. The draft in the form is never
+    /// touched, except to give back the refused ticket it still holds, with the errors.
+    fn show_result(
+        &mut self,
+        key: &str,
+        subject: &str,
+        progress: Progress,
+        due: &str,
+        errors: &[crate::ticket::FieldError],
+    ) {
+        let update = self.panel.ticket.track(key, subject, progress.clone());
+        if update == Update::Unchanged {
+            return;
+        }
+        let reopened = update == Update::Reopen;
+        let (text, kind) = announcement(&progress, subject, due, reopened, self.lang);
+        let _ = self.panel.ticket.set_status(&text, kind);
+        if progress == Progress::Rejected {
+            if reopened {
+                let _ = self.panel.ticket.show_errors(errors);
+                if errors.is_empty() {
+                    let _ = self.panel.ticket.focus_send();
+                }
+            }
+            self.panel.show_fallback_in_ticket(self.feed.as_ref());
+        }
     }
 
     /// One timer for the outbox's next retry, or for when another tab's claim lapses.
@@ -473,6 +505,13 @@ impl State {
     /// Opens the panel on the ticket form: choices from the feed, captured context for
     /// consent, prefilled name and e-mail, and the active items that will be attached.
     pub(super) fn open_ticket(&mut self, opener: Option<web_sys::HtmlElement>) {
+        // Coming to the form afresh starts a new draft; the tickets already handed in keep
+        // their cards above it.
+        if !self.panel.is_open() || self.panel.ticket.section.has_attribute("hidden") {
+            if let Err(e) = self.panel.ticket.new_draft() {
+                warn(&format!("ticket form: {}", describe(&e)));
+            }
+        }
         if !self.panel.is_open() {
             self.open_panel(opener, "ticket");
         }

@@ -389,6 +389,15 @@ pub(super) fn dispatch_all(events: Events) {
     }
 }
 
+/// How many clicks in a row made `event` (`UIEvent.detail`): 2 for a double click's second.
+#[cfg(feature = "panel")]
+fn click_count(event: &web_sys::Event) -> f64 {
+    Reflect::get(event, &"detail".into())
+        .ok()
+        .and_then(|d| d.as_f64())
+        .unwrap_or(0.0)
+}
+
 /// The learner asked for reduced motion (`prefers-reduced-motion: reduce`).
 fn prefers_reduced_motion() -> bool {
     dom::window()
@@ -692,6 +701,10 @@ impl State {
                 }
                 events
             }
+            // The form gives way to the ticket's card at the first click on Send; the second
+            // click of a double click must not land on "Write another ticket" and empty it.
+            #[cfg(feature = "panel")]
+            Some("new-ticket") if click_count(event) > 1.0 => Events::new(),
             Some(action) => {
                 self.on_panel_action(action, button);
                 Events::new()
@@ -723,6 +736,15 @@ impl State {
             }
             "open-ticket" => {
                 self.open_ticket(None);
+            }
+            "new-ticket" => {
+                let started = self.panel.ticket.new_draft();
+                if let Err(e) =
+                    started.and_then(|_| self.panel.show_view(super::panel::View::Ticket))
+                {
+                    warn(&format!("ticket form: {}", describe(&e)));
+                }
+                self.apply_host_prefill();
             }
             "open-my-tickets" => {
                 if let Some(weak) = self.self_ref.clone() {
@@ -816,6 +838,10 @@ impl State {
 
     pub(super) fn apply_host_prefill(&mut self) {
         if let Some(fields) = self.host_prefill.take() {
+            // The host's fields make a new ticket, not an edit of the one handed in.
+            if let Err(e) = self.panel.ticket.new_draft() {
+                warn(&format!("prefill: {}", describe(&e)));
+            }
             if let Err(e) = self.panel.ticket.apply_host_prefill(&fields) {
                 warn(&format!("prefill: {}", describe(&e)));
             }

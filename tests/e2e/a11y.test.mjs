@@ -353,7 +353,12 @@ class Journey {
     await w(page, '#lsw-t-subject').waitFor({ state: 'visible' });
     await this.fileTicket('Grades page is blank');
     await w(page, '.lsw-ticket-status[data-state="queued"]').waitFor({ state: 'visible', timeout: 10_000 });
-    await this.scan('ticket: queued on this device');
+    await w(page, '.lsw-handed-ticket[data-state="queued"]').waitFor({ state: 'visible' });
+    await this.scan('ticket: queued on this device, shown in the form\'s place');
+    await this.checkFocus('ticket: queued ticket shown');
+    await w(page, '[data-action="new-ticket"]').click();
+    await w(page, '#lsw-t-subject').waitFor({ state: 'visible' });
+    await this.scan('ticket: a new draft under the queued ticket');
     await w(page, '.lsw-ticket [data-action="back-to-help"]').click();
     await w(page, '[data-action="open-my-tickets"]').click();
     await w(page, '.lsw-my-ticket[data-state="queued"]').waitFor({ state: 'visible' });
