@@ -454,6 +454,66 @@ fn path_traversal_is_refused() {
     assert!(!raw.text().contains("outside the static dir"));
 }
 
+#[cfg(unix)]
+#[test]
+fn symlinks_never_lead_out_of_the_served_dirs() {
+    use std::os::unix::fs::symlink;
+    let s = site("symlinks");
+    s.write("elsewhere/page.html", b"outside the static dir too");
+    let link = |target: &str, name: &str| symlink(s.path(target), s.path(name)).expect("symlink");
+    link("secret.txt", "www/leak.txt");
+    link("elsewhere", "www/shared");
+    link(".", "www/up");
+    link("secret.txt", "widget/leak.js");
+    link("secret.txt", "widget/loader.js.br");
+    link("www/style.css", "www/alias.css");
+    link("www/course", "www/lessons");
+    // The served directories themselves may be links (`current -> releases/42`).
+    link("widget", "widget-current");
+    link("www", "www-current");
+    let (www, widget, data) = (
+        s.path("www-current"),
+        s.path("widget-current"),
+        s.path("data"),
+    );
+    let server = Server::spawn(
+        &[
+            "--static".as_ref(),
+            www.as_os_str(),
+            "--widget".as_ref(),
+            widget.as_os_str(),
+            "--data".as_ref(),
+            data.as_os_str(),
+        ],
+        s.path("server.log"),
+    );
+
+    for target in [
+        "/leak.txt",
+        "/shared/page.html",
+        "/shared/",
+        "/up/secret.txt",
+        "/up/elsewhere/page.html",
+        "/widget/leak.js",
+    ] {
+        let reply = server.get(target, &[]);
+        assert_eq!(reply.status, 404, "{target}");
+        assert!(!reply.text().contains("outside the static dir"), "{target}");
+    }
+    // A precompressed sibling that leads outside is skipped, not served.
+    let loader = server.get("/widget/loader.js", &[("Accept-Encoding", "br, gzip")]);
+    assert_eq!(loader.status, 200);
+    assert_eq!(loader.header("content-encoding"), Some("gzip"));
+    assert_eq!(loader.text(), "gzipped loader");
+
+    // Links within the tree, and the plain files, are served.
+    assert_eq!(server.get("/style.css", &[]).text(), "body { margin: 0 }");
+    assert_eq!(server.get("/alias.css", &[]).text(), "body { margin: 0 }");
+    assert!(server.get("/lessons/", &[]).text().contains("Biology 101"));
+    assert!(server.get("/", &[]).text().contains("Acme Learn"));
+    assert_eq!(server.get(WASM, &[]).status, 200);
+}
+
 #[test]
 fn start_up_failures_exit_with_a_message() {
     let s = Scratch::new("serve", "bad-addr");
