@@ -110,6 +110,10 @@ enum Command {
         /// Tickets one client (IP address) may create per day; 0 = unlimited.
         #[arg(long, value_name = "N", default_value_t = 240)]
         rate_limit_day: u32,
+        /// Rejected ticket requests (400, 413, 415, 422) one client may send per hour before
+        /// it gets 429; 0 = unlimited.
+        #[arg(long, value_name = "N", default_value_t = 30)]
+        rate_limit_rejected: u32,
         /// Seconds a client gets to send a request's headers, from connecting or from the end
         /// of the previous response (so also how long an idle connection is kept).
         #[arg(long, value_name = "SECS", default_value_t = 10,
@@ -228,6 +232,7 @@ fn main() -> ExitCode {
             widget,
             rate_limit_hour,
             rate_limit_day,
+            rate_limit_rejected,
             header_timeout,
             body_timeout,
             max_connections,
@@ -242,6 +247,7 @@ fn main() -> ExitCode {
             widget_dir: widget,
             rate_limit_hour,
             rate_limit_day,
+            rejected_limit_hour: rate_limit_rejected,
             connections: serve::ConnectionLimits {
                 header_timeout: Duration::from_secs(header_timeout),
                 body_timeout: Duration::from_secs(body_timeout),

@@ -50,6 +50,9 @@ pub struct Config {
     pub rate_limit_hour: u32,
     /// Ticket creations allowed per client per day; 0 = unlimited.
     pub rate_limit_day: u32,
+    /// Rejected ticket creations (`400`, `413`, `415`, `422`) allowed per client per hour;
+    /// 0 = unlimited.
+    pub rejected_limit_hour: u32,
     /// Connection timeouts and caps.
     pub connections: conn::Limits,
     /// Origins whose pages may call the ticket API (CORS), as given.
@@ -143,6 +146,7 @@ pub fn run(config: Config) -> u8 {
         writer,
         Arc::new(Readers::new(db)),
         ratelimit::RateLimiter::new(config.rate_limit_hour, config.rate_limit_day),
+        ratelimit::RateLimiter::new(config.rejected_limit_hour, 0),
         origins,
         config.ticket_prefix.clone(),
         config.data.clone(),
