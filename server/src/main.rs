@@ -20,6 +20,7 @@ use clap::{Parser, Subcommand};
 use lms_support_widget::time::Timestamp;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 /// Maintenance banner, help panel and ticket form for LMS course pages: vendor tools and server.
 #[derive(Debug, Parser)]
@@ -109,6 +110,26 @@ enum Command {
         /// Tickets one client (IP address) may create per day; 0 = unlimited.
         #[arg(long, value_name = "N", default_value_t = 240)]
         rate_limit_day: u32,
+        /// Rejected ticket requests (400, 413, 415, 422) one client may send per hour before
+        /// it gets 429; 0 = unlimited.
+        #[arg(long, value_name = "N", default_value_t = 30)]
+        rate_limit_rejected: u32,
+        /// Seconds a client gets to send a request's headers, from connecting or from the end
+        /// of the previous response (so also how long an idle connection is kept).
+        #[arg(long, value_name = "SECS", default_value_t = 10,
+              value_parser = clap::value_parser!(u64).range(1..))]
+        header_timeout: u64,
+        /// Seconds a request body may go without a byte arriving before the request fails.
+        #[arg(long, value_name = "SECS", default_value_t = 30,
+              value_parser = clap::value_parser!(u64).range(1..))]
+        body_timeout: u64,
+        /// Connections open at once; at the cap new ones wait to be accepted. 0 = no cap.
+        #[arg(long, value_name = "N", default_value_t = 512)]
+        max_connections: usize,
+        /// Connections open at once from one client (IPv4 address or IPv6 /64); more are
+        /// answered 503 and closed. 0 = no cap.
+        #[arg(long, value_name = "N", default_value_t = 64)]
+        max_connections_per_client: usize,
         /// An origin whose pages may call the ticket API (CORS); repeat for more.
         #[arg(long = "allow-origin", value_name = "ORIGIN")]
         allow_origin: Vec<String>,
@@ -211,6 +232,11 @@ fn main() -> ExitCode {
             widget,
             rate_limit_hour,
             rate_limit_day,
+            rate_limit_rejected,
+            header_timeout,
+            body_timeout,
+            max_connections,
+            max_connections_per_client,
             allow_origin,
             ticket_prefix,
         } => serve::run(serve::Config {
@@ -221,6 +247,13 @@ fn main() -> ExitCode {
             widget_dir: widget,
             rate_limit_hour,
             rate_limit_day,
+            rejected_limit_hour: rate_limit_rejected,
+            connections: serve::ConnectionLimits {
+                header_timeout: Duration::from_secs(header_timeout),
+                body_timeout: Duration::from_secs(body_timeout),
+                max_connections,
+                max_per_client: max_connections_per_client,
+            },
             allow_origins: allow_origin,
             ticket_prefix,
         }),

@@ -6,7 +6,9 @@
 
 mod common;
 
-use common::{lms_support, Scratch, Server};
+use common::{connect_from, lms_support, Scratch, Server};
+use std::io::{ErrorKind, Read as _, Write as _};
+use std::net::TcpStream;
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
@@ -183,6 +185,8 @@ fn demo_feed_is_served_without_feed_and_sigterm_stops_cleanly() {
         304
     );
 
+    // An idle connection does not hold up the shutdown.
+    let _idle = TcpStream::connect(&server.addr).expect("connect");
     let status = Command::new("kill")
         .args(["-TERM", &server.child.id().to_string()])
         .status()
@@ -198,6 +202,11 @@ fn demo_feed_is_served_without_feed_and_sigterm_stops_cleanly() {
     };
     assert!(exit.success(), "{exit:?}");
     assert!(server.logs().contains("msg=stopped"), "{}", server.logs());
+    assert!(
+        !server.logs().contains("still in flight"),
+        "{}",
+        server.logs()
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -452,6 +461,228 @@ fn path_traversal_is_refused() {
     let raw = server.get("/course\\..\\..\\secret.txt", &[]);
     assert_eq!(raw.status, 404);
     assert!(!raw.text().contains("outside the static dir"));
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinks_never_lead_out_of_the_served_dirs() {
+    use std::os::unix::fs::symlink;
+    let s = site("symlinks");
+    s.write("elsewhere/page.html", b"outside the static dir too");
+    let link = |target: &str, name: &str| symlink(s.path(target), s.path(name)).expect("symlink");
+    link("secret.txt", "www/leak.txt");
+    link("elsewhere", "www/shared");
+    link(".", "www/up");
+    link("secret.txt", "widget/leak.js");
+    link("secret.txt", "widget/loader.js.br");
+    link("www/style.css", "www/alias.css");
+    link("www/course", "www/lessons");
+    // The served directories themselves may be links (`current -> releases/42`).
+    link("widget", "widget-current");
+    link("www", "www-current");
+    let (www, widget, data) = (
+        s.path("www-current"),
+        s.path("widget-current"),
+        s.path("data"),
+    );
+    let server = Server::spawn(
+        &[
+            "--static".as_ref(),
+            www.as_os_str(),
+            "--widget".as_ref(),
+            widget.as_os_str(),
+            "--data".as_ref(),
+            data.as_os_str(),
+        ],
+        s.path("server.log"),
+    );
+
+    for target in [
+        "/leak.txt",
+        "/shared/page.html",
+        "/shared/",
+        "/up/secret.txt",
+        "/up/elsewhere/page.html",
+        "/widget/leak.js",
+    ] {
+        let reply = server.get(target, &[]);
+        assert_eq!(reply.status, 404, "{target}");
+        assert!(!reply.text().contains("outside the static dir"), "{target}");
+    }
+    // A precompressed sibling that leads outside is skipped, not served.
+    let loader = server.get("/widget/loader.js", &[("Accept-Encoding", "br, gzip")]);
+    assert_eq!(loader.status, 200);
+    assert_eq!(loader.header("content-encoding"), Some("gzip"));
+    assert_eq!(loader.text(), "gzipped loader");
+
+    // Links within the tree, and the plain files, are served.
+    assert_eq!(server.get("/style.css", &[]).text(), "body { margin: 0 }");
+    assert_eq!(server.get("/alias.css", &[]).text(), "body { margin: 0 }");
+    assert!(server.get("/lessons/", &[]).text().contains("Biology 101"));
+    assert!(server.get("/", &[]).text().contains("Acme Learn"));
+    assert_eq!(server.get(WASM, &[]).status, 200);
+}
+
+// ---------------------------------------------------------------------------------------------
+// connections
+
+/// Whether the server has closed `stream`: EOF (after any answer it sent) or a reset, within
+/// the stream's read timeout.
+fn closed_by_server(stream: &mut TcpStream) -> bool {
+    let mut sink = Vec::new();
+    match stream.read_to_end(&mut sink) {
+        Ok(_) => true,
+        Err(e) => matches!(
+            e.kind(),
+            ErrorKind::ConnectionReset | ErrorKind::ConnectionAborted
+        ),
+    }
+}
+
+#[test]
+fn connections_without_a_timely_request_are_closed() {
+    let s = site("header-timeout");
+    let server = start(
+        &s,
+        &["--header-timeout", "1", "--max-connections-per-client", "0"],
+    );
+    let mut held: Vec<TcpStream> = (0..300)
+        .map(|i| {
+            let mut stream = TcpStream::connect(&server.addr).expect("connect");
+            if i % 2 == 1 {
+                // Half a request: the request line and a header, never the blank line.
+                stream
+                    .write_all(b"GET /v1/feed HTTP/1.1\r\nHost: x\r\n")
+                    .expect("send");
+            }
+            stream
+        })
+        .collect();
+    // A connection kept alive after a full exchange, then left idle.
+    let mut idle = TcpStream::connect(&server.addr).expect("connect");
+    idle.write_all(b"GET /v1/feed HTTP/1.1\r\nHost: x\r\n\r\n")
+        .expect("send");
+    let mut answer = [0u8; 12];
+    idle.read_exact(&mut answer).expect("an answer");
+    assert_eq!(&answer, b"HTTP/1.1 200");
+    held.push(idle);
+    // One that trickles a header, a byte at a time, and would never finish.
+    let mut trickle = TcpStream::connect(&server.addr).expect("connect");
+    trickle
+        .write_all(b"GET / HTTP/1.1\r\nX-Slow: ")
+        .expect("send");
+    let trickle_start = Instant::now();
+    trickle.set_nonblocking(true).expect("nonblocking");
+    let mut trickle_closed = false;
+    while trickle_start.elapsed() < Duration::from_secs(10) {
+        if trickle.write_all(b"a").is_err() {
+            trickle_closed = true;
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert!(
+        trickle_closed,
+        "a header trickled for 10 s was still being read"
+    );
+
+    // Meanwhile another request is answered at once (the bound only says "not stuck").
+    let started = Instant::now();
+    assert_eq!(server.get("/v1/feed", &[]).status, 200);
+    assert!(started.elapsed() < Duration::from_secs(5));
+
+    // Every held connection was closed by the server, a second after it went quiet.
+    let closed = held
+        .iter_mut()
+        .map(|stream| {
+            stream
+                .set_read_timeout(Some(Duration::from_secs(10)))
+                .expect("timeout");
+            closed_by_server(stream)
+        })
+        .filter(|closed| *closed)
+        .count();
+    assert_eq!(closed, held.len(), "connections closed by the server");
+}
+
+#[test]
+fn one_client_cannot_take_every_connection() {
+    let s = site("per-client");
+    // A host with few descriptors: without a cap, 400 connections would exhaust them and
+    // nobody else could connect.
+    let feed = s.path("feed.json");
+    let (www, widget, data) = (s.path("www"), s.path("widget"), s.path("data"));
+    let server = Server::spawn_with_fd_limit(
+        &[
+            "--feed".as_ref(),
+            feed.as_os_str(),
+            "--static".as_ref(),
+            www.as_os_str(),
+            "--widget".as_ref(),
+            widget.as_os_str(),
+            "--data".as_ref(),
+            data.as_os_str(),
+        ],
+        s.path("server.log"),
+        256,
+    );
+    let mut flood: Vec<TcpStream> = (0..400)
+        .map(|_| connect_from("127.0.0.2", &server.addr))
+        .collect();
+
+    // Another client is served (the bound only says "not stuck").
+    let started = Instant::now();
+    assert_eq!(server.get("/v1/feed", &[]).status, 200);
+    assert!(started.elapsed() < Duration::from_secs(5));
+
+    // The flooding client kept its 64 (the default cap); the rest were told to come back.
+    let mut kept = 0;
+    let mut refused = 0;
+    for stream in &mut flood {
+        stream
+            .set_read_timeout(Some(Duration::from_millis(50)))
+            .expect("timeout");
+        let mut answer = Vec::new();
+        match stream.read_to_end(&mut answer) {
+            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
+                kept += 1;
+            }
+            _ => {
+                let text = String::from_utf8_lossy(&answer);
+                assert!(
+                    text.is_empty() || text.starts_with("HTTP/1.1 503 "),
+                    "{text}"
+                );
+                if !text.is_empty() {
+                    let reply = common::parse_reply(&answer, false);
+                    assert_eq!(reply.header("retry-after"), Some("5"));
+                }
+                refused += 1;
+            }
+        }
+    }
+    assert_eq!((kept, refused), (64, 336));
+    let logs = server.logs();
+    assert_eq!(logs.matches("at its connection cap").count(), 1, "{logs}");
+    drop(flood);
+    assert_eq!(server.get("/v1/feed", &[]).status, 200);
+}
+
+#[test]
+fn at_the_connection_cap_new_clients_wait_rather_than_fail() {
+    let s = site("total-cap");
+    let server = start(&s, &["--max-connections", "10", "--header-timeout", "1"]);
+    let _silent: Vec<TcpStream> = (0..10)
+        .map(|_| TcpStream::connect(&server.addr).expect("connect"))
+        .collect();
+    std::thread::sleep(Duration::from_millis(200));
+    // Accepted once a silent connection times out.
+    let started = Instant::now();
+    assert_eq!(server.get("/v1/feed", &[]).status, 200);
+    assert!(
+        started.elapsed() >= Duration::from_millis(500),
+        "it waited for a free slot"
+    );
 }
 
 #[test]

@@ -7,7 +7,7 @@
 
 mod common;
 
-use common::{lms_support, Reply, Scratch, Server};
+use common::{connect_from, lms_support, Reply, Scratch, Server};
 use lms_support_widget::time::Timestamp;
 use serde_json::{json, Value};
 use sha2::{Digest as _, Sha256};
@@ -713,8 +713,232 @@ fn bodies_over_the_limits_are_413() {
     assert_eq!(count(&s, "tickets"), 1);
 }
 
+/// Every character as a `\uXXXX` escape (all are in the BMP here), as PHP's `json_encode`
+/// writes non-ASCII text: the most bytes a valid ticket's characters can take.
+fn escaped(text: &str) -> String {
+    text.chars()
+        .map(|c| format!("\\u{:04x}", c as u32))
+        .collect()
+}
+
+/// The widest valid ticket: every field at its limit, every character escaped; `padding`
+/// more bytes of spaces in an unknown field. About 305 KB with no padding.
+fn widest_ticket(padding: usize) -> String {
+    let text = |n: usize| escaped(&"é".repeat(n));
+    let mut json = format!(
+        r#"{{"category":"{}","priority":"routine","subject":"{}","description":"{}","name":"{}","email":"{}","locale":"pt-BR","honeypot":"","context":{{"#,
+        text(100),
+        text(200),
+        text(10_000),
+        text(200),
+        escaped(&format!("{}@example.edu", "a".repeat(242))),
+    );
+    for i in 0..20 {
+        let comma = if i == 0 { "" } else { "," };
+        json.push_str(&format!(
+            r#"{comma}"{}{}":"{}""#,
+            escaped(&format!("k{i:02}")),
+            text(997),
+            text(1_000)
+        ));
+    }
+    json.push('}');
+    if padding > 0 {
+        json.push_str(&format!(r#","padding":"{}""#, " ".repeat(padding)));
+    }
+    json.push('}');
+    json
+}
+
+/// `POST /v1/tickets` with a chunked body (no `Content-Length`), in chunks of 16 KiB.
+fn post_chunked(server: &Server, key: &str, body: &[u8]) -> Reply {
+    let mut raw = format!(
+        "POST /v1/tickets HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\nIdempotency-Key: {key}\r\nTransfer-Encoding: chunked\r\n\r\n"
+    )
+    .into_bytes();
+    for chunk in body.chunks(16 * 1024) {
+        raw.extend_from_slice(format!("{:x}\r\n", chunk.len()).as_bytes());
+        raw.extend_from_slice(chunk);
+        raw.extend_from_slice(b"\r\n");
+    }
+    raw.extend_from_slice(b"0\r\n\r\n");
+    let mut stream = TcpStream::connect(&server.addr).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .expect("timeout");
+    // The server may answer 413 and close before it has read everything.
+    let _ = stream.write_all(&raw);
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    common::parse_reply(&answer, false)
+}
+
+#[test]
+fn json_bodies_larger_than_any_valid_ticket_are_413() {
+    let s = scratch("json-limit");
+    let feed = s.write("feed.json", br#"{"version": 1}"#);
+    let server = Server::start(
+        &s,
+        &[
+            "--feed",
+            feed.to_str().expect("utf-8"),
+            "--rate-limit-hour",
+            "0",
+        ],
+    );
+
+    let widest = widest_ticket(0);
+    assert!(widest.len() > 300_000, "{}", widest.len());
+    let reply = server.create(Some(&key(1)), &widest);
+    assert_eq!(reply.status, 201, "{}", reply.text());
+
+    // 330 KB cannot be a valid ticket (whatever the padding, which is ignored): refused by its
+    // declared length, or while it is read. It is well under the old limit of 512 KiB.
+    let too_big = widest_ticket(25_000);
+    assert!(
+        (320_000..340_000).contains(&too_big.len()),
+        "{}",
+        too_big.len()
+    );
+    let reply = server.create(Some(&key(2)), &too_big);
+    assert_eq!(reply.status, 413);
+    assert_eq!(reply.errors(), pairs(&[("body", "too_large")]));
+    let reply = post_chunked(&server, &key(3), too_big.as_bytes());
+    assert_eq!(reply.status, 413);
+    // The same as the `ticket` part of a multipart body.
+    let reply = post_multipart(&server, &key(4), "b", &multipart("b", &too_big, &[]));
+    assert_eq!(reply.status, 413);
+    assert_eq!(count(&s, "tickets"), 1);
+}
+
 // ---------------------------------------------------------------------------------------------
 // rate limits and CORS
+
+#[test]
+fn rejected_attempts_have_a_budget_of_30_an_hour() {
+    let s = scratch("rejected");
+    let server = Server::start(&s, &[]);
+    for n in 0..30 {
+        let reply = server.create(Some(&key(n)), "{}");
+        assert_eq!(reply.status, 422, "attempt {n}");
+    }
+    let limited = server.create(Some(&key(30)), "{}");
+    assert_eq!(limited.status, 429);
+    assert_eq!(limited.errors(), pairs(&[("client", "rate_limited")]));
+    let wait: i64 = limited
+        .header("retry-after")
+        .expect("Retry-After")
+        .parse()
+        .expect("seconds");
+    assert!((3500..=3600).contains(&wait), "{wait}");
+    // Until the hour ends the client is refused before its body is even read.
+    assert_eq!(
+        server
+            .create(Some(&key(31)), &ticket("fine", "routine"))
+            .status,
+        429
+    );
+    // Another client is not.
+    let other = common::request_on(
+        connect_from("127.0.0.2", &server.addr),
+        &server.addr,
+        "POST",
+        "/v1/tickets",
+        &[
+            ("Content-Type", "application/json"),
+            ("Idempotency-Key", &key(32)),
+        ],
+        ticket("fine", "routine").as_bytes(),
+    );
+    assert_eq!(other.status, 201);
+}
+
+#[test]
+fn only_rejections_use_up_the_rejection_budget_and_stalled_bodies_are_408() {
+    let s = scratch("rejected-budget");
+    let server = Server::start(&s, &["--rate-limit-rejected", "2", "--body-timeout", "1"]);
+    // Created tickets and replays never count.
+    for n in 0..4 {
+        let created = server.create(Some(&key(n)), &ticket("t", "routine"));
+        assert_eq!(created.status, 201);
+        assert_eq!(
+            server.create(Some(&key(n)), &ticket("t", "routine")).status,
+            200
+        );
+    }
+
+    // Bodies that stop arriving: 408 (which the widget retries), and the attempts count while
+    // they are in flight.
+    let stalled: Vec<TcpStream> = (0..2)
+        .map(|n| {
+            let mut stream = TcpStream::connect(&server.addr).expect("connect");
+            let head = format!(
+                "POST /v1/tickets HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nIdempotency-Key: {}\r\nContent-Length: 100\r\n\r\n{{\"subject\"",
+                key(10 + n)
+            );
+            stream.write_all(head.as_bytes()).expect("send");
+            stream
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(
+        server
+            .create(Some(&key(12)), &ticket("t", "routine"))
+            .status,
+        429,
+        "two attempts in flight fill a budget of two"
+    );
+    for mut stream in stalled {
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .expect("timeout");
+        let mut answer = Vec::new();
+        let _ = stream.read_to_end(&mut answer);
+        let reply = common::parse_reply(&answer, false);
+        assert_eq!(reply.status, 408);
+        assert_eq!(reply.errors(), pairs(&[("body", "timeout")]));
+    }
+    // A multipart upload that stops halfway: 408 too, and its staged file is removed.
+    let mut stream = TcpStream::connect(&server.addr).expect("connect");
+    let mut head = format!(
+        "POST /v1/tickets HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\nIdempotency-Key: {}\r\nContent-Length: 100000\r\n\r\n",
+        key(13)
+    )
+    .into_bytes();
+    head.extend_from_slice(&multipart(
+        "b",
+        &ticket("t", "routine"),
+        &[("a.png", "image/png", PNG)],
+    ));
+    head.truncate(head.len() - 10);
+    stream.write_all(&head).expect("send");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    assert_eq!(common::parse_reply(&answer, false).status, 408);
+    let staging = s.data().join("attachments").join(".staging");
+    let leftovers = std::fs::read_dir(&staging).map(|d| d.count()).unwrap_or(0);
+    assert_eq!(leftovers, 0);
+
+    // None of that used the budget; two rejections do.
+    assert_eq!(server.create(Some(&key(14)), "{}").status, 422);
+    let reply = server.request(
+        "POST",
+        "/v1/tickets",
+        &[("Content-Type", "text/csv"), ("Idempotency-Key", &key(15))],
+        b"a,b",
+    );
+    assert_eq!(reply.status, 415);
+    assert_eq!(
+        server
+            .create(Some(&key(16)), &ticket("t", "routine"))
+            .status,
+        429
+    );
+    assert_eq!(count(&s, "tickets"), 4);
+}
 
 #[test]
 fn rate_limits_per_client_with_retry_after() {

@@ -4,10 +4,13 @@
 //! `Accept-Encoding`, strong `ETag`s (different per encoding), `304` on `If-None-Match`, and
 //! `Vary: Accept-Encoding` always. Widget files with a content hash in their name are cached
 //! for a year; everything else must be revalidated (`no-cache`). Request paths are checked
-//! segment by segment, so no request can name a file outside its directory. This module does
-//! not compress anything on the fly and does not list directories. HTML pages of the demo site
-//! carry a strict `Content-Security-Policy` ([`DEMO_CSP`]), the one the design promises the
-//! widget works under, so the demo proves it.
+//! segment by segment, so no request can name a file outside its directory; and every file is
+//! served only if its real path, with every symbolic link resolved, is inside the directory's
+//! real path too. A link from one file of the tree to another (`latest.js -> v2.js`) works; a
+//! link to anything outside (`passwd -> /etc/passwd`, `shared -> ../other`) is `404`, as if it
+//! were not there. This module does not compress anything on the fly and does not list
+//! directories. HTML pages of the demo site carry a strict `Content-Security-Policy`
+//! ([`DEMO_CSP`]), the one the design promises the widget works under, so the demo proves it.
 
 use super::http::{
     accepts_encoding, content_type, etag, is_content_hashed, not_modified, set, text,
@@ -71,8 +74,15 @@ pub async fn handle(
     let Some(relative) = safe_relative_path(rest) else {
         return not_found();
     };
+    let Ok(root) = tokio::fs::canonicalize(root).await else {
+        return not_found();
+    };
     let mut path = root.join(&relative);
-    if is_dir(&path).await {
+    let real_dir = match within(&root, &path).await {
+        Some(real) => is_dir(&real).await,
+        None => false,
+    };
+    if real_dir {
         if tree == Tree::Widget {
             return not_found();
         }
@@ -91,10 +101,18 @@ pub async fn handle(
         }
         path.push("index.html");
     }
-    serve_file(&path, tree, &headers).await
+    serve_file(&root, &path, tree, &headers).await
 }
 
-async fn serve_file(path: &Path, tree: Tree, headers: &HeaderMap) -> Response<Body> {
+/// `path` with every symbolic link resolved, when it exists and is inside `root` (itself
+/// resolved); `None` otherwise.
+async fn within(root: &Path, path: &Path) -> Option<PathBuf> {
+    let real = tokio::fs::canonicalize(path).await.ok()?;
+    real.starts_with(root).then_some(real)
+}
+
+/// Serves `path` (or a precompressed sibling) from the tree whose real path is `root`.
+async fn serve_file(root: &Path, path: &Path, tree: Tree, headers: &HeaderMap) -> Response<Body> {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
     let mut candidates: Vec<(PathBuf, Option<&'static str>)> = Vec::with_capacity(3);
     if accepts_encoding(headers, "br") {
@@ -105,6 +123,10 @@ async fn serve_file(path: &Path, tree: Tree, headers: &HeaderMap) -> Response<Bo
     }
     candidates.push((path.to_path_buf(), None));
     for (candidate, encoding) in candidates {
+        // What is read is the resolved path that was checked, not the name again.
+        let Some(candidate) = within(root, &candidate).await else {
+            continue;
+        };
         if !is_file(&candidate).await {
             continue;
         }

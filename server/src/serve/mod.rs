@@ -3,9 +3,10 @@
 //! On start-up it prints exactly one line to stdout, `lms-support: serving http://ADDR/`, with
 //! the address actually bound (so `--addr 127.0.0.1:0` reveals its port), and then logs only to
 //! stderr. Ctrl-C or SIGTERM stops accepting connections and lets requests in flight finish
-//! (at most [`GRACE`]). The ticket API (design §5) lives in [`tickets`], on the SQLite
-//! database in `--data` (see [`crate::store`]).
+//! (at most [`GRACE`]). Connections have timeouts and caps ([`conn`]). The ticket API
+//! (design §5) lives in [`tickets`], on the SQLite database in `--data` (see [`crate::store`]).
 
+mod conn;
 mod cors;
 mod feed;
 mod files;
@@ -23,11 +24,11 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::Router;
 use feed::FeedSource;
-use std::future::IntoFuture as _;
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
+
+pub use conn::Limits as ConnectionLimits;
 
 /// How long requests in flight may take to finish after a shutdown signal.
 const GRACE: Duration = Duration::from_secs(10);
@@ -49,6 +50,11 @@ pub struct Config {
     pub rate_limit_hour: u32,
     /// Ticket creations allowed per client per day; 0 = unlimited.
     pub rate_limit_day: u32,
+    /// Rejected ticket creations (`400`, `413`, `415`, `422`) allowed per client per hour;
+    /// 0 = unlimited.
+    pub rejected_limit_hour: u32,
+    /// Connection timeouts and caps.
+    pub connections: conn::Limits,
     /// Origins whose pages may call the ticket API (CORS), as given.
     pub allow_origins: Vec<String>,
     /// Ticket number prefix (`ACME` → `ACME-000123`).
@@ -140,6 +146,7 @@ pub fn run(config: Config) -> u8 {
         writer,
         Arc::new(Readers::new(db)),
         ratelimit::RateLimiter::new(config.rate_limit_hour, config.rate_limit_day),
+        ratelimit::RateLimiter::new(config.rejected_limit_hour, 0),
         origins,
         config.ticket_prefix.clone(),
         config.data.clone(),
@@ -210,8 +217,7 @@ async fn serve(config: Config, tickets: tickets::Tickets) -> u8 {
 
     let stopping = Arc::new(tokio::sync::Notify::new());
     let notify = stopping.clone();
-    let service = router(app).into_make_service_with_connect_info::<SocketAddr>();
-    let server = axum::serve(listener, service).with_graceful_shutdown(async move {
+    let server = conn::serve(listener, router(app), config.connections, async move {
         shutdown_signal().await;
         log::event("info", "shutting down", &[]);
         notify.notify_one();
@@ -220,24 +226,12 @@ async fn serve(config: Config, tickets: tickets::Tickets) -> u8 {
         stopping.notified().await;
         tokio::time::sleep(GRACE).await;
     };
-    let status = tokio::select! {
-        result = server.into_future() => match result {
-            Ok(()) => {
-                log::event("info", "stopped", &[]);
-                0
-            }
-            Err(e) => {
-                log::event("error", "server failed", &[("error", &e.to_string())]);
-                1
-            }
-        },
-        () = grace => {
-            log::event("warn", "stopped with requests still in flight", &[]);
-            0
-        }
-    };
+    tokio::select! {
+        () = server => log::event("info", "stopped", &[]),
+        () = grace => log::event("warn", "stopped with requests still in flight", &[]),
+    }
     maintenance.abort();
-    status
+    0
 }
 
 /// Logs a feed's problems at start-up so a vendor sees them without running `check`.

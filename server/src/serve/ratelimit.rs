@@ -128,7 +128,7 @@ impl RateLimiter {
 
 /// The address a client is counted under: IPv4 as is (and IPv4-mapped IPv6 as IPv4), IPv6 by
 /// its /64.
-fn key(ip: IpAddr) -> IpAddr {
+pub fn key(ip: IpAddr) -> IpAddr {
     match ip {
         IpAddr::V4(_) => ip,
         IpAddr::V6(v6) => match v6.to_ipv4_mapped() {

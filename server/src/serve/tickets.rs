@@ -2,7 +2,7 @@
 //!
 //! | call | answers |
 //! |---|---|
-//! | `POST /v1/tickets` | `201` new ticket · `200` replay of the same key and body · `422` field errors, `idempotency_key: required/invalid/idempotency_key_reused`, `body: invalid` (not a JSON object), `ticket: required` (multipart without it) · `400` a multipart body that does not parse · `413` too large · `415` neither JSON nor multipart · `429` + `Retry-After` · `503` + `Retry-After` when the writer's queue is full · `500` |
+//! | `POST /v1/tickets` | `201` new ticket · `200` replay of the same key and body · `422` field errors, `idempotency_key: required/invalid/idempotency_key_reused`, `body: invalid` (not a JSON object), `ticket: required` (multipart without it) · `400` a multipart body that does not parse · `408` `body: timeout` (the client stopped sending) · `413` too large · `415` neither JSON nor multipart · `429` + `Retry-After` · `503` + `Retry-After` when the writer's queue is full · `500` |
 //! | `GET /v1/tickets/{number}` | `200` · `401` no bearer token · `404` unknown number or wrong token (the same answer, so a stranger cannot tell which) |
 //! | `POST /v1/tickets/{number}/feedback` | `201` · `401` · `404` · `422` `rating`/`comment` · `409` `not_resolved`/`already_rated` · `413` |
 //!
@@ -10,6 +10,21 @@
 //! the widget reads one format; a `5xx` names no internals (`server: internal`), the details
 //! go to the log. Validation is the widget's own ([`lms_support_widget::ticket::validate`])
 //! against the served feed's categories and priorities.
+//!
+//! Two budgets per client guard `POST /v1/tickets` (see [`super::ratelimit`] for the windows):
+//! tickets created (`--rate-limit-hour`/`--rate-limit-day`), and rejected attempts
+//! (`--rate-limit-rejected` per hour), so that bodies which are refused after being read and
+//! parsed are not free. Every attempt takes a slot of the rejection budget before anything is
+//! read, so parallel attempts count too; the slot is given back unless the answer is `400`,
+//! `413`, `415` or `422`. A `201`, a replay's `200`, a `408` (the learner's network), a `429`
+//! and the server's own `5xx` never use it up. A client over it gets `429` with `Retry-After`
+//! for every attempt, replays included, until its hour ends: the widget keeps the ticket in its
+//! outbox and sends it then. The widget checks a ticket before sending it, so a learner meets
+//! a rejection only when the server's rules differ from the page's (a category removed from
+//! the feed meanwhile), and resubmits by hand, a few times an hour at most.
+//!
+//! Parsing and validating a ticket runs on the blocking thread pool, at most one per CPU at a
+//! time, so a burst of large bodies cannot occupy the threads that answer other requests.
 //!
 //! Replays: the plaintext token of a new ticket is kept beside its idempotency key for a day,
 //! so a learner whose first response was lost gets the same ticket and the same token. The
@@ -40,6 +55,7 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+use tokio::sync::Semaphore;
 
 /// Longest feedback comment, in characters.
 pub const COMMENT_MAX: usize = 2_000;
@@ -57,6 +73,8 @@ pub struct Tickets {
     pub readers: Arc<Readers>,
     /// Per-client limits on creation.
     pub limiter: super::ratelimit::RateLimiter,
+    /// Per-client limits on rejected creation attempts.
+    pub rejections: super::ratelimit::RateLimiter,
     /// Origins allowed by CORS, canonical.
     pub allowed_origins: Vec<String>,
     /// Ticket number prefix for new tickets.
@@ -64,6 +82,8 @@ pub struct Tickets {
     /// The data directory.
     pub data: PathBuf,
     support: Mutex<Option<(Instant, Option<Arc<Support>>)>>,
+    /// Permits to parse and validate a ticket, one per CPU.
+    judging: Semaphore,
 }
 
 impl Tickets {
@@ -72,18 +92,22 @@ impl Tickets {
         writer: Writer,
         readers: Arc<Readers>,
         limiter: super::ratelimit::RateLimiter,
+        rejections: super::ratelimit::RateLimiter,
         allowed_origins: Vec<String>,
         prefix: String,
         data: PathBuf,
     ) -> Tickets {
+        let cpus = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
         Tickets {
             writer,
             readers,
             limiter,
+            rejections,
             allowed_origins,
             prefix,
             data,
             support: Mutex::new(None),
+            judging: Semaphore::new(cpus),
         }
     }
 }
@@ -107,11 +131,16 @@ async fn support(app: &App) -> Option<Arc<Support>> {
         FeedSource::Fixed(bytes) => Some(bytes.to_vec()),
         FeedSource::File(path) => tokio::fs::read(path).await.ok(),
     };
-    let value = bytes.and_then(|bytes| {
+    // A feed can be large; parsing it must not hold up the threads that answer requests.
+    let value = tokio::task::spawn_blocking(move || {
+        let bytes = bytes?;
         let text = feedfile::decode(&bytes).ok()?;
         let parsed = lms_support_widget::feed::parse(text, &TzDatabase).ok()?;
         parsed.feed.support.map(Arc::new)
-    });
+    })
+    .await
+    .ok()
+    .flatten();
     *app.tickets
         .support
         .lock()
@@ -128,6 +157,43 @@ pub async fn create(State(app): State<Arc<App>>, request: Request) -> Response<B
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip());
+    let now = clock::now().seconds();
+    // Taken before anything is read, so attempts in parallel are counted (module docs).
+    // The request log line (status 429) is the record; no extra line per refusal.
+    if let Err(wait) = app.tickets.rejections.acquire(client, now) {
+        return rate_limited(wait);
+    }
+    let response = create_within_budget(&app, client, now, request).await;
+    if !is_rejection(response.status()) {
+        app.tickets.rejections.release(client);
+    }
+    response
+}
+
+/// The answers that use up the client's budget of rejected attempts: requests the server had
+/// to read (or could tell at once) were wrong, which a retry will not fix.
+fn is_rejection(status: StatusCode) -> bool {
+    matches!(
+        status,
+        StatusCode::BAD_REQUEST
+            | StatusCode::PAYLOAD_TOO_LARGE
+            | StatusCode::UNSUPPORTED_MEDIA_TYPE
+            | StatusCode::UNPROCESSABLE_ENTITY
+    )
+}
+
+fn rate_limited(wait: i64) -> Response<Body> {
+    let mut response = errors(StatusCode::TOO_MANY_REQUESTS, &[("client", "rate_limited")]);
+    super::http::set(&mut response, header::RETRY_AFTER, &wait.to_string());
+    response
+}
+
+async fn create_within_budget(
+    app: &App,
+    client: IpAddr,
+    now: i64,
+    request: Request,
+) -> Response<Body> {
     let headers = request.headers();
     let Some(raw_key) = headers.get("idempotency-key") else {
         return errors(
@@ -172,7 +238,6 @@ pub async fn create(State(app): State<Arc<App>>, request: Request) -> Response<B
         return errors(StatusCode::PAYLOAD_TOO_LARGE, &[("body", "too_large")]);
     }
 
-    let now = clock::now().seconds();
     let counted = match app.tickets.limiter.acquire(client, now) {
         Ok(()) => true,
         Err(wait) => {
@@ -185,17 +250,12 @@ pub async fn create(State(app): State<Arc<App>>, request: Request) -> Response<B
                 .await
             {
                 Ok(true) => false,
-                Ok(false) => {
-                    let mut response =
-                        errors(StatusCode::TOO_MANY_REQUESTS, &[("client", "rate_limited")]);
-                    super::http::set(&mut response, header::RETRY_AFTER, &wait.to_string());
-                    return response;
-                }
+                Ok(false) => return rate_limited(wait),
                 Err(e) => return internal("cannot look up an idempotency key", &e.to_string()),
             }
         }
     };
-    let (response, created) = create_ticket(&app, request, key, now, multipart).await;
+    let (response, created) = create_ticket(app, request, key, now, multipart).await;
     if counted && !created {
         app.tickets.limiter.release(client);
     }
@@ -236,23 +296,44 @@ async fn create_ticket(
     (response, created)
 }
 
+/// Parses and validates a ticket's JSON against the feed's support section; the ticket and
+/// the start of its body hash. CPU work proportional to the body: run it off the async threads.
+fn judge(
+    json: &str,
+    files: Vec<ticket::AttachmentMeta>,
+    support: Option<&Support>,
+) -> Result<(ticket::Ticket, Sha256), Vec<FieldError>> {
+    let mut draft = ticket::draft_from_json(json)?;
+    draft.attachments = files;
+    let ticket = ticket::validate(&draft, support)?;
+    let mut hash = Sha256::new();
+    hash.update(ticket.to_json().as_bytes());
+    Ok((ticket, hash))
+}
+
 async fn store_ticket(app: &App, upload: Upload, key: String, now: i64) -> (Response<Body>, bool) {
-    let mut draft = match ticket::draft_from_json(&upload.json) {
-        Ok(draft) => draft,
-        Err(list) => return (field_errors(StatusCode::UNPROCESSABLE_ENTITY, list), false),
-    };
-    draft.attachments = upload.files;
+    let Upload {
+        json,
+        files,
+        staged,
+        staging,
+    } = upload;
     let support = support(app).await;
-    let ticket = match ticket::validate(&draft, support.as_deref()) {
-        Ok(ticket) => ticket,
-        Err(list) => return (field_errors(StatusCode::UNPROCESSABLE_ENTITY, list), false),
+    let judged = {
+        // The semaphore is never closed, so a permit always comes.
+        let _permit = app.tickets.judging.acquire().await;
+        let support = support.clone();
+        tokio::task::spawn_blocking(move || judge(&json, files, support.as_deref())).await
+    };
+    let (ticket, mut hash) = match judged {
+        Ok(Ok(judged)) => judged,
+        Ok(Err(list)) => return (field_errors(StatusCode::UNPROCESSABLE_ENTITY, list), false),
+        Err(e) => return (internal("cannot judge a ticket", &e.to_string()), false),
     };
     // Validation accepted the priority, so it has a target; the fallback is unreachable.
     let minutes = ticket::response_minutes(ticket.priority(), support.as_deref())
         .unwrap_or(DEFAULT_PRIORITIES[2].1);
-    let mut hash = Sha256::new();
-    hash.update(ticket.to_json().as_bytes());
-    for file in &upload.staged {
+    for file in &staged {
         hash.update([0]);
         hash.update(file.name.as_bytes());
         hash.update([0]);
@@ -271,8 +352,8 @@ async fn store_ticket(app: &App, upload: Upload, key: String, now: i64) -> (Resp
         token,
         now,
         due: now + i64::from(minutes) * 60,
-        staging: upload.staging,
-        files: upload.staged,
+        staging,
+        files: staged,
     };
     match app.tickets.writer.create(new).await {
         Ok(CreateOutcome::Created(summary)) => {
@@ -322,6 +403,7 @@ fn body_error(e: BodyError) -> Response<Body> {
         BodyError::Malformed => errors(StatusCode::BAD_REQUEST, &[("body", "invalid")]),
         BodyError::NotUtf8 => errors(StatusCode::UNPROCESSABLE_ENTITY, &[("body", "invalid")]),
         BodyError::NoTicket => errors(StatusCode::UNPROCESSABLE_ENTITY, &[("ticket", "required")]),
+        BodyError::TimedOut => errors(StatusCode::REQUEST_TIMEOUT, &[("body", "timeout")]),
         BodyError::Io(message) => internal("cannot stage an attachment", &message),
     }
 }
@@ -565,6 +647,7 @@ pub async fn maintain(app: Arc<App>) {
         every.tick().await;
         let now = clock::now().seconds();
         app.tickets.limiter.sweep(now);
+        app.tickets.rejections.sweep(now);
         match app.tickets.writer.maintain(now).await {
             Ok((0, _)) => {}
             Ok((escalated, _)) => log::event(

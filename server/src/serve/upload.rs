@@ -8,19 +8,38 @@
 //! browser claimed is ignored: a file that is not really a PNG, JPEG, GIF, WebP or PDF is
 //! `unsupported_type` whatever its name says.
 
+use super::conn::BodyTimedOut;
 use crate::store::token;
 use crate::store::writer::StagedFile;
 use axum::body::Body;
 use axum::extract::{FromRequest as _, Multipart, Request};
-use lms_support_widget::ticket::{AttachmentMeta, ATTACHMENT_MAX_BYTES, MAX_ATTACHMENTS};
+use lms_support_widget::ticket::{
+    AttachmentMeta, ATTACHMENT_MAX_BYTES, CATEGORY_MAX, CONTEXT_MAX_ENTRIES, CONTEXT_VALUE_MAX,
+    DESCRIPTION_MAX, EMAIL_MAX, LOCALE_MAX, MAX_ATTACHMENTS, NAME_MAX, SUBJECT_MAX,
+};
 use sha2::{Digest as _, Sha256};
 use std::path::{Path, PathBuf};
 use tokio::io::AsyncWriteExt as _;
 
-/// Largest ticket JSON, alone or as the `ticket` part. The widest valid ticket (10,000
-/// characters of description and 20 context entries of 1,000, every character escaped as
-/// `\uXXXX`) stays under it.
-pub const JSON_MAX: usize = 512 * 1024;
+/// Most characters of text a valid ticket can hold: every field at its limit (the priority,
+/// one of the feed's short names, counted as long as a category) and 20 context entries whose
+/// key and value both have 1,000 characters. About 51,000.
+const TICKET_TEXT_MAX: usize = SUBJECT_MAX
+    + DESCRIPTION_MAX
+    + NAME_MAX
+    + EMAIL_MAX
+    + 2 * CATEGORY_MAX
+    + LOCALE_MAX
+    + CONTEXT_MAX_ENTRIES * 2 * CONTEXT_VALUE_MAX;
+
+/// Largest ticket JSON, alone or as the `ticket` part (about 310 KB): the widest valid ticket
+/// with every character written as a 6-byte `\uXXXX` escape, as PHP's `json_encode` and
+/// Python's `json.dumps` do by default, plus 8 KiB for names, punctuation and whitespace. The
+/// widget writes UTF-8 (at most 4 bytes a character), so its tickets fit with room to spare.
+/// A valid ticket any larger would need every field full of emoji escaped as surrogate pairs,
+/// or kilobytes of whitespace; no client sends that, so a larger body is refused before it is
+/// read or parsed.
+pub const JSON_MAX: usize = TICKET_TEXT_MAX * 6 + 8 * 1024;
 /// Largest multipart body: three files at their limit, the JSON, and room for part headers.
 pub const MULTIPART_MAX: usize =
     MAX_ATTACHMENTS * ATTACHMENT_MAX_BYTES as usize + JSON_MAX + 64 * 1024;
@@ -51,6 +70,8 @@ pub enum BodyError {
     NotUtf8,
     /// A multipart body without a `ticket` part.
     NoTicket,
+    /// The client stopped sending the body (see `conn::BodyTimedOut`).
+    TimedOut,
     /// The staging directory could not be written.
     Io(String),
 }
@@ -59,11 +80,15 @@ pub enum BodyError {
 ///
 /// # Errors
 /// [`BodyError::TooLarge`] over the limit, [`BodyError::NotUtf8`] for bytes that are not
-/// UTF-8, [`BodyError::Malformed`] for a body that could not be read.
+/// UTF-8, [`BodyError::TimedOut`] when the client stopped sending, [`BodyError::Malformed`]
+/// for a body that could not be read otherwise.
 pub async fn read_json(body: Body) -> Result<Upload, BodyError> {
     let bytes = match axum::body::to_bytes(body, JSON_MAX).await {
         Ok(bytes) => bytes,
-        Err(e) if is_length_limit(&e) => return Err(BodyError::TooLarge(None)),
+        Err(e) if caused_by::<http_body_util::LengthLimitError>(&e) => {
+            return Err(BodyError::TooLarge(None))
+        }
+        Err(e) if caused_by::<BodyTimedOut>(&e) => return Err(BodyError::TimedOut),
         Err(_) => return Err(BodyError::Malformed),
     };
     let json = String::from_utf8(bytes.to_vec()).map_err(|_| BodyError::NotUtf8)?;
@@ -73,10 +98,11 @@ pub async fn read_json(body: Body) -> Result<Upload, BodyError> {
     })
 }
 
-fn is_length_limit(e: &axum::Error) -> bool {
-    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+/// Whether an `E` is anywhere in the chain of `e`'s sources.
+fn caused_by<E: std::error::Error + 'static>(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut source = Some(e);
     while let Some(err) = source {
-        if err.is::<http_body_util::LengthLimitError>() {
+        if err.is::<E>() {
             return true;
         }
         source = err.source();
@@ -118,7 +144,7 @@ async fn read_parts(
         let mut field = match multipart.next_field().await {
             Ok(Some(field)) => field,
             Ok(None) => break,
-            Err(e) => return Err(multipart_error(e.status())),
+            Err(e) => return Err(multipart_error(&e)),
         };
         let name = field.name().unwrap_or("").to_string();
         let file_name = field.file_name().map(clean_file_name);
@@ -231,12 +257,14 @@ async fn read_parts(
 async fn next_chunk(
     field: &mut axum::extract::multipart::Field<'_>,
 ) -> Result<Option<axum::body::Bytes>, BodyError> {
-    field.chunk().await.map_err(|e| multipart_error(e.status()))
+    field.chunk().await.map_err(|e| multipart_error(&e))
 }
 
-fn multipart_error(status: axum::http::StatusCode) -> BodyError {
-    if status == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+fn multipart_error(e: &axum::extract::multipart::MultipartError) -> BodyError {
+    if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
         BodyError::TooLarge(None)
+    } else if caused_by::<BodyTimedOut>(e) {
+        BodyError::TimedOut
     } else {
         BodyError::Malformed
     }

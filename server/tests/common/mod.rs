@@ -1,6 +1,7 @@
 //! Scaffolding shared by the integration tests: the `lms-support` binary run as a real process,
 //! scratch directories, `serve` on a free loopback port, and a tiny HTTP/1.1 client over
-//! `std::net::TcpStream` (one request per connection).
+//! `std::net::TcpStream` (one request per connection), which can also connect from another
+//! loopback address (`127.0.0.2`) to play a second client.
 //!
 //! Each test file declares `mod common;` and uses what it needs.
 
@@ -101,10 +102,34 @@ impl Server {
     /// `lms-support serve --addr 127.0.0.1:0 ARGS…` with stderr in `log`; returns once the
     /// start-up line `lms-support: serving http://ADDR/` has named the port.
     pub fn spawn<S: AsRef<OsStr>>(args: &[S], log: PathBuf) -> Server {
-        let mut child = lms_support()
+        let mut command = lms_support();
+        command
             .arg("serve")
             .args(["--addr", "127.0.0.1:0"])
-            .args(args)
+            .args(args);
+        Server::launch(command, log)
+    }
+
+    /// Like [`Server::spawn`], with the process allowed at most `max_open_files` descriptors
+    /// (`ulimit -n`), as on a host with a low limit.
+    pub fn spawn_with_fd_limit<S: AsRef<OsStr>>(
+        args: &[S],
+        log: PathBuf,
+        max_open_files: u32,
+    ) -> Server {
+        let mut command = Command::new("sh");
+        command
+            .arg("-c")
+            .arg(format!("ulimit -n {max_open_files} && exec \"$0\" \"$@\""))
+            .arg(env!("CARGO_BIN_EXE_lms-support"))
+            .arg("serve")
+            .args(["--addr", "127.0.0.1:0"])
+            .args(args);
+        Server::launch(command, log)
+    }
+
+    fn launch(mut command: Command, log: PathBuf) -> Server {
+        let mut child = command
             .stdout(Stdio::piped())
             .stderr(std::fs::File::create(&log).expect("log file"))
             .spawn()
@@ -213,6 +238,41 @@ pub fn request(
     headers: &[(&str, &str)],
     body: &[u8],
 ) -> Reply {
+    let stream = TcpStream::connect(addr).expect("connect");
+    request_on(stream, addr, method, target, headers, body)
+}
+
+/// A TCP connection to `addr` from the loopback address `source` (like `127.0.0.2`): another
+/// client, as far as the server can tell. Blocking, like `TcpStream::connect`.
+pub fn connect_from(source: &str, addr: &str) -> TcpStream {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .build()
+        .expect("runtime");
+    let stream = runtime.block_on(async {
+        let socket = tokio::net::TcpSocket::new_v4().expect("socket");
+        socket
+            .bind(format!("{source}:0").parse().expect("source address"))
+            .expect("bind the source address");
+        socket
+            .connect(addr.parse().expect("server address"))
+            .await
+            .expect("connect")
+    });
+    let stream = stream.into_std().expect("a std stream");
+    stream.set_nonblocking(false).expect("blocking");
+    stream
+}
+
+/// [`request`], on a connection already open.
+pub fn request_on(
+    mut stream: TcpStream,
+    addr: &str,
+    method: &str,
+    target: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> Reply {
     let mut raw_head =
         format!("{method} {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
     let has_length = headers
@@ -227,7 +287,6 @@ pub fn request(
     raw_head.push_str("\r\n");
     let mut bytes = raw_head.into_bytes();
     bytes.extend_from_slice(body);
-    let mut stream = TcpStream::connect(addr).expect("connect");
     stream
         .set_read_timeout(Some(Duration::from_secs(20)))
         .expect("timeout");
@@ -237,7 +296,7 @@ pub fn request(
     parse_reply(&raw, method == "HEAD")
 }
 
-fn parse_reply(raw: &[u8], head_only: bool) -> Reply {
+pub fn parse_reply(raw: &[u8], head_only: bool) -> Reply {
     let split = raw
         .windows(4)
         .position(|w| w == b"\r\n\r\n")
