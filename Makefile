@@ -54,10 +54,12 @@ test-dist: dist
 size: widget
 	node scripts/size.mjs --check
 
-## Time from script start to banner painted, measured in headless Chromium.
+## Time from script start to banner painted, measured in headless Chromium; tickets' Send-to-stored under faults.
 bench: widget server
 	node scripts/size.mjs
 	node tests/e2e/bench-first-banner.mjs
+	@# Send-to-stored median and p90 through a fault-injecting proxy (about 2 minutes, 6 at most).
+	node tests/e2e/bench-outbox-faults.mjs
 	wasm-pack --quiet build --release --target web --out-dir target/bench-pkg --no-pack -- --features bench
 	node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers target/bench-pkg/lms_support_widget_bg.wasm -o target/bench-pkg/lms_support_widget_bg.wasm
 	node bench/search.mjs

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use lms_support_widget::ticket::outbox::{
     backoff_seconds, Entry, EntryState, Finished, Lease, Outbox, BACKOFF_BASE_SECONDS,
-    BACKOFF_CAP_SECONDS, BACKOFF_MIN_SECONDS, MAX_LEASE_SECONDS,
+    BACKOFF_CAP_SECONDS, BACKOFF_MIN_SECONDS, MAX_IN_FLIGHT, MAX_LEASE_SECONDS,
 };
 use lms_support_widget::ticket::request::{interpret_create, Receipt, SendOutcome};
 use lms_support_widget::ticket::FieldError;
@@ -846,4 +846,308 @@ fn every_ticket_reaches_the_server_exactly_once_under_random_faults() {
     }
     // The faults did happen: many sends were repeats the server answered from its key store.
     assert!(replays > 1000, "{replays} replays in {requests} requests");
+}
+
+fn several(keys: &[&str]) -> Outbox {
+    let mut outbox = Outbox::default();
+    for key in keys {
+        outbox.enqueue(
+            (*key).into(),
+            format!(r#"{{"subject":"{key}"}}"#),
+            (*key).into(),
+            T0,
+        );
+    }
+    outbox
+}
+
+fn keys(entries: &[Entry]) -> Vec<&str> {
+    entries.iter().map(|e| e.key.as_str()).collect()
+}
+
+#[test]
+fn a_hanging_send_does_not_hold_up_the_tickets_filed_after_it() {
+    // The learner files "first"; its request hangs until the fetch times out 30 s later.
+    let mut outbox = several(&["first"]);
+    let claimed = outbox.begin_due(T0, LEASE, MAX_IN_FLIGHT);
+    assert_eq!(keys(&claimed), ["first"]);
+    let mut in_flight = vec!["first".to_string()];
+
+    // Two seconds later they file "second": it goes at once, beside the hanging one.
+    let now = T0.plus(2);
+    outbox.enqueue("second".into(), "{}".into(), "s".into(), now);
+    let claimed = outbox.begin_due(now, LEASE, MAX_IN_FLIGHT - in_flight.len());
+    assert_eq!(keys(&claimed), ["second"]);
+    in_flight.push("second".into());
+    assert!(matches!(
+        outbox.finish(
+            "second",
+            &SendOutcome::Accepted(receipt(2)),
+            now.plus(1),
+            &mut || 0.5
+        ),
+        Finished::Sent(_)
+    ));
+    in_flight.retain(|k| k != "second");
+    assert_eq!(
+        keys(outbox.entries()),
+        ["first"],
+        "second is stored while first hangs"
+    );
+
+    // The hanging request times out; "first" backs off alone and then goes under its key.
+    let timeout = T0.plus(30);
+    let Finished::WillRetry { at, .. } =
+        outbox.finish("first", &retry("timeout"), timeout, &mut || 0.5)
+    else {
+        panic!("a timeout is retried");
+    };
+    assert!(outbox
+        .begin_due(at.plus(-1), LEASE, MAX_IN_FLIGHT)
+        .is_empty());
+    assert_eq!(keys(&outbox.begin_due(at, LEASE, MAX_IN_FLIGHT)), ["first"]);
+}
+
+#[test]
+fn begin_due_claims_the_oldest_due_entries_up_to_the_limit() {
+    let mut outbox = several(&["a", "b", "c", "d", "e"]);
+    let now = T0.plus(10);
+    // "a" waits for its backoff, "b" was refused for good: neither holds back "c" and "d".
+    assert!(outbox.begin_send("a", now, LEASE));
+    outbox.finish("a", &retry("server error 503"), now, &mut || 0.99);
+    let a_due = entry(&outbox, "a").next_attempt_at;
+    assert!(outbox.begin_send("b", now, LEASE));
+    outbox.finish(
+        "b",
+        &SendOutcome::Rejected {
+            status: 422,
+            errors: vec![],
+        },
+        now,
+        &mut || 0.5,
+    );
+    assert!(outbox.begin_due(now, LEASE, 0).is_empty());
+    let claimed = outbox.begin_due(now, LEASE, 2);
+    assert_eq!(keys(&claimed), ["c", "d"]);
+    for e in &claimed {
+        assert_eq!(
+            e.state,
+            EntryState::Sending {
+                lease_until: now.plus(LEASE)
+            }
+        );
+    }
+    // Claimed entries are not claimed twice; the rest goes as slots free up.
+    assert_eq!(keys(&outbox.begin_due(now, LEASE, MAX_IN_FLIGHT)), ["e"]);
+    assert!(outbox.begin_due(now, LEASE, MAX_IN_FLIGHT).is_empty());
+    // Other entries' sends never moved "a"'s retry.
+    assert_eq!(entry(&outbox, "a").next_attempt_at, a_due);
+    assert_eq!(keys(&outbox.begin_due(a_due, LEASE, 1)), ["a"]);
+}
+
+#[test]
+fn renewed_leases_keep_a_slow_send_from_being_taken_for_a_dead_one() {
+    let mut outbox = several(&["slow", "queued"]);
+    outbox.begin_due(T0, LEASE, 1);
+    // The sender renews every 10 s while the request is out; the entry never falls due.
+    let mut now = T0;
+    for _ in 0..6 {
+        now = now.plus(10);
+        outbox.renew(&["slow".to_string(), "unknown".to_string()], now, LEASE);
+        assert!(!outbox.begin_send("slow", now, LEASE), "at {now:?}");
+        assert_eq!(
+            entry(&outbox, "slow").state,
+            EntryState::Sending {
+                lease_until: now.plus(LEASE)
+            }
+        );
+    }
+    // Renewing leaves queued entries queued, and a lease never exceeds the maximum.
+    assert_eq!(entry(&outbox, "queued").state, EntryState::Queued);
+    outbox.renew(&["slow".to_string()], now, i64::MAX);
+    assert_eq!(
+        entry(&outbox, "slow").state,
+        EntryState::Sending {
+            lease_until: now.plus(MAX_LEASE_SECONDS)
+        }
+    );
+    // Without renewal the lease lapses and the entry is due again (a dead sender).
+    let mut unrenewed = several(&["slow"]);
+    unrenewed.begin_due(T0, LEASE, 1);
+    assert_eq!(
+        keys(&unrenewed.begin_due(T0.plus(LEASE), LEASE, 1)),
+        ["slow"]
+    );
+}
+
+#[test]
+fn a_reload_mid_send_resends_what_was_in_flight_at_once_under_the_same_keys() {
+    let mut tab = several(&["a", "b", "c", "d"]);
+    assert_eq!(
+        keys(&tab.begin_due(T0, LEASE, MAX_IN_FLIGHT)),
+        ["a", "b", "c"]
+    );
+    let stored = tab.to_json();
+
+    // The page reloads 2 s later; the new page takes the lease afresh and sends at once,
+    // instead of waiting 28 s for leases whose requests the reload cut off.
+    let now = T0.plus(2);
+    let mut reloaded = Outbox::from_json(&stored);
+    reloaded.retry_now(now);
+    assert_eq!(keys(&reloaded.begin_due(now, LEASE, MAX_IN_FLIGHT)), ["d"]);
+    reloaded.requeue_interrupted(now, &["d".to_string()]);
+    for key in ["a", "b", "c"] {
+        let e = entry(&reloaded, key);
+        assert_eq!(
+            (e.state.clone(), e.attempts),
+            (EntryState::Queued, 1),
+            "{key}"
+        );
+        assert_eq!(e.next_attempt_at, now);
+        assert_eq!(
+            e.last_error.as_deref(),
+            Some("interrupted before the answer arrived")
+        );
+    }
+    // What the new page has in flight itself stays as it is.
+    assert_eq!(
+        entry(&reloaded, "d").state,
+        EntryState::Sending {
+            lease_until: now.plus(LEASE)
+        }
+    );
+    let again = reloaded.begin_due(now, LEASE, MAX_IN_FLIGHT - 1);
+    assert_eq!(keys(&again), ["a", "b"]);
+    assert_eq!(
+        again[0].body_json, r#"{"subject":"a"}"#,
+        "same body, same key"
+    );
+    // Queued, failed and unknown entries are not touched.
+    let mut quiet = several(&["q"]);
+    quiet.requeue_interrupted(now, &[]);
+    assert_eq!(quiet, several(&["q"]));
+}
+
+#[test]
+fn a_sender_is_wanted_while_something_is_due_or_marked_as_sending() {
+    let mut outbox = Outbox::default();
+    assert!(!outbox.wants_sender(T0));
+    outbox.enqueue("k".into(), "{}".into(), "k".into(), T0);
+    assert!(outbox.wants_sender(T0));
+    outbox.begin_due(T0, LEASE, 1);
+    // A live lease: this tab's own send, or one a reload cut off that the next holder requeues.
+    assert!(outbox.wants_sender(T0.plus(1)));
+    outbox.finish("k", &retry("timeout"), T0.plus(1), &mut || 0.99);
+    let at = entry(&outbox, "k").next_attempt_at;
+    assert!(!outbox.wants_sender(at.plus(-1)), "waiting for backoff");
+    assert!(outbox.wants_sender(at));
+    outbox.begin_send("k", at, LEASE);
+    outbox.finish(
+        "k",
+        &SendOutcome::Rejected {
+            status: 422,
+            errors: vec![],
+        },
+        at,
+        &mut || 0.5,
+    );
+    assert!(!outbox.wants_sender(at.plus(1_000_000)), "failed for good");
+}
+
+/// One tab sending up to [`MAX_IN_FLIGHT`] tickets at once: requests finish in any order, some
+/// after longer than their lease (so the sender must renew), and the page reloads mid-send,
+/// cutting off whatever was in flight (which may or may not have reached the server); the new
+/// page takes the lease afresh. Returns the server and what the learner saw.
+fn simulate_concurrent(seed: u64, tickets: usize) -> (FakeServer, Vec<Receipt>, Outbox) {
+    let mut rng = Rng(seed);
+    let mut server = FakeServer::default();
+    let mut stored = Outbox::default().to_json();
+    let mut now = T0;
+    let mut seen = Vec::new();
+    let mut made = 0;
+    let mut steps = 0;
+    'page: loop {
+        let mut outbox = Outbox::from_json(&stored);
+        outbox.retry_now(now);
+        // A fresh page holds no sends: whatever is marked as sending was cut off.
+        outbox.requeue_interrupted(now, &[]);
+        let mut in_flight: Vec<(String, String)> = Vec::new();
+        loop {
+            steps += 1;
+            assert!(steps < 100_000, "seed {seed}: no progress");
+            if made < tickets && rng.below(3) == 0 {
+                let key = format!("key-{seed}-{made}");
+                let body = format!(r#"{{"subject":"ticket {made}"}}"#);
+                outbox.enqueue(key, body, "s".into(), now);
+                made += 1;
+            }
+            let here: Vec<String> = in_flight.iter().map(|(k, _)| k.clone()).collect();
+            outbox.renew(&here, now, LEASE);
+            for e in outbox.begin_due(now, LEASE, MAX_IN_FLIGHT - in_flight.len()) {
+                assert!(
+                    !here.contains(&e.key),
+                    "seed {seed}: {} sent twice at once",
+                    e.key
+                );
+                in_flight.push((e.key, e.body_json));
+            }
+            assert!(in_flight.len() <= MAX_IN_FLIGHT);
+            stored = outbox.to_json();
+            if in_flight.is_empty() {
+                match outbox.next_wake(now) {
+                    Some(t) => now = t,
+                    None if made < tickets => now = now.plus(1 + rng.below(30) as i64),
+                    None => break 'page,
+                }
+                continue;
+            }
+            // Some answers are slow: a request may stay out longer than its lease.
+            now = now.plus([0, 1, 2, 25][rng.below(4) as usize]);
+            // The page reloads now and then; requests in flight may have reached the server.
+            if rng.below(12) == 0 {
+                for (key, body) in &in_flight {
+                    if rng.below(2) == 0 {
+                        server.create(key, body);
+                    }
+                }
+                continue 'page;
+            }
+            // Any one of the requests in flight answers.
+            let (key, body) = in_flight.swap_remove(rng.below(in_flight.len() as u64) as usize);
+            let (status, answer) = match rng.below(6) {
+                0 => (0, String::new()),
+                1 => {
+                    server.create(&key, &body);
+                    (0, String::new())
+                }
+                2 => (503, String::new()),
+                _ => server.create(&key, &body),
+            };
+            let outcome = interpret_create(status, None, &answer, now);
+            // Saved with the next step's claims, before anything else can happen.
+            if let Finished::Sent(r) = outbox.finish(&key, &outcome, now, &mut || rng.unit()) {
+                seen.push(r);
+            }
+        }
+    }
+    (server, seen, Outbox::from_json(&stored))
+}
+
+#[test]
+fn concurrent_sends_with_reloads_mid_send_make_every_ticket_exactly_once() {
+    for seed in 0..1000 {
+        let tickets = 1 + (seed % 7) as usize;
+        let (server, seen, outbox) = simulate_concurrent(seed, tickets);
+        assert!(
+            outbox.is_empty(),
+            "seed {seed}: left {:?}",
+            outbox.entries()
+        );
+        assert_eq!(server.tickets.len(), tickets, "seed {seed}");
+        let mut numbers: Vec<&str> = seen.iter().map(|r| r.number.as_str()).collect();
+        numbers.sort_unstable();
+        numbers.dedup();
+        assert_eq!(numbers.len(), tickets, "seed {seed}");
+        assert_eq!(seen.len(), tickets, "seed {seed}");
+    }
 }

@@ -2,12 +2,16 @@
 //!
 //! Pressing Send [`enqueue`](Outbox::enqueue)s the ticket body with its idempotency key, and the
 //! browser layer saves [`to_json`](Outbox::to_json) to `localStorage` *before* any network call.
-//! Then, for each entry [`next_due`](Outbox::next_due): [`begin_send`](Outbox::begin_send) (save),
-//! execute [`create_ticket`](super::request::create_ticket) with the entry's key and body exactly
-//! as stored, and [`finish`](Outbox::finish) with what
-//! [`interpret_create`](super::request::interpret_create) made of the answer (save). One timer at
-//! [`next_wake`](Outbox::next_wake) and a call to [`retry_now`](Outbox::retry_now) on the
-//! `online` event, when the tab becomes visible and on page load drive the loop.
+//! Then the tab holding the [`Lease`] [`begin_due`](Outbox::begin_due)s up to [`MAX_IN_FLIGHT`]
+//! entries at once (save), executes [`create_ticket`](super::request::create_ticket) for each with
+//! the entry's key and body exactly as stored, and [`finish`](Outbox::finish)es each with what
+//! [`interpret_create`](super::request::interpret_create) made of its answer (save). Tickets are
+//! independent, so a request hanging until its timeout holds up only its own ticket, and one
+//! entry's backoff never delays another that is due. While sends are in flight the sender
+//! [`renew`](Outbox::renew)s their leases with its own; a tab that takes the lease afresh
+//! [`requeue_interrupted`](Outbox::requeue_interrupted)s what a closed page left half-sent.
+//! One timer at [`next_wake`](Outbox::next_wake) and a call to [`retry_now`](Outbox::retry_now)
+//! on the `online` event, when the tab becomes visible and on page load drive the loop.
 //!
 //! Exactly once comes from the pair: the key never changes once made, so a send whose answer
 //! was lost (a timeout, a tab closed between send and acknowledge) is repeated under the same key
@@ -18,15 +22,15 @@
 //! browsers without Web Locks.
 //!
 //! ```
-//! use lms_support_widget::ticket::outbox::{Finished, Outbox};
+//! use lms_support_widget::ticket::outbox::{Finished, Outbox, MAX_IN_FLIGHT};
 //! use lms_support_widget::ticket::request::SendOutcome;
 //! use lms_support_widget::time::Timestamp;
 //!
 //! let now = Timestamp(1_800_000_000);
 //! let mut outbox = Outbox::default();
 //! outbox.enqueue("key-1".into(), r#"{"subject":"Quiz"}"#.into(), "Quiz".into(), now);
-//! let key = outbox.next_due(now).expect("due at once").key.clone();
-//! assert!(outbox.begin_send(&key, now, 30));
+//! let claimed = outbox.begin_due(now, 30, MAX_IN_FLIGHT);
+//! let key = claimed.first().expect("due at once").key.clone();
 //! let finished = outbox.finish(&key, &SendOutcome::Retry("timeout".into()), now, &mut || 0.5);
 //! assert!(matches!(finished, Finished::WillRetry { .. }));
 //! assert_eq!(Outbox::from_json(&outbox.to_json()).entries(), outbox.entries());
@@ -50,6 +54,12 @@ pub const BACKOFF_MIN_SECONDS: i64 = 1;
 /// The longest sending lease [`Outbox::begin_send`] grants. A stored lease ending further
 /// ahead than this can only come from a clock that went back, and counts as lapsed.
 pub const MAX_LEASE_SECONDS: i64 = 10 * 60;
+
+/// How many tickets one tab sends at once. More than one, so a request that hangs until its
+/// timeout delays only its own ticket; few, so a queue emptied after an outage neither floods
+/// the API (and its per-address rate limit) nor takes all of the browser's six connections to
+/// the API's host.
+pub const MAX_IN_FLIGHT: usize = 3;
 
 /// The version written by [`Outbox::to_json`].
 const FORMAT_VERSION: u64 = 1;
@@ -216,6 +226,68 @@ impl Outbox {
             lease_until: now.plus(lease_seconds.clamp(1, MAX_LEASE_SECONDS)),
         };
         true
+    }
+
+    /// Claims for sending the due entries, oldest first, at most `limit` of them (the sender
+    /// passes [`MAX_IN_FLIGHT`] less what it has in flight), as [`Outbox::begin_send`] does for
+    /// one; returns them as claimed. Each entry goes on its own: one that waits for its backoff
+    /// does not hold back a younger one that is due.
+    pub fn begin_due(&mut self, now: Timestamp, lease_seconds: i64, limit: usize) -> Vec<Entry> {
+        let mut claimed = Vec::new();
+        while claimed.len() < limit {
+            let Some(key) = self.next_due(now).map(|e| e.key.clone()) else {
+                break;
+            };
+            // A claimed entry holds a lease of at least a second, so it is not due again.
+            if !self.begin_send(&key, now, lease_seconds) {
+                break;
+            }
+            claimed.extend(self.get(&key).cloned());
+        }
+        claimed
+    }
+
+    /// Extends to `now + lease_seconds` (clamped as in [`Outbox::begin_send`]) the leases of the
+    /// entries with these keys that are being sent: the sender's requests still in flight, so
+    /// one slower than the lease is not taken for a send whose tab died. Other keys are ignored.
+    pub fn renew(&mut self, keys: &[String], now: Timestamp, lease_seconds: i64) {
+        let until = now.plus(lease_seconds.clamp(1, MAX_LEASE_SECONDS));
+        for entry in &mut self.entries {
+            if let EntryState::Sending { lease_until } = &mut entry.state {
+                if keys.contains(&entry.key) {
+                    *lease_until = until;
+                }
+            }
+        }
+    }
+
+    /// Makes due at once every entry marked as being sent except `sending_here` (the sends the
+    /// caller has in flight), counting the interrupted attempt.
+    ///
+    /// Call it when this tab has just taken the [`Lease`] afresh (it did not hold it a moment
+    /// ago): whoever marked those entries gave the lease up or let it lapse, so its page was
+    /// closed, crashed or froze before it could note the answers. Waiting for their leases to
+    /// run out would only delay them. Should the old sender still be alive, both send under the
+    /// same key and the server makes one ticket.
+    pub fn requeue_interrupted(&mut self, now: Timestamp, sending_here: &[String]) {
+        for entry in &mut self.entries {
+            if matches!(entry.state, EntryState::Sending { .. })
+                && !sending_here.contains(&entry.key)
+            {
+                entry.attempts = entry.attempts.saturating_add(1);
+                entry.last_error = Some("interrupted before the answer arrived".into());
+                entry.next_attempt_at = now;
+                entry.state = EntryState::Queued;
+            }
+        }
+    }
+
+    /// True when a tab should hold the [`Lease`]: an entry is due, or marked as being sent (by
+    /// this tab, or by one that may be gone and whose entries the next holder requeues).
+    pub fn wants_sender(&self, now: Timestamp) -> bool {
+        self.entries
+            .iter()
+            .any(|e| is_due(e, now) || matches!(e.state, EntryState::Sending { .. }))
     }
 
     /// Records the outcome of one attempt; see [`Finished`].

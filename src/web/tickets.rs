@@ -2,9 +2,11 @@
 //!
 //! A ticket goes into the outbox in `localStorage` (with an idempotency key made once, when the
 //! learner presses Send) before any network call, and leaves it only on a 2xx or a final 4xx
-//! (design §7). One tab sends at a time: the sender holds a short lease in storage. Retries
-//! follow the outbox's backoff, and also happen on the `online` event, when the tab becomes
-//! visible and on the next page load. The decisions are in [`crate::ticket::outbox`] and
+//! (design §7). One tab sends, holding a short lease in storage that it renews while requests
+//! are out; it sends up to three tickets at once, so one hanging request delays only its own
+//! ticket, and a page that takes the lease afresh resends at once what a closed page cut off.
+//! Retries follow the outbox's backoff, and also happen on the `online` event, when the tab
+//! becomes visible and on the next page load. The decisions are in [`crate::ticket::outbox`] and
 //! [`crate::ticket::request`]; this module only does the I/O and draws the result.
 //!
 //! The outbox is stored under the feed's URL, known at mount, not under the API base, which
@@ -20,7 +22,7 @@ use super::storage;
 use super::widget::{dispatch_all, now, with_state, Events, State};
 use crate::i18n::{message, Msg};
 use crate::json::Value;
-use crate::ticket::outbox::{EntryState, Finished, Lease, Outbox};
+use crate::ticket::outbox::{Entry, EntryState, Finished, Lease, Outbox, MAX_IN_FLIGHT};
 use crate::ticket::request::{
     create_ticket, feedback, interpret_create, interpret_status, resolve_api_base, ticket_status,
     SendOutcome,
@@ -35,6 +37,10 @@ use wasm_bindgen::JsCast;
 
 /// How long a sender may hold the outbox before another tab may take over (a crashed tab).
 const LEASE_SECONDS: i64 = 30;
+
+/// How often a tab with sends in flight renews its lease and theirs: a request may take
+/// longer than the lease (a slow upload, a timeout), and another tab must not take it for dead.
+const RENEW_SECONDS: i64 = LEASE_SECONDS / 3;
 
 fn outbox_key(feed_url: &str) -> String {
     format!("lms-support:outbox:{feed_url}")
@@ -207,9 +213,10 @@ impl State {
     }
 }
 
-/// Sends what is due in the outbox, one ticket at a time, while this tab holds the lease.
+/// Sends what is due in the outbox, up to [`MAX_IN_FLIGHT`] tickets at once, while this tab
+/// holds the lease. Spawned rather than called, because callers hold the state borrowed.
 pub(super) fn spawn_pump(weak: Weak<RefCell<State>>) {
-    wasm_bindgen_futures::spawn_local(pump(weak));
+    wasm_bindgen_futures::spawn_local(async move { pump(&weak) });
 }
 
 /// Gives up this tab's claim on the outbox so another tab (or the next page load) can send
@@ -221,89 +228,121 @@ pub(super) fn release_lease(feed_url: &str, me: &str) {
     }
 }
 
-async fn pump(weak: Weak<RefCell<State>>) {
-    let Some(me) = with_state(&weak, |s, _| s.tab_id.clone()) else {
-        return;
+/// One ticket as claimed for sending.
+struct Outgoing {
+    store: String,
+    api: String,
+    entry: Entry,
+    files: Vec<web_sys::File>,
+}
+
+/// One step of the sender: renews this tab's claims, starts whatever is due while fewer than
+/// [`MAX_IN_FLIGHT`] sends are out, and sets the timer for the next step. Each send, once
+/// answered, takes another step.
+fn pump(weak: &Weak<RefCell<State>>) {
+    let sends = with_state(weak, |s, weak| {
+        let sends = s.claim_sends();
+        s.arm_outbox_timer(weak);
+        sends
+    })
+    .unwrap_or_default();
+    for send in sends {
+        wasm_bindgen_futures::spawn_local(send_one(weak.clone(), send));
+    }
+}
+
+async fn send_one(weak: Weak<RefCell<State>>, send: Outgoing) {
+    let Outgoing {
+        store,
+        api,
+        entry,
+        files,
+    } = send;
+    let request = create_ticket(&api, &entry.body_json, &entry.key);
+    let outcome = match send_request(&request, &files).await {
+        Ok(HttpResponse {
+            status,
+            retry_after,
+            body,
+        }) => interpret_create(status, retry_after.as_deref(), &body, now()),
+        Err(reason) => SendOutcome::Retry(reason),
     };
-    loop {
-        // Take the lease and the next due entry in one step, then release the state borrow
-        // for the network call.
-        let step = with_state(&weak, |s, _| {
-            if s.pumping {
-                return None;
+    let events = with_state(&weak, |s, _| {
+        s.sending.retain(|k| *k != entry.key);
+        let mut outbox = Outbox::from_json(&storage::get(&outbox_key(&store)).unwrap_or_default());
+        let finished = outbox.finish(&entry.key, &outcome, now(), &mut || js_sys::Math::random());
+        storage::set(&outbox_key(&store), &outbox.to_json());
+        s.after_send(&store, &entry.subject, &entry.key, finished)
+    })
+    .unwrap_or_default();
+    dispatch_all(events);
+    pump(&weak);
+}
+
+impl State {
+    /// Takes (or renews) the lease and claims what is due, saving the outbox before any request.
+    fn claim_sends(&mut self) -> Vec<Outgoing> {
+        let store = self.config.feed_url.clone();
+        let mut outbox = Outbox::from_json(&storage::get(&outbox_key(&store)).unwrap_or_default());
+        let Some(api) = self.api_base() else {
+            // No feed yet: the ticket waits; the feed's arrival resumes the outbox.
+            if !outbox.is_empty() {
+                let _ = self
+                    .panel
+                    .ticket
+                    .set_status(queued_message(!online(), self.lang), "queued");
             }
-            let store = s.config.feed_url.clone();
-            let mut outbox =
-                Outbox::from_json(&storage::get(&outbox_key(&store)).unwrap_or_default());
-            let Some(api) = s.api_base() else {
-                // No feed yet: the ticket waits; the feed's arrival resumes the outbox.
-                if !outbox.is_empty() {
-                    let _ = s
-                        .panel
-                        .ticket
-                        .set_status(queued_message(!online(), s.lang), "queued");
+            return Vec::new();
+        };
+        let now = now();
+        if self.sending.is_empty() && !outbox.wants_sender(now) {
+            release_lease(&store, &self.tab_id);
+            return Vec::new();
+        }
+        let me = self.tab_id.clone();
+        let stored_lease = storage::get(&lease_key(&store));
+        let renewing = Lease::holds(stored_lease.as_deref(), &me, now);
+        let acquired =
+            Lease::try_acquire(stored_lease.as_deref(), &me, now, LEASE_SECONDS).map(|lease| {
+                storage::set(&lease_key(&store), &lease);
+                // Storage has no compare-and-swap: if another tab wrote after us, it sends.
+                // (Were both to send, the shared idempotency key still makes it one ticket.)
+                Lease::holds(storage::get(&lease_key(&store)).as_deref(), &me, now)
+            });
+        if acquired != Some(true) {
+            // Another tab is sending; look again when its claim lapses.
+            self.wake_outbox_at = storage::get(&lease_key(&store))
+                .as_deref()
+                .and_then(Lease::parse)
+                .map(|l| l.until);
+            return Vec::new();
+        }
+        if !renewing {
+            // Whoever held the lease before is gone (a closed tab): its sends were cut off.
+            outbox.requeue_interrupted(now, &self.sending);
+        }
+        outbox.renew(&self.sending, now, LEASE_SECONDS);
+        let room = MAX_IN_FLIGHT.saturating_sub(self.sending.len());
+        let claimed = outbox.begin_due(now, LEASE_SECONDS, room);
+        storage::set(&outbox_key(&store), &outbox.to_json());
+        claimed
+            .into_iter()
+            .map(|entry| {
+                self.sending.push(entry.key.clone());
+                let files = self
+                    .pending_files
+                    .iter()
+                    .find(|(k, _)| *k == entry.key)
+                    .map(|(_, f)| f.clone())
+                    .unwrap_or_default();
+                Outgoing {
+                    store: store.clone(),
+                    api: api.clone(),
+                    entry,
+                    files,
                 }
-                return None;
-            };
-            let now = now();
-            let Some(entry) = outbox.next_due(now).cloned() else {
-                release_lease(&store, &me);
-                return None;
-            };
-            let stored_lease = storage::get(&lease_key(&store));
-            let acquired = Lease::try_acquire(stored_lease.as_deref(), &me, now, LEASE_SECONDS)
-                .map(|lease| {
-                    storage::set(&lease_key(&store), &lease);
-                    // Storage has no compare-and-swap: if another tab wrote after us, it sends.
-                    // (Were both to send, the shared idempotency key still makes it one ticket.)
-                    Lease::holds(storage::get(&lease_key(&store)).as_deref(), &me, now)
-                });
-            if acquired != Some(true) {
-                // Another tab is sending; look again when its claim lapses.
-                s.wake_outbox_at = storage::get(&lease_key(&store))
-                    .as_deref()
-                    .and_then(Lease::parse)
-                    .map(|l| l.until);
-                return None;
-            }
-            if !outbox.begin_send(&entry.key, now, LEASE_SECONDS) {
-                return None;
-            }
-            storage::set(&outbox_key(&store), &outbox.to_json());
-            s.pumping = true;
-            let files = s
-                .pending_files
-                .iter()
-                .find(|(k, _)| *k == entry.key)
-                .map(|(_, f)| f.clone())
-                .unwrap_or_default();
-            Some((store, api, entry, files))
-        })
-        .flatten();
-        let Some((store, api, entry, files)) = step else {
-            with_state(&weak, |s, weak| s.arm_outbox_timer(weak));
-            return;
-        };
-        let request = create_ticket(&api, &entry.body_json, &entry.key);
-        let outcome = match send_request(&request, &files).await {
-            Ok(HttpResponse {
-                status,
-                retry_after,
-                body,
-            }) => interpret_create(status, retry_after.as_deref(), &body, now()),
-            Err(reason) => SendOutcome::Retry(reason),
-        };
-        let events = with_state(&weak, |s, _| {
-            s.pumping = false;
-            let mut outbox =
-                Outbox::from_json(&storage::get(&outbox_key(&store)).unwrap_or_default());
-            let finished =
-                outbox.finish(&entry.key, &outcome, now(), &mut || js_sys::Math::random());
-            storage::set(&outbox_key(&store), &outbox.to_json());
-            s.after_send(&store, &entry.subject, &entry.key, finished)
-        })
-        .unwrap_or_default();
-        dispatch_all(events);
+            })
+            .collect()
     }
 }
 
@@ -391,7 +430,10 @@ impl State {
             &storage::get(&outbox_key(&self.config.feed_url)).unwrap_or_default(),
         );
         let own = outbox.next_wake(now);
-        let Some(at) = self.wake_outbox_at.take().filter(|t| *t > now).max(own) else {
+        // While sends are out, renew the claims well before they lapse.
+        let renew = (!self.sending.is_empty()).then(|| now.plus(RENEW_SECONDS));
+        let waiting = self.wake_outbox_at.take().filter(|t| *t > now).max(own);
+        let Some(at) = waiting.into_iter().chain(renew).min() else {
             return;
         };
         // Never sooner than a second from now: a due entry that cannot be sent yet must not spin.

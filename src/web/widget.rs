@@ -80,9 +80,9 @@ pub(super) struct State {
     /// Files picked for tickets in the outbox, by idempotency key (memory only).
     #[cfg(feature = "panel")]
     pub(super) pending_files: Vec<(String, Vec<web_sys::File>)>,
-    /// A send is under way in this tab.
+    /// Idempotency keys of the tickets this page is sending (at most `MAX_IN_FLIGHT`).
     #[cfg(feature = "panel")]
-    pub(super) pumping: bool,
+    pub(super) sending: Vec<String>,
     /// Wakes the outbox for its next retry.
     #[cfg(feature = "panel")]
     pub(super) outbox_timer: Option<Timer>,
@@ -225,7 +225,7 @@ impl Widget {
             #[cfg(feature = "panel")]
             pending_files: Vec::new(),
             #[cfg(feature = "panel")]
-            pumping: false,
+            sending: Vec::new(),
             #[cfg(feature = "panel")]
             outbox_timer: None,
             #[cfg(feature = "panel")]

@@ -11,9 +11,15 @@ export const root = new URL('../..', import.meta.url).pathname;
 // CARGO_TARGET_DIR) without touching target/debug.
 export const server = process.env.LMS_SUPPORT_BIN || join(root, 'target/debug/lms-support');
 export const outDir = join(root, 'target/e2e');
+// LMS_SUPPORT_WIDGET_DIR serves another build of the widget (say, a copy of target/widget made
+// before a change, to compare benchmarks).
+export const widgetDir = process.env.LMS_SUPPORT_WIDGET_DIR || join(root, 'target/widget');
 
-/** Starts `lms-support serve`; resolves to { url, stop, feedPath } once it prints its address. */
-export async function startServer({ name = 'e2e', addr = '127.0.0.1:0', fresh = true, extraArgs = [] } = {}) {
+/** Starts `lms-support serve`; resolves to { url, stop, feedPath } once it prints its address.
+ *  `serveArgs` go after `serve` (e.g. `--rate-limit-hour 0`). */
+export async function startServer({
+  name = 'e2e', addr = '127.0.0.1:0', fresh = true, extraArgs = [], serveArgs = [],
+} = {}) {
   const dir = join(outDir, name);
   if (fresh) {
     rmSync(dir, { recursive: true, force: true });
@@ -23,7 +29,8 @@ export async function startServer({ name = 'e2e', addr = '127.0.0.1:0', fresh = 
   if (fresh) writeFileSync(feedPath, execFileSync(server, ['demo-feed']));
   const child = spawn(server, [
     ...extraArgs, 'serve', '--addr', addr, '--feed', feedPath,
-    '--static', join(root, 'www'), '--widget', join(root, 'target/widget'), '--data', join(dir, 'data'),
+    '--static', join(root, 'www'), '--widget', widgetDir, '--data', join(dir, 'data'),
+    ...serveArgs,
   ], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (chunk) => { stderr += chunk; });
