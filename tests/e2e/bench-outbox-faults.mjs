@@ -32,11 +32,14 @@ const outboxSubjects = (page) => page.evaluate(() => Object.keys(localStorage)
   .flatMap((k) => JSON.parse(localStorage.getItem(k))?.entries ?? [])
   .map((e) => e.subject));
 
-/** Files one ticket with the form; retries the filling if the form was reset under it (a
- *  ticket sent meanwhile empties the form). Resolves to the time Send was pressed. */
+/** Files one ticket with the form; retries the filling if Send did not hand it in. Resolves to
+ *  the time Send was pressed. */
 async function fileTicket(page, proxy, subject) {
   for (let tries = 0; tries < 3; tries++) {
     await page.evaluate(() => window.LmsSupport.open('ticket'));
+    // After a ticket is handed in, its card takes the form's place: start another one.
+    const another = widget(page, '[data-action="new-ticket"]');
+    if (await another.isVisible()) await another.click();
     await widget(page, '#lsw-t-subject').waitFor({ state: 'visible' });
     await widget(page, '#lsw-t-subject').fill(subject);
     await widget(page, '#lsw-t-description').fill('Measuring the outbox under faults; please ignore.');

@@ -32,6 +32,9 @@ const widget = (page, selector) => page.locator(`lms-support-widget ${selector}`
 
 async function fileTicket(page, subject) {
   await page.evaluate(() => window.LmsSupport.open('ticket'));
+  // After a ticket is handed in, its card takes the form's place: start another one.
+  const another = widget(page, '[data-action="new-ticket"]');
+  if (await another.isVisible()) await another.click();
   await widget(page, '#lsw-t-subject').waitFor({ state: 'visible' });
   await widget(page, '#lsw-t-subject').fill(subject);
   await widget(page, '#lsw-t-description').fill('It has been like this since this morning.');
