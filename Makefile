@@ -54,12 +54,15 @@ test-dist: dist
 size: widget
 	node scripts/size.mjs --check
 
-## Time from script start to banner painted, measured in headless Chromium; tickets' Send-to-stored under faults.
+## Time from script start to banner painted, measured in headless Chromium; tickets' Send-to-stored
+## under faults; main-thread blocking by hostile feeds; search; ticket creates/s.
 bench: widget server
 	node scripts/size.mjs
 	node tests/e2e/bench-first-banner.mjs
 	@# Send-to-stored median and p90 through a fault-injecting proxy (about 2 minutes, 6 at most).
 	node tests/e2e/bench-outbox-faults.mjs
+	@# How long hostile feeds (a 50,000-key object, a 20 MB title) block the page's main thread.
+	node tests/e2e/bench-hostile-feed.mjs
 	wasm-pack --quiet build --release --target web --out-dir target/bench-pkg --no-pack -- --features bench
 	node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers target/bench-pkg/lms_support_widget_bg.wasm -o target/bench-pkg/lms_support_widget_bg.wasm
 	node bench/search.mjs
