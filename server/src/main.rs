@@ -136,6 +136,10 @@ enum Command {
         /// Prefix of ticket numbers (ACME → ACME-000123).
         #[arg(long, value_name = "PREFIX", default_value = "ACME")]
         ticket_prefix: String,
+        /// A reverse proxy (address or network, IPv4 or IPv6) whose X-Forwarded-For or
+        /// Forwarded header names the client; repeat for more. Other peers' headers are ignored.
+        #[arg(long = "trusted-proxy", value_name = "CIDR")]
+        trusted_proxy: Vec<String>,
     },
     /// Work tickets as an agent: list, show, reply, resolve, close.
     Tickets {
@@ -239,6 +243,7 @@ fn main() -> ExitCode {
             max_connections_per_client,
             allow_origin,
             ticket_prefix,
+            trusted_proxy,
         } => serve::run(serve::Config {
             addr,
             data,
@@ -256,6 +261,7 @@ fn main() -> ExitCode {
             },
             allow_origins: allow_origin,
             ticket_prefix,
+            trusted_proxies: trusted_proxy,
         }),
         Command::Tickets { data, action } => agent::run(
             &data,

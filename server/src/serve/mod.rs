@@ -10,8 +10,10 @@ mod conn;
 mod cors;
 mod feed;
 mod files;
+mod health;
 mod http;
 mod log;
+mod proxy;
 mod ratelimit;
 mod tickets;
 mod upload;
@@ -59,6 +61,8 @@ pub struct Config {
     pub allow_origins: Vec<String>,
     /// Ticket number prefix (`ACME` → `ACME-000123`).
     pub ticket_prefix: String,
+    /// Networks of reverse proxies whose `X-Forwarded-For`/`Forwarded` are believed, as given.
+    pub trusted_proxies: Vec<String>,
 }
 
 /// Shared state of the running server.
@@ -68,6 +72,20 @@ pub struct App {
     static_dir: PathBuf,
     widget_dir: PathBuf,
     tickets: tickets::Tickets,
+    /// The database writer's thread, for `/readyz`; taken when the server stops.
+    writer_thread: WriterThread,
+}
+
+/// The writer thread's handle, shared between `run` (which joins it) and `/readyz`.
+type WriterThread = Arc<std::sync::Mutex<Option<std::thread::JoinHandle<()>>>>;
+
+/// The address `request` is accounted to (see [`proxy`]); unspecified if the connection
+/// layer did not say, which only happens in tests that call the router directly.
+pub fn client_addr<B>(request: &axum::http::Request<B>) -> std::net::IpAddr {
+    request
+        .extensions()
+        .get::<proxy::ClientAddr>()
+        .map_or(std::net::Ipv4Addr::UNSPECIFIED.into(), |c| c.0)
 }
 
 /// The routes, for a given state.
@@ -93,6 +111,8 @@ pub fn router(app: Arc<App>) -> Router {
         ));
     Router::new()
         .route("/v1/feed", get(feed::get).options(feed::preflight))
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
         .merge(ticket_routes)
         .fallback(files::handle)
         .layer(axum::middleware::from_fn(log::requests))
@@ -111,6 +131,17 @@ pub fn run(config: Config) -> u8 {
             }
         }
     }
+    let mut trusted = Vec::new();
+    for network in &config.trusted_proxies {
+        match proxy::Cidr::parse(network) {
+            Ok(network) => trusted.push(network),
+            Err(message) => {
+                output::stderr(&format!("{message}\n"));
+                return 2;
+            }
+        }
+    }
+    let trusted = Arc::new(proxy::TrustedProxies::new(trusted));
     if !store::is_valid_prefix(&config.ticket_prefix) {
         output::stderr(&format!(
             "invalid --ticket-prefix {:?}: use 1 to 16 letters and digits, like ACME\n",
@@ -161,14 +192,26 @@ pub fn run(config: Config) -> u8 {
             return 1;
         }
     };
-    let status = runtime.block_on(serve(config, tickets));
+    let writer_thread = Arc::new(std::sync::Mutex::new(Some(writer_thread)));
+    let status = runtime.block_on(serve(config, tickets, trusted, writer_thread.clone()));
     // Every handle to the writer is gone with the runtime; the thread ends after its last batch.
     drop(runtime);
-    let _ = writer_thread.join();
+    let thread = writer_thread
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .take();
+    if let Some(thread) = thread {
+        let _ = thread.join();
+    }
     status
 }
 
-async fn serve(config: Config, tickets: tickets::Tickets) -> u8 {
+async fn serve(
+    config: Config,
+    tickets: tickets::Tickets,
+    trusted: Arc<proxy::TrustedProxies>,
+    writer_thread: WriterThread,
+) -> u8 {
     let feed = match &config.feed {
         Some(path) => {
             warn_about_feed(path);
@@ -212,16 +255,23 @@ async fn serve(config: Config, tickets: tickets::Tickets) -> u8 {
         static_dir: config.static_dir,
         widget_dir: config.widget_dir,
         tickets,
+        writer_thread,
     });
     let maintenance = tokio::spawn(tickets::maintain(app.clone()));
 
     let stopping = Arc::new(tokio::sync::Notify::new());
     let notify = stopping.clone();
-    let server = conn::serve(listener, router(app), config.connections, async move {
-        shutdown_signal().await;
-        log::event("info", "shutting down", &[]);
-        notify.notify_one();
-    });
+    let server = conn::serve(
+        listener,
+        router(app),
+        config.connections,
+        trusted,
+        async move {
+            shutdown_signal().await;
+            log::event("info", "shutting down", &[]);
+            notify.notify_one();
+        },
+    );
     let grace = async {
         stopping.notified().await;
         tokio::time::sleep(GRACE).await;

@@ -43,7 +43,7 @@ use crate::store::writer::{
 };
 use crate::store::{self, token, Readers, StoreError};
 use axum::body::Body;
-use axum::extract::{ConnectInfo, Path, Request, State};
+use axum::extract::{Path, Request, State};
 use axum::http::header::{self, HeaderMap, HeaderValue};
 use axum::http::{Response, StatusCode};
 use lms_support_widget::feed::Support;
@@ -51,7 +51,7 @@ use lms_support_widget::ticket::{self, FieldError, DEFAULT_PRIORITIES};
 use lms_support_widget::zone::TzDatabase;
 use serde_json::{json, Value};
 use sha2::{Digest as _, Sha256};
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::IpAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -153,10 +153,7 @@ async fn support(app: &App) -> Option<Arc<Support>> {
 
 /// `POST /v1/tickets`.
 pub async fn create(State(app): State<Arc<App>>, request: Request) -> Response<Body> {
-    let client = request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip());
+    let client = super::client_addr(&request);
     let now = clock::now().seconds();
     // Taken before anything is read, so attempts in parallel are counted (module docs).
     // The request log line (status 429) is the record; no extra line per refusal.
