@@ -40,12 +40,12 @@ pub async fn requests(request: Request, next: Next) -> Response {
         &[
             ("method", &method),
             ("path", &path),
-            ("client", &client),
             ("status", response.status().as_str()),
             (
                 "duration_ms",
                 &format!("{}.{:03}", micros / 1000, micros % 1000),
             ),
+            ("client", &client),
         ],
     );
     response
