@@ -2,9 +2,9 @@
 //!
 //! | call | answers |
 //! |---|---|
-//! | `POST /v1/tickets` | `201` new ticket · `200` replay of the same key and body · `422` field errors, `idempotency_key: required/invalid/idempotency_key_reused`, `body: invalid` (not a JSON object), `ticket: required` (multipart without it) · `400` a multipart body that does not parse · `408` `body: timeout` (the client stopped sending) · `413` too large · `415` neither JSON nor multipart · `429` + `Retry-After` · `503` + `Retry-After` when the writer's queue is full · `500` |
+//! | `POST /v1/tickets` | `201` new ticket · `200` replay of the same key and body · `422` field errors, `idempotency_key: required/invalid/idempotency_key_reused`, `body: invalid` (JSON, but not an object), `ticket: required` (multipart without it) · `400` `body: malformed`, a body that is not JSON (or not UTF-8), or multipart that does not parse · `408` `body: timeout` (the client stopped sending) · `413` too large · `415` neither JSON nor multipart · `429` + `Retry-After` · `503` + `Retry-After` when the writer's queue is full · `500` |
 //! | `GET /v1/tickets/{number}` | `200` · `401` no bearer token · `404` unknown number or wrong token (the same answer, so a stranger cannot tell which) |
-//! | `POST /v1/tickets/{number}/feedback` | `201` · `401` · `404` · `422` `rating`/`comment` · `409` `not_resolved`/`already_rated` · `413` |
+//! | `POST /v1/tickets/{number}/feedback` | `201` · `401` · `404` · `400` `body: malformed` · `422` `rating`/`comment` · `409` `not_resolved`/`already_rated` · `413` |
 //!
 //! Every error body is `{"errors": [{"field", "code"}]}`, the shape of validation errors, so
 //! the widget reads one format; a `5xx` names no internals (`server: internal`), the details
@@ -57,6 +57,9 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::Semaphore;
 
+/// The code of a body that is not JSON (or multipart) at all: `400`, where a body that parses
+/// but says the wrong thing gets `422` naming the field.
+const MALFORMED: &str = "malformed";
 /// Longest feedback comment, in characters.
 pub const COMMENT_MAX: usize = 2_000;
 /// Largest feedback body.
@@ -300,7 +303,16 @@ fn judge(
     files: Vec<ticket::AttachmentMeta>,
     support: Option<&Support>,
 ) -> Result<(ticket::Ticket, Sha256), Vec<FieldError>> {
-    let mut draft = ticket::draft_from_json(json)?;
+    let mut draft = ticket::draft_from_json(json).map_err(|list| {
+        // The core says only "not a ticket object"; text that is not JSON at all is told apart
+        // here, on the error path only, so it can get `400` rather than a field error.
+        let whole_body = list.len() == 1 && list[0].field == "body" && list[0].code == "invalid";
+        if whole_body && serde_json::from_str::<Value>(json).is_err() {
+            vec![FieldError::new("body", MALFORMED)]
+        } else {
+            list
+        }
+    })?;
     draft.attachments = files;
     let ticket = ticket::validate(&draft, support)?;
     let mut hash = Sha256::new();
@@ -324,7 +336,7 @@ async fn store_ticket(app: &App, upload: Upload, key: String, now: i64) -> (Resp
     };
     let (ticket, mut hash) = match judged {
         Ok(Ok(judged)) => judged,
-        Ok(Err(list)) => return (field_errors(StatusCode::UNPROCESSABLE_ENTITY, list), false),
+        Ok(Err(list)) => return (field_errors(rejection_status(&list), list), false),
         Err(e) => return (internal("cannot judge a ticket", &e.to_string()), false),
     };
     // Validation accepted the priority, so it has a target; the fallback is unreachable.
@@ -397,8 +409,9 @@ fn body_error(e: BodyError) -> Response<Body> {
             let field = format!("attachments[{i}]");
             errors(StatusCode::PAYLOAD_TOO_LARGE, &[(&field, "too_large")])
         }
-        BodyError::Malformed => errors(StatusCode::BAD_REQUEST, &[("body", "invalid")]),
-        BodyError::NotUtf8 => errors(StatusCode::UNPROCESSABLE_ENTITY, &[("body", "invalid")]),
+        BodyError::Malformed | BodyError::NotUtf8 => {
+            errors(StatusCode::BAD_REQUEST, &[("body", MALFORMED)])
+        }
         BodyError::NoTicket => errors(StatusCode::UNPROCESSABLE_ENTITY, &[("ticket", "required")]),
         BodyError::TimedOut => errors(StatusCode::REQUEST_TIMEOUT, &[("body", "timeout")]),
         BodyError::Io(message) => internal("cannot stage an attachment", &message),
@@ -503,7 +516,7 @@ pub async fn feedback(
     };
     let (rating, comment) = match parse_feedback(&bytes) {
         Ok(parsed) => parsed,
-        Err(list) => return field_errors(StatusCode::UNPROCESSABLE_ENTITY, list),
+        Err(list) => return field_errors(rejection_status(&list), list),
     };
     let now = clock::now().seconds();
     match app
@@ -530,8 +543,10 @@ pub async fn feedback(
 /// `{"rating": 1-5, "comment": "…"}`; the comment is optional, trimmed, at most
 /// [`COMMENT_MAX`] characters.
 fn parse_feedback(bytes: &[u8]) -> Result<(i64, String), Vec<FieldError>> {
-    let Ok(Value::Object(body)) = serde_json::from_slice::<Value>(bytes) else {
-        return Err(vec![FieldError::new("body", "invalid")]);
+    let body = match serde_json::from_slice::<Value>(bytes) {
+        Ok(Value::Object(body)) => body,
+        Ok(_) => return Err(vec![FieldError::new("body", "invalid")]),
+        Err(_) => return Err(vec![FieldError::new("body", MALFORMED)]),
     };
     let mut list = Vec::new();
     let rating = match body.get("rating") {
@@ -591,6 +606,18 @@ fn errors(status: StatusCode, list: &[(&str, &str)]) -> Response<Body> {
         .map(|(field, code)| json!({ "field": field, "code": code }))
         .collect();
     json_response(status, &json!({ "errors": list }))
+}
+
+/// `400` for a body that is not JSON, `422` for field errors.
+fn rejection_status(list: &[FieldError]) -> StatusCode {
+    if list
+        .iter()
+        .any(|e| e.field == "body" && e.code == MALFORMED)
+    {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    }
 }
 
 fn field_errors(status: StatusCode, list: Vec<FieldError>) -> Response<Body> {
