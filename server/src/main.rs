@@ -4,6 +4,7 @@
 //! Exit statuses: 0 success, 1 the feed (or server) failed, 2 bad usage or an unreadable file.
 
 mod agent;
+mod backup;
 mod check;
 mod clock;
 mod demo;
@@ -141,6 +142,15 @@ enum Command {
         #[arg(long = "trusted-proxy", value_name = "CIDR")]
         trusted_proxy: Vec<String>,
     },
+    /// Copy the data directory (database and attachments) consistently while the server runs.
+    Backup {
+        /// Where to write the backup: a new directory, laid out like a data directory.
+        #[arg(value_name = "DEST")]
+        dest: PathBuf,
+        /// The server's data directory (the one given to `serve --data`).
+        #[arg(long, value_name = "DIR", default_value = "data")]
+        data: PathBuf,
+    },
     /// Work tickets as an agent: list, show, reply, resolve, close.
     Tickets {
         /// The server's data directory (the one given to `serve --data`).
@@ -263,6 +273,7 @@ fn main() -> ExitCode {
             ticket_prefix,
             trusted_proxies: trusted_proxy,
         }),
+        Command::Backup { dest, data } => backup::run(&dest, &data),
         Command::Tickets { data, action } => agent::run(
             &data,
             match action {

@@ -157,3 +157,194 @@ fn health_and_readiness_probes() {
     assert_eq!(not_ready.json()["failed"][0]["check"], "database");
     assert_eq!(server.get("/healthz", &[]).status, 200);
 }
+
+// ---------------------------------------------------------------------------------------------
+// backup and restore
+
+const PDF: &[u8] = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n";
+
+/// Ticket `n` as multipart with one PDF whose bytes are unique to it.
+fn create_with_file(addr: &str, n: u32) -> Reply {
+    let mut pdf = PDF.to_vec();
+    pdf.extend_from_slice(format!("% ticket {n}\n").as_bytes());
+    let boundary = "b0undary";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"ticket\"\r\nContent-Type: application/json\r\n\r\n{}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"n{n}.pdf\"\r\nContent-Type: application/pdf\r\n\r\n",
+        ticket(&format!("ticket {n}"))
+    )
+    .into_bytes();
+    body.extend_from_slice(&pdf);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let content_type = format!("multipart/form-data; boundary={boundary}");
+    common::request(
+        addr,
+        "POST",
+        "/v1/tickets",
+        &[
+            ("Content-Type", &content_type),
+            ("Idempotency-Key", &key(n)),
+        ],
+        &body,
+    )
+}
+
+#[test]
+fn a_backup_taken_under_write_load_restores_every_acknowledged_ticket() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::{Arc, Mutex};
+
+    let s = scratch("backup");
+    let server = Server::start(
+        &s,
+        &[
+            "--rate-limit-hour",
+            "0",
+            "--rate-limit-day",
+            "0",
+            "--rate-limit-rejected",
+            "0",
+        ],
+    );
+    // Two learners file tickets without pause, half of them with an attachment.
+    let acknowledged: Arc<Mutex<Vec<(String, String)>>> = Arc::default();
+    let stop = Arc::new(AtomicBool::new(false));
+    let writers: Vec<_> = (0..2u32)
+        .map(|w| {
+            let (addr, acknowledged, stop) =
+                (server.addr.clone(), acknowledged.clone(), stop.clone());
+            std::thread::spawn(move || {
+                let mut n = w * 100_000;
+                while !stop.load(Ordering::Relaxed) {
+                    n += 1;
+                    let reply = if n % 2 == 0 {
+                        create_with_file(&addr, n)
+                    } else {
+                        let key = key(n);
+                        common::request(
+                            &addr,
+                            "POST",
+                            "/v1/tickets",
+                            &[
+                                ("Content-Type", "application/json"),
+                                ("Idempotency-Key", &key),
+                            ],
+                            ticket(&format!("ticket {n}")).as_bytes(),
+                        )
+                    };
+                    assert_eq!(reply.status, 201, "{}", reply.text());
+                    let body = reply.json();
+                    acknowledged.lock().expect("lock").push((
+                        body["number"].as_str().expect("number").to_string(),
+                        body["token"].as_str().expect("token").to_string(),
+                    ));
+                }
+            })
+        })
+        .collect();
+    let wait_for = |count: usize| {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while acknowledged.lock().expect("lock").len() < count {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "tickets are not being created"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+    };
+    wait_for(40);
+    let before: Vec<(String, String)> = acknowledged.lock().expect("lock").clone();
+    let dest = s.path("backup-1");
+    let out = common::Output::of(
+        common::lms_support()
+            .arg("backup")
+            .arg(&dest)
+            .arg("--data")
+            .arg(s.data()),
+    );
+    let during = acknowledged.lock().expect("lock").len();
+    wait_for(during + 10);
+    stop.store(true, Ordering::Relaxed);
+    for writer in writers {
+        writer.join().expect("writer");
+    }
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.starts_with("backed up "), "{}", out.stdout);
+    let total = acknowledged.lock().expect("lock").len();
+    assert!(
+        total > before.len(),
+        "writes went on during and after the backup"
+    );
+
+    // The copy is whole: SQLite's check passes, every ticket has its idempotency key, and
+    // every attachment it names is there with the bytes the database expects.
+    let copy = rusqlite::Connection::open(dest.join("support.db")).expect("open the copy");
+    let check: String = copy
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .expect("integrity_check");
+    assert_eq!(check, "ok");
+    let tickets: i64 = copy
+        .query_row("SELECT COUNT(*) FROM tickets", [], |r| r.get(0))
+        .expect("count");
+    assert!(
+        tickets as usize >= before.len() && (tickets as usize) < total,
+        "{tickets}"
+    );
+    let without_key: i64 = copy
+        .query_row(
+            "SELECT COUNT(*) FROM tickets t WHERE NOT EXISTS (SELECT 1 FROM idempotency i WHERE i.ticket_id = t.id)",
+            [],
+            |r| r.get(0),
+        )
+        .expect("count");
+    assert_eq!(without_key, 0);
+    let files: Vec<(String, Vec<u8>)> = copy
+        .prepare("SELECT path, sha256 FROM attachments")
+        .expect("prepare")
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("rows");
+    assert!(!files.is_empty());
+    for (path, sha) in &files {
+        use sha2::Digest as _;
+        let bytes = std::fs::read(dest.join(path)).expect("attachment in the backup");
+        assert_eq!(sha2::Sha256::digest(&bytes)[..], sha[..], "{path}");
+    }
+    drop(copy);
+
+    // Restore: serve the backup; every ticket acknowledged before it began is there, and its
+    // learner still reads it with their token.
+    let restored = Server::spawn(
+        &[
+            "--data".as_ref(),
+            dest.as_os_str(),
+            "--static".as_ref(),
+            s.path("www").as_os_str(),
+            "--widget".as_ref(),
+            s.path("widget").as_os_str(),
+        ],
+        s.path("restored.log"),
+    );
+    for (number, token) in &before {
+        let auth = format!("Bearer {token}");
+        let reply = restored.get(
+            &format!("/v1/tickets/{number}"),
+            &[("Authorization", &auth)],
+        );
+        assert_eq!(reply.status, 200, "{number}: {}", reply.text());
+    }
+    // Numbers continue after the restored ones.
+    let next = create(&restored, 999_999, &[]);
+    assert_eq!(next.status, 201, "{}", next.text());
+
+    // A backup never overwrites.
+    let again = common::Output::of(
+        common::lms_support()
+            .arg("backup")
+            .arg(&dest)
+            .arg("--data")
+            .arg(s.data()),
+    );
+    assert_eq!(again.code, 2);
+    assert!(again.stderr.contains("already exists"), "{}", again.stderr);
+}
