@@ -4,6 +4,7 @@
 //! Exit statuses: 0 success, 1 the feed (or server) failed, 2 bad usage or an unreadable file.
 
 mod agent;
+mod authoring;
 mod backup;
 mod check;
 mod clock;
@@ -159,6 +160,22 @@ enum Command {
         #[command(subcommand)]
         action: TicketsCommand,
     },
+    /// Author the shared maintenance schedule: add, list, update, extend, cancel windows.
+    Maintenance {
+        /// The server's data directory (the one given to `serve --data`).
+        #[arg(long, value_name = "DIR", default_value = "data", global = true)]
+        data: PathBuf,
+        #[command(subcommand)]
+        action: authoring::MaintenanceCommand,
+    },
+    /// Post, list, update and resolve notices (known issues) of the shared schedule.
+    Notice {
+        /// The server's data directory (the one given to `serve --data`).
+        #[arg(long, value_name = "DIR", default_value = "data", global = true)]
+        data: PathBuf,
+        #[command(subcommand)]
+        action: authoring::NoticeCommand,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -171,6 +188,9 @@ enum TicketsCommand {
         /// Only open tickets past their response target.
         #[arg(long)]
         overdue: bool,
+        /// Only tickets filed while this notice (or maintenance window) showed on the page.
+        #[arg(long, value_name = "ID")]
+        notice: Option<String>,
     },
     /// Everything about one ticket: fields, context, attachments, replies.
     Show {
@@ -277,12 +297,22 @@ fn main() -> ExitCode {
         Command::Tickets { data, action } => agent::run(
             &data,
             match action {
-                TicketsCommand::List { status, overdue } => agent::Action::List { status, overdue },
+                TicketsCommand::List {
+                    status,
+                    overdue,
+                    notice,
+                } => agent::Action::List {
+                    status,
+                    overdue,
+                    notice,
+                },
                 TicketsCommand::Show { number } => agent::Action::Show(number),
                 TicketsCommand::Reply { number, text } => agent::Action::Reply(number, text),
                 TicketsCommand::Resolve { number } => agent::Action::Resolve(number),
                 TicketsCommand::Close { number } => agent::Action::Close(number),
             },
         ),
+        Command::Maintenance { data, action } => authoring::maintenance(&data, action),
+        Command::Notice { data, action } => authoring::notice(&data, action),
     })
 }

@@ -1513,5 +1513,6 @@ fn the_database_survives_a_restart_and_numbers_continue() {
                 .expect("mode"),
         )
     };
-    assert_eq!((version, mode.as_str()), (1, "wal"));
+    // 2: the vendor service's tables (schedule, per-client numbers, audit log, tokens).
+    assert_eq!((version, mode.as_str()), (2, "wal"));
 }

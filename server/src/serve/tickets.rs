@@ -355,6 +355,7 @@ async fn store_ticket(app: &App, upload: Upload, key: String, now: i64) -> (Resp
     };
     let new = NewTicket {
         ticket,
+        client: String::new(),
         prefix: app.tickets.prefix.clone(),
         key,
         body_hash: hash.finalize().into(),
@@ -475,7 +476,7 @@ fn authorized(
     number: &str,
     token: &str,
 ) -> Result<Option<store::TicketRecord>, StoreError> {
-    Ok(store::ticket_by_number(conn, number)?
+    Ok(store::ticket_by_number(conn, number, Some(""))?
         .filter(|t| token::token_matches(token, &t.token_hash)))
 }
 
