@@ -348,3 +348,54 @@ fn a_backup_taken_under_write_load_restores_every_acknowledged_ticket() {
     assert_eq!(again.code, 2);
     assert!(again.stderr.contains("already exists"), "{}", again.stderr);
 }
+
+// ---------------------------------------------------------------------------------------------
+// compression
+
+#[test]
+fn the_feed_is_compressed_with_a_weak_etag_that_still_revalidates() {
+    use std::io::Read as _;
+    let s = scratch("compress");
+    let server = Server::start(&s, &[]);
+    let plain = server.get("/v1/feed", &[]);
+    assert_eq!(plain.status, 200);
+    assert_eq!(plain.header("content-encoding"), None);
+    assert!(plain.body.len() > 1024, "the demo feed is large enough");
+    let strong = plain.header("etag").expect("etag").to_string();
+    assert!(strong.starts_with('"'), "{strong}");
+
+    let gzip = server.get("/v1/feed", &[("Accept-Encoding", "gzip")]);
+    assert_eq!(gzip.status, 200);
+    assert_eq!(gzip.header("content-encoding"), Some("gzip"));
+    assert!(gzip
+        .header("vary")
+        .unwrap_or("")
+        .to_ascii_lowercase()
+        .contains("accept-encoding"));
+    let mut unzipped = Vec::new();
+    flate2::read::GzDecoder::new(&gzip.body[..])
+        .read_to_end(&mut unzipped)
+        .expect("gzip");
+    assert_eq!(unzipped, plain.body, "the same feed, byte for byte");
+    assert!(
+        gzip.body.len() < plain.body.len() / 2,
+        "{} bytes",
+        gzip.body.len()
+    );
+    // Other bytes, so not the strong tag; weakly the same, so revalidation still works.
+    let weak = gzip.header("etag").expect("etag");
+    assert_eq!(weak, format!("W/{strong}"));
+    let again = server.get(
+        "/v1/feed",
+        &[("Accept-Encoding", "gzip"), ("If-None-Match", weak)],
+    );
+    assert_eq!(again.status, 304);
+
+    let br = server.get("/v1/feed", &[("Accept-Encoding", "br")]);
+    assert_eq!(br.header("content-encoding"), Some("br"));
+    assert_eq!(br.header("etag"), Some(format!("W/{strong}").as_str()));
+
+    // Small answers go as they are.
+    let small = server.get("/healthz", &[("Accept-Encoding", "gzip, br")]);
+    assert_eq!(small.header("content-encoding"), None);
+}

@@ -6,6 +6,7 @@
 //! (at most [`GRACE`]). Connections have timeouts and caps ([`conn`]). The ticket API
 //! (design §5) lives in [`tickets`], on the SQLite database in `--data` (see [`crate::store`]).
 
+mod compress;
 mod conn;
 mod cors;
 mod feed;
@@ -115,6 +116,8 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/readyz", get(health::readyz))
         .merge(ticket_routes)
         .fallback(files::handle)
+        .layer(compress::layer())
+        .layer(axum::middleware::from_fn(compress::weaken_etags))
         .layer(axum::middleware::from_fn(log::requests))
         .with_state(app)
 }
