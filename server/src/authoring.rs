@@ -427,7 +427,7 @@ fn run(
 }
 
 /// Who the audit log names for a change from the CLI: `cli:<login>`.
-fn actor() -> String {
+pub fn actor() -> String {
     let user = std::env::var("USER")
         .or_else(|_| std::env::var("LOGNAME"))
         .unwrap_or_default();

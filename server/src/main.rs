@@ -17,6 +17,7 @@ mod preview;
 mod search;
 mod serve;
 mod store;
+mod tokens;
 
 use clap::{Parser, Subcommand};
 use lms_support_widget::time::Timestamp;
@@ -176,6 +177,14 @@ enum Command {
         #[command(subcommand)]
         action: authoring::NoticeCommand,
     },
+    /// Bearer tokens for the admin API: create (printed once), list, revoke.
+    Tokens {
+        /// The server's data directory (the one given to `serve --data`).
+        #[arg(long, value_name = "DIR", default_value = "data", global = true)]
+        data: PathBuf,
+        #[command(subcommand)]
+        action: tokens::TokensCommand,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -314,5 +323,6 @@ fn main() -> ExitCode {
         ),
         Command::Maintenance { data, action } => authoring::maintenance(&data, action),
         Command::Notice { data, action } => authoring::notice(&data, action),
+        Command::Tokens { data, action } => tokens::run(&data, action),
     })
 }

@@ -6,6 +6,7 @@
 //! (at most [`GRACE`]). Connections have timeouts and caps ([`conn`]). The ticket API
 //! (design §5) lives in [`tickets`], on the SQLite database in `--data` (see [`crate::store`]).
 
+mod admin;
 mod compress;
 mod conn;
 mod cors;
@@ -75,6 +76,8 @@ pub struct App {
     tickets: tickets::Tickets,
     /// The database writer's thread, for `/readyz`; taken when the server stops.
     writer_thread: WriterThread,
+    /// The admin API's state.
+    admin: admin::Admin,
 }
 
 /// The writer thread's handle, shared between `run` (which joins it) and `/readyz`.
@@ -110,8 +113,42 @@ pub fn router(app: Arc<App>) -> Router {
             app.clone(),
             cors::headers,
         ));
+    // No CORS layer: the admin API is for servers and a console on the same origin.
+    let admin_routes = Router::new()
+        .route(
+            "/v1/admin/maintenance",
+            get(admin::list_maintenance).post(admin::add_maintenance),
+        )
+        .route(
+            "/v1/admin/maintenance/{id}",
+            get(admin::get_maintenance).patch(admin::update_maintenance),
+        )
+        .route(
+            "/v1/admin/maintenance/{id}/extend",
+            post(admin::extend_maintenance),
+        )
+        .route(
+            "/v1/admin/maintenance/{id}/cancel",
+            post(admin::cancel_maintenance),
+        )
+        .route(
+            "/v1/admin/notices",
+            get(admin::list_notices).post(admin::add_notice),
+        )
+        .route(
+            "/v1/admin/notices/{id}",
+            get(admin::get_notice).patch(admin::update_notice),
+        )
+        .route(
+            "/v1/admin/notices/{id}/resolve",
+            post(admin::resolve_notice),
+        )
+        .route("/v1/admin/tickets", get(admin::list_tickets))
+        .route("/v1/admin/audit", get(admin::audit))
+        .layer(DefaultBodyLimit::max(admin::BODY_MAX));
     Router::new()
         .route("/v1/feed", get(feed::get).options(feed::preflight))
+        .merge(admin_routes)
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .merge(ticket_routes)
@@ -169,6 +206,14 @@ pub fn run(config: Config) -> u8 {
             return 1;
         }
     };
+    // Schedule changes from the admin API run on a connection of their own (see `admin`).
+    let admin = match store::open_writer(&db) {
+        Ok(conn) => admin::Admin::new(conn),
+        Err(e) => {
+            output::stderr(&format!("cannot open {}: {e}\n", db.display()));
+            return 1;
+        }
+    };
     let (writer, writer_thread) = match Writer::start(conn, config.data.clone()) {
         Ok(started) => started,
         Err(e) => {
@@ -196,7 +241,13 @@ pub fn run(config: Config) -> u8 {
         }
     };
     let writer_thread = Arc::new(std::sync::Mutex::new(Some(writer_thread)));
-    let status = runtime.block_on(serve(config, tickets, trusted, writer_thread.clone()));
+    let status = runtime.block_on(serve(
+        config,
+        tickets,
+        admin,
+        trusted,
+        writer_thread.clone(),
+    ));
     // Every handle to the writer is gone with the runtime; the thread ends after its last batch.
     drop(runtime);
     let thread = writer_thread
@@ -212,6 +263,7 @@ pub fn run(config: Config) -> u8 {
 async fn serve(
     config: Config,
     tickets: tickets::Tickets,
+    admin: admin::Admin,
     trusted: Arc<proxy::TrustedProxies>,
     writer_thread: WriterThread,
 ) -> u8 {
@@ -259,6 +311,7 @@ async fn serve(
         widget_dir: config.widget_dir,
         tickets,
         writer_thread,
+        admin,
     });
     let maintenance = tokio::spawn(tickets::maintain(app.clone()));
 

@@ -16,6 +16,7 @@
 //!
 //! This module knows nothing of HTTP; handlers live in `serve::tickets`.
 
+pub mod admin_tokens;
 pub mod schedule;
 pub mod schema;
 pub mod token;
