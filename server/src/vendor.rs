@@ -402,6 +402,17 @@ pub fn write_demo(dir: &Path) -> std::io::Result<()> {
         map.remove("fallback");
     }
     let faq = demo.get("faq").cloned().unwrap_or_else(|| json!([]));
+    // Acme's own recurring window: a client-specific extra beside the shared schedule.
+    let weekly: Vec<Value> = demo
+        .get("maintenance")
+        .and_then(Value::as_array)
+        .map(|all| {
+            all.iter()
+                .filter(|w| w.get("every").is_some())
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default();
     let vendor = json!({ "version": 1, "support": support });
     let acme = json!({
         "name": "Acme College",
@@ -412,6 +423,7 @@ pub fn write_demo(dir: &Path) -> std::io::Result<()> {
         "default_locale": "en",
         "quiet_pages": ["body#page-mod-quiz-attempt"],
         "faq": faq,
+        "maintenance": weekly,
         "support": { "fallback": { "email": "help@acme.example", "phone": "+1 555 0100" } }
     });
     let uni = json!({
