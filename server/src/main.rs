@@ -18,6 +18,7 @@ mod search;
 mod serve;
 mod store;
 mod tokens;
+mod vendor;
 
 use clap::{Parser, Subcommand};
 use lms_support_widget::time::Timestamp;
@@ -90,6 +91,12 @@ enum Command {
         #[arg(long, value_name = "RFC3339")]
         now: Option<String>,
     },
+    /// Write an example vendor configuration: clients acme and uni, both in group eu-1.
+    DemoConfig {
+        /// The directory to write (vendor.json, clients/acme.json, clients/uni.json).
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+    },
     /// Serve the feed, the widget's assets and the demo site.
     Serve {
         /// Address to listen on; port 0 picks a free port.
@@ -98,9 +105,14 @@ enum Command {
         /// Directory for server data (created if missing).
         #[arg(long, value_name = "DIR", default_value = "data")]
         data: PathBuf,
-        /// The feed file to serve; without it a demo feed is generated at start-up.
+        /// The feed file to serve (one client); without it or --config a demo feed is
+        /// generated at start-up.
         #[arg(long, value_name = "FILE")]
         feed: Option<PathBuf>,
+        /// The vendor configuration directory (vendor.json, clients/<id>.json): many clients,
+        /// feeds at /v1/feed?client=ID. Reloaded on a file change and on SIGHUP.
+        #[arg(long, value_name = "DIR")]
+        config: Option<PathBuf>,
         /// Directory of the demo site.
         #[arg(long = "static", value_name = "DIR", default_value = "www")]
         static_dir: PathBuf,
@@ -136,9 +148,9 @@ enum Command {
         /// An origin whose pages may call the ticket API (CORS); repeat for more.
         #[arg(long = "allow-origin", value_name = "ORIGIN")]
         allow_origin: Vec<String>,
-        /// Prefix of ticket numbers (ACME → ACME-000123).
-        #[arg(long, value_name = "PREFIX", default_value = "ACME")]
-        ticket_prefix: String,
+        /// Prefix of ticket numbers (ACME → ACME-000123; default ACME); per client with --config.
+        #[arg(long, value_name = "PREFIX")]
+        ticket_prefix: Option<String>,
         /// A reverse proxy (address or network, IPv4 or IPv6) whose X-Forwarded-For or
         /// Forwarded header names the client; repeat for more. Other peers' headers are ignored.
         #[arg(long = "trusted-proxy", value_name = "CIDR")]
@@ -271,6 +283,7 @@ fn main() -> ExitCode {
             addr,
             data,
             feed,
+            config,
             static_dir,
             widget,
             rate_limit_hour,
@@ -287,6 +300,7 @@ fn main() -> ExitCode {
             addr,
             data,
             feed,
+            config,
             static_dir,
             widget_dir: widget,
             rate_limit_hour,
@@ -321,6 +335,7 @@ fn main() -> ExitCode {
                 TicketsCommand::Close { number } => agent::Action::Close(number),
             },
         ),
+        Command::DemoConfig { dir } => vendor::run_demo_config(&dir),
         Command::Maintenance { data, action } => authoring::maintenance(&data, action),
         Command::Notice { data, action } => authoring::notice(&data, action),
         Command::Tokens { data, action } => tokens::run(&data, action),

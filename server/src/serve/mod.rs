@@ -7,6 +7,7 @@
 //! (design §5) lives in [`tickets`], on the SQLite database in `--data` (see [`crate::store`]).
 
 mod admin;
+mod clients;
 mod compress;
 mod conn;
 mod cors;
@@ -33,6 +34,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use conn::Limits as ConnectionLimits;
+pub use cors::parse_origin;
 
 /// How long requests in flight may take to finish after a shutdown signal.
 const GRACE: Duration = Duration::from_secs(10);
@@ -46,6 +48,8 @@ pub struct Config {
     pub data: PathBuf,
     /// The feed file; `None` serves a demo feed generated at start-up.
     pub feed: Option<PathBuf>,
+    /// The vendor configuration (many clients); excludes `feed`.
+    pub config: Option<PathBuf>,
     /// The demo site.
     pub static_dir: PathBuf,
     /// The built widget (`make widget`).
@@ -61,16 +65,21 @@ pub struct Config {
     pub connections: conn::Limits,
     /// Origins whose pages may call the ticket API (CORS), as given.
     pub allow_origins: Vec<String>,
-    /// Ticket number prefix (`ACME` → `ACME-000123`).
-    pub ticket_prefix: String,
+    /// Ticket number prefix (`ACME` → `ACME-000123`) without `--config`.
+    pub ticket_prefix: Option<String>,
     /// Networks of reverse proxies whose `X-Forwarded-For`/`Forwarded` are believed, as given.
     pub trusted_proxies: Vec<String>,
 }
+
+/// The ticket prefix of `--feed` mode when none is given.
+const DEFAULT_PREFIX: &str = "ACME";
 
 /// Shared state of the running server.
 #[derive(Debug)]
 pub struct App {
     feed: FeedSource,
+    /// The clients of `--config`; `None` in single-client (`--feed`) mode.
+    clients: Option<Arc<clients::Clients>>,
     static_dir: PathBuf,
     widget_dir: PathBuf,
     tickets: tickets::Tickets,
@@ -108,6 +117,20 @@ pub fn router(app: Arc<App>) -> Router {
         .route(
             "/v1/tickets/{number}/feedback",
             post(tickets::feedback).options(cors::preflight),
+        )
+        .route(
+            "/v1/clients/{client}/tickets",
+            post(tickets::create_for_client)
+                .options(cors::preflight)
+                .layer(DefaultBodyLimit::max(upload::MULTIPART_MAX)),
+        )
+        .route(
+            "/v1/clients/{client}/tickets/{number}",
+            get(tickets::show_for_client).options(cors::preflight),
+        )
+        .route(
+            "/v1/clients/{client}/tickets/{number}/feedback",
+            post(tickets::feedback_for_client).options(cors::preflight),
         )
         .route_layer(axum::middleware::from_fn_with_state(
             app.clone(),
@@ -182,13 +205,40 @@ pub fn run(config: Config) -> u8 {
         }
     }
     let trusted = Arc::new(proxy::TrustedProxies::new(trusted));
-    if !store::is_valid_prefix(&config.ticket_prefix) {
+    let prefix = config.ticket_prefix.as_deref().unwrap_or(DEFAULT_PREFIX);
+    if !store::is_valid_prefix(prefix) {
         output::stderr(&format!(
-            "invalid --ticket-prefix {:?}: use 1 to 16 letters and digits, like ACME\n",
-            config.ticket_prefix
+            "invalid --ticket-prefix {prefix:?}: use 1 to 16 letters and digits, like ACME\n"
         ));
         return 2;
     }
+    let clients = match &config.config {
+        None => None,
+        Some(_) if config.feed.is_some() => {
+            output::stderr("give --feed FILE (one client) or --config DIR (many), not both\n");
+            return 2;
+        }
+        Some(_) if config.ticket_prefix.is_some() || !config.allow_origins.is_empty() => {
+            output::stderr(
+                "with --config, ticket prefixes and allowed origins are set per client (ticket_prefix, origins in clients/<id>.json), not with --ticket-prefix or --allow-origin\n",
+            );
+            return 2;
+        }
+        Some(path) => {
+            let dir = crate::vendor::config_dir(path);
+            match clients::Clients::load(dir.clone()) {
+                Ok(clients) => Some(Arc::new(clients)),
+                Err(problems) => {
+                    output::stderr(&format!(
+                        "{}\nthe configuration in {} has problems; fix them and start again\n",
+                        problems.join("\n"),
+                        dir.display()
+                    ));
+                    return 1;
+                }
+            }
+        }
+    };
     if let Err(e) = std::fs::create_dir_all(config.data.join(store::ATTACHMENTS_DIR)) {
         output::stderr(&format!(
             "cannot create data directory {}: {e}\n",
@@ -227,7 +277,7 @@ pub fn run(config: Config) -> u8 {
         ratelimit::RateLimiter::new(config.rate_limit_hour, config.rate_limit_day),
         ratelimit::RateLimiter::new(config.rejected_limit_hour, 0),
         origins,
-        config.ticket_prefix.clone(),
+        prefix.to_string(),
         config.data.clone(),
     );
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -244,6 +294,7 @@ pub fn run(config: Config) -> u8 {
     let status = runtime.block_on(serve(
         config,
         tickets,
+        clients,
         admin,
         trusted,
         writer_thread.clone(),
@@ -263,6 +314,7 @@ pub fn run(config: Config) -> u8 {
 async fn serve(
     config: Config,
     tickets: tickets::Tickets,
+    clients: Option<Arc<clients::Clients>>,
     admin: admin::Admin,
     trusted: Arc<proxy::TrustedProxies>,
     writer_thread: WriterThread,
@@ -305,8 +357,10 @@ async fn serve(
         }
     };
     output::stdout(&format!("lms-support: serving http://{addr}/\n"));
+    let watcher = clients.clone().map(|c| tokio::spawn(c.watch()));
     let app = Arc::new(App {
         feed,
+        clients,
         static_dir: config.static_dir,
         widget_dir: config.widget_dir,
         tickets,
@@ -337,6 +391,9 @@ async fn serve(
         () = grace => log::event("warn", "stopped with requests still in flight", &[]),
     }
     maintenance.abort();
+    if let Some(watcher) = watcher {
+        watcher.abort();
+    }
     0
 }
 

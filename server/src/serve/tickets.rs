@@ -152,10 +152,66 @@ async fn support(app: &App) -> Option<Arc<Support>> {
 }
 
 // ---------------------------------------------------------------------------------------------
+// whose tickets
+
+/// Whose tickets a route works on: the single client of `--feed` mode (`/v1/tickets`, client
+/// `""`, `--ticket-prefix`, the feed file's support block) or one client of `--config`
+/// (`/v1/clients/{id}/tickets`, its prefix and support block).
+#[derive(Clone, Debug)]
+pub struct Scope {
+    client: String,
+    prefix: String,
+    /// `None`: the served feed file's support block, read when needed.
+    support: Option<Option<Arc<Support>>>,
+}
+
+/// The scope of a route: `client` is the `{client}` of a client route. `None` (answered 404)
+/// for a client route without `--config` or an unknown client, and for `/v1/tickets` under
+/// `--config`, whose tickets always belong to a client.
+fn scope(app: &App, client: Option<&str>) -> Option<Scope> {
+    match (&app.clients, client) {
+        (None, None) => Some(Scope {
+            client: String::new(),
+            prefix: app.tickets.prefix.clone(),
+            support: None,
+        }),
+        (Some(clients), Some(id)) => clients.client(id).map(|c| Scope {
+            client: c.id.clone(),
+            prefix: c.ticket_prefix.clone(),
+            support: Some(c.support.clone()),
+        }),
+        _ => None,
+    }
+}
+
+fn unknown_client() -> Response<Body> {
+    errors(StatusCode::NOT_FOUND, &[("client", "not_found")])
+}
+
+// ---------------------------------------------------------------------------------------------
 // POST /v1/tickets
 
 /// `POST /v1/tickets`.
 pub async fn create(State(app): State<Arc<App>>, request: Request) -> Response<Body> {
+    match scope(&app, None) {
+        Some(scope) => create_in(&app, scope, request).await,
+        None => unknown_client(),
+    }
+}
+
+/// `POST /v1/clients/{client}/tickets`.
+pub async fn create_for_client(
+    State(app): State<Arc<App>>,
+    Path(client): Path<String>,
+    request: Request,
+) -> Response<Body> {
+    match scope(&app, Some(&client)) {
+        Some(scope) => create_in(&app, scope, request).await,
+        None => unknown_client(),
+    }
+}
+
+async fn create_in(app: &App, scope: Scope, request: Request) -> Response<Body> {
     let client = super::client_addr(&request);
     let now = clock::now().seconds();
     // Taken before anything is read, so attempts in parallel are counted (module docs).
@@ -163,7 +219,7 @@ pub async fn create(State(app): State<Arc<App>>, request: Request) -> Response<B
     if let Err(wait) = app.tickets.rejections.acquire(client, now) {
         return rate_limited(wait);
     }
-    let response = create_within_budget(&app, client, now, request).await;
+    let response = create_within_budget(app, &scope, client, now, request).await;
     if !is_rejection(response.status()) {
         app.tickets.rejections.release(client);
     }
@@ -190,6 +246,7 @@ fn rate_limited(wait: i64) -> Response<Body> {
 
 async fn create_within_budget(
     app: &App,
+    scope: &Scope,
     client: IpAddr,
     now: i64,
     request: Request,
@@ -255,7 +312,7 @@ async fn create_within_budget(
             }
         }
     };
-    let (response, created) = create_ticket(app, request, key, now, multipart).await;
+    let (response, created) = create_ticket(app, scope, request, key, now, multipart).await;
     if counted && !created {
         app.tickets.limiter.release(client);
     }
@@ -270,6 +327,7 @@ fn is_json(content_type: &str) -> bool {
 /// Reads, validates and stores; the response, and whether a ticket was created.
 async fn create_ticket(
     app: &App,
+    scope: &Scope,
     request: Request,
     key: String,
     now: i64,
@@ -289,7 +347,7 @@ async fn create_ticket(
         upload::discard(upload.staging.take().as_deref()).await;
     }
     let staging = upload.staging.clone();
-    let (response, created) = store_ticket(app, upload, key, now).await;
+    let (response, created) = store_ticket(app, scope, upload, key, now).await;
     if !created {
         upload::discard(staging.as_deref()).await;
     }
@@ -320,14 +378,23 @@ fn judge(
     Ok((ticket, hash))
 }
 
-async fn store_ticket(app: &App, upload: Upload, key: String, now: i64) -> (Response<Body>, bool) {
+async fn store_ticket(
+    app: &App,
+    scope: &Scope,
+    upload: Upload,
+    key: String,
+    now: i64,
+) -> (Response<Body>, bool) {
     let Upload {
         json,
         files,
         staged,
         staging,
     } = upload;
-    let support = support(app).await;
+    let support = match &scope.support {
+        Some(support) => support.clone(),
+        None => support(app).await,
+    };
     let judged = {
         // The semaphore is never closed, so a permit always comes.
         let _permit = app.tickets.judging.acquire().await;
@@ -355,8 +422,8 @@ async fn store_ticket(app: &App, upload: Upload, key: String, now: i64) -> (Resp
     };
     let new = NewTicket {
         ticket,
-        client: String::new(),
-        prefix: app.tickets.prefix.clone(),
+        client: scope.client.clone(),
+        prefix: scope.prefix.clone(),
         key,
         body_hash: hash.finalize().into(),
         token,
@@ -368,10 +435,15 @@ async fn store_ticket(app: &App, upload: Upload, key: String, now: i64) -> (Resp
     match app.tickets.writer.create(new).await {
         Ok(CreateOutcome::Created(summary)) => {
             let mut response = summary_response(StatusCode::CREATED, &summary);
+            let base = if scope.client.is_empty() {
+                "/v1".to_string()
+            } else {
+                crate::vendor::api_base(&scope.client)
+            };
             super::http::set(
                 &mut response,
                 header::LOCATION,
-                &format!("/v1/tickets/{}", summary.number),
+                &format!("{base}/tickets/{}", summary.number),
             );
             (response, true)
         }
@@ -428,14 +500,33 @@ pub async fn show(
     Path(number): Path<String>,
     headers: HeaderMap,
 ) -> Response<Body> {
-    let Some(token) = bearer(&headers) else {
+    match scope(&app, None) {
+        Some(scope) => show_in(&app, scope, number, &headers).await,
+        None => unknown_client(),
+    }
+}
+
+/// `GET /v1/clients/{client}/tickets/{number}`.
+pub async fn show_for_client(
+    State(app): State<Arc<App>>,
+    Path((client, number)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response<Body> {
+    match scope(&app, Some(&client)) {
+        Some(scope) => show_in(&app, scope, number, &headers).await,
+        None => unknown_client(),
+    }
+}
+
+async fn show_in(app: &App, scope: Scope, number: String, headers: &HeaderMap) -> Response<Body> {
+    let Some(token) = bearer(headers) else {
         return unauthorized();
     };
     let found = app
         .tickets
         .readers
         .run(move |conn| {
-            let Some(ticket) = authorized(conn, &number, &token)? else {
+            let Some(ticket) = authorized(conn, &scope.client, &number, &token)? else {
                 return Ok(None);
             };
             let replies = store::replies(conn, ticket.id)?;
@@ -473,10 +564,11 @@ pub async fn show(
 /// The ticket `number` names, if `token` is its token.
 fn authorized(
     conn: &rusqlite::Connection,
+    client: &str,
     number: &str,
     token: &str,
 ) -> Result<Option<store::TicketRecord>, StoreError> {
-    Ok(store::ticket_by_number(conn, number, Some(""))?
+    Ok(store::ticket_by_number(conn, number, Some(client))?
         .filter(|t| token::token_matches(token, &t.token_hash)))
 }
 
@@ -498,13 +590,39 @@ pub async fn feedback(
     headers: HeaderMap,
     body: Body,
 ) -> Response<Body> {
-    let Some(token) = bearer(&headers) else {
+    match scope(&app, None) {
+        Some(scope) => feedback_in(&app, scope, number, &headers, body).await,
+        None => unknown_client(),
+    }
+}
+
+/// `POST /v1/clients/{client}/tickets/{number}/feedback`.
+pub async fn feedback_for_client(
+    State(app): State<Arc<App>>,
+    Path((client, number)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response<Body> {
+    match scope(&app, Some(&client)) {
+        Some(scope) => feedback_in(&app, scope, number, &headers, body).await,
+        None => unknown_client(),
+    }
+}
+
+async fn feedback_in(
+    app: &App,
+    scope: Scope,
+    number: String,
+    headers: &HeaderMap,
+    body: Body,
+) -> Response<Body> {
+    let Some(token) = bearer(headers) else {
         return unauthorized();
     };
     let found = app
         .tickets
         .readers
-        .run(move |conn| authorized(conn, &number, &token))
+        .run(move |conn| authorized(conn, &scope.client, &number, &token))
         .await;
     let ticket = match found {
         Ok(Some(ticket)) => ticket,

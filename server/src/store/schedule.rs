@@ -75,7 +75,6 @@ pub enum Target {
 
 impl Target {
     /// True when a client with this id and these groups gets the item.
-    #[allow(dead_code)]
     pub fn applies_to(&self, client: &str, groups: &[String]) -> bool {
         match self {
             Target::All => true,
@@ -354,7 +353,6 @@ pub fn list(conn: &Connection, kind: Option<Kind>) -> Result<Vec<Item>, StoreErr
 ///
 /// # Errors
 /// SQLite errors.
-#[allow(dead_code)]
 pub fn version(conn: &Connection) -> Result<i64, StoreError> {
     let mut stmt = conn.prepare_cached("SELECT version FROM schedule_version WHERE id = 1")?;
     Ok(stmt.query_row([], |r| r.get(0))?)
