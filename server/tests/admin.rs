@@ -376,3 +376,64 @@ fn windows_and_notices_through_the_api_with_an_audit_trail() {
         .iter()
         .any(|e| e["actor"] == "cli:ana" && e["action"] == "token.create"));
 }
+
+#[test]
+fn a_new_revision_changes_the_clients_feed_etag() {
+    let s = scratch("etag");
+    let data = s.data();
+    let config = s.path("conf");
+    let out = Output::of(lms_support().arg("demo-config").arg(&config));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let bot = token(&data, "deploy-bot", &["schedule"]);
+    let server = Server::start(&s, &["--config", config.to_str().expect("utf-8 path")]);
+    let feed = |client: &str| server.get(&format!("/v1/feed?client={client}"), &[]);
+    let etag = |reply: &Reply| reply.header("etag").expect("etag").to_string();
+
+    let created = call(
+        &server,
+        "POST",
+        "/v1/admin/maintenance",
+        Some(&bot),
+        Some(&window().to_string()),
+    );
+    assert_eq!(created.status, 201, "{}", created.text());
+    let first = feed("uni");
+    assert_eq!(first.status, 200, "{}", first.text());
+    assert!(
+        first.text().contains("Platform upgrade"),
+        "{}",
+        first.text()
+    );
+    let before = etag(&first);
+    assert_eq!(
+        server
+            .get("/v1/feed?client=uni", &[("If-None-Match", &before)])
+            .status,
+        304
+    );
+
+    let updated = call(
+        &server,
+        "PATCH",
+        "/v1/admin/maintenance/upgrade-dec",
+        Some(&bot),
+        Some(r#"{"title": {"en": "Platform upgrade, now with a database migration"}}"#),
+    );
+    assert_eq!(updated.status, 200, "{}", updated.text());
+    // The learner's next revalidation gets the new revision, not a 304.
+    let after = server.get("/v1/feed?client=uni", &[("If-None-Match", &before)]);
+    assert_eq!(after.status, 200);
+    assert_ne!(etag(&after), before);
+    let window = after.json()["maintenance"]
+        .as_array()
+        .expect("maintenance")
+        .iter()
+        .find(|m| m["id"] == "upgrade-dec")
+        .cloned()
+        .expect("the window");
+    assert_eq!(window["revision"], 2);
+    assert_eq!(
+        window["title"]["en"],
+        "Platform upgrade, now with a database migration"
+    );
+}
