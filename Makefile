@@ -80,6 +80,8 @@ bench: widget server
 	CARGO_PROFILE_RELEASE_OPT_LEVEL=3 CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 CARGO_PROFILE_RELEASE_PANIC=unwind \
 	  cargo build --release -q -p lms-support-server --bins --examples --target-dir target/bench-server
 	target/bench-server/release/examples/load_tickets --bin target/bench-server/release/lms-support --seconds 10 --connections 8
+	@# GET /v1/feed?client=ID per request for 500 clients under --config: assembled, cached, 304, after a CLI change.
+	target/bench-server/release/examples/feed_assembly --bin target/bench-server/release/lms-support --clients 500
 
 clean:
 	rm -rf dist target/pkg target/pkg-banner target/widget target/demo target/e2e target/bench-pkg target/bench-server

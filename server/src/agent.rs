@@ -29,6 +29,8 @@ pub enum Action {
         overdue: bool,
         /// Only tickets filed while this notice showed.
         notice: Option<String>,
+        /// Only tickets of this client.
+        client: Option<String>,
     },
     /// `show N`.
     Show(String),
@@ -116,12 +118,14 @@ fn execute(conn: &mut Connection, action: &Action, now: i64) -> Result<String, S
             status,
             overdue,
             notice,
+            client,
         } => {
             store::escalate(conn, now).map_err(db_error)?;
             let filter = ListFilter {
                 status: status.clone(),
                 overdue_at: overdue.then_some(now),
                 notice: notice.clone(),
+                client: client.clone(),
             };
             let tickets = store::list(conn, &filter).map_err(db_error)?;
             Ok(table(&tickets))

@@ -212,6 +212,9 @@ enum TicketsCommand {
         /// Only tickets filed while this notice (or maintenance window) showed on the page.
         #[arg(long, value_name = "ID")]
         notice: Option<String>,
+        /// Only tickets of this client (with `serve --config`).
+        #[arg(long, value_name = "ID")]
+        client: Option<String>,
     },
     /// Everything about one ticket: fields, context, attachments, replies.
     Show {
@@ -324,10 +327,12 @@ fn main() -> ExitCode {
                     status,
                     overdue,
                     notice,
+                    client,
                 } => agent::Action::List {
                     status,
                     overdue,
                     notice,
+                    client,
                 },
                 TicketsCommand::Show { number } => agent::Action::Show(number),
                 TicketsCommand::Reply { number, text } => agent::Action::Reply(number, text),

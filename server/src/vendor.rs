@@ -505,3 +505,86 @@ pub fn run_demo_config(dir: &Path) -> u8 {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Dir(PathBuf);
+
+    impl Drop for Dir {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+
+    fn dir(name: &str, vendor: &Value, clients: &[(&str, Value)]) -> Dir {
+        let dir =
+            std::env::temp_dir().join(format!("lms-support-vendor-{}-{name}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join(CLIENTS_DIR)).expect("dir");
+        std::fs::write(dir.join(VENDOR_FILE), vendor.to_string()).expect("write");
+        for (id, client) in clients {
+            std::fs::write(
+                dir.join(CLIENTS_DIR).join(format!("{id}.json")),
+                client.to_string(),
+            )
+            .expect("write");
+        }
+        Dir(dir)
+    }
+
+    fn faq(id: &str) -> Value {
+        json!({"id": id, "question": {"en": "Q?"}, "answer": {"en": format!("from {id}")}})
+    }
+
+    #[test]
+    fn a_client_inherits_the_vendors_support_and_faq_and_overrides_them() {
+        let vendor = json!({"version": 1,
+            "support": {"hours": "24/7", "categories": ["access"],
+                        "fallback": {"email": "help@vendor.example"}},
+            "faq": [faq("shared"), faq("password")]});
+        let acme = json!({"name": "Acme", "ticket_prefix": "ACME", "groups": ["eu-1"],
+            "faq": [faq("password")], "support": {"fallback": {"email": "help@acme.example"}}});
+        let d = dir("inherit", &vendor, &[("acme", acme)]);
+        let config = load(&d.0).expect("valid");
+        let acme = &config.clients["acme"];
+        let ids: Vec<&str> = acme.own["faq"]
+            .as_array()
+            .expect("faq")
+            .iter()
+            .filter_map(|e| e["id"].as_str())
+            .collect();
+        assert_eq!(ids, ["password", "shared"]);
+        assert_eq!(acme.own["faq"][0]["answer"]["en"], "from password");
+        assert_eq!(
+            acme.own["support"],
+            json!({"hours": "24/7", "categories": ["access"],
+                   "fallback": {"email": "help@acme.example"}, "api": "/v1/clients/acme"})
+        );
+        assert_eq!(
+            acme.own["client"],
+            json!({"name": "Acme", "site_name": "Acme"})
+        );
+        assert_eq!(acme.groups, ["eu-1"]);
+    }
+
+    #[test]
+    fn problems_name_their_file() {
+        let d = dir(
+            "problems",
+            &json!({"version": 2, "colour": 1}),
+            &[("acme", json!({"ticket_prefix": "ACME", "id": "other"}))],
+        );
+        assert_eq!(
+            load(&d.0).map(|_| ()),
+            Err(vec![
+                "vendor.json: \"version\" must be 1, not 2".to_string(),
+                "vendor.json: unknown field \"colour\"".to_string(),
+                "clients/acme.json: \"id\" is \"other\" but the file is named acme.json; they must agree".to_string(),
+                "clients/acme.json: missing \"name\"".to_string(),
+                "clients/acme.json: no \"support\" block here or in vendor.json; the ticket form needs one".to_string(),
+            ])
+        );
+    }
+}

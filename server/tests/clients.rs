@@ -295,6 +295,18 @@ fn tickets_belong_to_a_client_with_its_numbers_and_origins() {
         .filter_map(|l| l.split_whitespace().next())
         .collect();
     assert_eq!(numbers, ["ACME-000001", "UNI-000001", "ACME-000002"]);
+    let only_uni = Output::of(
+        lms_support()
+            .args(["tickets", "list", "--client", "uni", "--data"])
+            .arg(s.data()),
+    );
+    let numbers: Vec<&str> = only_uni
+        .stdout
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    assert_eq!(numbers, ["UNI-000001"]);
 }
 
 /// Waits until the server's log contains `needle`, for at most 10 s.

@@ -487,6 +487,20 @@ fn resolving_a_notice_answers_and_resolves_its_open_tickets() {
     };
     assert_eq!(status("ACME-000002"), "ACME-000002  closed  high");
     assert_eq!(status("ACME-000003"), "ACME-000003  open  high");
+    // The audit log names the tickets resolved and the message they got.
+    let conn = rusqlite::Connection::open(data.join("support.db")).expect("db");
+    let (actor, after): (String, String) = conn
+        .query_row(
+            "SELECT actor, after FROM audit_log WHERE action = 'tickets.resolve'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("audit row");
+    assert_eq!(actor, "cli:ana");
+    assert_eq!(
+        serde_json::from_str::<Value>(&after).expect("json"),
+        json!({"message": "Video playback is fast again. Sorry for the trouble.", "tickets": ["ACME-000001"]})
+    );
     refused(
         &notice(&data, &["resolve", "inc-7"]),
         1,

@@ -466,6 +466,8 @@ pub struct ListFilter {
     pub overdue_at: Option<i64>,
     /// Only tickets filed while this maintenance window or notice was active on the page.
     pub notice: Option<String>,
+    /// Only tickets of this client (`""`: those of `--feed` mode).
+    pub client: Option<String>,
 }
 
 /// Tickets, oldest first.
@@ -478,10 +480,16 @@ pub fn list(conn: &Connection, filter: &ListFilter) -> Result<Vec<TicketRecord>,
          WHERE (?1 IS NULL OR status = ?1)
            AND (?2 IS NULL OR (status = 'open' AND response_due_at <= ?2))
            AND (?3 IS NULL OR id IN (SELECT ticket_id FROM ticket_notices WHERE notice_id = ?3))
+           AND (?4 IS NULL OR client = ?4)
          ORDER BY id"
     ))?;
     let rows = stmt.query_map(
-        params![filter.status, filter.overdue_at, filter.notice],
+        params![
+            filter.status,
+            filter.overdue_at,
+            filter.notice,
+            filter.client
+        ],
         ticket_from_row,
     )?;
     Ok(rows.collect::<Result<_, _>>()?)

@@ -572,7 +572,7 @@ pub fn resolve_notice(
         now,
         |_, tx| {
             if let (true, Some(message)) = (resolve_tickets, message) {
-                resolved = resolve_linked_tickets(tx, id, message, now)?;
+                resolved = resolve_linked_tickets(tx, actor, id, message, now)?;
             }
             let mut change = Change::default();
             change
@@ -587,8 +587,11 @@ pub fn resolve_notice(
     })
 }
 
+/// Replies to and resolves the open tickets linked to `notice`, with one audit row
+/// (`tickets.resolve`) naming them and the message.
 fn resolve_linked_tickets(
     tx: &Transaction<'_>,
+    actor: &str,
     notice: &str,
     message: &str,
     now: i64,
@@ -613,10 +616,21 @@ fn resolve_linked_tickets(
             params![id, now],
         )?;
     }
-    Ok(open
+    let numbers: Vec<String> = open
         .into_iter()
         .map(|(_, prefix, seq)| super::number(&prefix, seq))
-        .collect())
+        .collect();
+    tx.execute(
+        "INSERT INTO audit_log (at, actor, action, target_kind, target_id, before, after)
+         VALUES (?1, ?2, 'tickets.resolve', 'notice', ?3, NULL, ?4)",
+        params![
+            now,
+            actor,
+            notice,
+            serde_json::json!({ "message": message, "tickets": numbers }).to_string()
+        ],
+    )?;
+    Ok(numbers)
 }
 
 /// Loads an item, asks `plan` for the change, applies it, validates the result, stores it with
