@@ -10,7 +10,6 @@ mod check;
 mod clock;
 mod demo;
 mod feedfile;
-mod json;
 mod localtime;
 mod output;
 mod preview;
