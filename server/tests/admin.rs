@@ -389,6 +389,27 @@ fn a_new_revision_changes_the_clients_feed_etag() {
     let feed = |client: &str| server.get(&format!("/v1/feed?client={client}"), &[]);
     let etag = |reply: &Reply| reply.header("etag").expect("etag").to_string();
 
+    // A misspelt group or client would reach nobody: refused.
+    for target in [
+        json!({"groups": ["eu1"]}),
+        json!({"clients": ["acme", "unii"]}),
+    ] {
+        let mut typo = window();
+        typo["target"] = target;
+        let refused = call(
+            &server,
+            "POST",
+            "/v1/admin/maintenance",
+            Some(&bot),
+            Some(&typo.to_string()),
+        );
+        assert_eq!(
+            (refused.status, codes(&refused)),
+            (422, pair("target", "unknown")),
+            "{}",
+            refused.text()
+        );
+    }
     let created = call(
         &server,
         "POST",

@@ -11,7 +11,7 @@
 //! | `POST /v1/admin/maintenance/{id}/extend` `{"ends_at"}` | schedule | `200` item |
 //! | `POST /v1/admin/maintenance/{id}/cancel` | schedule | `200` item |
 //! | `POST /v1/admin/notices/{id}/resolve` `{"message"?, "resolve_tickets"?}` | schedule | `200 {"item", "resolved_tickets"}` |
-//! | `GET /v1/admin/tickets?status=S&notice=ID` | tickets | `200 {"tickets": […]}` |
+//! | `GET /v1/admin/tickets?status=S&notice=ID&client=ID` | tickets | `200 {"tickets": […]}` |
 //! | `GET /v1/admin/audit?target=ID` | admin | `200 {"entries": […]}` |
 //!
 //! `target` is `{"all": true}` (the default), `{"groups": ["eu-1"]}` or `{"clients": ["acme"]}`;
@@ -19,7 +19,9 @@
 //! everything. Errors use the ticket API's shape, `{"errors": [{"field", "code", "message"?}]}`:
 //! `401` without a token or with an unknown or revoked one (`WWW-Authenticate: Bearer`), `403`
 //! for a token without the scope, `400 body: malformed` for a body that is not JSON, `413`,
-//! `422` naming the field (the same core as `check` and the CLI decides), `404` unknown id,
+//! `422` naming the field (the same core as `check` and the CLI decides; under `--config`, a
+//! target naming a client or group the configuration lacks is `422 target: unknown`), `404`
+//! unknown id,
 //! `409` for a change that makes no sense (extending a cancelled window, resolving a resolved
 //! notice). Every change goes through [`crate::store::schedule`], which writes the audit row
 //! (actor: the token's name) and bumps the schedule version, so every client's feed picks it
@@ -155,6 +157,9 @@ async fn add_item(app: &App, headers: &HeaderMap, body: Body, kind: Kind) -> Ans
         Ok(target) => target.unwrap_or(Target::All),
         Err(()) => return bad_target(),
     };
+    if let Some(refusal) = unknown_target(app, &target) {
+        return refusal;
+    }
     let now = clock::now().seconds();
     change(app, move |conn| {
         schedule::add(conn, &token.name, kind, target, entry, now)
@@ -195,6 +200,9 @@ async fn update_item(app: &App, headers: &HeaderMap, body: Body, kind: Kind, id:
     let Ok(target) = take_target(&mut fields) else {
         return bad_target();
     };
+    if let Some(refusal) = target.as_ref().and_then(|t| unknown_target(app, t)) {
+        return refusal;
+    }
     if fields.is_empty() && target.is_none() {
         return errors(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -377,6 +385,31 @@ fn take_target(body: &mut Map<String, Value>) -> Result<Option<Target>, ()> {
     target.map(Some).ok_or(())
 }
 
+/// The `422` for a target naming a client or group the configuration (under `--config`) lacks:
+/// an item for a misspelt group would reach nobody, silently. (The CLI, which has no
+/// configuration at hand, cannot check this.)
+fn unknown_target(app: &App, target: &Target) -> Option<Answer> {
+    let clients = app.clients.as_ref()?;
+    let config = clients.config();
+    let unknown = match target {
+        Target::All => None,
+        Target::Clients(ids) => ids
+            .iter()
+            .find(|id| !config.clients.contains_key(id.as_str()))
+            .map(|id| format!("no client {id:?} in the configuration")),
+        Target::Groups(groups) => groups
+            .iter()
+            .find(|g| !config.clients.values().any(|c| c.groups.contains(g)))
+            .map(|g| format!("no client of the configuration is in group {g:?}")),
+    };
+    unknown.map(|message| {
+        errors(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &[("target", "unknown", &message)],
+        )
+    })
+}
+
 fn bad_target() -> Answer {
     errors(
         StatusCode::UNPROCESSABLE_ENTITY,
@@ -426,6 +459,7 @@ pub async fn list_tickets(State(app): State<Arc<App>>, uri: Uri, headers: Header
     let filter = ListFilter {
         status,
         notice: query_param(&uri, "notice"),
+        client: query_param(&uri, "client"),
         ..ListFilter::default()
     };
     match app
