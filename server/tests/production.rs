@@ -155,7 +155,15 @@ fn health_and_readiness_probes() {
     let not_ready = server.get("/readyz", &[]);
     assert_eq!(not_ready.status, 503, "{}", not_ready.text());
     assert_eq!(not_ready.json()["failed"][0]["check"], "database");
+    assert_eq!(server.get("/readyz", &[]).status, 503);
     assert_eq!(server.get("/healthz", &[]).status, 200);
+    // Logged once, not at every probe.
+    assert_eq!(
+        server.logs().matches("msg=\"not ready\"").count(),
+        1,
+        "{}",
+        server.logs()
+    );
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -6,7 +6,7 @@
 //!   (`200 {"status":"ready"}`); otherwise `503` with the checks that failed, so a balancer
 //!   sends learners elsewhere until it recovers.
 //!
-//! Neither is logged per request (see [`super::log`]); a failed check is.
+//! Neither is logged per request (see [`super::log`]); a change of readiness is, once.
 
 use super::{log, App};
 use crate::store;
@@ -15,8 +15,12 @@ use axum::extract::State;
 use axum::http::header::{self, HeaderValue};
 use axum::http::{Response, StatusCode};
 use serde_json::json;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
+
+/// What the last `/readyz` answered, so only changes are logged.
+static WAS_READY: AtomicBool = AtomicBool::new(true);
 
 /// How long the database gets to answer before the server is reported not ready.
 const DATABASE_TIMEOUT: Duration = Duration::from_secs(2);
@@ -53,17 +57,21 @@ pub async fn readyz(State(app): State<Arc<App>>) -> Response<Body> {
         .as_ref()
         .is_some_and(|thread| !thread.is_finished());
     let mut failed = Vec::new();
+    let mut reasons = Vec::new();
     if let Some(error) = &database {
-        log::event(
-            "warn",
-            "not ready: the database does not answer",
-            &[("error", error)],
-        );
         failed.push(json!({"check": "database", "code": "unavailable"}));
+        reasons.push(format!("the database does not answer: {error}"));
     }
     if !writer {
-        log::event("warn", "not ready: the database writer has stopped", &[]);
         failed.push(json!({"check": "writer", "code": "stopped"}));
+        reasons.push("the database writer has stopped".to_string());
+    }
+    // Probes come every few seconds: log when readiness changes, not at every probe.
+    let was_ready = WAS_READY.swap(failed.is_empty(), Ordering::Relaxed);
+    if was_ready && !failed.is_empty() {
+        log::event("error", "not ready", &[("reason", &reasons.join("; "))]);
+    } else if !was_ready && failed.is_empty() {
+        log::event("info", "ready again", &[]);
     }
     if failed.is_empty() {
         respond(StatusCode::OK, &json!({"status": "ready"}))
