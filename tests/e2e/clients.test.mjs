@@ -40,7 +40,7 @@ async function open(path) {
 const shownIds = (page) => page.locator('lms-support-widget .lsw-item')
   .evaluateAll((items) => items.map((item) => item.dataset.id).sort());
 
-test('one window for group eu-1 shows on both clients\' pages, a notice for acme only on acme\'s, and an extension shows on the open page without a reload', async () => {
+test('one window for group eu-1 shows on both clients\' pages, a notice for acme only on acme\'s, and an extension shows on the open pages without a reload, bringing back a dismissed notice', async () => {
   const start = wallClock(48);
   assert.match(
     vendorCli(server.dataDir, 'maintenance', 'add', '--id', 'fleet-upgrade', '--group', 'eu-1', '--start', start,
@@ -65,16 +65,24 @@ test('one window for group eu-1 shows on both clients\' pages, a notice for acme
     .toLocaleTimeString('en-US', { hour: 'numeric', minute: '2-digit', timeZone: 'UTC' });
   assert.ok(before.includes(endHour(4)), `the window ends at ${endHour(4)}: ${before}`);
 
+  // Uni's learner dismisses the advance notice.
+  await uni.page.locator('lms-support-widget .lsw-item[data-id="fleet-upgrade"] .lsw-dismiss').click();
+  await uni.page.waitForFunction(() => !document.querySelector('lms-support-widget').shadowRoot
+    .querySelector('.lsw-item[data-id="fleet-upgrade"]'));
+
   assert.match(vendorCli(server.dataDir, 'maintenance', 'extend', 'fleet-upgrade', '--by', '2h'),
     /^fleet-upgrade extended: ends .*, revision 2\n$/);
-  // The learner comes back to the tab more than a minute later: the widget refetches.
-  await acme.page.clock.fastForward(61_000);
-  await acme.page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
-  await acme.page.waitForFunction((text) => {
-    const item = document.querySelector('lms-support-widget').shadowRoot
-      .querySelector('.lsw-item[data-id="fleet-upgrade"]');
-    return item && item.textContent.includes(text);
-  }, endHour(6), { timeout: 10_000 });
+  // Each learner comes back to the tab more than a minute later: the widget refetches. The new
+  // end shows on acme's page, and on uni's the new revision brings the dismissed notice back.
+  for (const { page } of [acme, uni]) {
+    await page.clock.fastForward(61_000);
+    await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+    await page.waitForFunction((text) => {
+      const item = document.querySelector('lms-support-widget').shadowRoot
+        .querySelector('.lsw-item[data-id="fleet-upgrade"]');
+      return item && item.textContent.includes(text);
+    }, endHour(6), { timeout: 10_000 });
+  }
   assert.deepEqual(acme.problems, []);
   assert.deepEqual(uni.problems, []);
   await acme.page.close();
