@@ -119,6 +119,49 @@ fn a_trusted_proxy_gives_each_forwarded_client_its_own_bucket() {
 }
 
 #[test]
+fn a_trusted_proxy_is_not_held_to_one_clients_connection_cap() {
+    use std::io::{Read as _, Write as _};
+    use std::net::TcpStream;
+    /// A keep-alive connection that has had one answer, so the server has surely admitted it.
+    fn hold(addr: &str) -> TcpStream {
+        let mut stream = TcpStream::connect(addr).expect("connect");
+        stream
+            .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            .expect("send");
+        let mut buf = [0u8; 512];
+        let n = stream.read(&mut buf).expect("answer");
+        assert!(
+            buf[..n].starts_with(b"HTTP/1.1 200"),
+            "{:?}",
+            String::from_utf8_lossy(&buf[..n])
+        );
+        stream
+    }
+    let s = scratch("cap");
+    let cap = ["--max-connections-per-client", "1"];
+    // A direct client at its cap: another connection is refused at once.
+    let direct = Server::start(&s, &cap);
+    let _held = hold(&direct.addr);
+    // Refused before any request is read: only read, or the close could reset the write.
+    let mut refused = Vec::new();
+    let _ = TcpStream::connect(&direct.addr)
+        .expect("connect")
+        .read_to_end(&mut refused);
+    assert!(
+        refused.starts_with(b"HTTP/1.1 503"),
+        "{:?}",
+        String::from_utf8_lossy(&refused)
+    );
+    drop(direct);
+    // The same from a trusted proxy, which carries many learners: served.
+    let mut args = cap.to_vec();
+    args.extend(["--trusted-proxy", "127.0.0.1"]);
+    let proxied = Server::start(&s, &args);
+    let _held = hold(&proxied.addr);
+    assert_eq!(proxied.get("/healthz", &[]).status, 200);
+}
+
+#[test]
 fn a_bad_trusted_proxy_is_refused_at_start() {
     let out = common::Output::of(common::lms_support().args([
         "serve",
