@@ -24,11 +24,23 @@ widget: setup
 server: setup
 	cargo build -q -p lms-support-server
 
-## Builds everything and serves the demo LMS page at http://127.0.0.1:8080/.
+## Builds everything and serves the demo LMS at http://127.0.0.1:8080/: the example vendor
+## configuration (clients acme and uni, group eu-1), with a course page per client (/acme.html,
+## /uni.html; the other pages are acme's), a window for eu-1 and a known issue for acme.
+DEMO_DATA := target/demo/data
 demo: widget server
 	@mkdir -p target/demo
-	$(SERVER) demo-feed > target/demo/feed.json
-	$(SERVER) serve --addr 127.0.0.1:8080 --feed target/demo/feed.json --static www --widget target/widget --data target/demo/data
+	$(SERVER) demo-config target/demo/conf
+	@# Scheduled once: later runs keep what the CLI changed since.
+	@$(SERVER) maintenance list --data $(DEMO_DATA) | grep -q '^demo-upgrade ' || \
+	  $(SERVER) maintenance add --data $(DEMO_DATA) --id demo-upgrade --group eu-1 \
+	    --start "$$(date -u -d '+3 days' '+%Y-%m-%d %H:00')" --tz UTC --duration 6h \
+	    --title "Planned upgrade of the platform" --title-in es="Actualización programada de la plataforma" \
+	    --body "Course pages will be offline while we upgrade. Save your work before it starts."
+	@$(SERVER) notice list --data $(DEMO_DATA) | grep -q '^demo-video ' || \
+	  $(SERVER) notice post --data $(DEMO_DATA) --id demo-video --client acme \
+	    --title "Lecture videos load slowly" --title-in es="Los vídeos de clase cargan despacio"
+	$(SERVER) serve --addr 127.0.0.1:8080 --config target/demo/conf --static www --widget target/widget --data $(DEMO_DATA)
 
 ## The release: dist/widget (CDN files with SRI), dist/npm, dist/integrations; sizes and budget.
 ## CDN=https://cdn.example/lms-support/0.1.0/ FEED=https://support.example/v1/feed?client=x
@@ -71,6 +83,8 @@ bench: widget server
 	CARGO_PROFILE_RELEASE_OPT_LEVEL=3 CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 CARGO_PROFILE_RELEASE_PANIC=unwind \
 	  cargo build --release -q -p lms-support-server --bins --examples --target-dir target/bench-server
 	target/bench-server/release/examples/load_tickets --bin target/bench-server/release/lms-support --seconds 10 --connections 8
+	@# GET /v1/feed?client=ID per request for 500 clients under --config: assembled, cached, 304, after a CLI change.
+	target/bench-server/release/examples/feed_assembly --bin target/bench-server/release/lms-support --clients 500
 
 clean:
 	rm -rf dist target/pkg target/pkg-banner target/widget target/demo target/e2e target/bench-pkg target/bench-server

@@ -27,6 +27,10 @@ pub enum Action {
         status: Option<String>,
         /// Only open tickets past their response target.
         overdue: bool,
+        /// Only tickets filed while this notice showed.
+        notice: Option<String>,
+        /// Only tickets of this client.
+        client: Option<String>,
     },
     /// `show N`.
     Show(String),
@@ -94,7 +98,11 @@ pub fn run(data: &Path, action: Action) -> u8 {
     }
 }
 
-fn now() -> Result<i64, String> {
+/// The clock of the CLI: `LMS_SUPPORT_NOW` when set (tests), else the system's.
+///
+/// # Errors
+/// The message for an unreadable `LMS_SUPPORT_NOW`.
+pub fn now() -> Result<i64, String> {
     match std::env::var("LMS_SUPPORT_NOW") {
         Ok(text) => Timestamp::parse_rfc3339(&text)
             .map(Timestamp::seconds)
@@ -106,11 +114,18 @@ fn now() -> Result<i64, String> {
 fn execute(conn: &mut Connection, action: &Action, now: i64) -> Result<String, String> {
     let db_error = |e: store::StoreError| format!("database error: {e}");
     match action {
-        Action::List { status, overdue } => {
+        Action::List {
+            status,
+            overdue,
+            notice,
+            client,
+        } => {
             store::escalate(conn, now).map_err(db_error)?;
             let filter = ListFilter {
                 status: status.clone(),
                 overdue_at: overdue.then_some(now),
+                notice: notice.clone(),
+                client: client.clone(),
             };
             let tickets = store::list(conn, &filter).map_err(db_error)?;
             Ok(table(&tickets))
@@ -144,7 +159,7 @@ fn execute(conn: &mut Connection, action: &Action, now: i64) -> Result<String, S
 }
 
 fn find(conn: &Connection, number: &str) -> Result<TicketRecord, String> {
-    store::ticket_by_number(conn, number)
+    store::ticket_by_number(conn, number, None)
         .map_err(|e| format!("database error: {e}"))?
         .ok_or_else(|| format!("no ticket {number:?}; `lms-support tickets list` shows them all"))
 }

@@ -5,19 +5,37 @@
 //! section of design §3 and passes `check --strict`; this module does not serve it (that is
 //! `serve`, which calls [`demo_feed`] at start-up when no `--feed` is given).
 
-use crate::json::Json;
 use lms_support_widget::time::Timestamp;
+use serde_json::Value;
 
 const HOUR: i64 = 3600;
 const DAY: i64 = 86_400;
 
 /// The demo feed for instant `now`, pretty-printed, without a trailing newline.
 pub fn demo_feed(now: Timestamp) -> String {
-    demo_json(now).pretty()
+    // Writing a `Value` to a string cannot fail: its keys are strings and it holds no floats
+    // that are not finite.
+    serde_json::to_string_pretty(&demo_json(now)).unwrap_or_default()
 }
 
-fn en_es(en: &str, es: &str) -> Json {
-    Json::obj([("en", Json::str(en)), ("es", Json::str(es))])
+/// An object whose members keep this order (`serde_json`'s `preserve_order`), so the feed
+/// reads like a hand-written one: `id` first, not alphabetical.
+fn obj<const N: usize>(members: [(&str, Value); N]) -> Value {
+    Value::Object(
+        members
+            .into_iter()
+            .map(|(key, value)| (key.to_string(), value))
+            .collect(),
+    )
+}
+
+/// An array of strings.
+fn strs<'a>(items: impl IntoIterator<Item = &'a str>) -> Value {
+    Value::Array(items.into_iter().map(Value::from).collect())
+}
+
+fn en_es(en: &str, es: &str) -> Value {
+    obj([("en", Value::from(en)), ("es", Value::from(es))])
 }
 
 fn date_of(t: Timestamp) -> String {
@@ -26,7 +44,7 @@ fn date_of(t: Timestamp) -> String {
 }
 
 /// The demo feed as a value; see [`demo_feed`].
-pub fn demo_json(now: Timestamp) -> Json {
+pub fn demo_json(now: Timestamp) -> Value {
     // The next whole hour, so the windows start at a time a vendor would choose.
     let next_hour = Timestamp(now.seconds().div_euclid(HOUR) * HOUR).plus(
         if now.seconds().rem_euclid(HOUR) == 0 {
@@ -39,13 +57,13 @@ pub fn demo_json(now: Timestamp) -> Json {
     let migration_start = next_hour.plus(5 * DAY);
     let issue_since = Timestamp((now.seconds() - 2 * HOUR).div_euclid(60) * 60);
 
-    let upgrade = Json::obj([
-        ("id", Json::str(format!("upgrade-{}", date_of(upgrade_start)))),
-        ("revision", Json::Int(1)),
-        ("starts_at", Json::str(upgrade_start.to_string())),
-        ("ends_at", Json::str(upgrade_start.plus(6 * HOUR).to_string())),
-        ("notice_days", Json::Int(7)),
-        ("severity", Json::str("major")),
+    let upgrade = obj([
+        ("id", Value::from(format!("upgrade-{}", date_of(upgrade_start)))),
+        ("revision", Value::from(1)),
+        ("starts_at", Value::from(upgrade_start.to_string())),
+        ("ends_at", Value::from(upgrade_start.plus(6 * HOUR).to_string())),
+        ("notice_days", Value::from(7)),
+        ("severity", Value::from("major")),
         ("title", en_es("Planned upgrade of Acme Learn", "Actualización programada de Acme Learn")),
         (
             "body",
@@ -54,11 +72,11 @@ pub fn demo_json(now: Timestamp) -> Json {
                 "Acme Learn no estará disponible mientras lo actualizamos a la nueva versión. Guarda tu trabajo y entrega antes de que empiece lo que venza durante la actualización.",
             ),
         ),
-        ("audience", Json::obj([("roles", Json::strs(["student", "teacher"])), ("courses", Json::Arr(vec![]))])),
+        ("audience", obj([("roles", strs(["student", "teacher"])), ("courses", Value::Array(vec![]))])),
         (
             "after",
-            Json::obj([
-                ("hours", Json::Int(24)),
+            obj([
+                ("hours", Value::from(24)),
                 (
                     "body",
                     en_es(
@@ -68,18 +86,18 @@ pub fn demo_json(now: Timestamp) -> Json {
                 ),
             ]),
         ),
-        ("status", Json::str("scheduled")),
+        ("status", Value::from("scheduled")),
     ]);
 
-    let weekly = Json::obj([
-        ("id", Json::str("weekly-maintenance")),
-        ("every", Json::str("week")),
-        ("weekday", Json::str("sun")),
-        ("start", Json::str("01:00")),
-        ("duration_minutes", Json::Int(240)),
-        ("time_zone", Json::str("America/New_York")),
-        ("notice_days", Json::Int(2)),
-        ("severity", Json::str("minor")),
+    let weekly = obj([
+        ("id", Value::from("weekly-maintenance")),
+        ("every", Value::from("week")),
+        ("weekday", Value::from("sun")),
+        ("start", Value::from("01:00")),
+        ("duration_minutes", Value::from(240)),
+        ("time_zone", Value::from("America/New_York")),
+        ("notice_days", Value::from(2)),
+        ("severity", Value::from("minor")),
         ("title", en_es("Weekly maintenance", "Mantenimiento semanal")),
         (
             "body",
@@ -90,13 +108,13 @@ pub fn demo_json(now: Timestamp) -> Json {
         ),
     ]);
 
-    let migration = Json::obj([
-        ("id", Json::str(format!("storage-migration-{}", date_of(migration_start)))),
-        ("revision", Json::Int(2)),
-        ("starts_at", Json::str(migration_start.to_string())),
-        ("ends_at", Json::str(migration_start.plus(2 * HOUR).to_string())),
-        ("notice_days", Json::Int(7)),
-        ("severity", Json::str("major")),
+    let migration = obj([
+        ("id", Value::from(format!("storage-migration-{}", date_of(migration_start)))),
+        ("revision", Value::from(2)),
+        ("starts_at", Value::from(migration_start.to_string())),
+        ("ends_at", Value::from(migration_start.plus(2 * HOUR).to_string())),
+        ("notice_days", Value::from(7)),
+        ("severity", Value::from("major")),
         ("title", en_es("File storage migration", "Migración del almacenamiento de archivos")),
         (
             "body",
@@ -105,16 +123,16 @@ pub fn demo_json(now: Timestamp) -> Json {
                 "No se podrán subir ni descargar archivos mientras trasladamos los archivos de los cursos a un nuevo almacenamiento.",
             ),
         ),
-        ("status", Json::str("cancelled")),
+        ("status", Value::from("cancelled")),
     ]);
 
-    let known_issue = Json::obj([
-        ("id", Json::str("video-playback-slow")),
-        ("revision", Json::Int(1)),
-        ("kind", Json::str("known_issue")),
-        ("status", Json::str("investigating")),
-        ("since", Json::str(issue_since.to_string())),
-        ("severity", Json::str("minor")),
+    let known_issue = obj([
+        ("id", Value::from("video-playback-slow")),
+        ("revision", Value::from(1)),
+        ("kind", Value::from("known_issue")),
+        ("status", Value::from("investigating")),
+        ("since", Value::from(issue_since.to_string())),
+        ("severity", Value::from("minor")),
         ("title", en_es("Video playback is slow", "La reproducción de vídeo es lenta")),
         (
             "body",
@@ -125,19 +143,22 @@ pub fn demo_json(now: Timestamp) -> Json {
         ),
     ]);
 
-    Json::obj([
-        ("version", Json::Int(1)),
+    obj([
+        ("version", Value::from(1)),
         (
             "client",
-            Json::obj([
-                ("name", Json::str("Acme College")),
-                ("site_name", Json::str("Acme Learn")),
-                ("quiet_pages", Json::strs(["body#page-mod-quiz-attempt"])),
+            obj([
+                ("name", Value::from("Acme College")),
+                ("site_name", Value::from("Acme Learn")),
+                ("quiet_pages", strs(["body#page-mod-quiz-attempt"])),
             ]),
         ),
-        ("maintenance", Json::Arr(vec![upgrade, weekly, migration])),
-        ("notices", Json::Arr(vec![known_issue])),
-        ("faq", Json::Arr(faq())),
+        (
+            "maintenance",
+            Value::Array(vec![upgrade, weekly, migration]),
+        ),
+        ("notices", Value::Array(vec![known_issue])),
+        ("faq", Value::Array(faq())),
         ("support", support()),
     ])
 }
@@ -148,17 +169,17 @@ fn faq_entry(
     tags: &[&str],
     question: (&str, &str),
     answer: (&str, &str),
-) -> Json {
-    Json::obj([
-        ("id", Json::str(id)),
-        ("category", Json::str(category)),
-        ("tags", Json::strs(tags.iter().copied())),
+) -> Value {
+    obj([
+        ("id", Value::from(id)),
+        ("category", Value::from(category)),
+        ("tags", strs(tags.iter().copied())),
         ("question", en_es(question.0, question.1)),
         ("answer", en_es(answer.0, answer.1)),
     ])
 }
 
-fn faq() -> Vec<Json> {
+fn faq() -> Vec<Value> {
     vec![
         faq_entry(
             "reset-password",
@@ -263,20 +284,20 @@ fn faq() -> Vec<Json> {
     ]
 }
 
-fn support() -> Json {
+fn support() -> Value {
     let priority = |id: &str, minutes: i64, en: &str, es: &str| {
-        Json::obj([
-            ("id", Json::str(id)),
-            ("response_minutes", Json::Int(minutes)),
+        obj([
+            ("id", Value::from(id)),
+            ("response_minutes", Value::from(minutes)),
             ("examples", en_es(en, es)),
         ])
     };
-    Json::obj([
-        ("api", Json::str("/v1")),
-        ("hours", Json::str("24/7")),
+    obj([
+        ("api", Value::from("/v1")),
+        ("hours", Value::from("24/7")),
         (
             "priorities",
-            Json::Arr(vec![
+            Value::Array(vec![
                 priority(
                     "critical",
                     60,
@@ -299,7 +320,7 @@ fn support() -> Json {
         ),
         (
             "categories",
-            Json::strs([
+            strs([
                 "access",
                 "content",
                 "grades",
@@ -311,9 +332,9 @@ fn support() -> Json {
         ),
         (
             "fallback",
-            Json::obj([
-                ("email", Json::str("help@vendor.example")),
-                ("phone", Json::str("+1 555 0100")),
+            obj([
+                ("email", Value::from("help@vendor.example")),
+                ("phone", Value::from("+1 555 0100")),
             ]),
         ),
     ])

@@ -4,17 +4,20 @@
 //! Exit statuses: 0 success, 1 the feed (or server) failed, 2 bad usage or an unreadable file.
 
 mod agent;
+mod authoring;
+mod backup;
 mod check;
 mod clock;
 mod demo;
 mod feedfile;
-mod json;
 mod localtime;
 mod output;
 mod preview;
 mod search;
 mod serve;
 mod store;
+mod tokens;
+mod vendor;
 
 use clap::{Parser, Subcommand};
 use lms_support_widget::time::Timestamp;
@@ -87,6 +90,12 @@ enum Command {
         #[arg(long, value_name = "RFC3339")]
         now: Option<String>,
     },
+    /// Write an example vendor configuration: clients acme and uni, both in group eu-1.
+    DemoConfig {
+        /// The directory to write (vendor.json, clients/acme.json, clients/uni.json).
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+    },
     /// Serve the feed, the widget's assets and the demo site.
     Serve {
         /// Address to listen on; port 0 picks a free port.
@@ -95,9 +104,14 @@ enum Command {
         /// Directory for server data (created if missing).
         #[arg(long, value_name = "DIR", default_value = "data")]
         data: PathBuf,
-        /// The feed file to serve; without it a demo feed is generated at start-up.
+        /// The feed file to serve (one client); without it or --config a demo feed is
+        /// generated at start-up.
         #[arg(long, value_name = "FILE")]
         feed: Option<PathBuf>,
+        /// The vendor configuration directory (vendor.json, clients/<id>.json): many clients,
+        /// feeds at /v1/feed?client=ID. Reloaded on a file change and on SIGHUP.
+        #[arg(long, value_name = "DIR")]
+        config: Option<PathBuf>,
         /// Directory of the demo site.
         #[arg(long = "static", value_name = "DIR", default_value = "www")]
         static_dir: PathBuf,
@@ -133,9 +147,22 @@ enum Command {
         /// An origin whose pages may call the ticket API (CORS); repeat for more.
         #[arg(long = "allow-origin", value_name = "ORIGIN")]
         allow_origin: Vec<String>,
-        /// Prefix of ticket numbers (ACME → ACME-000123).
-        #[arg(long, value_name = "PREFIX", default_value = "ACME")]
-        ticket_prefix: String,
+        /// Prefix of ticket numbers (ACME → ACME-000123; default ACME); per client with --config.
+        #[arg(long, value_name = "PREFIX")]
+        ticket_prefix: Option<String>,
+        /// A reverse proxy (address or network, IPv4 or IPv6) whose X-Forwarded-For or
+        /// Forwarded header names the client; repeat for more. Other peers' headers are ignored.
+        #[arg(long = "trusted-proxy", value_name = "CIDR")]
+        trusted_proxy: Vec<String>,
+    },
+    /// Copy the data directory (database and attachments) consistently while the server runs.
+    Backup {
+        /// Where to write the backup: a new directory, laid out like a data directory.
+        #[arg(value_name = "DEST")]
+        dest: PathBuf,
+        /// The server's data directory (the one given to `serve --data`).
+        #[arg(long, value_name = "DIR", default_value = "data")]
+        data: PathBuf,
     },
     /// Work tickets as an agent: list, show, reply, resolve, close.
     Tickets {
@@ -144,6 +171,30 @@ enum Command {
         data: PathBuf,
         #[command(subcommand)]
         action: TicketsCommand,
+    },
+    /// Author the shared maintenance schedule: add, list, update, extend, cancel windows.
+    Maintenance {
+        /// The server's data directory (the one given to `serve --data`).
+        #[arg(long, value_name = "DIR", default_value = "data", global = true)]
+        data: PathBuf,
+        #[command(subcommand)]
+        action: authoring::MaintenanceCommand,
+    },
+    /// Post, list, update and resolve notices (known issues) of the shared schedule.
+    Notice {
+        /// The server's data directory (the one given to `serve --data`).
+        #[arg(long, value_name = "DIR", default_value = "data", global = true)]
+        data: PathBuf,
+        #[command(subcommand)]
+        action: authoring::NoticeCommand,
+    },
+    /// Bearer tokens for the admin API: create (printed once), list, revoke.
+    Tokens {
+        /// The server's data directory (the one given to `serve --data`).
+        #[arg(long, value_name = "DIR", default_value = "data", global = true)]
+        data: PathBuf,
+        #[command(subcommand)]
+        action: tokens::TokensCommand,
     },
 }
 
@@ -157,6 +208,12 @@ enum TicketsCommand {
         /// Only open tickets past their response target.
         #[arg(long)]
         overdue: bool,
+        /// Only tickets filed while this notice (or maintenance window) showed on the page.
+        #[arg(long, value_name = "ID")]
+        notice: Option<String>,
+        /// Only tickets of this client (with `serve --config`).
+        #[arg(long, value_name = "ID")]
+        client: Option<String>,
     },
     /// Everything about one ticket: fields, context, attachments, replies.
     Show {
@@ -228,6 +285,7 @@ fn main() -> ExitCode {
             addr,
             data,
             feed,
+            config,
             static_dir,
             widget,
             rate_limit_hour,
@@ -239,10 +297,12 @@ fn main() -> ExitCode {
             max_connections_per_client,
             allow_origin,
             ticket_prefix,
+            trusted_proxy,
         } => serve::run(serve::Config {
             addr,
             data,
             feed,
+            config,
             static_dir,
             widget_dir: widget,
             rate_limit_hour,
@@ -256,16 +316,32 @@ fn main() -> ExitCode {
             },
             allow_origins: allow_origin,
             ticket_prefix,
+            trusted_proxies: trusted_proxy,
         }),
+        Command::Backup { dest, data } => backup::run(&dest, &data),
         Command::Tickets { data, action } => agent::run(
             &data,
             match action {
-                TicketsCommand::List { status, overdue } => agent::Action::List { status, overdue },
+                TicketsCommand::List {
+                    status,
+                    overdue,
+                    notice,
+                    client,
+                } => agent::Action::List {
+                    status,
+                    overdue,
+                    notice,
+                    client,
+                },
                 TicketsCommand::Show { number } => agent::Action::Show(number),
                 TicketsCommand::Reply { number, text } => agent::Action::Reply(number, text),
                 TicketsCommand::Resolve { number } => agent::Action::Resolve(number),
                 TicketsCommand::Close { number } => agent::Action::Close(number),
             },
         ),
+        Command::DemoConfig { dir } => vendor::run_demo_config(&dir),
+        Command::Maintenance { data, action } => authoring::maintenance(&data, action),
+        Command::Notice { data, action } => authoring::notice(&data, action),
+        Command::Tokens { data, action } => tokens::run(&data, action),
     })
 }

@@ -6,7 +6,6 @@
 //! to stderr as `warning: …` and the valid rest of the feed is previewed.
 
 use crate::feedfile;
-use crate::json::Json;
 use crate::localtime::{local_range, local_since};
 use crate::output;
 use lms_support_widget::banner::{active_items, Viewer};
@@ -14,6 +13,7 @@ use lms_support_widget::feed::Feed;
 use lms_support_widget::i18n::Lang;
 use lms_support_widget::time::Timestamp;
 use lms_support_widget::zone::{TimeZones, TzDatabase, UnknownZone};
+use serde_json::{json, Value};
 use std::path::Path;
 
 /// What to preview, as given on the command line.
@@ -96,23 +96,18 @@ pub fn render(
             (Some(since), None) => Some(local_since(since, tz, zones, lang)?),
             (None, _) => None,
         };
-        items.push(Json::obj([
-            ("id", Json::str(item.id())),
-            ("kind", Json::str(item.kind())),
-            ("phase", Json::str(item.phase.as_str())),
-            ("severity", Json::str(item.severity().as_str())),
-            (
-                "starts_at",
-                Json::opt_str(item.starts_at.map(|t| t.to_string())),
-            ),
-            (
-                "ends_at",
-                Json::opt_str(item.ends_at.map(|t| t.to_string())),
-            ),
-            ("title", Json::str(item.title(locale))),
-            ("body", Json::str(item.body(locale))),
-            ("local_range", Json::opt_str(local)),
-        ]));
+        // `serde_json`'s `preserve_order` keeps the members in the order written here.
+        items.push(json!({
+            "id": item.id(),
+            "kind": item.kind(),
+            "phase": item.phase.as_str(),
+            "severity": item.severity().as_str(),
+            "starts_at": item.starts_at.map(|t| t.to_string()),
+            "ends_at": item.ends_at.map(|t| t.to_string()),
+            "title": item.title(locale),
+            "body": item.body(locale),
+            "local_range": local,
+        }));
     }
-    Ok(Json::obj([("items", Json::Arr(items))]).compact())
+    Ok(json!({ "items": Value::Array(items) }).to_string())
 }

@@ -8,7 +8,6 @@
 //! as `warning: …` and the valid entries are searched.
 
 use crate::feedfile;
-use crate::json::Json;
 use crate::output;
 use lms_support_widget::search::{Hit, SearchIndex};
 use lms_support_widget::text::is_language_tag;
@@ -34,14 +33,14 @@ pub fn run(path: &Path, query: &str, locale: &str, limit: usize) -> u8 {
 
 /// The hits as one line of JSON.
 pub fn render(hits: &[Hit]) -> String {
-    // `Json` has no floating-point numbers; a score is a plain decimal, so it is written here
-    // and only the id goes through `Json` for escaping.
+    // A score is written as a plain decimal here (serde_json would print the float's shortest
+    // round-trip form); only the id goes through serde_json, for escaping.
     let items: Vec<String> = hits
         .iter()
         .map(|hit| {
             format!(
                 "{{\"id\":{},\"score\":{}}}",
-                Json::str(hit.id.as_str()).compact(),
+                serde_json::Value::from(hit.id.as_str()),
                 score(hit.score)
             )
         })

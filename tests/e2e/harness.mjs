@@ -16,9 +16,11 @@ export const outDir = join(root, 'target/e2e');
 export const widgetDir = process.env.LMS_SUPPORT_WIDGET_DIR || join(root, 'target/widget');
 
 /** Starts `lms-support serve`; resolves to { url, stop, feedPath } once it prints its address.
- *  `serveArgs` go after `serve` (e.g. `--rate-limit-hour 0`). */
+ *  `serveArgs` go after `serve` (e.g. `--rate-limit-hour 0`). With `config: true` it serves the
+ *  example vendor configuration (`demo-config`, clients acme and uni) with `--config` instead of
+ *  a demo feed with `--feed`; `configDir` is then where it is. */
 export async function startServer({
-  name = 'e2e', addr = '127.0.0.1:0', fresh = true, extraArgs = [], serveArgs = [],
+  name = 'e2e', addr = '127.0.0.1:0', fresh = true, extraArgs = [], serveArgs = [], config = false,
 } = {}) {
   const dir = join(outDir, name);
   if (fresh) {
@@ -26,9 +28,12 @@ export async function startServer({
     mkdirSync(dir, { recursive: true });
   }
   const feedPath = join(dir, 'feed.json');
-  if (fresh) writeFileSync(feedPath, execFileSync(server, ['demo-feed']));
+  const configDir = join(dir, 'conf');
+  if (fresh && config) execFileSync(server, ['demo-config', configDir]);
+  else if (fresh) writeFileSync(feedPath, execFileSync(server, ['demo-feed']));
+  const source = config ? ['--config', configDir] : ['--feed', feedPath];
   const child = spawn(server, [
-    ...extraArgs, 'serve', '--addr', addr, '--feed', feedPath,
+    ...extraArgs, 'serve', '--addr', addr, ...source,
     '--static', join(root, 'www'), '--widget', widgetDir, '--data', join(dir, 'data'),
     ...serveArgs,
   ], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -49,7 +54,12 @@ export async function startServer({
     child.once('exit', resolve);
     child.kill('SIGTERM');
   });
-  return { url, stop, feedPath, dataDir: join(dir, 'data'), logs: () => stderr };
+  return { url, stop, feedPath, configDir, dataDir: join(dir, 'data'), logs: () => stderr };
+}
+
+/** Runs a vendor CLI command (`maintenance …`, `notice …`) on a data directory; its stdout. */
+export function vendorCli(dataDir, ...args) {
+  return execFileSync(server, [...args, '--data', dataDir], { encoding: 'utf8' });
 }
 
 /** Runs the agent CLI on a server's data directory; returns its stdout. */

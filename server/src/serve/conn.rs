@@ -19,12 +19,14 @@
 //!   cap off.
 //!
 //! Each request carries `ConnectInfo<SocketAddr>`, as `into_make_service_with_connect_info`
-//! would give it. Graceful shutdown: once the shutdown future completes the listener is
+//! would give it, and the [`ClientAddr`] it is accounted to (see [`super::proxy`]); a trusted
+//! proxy's connections are not held to the per-client cap. Graceful shutdown: once the shutdown future completes the listener is
 //! closed, idle connections are closed, requests in flight finish, and [`serve`] returns when
 //! the last connection is gone (the caller bounds the wait). Nothing here limits how slowly a
 //! client reads a response; the per-client cap bounds what such clients can hold.
 
 use super::log;
+use super::proxy::{ClientAddr, TrustedProxies};
 use super::ratelimit;
 use axum::extract::ConnectInfo;
 use axum::Router;
@@ -67,6 +69,7 @@ pub async fn serve(
     listener: TcpListener,
     router: Router,
     limits: Limits,
+    trusted: Arc<TrustedProxies>,
     shutdown: impl Future<Output = ()>,
 ) {
     let open = Arc::new(Open::default());
@@ -96,7 +99,13 @@ pub async fn serve(
             },
             () = &mut shutdown => break,
         };
-        let Some(slot) = open.admit(remote.ip(), limits.max_per_client) else {
+        // A trusted proxy carries many clients; it is not held to one client's cap.
+        let cap = if trusted.trusts(remote.ip()) {
+            0
+        } else {
+            limits.max_per_client
+        };
+        let Some(slot) = open.admit(remote.ip(), cap) else {
             // Best effort: says why and when to come back; the connection closes on drop.
             let _ = stream.try_write(OVER_CLIENT_CAP);
             continue;
@@ -105,6 +114,7 @@ pub async fn serve(
             router: router.clone(),
             remote,
             body_timeout: limits.body_timeout,
+            trusted: trusted.clone(),
         };
         tokio::spawn(connection(
             stream,
@@ -264,12 +274,14 @@ impl Drop for Slot {
 // ---------------------------------------------------------------------------------------------
 // per-request glue
 
-/// The router for one connection: adds `ConnectInfo` and the body timeout to each request.
+/// The router for one connection: adds `ConnectInfo`, the [`ClientAddr`] and the body timeout
+/// to each request.
 #[derive(Clone, Debug)]
 struct ConnectionService {
     router: Router,
     remote: SocketAddr,
     body_timeout: Duration,
+    trusted: Arc<TrustedProxies>,
 }
 
 impl tower_service::Service<hyper::Request<hyper::body::Incoming>> for ConnectionService {
@@ -285,9 +297,24 @@ impl tower_service::Service<hyper::Request<hyper::body::Incoming>> for Connectio
     fn call(&mut self, request: hyper::Request<hyper::body::Incoming>) -> Self::Future {
         let mut request =
             request.map(|body| axum::body::Body::new(IdleTimeout::new(body, self.body_timeout)));
+        let headers = request.headers();
+        let client = self.trusted.client(
+            self.remote.ip(),
+            header_values(headers, "x-forwarded-for"),
+            header_values(headers, "forwarded"),
+        );
+        request.extensions_mut().insert(ClientAddr(client));
         request.extensions_mut().insert(ConnectInfo(self.remote));
         self.router.call(request)
     }
+}
+
+/// The values of header `name` that are text.
+fn header_values<'a>(
+    headers: &'a axum::http::HeaderMap,
+    name: &'static str,
+) -> impl Iterator<Item = &'a str> {
+    headers.get_all(name).iter().filter_map(|v| v.to_str().ok())
 }
 
 /// The error a body read gets when the client sent nothing for [`Limits::body_timeout`].

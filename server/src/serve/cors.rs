@@ -1,4 +1,5 @@
-//! CORS for the ticket API: only the origins given with `--allow-origin` (design §5).
+//! CORS for the ticket API: only the origins given with `--allow-origin` (design §5), or
+//! under `--config` the origins of the client whose API it is (`/v1/clients/{id}/…`).
 //!
 //! A page on an allowed origin gets `Access-Control-Allow-Origin` naming that origin (never
 //! `*`, and no credentials: the API uses bearer tokens, not cookies) and may read
@@ -15,6 +16,7 @@ use super::App;
 use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::header::{self, HeaderMap, HeaderValue};
+use axum::http::Uri;
 use axum::http::{Response, StatusCode};
 use axum::middleware::Next;
 use std::sync::Arc;
@@ -51,19 +53,26 @@ pub fn parse_origin(text: &str) -> Result<String, String> {
     }
 }
 
-/// The request's `Origin` when it is one of the allowed origins.
-fn allowed_origin<'a>(app: &App, headers: &'a HeaderMap) -> Option<&'a HeaderValue> {
+/// The request's `Origin` when it is one of the origins allowed for this path.
+fn allowed_origin<'a>(app: &App, uri: &Uri, headers: &'a HeaderMap) -> Option<&'a HeaderValue> {
     let origin = headers.get(header::ORIGIN)?;
     let text = origin.to_str().ok()?.to_ascii_lowercase();
-    app.tickets
-        .allowed_origins
-        .contains(&text)
-        .then_some(origin)
+    let allowed = match (
+        &app.clients,
+        uri.path()
+            .strip_prefix("/v1/clients/")
+            .and_then(|rest| rest.split('/').next()),
+    ) {
+        (Some(clients), Some(id)) => clients.client(id)?.origins.contains(&text),
+        (None, None) => app.tickets.allowed_origins.contains(&text),
+        _ => false,
+    };
+    allowed.then_some(origin)
 }
 
 /// Middleware for the ticket routes: adds the CORS headers for an allowed origin.
 pub async fn headers(State(app): State<Arc<App>>, request: Request, next: Next) -> Response<Body> {
-    let origin = allowed_origin(&app, request.headers()).cloned();
+    let origin = allowed_origin(&app, request.uri(), request.headers()).cloned();
     let mut response = next.run(request).await;
     let h = response.headers_mut();
     h.append(header::VARY, HeaderValue::from_static("Origin"));
@@ -80,10 +89,14 @@ pub async fn headers(State(app): State<Arc<App>>, request: Request, next: Next) 
 /// `OPTIONS` on a ticket route: the preflight. An allowed origin learns the methods and
 /// headers it may use; any other gets `204` with no CORS headers, which the browser reads as
 /// a refusal.
-pub async fn preflight(State(app): State<Arc<App>>, headers: HeaderMap) -> Response<Body> {
+pub async fn preflight(
+    State(app): State<Arc<App>>,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response<Body> {
     let mut response = Response::new(Body::empty());
     *response.status_mut() = StatusCode::NO_CONTENT;
-    if allowed_origin(&app, &headers).is_some() {
+    if allowed_origin(&app, &uri, &headers).is_some() {
         let h = response.headers_mut();
         h.insert(
             header::ACCESS_CONTROL_ALLOW_METHODS,

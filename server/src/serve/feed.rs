@@ -9,7 +9,7 @@ use super::http::{etag, not_modified, respond, set};
 use super::log;
 use super::App;
 use axum::body::{Body, Bytes};
-use axum::extract::State;
+use axum::extract::{RawQuery, State};
 use axum::http::header::{self, HeaderMap, HeaderValue};
 use axum::http::{Response, StatusCode};
 use std::path::PathBuf;
@@ -24,8 +24,17 @@ pub enum FeedSource {
     Fixed(Bytes),
 }
 
-/// `GET` and `HEAD /v1/feed`, with any query string (`?client=acme` is for the vendor's own routing).
-pub async fn get(State(app): State<Arc<App>>, headers: HeaderMap) -> Response<Body> {
+/// `GET` and `HEAD /v1/feed`. Under `--config`, `?client=ID` picks the client whose feed is
+/// assembled ([`super::clients`]); with `--feed` any query string is ignored (`?client=acme`
+/// is then for the vendor's own routing).
+pub async fn get(
+    State(app): State<Arc<App>>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Response<Body> {
+    if let Some(clients) = &app.clients {
+        return super::clients::feed_response(&app, clients, query.as_deref(), &headers).await;
+    }
     let bytes = match &app.feed {
         FeedSource::Fixed(bytes) => bytes.clone(),
         FeedSource::File(path) => match tokio::fs::read(path).await {
@@ -93,7 +102,7 @@ pub async fn preflight() -> Response<Body> {
 }
 
 /// The feed is public: any page may read it, and its `ETag`.
-fn public(response: &mut Response<Body>) {
+pub(super) fn public(response: &mut Response<Body>) {
     let h = response.headers_mut();
     h.insert(
         header::ACCESS_CONTROL_ALLOW_ORIGIN,

@@ -1,7 +1,8 @@
 //! One-line structured logs on stderr, in logfmt (`key=value`, quoted when needed).
 //!
 //! Every request gets one line with method, path (without the query string, which may carry
-//! secrets), status and duration. stdout is kept for the single start-up line that scripts
+//! secrets), client address (behind a trusted proxy, the forwarded one), status and duration.
+//! `/healthz` and `/readyz` are not logged: load balancers ask every few seconds. stdout is kept for the single start-up line that scripts
 //! parse; nothing else is printed there.
 
 use crate::clock;
@@ -24,9 +25,13 @@ pub fn event(level: &str, msg: &str, fields: &[(&str, &str)]) {
 
 /// Middleware: logs each request once its response is ready.
 pub async fn requests(request: Request, next: Next) -> Response {
+    if matches!(request.uri().path(), "/healthz" | "/readyz") {
+        return next.run(request).await;
+    }
     let started = Instant::now();
     let method = request.method().to_string();
     let path = request.uri().path().to_string();
+    let client = super::client_addr(&request).to_string();
     let response = next.run(request).await;
     let micros = started.elapsed().as_micros();
     event(
@@ -40,6 +45,7 @@ pub async fn requests(request: Request, next: Next) -> Response {
                 "duration_ms",
                 &format!("{}.{:03}", micros / 1000, micros % 1000),
             ),
+            ("client", &client),
         ],
     );
     response

@@ -6,12 +6,17 @@
 //! (at most [`GRACE`]). Connections have timeouts and caps ([`conn`]). The ticket API
 //! (design §5) lives in [`tickets`], on the SQLite database in `--data` (see [`crate::store`]).
 
+mod admin;
+mod clients;
+mod compress;
 mod conn;
 mod cors;
 mod feed;
 mod files;
+mod health;
 mod http;
 mod log;
+mod proxy;
 mod ratelimit;
 mod tickets;
 mod upload;
@@ -29,6 +34,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use conn::Limits as ConnectionLimits;
+pub use cors::parse_origin;
 
 /// How long requests in flight may take to finish after a shutdown signal.
 const GRACE: Duration = Duration::from_secs(10);
@@ -42,6 +48,8 @@ pub struct Config {
     pub data: PathBuf,
     /// The feed file; `None` serves a demo feed generated at start-up.
     pub feed: Option<PathBuf>,
+    /// The vendor configuration (many clients); excludes `feed`.
+    pub config: Option<PathBuf>,
     /// The demo site.
     pub static_dir: PathBuf,
     /// The built widget (`make widget`).
@@ -57,17 +65,40 @@ pub struct Config {
     pub connections: conn::Limits,
     /// Origins whose pages may call the ticket API (CORS), as given.
     pub allow_origins: Vec<String>,
-    /// Ticket number prefix (`ACME` → `ACME-000123`).
-    pub ticket_prefix: String,
+    /// Ticket number prefix (`ACME` → `ACME-000123`) without `--config`.
+    pub ticket_prefix: Option<String>,
+    /// Networks of reverse proxies whose `X-Forwarded-For`/`Forwarded` are believed, as given.
+    pub trusted_proxies: Vec<String>,
 }
+
+/// The ticket prefix of `--feed` mode when none is given.
+const DEFAULT_PREFIX: &str = "ACME";
 
 /// Shared state of the running server.
 #[derive(Debug)]
 pub struct App {
     feed: FeedSource,
+    /// The clients of `--config`; `None` in single-client (`--feed`) mode.
+    clients: Option<Arc<clients::Clients>>,
     static_dir: PathBuf,
     widget_dir: PathBuf,
     tickets: tickets::Tickets,
+    /// The database writer's thread, for `/readyz`; taken when the server stops.
+    writer_thread: WriterThread,
+    /// The admin API's state.
+    admin: admin::Admin,
+}
+
+/// The writer thread's handle, shared between `run` (which joins it) and `/readyz`.
+type WriterThread = Arc<std::sync::Mutex<Option<std::thread::JoinHandle<()>>>>;
+
+/// The address `request` is accounted to (see [`proxy`]); unspecified if the connection
+/// layer did not say, which only happens in tests that call the router directly.
+pub fn client_addr<B>(request: &axum::http::Request<B>) -> std::net::IpAddr {
+    request
+        .extensions()
+        .get::<proxy::ClientAddr>()
+        .map_or(std::net::Ipv4Addr::UNSPECIFIED.into(), |c| c.0)
 }
 
 /// The routes, for a given state.
@@ -87,14 +118,66 @@ pub fn router(app: Arc<App>) -> Router {
             "/v1/tickets/{number}/feedback",
             post(tickets::feedback).options(cors::preflight),
         )
+        .route(
+            "/v1/clients/{client}/tickets",
+            post(tickets::create_for_client)
+                .options(cors::preflight)
+                .layer(DefaultBodyLimit::max(upload::MULTIPART_MAX)),
+        )
+        .route(
+            "/v1/clients/{client}/tickets/{number}",
+            get(tickets::show_for_client).options(cors::preflight),
+        )
+        .route(
+            "/v1/clients/{client}/tickets/{number}/feedback",
+            post(tickets::feedback_for_client).options(cors::preflight),
+        )
         .route_layer(axum::middleware::from_fn_with_state(
             app.clone(),
             cors::headers,
         ));
+    // No CORS layer: the admin API is for servers and a console on the same origin.
+    let admin_routes = Router::new()
+        .route(
+            "/v1/admin/maintenance",
+            get(admin::list_maintenance).post(admin::add_maintenance),
+        )
+        .route(
+            "/v1/admin/maintenance/{id}",
+            get(admin::get_maintenance).patch(admin::update_maintenance),
+        )
+        .route(
+            "/v1/admin/maintenance/{id}/extend",
+            post(admin::extend_maintenance),
+        )
+        .route(
+            "/v1/admin/maintenance/{id}/cancel",
+            post(admin::cancel_maintenance),
+        )
+        .route(
+            "/v1/admin/notices",
+            get(admin::list_notices).post(admin::add_notice),
+        )
+        .route(
+            "/v1/admin/notices/{id}",
+            get(admin::get_notice).patch(admin::update_notice),
+        )
+        .route(
+            "/v1/admin/notices/{id}/resolve",
+            post(admin::resolve_notice),
+        )
+        .route("/v1/admin/tickets", get(admin::list_tickets))
+        .route("/v1/admin/audit", get(admin::audit))
+        .layer(DefaultBodyLimit::max(admin::BODY_MAX));
     Router::new()
         .route("/v1/feed", get(feed::get).options(feed::preflight))
+        .merge(admin_routes)
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
         .merge(ticket_routes)
         .fallback(files::handle)
+        .layer(compress::layer())
+        .layer(axum::middleware::from_fn(compress::weaken_etags))
         .layer(axum::middleware::from_fn(log::requests))
         .with_state(app)
 }
@@ -111,13 +194,51 @@ pub fn run(config: Config) -> u8 {
             }
         }
     }
-    if !store::is_valid_prefix(&config.ticket_prefix) {
+    let mut trusted = Vec::new();
+    for network in &config.trusted_proxies {
+        match proxy::Cidr::parse(network) {
+            Ok(network) => trusted.push(network),
+            Err(message) => {
+                output::stderr(&format!("{message}\n"));
+                return 2;
+            }
+        }
+    }
+    let trusted = Arc::new(proxy::TrustedProxies::new(trusted));
+    let prefix = config.ticket_prefix.as_deref().unwrap_or(DEFAULT_PREFIX);
+    if !store::is_valid_prefix(prefix) {
         output::stderr(&format!(
-            "invalid --ticket-prefix {:?}: use 1 to 16 letters and digits, like ACME\n",
-            config.ticket_prefix
+            "invalid --ticket-prefix {prefix:?}: use 1 to 16 letters and digits, like ACME\n"
         ));
         return 2;
     }
+    let clients = match &config.config {
+        None => None,
+        Some(_) if config.feed.is_some() => {
+            output::stderr("give --feed FILE (one client) or --config DIR (many), not both\n");
+            return 2;
+        }
+        Some(_) if config.ticket_prefix.is_some() || !config.allow_origins.is_empty() => {
+            output::stderr(
+                "with --config, ticket prefixes and allowed origins are set per client (ticket_prefix, origins in clients/<id>.json), not with --ticket-prefix or --allow-origin\n",
+            );
+            return 2;
+        }
+        Some(path) => {
+            let dir = crate::vendor::config_dir(path);
+            match clients::Clients::load(dir.clone()) {
+                Ok(clients) => Some(Arc::new(clients)),
+                Err(problems) => {
+                    output::stderr(&format!(
+                        "{}\nthe configuration in {} has problems; fix them and start again\n",
+                        problems.join("\n"),
+                        dir.display()
+                    ));
+                    return 1;
+                }
+            }
+        }
+    };
     if let Err(e) = std::fs::create_dir_all(config.data.join(store::ATTACHMENTS_DIR)) {
         output::stderr(&format!(
             "cannot create data directory {}: {e}\n",
@@ -130,6 +251,14 @@ pub fn run(config: Config) -> u8 {
     let db = store::db_path(&config.data);
     let conn = match store::open_writer(&db) {
         Ok(conn) => conn,
+        Err(e) => {
+            output::stderr(&format!("cannot open {}: {e}\n", db.display()));
+            return 1;
+        }
+    };
+    // Schedule changes from the admin API run on a connection of their own (see `admin`).
+    let admin = match store::open_writer(&db) {
+        Ok(conn) => admin::Admin::new(conn),
         Err(e) => {
             output::stderr(&format!("cannot open {}: {e}\n", db.display()));
             return 1;
@@ -148,7 +277,7 @@ pub fn run(config: Config) -> u8 {
         ratelimit::RateLimiter::new(config.rate_limit_hour, config.rate_limit_day),
         ratelimit::RateLimiter::new(config.rejected_limit_hour, 0),
         origins,
-        config.ticket_prefix.clone(),
+        prefix.to_string(),
         config.data.clone(),
     );
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -161,14 +290,35 @@ pub fn run(config: Config) -> u8 {
             return 1;
         }
     };
-    let status = runtime.block_on(serve(config, tickets));
+    let writer_thread = Arc::new(std::sync::Mutex::new(Some(writer_thread)));
+    let status = runtime.block_on(serve(
+        config,
+        tickets,
+        clients,
+        admin,
+        trusted,
+        writer_thread.clone(),
+    ));
     // Every handle to the writer is gone with the runtime; the thread ends after its last batch.
     drop(runtime);
-    let _ = writer_thread.join();
+    let thread = writer_thread
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .take();
+    if let Some(thread) = thread {
+        let _ = thread.join();
+    }
     status
 }
 
-async fn serve(config: Config, tickets: tickets::Tickets) -> u8 {
+async fn serve(
+    config: Config,
+    tickets: tickets::Tickets,
+    clients: Option<Arc<clients::Clients>>,
+    admin: admin::Admin,
+    trusted: Arc<proxy::TrustedProxies>,
+    writer_thread: WriterThread,
+) -> u8 {
     let feed = match &config.feed {
         Some(path) => {
             warn_about_feed(path);
@@ -207,21 +357,31 @@ async fn serve(config: Config, tickets: tickets::Tickets) -> u8 {
         }
     };
     output::stdout(&format!("lms-support: serving http://{addr}/\n"));
+    let watcher = clients.clone().map(|c| tokio::spawn(c.watch()));
     let app = Arc::new(App {
         feed,
+        clients,
         static_dir: config.static_dir,
         widget_dir: config.widget_dir,
         tickets,
+        writer_thread,
+        admin,
     });
     let maintenance = tokio::spawn(tickets::maintain(app.clone()));
 
     let stopping = Arc::new(tokio::sync::Notify::new());
     let notify = stopping.clone();
-    let server = conn::serve(listener, router(app), config.connections, async move {
-        shutdown_signal().await;
-        log::event("info", "shutting down", &[]);
-        notify.notify_one();
-    });
+    let server = conn::serve(
+        listener,
+        router(app),
+        config.connections,
+        trusted,
+        async move {
+            shutdown_signal().await;
+            log::event("info", "shutting down", &[]);
+            notify.notify_one();
+        },
+    );
     let grace = async {
         stopping.notified().await;
         tokio::time::sleep(GRACE).await;
@@ -231,6 +391,9 @@ async fn serve(config: Config, tickets: tickets::Tickets) -> u8 {
         () = grace => log::event("warn", "stopped with requests still in flight", &[]),
     }
     maintenance.abort();
+    if let Some(watcher) = watcher {
+        watcher.abort();
+    }
     0
 }
 

@@ -2,9 +2,9 @@
 //!
 //! | call | answers |
 //! |---|---|
-//! | `POST /v1/tickets` | `201` new ticket · `200` replay of the same key and body · `422` field errors, `idempotency_key: required/invalid/idempotency_key_reused`, `body: invalid` (not a JSON object), `ticket: required` (multipart without it) · `400` a multipart body that does not parse · `408` `body: timeout` (the client stopped sending) · `413` too large · `415` neither JSON nor multipart · `429` + `Retry-After` · `503` + `Retry-After` when the writer's queue is full · `500` |
+//! | `POST /v1/tickets` | `201` new ticket · `200` replay of the same key and body · `422` field errors, `idempotency_key: required/invalid/idempotency_key_reused`, `body: invalid` (JSON, but not an object), `ticket: required` (multipart without it) · `400` `body: malformed`, a body that is not JSON (or not UTF-8), or multipart that does not parse · `408` `body: timeout` (the client stopped sending) · `413` too large · `415` neither JSON nor multipart · `429` + `Retry-After` · `503` + `Retry-After` when the writer's queue is full · `500` |
 //! | `GET /v1/tickets/{number}` | `200` · `401` no bearer token · `404` unknown number or wrong token (the same answer, so a stranger cannot tell which) |
-//! | `POST /v1/tickets/{number}/feedback` | `201` · `401` · `404` · `422` `rating`/`comment` · `409` `not_resolved`/`already_rated` · `413` |
+//! | `POST /v1/tickets/{number}/feedback` | `201` · `401` · `404` · `400` `body: malformed` · `422` `rating`/`comment` · `409` `not_resolved`/`already_rated` · `413` |
 //!
 //! Every error body is `{"errors": [{"field", "code"}]}`, the shape of validation errors, so
 //! the widget reads one format; a `5xx` names no internals (`server: internal`), the details
@@ -43,7 +43,7 @@ use crate::store::writer::{
 };
 use crate::store::{self, token, Readers, StoreError};
 use axum::body::Body;
-use axum::extract::{ConnectInfo, Path, Request, State};
+use axum::extract::{Path, Request, State};
 use axum::http::header::{self, HeaderMap, HeaderValue};
 use axum::http::{Response, StatusCode};
 use lms_support_widget::feed::Support;
@@ -51,12 +51,15 @@ use lms_support_widget::ticket::{self, FieldError, DEFAULT_PRIORITIES};
 use lms_support_widget::zone::TzDatabase;
 use serde_json::{json, Value};
 use sha2::{Digest as _, Sha256};
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::IpAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::Semaphore;
 
+/// The code of a body that is not JSON (or multipart) at all: `400`, where a body that parses
+/// but says the wrong thing gets `422` naming the field.
+const MALFORMED: &str = "malformed";
 /// Longest feedback comment, in characters.
 pub const COMMENT_MAX: usize = 2_000;
 /// Largest feedback body.
@@ -149,21 +152,74 @@ async fn support(app: &App) -> Option<Arc<Support>> {
 }
 
 // ---------------------------------------------------------------------------------------------
+// whose tickets
+
+/// Whose tickets a route works on: the single client of `--feed` mode (`/v1/tickets`, client
+/// `""`, `--ticket-prefix`, the feed file's support block) or one client of `--config`
+/// (`/v1/clients/{id}/tickets`, its prefix and support block).
+#[derive(Clone, Debug)]
+pub struct Scope {
+    client: String,
+    prefix: String,
+    /// `None`: the served feed file's support block, read when needed.
+    support: Option<Option<Arc<Support>>>,
+}
+
+/// The scope of a route: `client` is the `{client}` of a client route. `None` (answered 404)
+/// for a client route without `--config` or an unknown client, and for `/v1/tickets` under
+/// `--config`, whose tickets always belong to a client.
+fn scope(app: &App, client: Option<&str>) -> Option<Scope> {
+    match (&app.clients, client) {
+        (None, None) => Some(Scope {
+            client: String::new(),
+            prefix: app.tickets.prefix.clone(),
+            support: None,
+        }),
+        (Some(clients), Some(id)) => clients.client(id).map(|c| Scope {
+            client: c.id.clone(),
+            prefix: c.ticket_prefix.clone(),
+            support: Some(c.support.clone()),
+        }),
+        _ => None,
+    }
+}
+
+fn unknown_client() -> Response<Body> {
+    errors(StatusCode::NOT_FOUND, &[("client", "not_found")])
+}
+
+// ---------------------------------------------------------------------------------------------
 // POST /v1/tickets
 
 /// `POST /v1/tickets`.
 pub async fn create(State(app): State<Arc<App>>, request: Request) -> Response<Body> {
-    let client = request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip());
+    match scope(&app, None) {
+        Some(scope) => create_in(&app, scope, request).await,
+        None => unknown_client(),
+    }
+}
+
+/// `POST /v1/clients/{client}/tickets`.
+pub async fn create_for_client(
+    State(app): State<Arc<App>>,
+    Path(client): Path<String>,
+    request: Request,
+) -> Response<Body> {
+    match scope(&app, Some(&client)) {
+        Some(scope) => create_in(&app, scope, request).await,
+        None => unknown_client(),
+    }
+}
+
+async fn create_in(app: &App, scope: Scope, request: Request) -> Response<Body> {
+    let client = super::client_addr(&request);
     let now = clock::now().seconds();
     // Taken before anything is read, so attempts in parallel are counted (module docs).
     // The request log line (status 429) is the record; no extra line per refusal.
     if let Err(wait) = app.tickets.rejections.acquire(client, now) {
         return rate_limited(wait);
     }
-    let response = create_within_budget(&app, client, now, request).await;
+    let response = create_within_budget(app, &scope, client, now, request).await;
     if !is_rejection(response.status()) {
         app.tickets.rejections.release(client);
     }
@@ -190,6 +246,7 @@ fn rate_limited(wait: i64) -> Response<Body> {
 
 async fn create_within_budget(
     app: &App,
+    scope: &Scope,
     client: IpAddr,
     now: i64,
     request: Request,
@@ -255,7 +312,7 @@ async fn create_within_budget(
             }
         }
     };
-    let (response, created) = create_ticket(app, request, key, now, multipart).await;
+    let (response, created) = create_ticket(app, scope, request, key, now, multipart).await;
     if counted && !created {
         app.tickets.limiter.release(client);
     }
@@ -270,6 +327,7 @@ fn is_json(content_type: &str) -> bool {
 /// Reads, validates and stores; the response, and whether a ticket was created.
 async fn create_ticket(
     app: &App,
+    scope: &Scope,
     request: Request,
     key: String,
     now: i64,
@@ -289,7 +347,7 @@ async fn create_ticket(
         upload::discard(upload.staging.take().as_deref()).await;
     }
     let staging = upload.staging.clone();
-    let (response, created) = store_ticket(app, upload, key, now).await;
+    let (response, created) = store_ticket(app, scope, upload, key, now).await;
     if !created {
         upload::discard(staging.as_deref()).await;
     }
@@ -303,7 +361,16 @@ fn judge(
     files: Vec<ticket::AttachmentMeta>,
     support: Option<&Support>,
 ) -> Result<(ticket::Ticket, Sha256), Vec<FieldError>> {
-    let mut draft = ticket::draft_from_json(json)?;
+    let mut draft = ticket::draft_from_json(json).map_err(|list| {
+        // The core says only "not a ticket object"; text that is not JSON at all is told apart
+        // here, on the error path only, so it can get `400` rather than a field error.
+        let whole_body = list.len() == 1 && list[0].field == "body" && list[0].code == "invalid";
+        if whole_body && serde_json::from_str::<Value>(json).is_err() {
+            vec![FieldError::new("body", MALFORMED)]
+        } else {
+            list
+        }
+    })?;
     draft.attachments = files;
     let ticket = ticket::validate(&draft, support)?;
     let mut hash = Sha256::new();
@@ -311,14 +378,23 @@ fn judge(
     Ok((ticket, hash))
 }
 
-async fn store_ticket(app: &App, upload: Upload, key: String, now: i64) -> (Response<Body>, bool) {
+async fn store_ticket(
+    app: &App,
+    scope: &Scope,
+    upload: Upload,
+    key: String,
+    now: i64,
+) -> (Response<Body>, bool) {
     let Upload {
         json,
         files,
         staged,
         staging,
     } = upload;
-    let support = support(app).await;
+    let support = match &scope.support {
+        Some(support) => support.clone(),
+        None => support(app).await,
+    };
     let judged = {
         // The semaphore is never closed, so a permit always comes.
         let _permit = app.tickets.judging.acquire().await;
@@ -327,7 +403,7 @@ async fn store_ticket(app: &App, upload: Upload, key: String, now: i64) -> (Resp
     };
     let (ticket, mut hash) = match judged {
         Ok(Ok(judged)) => judged,
-        Ok(Err(list)) => return (field_errors(StatusCode::UNPROCESSABLE_ENTITY, list), false),
+        Ok(Err(list)) => return (field_errors(rejection_status(&list), list), false),
         Err(e) => return (internal("cannot judge a ticket", &e.to_string()), false),
     };
     // Validation accepted the priority, so it has a target; the fallback is unreachable.
@@ -346,7 +422,8 @@ async fn store_ticket(app: &App, upload: Upload, key: String, now: i64) -> (Resp
     };
     let new = NewTicket {
         ticket,
-        prefix: app.tickets.prefix.clone(),
+        client: scope.client.clone(),
+        prefix: scope.prefix.clone(),
         key,
         body_hash: hash.finalize().into(),
         token,
@@ -358,10 +435,15 @@ async fn store_ticket(app: &App, upload: Upload, key: String, now: i64) -> (Resp
     match app.tickets.writer.create(new).await {
         Ok(CreateOutcome::Created(summary)) => {
             let mut response = summary_response(StatusCode::CREATED, &summary);
+            let base = if scope.client.is_empty() {
+                "/v1".to_string()
+            } else {
+                crate::vendor::api_base(&scope.client)
+            };
             super::http::set(
                 &mut response,
                 header::LOCATION,
-                &format!("/v1/tickets/{}", summary.number),
+                &format!("{base}/tickets/{}", summary.number),
             );
             (response, true)
         }
@@ -400,8 +482,9 @@ fn body_error(e: BodyError) -> Response<Body> {
             let field = format!("attachments[{i}]");
             errors(StatusCode::PAYLOAD_TOO_LARGE, &[(&field, "too_large")])
         }
-        BodyError::Malformed => errors(StatusCode::BAD_REQUEST, &[("body", "invalid")]),
-        BodyError::NotUtf8 => errors(StatusCode::UNPROCESSABLE_ENTITY, &[("body", "invalid")]),
+        BodyError::Malformed | BodyError::NotUtf8 => {
+            errors(StatusCode::BAD_REQUEST, &[("body", MALFORMED)])
+        }
         BodyError::NoTicket => errors(StatusCode::UNPROCESSABLE_ENTITY, &[("ticket", "required")]),
         BodyError::TimedOut => errors(StatusCode::REQUEST_TIMEOUT, &[("body", "timeout")]),
         BodyError::Io(message) => internal("cannot stage an attachment", &message),
@@ -417,14 +500,33 @@ pub async fn show(
     Path(number): Path<String>,
     headers: HeaderMap,
 ) -> Response<Body> {
-    let Some(token) = bearer(&headers) else {
+    match scope(&app, None) {
+        Some(scope) => show_in(&app, scope, number, &headers).await,
+        None => unknown_client(),
+    }
+}
+
+/// `GET /v1/clients/{client}/tickets/{number}`.
+pub async fn show_for_client(
+    State(app): State<Arc<App>>,
+    Path((client, number)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response<Body> {
+    match scope(&app, Some(&client)) {
+        Some(scope) => show_in(&app, scope, number, &headers).await,
+        None => unknown_client(),
+    }
+}
+
+async fn show_in(app: &App, scope: Scope, number: String, headers: &HeaderMap) -> Response<Body> {
+    let Some(token) = bearer(headers) else {
         return unauthorized();
     };
     let found = app
         .tickets
         .readers
         .run(move |conn| {
-            let Some(ticket) = authorized(conn, &number, &token)? else {
+            let Some(ticket) = authorized(conn, &scope.client, &number, &token)? else {
                 return Ok(None);
             };
             let replies = store::replies(conn, ticket.id)?;
@@ -462,10 +564,11 @@ pub async fn show(
 /// The ticket `number` names, if `token` is its token.
 fn authorized(
     conn: &rusqlite::Connection,
+    client: &str,
     number: &str,
     token: &str,
 ) -> Result<Option<store::TicketRecord>, StoreError> {
-    Ok(store::ticket_by_number(conn, number)?
+    Ok(store::ticket_by_number(conn, number, Some(client))?
         .filter(|t| token::token_matches(token, &t.token_hash)))
 }
 
@@ -487,13 +590,39 @@ pub async fn feedback(
     headers: HeaderMap,
     body: Body,
 ) -> Response<Body> {
-    let Some(token) = bearer(&headers) else {
+    match scope(&app, None) {
+        Some(scope) => feedback_in(&app, scope, number, &headers, body).await,
+        None => unknown_client(),
+    }
+}
+
+/// `POST /v1/clients/{client}/tickets/{number}/feedback`.
+pub async fn feedback_for_client(
+    State(app): State<Arc<App>>,
+    Path((client, number)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response<Body> {
+    match scope(&app, Some(&client)) {
+        Some(scope) => feedback_in(&app, scope, number, &headers, body).await,
+        None => unknown_client(),
+    }
+}
+
+async fn feedback_in(
+    app: &App,
+    scope: Scope,
+    number: String,
+    headers: &HeaderMap,
+    body: Body,
+) -> Response<Body> {
+    let Some(token) = bearer(headers) else {
         return unauthorized();
     };
     let found = app
         .tickets
         .readers
-        .run(move |conn| authorized(conn, &number, &token))
+        .run(move |conn| authorized(conn, &scope.client, &number, &token))
         .await;
     let ticket = match found {
         Ok(Some(ticket)) => ticket,
@@ -506,7 +635,7 @@ pub async fn feedback(
     };
     let (rating, comment) = match parse_feedback(&bytes) {
         Ok(parsed) => parsed,
-        Err(list) => return field_errors(StatusCode::UNPROCESSABLE_ENTITY, list),
+        Err(list) => return field_errors(rejection_status(&list), list),
     };
     let now = clock::now().seconds();
     match app
@@ -533,8 +662,10 @@ pub async fn feedback(
 /// `{"rating": 1-5, "comment": "…"}`; the comment is optional, trimmed, at most
 /// [`COMMENT_MAX`] characters.
 fn parse_feedback(bytes: &[u8]) -> Result<(i64, String), Vec<FieldError>> {
-    let Ok(Value::Object(body)) = serde_json::from_slice::<Value>(bytes) else {
-        return Err(vec![FieldError::new("body", "invalid")]);
+    let body = match serde_json::from_slice::<Value>(bytes) {
+        Ok(Value::Object(body)) => body,
+        Ok(_) => return Err(vec![FieldError::new("body", "invalid")]),
+        Err(_) => return Err(vec![FieldError::new("body", MALFORMED)]),
     };
     let mut list = Vec::new();
     let rating = match body.get("rating") {
@@ -594,6 +725,18 @@ fn errors(status: StatusCode, list: &[(&str, &str)]) -> Response<Body> {
         .map(|(field, code)| json!({ "field": field, "code": code }))
         .collect();
     json_response(status, &json!({ "errors": list }))
+}
+
+/// `400` for a body that is not JSON, `422` for field errors.
+fn rejection_status(list: &[FieldError]) -> StatusCode {
+    if list
+        .iter()
+        .any(|e| e.field == "body" && e.code == MALFORMED)
+    {
+        StatusCode::BAD_REQUEST
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    }
 }
 
 fn field_errors(status: StatusCode, list: Vec<FieldError>) -> Response<Body> {

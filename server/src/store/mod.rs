@@ -10,11 +10,14 @@
 //! moments of commits. The widget's outbox covers that case: it resends with the same
 //! idempotency key until it has a response.
 //!
-//! Times are whole seconds since the Unix epoch. Ticket numbers are not stored: a ticket keeps
-//! the prefix it was created under and its id, and [`number`] formats them (`ACME-000123`).
+//! Times are whole seconds since the Unix epoch. A ticket keeps the client and prefix it was
+//! created under and its number within that client (`seq`, drawn from `ticket_counters`), and
+//! [`number`] formats them (`ACME-000123`). Client `""` is the single-client `--feed` mode.
 //!
 //! This module knows nothing of HTTP; handlers live in `serve::tickets`.
 
+pub mod admin_tokens;
+pub mod schedule;
 pub mod schema;
 pub mod token;
 pub mod writer;
@@ -234,8 +237,12 @@ pub fn is_valid_prefix(prefix: &str) -> bool {
 /// A ticket as stored.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TicketRecord {
-    /// Row id, the sequence behind the number.
+    /// Row id.
     pub id: i64,
+    /// The client it was filed for; empty in single-client `--feed` mode.
+    pub client: String,
+    /// Its number within the client (`ACME-000123` → 123).
+    pub seq: i64,
     /// The number's prefix when it was created.
     pub prefix: String,
     /// SHA-256 of the learner's token.
@@ -283,7 +290,7 @@ pub struct TicketRecord {
 impl TicketRecord {
     /// `ACME-000123`.
     pub fn number(&self) -> String {
-        number(&self.prefix, self.id)
+        number(&self.prefix, self.seq)
     }
 }
 
@@ -311,35 +318,38 @@ pub struct Attachment {
     pub path: String,
 }
 
-const TICKET_COLUMNS: &str = "id, prefix, token_hash, status, priority, category, subject, \
+const TICKET_COLUMNS: &str =
+    "id, client, seq, prefix, token_hash, status, priority, category, subject, \
     description, name, email, locale, context, created_at, response_due_at, updated_at, \
     resolved_at, closed_at, escalation_level, escalated_at, rating, feedback_comment, feedback_at";
 
 fn ticket_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<TicketRecord> {
-    let context_json: String = row.get(11)?;
+    let context_json: String = row.get(13)?;
     Ok(TicketRecord {
         id: row.get(0)?,
-        prefix: row.get(1)?,
-        token_hash: row.get(2)?,
-        status: row.get(3)?,
-        priority: row.get(4)?,
-        category: row.get(5)?,
-        subject: row.get(6)?,
-        description: row.get(7)?,
-        name: row.get(8)?,
-        email: row.get(9)?,
-        locale: row.get(10)?,
+        client: row.get(1)?,
+        seq: row.get(2)?,
+        prefix: row.get(3)?,
+        token_hash: row.get(4)?,
+        status: row.get(5)?,
+        priority: row.get(6)?,
+        category: row.get(7)?,
+        subject: row.get(8)?,
+        description: row.get(9)?,
+        name: row.get(10)?,
+        email: row.get(11)?,
+        locale: row.get(12)?,
         context: context_from_json(&context_json),
-        created_at: row.get(12)?,
-        response_due_at: row.get(13)?,
-        updated_at: row.get(14)?,
-        resolved_at: row.get(15)?,
-        closed_at: row.get(16)?,
-        escalation_level: row.get(17)?,
-        escalated_at: row.get(18)?,
-        rating: row.get(19)?,
-        feedback_comment: row.get(20)?,
-        feedback_at: row.get(21)?,
+        created_at: row.get(14)?,
+        response_due_at: row.get(15)?,
+        updated_at: row.get(16)?,
+        resolved_at: row.get(17)?,
+        closed_at: row.get(18)?,
+        escalation_level: row.get(19)?,
+        escalated_at: row.get(20)?,
+        rating: row.get(21)?,
+        feedback_comment: row.get(22)?,
+        feedback_at: row.get(23)?,
     })
 }
 
@@ -369,6 +379,7 @@ fn context_from_json(json: &str) -> Vec<(String, String)> {
 ///
 /// # Errors
 /// SQLite errors.
+#[cfg(test)]
 pub fn ticket(conn: &Connection, id: i64) -> Result<Option<TicketRecord>, StoreError> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {TICKET_COLUMNS} FROM tickets WHERE id = ?1"
@@ -376,15 +387,29 @@ pub fn ticket(conn: &Connection, id: i64) -> Result<Option<TicketRecord>, StoreE
     Ok(stmt.query_row([id], ticket_from_row).optional()?)
 }
 
-/// The ticket a number names: the id must exist and the prefix match (case-insensitively).
+/// The ticket a number names: the number within a client and the prefix (case-insensitively)
+/// must match, and the client too when `client` is given (the ticket API of one client never
+/// sees another's tickets). Without `client` (the agent's CLI) the oldest match wins; client
+/// prefixes are unique in a configuration, so there is at most one.
 ///
 /// # Errors
 /// SQLite errors.
-pub fn ticket_by_number(conn: &Connection, text: &str) -> Result<Option<TicketRecord>, StoreError> {
-    let Some((prefix, id)) = parse_number(text) else {
+pub fn ticket_by_number(
+    conn: &Connection,
+    text: &str,
+    client: Option<&str>,
+) -> Result<Option<TicketRecord>, StoreError> {
+    let Some((prefix, seq)) = parse_number(text) else {
         return Ok(None);
     };
-    Ok(ticket(conn, id)?.filter(|t| t.prefix.eq_ignore_ascii_case(prefix)))
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {TICKET_COLUMNS} FROM tickets
+         WHERE seq = ?1 AND prefix = ?2 COLLATE NOCASE AND (?3 IS NULL OR client = ?3)
+         ORDER BY id LIMIT 1"
+    ))?;
+    Ok(stmt
+        .query_row(params![seq, prefix, client], ticket_from_row)
+        .optional()?)
 }
 
 /// A ticket's replies, oldest first.
@@ -439,6 +464,10 @@ pub struct ListFilter {
     pub status: Option<String>,
     /// Only tickets still waiting for a first response past their due time.
     pub overdue_at: Option<i64>,
+    /// Only tickets filed while this maintenance window or notice was active on the page.
+    pub notice: Option<String>,
+    /// Only tickets of this client (`""`: those of `--feed` mode).
+    pub client: Option<String>,
 }
 
 /// Tickets, oldest first.
@@ -450,9 +479,19 @@ pub fn list(conn: &Connection, filter: &ListFilter) -> Result<Vec<TicketRecord>,
         "SELECT {TICKET_COLUMNS} FROM tickets
          WHERE (?1 IS NULL OR status = ?1)
            AND (?2 IS NULL OR (status = 'open' AND response_due_at <= ?2))
+           AND (?3 IS NULL OR id IN (SELECT ticket_id FROM ticket_notices WHERE notice_id = ?3))
+           AND (?4 IS NULL OR client = ?4)
          ORDER BY id"
     ))?;
-    let rows = stmt.query_map(params![filter.status, filter.overdue_at], ticket_from_row)?;
+    let rows = stmt.query_map(
+        params![
+            filter.status,
+            filter.overdue_at,
+            filter.notice,
+            filter.client
+        ],
+        ticket_from_row,
+    )?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 

@@ -69,6 +69,66 @@ const MIGRATIONS: &[&str] = &[
     ) WITHOUT ROWID;
     CREATE INDEX idempotency_tokens_to_purge ON idempotency (token_expires_at)
         WHERE token IS NOT NULL;",
+    // 2: the vendor service (many clients, one schedule). Tickets carry their client ('' is
+    // the single-client `--feed` mode) and a number per client drawn from a counter row, not
+    // from the rowid, so another engine can keep numbers unique per client across instances.
+    // Existing tickets keep their numbers: their per-client number is their old id.
+    "ALTER TABLE tickets ADD COLUMN client TEXT NOT NULL DEFAULT '';
+    ALTER TABLE tickets ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
+    UPDATE tickets SET seq = id;
+    CREATE UNIQUE INDEX tickets_by_client_seq ON tickets (client, seq);
+    CREATE INDEX tickets_by_seq ON tickets (seq);
+    CREATE TABLE ticket_counters (
+        client TEXT PRIMARY KEY,
+        next INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    INSERT INTO ticket_counters (client, next) SELECT '', COALESCE(MAX(seq), 0) + 1 FROM tickets;
+    -- Maintenance windows and notices of the shared schedule. `entry` is the feed JSON of the
+    -- item (design §3) with its id, revision and status; `targets` is a JSON array of group
+    -- or client ids (empty for 'all').
+    CREATE TABLE schedule (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('maintenance', 'notice')),
+        target_kind TEXT NOT NULL CHECK (target_kind IN ('all', 'groups', 'clients')),
+        targets TEXT NOT NULL,
+        entry TEXT NOT NULL,
+        revision INTEGER NOT NULL,
+        status TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    -- One row, bumped by every schedule change: a server (or another instance) compares it
+    -- per request to know when its assembled feeds are stale.
+    CREATE TABLE schedule_version (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        version INTEGER NOT NULL
+    );
+    INSERT INTO schedule_version (id, version) VALUES (1, 0);
+    -- The maintenance or notice ids active on the learner's page when a ticket was filed.
+    CREATE TABLE ticket_notices (
+        ticket_id INTEGER NOT NULL REFERENCES tickets (id),
+        notice_id TEXT NOT NULL,
+        PRIMARY KEY (notice_id, ticket_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY,
+        at INTEGER NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        target_kind TEXT NOT NULL,
+        target_id TEXT NOT NULL,
+        before TEXT,
+        after TEXT
+    );
+    CREATE INDEX audit_by_target ON audit_log (target_kind, target_id, id);
+    CREATE TABLE admin_tokens (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        scopes TEXT NOT NULL,
+        token_hash BLOB NOT NULL UNIQUE,
+        created_at INTEGER NOT NULL,
+        revoked_at INTEGER
+    );",
 ];
 
 /// The schema version this build writes.
@@ -134,7 +194,56 @@ mod tests {
         conn.pragma_update(None, "user_version", 99).expect("bump");
         assert_eq!(
             migrate(&conn).map_err(|e| e.to_string()),
-            Err("the database has schema version 99, newer than this lms-support knows (1); upgrade lms-support".to_string())
+            Err("the database has schema version 99, newer than this lms-support knows (2); upgrade lms-support".to_string())
         );
+    }
+
+    /// A database from before the vendor service keeps its tickets and their numbers, and the
+    /// next ticket continues the sequence.
+    #[test]
+    fn version_2_keeps_old_ticket_numbers() {
+        let conn = Connection::open_in_memory().expect("in-memory db");
+        conn.execute_batch(MIGRATIONS[0]).expect("version 1");
+        conn.pragma_update(None, "user_version", 1)
+            .expect("version");
+        for prefix in ["ACME", "ACME", "OLD"] {
+            conn.execute(
+                "INSERT INTO tickets (prefix, token_hash, status, priority, category, subject,
+                     description, name, email, locale, context, created_at, response_due_at,
+                     updated_at)
+                 VALUES (?1, x'00', 'open', 'high', 'access', 's', 'd', '', 'a@b.c', '', '{}',
+                     0, 0, 0)",
+                [prefix],
+            )
+            .expect("ticket");
+        }
+        migrate(&conn).expect("to version 2");
+        let rows: Vec<(String, String, i64)> = conn
+            .prepare("SELECT client, prefix, seq FROM tickets ORDER BY id")
+            .expect("prepare")
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("rows");
+        assert_eq!(
+            rows,
+            [
+                (String::new(), "ACME".to_string(), 1),
+                (String::new(), "ACME".to_string(), 2),
+                (String::new(), "OLD".to_string(), 3)
+            ]
+        );
+        let next: i64 = conn
+            .query_row(
+                "SELECT next FROM ticket_counters WHERE client = ''",
+                [],
+                |r| r.get(0),
+            )
+            .expect("counter");
+        assert_eq!(next, 4);
+        let version: i64 = conn
+            .query_row("SELECT version FROM schedule_version", [], |r| r.get(0))
+            .expect("schedule version");
+        assert_eq!(version, 0);
     }
 }

@@ -30,6 +30,8 @@ const QUEUE: usize = 8192;
 pub struct NewTicket {
     /// The validated ticket.
     pub ticket: Ticket,
+    /// The client it is filed for (`""` in `--feed` mode).
+    pub client: String,
     /// The number prefix (`ACME`).
     pub prefix: String,
     /// The canonical idempotency key.
@@ -378,27 +380,34 @@ fn create(conn: &Connection, data: &Path, new: &NewTicket) -> Result<CreateOutco
         };
         let summary = conn
             .prepare_cached(
-                "SELECT prefix, status, priority, response_due_at FROM tickets WHERE id = ?1",
+                "SELECT prefix, seq, status, priority, response_due_at FROM tickets WHERE id = ?1",
             )?
             .query_row([ticket_id], |r| {
                 let prefix: String = r.get(0)?;
                 Ok(TicketSummary {
                     id: ticket_id,
-                    number: super::number(&prefix, ticket_id),
+                    number: super::number(&prefix, r.get(1)?),
                     token: token.clone(),
-                    status: r.get(1)?,
-                    priority: r.get(2)?,
-                    response_due_at: r.get(3)?,
+                    status: r.get(2)?,
+                    priority: r.get(3)?,
+                    response_due_at: r.get(4)?,
                 })
             })?;
         return Ok(CreateOutcome::Replayed(summary));
     }
 
     let t = &new.ticket;
+    let seq: i64 = conn
+        .prepare_cached(
+            "INSERT INTO ticket_counters (client, next) VALUES (?1, 2)
+             ON CONFLICT (client) DO UPDATE SET next = next + 1
+             RETURNING next - 1",
+        )?
+        .query_row([&new.client], |r| r.get(0))?;
     conn.prepare_cached(
         "INSERT INTO tickets (prefix, token_hash, status, priority, category, subject, description,
-             name, email, locale, context, created_at, response_due_at, updated_at)
-         VALUES (?1, ?2, 'open', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?11)",
+             name, email, locale, context, created_at, response_due_at, updated_at, client, seq)
+         VALUES (?1, ?2, 'open', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?11, ?13, ?14)",
     )?
     .execute(params![
         &new.prefix,
@@ -413,8 +422,11 @@ fn create(conn: &Connection, data: &Path, new: &NewTicket) -> Result<CreateOutco
         super::context_to_json(t.context()),
         new.now,
         new.due,
+        &new.client,
+        seq,
     ])?;
     let id = conn.last_insert_rowid();
+    super::schedule::link_ticket(conn, id, t.context())?;
     conn.prepare_cached(
         "INSERT INTO idempotency (key, body_hash, ticket_id, token, token_expires_at, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -452,7 +464,7 @@ fn create(conn: &Connection, data: &Path, new: &NewTicket) -> Result<CreateOutco
     }
     Ok(CreateOutcome::Created(TicketSummary {
         id,
-        number: super::number(&new.prefix, id),
+        number: super::number(&new.prefix, seq),
         token: new.token.clone(),
         status: "open".to_string(),
         priority: t.priority().to_string(),
@@ -534,6 +546,7 @@ mod tests {
         };
         NewTicket {
             ticket: ticket::validate(&draft, None).expect("valid"),
+            client: String::new(),
             prefix: "ACME".into(),
             key: key.into(),
             body_hash: [body; 32],

@@ -1,0 +1,135 @@
+//! `lms-support tokens create|list|revoke`: bearer tokens for the admin API, on the data
+//! directory the server uses (`--data DIR`), while it runs. The rules and SQL live in
+//! [`crate::store::admin_tokens`]. Exit statuses: 0 done, 1 refused or a database problem,
+//! 2 bad usage.
+
+use crate::output;
+use crate::store::admin_tokens::{self, Scope, TokenError};
+use crate::store::{self, StoreError};
+use clap::Subcommand;
+use std::fmt::Write as _;
+use std::path::Path;
+
+/// `lms-support tokens …`.
+#[derive(Debug, Subcommand)]
+pub enum TokensCommand {
+    /// Make a token and print it once (only its SHA-256 is kept).
+    Create {
+        /// Its name: the audit log's actor for every change made with it.
+        #[arg(long, value_name = "NAME")]
+        name: String,
+        /// schedule (windows and notices), tickets (read tickets) or admin (everything, and
+        /// the audit log); repeatable.
+        #[arg(long = "scope", value_name = "SCOPE", required = true)]
+        scopes: Vec<String>,
+    },
+    /// The tokens: id, name, scopes, created, revoked.
+    List,
+    /// Refuse a token from now on.
+    Revoke {
+        /// Its id (from `tokens list`) or name.
+        #[arg(value_name = "ID|NAME")]
+        token: String,
+    },
+}
+
+/// Runs a tokens command on the database in `data`; returns the exit status.
+pub fn run(data: &Path, command: TokensCommand) -> u8 {
+    let now = match crate::agent::now() {
+        Ok(now) => now,
+        Err(message) => {
+            output::stderr(&format!("{message}\n"));
+            return 2;
+        }
+    };
+    let mut scopes = Vec::new();
+    if let TokensCommand::Create { scopes: names, .. } = &command {
+        for name in names {
+            match Scope::parse(name) {
+                Some(scope) => scopes.push(scope),
+                None => {
+                    output::stderr(&format!(
+                        "unknown scope {name:?}: use schedule, tickets or admin\n"
+                    ));
+                    return 2;
+                }
+            }
+        }
+    }
+    // Tokens may be made before the server ever ran, so the database is created here.
+    let path = store::db_path(data);
+    let opened = std::fs::create_dir_all(data)
+        .map_err(StoreError::from)
+        .and_then(|()| store::open_writer(&path));
+    let mut conn = match opened {
+        Ok(conn) => conn,
+        Err(e) => {
+            output::stderr(&format!("cannot open {}: {e}\n", path.display()));
+            return 1;
+        }
+    };
+    let actor = crate::authoring::actor();
+    // Printed: stdout (the secret alone, for `$(…)`, or the answer) and a note for stderr.
+    let result = match command {
+        TokensCommand::Create { name, .. } => {
+            admin_tokens::create(&mut conn, &actor, &name, &scopes, now).map(|(made, secret)| {
+                (
+                    format!("{secret}\n"),
+                    format!(
+                        "token {} ({}) created with scope {}; it is shown only this once\n",
+                        made.id,
+                        made.name,
+                        scope_list(&made.scopes)
+                    ),
+                )
+            })
+        }
+        TokensCommand::List => admin_tokens::list(&conn)
+            .map(|list| (table(&list), String::new()))
+            .map_err(TokenError::Store),
+        TokensCommand::Revoke { token } => admin_tokens::revoke(&mut conn, &actor, &token, now)
+            .map(|t| {
+                (
+                    format!("token {} ({}) revoked\n", t.id, t.name),
+                    String::new(),
+                )
+            }),
+    };
+    match result {
+        Ok((out, note)) => {
+            output::stdout(&out);
+            if !note.is_empty() {
+                output::stderr(&note);
+            }
+            0
+        }
+        Err(e) => {
+            output::stderr(&format!("{e}\n"));
+            1
+        }
+    }
+}
+
+fn scope_list(scopes: &[Scope]) -> String {
+    scopes
+        .iter()
+        .map(|s| s.as_str())
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+fn table(list: &[admin_tokens::AdminToken]) -> String {
+    let mut out = String::from("id\tname\tscopes\tcreated\trevoked\n");
+    for t in list {
+        let _ = writeln!(
+            out,
+            "{}\t{}\t{}\t{}\t{}",
+            t.id,
+            t.name,
+            scope_list(&t.scopes),
+            store::rfc3339(t.created_at),
+            t.revoked_at.map_or_else(|| "-".to_string(), store::rfc3339)
+        );
+    }
+    out
+}
