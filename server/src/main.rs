@@ -7,6 +7,7 @@ mod agent;
 mod authoring;
 mod check;
 mod clock;
+mod delivery;
 mod demo;
 mod feedfile;
 mod json;
@@ -149,6 +150,10 @@ enum Command {
         /// Prefix of ticket numbers (ACME → ACME-000123; default ACME); per client with --config.
         #[arg(long, value_name = "PREFIX")]
         ticket_prefix: Option<String>,
+        /// SMTP relay for helpdesk e-mail: smtp://[USER:PASS@]HOST[:PORT][?tls=starttls|none]
+        /// or smtps://…; without it nothing is e-mailed.
+        #[arg(long, value_name = "URL")]
+        smtp: Option<String>,
     },
     /// Work tickets as an agent: list, show, reply, resolve, close.
     Tickets {
@@ -166,6 +171,14 @@ enum Command {
         #[command(subcommand)]
         action: authoring::MaintenanceCommand,
     },
+    /// Outgoing messages (helpdesk e-mail): list them, retry failed ones.
+    Deliveries {
+        /// The server's data directory (the one given to `serve --data`).
+        #[arg(long, value_name = "DIR", default_value = "data", global = true)]
+        data: PathBuf,
+        #[command(subcommand)]
+        action: DeliveriesCommand,
+    },
     /// Post, list, update and resolve notices (known issues) of the shared schedule.
     Notice {
         /// The server's data directory (the one given to `serve --data`).
@@ -173,6 +186,25 @@ enum Command {
         data: PathBuf,
         #[command(subcommand)]
         action: authoring::NoticeCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum DeliveriesCommand {
+    /// Every queued message, oldest first: id, client, kind, ticket, attempts, state, error.
+    List {
+        /// Only messages not delivered yet that failed at least once.
+        #[arg(long)]
+        failed: bool,
+    },
+    /// Make undelivered messages due now (a running `serve --smtp` sends them at once).
+    Retry {
+        /// The delivery id (from `deliveries list`).
+        #[arg(required_unless_present = "all", conflicts_with = "all")]
+        id: Option<i64>,
+        /// Every undelivered message.
+        #[arg(long)]
+        all: bool,
     },
 }
 
@@ -275,6 +307,7 @@ fn main() -> ExitCode {
             max_connections_per_client,
             allow_origin,
             ticket_prefix,
+            smtp,
         } => serve::run(serve::Config {
             addr,
             data,
@@ -293,6 +326,7 @@ fn main() -> ExitCode {
             },
             allow_origins: allow_origin,
             ticket_prefix,
+            smtp,
         }),
         Command::Tickets { data, action } => agent::run(
             &data,
@@ -317,5 +351,9 @@ fn main() -> ExitCode {
         Command::DemoConfig { dir } => vendor::run_demo_config(&dir),
         Command::Maintenance { data, action } => authoring::maintenance(&data, action),
         Command::Notice { data, action } => authoring::notice(&data, action),
+        Command::Deliveries { data, action } => match action {
+            DeliveriesCommand::List { failed } => delivery::list(&data, failed),
+            DeliveriesCommand::Retry { id, .. } => delivery::retry(&data, id),
+        },
     })
 }

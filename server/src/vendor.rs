@@ -8,7 +8,7 @@
 //! DIR/vendor.json          {"version": 1, "support": {…}, "faq": […]}   defaults for every client
 //! DIR/clients/acme.json    {"name", "site_name", "groups", "origins", "ticket_prefix",
 //!                           "default_locale", "quiet_pages", "faq", "support",
-//!                           "maintenance", "notices"}
+//!                           "maintenance", "notices", "helpdesk_email", "notify_from"}
 //! ```
 //!
 //! A client's id is its file name (`acme`). Its `support` block is the vendor's with the
@@ -53,6 +53,8 @@ const CLIENT_FIELDS: &[&str] = &[
     "support",
     "maintenance",
     "notices",
+    "helpdesk_email",
+    "notify_from",
 ];
 
 /// One client institution.
@@ -75,6 +77,8 @@ pub struct Client {
     pub own: Map<String, Value>,
     /// Its support block as the core read it, for validating its tickets.
     pub support: Option<Arc<Support>>,
+    /// Where its new tickets are e-mailed (`helpdesk_email`, sent from `notify_from`).
+    pub helpdesk: Option<store::deliveries::HelpdeskRoute>,
 }
 
 /// A checked configuration.
@@ -288,6 +292,29 @@ fn client(
         _ => {}
     }
     let default_locale = text("default_locale", problems);
+    let address = |key: &str, problems: &mut Vec<String>| {
+        let value = text(key, problems)?;
+        if value.parse::<lettre::Address>().is_ok() {
+            Some(value)
+        } else {
+            problems.push(format!(
+                "{file}: {key:?} must be a bare e-mail address like helpdesk@acme.example, not {value:?}"
+            ));
+            None
+        }
+    };
+    let helpdesk_email = address("helpdesk_email", problems);
+    let notify_from = address("notify_from", problems);
+    let helpdesk = match (helpdesk_email, notify_from) {
+        (Some(to), Some(from)) => Some(store::deliveries::HelpdeskRoute { to, from }),
+        (Some(_), None) if !object.contains_key("notify_from") => {
+            problems.push(format!(
+                "{file}: \"helpdesk_email\" needs \"notify_from\", the address the e-mails come from"
+            ));
+            None
+        }
+        _ => None,
+    };
     let groups = string_list(file, object, "groups", problems);
     for group in groups.iter().filter(|g| !is_valid_id(g)) {
         problems.push(format!(
@@ -384,6 +411,7 @@ fn client(
         default_locale,
         own,
         support: parsed.feed.support.map(Arc::new),
+        helpdesk,
     })
 }
 
@@ -424,7 +452,10 @@ pub fn write_demo(dir: &Path) -> std::io::Result<()> {
         "quiet_pages": ["body#page-mod-quiz-attempt"],
         "faq": faq,
         "maintenance": weekly,
-        "support": { "fallback": { "email": "help@acme.example", "phone": "+1 555 0100" } }
+        "support": { "fallback": { "email": "help@acme.example", "phone": "+1 555 0100" } },
+        // New tickets are e-mailed to the helpdesk's inbound address (with `serve --smtp`).
+        "helpdesk_email": "helpdesk@acme.example",
+        "notify_from": "support@acme.example"
     });
     let uni = json!({
         "name": "Northfield University",

@@ -31,6 +31,7 @@ use std::time::Duration;
 
 pub use conn::Limits as ConnectionLimits;
 pub use cors::parse_origin;
+pub use log::event as log_event;
 
 /// How long requests in flight may take to finish after a shutdown signal.
 const GRACE: Duration = Duration::from_secs(10);
@@ -63,6 +64,8 @@ pub struct Config {
     pub allow_origins: Vec<String>,
     /// Ticket number prefix (`ACME` → `ACME-000123`) without `--config`.
     pub ticket_prefix: Option<String>,
+    /// The SMTP relay for the delivery queue (`--smtp URL`).
+    pub smtp: Option<String>,
 }
 
 /// The ticket prefix of `--feed` mode when none is given.
@@ -141,6 +144,14 @@ pub fn run(config: Config) -> u8 {
         ));
         return 2;
     }
+    let relay = match config.smtp.as_deref().map(crate::delivery::Relay::parse) {
+        None => None,
+        Some(Ok(relay)) => Some(relay),
+        Some(Err(message)) => {
+            output::stderr(&format!("{message}\n"));
+            return 2;
+        }
+    };
     let clients = match &config.config {
         None => None,
         Some(_) if config.feed.is_some() => {
@@ -192,7 +203,7 @@ pub fn run(config: Config) -> u8 {
             return 1;
         }
     };
-    let tickets = tickets::Tickets::new(
+    let mut tickets = tickets::Tickets::new(
         writer,
         Arc::new(Readers::new(db)),
         ratelimit::RateLimiter::new(config.rate_limit_hour, config.rate_limit_day),
@@ -201,6 +212,7 @@ pub fn run(config: Config) -> u8 {
         prefix.to_string(),
         config.data.clone(),
     );
+    tickets.helpdesk_mail = relay.is_some();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -211,7 +223,7 @@ pub fn run(config: Config) -> u8 {
             return 1;
         }
     };
-    let status = runtime.block_on(serve(config, tickets, clients));
+    let status = runtime.block_on(serve(config, tickets, clients, relay));
     // Every handle to the writer is gone with the runtime; the thread ends after its last batch.
     drop(runtime);
     let _ = writer_thread.join();
@@ -222,6 +234,7 @@ async fn serve(
     config: Config,
     tickets: tickets::Tickets,
     clients: Option<Arc<clients::Clients>>,
+    relay: Option<crate::delivery::Relay>,
 ) -> u8 {
     let feed = match &config.feed {
         Some(path) => {
@@ -270,6 +283,10 @@ async fn serve(
         tickets,
     });
     let maintenance = tokio::spawn(tickets::maintain(app.clone()));
+    let deliveries = relay.map(|relay| {
+        log::event("info", "delivering through", &[("smtp", &relay.display())]);
+        tokio::spawn(crate::delivery::worker(config.data.clone(), relay))
+    });
 
     let stopping = Arc::new(tokio::sync::Notify::new());
     let notify = stopping.clone();
@@ -287,6 +304,9 @@ async fn serve(
         () = grace => log::event("warn", "stopped with requests still in flight", &[]),
     }
     maintenance.abort();
+    if let Some(deliveries) = deliveries {
+        deliveries.abort();
+    }
     if let Some(watcher) = watcher {
         watcher.abort();
     }
