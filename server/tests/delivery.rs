@@ -82,8 +82,21 @@ fn wait_until<T>(what: &str, timeout: Duration, mut check: impl FnMut() -> Optio
     }
 }
 
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0";
+
 fn file_ticket(server: &Server, client: &str, n: u32, subject: &str) -> Reply {
-    let body = json!({
+    file_ticket_with(server, client, n, subject, None)
+}
+
+/// Files a ticket as JSON, or as multipart with one file `(name, bytes)`.
+fn file_ticket_with(
+    server: &Server,
+    client: &str,
+    n: u32,
+    subject: &str,
+    file: Option<(&str, &[u8])>,
+) -> Reply {
+    let ticket = json!({
         "subject": subject,
         "description": "La página dice «acceso denegado».\nSegunda línea.",
         "priority": "high",
@@ -95,15 +108,25 @@ fn file_ticket(server: &Server, client: &str, n: u32, subject: &str) -> Reply {
         "honeypot": ""
     })
     .to_string();
+    let (content_type, body) = match file {
+        None => ("application/json".to_string(), ticket.into_bytes()),
+        Some((name, bytes)) => {
+            let mut body = format!(
+                "--b\r\nContent-Disposition: form-data; name=\"ticket\"\r\nContent-Type: application/json\r\n\r\n{ticket}\r\n\
+                 --b\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{name}\"\r\nContent-Type: image/png\r\n\r\n"
+            )
+            .into_bytes();
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n--b--\r\n");
+            ("multipart/form-data; boundary=b".to_string(), body)
+        }
+    };
     let key = format!("{n:08x}-0000-4000-8000-00000000abcd");
     let reply = server.request(
         "POST",
         &format!("/v1/clients/{client}/tickets"),
-        &[
-            ("Content-Type", "application/json"),
-            ("Idempotency-Key", &key),
-        ],
-        body.as_bytes(),
+        &[("Content-Type", &content_type), ("Idempotency-Key", &key)],
+        &body,
     );
     assert_eq!(reply.status, 201, "{}", reply.text());
     reply
@@ -150,7 +173,13 @@ fn new_tickets_reach_the_helpdesk_once_even_across_a_relay_outage() {
     );
 
     // Acme has a helpdesk address; uni has none, so its ticket sends nothing.
-    let first = file_ticket(&server, "acme", 1, "No puedo abrir el cuestionario ñ 1");
+    let first = file_ticket_with(
+        &server,
+        "acme",
+        1,
+        "No puedo abrir el cuestionario ñ 1",
+        Some(("captura ñ.png", PNG)),
+    );
     assert_eq!(first.json()["number"], "ACME-000001");
     file_ticket(&server, "uni", 2, "Sin correo");
     file_ticket(&server, "acme", 3, "No puedo abrir el cuestionario ñ 2");
@@ -192,6 +221,12 @@ fn new_tickets_reach_the_helpdesk_once_even_across_a_relay_outage() {
     ] {
         assert!(text.contains(expected), "{expected:?} not in:\n{text}");
     }
+    assert_eq!(
+        m["attachments"],
+        json!([{"name": "captura ñ.png", "type": "image/png", "size": PNG.len()}])
+    );
+    assert!(text.contains("Attachments: 1"), "{text}");
+    assert_eq!(messages[1]["attachments"], json!([]));
     assert_eq!(
         messages[1]["headers"]["subject"],
         "[ACME-000002] [high] No puedo abrir el cuestionario ñ 2"
