@@ -601,6 +601,55 @@ mod tests {
     }
 
     #[test]
+    fn helpdesk_addresses_are_checked_and_need_a_sender() {
+        let vendor = json!({"version": 1, "support": {"fallback": {"email": "h@v.example"}}});
+        let base = |extra: Value| {
+            let mut client = json!({"name": "Acme", "ticket_prefix": "ACME"});
+            if let (Some(c), Some(e)) = (client.as_object_mut(), extra.as_object()) {
+                c.extend(e.clone());
+            }
+            client
+        };
+        let d = dir(
+            "helpdesk-ok",
+            &vendor,
+            &[(
+                "acme",
+                base(json!({"helpdesk_email": "helpdesk@acme.example",
+                            "notify_from": "support@acme.example"})),
+            )],
+        );
+        assert_eq!(
+            load(&d.0).expect("valid").clients["acme"].helpdesk,
+            Some(store::deliveries::HelpdeskRoute {
+                to: "helpdesk@acme.example".into(),
+                from: "support@acme.example".into()
+            })
+        );
+        let d = dir(
+            "helpdesk-bad",
+            &vendor,
+            &[
+                (
+                    "acme",
+                    base(json!({"helpdesk_email": "Helpdesk <helpdesk@acme.example>"})),
+                ),
+                (
+                    "uni",
+                    base(json!({"ticket_prefix": "UNI", "helpdesk_email": "h@uni.example"})),
+                ),
+            ],
+        );
+        assert_eq!(
+            load(&d.0).map(|_| ()),
+            Err(vec![
+                "clients/acme.json: \"helpdesk_email\" must be a bare e-mail address like helpdesk@acme.example, not \"Helpdesk <helpdesk@acme.example>\"".to_string(),
+                "clients/uni.json: \"helpdesk_email\" needs \"notify_from\", the address the e-mails come from".to_string(),
+            ])
+        );
+    }
+
+    #[test]
     fn problems_name_their_file() {
         let d = dir(
             "problems",
