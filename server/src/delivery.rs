@@ -380,12 +380,13 @@ pub async fn worker(data: PathBuf, relay: Relay) {
     }
 }
 
-/// `lms-support deliveries list [--failed]`: one line per message.
+/// `lms-support deliveries list [--failed]`: one tab-separated line per message.
 pub fn list(data: &Path, failed_only: bool) -> u8 {
     let Some(conn) = open(data) else { return 1 };
     match deliveries::list(&conn, failed_only) {
         Ok(rows) => {
-            let mut out = String::from("ID\tCLIENT\tKIND\tTICKET\tATTEMPTS\tSTATE\tLAST ERROR\n");
+            let mut out =
+                String::from("ID\tCLIENT\tKIND\tTICKET\tATTEMPTS\tSTATE\tLAST ERROR\tMESSAGE-ID\n");
             for d in rows {
                 let ticket = d
                     .payload
@@ -398,7 +399,7 @@ pub fn list(data: &Path, failed_only: bool) -> u8 {
                     None => format!("next attempt {}", store::rfc3339(d.next_attempt_at)),
                 };
                 out.push_str(&format!(
-                    "{}\t{}\t{}\t{ticket}\t{}\t{state}\t{}\n",
+                    "{}\t{}\t{}\t{ticket}\t{}\t{state}\t{}\t{}\n",
                     d.id,
                     if d.client.is_empty() { "-" } else { &d.client },
                     d.kind,
@@ -406,7 +407,8 @@ pub fn list(data: &Path, failed_only: bool) -> u8 {
                     d.last_error
                         .as_deref()
                         .unwrap_or("-")
-                        .replace(['\n', '\t'], " ")
+                        .replace(['\n', '\t'], " "),
+                    d.message_id
                 ));
             }
             output::stdout(&out);
