@@ -348,3 +348,53 @@ fn deliveries_retry_needs_an_id_or_all() {
     assert_eq!(out.code, 1);
     assert!(out.stderr.contains("no database"), "{}", out.stderr);
 }
+
+/// A queued e-mail outlives the server: killed while the relay is down, restarted once it is
+/// back, it sends each message once.
+#[test]
+fn the_queue_survives_a_server_restart() {
+    let s = Scratch::new("delivery", "restart");
+    for dir in ["www", "widget", "mail"] {
+        std::fs::create_dir_all(s.path(dir)).expect("scratch dir");
+    }
+    let out = Output::of(lms_support().arg("demo-config").arg(s.path("conf")));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let mail = s.path("mail");
+    let port = free_port();
+    let smtp = format!("smtp://127.0.0.1:{port}");
+    let conf = s.path("conf");
+    let args = [
+        "--config",
+        conf.to_str().expect("utf-8 path"),
+        "--smtp",
+        &smtp,
+    ];
+    let server = Server::start(&s, &args);
+    for n in 1..=2 {
+        file_ticket(&server, "acme", n, &format!("Antes del reinicio {n}"));
+    }
+    wait_until("failed attempts", Duration::from_secs(20), || {
+        (deliveries(&s.data(), true).len() == 2).then_some(())
+    });
+    drop(server); // SIGKILL: no chance to tidy up
+    let _sink = Sink::start(port, &mail);
+    let _server = Server::start(&s, &args);
+    wait_until("both delivered", Duration::from_secs(60), || {
+        let rows = deliveries(&s.data(), false);
+        rows.iter()
+            .all(|row| row[5].starts_with("delivered"))
+            .then_some(())
+    });
+    let mut subjects: Vec<String> = received(&mail)
+        .iter()
+        .map(|m| m["headers"]["subject"].as_str().unwrap_or("").to_string())
+        .collect();
+    subjects.sort();
+    assert_eq!(
+        subjects,
+        [
+            "[ACME-000001] [high] Antes del reinicio 1",
+            "[ACME-000002] [high] Antes del reinicio 2"
+        ]
+    );
+}
