@@ -8,6 +8,8 @@
 #   - wasm-pack
 #   - Debian's chromium + chromium-driver (headless browser tests and the e2e)
 #   - Debian's php-cli (`php -l` on the rendered Moodle plugin in tests/dist)
+#   - Debian's python3-aiosmtpd (the real SMTP server of server/tests/delivery.rs), for
+#     Debian's /usr/bin/python3, not whichever python3 is first on PATH
 #   - node packages from package-lock.json: binaryen's wasm-opt (never Debian's binaryen,
 #     which silently breaks wasm-bindgen output) and playwright-core
 set -euo pipefail
@@ -89,6 +91,12 @@ chrome_major=$(chromium --version 2>/dev/null | grep -oE '[0-9]+' | head -1)
 driver_major=$(chromedriver --version 2>/dev/null | grep -oE '[0-9]+' | head -1)
 [ "$chrome_major" = "$driver_major" ] \
   || die "chromium ($chrome_major) and chromedriver ($driver_major) differ: apt-get install --only-upgrade chromium chromium-driver"
+
+# --- aiosmtpd (a real SMTP server for server/tests/delivery.rs) --------------------------------
+if ! /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null; then
+  say "installing Debian's python3-aiosmtpd"
+  apt_install python3 python3-aiosmtpd
+fi
 
 # --- PHP CLI (php -l on the rendered Moodle plugin, tests/dist) --------------------------------
 if ! command -v php >/dev/null; then

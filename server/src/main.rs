@@ -8,6 +8,7 @@ mod authoring;
 mod backup;
 mod check;
 mod clock;
+mod delivery;
 mod demo;
 mod feedfile;
 mod localtime;
@@ -150,6 +151,10 @@ enum Command {
         /// Prefix of ticket numbers (ACME → ACME-000123; default ACME); per client with --config.
         #[arg(long, value_name = "PREFIX")]
         ticket_prefix: Option<String>,
+        /// SMTP relay for helpdesk e-mail: smtp://[USER:PASS@]HOST[:PORT][?tls=starttls|none]
+        /// or smtps://…; without it nothing is e-mailed.
+        #[arg(long, value_name = "URL")]
+        smtp: Option<String>,
         /// A reverse proxy (address or network, IPv4 or IPv6) whose X-Forwarded-For or
         /// Forwarded header names the client; repeat for more. Other peers' headers are ignored.
         #[arg(long = "trusted-proxy", value_name = "CIDR")]
@@ -180,6 +185,14 @@ enum Command {
         #[command(subcommand)]
         action: authoring::MaintenanceCommand,
     },
+    /// Outgoing messages (helpdesk e-mail): list them, retry failed ones.
+    Deliveries {
+        /// The server's data directory (the one given to `serve --data`).
+        #[arg(long, value_name = "DIR", default_value = "data", global = true)]
+        data: PathBuf,
+        #[command(subcommand)]
+        action: DeliveriesCommand,
+    },
     /// Post, list, update and resolve notices (known issues) of the shared schedule.
     Notice {
         /// The server's data directory (the one given to `serve --data`).
@@ -195,6 +208,25 @@ enum Command {
         data: PathBuf,
         #[command(subcommand)]
         action: tokens::TokensCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum DeliveriesCommand {
+    /// Every queued message, oldest first: id, client, kind, ticket, attempts, state, error.
+    List {
+        /// Only messages not delivered yet that failed at least once.
+        #[arg(long)]
+        failed: bool,
+    },
+    /// Make undelivered messages due now (a running `serve --smtp` sends them at once).
+    Retry {
+        /// The delivery id (from `deliveries list`).
+        #[arg(required_unless_present = "all", conflicts_with = "all")]
+        id: Option<i64>,
+        /// Every undelivered message.
+        #[arg(long)]
+        all: bool,
     },
 }
 
@@ -298,6 +330,7 @@ fn main() -> ExitCode {
             allow_origin,
             ticket_prefix,
             trusted_proxy,
+            smtp,
         } => serve::run(serve::Config {
             addr,
             data,
@@ -317,6 +350,7 @@ fn main() -> ExitCode {
             allow_origins: allow_origin,
             ticket_prefix,
             trusted_proxies: trusted_proxy,
+            smtp,
         }),
         Command::Backup { dest, data } => backup::run(&dest, &data),
         Command::Tickets { data, action } => agent::run(
@@ -343,5 +377,9 @@ fn main() -> ExitCode {
         Command::Maintenance { data, action } => authoring::maintenance(&data, action),
         Command::Notice { data, action } => authoring::notice(&data, action),
         Command::Tokens { data, action } => tokens::run(&data, action),
+        Command::Deliveries { data, action } => match action {
+            DeliveriesCommand::List { failed } => delivery::list(&data, failed),
+            DeliveriesCommand::Retry { id, .. } => delivery::retry(&data, id),
+        },
     })
 }

@@ -8,7 +8,7 @@
 //! DIR/vendor.json          {"version": 1, "support": {…}, "faq": […]}   defaults for every client
 //! DIR/clients/acme.json    {"name", "site_name", "groups", "origins", "ticket_prefix",
 //!                           "default_locale", "quiet_pages", "faq", "support",
-//!                           "maintenance", "notices"}
+//!                           "maintenance", "notices", "helpdesk_email", "notify_from"}
 //! ```
 //!
 //! A client's id is its file name (`acme`). Its `support` block is the vendor's with the
@@ -53,6 +53,8 @@ const CLIENT_FIELDS: &[&str] = &[
     "support",
     "maintenance",
     "notices",
+    "helpdesk_email",
+    "notify_from",
 ];
 
 /// One client institution.
@@ -75,6 +77,8 @@ pub struct Client {
     pub own: Map<String, Value>,
     /// Its support block as the core read it, for validating its tickets.
     pub support: Option<Arc<Support>>,
+    /// Where its new tickets are e-mailed (`helpdesk_email`, sent from `notify_from`).
+    pub helpdesk: Option<store::deliveries::HelpdeskRoute>,
 }
 
 /// A checked configuration.
@@ -288,6 +292,29 @@ fn client(
         _ => {}
     }
     let default_locale = text("default_locale", problems);
+    let address = |key: &str, problems: &mut Vec<String>| {
+        let value = text(key, problems)?;
+        if value.parse::<lettre::Address>().is_ok() {
+            Some(value)
+        } else {
+            problems.push(format!(
+                "{file}: {key:?} must be a bare e-mail address like helpdesk@acme.example, not {value:?}"
+            ));
+            None
+        }
+    };
+    let helpdesk_email = address("helpdesk_email", problems);
+    let notify_from = address("notify_from", problems);
+    let helpdesk = match (helpdesk_email, notify_from) {
+        (Some(to), Some(from)) => Some(store::deliveries::HelpdeskRoute { to, from }),
+        (Some(_), None) if !object.contains_key("notify_from") => {
+            problems.push(format!(
+                "{file}: \"helpdesk_email\" needs \"notify_from\", the address the e-mails come from"
+            ));
+            None
+        }
+        _ => None,
+    };
     let groups = string_list(file, object, "groups", problems);
     for group in groups.iter().filter(|g| !is_valid_id(g)) {
         problems.push(format!(
@@ -384,6 +411,7 @@ fn client(
         default_locale,
         own,
         support: parsed.feed.support.map(Arc::new),
+        helpdesk,
     })
 }
 
@@ -424,7 +452,10 @@ pub fn write_demo(dir: &Path) -> std::io::Result<()> {
         "quiet_pages": ["body#page-mod-quiz-attempt"],
         "faq": faq,
         "maintenance": weekly,
-        "support": { "fallback": { "email": "help@acme.example", "phone": "+1 555 0100" } }
+        "support": { "fallback": { "email": "help@acme.example", "phone": "+1 555 0100" } },
+        // New tickets are e-mailed to the helpdesk's inbound address (with `serve --smtp`).
+        "helpdesk_email": "helpdesk@acme.example",
+        "notify_from": "support@acme.example"
     });
     let uni = json!({
         "name": "Northfield University",
@@ -567,6 +598,55 @@ mod tests {
             json!({"name": "Acme", "site_name": "Acme"})
         );
         assert_eq!(acme.groups, ["eu-1"]);
+    }
+
+    #[test]
+    fn helpdesk_addresses_are_checked_and_need_a_sender() {
+        let vendor = json!({"version": 1, "support": {"fallback": {"email": "h@v.example"}}});
+        let base = |extra: Value| {
+            let mut client = json!({"name": "Acme", "ticket_prefix": "ACME"});
+            if let (Some(c), Some(e)) = (client.as_object_mut(), extra.as_object()) {
+                c.extend(e.clone());
+            }
+            client
+        };
+        let d = dir(
+            "helpdesk-ok",
+            &vendor,
+            &[(
+                "acme",
+                base(json!({"helpdesk_email": "helpdesk@acme.example",
+                            "notify_from": "support@acme.example"})),
+            )],
+        );
+        assert_eq!(
+            load(&d.0).expect("valid").clients["acme"].helpdesk,
+            Some(store::deliveries::HelpdeskRoute {
+                to: "helpdesk@acme.example".into(),
+                from: "support@acme.example".into()
+            })
+        );
+        let d = dir(
+            "helpdesk-bad",
+            &vendor,
+            &[
+                (
+                    "acme",
+                    base(json!({"helpdesk_email": "Helpdesk <helpdesk@acme.example>"})),
+                ),
+                (
+                    "uni",
+                    base(json!({"ticket_prefix": "UNI", "helpdesk_email": "h@uni.example"})),
+                ),
+            ],
+        );
+        assert_eq!(
+            load(&d.0).map(|_| ()),
+            Err(vec![
+                "clients/acme.json: \"helpdesk_email\" must be a bare e-mail address like helpdesk@acme.example, not \"Helpdesk <helpdesk@acme.example>\"".to_string(),
+                "clients/uni.json: \"helpdesk_email\" needs \"notify_from\", the address the e-mails come from".to_string(),
+            ])
+        );
     }
 
     #[test]

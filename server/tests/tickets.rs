@@ -1513,6 +1513,7 @@ fn the_database_survives_a_restart_and_numbers_continue() {
                 .expect("mode"),
         )
     };
-    // 2: the vendor service's tables (schedule, per-client numbers, audit log, tokens).
-    assert_eq!((version, mode.as_str()), (2, "wal"));
+    // 2: the vendor service's tables (schedule, per-client numbers, audit log, tokens);
+    // 3: the delivery queue.
+    assert_eq!((version, mode.as_str()), (3, "wal"));
 }

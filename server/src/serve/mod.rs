@@ -35,6 +35,7 @@ use std::time::Duration;
 
 pub use conn::Limits as ConnectionLimits;
 pub use cors::parse_origin;
+pub use log::event as log_event;
 
 /// How long requests in flight may take to finish after a shutdown signal.
 const GRACE: Duration = Duration::from_secs(10);
@@ -69,6 +70,8 @@ pub struct Config {
     pub ticket_prefix: Option<String>,
     /// Networks of reverse proxies whose `X-Forwarded-For`/`Forwarded` are believed, as given.
     pub trusted_proxies: Vec<String>,
+    /// The SMTP relay for the delivery queue (`--smtp URL`).
+    pub smtp: Option<String>,
 }
 
 /// The ticket prefix of `--feed` mode when none is given.
@@ -212,6 +215,14 @@ pub fn run(config: Config) -> u8 {
         ));
         return 2;
     }
+    let relay = match config.smtp.as_deref().map(crate::delivery::Relay::parse) {
+        None => None,
+        Some(Ok(relay)) => Some(relay),
+        Some(Err(message)) => {
+            output::stderr(&format!("{message}\n"));
+            return 2;
+        }
+    };
     let clients = match &config.config {
         None => None,
         Some(_) if config.feed.is_some() => {
@@ -271,7 +282,7 @@ pub fn run(config: Config) -> u8 {
             return 1;
         }
     };
-    let tickets = tickets::Tickets::new(
+    let mut tickets = tickets::Tickets::new(
         writer,
         Arc::new(Readers::new(db)),
         ratelimit::RateLimiter::new(config.rate_limit_hour, config.rate_limit_day),
@@ -280,6 +291,7 @@ pub fn run(config: Config) -> u8 {
         prefix.to_string(),
         config.data.clone(),
     );
+    tickets.helpdesk_mail = relay.is_some();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -298,6 +310,7 @@ pub fn run(config: Config) -> u8 {
         admin,
         trusted,
         writer_thread.clone(),
+        relay,
     ));
     // Every handle to the writer is gone with the runtime; the thread ends after its last batch.
     drop(runtime);
@@ -318,6 +331,7 @@ async fn serve(
     admin: admin::Admin,
     trusted: Arc<proxy::TrustedProxies>,
     writer_thread: WriterThread,
+    relay: Option<crate::delivery::Relay>,
 ) -> u8 {
     let feed = match &config.feed {
         Some(path) => {
@@ -356,6 +370,9 @@ async fn serve(
             return 1;
         }
     };
+    // Watch the signals before saying we serve: a SIGTERM right after that line must stop the
+    // server gracefully, not kill it with the signal's default action.
+    let shutdown = shutdown_signal();
     output::stdout(&format!("lms-support: serving http://{addr}/\n"));
     let watcher = clients.clone().map(|c| tokio::spawn(c.watch()));
     let app = Arc::new(App {
@@ -368,6 +385,10 @@ async fn serve(
         admin,
     });
     let maintenance = tokio::spawn(tickets::maintain(app.clone()));
+    let deliveries = relay.map(|relay| {
+        log::event("info", "delivering through", &[("smtp", &relay.display())]);
+        tokio::spawn(crate::delivery::worker(config.data.clone(), relay))
+    });
 
     let stopping = Arc::new(tokio::sync::Notify::new());
     let notify = stopping.clone();
@@ -377,7 +398,7 @@ async fn serve(
         config.connections,
         trusted,
         async move {
-            shutdown_signal().await;
+            shutdown.await;
             log::event("info", "shutting down", &[]);
             notify.notify_one();
         },
@@ -391,6 +412,9 @@ async fn serve(
         () = grace => log::event("warn", "stopped with requests still in flight", &[]),
     }
     maintenance.abort();
+    if let Some(deliveries) = deliveries {
+        deliveries.abort();
+    }
     if let Some(watcher) = watcher {
         watcher.abort();
     }
@@ -418,26 +442,35 @@ fn warn_about_feed(path: &Path) {
     }
 }
 
-/// Completes on Ctrl-C or SIGTERM. If a signal cannot be watched, it is simply never received.
-async fn shutdown_signal() {
-    let ctrl_c = async {
+/// Completes on Ctrl-C or SIGTERM, watched from the moment this is called (not from the first
+/// poll). If a signal cannot be watched, it is simply never received.
+#[cfg(unix)]
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
+    use tokio::signal::unix::{signal, SignalKind};
+    let interrupt = signal(SignalKind::interrupt()).ok();
+    let terminate = signal(SignalKind::terminate()).ok();
+    async move {
+        let wait = |watch: Option<tokio::signal::unix::Signal>| async move {
+            match watch {
+                Some(mut watch) => {
+                    watch.recv().await;
+                }
+                None => std::future::pending::<()>().await,
+            }
+        };
+        tokio::select! {
+            () = wait(interrupt) => {}
+            () = wait(terminate) => {}
+        }
+    }
+}
+
+/// Completes on Ctrl-C. If it cannot be watched, it is simply never received.
+#[cfg(not(unix))]
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
+    async {
         if tokio::signal::ctrl_c().await.is_err() {
             std::future::pending::<()>().await;
         }
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {}
-        () = terminate => {}
     }
 }

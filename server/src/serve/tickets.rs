@@ -84,6 +84,10 @@ pub struct Tickets {
     pub prefix: String,
     /// The data directory.
     pub data: PathBuf,
+    /// Whether new tickets of a client with a helpdesk address queue an e-mail (`--smtp` is
+    /// given). Without a relay nothing is queued, so turning one on later does not send a
+    /// backlog of old tickets.
+    pub helpdesk_mail: bool,
     support: Mutex<Option<(Instant, Option<Arc<Support>>)>>,
     /// Permits to parse and validate a ticket, one per CPU.
     judging: Semaphore,
@@ -109,6 +113,7 @@ impl Tickets {
             allowed_origins,
             prefix,
             data,
+            helpdesk_mail: false,
             support: Mutex::new(None),
             judging: Semaphore::new(cpus),
         }
@@ -163,6 +168,8 @@ pub struct Scope {
     prefix: String,
     /// `None`: the served feed file's support block, read when needed.
     support: Option<Option<Arc<Support>>>,
+    /// Where new tickets are e-mailed, if anywhere.
+    helpdesk: Option<crate::store::deliveries::HelpdeskRoute>,
 }
 
 /// The scope of a route: `client` is the `{client}` of a client route. `None` (answered 404)
@@ -174,11 +181,13 @@ fn scope(app: &App, client: Option<&str>) -> Option<Scope> {
             client: String::new(),
             prefix: app.tickets.prefix.clone(),
             support: None,
+            helpdesk: None,
         }),
         (Some(clients), Some(id)) => clients.client(id).map(|c| Scope {
             client: c.id.clone(),
             prefix: c.ticket_prefix.clone(),
             support: Some(c.support.clone()),
+            helpdesk: c.helpdesk.clone().filter(|_| app.tickets.helpdesk_mail),
         }),
         _ => None,
     }
@@ -431,6 +440,7 @@ async fn store_ticket(
         due: now + i64::from(minutes) * 60,
         staging,
         files: staged,
+        helpdesk: scope.helpdesk.clone(),
     };
     match app.tickets.writer.create(new).await {
         Ok(CreateOutcome::Created(summary)) => {

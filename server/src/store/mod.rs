@@ -17,6 +17,7 @@
 //! This module knows nothing of HTTP; handlers live in `serve::tickets`.
 
 pub mod admin_tokens;
+pub mod deliveries;
 pub mod schedule;
 pub mod schema;
 pub mod token;
@@ -379,7 +380,6 @@ fn context_from_json(json: &str) -> Vec<(String, String)> {
 ///
 /// # Errors
 /// SQLite errors.
-#[cfg(test)]
 pub fn ticket(conn: &Connection, id: i64) -> Result<Option<TicketRecord>, StoreError> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {TICKET_COLUMNS} FROM tickets WHERE id = ?1"

@@ -129,6 +129,23 @@ const MIGRATIONS: &[&str] = &[
         created_at INTEGER NOT NULL,
         revoked_at INTEGER
     );",
+    // 3: the delivery queue (issue 16). A row is written in the same transaction as the change
+    // that causes it and is never deleted: `delivered_at` marks it done. `message_id` is fixed
+    // when the row is written, so every attempt carries the same one and a receiver can drop a
+    // repeat after a lost acknowledgement. `payload` is JSON whose shape depends on `kind`.
+    "CREATE TABLE deliveries (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        client TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        message_id TEXT NOT NULL UNIQUE,
+        payload TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL,
+        last_error TEXT,
+        delivered_at INTEGER,
+        created_at INTEGER NOT NULL
+    );
+    CREATE INDEX deliveries_due ON deliveries (next_attempt_at) WHERE delivered_at IS NULL;",
 ];
 
 /// The schema version this build writes.
@@ -194,7 +211,7 @@ mod tests {
         conn.pragma_update(None, "user_version", 99).expect("bump");
         assert_eq!(
             migrate(&conn).map_err(|e| e.to_string()),
-            Err("the database has schema version 99, newer than this lms-support knows (2); upgrade lms-support".to_string())
+            Err("the database has schema version 99, newer than this lms-support knows (3); upgrade lms-support".to_string())
         );
     }
 

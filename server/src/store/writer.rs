@@ -48,6 +48,8 @@ pub struct NewTicket {
     pub staging: Option<PathBuf>,
     /// The staged files, in the order sent.
     pub files: Vec<StagedFile>,
+    /// Where to e-mail the new ticket (the client's helpdesk), if anywhere.
+    pub helpdesk: Option<super::deliveries::HelpdeskRoute>,
 }
 
 /// A file written to the staging directory.
@@ -462,6 +464,10 @@ fn create(conn: &Connection, data: &Path, new: &NewTicket) -> Result<CreateOutco
             ])?;
         }
     }
+    // In the ticket's own savepoint: the ticket and its e-mail are stored together or not at all.
+    if let Some(route) = &new.helpdesk {
+        super::deliveries::enqueue_helpdesk_email(conn, &new.client, id, route, new.now)?;
+    }
     Ok(CreateOutcome::Created(TicketSummary {
         id,
         number: super::number(&new.prefix, seq),
@@ -555,6 +561,7 @@ mod tests {
             due: now + 3600,
             staging: None,
             files: Vec::new(),
+            helpdesk: None,
         }
     }
 
@@ -590,6 +597,48 @@ mod tests {
                 .expect("reuse");
             assert_eq!(reused, CreateOutcome::KeyReused);
         });
+        drop(writer);
+        thread.join().expect("writer thread");
+    }
+
+    /// The helpdesk e-mail is queued with the ticket, once: a replay queues nothing more.
+    #[test]
+    fn a_new_ticket_queues_its_helpdesk_email_once() {
+        let db = Db::new("helpdesk");
+        let (writer, thread) = db.start();
+        let with_route = |key: &str| NewTicket {
+            client: "acme".into(),
+            helpdesk: Some(crate::store::deliveries::HelpdeskRoute {
+                to: "helpdesk@acme.example".into(),
+                from: "support@acme.example".into(),
+            }),
+            ..new_ticket(key, "high", 1, 1000)
+        };
+        runtime().block_on(async {
+            for key in ["k1", "k1", "k2"] {
+                writer.create(with_route(key)).await.expect("create");
+            }
+            writer
+                .create(new_ticket("k3", "high", 1, 1000))
+                .await
+                .expect("create without a route");
+        });
+        let queued = crate::store::deliveries::list(&db.conn(), false).expect("list");
+        let summary: Vec<(i64, &str, i64, i64)> = queued
+            .iter()
+            .map(|d| {
+                (
+                    d.id,
+                    d.client.as_str(),
+                    d.payload["ticket_id"].as_i64().unwrap_or(0),
+                    d.next_attempt_at,
+                )
+            })
+            .collect();
+        assert_eq!(summary, [(1, "acme", 1, 1000), (2, "acme", 2, 1000)]);
+        assert!(queued[0].message_id.starts_with("<delivery-1."));
+        assert!(queued[0].message_id.ends_with("@acme.example>"));
+        assert_ne!(queued[0].message_id, queued[1].message_id);
         drop(writer);
         thread.join().expect("writer thread");
     }

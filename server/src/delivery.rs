@@ -1,0 +1,533 @@
+//! Sending the delivery queue (issue 16): `serve --smtp URL` runs [`worker`], which e-mails
+//! due messages through the relay, and `lms-support deliveries list|retry` shows and retries
+//! them.
+//!
+//! At least once, harmlessly: a message is marked delivered only after the relay accepted it,
+//! so a crash or a lost acknowledgement between the two sends it again, with the same
+//! `Message-ID` (fixed when it was queued); helpdesks thread or drop a repeated id. A failed
+//! attempt waits a full-jitter exponential backoff ([`backoff_seconds`]) and is retried until
+//! it succeeds: nothing is dropped, however long the relay is down.
+//!
+//! The relay URL:
+//! - `smtp://HOST[:PORT]` (port 25): STARTTLS when the relay offers it, plain otherwise
+//!   (a relay on the same host or network);
+//! - `smtp://HOST:587?tls=starttls`: STARTTLS required, certificate checked;
+//! - `smtp://HOST?tls=none`: never TLS;
+//! - `smtps://HOST[:PORT]` (port 465): TLS from the first byte;
+//! - `USER:PASSWORD@` before the host for authentication (percent-encode `@`, `:`, `/`).
+
+use crate::output;
+use crate::store::{self, deliveries, StoreError};
+use lettre::message::header::ContentType;
+use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::client::{Tls, TlsParameters};
+use lettre::{AsyncSmtpTransport, AsyncTransport as _, Message, Tokio1Executor};
+use rusqlite::Connection;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// The first retry waits up to this long; each further failure doubles it.
+const BACKOFF_BASE_SECONDS: i64 = 1;
+/// No retry waits longer than this.
+pub const BACKOFF_CAP_SECONDS: i64 = 15 * 60;
+/// How often the worker looks for due messages when it has nothing to do.
+const POLL: Duration = Duration::from_millis(500);
+/// Messages taken per look.
+const BATCH: usize = 32;
+/// One SMTP conversation may take this long.
+const SMTP_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// How long to wait before the next attempt after `attempts` failures (1 or more), given a
+/// random number: uniform in [1, min(cap, base · 2^(attempts-1))] ("full jitter"), so that
+/// many messages failing together do not retry together.
+pub fn backoff_seconds(attempts: i64, random: u64) -> i64 {
+    let doublings = u32::try_from((attempts - 1).clamp(0, 20)).unwrap_or(20);
+    let ceiling = (BACKOFF_BASE_SECONDS << doublings).min(BACKOFF_CAP_SECONDS);
+    let span = u64::try_from(ceiling).unwrap_or(1).max(1);
+    1 + i64::try_from(random % span).unwrap_or(0)
+}
+
+/// A parsed `--smtp` URL.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Relay {
+    host: String,
+    port: u16,
+    tls: TlsMode,
+    credentials: Option<(String, String)>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum TlsMode {
+    None,
+    Opportunistic,
+    StartTls,
+    Wrapper,
+}
+
+impl Relay {
+    /// Parses `smtp://…` or `smtps://…` (see the module documentation).
+    ///
+    /// # Errors
+    /// A sentence saying what is wrong.
+    pub fn parse(url: &str) -> Result<Relay, String> {
+        let bad = |why: &str| format!("invalid --smtp {url:?}: {why}");
+        let (scheme, rest) = url
+            .split_once("://")
+            .ok_or_else(|| bad("use smtp://HOST:PORT or smtps://HOST:PORT"))?;
+        let (mut tls, default_port) = match scheme {
+            "smtp" => (TlsMode::Opportunistic, 25),
+            "smtps" => (TlsMode::Wrapper, 465),
+            _ => return Err(bad("the scheme must be smtp or smtps")),
+        };
+        let (rest, query) = rest.split_once('?').unwrap_or((rest, ""));
+        let rest = rest.trim_end_matches('/');
+        for pair in query.split('&').filter(|p| !p.is_empty()) {
+            match pair {
+                "tls=starttls" if scheme == "smtp" => tls = TlsMode::StartTls,
+                "tls=none" if scheme == "smtp" => tls = TlsMode::None,
+                "tls=opportunistic" if scheme == "smtp" => tls = TlsMode::Opportunistic,
+                _ => return Err(bad(
+                    "the only option is tls=starttls, tls=opportunistic or tls=none (smtp:// only)",
+                )),
+            }
+        }
+        let (credentials, hostport) = match rest.rsplit_once('@') {
+            Some((userinfo, hostport)) => {
+                let (user, password) = userinfo.split_once(':').unwrap_or((userinfo, ""));
+                let decode = |s: &str| percent_decode(s).ok_or_else(|| bad("bad %-escape"));
+                (Some((decode(user)?, decode(password)?)), hostport)
+            }
+            None => (None, rest),
+        };
+        let (host, port) = match hostport.rsplit_once(':') {
+            Some((host, port)) if !host.ends_with(']') || hostport.starts_with('[') => (
+                host,
+                port.parse::<u16>()
+                    .ok()
+                    .filter(|p| *p > 0)
+                    .ok_or_else(|| bad("the port must be 1 to 65535"))?,
+            ),
+            _ => (hostport, default_port),
+        };
+        let host = host.trim_start_matches('[').trim_end_matches(']');
+        if host.is_empty() || host.contains('/') {
+            return Err(bad("missing host"));
+        }
+        Ok(Relay {
+            host: host.to_string(),
+            port,
+            tls,
+            credentials,
+        })
+    }
+
+    /// `smtp://host:port` without credentials, for logs.
+    pub fn display(&self) -> String {
+        let scheme = if self.tls == TlsMode::Wrapper {
+            "smtps"
+        } else {
+            "smtp"
+        };
+        format!("{scheme}://{}:{}", self.host, self.port)
+    }
+
+    fn transport(&self) -> Result<AsyncSmtpTransport<Tokio1Executor>, String> {
+        let params = || TlsParameters::new(self.host.clone()).map_err(|e| e.to_string());
+        let tls = match self.tls {
+            TlsMode::None => Tls::None,
+            TlsMode::Opportunistic => Tls::Opportunistic(params()?),
+            TlsMode::StartTls => Tls::Required(params()?),
+            TlsMode::Wrapper => Tls::Wrapper(params()?),
+        };
+        let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&self.host)
+            .port(self.port)
+            .tls(tls)
+            .timeout(Some(SMTP_TIMEOUT));
+        if let Some((user, password)) = &self.credentials {
+            builder = builder.credentials(Credentials::new(user.clone(), password.clone()));
+        }
+        Ok(builder.build())
+    }
+}
+
+fn percent_decode(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// The e-mail a helpdesk gets for a new ticket: subject `[ACME-000001] [high] …`, `Reply-To`
+/// the learner, the description, the context as a table, the attachments attached.
+///
+/// # Errors
+/// A sentence: the ticket is gone, an address does not parse, or the store failed.
+pub fn helpdesk_email(
+    conn: &Connection,
+    data: &Path,
+    delivery: &deliveries::Delivery,
+) -> Result<Message, String> {
+    let field = |key: &str| {
+        delivery
+            .payload
+            .get(key)
+            .ok_or_else(|| format!("payload without {key:?}"))
+    };
+    let ticket_id = field("ticket_id")?.as_i64().unwrap_or(0);
+    let address = |key: &str| -> Result<lettre::Address, String> {
+        field(key)?
+            .as_str()
+            .unwrap_or_default()
+            .parse()
+            .map_err(|e| format!("{key}: {e}"))
+    };
+    let ticket = store::ticket(conn, ticket_id)
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("ticket {ticket_id} not found"))?;
+    let files = store::attachments(conn, ticket_id).map_err(|e| e.to_string())?;
+    let learner_address: lettre::Address = ticket
+        .email
+        .parse()
+        .map_err(|e| format!("learner's address: {e}"))?;
+    let learner = Mailbox::new(
+        (!ticket.name.is_empty()).then(|| ticket.name.clone()),
+        learner_address,
+    );
+    let number = ticket.number();
+    let mut text = format!(
+        "New ticket {number} from {learner}\n\n\
+         Priority:      {}\nCategory:      {}\nLanguage:      {}\nFiled:         {}\nResponse due:  {}\n\n\
+         Subject: {}\n\n{}\n",
+        ticket.priority,
+        ticket.category,
+        if ticket.locale.is_empty() { "-" } else { &ticket.locale },
+        store::rfc3339(ticket.created_at),
+        store::rfc3339(ticket.response_due_at),
+        ticket.subject,
+        ticket.description,
+    );
+    if !ticket.context.is_empty() {
+        let width = ticket
+            .context
+            .iter()
+            .map(|(k, _)| k.chars().count())
+            .max()
+            .unwrap_or(0);
+        text.push_str("\nContext (what the learner agreed to send)\n");
+        for (key, value) in &ticket.context {
+            let pad = width - key.chars().count();
+            text.push_str(&format!("  {key}{}  {value}\n", " ".repeat(pad)));
+        }
+    }
+    if !files.is_empty() {
+        text.push_str(&format!("\nAttachments: {}\n", files.len()));
+    }
+    text.push_str(&format!(
+        "\nReply to this e-mail to answer the learner directly; keep {number} in the subject.\n"
+    ));
+    let mut body = MultiPart::mixed().singlepart(SinglePart::plain(text));
+    for file in &files {
+        let content_type = ContentType::parse(&file.mime)
+            .unwrap_or(ContentType::parse("application/octet-stream").map_err(|e| e.to_string())?);
+        match std::fs::read(data.join(&file.path)) {
+            Ok(bytes) => {
+                body =
+                    body.singlepart(Attachment::new(file.name.clone()).body(bytes, content_type));
+            }
+            Err(e) => return Err(format!("attachment {}: {e}", file.path)),
+        }
+    }
+    Message::builder()
+        .from(Mailbox::new(None, address("from")?))
+        .to(Mailbox::new(None, address("to")?))
+        .reply_to(learner)
+        .subject(format!(
+            "[{number}] [{}] {}",
+            ticket.priority, ticket.subject
+        ))
+        .message_id(Some(delivery.message_id.clone()))
+        .date(
+            std::time::UNIX_EPOCH
+                + Duration::from_secs(u64::try_from(ticket.created_at).unwrap_or(0)),
+        )
+        .multipart(body)
+        .map_err(|e| e.to_string())
+}
+
+fn now() -> i64 {
+    crate::clock::now().seconds()
+}
+
+fn random() -> u64 {
+    let mut bytes = [0u8; 8];
+    let _ = getrandom::fill(&mut bytes);
+    u64::from_le_bytes(bytes)
+}
+
+/// Sends due messages through `relay` until the task is dropped. Uses its own connection to
+/// the database, like the agent's CLI (WAL and `busy_timeout` let it write beside the
+/// writer thread); only this task marks deliveries, one at a time, so one process never
+/// sends a message twice except after a failed or unacknowledged attempt.
+pub async fn worker(data: PathBuf, relay: Relay) {
+    let conn = match store::open_existing(&store::db_path(&data)) {
+        Ok(Some(conn)) => Arc::new(Mutex::new(conn)),
+        Ok(None) => return,
+        Err(e) => {
+            crate::serve::log_event(
+                "error",
+                "delivery worker cannot open the database",
+                &[("error", &e.to_string())],
+            );
+            return;
+        }
+    };
+    let transport = match relay.transport() {
+        Ok(t) => t,
+        Err(e) => {
+            crate::serve::log_event("error", "cannot set up the SMTP relay", &[("error", &e)]);
+            return;
+        }
+    };
+    loop {
+        let db = conn.clone();
+        let dir = data.clone();
+        let batch = tokio::task::spawn_blocking(move || -> Result<_, StoreError> {
+            let conn = db.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            let due = deliveries::due(&conn, now(), BATCH)?;
+            Ok(due
+                .into_iter()
+                .map(|d| {
+                    let message = helpdesk_email(&conn, &dir, &d);
+                    (d, message)
+                })
+                .collect::<Vec<_>>())
+        })
+        .await
+        .unwrap_or(Err(StoreError::Closed));
+        let batch = match batch {
+            Ok(batch) => batch,
+            Err(e) => {
+                crate::serve::log_event(
+                    "error",
+                    "delivery queue unreadable",
+                    &[("error", &e.to_string())],
+                );
+                tokio::time::sleep(POLL).await;
+                continue;
+            }
+        };
+        if batch.is_empty() {
+            tokio::time::sleep(POLL).await;
+            continue;
+        }
+        for (delivery, message) in batch {
+            let outcome = match message {
+                Ok(message) => transport
+                    .send(message)
+                    .await
+                    .map(|_| ())
+                    .map_err(|e| e.to_string()),
+                Err(e) => Err(e),
+            };
+            let db = conn.clone();
+            let id = delivery.id;
+            let attempts = delivery.attempts + 1;
+            let next = now() + backoff_seconds(attempts, random());
+            let (level, what, error) = match &outcome {
+                Ok(()) => ("info", "delivered", String::new()),
+                Err(e) => ("warn", "delivery failed; will retry", e.clone()),
+            };
+            let marked = tokio::task::spawn_blocking(move || {
+                let conn = db.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                match outcome {
+                    Ok(()) => deliveries::mark_delivered(&conn, id, now()),
+                    Err(e) => deliveries::mark_failed(&conn, id, &e, next),
+                }
+            })
+            .await
+            .unwrap_or(Err(StoreError::Closed));
+            let (id_text, attempts_text) = (id.to_string(), attempts.to_string());
+            let mut fields = vec![
+                ("delivery", id_text.as_str()),
+                ("kind", delivery.kind.as_str()),
+                ("message_id", delivery.message_id.as_str()),
+                ("attempt", attempts_text.as_str()),
+            ];
+            if !error.is_empty() {
+                fields.push(("error", error.as_str()));
+            }
+            crate::serve::log_event(level, what, &fields);
+            if let Err(e) = marked {
+                crate::serve::log_event(
+                    "error",
+                    "cannot record a delivery attempt",
+                    &[("error", &e.to_string())],
+                );
+            }
+        }
+    }
+}
+
+/// `lms-support deliveries list [--failed]`: one tab-separated line per message.
+pub fn list(data: &Path, failed_only: bool) -> u8 {
+    let Some(conn) = open(data) else { return 1 };
+    match deliveries::list(&conn, failed_only) {
+        Ok(rows) => {
+            let mut out =
+                String::from("ID\tCLIENT\tKIND\tTICKET\tATTEMPTS\tSTATE\tLAST ERROR\tMESSAGE-ID\n");
+            for d in rows {
+                let ticket = d
+                    .payload
+                    .get("ticket_id")
+                    .and_then(serde_json::Value::as_i64)
+                    .and_then(|id| store::ticket(&conn, id).ok().flatten())
+                    .map_or_else(|| "-".to_string(), |t| t.number());
+                let state = match d.delivered_at {
+                    Some(at) => format!("delivered {}", store::rfc3339(at)),
+                    None => format!("next attempt {}", store::rfc3339(d.next_attempt_at)),
+                };
+                out.push_str(&format!(
+                    "{}\t{}\t{}\t{ticket}\t{}\t{state}\t{}\t{}\n",
+                    d.id,
+                    if d.client.is_empty() { "-" } else { &d.client },
+                    d.kind,
+                    d.attempts,
+                    d.last_error
+                        .as_deref()
+                        .unwrap_or("-")
+                        .replace(['\n', '\t'], " "),
+                    d.message_id
+                ));
+            }
+            output::stdout(&out);
+            0
+        }
+        Err(e) => {
+            output::stderr(&format!("{e}\n"));
+            1
+        }
+    }
+}
+
+/// `lms-support deliveries retry ID|--all`: makes undelivered messages due now; a running
+/// `serve --smtp` sends them within a second.
+pub fn retry(data: &Path, id: Option<i64>) -> u8 {
+    let Some(conn) = open(data) else { return 1 };
+    if let Some(id) = id {
+        match deliveries::get(&conn, id) {
+            Ok(None) => {
+                output::stderr(&format!("no delivery {id}\n"));
+                return 1;
+            }
+            Ok(Some(d)) if d.delivered_at.is_some() => {
+                output::stderr(&format!("delivery {id} was already delivered\n"));
+                return 1;
+            }
+            Ok(Some(_)) => {}
+            Err(e) => {
+                output::stderr(&format!("{e}\n"));
+                return 1;
+            }
+        }
+    }
+    match deliveries::retry(&conn, id, now()) {
+        Ok(n) => {
+            output::stdout(&format!("{n} deliveries due now\n"));
+            0
+        }
+        Err(e) => {
+            output::stderr(&format!("{e}\n"));
+            1
+        }
+    }
+}
+
+fn open(data: &Path) -> Option<Connection> {
+    let path = store::db_path(data);
+    match store::open_existing(&path) {
+        Ok(Some(conn)) => Some(conn),
+        Ok(None) => {
+            output::stderr(&format!(
+                "no database at {}; is --data right?\n",
+                path.display()
+            ));
+            None
+        }
+        Err(e) => {
+            output::stderr(&format!("cannot open {}: {e}\n", path.display()));
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_with_full_jitter_and_is_capped() {
+        assert_eq!(backoff_seconds(1, 0), 1);
+        assert_eq!(backoff_seconds(1, u64::MAX), 1);
+        assert_eq!(backoff_seconds(4, 7), 8);
+        assert_eq!(backoff_seconds(4, 8), 1);
+        for attempts in [12, 30, 1000] {
+            assert_eq!(backoff_seconds(attempts, 899), BACKOFF_CAP_SECONDS);
+            assert!(backoff_seconds(attempts, random()) <= BACKOFF_CAP_SECONDS);
+        }
+    }
+
+    #[test]
+    fn relay_urls() {
+        let parse = |url: &str| Relay::parse(url);
+        let relay = parse("smtp://127.0.0.1:2525").expect("plain");
+        assert_eq!(
+            (
+                relay.host.as_str(),
+                relay.port,
+                relay.tls,
+                relay.credentials
+            ),
+            ("127.0.0.1", 2525, TlsMode::Opportunistic, None)
+        );
+        let relay = parse("smtp://me%40acme.example:p%3Ass@mail.acme.example:587?tls=starttls")
+            .expect("starttls");
+        assert_eq!(
+            (relay.host.as_str(), relay.port, relay.tls),
+            ("mail.acme.example", 587, TlsMode::StartTls)
+        );
+        assert_eq!(
+            relay.credentials,
+            Some(("me@acme.example".to_string(), "p:ss".to_string()))
+        );
+        assert_eq!(
+            parse("smtps://mail.example").map(|r| (r.port, r.tls)),
+            Ok((465, TlsMode::Wrapper))
+        );
+        assert_eq!(
+            parse("smtp://h?tls=none").map(|r| (r.port, r.tls)),
+            Ok((25, TlsMode::None))
+        );
+        for bad in [
+            "http://h",
+            "smtp://",
+            "smtp://h:0",
+            "smtp://h:x",
+            "smtps://h?tls=none",
+            "h:25",
+        ] {
+            assert!(parse(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,400 @@
+//! Helpdesk e-mail through the durable delivery queue (issue 16), against a real SMTP server:
+//! Python's aiosmtpd (Debian's python3-aiosmtpd, installed by scripts/setup.sh), which parses
+//! each message with Python's own MIME parser (tests/support/smtp_sink.py). The relay is
+//! stopped mid-run; every message must arrive exactly once after it comes back.
+//!
+//! Runs natively (`cargo test -p lms-support-server --test delivery`).
+
+mod common;
+
+use common::{lms_support, Output, Reply, Scratch, Server};
+use serde_json::{json, Value};
+use std::collections::BTreeMap;
+use std::io::{BufRead as _, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The SMTP server, killed on drop.
+struct Sink {
+    child: Child,
+}
+
+impl Sink {
+    fn start(port: u16, dir: &Path) -> Sink {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/smtp_sink.py");
+        let mut child = Command::new("/usr/bin/python3")
+            .arg(script)
+            .arg(port.to_string())
+            .arg(dir)
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("start /usr/bin/python3 (scripts/setup.sh installs python3-aiosmtpd)");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().expect("stdout"))
+            .read_line(&mut line)
+            .expect("read ready line");
+        assert_eq!(
+            line, "ready\n",
+            "the SMTP sink did not start (is aiosmtpd installed?)"
+        );
+        Sink { child }
+    }
+}
+
+impl Drop for Sink {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port()
+}
+
+/// Every message received so far, as the sink's MIME parser read it.
+fn received(dir: &Path) -> Vec<Value> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("mail dir")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    files
+        .iter()
+        .map(|p| serde_json::from_slice(&std::fs::read(p).expect("read")).expect("json"))
+        .collect()
+}
+
+fn wait_until<T>(what: &str, timeout: Duration, mut check: impl FnMut() -> Option<T>) -> T {
+    let start = Instant::now();
+    loop {
+        if let Some(value) = check() {
+            return value;
+        }
+        assert!(start.elapsed() < timeout, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0";
+
+fn file_ticket(server: &Server, client: &str, n: u32, subject: &str) -> Reply {
+    file_ticket_with(server, client, n, subject, None)
+}
+
+/// Files a ticket as JSON, or as multipart with one file `(name, bytes)`.
+fn file_ticket_with(
+    server: &Server,
+    client: &str,
+    n: u32,
+    subject: &str,
+    file: Option<(&str, &[u8])>,
+) -> Reply {
+    let ticket = json!({
+        "subject": subject,
+        "description": "La página dice «acceso denegado».\nSegunda línea.",
+        "priority": "high",
+        "category": "access",
+        "name": "Ana Núñez",
+        "email": "ana@example.edu",
+        "locale": "es",
+        "context": {"page": "https://learn.acme.example/mod/quiz/view.php?id=7", "browser": "Firefox 133"},
+        "honeypot": ""
+    })
+    .to_string();
+    let (content_type, body) = match file {
+        None => ("application/json".to_string(), ticket.into_bytes()),
+        Some((name, bytes)) => {
+            let mut body = format!(
+                "--b\r\nContent-Disposition: form-data; name=\"ticket\"\r\nContent-Type: application/json\r\n\r\n{ticket}\r\n\
+                 --b\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{name}\"\r\nContent-Type: image/png\r\n\r\n"
+            )
+            .into_bytes();
+            body.extend_from_slice(bytes);
+            body.extend_from_slice(b"\r\n--b--\r\n");
+            ("multipart/form-data; boundary=b".to_string(), body)
+        }
+    };
+    let key = format!("{n:08x}-0000-4000-8000-00000000abcd");
+    let reply = server.request(
+        "POST",
+        &format!("/v1/clients/{client}/tickets"),
+        &[("Content-Type", &content_type), ("Idempotency-Key", &key)],
+        &body,
+    );
+    assert_eq!(reply.status, 201, "{}", reply.text());
+    reply
+}
+
+fn deliveries(data: &Path, failed: bool) -> Vec<Vec<String>> {
+    let mut command = lms_support();
+    command.args(["deliveries", "list"]).arg("--data").arg(data);
+    if failed {
+        command.arg("--failed");
+    }
+    let out = Output::of(&mut command);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    out.stdout
+        .lines()
+        .skip(1)
+        .map(|l| l.split('\t').map(str::to_string).collect())
+        .collect()
+}
+
+#[test]
+fn new_tickets_reach_the_helpdesk_once_even_across_a_relay_outage() {
+    let s = Scratch::new("delivery", "outage");
+    for dir in ["www", "widget", "mail"] {
+        std::fs::create_dir_all(s.path(dir)).expect("scratch dir");
+    }
+    let out = Output::of(lms_support().arg("demo-config").arg(s.path("conf")));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let mail = s.path("mail");
+    let port = free_port();
+    let sink = Sink::start(port, &mail);
+    let smtp = format!("smtp://127.0.0.1:{port}");
+    let conf = s.path("conf");
+    let server = Server::start(
+        &s,
+        &[
+            "--config",
+            conf.to_str().expect("utf-8 path"),
+            "--smtp",
+            &smtp,
+            "--rate-limit-hour",
+            "0",
+        ],
+    );
+
+    // Acme has a helpdesk address; uni has none, so its ticket sends nothing.
+    let first = file_ticket_with(
+        &server,
+        "acme",
+        1,
+        "No puedo abrir el cuestionario ñ 1",
+        Some(("captura ñ.png", PNG)),
+    );
+    assert_eq!(first.json()["number"], "ACME-000001");
+    file_ticket(&server, "uni", 2, "Sin correo");
+    file_ticket(&server, "acme", 3, "No puedo abrir el cuestionario ñ 2");
+    let messages = wait_until("two e-mails", Duration::from_secs(20), || {
+        let m = received(&mail);
+        (m.len() >= 2).then_some(m)
+    });
+    let m = &messages[0];
+    assert_eq!(m["defects"], json!([]), "{m}");
+    assert_eq!(m["rcpt_tos"], json!(["helpdesk@acme.example"]));
+    assert_eq!(m["mail_from"], "support@acme.example");
+    let headers = &m["headers"];
+    assert_eq!(
+        headers["subject"],
+        "[ACME-000001] [high] No puedo abrir el cuestionario ñ 1"
+    );
+    assert_eq!(headers["from"], "support@acme.example");
+    assert_eq!(headers["to"], "helpdesk@acme.example");
+    assert_eq!(headers["reply-to"], "Ana Núñez <ana@example.edu>");
+    assert!(
+        headers["message-id"]
+            .as_str()
+            .is_some_and(|id| id.starts_with("<delivery-1.") && id.ends_with("@acme.example>")),
+        "{headers}"
+    );
+    assert_eq!(m["content_type"], "multipart/mixed");
+    assert_eq!(m["text_charset"], "utf-8");
+    // SMTP carries lines as CRLF.
+    let text = m["text"]
+        .as_str()
+        .expect("a text part")
+        .replace("\r\n", "\n");
+    for expected in [
+        "New ticket ACME-000001 from Ana Núñez <ana@example.edu>",
+        "Priority:      high",
+        "La página dice «acceso denegado».\nSegunda línea.",
+        "  page     https://learn.acme.example/mod/quiz/view.php?id=7",
+        "  browser  Firefox 133",
+    ] {
+        assert!(text.contains(expected), "{expected:?} not in:\n{text}");
+    }
+    assert_eq!(
+        m["attachments"],
+        json!([{"name": "captura ñ.png", "type": "image/png", "size": PNG.len()}])
+    );
+    assert!(text.contains("Attachments: 1"), "{text}");
+    assert_eq!(messages[1]["attachments"], json!([]));
+    assert_eq!(
+        messages[1]["headers"]["subject"],
+        "[ACME-000002] [high] No puedo abrir el cuestionario ñ 2"
+    );
+
+    // The relay goes down (once it has acknowledged both: a kill before its "250" reached the
+    // server would be a lost acknowledgement, which resends); tickets keep coming and their
+    // e-mails wait in the queue.
+    wait_until("two deliveries recorded", Duration::from_secs(20), || {
+        let rows = deliveries(&s.data(), false);
+        (rows
+            .iter()
+            .filter(|r| r[5].starts_with("delivered"))
+            .count()
+            == 2)
+            .then_some(())
+    });
+    drop(sink);
+    for n in 4..=7 {
+        file_ticket(&server, "acme", n, &format!("Durante el corte {n}"));
+    }
+    let failed = wait_until("failed attempts", Duration::from_secs(20), || {
+        let failed = deliveries(&s.data(), true);
+        (failed.len() == 4).then_some(failed)
+    });
+    assert!(failed.iter().all(|row| row[6] != "-"), "{failed:?}");
+    // Long enough for some messages to fail more than once.
+    std::thread::sleep(Duration::from_secs(2));
+    let _sink = Sink::start(port, &mail);
+    let rows = wait_until("every delivery delivered", Duration::from_secs(60), || {
+        let rows = deliveries(&s.data(), false);
+        rows.iter()
+            .all(|row| row[5].starts_with("delivered"))
+            .then_some(rows)
+    });
+    assert_eq!(rows.len(), 6, "{rows:?}");
+    let messages = received(&mail);
+    let mut by_id: BTreeMap<String, usize> = BTreeMap::new();
+    for m in &messages {
+        *by_id
+            .entry(
+                m["headers"]["message-id"]
+                    .as_str()
+                    .unwrap_or("")
+                    .to_string(),
+            )
+            .or_default() += 1;
+    }
+    let mut subjects: Vec<String> = messages
+        .iter()
+        .map(|m| m["headers"]["subject"].as_str().unwrap_or("").to_string())
+        .collect();
+    subjects.sort();
+    let expected: Vec<String> = (1..=6)
+        .map(|n| match n {
+            1 | 2 => format!("[ACME-00000{n}] [high] No puedo abrir el cuestionario ñ {n}"),
+            _ => format!("[ACME-00000{n}] [high] Durante el corte {}", n + 1),
+        })
+        .collect();
+    let attempts: i64 = rows.iter().map(|r| r[4].parse::<i64>().unwrap_or(0)).sum();
+    let duplicates = messages.len() - by_id.len();
+    println!(
+        "delivery figures: sent (attempts) {attempts}, retried {}, delivered {}, received {}, duplicates {duplicates}",
+        attempts - rows.len() as i64,
+        rows.len(),
+        messages.len()
+    );
+    assert_eq!(subjects, expected, "each e-mail exactly once");
+    // Each carries the Message-ID fixed when it was queued, whatever the attempt.
+    let queued: Vec<&str> = rows.iter().map(|r| r[7].as_str()).collect();
+    let sent: Vec<&str> = by_id.keys().map(String::as_str).collect();
+    let mut queued_sorted = queued.clone();
+    queued_sorted.sort_unstable();
+    assert_eq!(sent, queued_sorted);
+
+    let retry = |args: &[&str]| {
+        Output::of(
+            lms_support()
+                .args(["deliveries", "retry"])
+                .args(args)
+                .arg("--data")
+                .arg(s.data()),
+        )
+    };
+    let out = retry(&["1"]);
+    assert_eq!(
+        (out.code, out.stderr.as_str()),
+        (1, "delivery 1 was already delivered\n")
+    );
+    let out = retry(&["99"]);
+    assert_eq!((out.code, out.stderr.as_str()), (1, "no delivery 99\n"));
+    let out = retry(&["--all"]);
+    assert_eq!(
+        (out.code, out.stdout.as_str()),
+        (0, "0 deliveries due now\n")
+    );
+    assert!(
+        server.logs().contains("delivery failed; will retry"),
+        "{}",
+        server.logs()
+    );
+}
+
+#[test]
+fn deliveries_retry_needs_an_id_or_all() {
+    let s = Scratch::new("delivery", "cli");
+    let out = Output::of(
+        lms_support()
+            .args(["deliveries", "retry", "--data"])
+            .arg(s.data()),
+    );
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    std::fs::create_dir_all(s.data()).expect("data");
+    let out = Output::of(
+        lms_support()
+            .args(["deliveries", "retry", "--all", "--data"])
+            .arg(s.data()),
+    );
+    assert_eq!(out.code, 1);
+    assert!(out.stderr.contains("no database"), "{}", out.stderr);
+}
+
+/// A queued e-mail outlives the server: killed while the relay is down, restarted once it is
+/// back, it sends each message once.
+#[test]
+fn the_queue_survives_a_server_restart() {
+    let s = Scratch::new("delivery", "restart");
+    for dir in ["www", "widget", "mail"] {
+        std::fs::create_dir_all(s.path(dir)).expect("scratch dir");
+    }
+    let out = Output::of(lms_support().arg("demo-config").arg(s.path("conf")));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let mail = s.path("mail");
+    let port = free_port();
+    let smtp = format!("smtp://127.0.0.1:{port}");
+    let conf = s.path("conf");
+    let args = [
+        "--config",
+        conf.to_str().expect("utf-8 path"),
+        "--smtp",
+        &smtp,
+    ];
+    let server = Server::start(&s, &args);
+    for n in 1..=2 {
+        file_ticket(&server, "acme", n, &format!("Antes del reinicio {n}"));
+    }
+    wait_until("failed attempts", Duration::from_secs(20), || {
+        (deliveries(&s.data(), true).len() == 2).then_some(())
+    });
+    drop(server); // SIGKILL: no chance to tidy up
+    let _sink = Sink::start(port, &mail);
+    let _server = Server::start(&s, &args);
+    wait_until("both delivered", Duration::from_secs(60), || {
+        let rows = deliveries(&s.data(), false);
+        rows.iter()
+            .all(|row| row[5].starts_with("delivered"))
+            .then_some(())
+    });
+    let mut subjects: Vec<String> = received(&mail)
+        .iter()
+        .map(|m| m["headers"]["subject"].as_str().unwrap_or("").to_string())
+        .collect();
+    subjects.sort();
+    assert_eq!(
+        subjects,
+        [
+            "[ACME-000001] [high] Antes del reinicio 1",
+            "[ACME-000002] [high] Antes del reinicio 2"
+        ]
+    );
+}
