@@ -3,7 +3,7 @@
 //! A ticket goes into the outbox in `localStorage` (with an idempotency key made once, when the
 //! learner presses Send) before any network call, and leaves it only on a 2xx or a final 4xx
 //! (design §7). One tab sends, holding a short lease in storage that it renews while requests
-//! are out; it sends up to three tickets at once, so one hanging request delays only its own
+//! are out; it sends up to four tickets at once, so one hanging request delays only its own
 //! ticket, and a page that takes the lease afresh resends at once what a closed page cut off.
 //! Retries follow the outbox's backoff, and also happen on the `online` event, when the tab
 //! becomes visible and on the next page load. The decisions are in [`crate::ticket::outbox`] and

@@ -2,9 +2,11 @@
 // TICKETS tickets on the demo page, 2 s apart, through the fault proxy (fault-proxy.mjs), which
 // meets FAULT_RATE of the creates with a 503, a dropped answer, a reset or a 35 s hang (the
 // widget gives up after 30 s). The page is reloaded mid-send and goes offline for a few seconds
-// now and then. Faults depend only on SEED, the subject and the attempt, so runs compare.
+// now and then. Faults depend only on SEED, the subject and the attempt, and the widget's
+// jitter on SEED and the page load, so runs compare (what is left is timing).
 // After DEADLINE_S the faults stop and the page is reloaded once more, and the server's store
 // is counted: every ticket exactly once. Numbers, not a test; at most about 6 minutes.
+// DETAIL=1 adds one line per ticket with each create the proxy saw.
 import { agent, launchBrowser, startServer } from './harness.mjs';
 import { startFaultProxy } from './fault-proxy.mjs';
 
@@ -74,6 +76,19 @@ const proxy = await startFaultProxy({
   target: server.url, seed: SEED, faultRate: FAULT_RATE, plan: () => (faultsOn ? undefined : 'ok'),
 });
 const browser = await launchBrowser();
+// The widget's backoff jitter comes from Math.random: seed it too, differently on each page
+// load (the widget's tab id is drawn from it, and a reloaded page must not reuse the old one).
+await browser.context.addInitScript((seed) => {
+  const loads = Number(sessionStorage.getItem('bench-loads') || 0) + 1;
+  sessionStorage.setItem('bench-loads', String(loads));
+  let state = (seed * 7919 + loads) >>> 0;
+  Math.random = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(state ^ (state >>> 15), state | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}, SEED);
 const started = Date.now();
 const sentAt = new Map();
 let reloads = 0, offlineSpells = 0;
@@ -128,6 +143,14 @@ try {
   console.log(`server store after the faults stopped: ${TICKETS - lost.length}/${TICKETS} tickets, ` +
     `lost ${lost.length}, duplicated ${duplicated.length}, left in the outbox ${leftInOutbox}; ` +
     `run took ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  if (process.env.DETAIL) {
+    // One line per ticket: Send-to-stored, then each create the proxy saw (seconds after Send).
+    for (const [subject, t] of sentAt) {
+      const tries = proxy.events.filter((e) => e.subject === subject)
+        .map((e) => `${((e.at - t) / 1000).toFixed(1)}:${e.fault}${e.status ? `/${e.status}` : ''}`);
+      console.log(`  ${subject}: ${fmt(timings[[...sentAt.keys()].indexOf(subject)])}  ${tries.join(' ')}`);
+    }
+  }
   if (lost.length || duplicated.length) process.exitCode = 1;
 } finally {
   await browser.close();
