@@ -26,6 +26,7 @@ pub mod json;
 pub mod markdown;
 pub mod schedule;
 pub mod search;
+pub mod storage;
 pub mod text;
 pub mod ticket;
 pub mod ticket_view;

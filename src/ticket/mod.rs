@@ -34,6 +34,7 @@
 pub mod context;
 pub mod outbox;
 pub mod request;
+pub mod sender;
 pub mod validate;
 
 pub use self::validate::{response_minutes, validate, validate_attachments};

@@ -38,7 +38,7 @@ pub fn draw(
     let Some((first, rest)) = view.items.split_first() else {
         return Ok(());
     };
-    append(&region, item(doc, first, lang, formatter, now))?;
+    append(region, item(doc, first, lang, formatter, now))?;
     if let Some(label) = &view.more_label {
         let toggle = action_button(
             doc,

@@ -6,7 +6,7 @@
 //! `aria-expanded` controlling the answer), and answers are built from the Markdown AST only
 //! when first expanded. What to show comes from [`crate::help`] and [`crate::search`].
 
-use super::dom::{action_button, append, el, text_el, Timer};
+use super::dom::{action_button, append, el, report, text_el, Timer};
 use super::intl::Formatter;
 use super::launcher::Launcher;
 use super::markdown_dom::append_blocks;
@@ -586,19 +586,19 @@ impl HelpPanel {
                 el(&self.doc, "li", ""),
                 text_el(&self.doc, "a", "", &contact.label),
             ) {
-                let _ = a.set_attribute("href", &contact.href);
-                let _ = li.append_child(&a);
-                let _ = list.append_child(&li);
+                report(a.set_attribute("href", &contact.href), "help panel");
+                report(li.append_child(&a), "help panel");
+                report(list.append_child(&li), "help panel");
             }
         }
-        let _ = self.ticket.status.append_child(&list);
+        report(self.ticket.status.append_child(&list), "help panel");
     }
 
     /// Draws "My tickets": queued ones first, then the ones sent, statuses filled in later.
     pub fn draw_my_tickets(
         &self,
         queued: &[String],
-        tickets: &[super::tickets::SavedTicket],
+        tickets: &[crate::ticket::sender::SavedTicket],
         lang: Lang,
         formatter: &Formatter,
     ) -> Result<(), JsValue> {
@@ -868,7 +868,7 @@ fn append_highlighted(
         if !before.is_empty() {
             parent.append_child(&doc.create_text_node(before))?;
         }
-        append(&parent, text_el(doc, "mark", "", marked))?;
+        append(parent, text_el(doc, "mark", "", marked))?;
         at = range.end;
     }
     if let Some(rest) = text.get(at..).filter(|r| !r.is_empty()) {
