@@ -100,77 +100,10 @@ pub fn categories(faq: &[FaqEntry], lang: Lang) -> Vec<CategoryView> {
 /// A readable label for a category id: known ids are translated, others are shown as written
 /// with underscores and dashes as spaces and the first letter capitalised.
 pub fn category_label(id: &str, lang: Lang) -> String {
-    // One label per language, in the order of `Lang::ALL`: En, Es, Fr, Pt, De, Ar.
-    let labels: Option<[&str; 6]> = match id {
-        "" => return message(lang, Msg::CategoryOther).to_string(),
-        "other" => Some(["Other", "Otro", "Autre", "Outro", "Sonstiges", "أخرى"]),
-        "account" => Some([
-            "Account and login",
-            "Cuenta e inicio de sesión",
-            "Compte et connexion",
-            "Conta e acesso",
-            "Konto und Anmeldung",
-            "الحساب وتسجيل الدخول",
-        ]),
-        "grades" => Some([
-            "Grades",
-            "Calificaciones",
-            "Notes",
-            "Notas",
-            "Noten",
-            "الدرجات",
-        ]),
-        "assignments" | "submissions" => Some([
-            "Assignments and submissions",
-            "Tareas y entregas",
-            "Devoirs et remises",
-            "Tarefas e envios",
-            "Aufgaben und Abgaben",
-            "الواجبات والتسليمات",
-        ]),
-        "quizzes" => Some([
-            "Quizzes and exams",
-            "Cuestionarios y exámenes",
-            "Tests et examens",
-            "Questionários e provas",
-            "Tests und Prüfungen",
-            "الاختبارات والامتحانات",
-        ]),
-        "video" | "media" => Some([
-            "Video and media",
-            "Vídeo y multimedia",
-            "Vidéo et médias",
-            "Vídeo e mídia",
-            "Video und Medien",
-            "الفيديو والوسائط",
-        ]),
-        "accessibility" => Some([
-            "Accessibility",
-            "Accesibilidad",
-            "Accessibilité",
-            "Acessibilidade",
-            "Barrierefreiheit",
-            "إمكانية الوصول",
-        ]),
-        "technical" => Some([
-            "Technical problems",
-            "Problemas técnicos",
-            "Problèmes techniques",
-            "Problemas técnicos",
-            "Technische Probleme",
-            "مشكلات تقنية",
-        ]),
-        "courses" | "enrolment" => Some([
-            "Courses and enrolment",
-            "Cursos y matrícula",
-            "Cours et inscription",
-            "Cursos e matrícula",
-            "Kurse und Einschreibung",
-            "المقررات والتسجيل",
-        ]),
-        _ => None,
-    };
-    let known = labels.map(|l| l[lang as usize]);
+    if id.is_empty() {
+        return message(lang, Msg::CategoryOther).to_string();
+    }
+    let known = crate::i18n::category_name(id, lang);
     known.map(String::from).unwrap_or_else(|| {
         let spaced = id.replace(['_', '-'], " ");
         let mut chars = spaced.chars();
@@ -280,12 +213,6 @@ mod tests {
             "courses",
             "enrolment",
         ];
-        for (index, lang) in Lang::ALL.into_iter().enumerate() {
-            assert_eq!(
-                lang as usize, index,
-                "labels are indexed by Lang::ALL order"
-            );
-        }
         for id in known {
             let english = category_label(id, Lang::En);
             for lang in Lang::ALL.into_iter().skip(1) {
