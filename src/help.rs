@@ -97,6 +97,50 @@ pub fn categories(faq: &[FaqEntry], lang: Lang) -> Vec<CategoryView> {
     groups
 }
 
+/// An FAQ answer offered while the learner types a ticket's subject (deflection).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Suggestion {
+    /// The entry's index in the feed's FAQ.
+    pub index: usize,
+    /// The question, in the best language the feed has for the page.
+    pub question: String,
+    /// `lang` for the question when the feed fell back to another language than the widget's.
+    pub lang: Option<String>,
+}
+
+/// Subjects shorter than this (in characters, trimmed) suggest nothing: too little to go on.
+pub const SUGGEST_FROM_CHARS: usize = 3;
+
+/// At most this many suggestions, so the form stays in view.
+pub const MAX_SUGGESTIONS: usize = 3;
+
+/// The FAQ entries that may answer a ticket about `subject`, best first: none for a subject
+/// shorter than [`SUGGEST_FROM_CHARS`], at most [`MAX_SUGGESTIONS`]. `index` is built over
+/// `faq` for the page's `locale`; `lang` is the widget's language.
+pub fn suggestions(
+    faq: &[FaqEntry],
+    index: &crate::search::SearchIndex,
+    subject: &str,
+    locale: &str,
+    lang: Lang,
+) -> Vec<Suggestion> {
+    if subject.trim().chars().count() < SUGGEST_FROM_CHARS {
+        return Vec::new();
+    }
+    index
+        .search(subject, MAX_SUGGESTIONS)
+        .into_iter()
+        .filter_map(|hit| {
+            let (tag, question) = faq.get(hit.index)?.question.get_with_tag(locale);
+            Some(Suggestion {
+                index: hit.index,
+                question: question.to_string(),
+                lang: crate::text::lang_attribute(tag, lang.tag()).map(String::from),
+            })
+        })
+        .collect()
+}
+
 /// A readable label for a category id: known ids are translated, others are shown as written
 /// with underscores and dashes as spaces and the first letter capitalised.
 pub fn category_label(id: &str, lang: Lang) -> String {
@@ -157,6 +201,37 @@ pub fn contacts(support: Option<&Support>, lang: Lang) -> Vec<Contact> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    #[cfg(not(target_arch = "wasm32"))]
+    fn a_subject_suggests_the_answers_that_fit_it_in_the_best_language() {
+        use crate::zone::TzDatabase;
+        let json = r#"{"version": 1, "faq": [
+            {"id": "grades", "question": {"en": "Where are my grades?", "es": "¿Dónde están mis calificaciones?"},
+             "answer": {"en": "Open Grades."}},
+            {"id": "reset-password", "question": {"en": "How do I reset my password?"},
+             "answer": {"en": "Use Forgot password."}}]}"#;
+        let faq = crate::feed::parse(json, &TzDatabase)
+            .expect("valid")
+            .feed
+            .faq;
+        let index = crate::search::SearchIndex::build(&faq, "es");
+        assert_eq!(
+            suggestions(&faq, &index, "olvidé mi password", "es", Lang::Es),
+            [Suggestion {
+                index: 1,
+                question: "How do I reset my password?".into(),
+                lang: Some("en".into()),
+            }]
+        );
+        let grades = suggestions(&faq, &index, "calificaciones", "es", Lang::Es);
+        assert_eq!(grades[0].question, "¿Dónde están mis calificaciones?");
+        assert_eq!(
+            grades[0].lang, None,
+            "in the widget's language: no lang attribute"
+        );
+        assert!(suggestions(&faq, &index, " pa ", "es", Lang::Es).is_empty());
+    }
     use crate::feed::Fallback;
     use crate::text::LocalizedText;
 

@@ -328,11 +328,11 @@ impl State {
         let api = self.api_base();
         let queued = self.sender.waiting_subjects(&BrowserStorage);
         let tickets = self.sender.saved_tickets(&BrowserStorage);
-        report(
-            self.panel
-                .draw_my_tickets(&queued, &tickets, self.lang, &self.formatter),
-            "my tickets",
-        );
+        let formatter = &self.formatter;
+        let view = crate::ticket_view::my_tickets_view(&queued, &tickets, self.lang, &|t| {
+            formatter.time(t)
+        });
+        report(self.panel.draw_my_tickets(&view, self.lang), "my tickets");
         let Some(api) = api else { return };
         for ticket in tickets {
             let weak = weak.clone();
@@ -407,7 +407,7 @@ impl State {
     pub(super) fn open_ticket(&mut self, opener: Option<web_sys::HtmlElement>) {
         // Coming to the form afresh starts a new draft; the tickets already handed in keep
         // their cards above it.
-        if !self.panel.is_open() || self.panel.ticket.section.has_attribute("hidden") {
+        if !self.panel.shows(super::panel::View::Ticket) {
             report(self.panel.ticket.new_draft(), "ticket form");
         }
         if !self.panel.is_open() {
@@ -459,22 +459,10 @@ impl State {
                 .as_ref()
                 .map(|f| crate::search::SearchIndex::build(&f.faq, &self.config.locale));
         }
-        let entries: Vec<(usize, String, Option<String>)> = match (&self.feed, &self.search_index) {
-            (Some(feed), Some(index)) if subject.trim().chars().count() >= 3 => index
-                .search(&subject, 3)
-                .into_iter()
-                .filter_map(|hit| {
-                    feed.faq.get(hit.index).map(|e| {
-                        let (tag, question) = e.question.get_with_tag(&self.config.locale);
-                        let question_lang = crate::text::lang_attribute(tag, self.lang.tag());
-                        (
-                            hit.index,
-                            question.to_string(),
-                            question_lang.map(String::from),
-                        )
-                    })
-                })
-                .collect(),
+        let entries = match (&self.feed, &self.search_index) {
+            (Some(feed), Some(index)) => {
+                crate::help::suggestions(&feed.faq, index, &subject, &self.config.locale, self.lang)
+            }
             _ => Vec::new(),
         };
         report(

@@ -838,7 +838,7 @@ impl State {
     /// form is showing, else when it is next opened.
     pub(super) fn prefill(&mut self, fields: super::ticket_form::HostPrefill) {
         self.host_prefill = Some(fields);
-        if self.panel.is_open() && !self.panel.ticket.section.has_attribute("hidden") {
+        if self.panel.shows(super::panel::View::Ticket) {
             self.apply_host_prefill();
         }
     }
