@@ -20,15 +20,7 @@ use web_sys::{
 };
 
 /// Fields in form order: the order errors are focused in.
-const FIELDS: [&str; 7] = [
-    "category",
-    "priority",
-    "subject",
-    "description",
-    "name",
-    "email",
-    "attachments",
-];
+const FIELDS: [&str; 7] = crate::ticket::field::FORM_ORDER;
 
 /// The form's nodes and what the learner has chosen that is not in a control (files, consent).
 /// Ticket fields the host fills in with `LmsSupport.prefill({...})`.
