@@ -71,6 +71,8 @@ pub(super) struct State {
     pub(super) dismissals: Dismissals,
     pub(super) expanded: bool,
     pub(super) view: Option<BannerView>,
+    /// The countdowns the banner shows, with the instant each counts to.
+    pub(super) countdowns: Vec<(Element, Timestamp)>,
     pub(super) painted_once: bool,
     pub(super) fetching: bool,
     pub(super) last_fetch_ms: f64,
@@ -215,6 +217,7 @@ impl Widget {
             dismissals: Dismissals::load(&BrowserStorage),
             expanded: false,
             view: None,
+            countdowns: Vec::new(),
             painted_once: false,
             fetching: false,
             last_fetch_ms: 0.0,
@@ -565,6 +568,7 @@ impl State {
         };
         let newly_shown = ids(&view) != ids(&self.view);
         let mut events = Events::new();
+        self.countdowns.clear();
         report(
             draw(
                 &self.doc,
@@ -574,6 +578,7 @@ impl State {
                 self.lang,
                 &self.formatter,
                 now,
+                &mut self.countdowns,
             ),
             "could not draw the banner",
         );
@@ -643,20 +648,9 @@ impl State {
 
     /// Rewrites every countdown in the banner; whole minutes only under `reduced_motion`.
     fn tick_countdown(&self, reduced_motion: bool) {
-        let Ok(nodes) = self.region.query_selector_all("[data-starts-at]") else {
-            return;
-        };
         let now = now();
-        for i in 0..nodes.length() {
-            let Some(node) = nodes.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else {
-                continue;
-            };
-            let Some(starts_at) = node
-                .get_attribute("data-starts-at")
-                .and_then(|s| s.parse().ok())
-            else {
-                continue;
-            };
+        for (node, starts_at) in &self.countdowns {
+            let starts_at = starts_at.seconds();
             let text = if reduced_motion {
                 fill(
                     message(self.lang, Msg::StartsIn),
