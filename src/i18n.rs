@@ -1402,7 +1402,10 @@ pub fn format_countdown(seconds: i64) -> String {
 
 #[cfg(test)]
 mod tests {
+    // The same tests run on wasm32 (usize is 32 bits there) in the browser run.
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn a_date_is_written_out_in_each_language() {

@@ -247,7 +247,10 @@ pub fn save_last_good_support(
 
 #[cfg(test)]
 mod tests {
+    // The same tests run on wasm32 (usize is 32 bits there) in the browser run.
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn dismissals_survive_a_reload_and_keep_another_tabs() {

@@ -375,7 +375,10 @@ pub fn my_tickets_view(
 
 #[cfg(test)]
 mod tests {
+    // The same tests run on wasm32 (usize is 32 bits there) in the browser run.
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn my_tickets_lists_the_waiting_tickets_first_then_the_filed_ones() {

@@ -317,9 +317,12 @@ impl Sender {
 
 #[cfg(test)]
 mod tests {
+    // The same tests run on wasm32 (usize is 32 bits there) in the browser run.
     use super::*;
     use crate::storage::MemoryStorage;
     use crate::ticket::request::Receipt;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     const FEED: &str = "https://lms.example/feed.json";
 
