@@ -106,11 +106,11 @@
     });
   }
 
+  // The widget keeps its outbox under this key only while tickets wait in it (src/storage.rs).
   function outboxWaiting() {
     try {
       var feed = new URL(config.feed, document.baseURI).href;
-      var box = JSON.parse(window.localStorage.getItem('lms-support:outbox:' + feed) || 'null');
-      return !!(box && box.entries && box.entries.length);
+      return window.localStorage.getItem(__OUTBOX_KEY_PREFIX__ + feed) !== null;
     } catch (error) {
       return false;
     }
@@ -121,7 +121,7 @@
   var warmHost = null;
   function warmUp(event) {
     var first = event.composedPath()[0];
-    if (first && first.classList && first.classList.contains('lsw-launcher')) {
+    if (first && first.classList && first.classList.contains(__LAUNCHER_CLASS__)) {
       stopWarmUp();
       load('full').catch(function () {});
     }
@@ -171,7 +171,7 @@
         fullReady = null;
         delete loads.full;
         var host = document.querySelector('lms-support-widget');
-        var launcher = host && host.shadowRoot && host.shadowRoot.querySelector('.lsw-launcher');
+        var launcher = host && host.shadowRoot && host.shadowRoot.querySelector('.' + __LAUNCHER_CLASS__);
         if (launcher) launcher.removeAttribute('aria-busy');
       });
     }

@@ -54,10 +54,19 @@ for (const [stage, dir] of [['banner', 'target/pkg-banner'], ['full', 'target/pk
   stages[stage] = { js: jsName, jsSri: files[jsName].sri, wasm: wasmName, wasmSri: files[wasmName].sri };
 }
 
+// The few names the loader shares with the widget, read from their one definition in the Rust
+// source, so a rename there cannot leave the loader looking for the old one.
+function rustConst(file, name) {
+  const found = readFileSync(join(root, file), 'utf8').match(new RegExp(`pub const ${name}: &str = "([^"]+)";`));
+  if (!found) throw new Error(`[bundle] ${file} no longer defines ${name}, which the loader uses`);
+  return JSON.stringify(found[1]);
+}
 const loader = readFileSync(join(root, 'pkg-templates/loader.js'), 'utf8')
   .replaceAll('__VERSION__', version)
+  .replaceAll('__OUTBOX_KEY_PREFIX__', () => rustConst('src/storage.rs', 'OUTBOX_PREFIX'))
+  .replaceAll('__LAUNCHER_CLASS__', () => rustConst('src/web/launcher.rs', 'LAUNCHER_CLASS'))
   .replace('var STAGES = __STAGES__;', () => `var STAGES = ${JSON.stringify(stages)};`);
-if (/__[A-Z]+__/.test(loader)) throw new Error('[bundle] a placeholder is left in the loader');
+if (/__[A-Z_]+__/.test(loader)) throw new Error('[bundle] a placeholder is left in the loader');
 // The loader is a classic script: minified as an IIFE, keeping its licence-style header out.
 emit('loader.js', minify(loader, 'iife'), 'banner');
 writeFileSync(join(out, 'manifest.json'), JSON.stringify({ version, stages, files }, null, 2) + '\n');

@@ -40,6 +40,7 @@ const fill = (text) => text.replaceAll('__VERSION__', version).replaceAll('__LOA
 for (const name of readdirSync(join(root, 'pkg-templates/npm'))) {
   writeFileSync(join(npm, name), fill(readFileSync(join(root, 'pkg-templates/npm', name), 'utf8')));
 }
+for (const licence of ['LICENSE-MIT', 'LICENSE-APACHE']) cpSync(join(root, licence), join(npm, licence));
 const packed = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json'], { cwd: npm, encoding: 'utf8' }))[0];
 console.log(`[dist] npm: ${packed.name}@${packed.version}, ${packed.entryCount} files, ${packed.size} B packed`);
 

@@ -97,80 +97,57 @@ pub fn categories(faq: &[FaqEntry], lang: Lang) -> Vec<CategoryView> {
     groups
 }
 
+/// An FAQ answer offered while the learner types a ticket's subject (deflection).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Suggestion {
+    /// The entry's index in the feed's FAQ.
+    pub index: usize,
+    /// The question, in the best language the feed has for the page.
+    pub question: String,
+    /// `lang` for the question when the feed fell back to another language than the widget's.
+    pub lang: Option<String>,
+}
+
+/// Subjects shorter than this (in characters, trimmed) suggest nothing: too little to go on.
+pub const SUGGEST_FROM_CHARS: usize = 3;
+
+/// At most this many suggestions, so the form stays in view.
+pub const MAX_SUGGESTIONS: usize = 3;
+
+/// The FAQ entries that may answer a ticket about `subject`, best first: none for a subject
+/// shorter than [`SUGGEST_FROM_CHARS`], at most [`MAX_SUGGESTIONS`]. `index` is built over
+/// `faq` for the page's `locale`; `lang` is the widget's language.
+pub fn suggestions(
+    faq: &[FaqEntry],
+    index: &crate::search::SearchIndex,
+    subject: &str,
+    locale: &str,
+    lang: Lang,
+) -> Vec<Suggestion> {
+    if subject.trim().chars().count() < SUGGEST_FROM_CHARS {
+        return Vec::new();
+    }
+    index
+        .search(subject, MAX_SUGGESTIONS)
+        .into_iter()
+        .filter_map(|hit| {
+            let (tag, question) = faq.get(hit.index)?.question.get_with_tag(locale);
+            Some(Suggestion {
+                index: hit.index,
+                question: question.to_string(),
+                lang: crate::text::lang_attribute(tag, lang.tag()).map(String::from),
+            })
+        })
+        .collect()
+}
+
 /// A readable label for a category id: known ids are translated, others are shown as written
 /// with underscores and dashes as spaces and the first letter capitalised.
 pub fn category_label(id: &str, lang: Lang) -> String {
-    // One label per language, in the order of `Lang::ALL`: En, Es, Fr, Pt, De, Ar.
-    let labels: Option<[&str; 6]> = match id {
-        "" => return message(lang, Msg::CategoryOther).to_string(),
-        "other" => Some(["Other", "Otro", "Autre", "Outro", "Sonstiges", "أخرى"]),
-        "account" => Some([
-            "Account and login",
-            "Cuenta e inicio de sesión",
-            "Compte et connexion",
-            "Conta e acesso",
-            "Konto und Anmeldung",
-            "الحساب وتسجيل الدخول",
-        ]),
-        "grades" => Some([
-            "Grades",
-            "Calificaciones",
-            "Notes",
-            "Notas",
-            "Noten",
-            "الدرجات",
-        ]),
-        "assignments" | "submissions" => Some([
-            "Assignments and submissions",
-            "Tareas y entregas",
-            "Devoirs et remises",
-            "Tarefas e envios",
-            "Aufgaben und Abgaben",
-            "الواجبات والتسليمات",
-        ]),
-        "quizzes" => Some([
-            "Quizzes and exams",
-            "Cuestionarios y exámenes",
-            "Tests et examens",
-            "Questionários e provas",
-            "Tests und Prüfungen",
-            "الاختبارات والامتحانات",
-        ]),
-        "video" | "media" => Some([
-            "Video and media",
-            "Vídeo y multimedia",
-            "Vidéo et médias",
-            "Vídeo e mídia",
-            "Video und Medien",
-            "الفيديو والوسائط",
-        ]),
-        "accessibility" => Some([
-            "Accessibility",
-            "Accesibilidad",
-            "Accessibilité",
-            "Acessibilidade",
-            "Barrierefreiheit",
-            "إمكانية الوصول",
-        ]),
-        "technical" => Some([
-            "Technical problems",
-            "Problemas técnicos",
-            "Problèmes techniques",
-            "Problemas técnicos",
-            "Technische Probleme",
-            "مشكلات تقنية",
-        ]),
-        "courses" | "enrolment" => Some([
-            "Courses and enrolment",
-            "Cursos y matrícula",
-            "Cours et inscription",
-            "Cursos e matrícula",
-            "Kurse und Einschreibung",
-            "المقررات والتسجيل",
-        ]),
-        _ => None,
-    };
-    let known = labels.map(|l| l[lang as usize]);
+    if id.is_empty() {
+        return message(lang, Msg::CategoryOther).to_string();
+    }
+    let known = crate::i18n::category_name(id, lang);
     known.map(String::from).unwrap_or_else(|| {
         let spaced = id.replace(['_', '-'], " ");
         let mut chars = spaced.chars();
@@ -224,6 +201,37 @@ pub fn contacts(support: Option<&Support>, lang: Lang) -> Vec<Contact> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    #[cfg(not(target_arch = "wasm32"))]
+    fn a_subject_suggests_the_answers_that_fit_it_in_the_best_language() {
+        use crate::zone::TzDatabase;
+        let json = r#"{"version": 1, "faq": [
+            {"id": "grades", "question": {"en": "Where are my grades?", "es": "¿Dónde están mis calificaciones?"},
+             "answer": {"en": "Open Grades."}},
+            {"id": "reset-password", "question": {"en": "How do I reset my password?"},
+             "answer": {"en": "Use Forgot password."}}]}"#;
+        let faq = crate::feed::parse(json, &TzDatabase)
+            .expect("valid")
+            .feed
+            .faq;
+        let index = crate::search::SearchIndex::build(&faq, "es");
+        assert_eq!(
+            suggestions(&faq, &index, "olvidé mi password", "es", Lang::Es),
+            [Suggestion {
+                index: 1,
+                question: "How do I reset my password?".into(),
+                lang: Some("en".into()),
+            }]
+        );
+        let grades = suggestions(&faq, &index, "calificaciones", "es", Lang::Es);
+        assert_eq!(grades[0].question, "¿Dónde están mis calificaciones?");
+        assert_eq!(
+            grades[0].lang, None,
+            "in the widget's language: no lang attribute"
+        );
+        assert!(suggestions(&faq, &index, " pa ", "es", Lang::Es).is_empty());
+    }
     use crate::feed::Fallback;
     use crate::text::LocalizedText;
 
@@ -280,12 +288,6 @@ mod tests {
             "courses",
             "enrolment",
         ];
-        for (index, lang) in Lang::ALL.into_iter().enumerate() {
-            assert_eq!(
-                lang as usize, index,
-                "labels are indexed by Lang::ALL order"
-            );
-        }
         for id in known {
             let english = category_label(id, Lang::En);
             for lang in Lang::ALL.into_iter().skip(1) {

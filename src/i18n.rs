@@ -1115,6 +1115,271 @@ fn ar_panel(msg: Msg) -> &'static str {
     }
 }
 
+/// The label of a FAQ category id the catalogue knows (`account`, `grades`, …) in `lang`;
+/// `None` for any other id, which the help panel then shows as written.
+pub fn category_name(id: &str, lang: Lang) -> Option<&'static str> {
+    let [en, es, fr, pt, de, ar] = match id {
+        "other" => ["Other", "Otro", "Autre", "Outro", "Sonstiges", "أخرى"],
+        "account" => [
+            "Account and login",
+            "Cuenta e inicio de sesión",
+            "Compte et connexion",
+            "Conta e acesso",
+            "Konto und Anmeldung",
+            "الحساب وتسجيل الدخول",
+        ],
+        "grades" => [
+            "Grades",
+            "Calificaciones",
+            "Notes",
+            "Notas",
+            "Noten",
+            "الدرجات",
+        ],
+        "assignments" | "submissions" => [
+            "Assignments and submissions",
+            "Tareas y entregas",
+            "Devoirs et remises",
+            "Tarefas e envios",
+            "Aufgaben und Abgaben",
+            "الواجبات والتسليمات",
+        ],
+        "quizzes" => [
+            "Quizzes and exams",
+            "Cuestionarios y exámenes",
+            "Tests et examens",
+            "Questionários e provas",
+            "Tests und Prüfungen",
+            "الاختبارات والامتحانات",
+        ],
+        "video" | "media" => [
+            "Video and media",
+            "Vídeo y multimedia",
+            "Vidéo et médias",
+            "Vídeo e mídia",
+            "Video und Medien",
+            "الفيديو والوسائط",
+        ],
+        "accessibility" => [
+            "Accessibility",
+            "Accesibilidad",
+            "Accessibilité",
+            "Acessibilidade",
+            "Barrierefreiheit",
+            "إمكانية الوصول",
+        ],
+        "technical" => [
+            "Technical problems",
+            "Problemas técnicos",
+            "Problèmes techniques",
+            "Problemas técnicos",
+            "Technische Probleme",
+            "مشكلات تقنية",
+        ],
+        "courses" | "enrolment" => [
+            "Courses and enrolment",
+            "Cursos y matrícula",
+            "Cours et inscription",
+            "Cursos e matrícula",
+            "Kurse und Einschreibung",
+            "المقررات والتسجيل",
+        ],
+        _ => return None,
+    };
+    Some(match lang {
+        Lang::En => en,
+        Lang::Es => es,
+        Lang::Fr => fr,
+        Lang::Pt => pt,
+        Lang::De => de,
+        Lang::Ar => ar,
+    })
+}
+
+/// A date written out in `lang`, weekday first: `Sunday, December 6, 2026`,
+/// `domingo, 6 de diciembre de 2026`, `dimanche 6 décembre 2026`, `domingo, 6 de dezembro de
+/// 2026`, `Sonntag, 6. Dezember 2026`, `الأحد، 6 ديسمبر 2026`.
+///
+/// For text without `Intl` (the vendor CLI's `preview`); the widget formats with the browser's.
+pub fn long_date(lang: Lang, date: crate::time::CivilDate) -> String {
+    let weekday = usize::from(date.weekday().index_from_monday());
+    let month = usize::from(date.month.saturating_sub(1));
+    let (weekdays, months) = date_names(lang);
+    let (w, m) = (
+        weekdays.get(weekday).copied().unwrap_or_default(),
+        months.get(month).copied().unwrap_or_default(),
+    );
+    let (d, y) = (date.day, date.year);
+    match lang {
+        Lang::En => format!("{w}, {m} {d}, {y}"),
+        Lang::Es | Lang::Pt => format!("{w}, {d} de {m} de {y}"),
+        Lang::Fr => format!("{w} {d} {m} {y}"),
+        Lang::De => format!("{w}, {d}. {m} {y}"),
+        Lang::Ar => format!("{w}\u{60c} {d} {m} {y}"),
+    }
+}
+
+/// The word before a start time: "since", "desde", "depuis", "desde", "seit", "منذ".
+pub fn since_word(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => "since",
+        Lang::Es | Lang::Pt => "desde",
+        Lang::Fr => "depuis",
+        Lang::De => "seit",
+        Lang::Ar => "منذ",
+    }
+}
+
+/// Weekdays from Monday and months from January, as [`long_date`] writes them.
+fn date_names(lang: Lang) -> (&'static [&'static str; 7], &'static [&'static str; 12]) {
+    match lang {
+        Lang::En => (
+            &[
+                "Monday",
+                "Tuesday",
+                "Wednesday",
+                "Thursday",
+                "Friday",
+                "Saturday",
+                "Sunday",
+            ],
+            &[
+                "January",
+                "February",
+                "March",
+                "April",
+                "May",
+                "June",
+                "July",
+                "August",
+                "September",
+                "October",
+                "November",
+                "December",
+            ],
+        ),
+        Lang::Es => (
+            &[
+                "lunes",
+                "martes",
+                "miércoles",
+                "jueves",
+                "viernes",
+                "sábado",
+                "domingo",
+            ],
+            &[
+                "enero",
+                "febrero",
+                "marzo",
+                "abril",
+                "mayo",
+                "junio",
+                "julio",
+                "agosto",
+                "septiembre",
+                "octubre",
+                "noviembre",
+                "diciembre",
+            ],
+        ),
+        Lang::Fr => (
+            &[
+                "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
+            ],
+            &[
+                "janvier",
+                "février",
+                "mars",
+                "avril",
+                "mai",
+                "juin",
+                "juillet",
+                "août",
+                "septembre",
+                "octobre",
+                "novembre",
+                "décembre",
+            ],
+        ),
+        Lang::Pt => (
+            &[
+                "segunda-feira",
+                "terça-feira",
+                "quarta-feira",
+                "quinta-feira",
+                "sexta-feira",
+                "sábado",
+                "domingo",
+            ],
+            &[
+                "janeiro",
+                "fevereiro",
+                "março",
+                "abril",
+                "maio",
+                "junho",
+                "julho",
+                "agosto",
+                "setembro",
+                "outubro",
+                "novembro",
+                "dezembro",
+            ],
+        ),
+        Lang::De => (
+            &[
+                "Montag",
+                "Dienstag",
+                "Mittwoch",
+                "Donnerstag",
+                "Freitag",
+                "Samstag",
+                "Sonntag",
+            ],
+            &[
+                "Januar",
+                "Februar",
+                "März",
+                "April",
+                "Mai",
+                "Juni",
+                "Juli",
+                "August",
+                "September",
+                "Oktober",
+                "November",
+                "Dezember",
+            ],
+        ),
+        Lang::Ar => (
+            &[
+                "الاثنين",
+                "الثلاثاء",
+                "الأربعاء",
+                "الخميس",
+                "الجمعة",
+                "السبت",
+                "الأحد",
+            ],
+            &[
+                "يناير",
+                "فبراير",
+                "مارس",
+                "أبريل",
+                "مايو",
+                "يونيو",
+                "يوليو",
+                "أغسطس",
+                "سبتمبر",
+                "أكتوبر",
+                "نوفمبر",
+                "ديسمبر",
+            ],
+        ),
+    }
+}
+
 /// Replaces each `{name}` in `template` with its value.
 pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
     let mut out = template.to_string();
@@ -1137,7 +1402,31 @@ pub fn format_countdown(seconds: i64) -> String {
 
 #[cfg(test)]
 mod tests {
+    // The same tests run on wasm32 (usize is 32 bits there) in the browser run.
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn a_date_is_written_out_in_each_language() {
+        let date = crate::time::CivilDate {
+            year: 2026,
+            month: 12,
+            day: 6,
+        };
+        let written: Vec<String> = Lang::ALL.iter().map(|&l| long_date(l, date)).collect();
+        assert_eq!(
+            written,
+            [
+                "Sunday, December 6, 2026",
+                "domingo, 6 de diciembre de 2026",
+                "dimanche 6 décembre 2026",
+                "domingo, 6 de dezembro de 2026",
+                "Sonntag, 6. Dezember 2026",
+                "الأحد، 6 ديسمبر 2026",
+            ]
+        );
+    }
 
     #[test]
     fn negotiates_language_from_tags() {

@@ -726,7 +726,10 @@ impl Parser<'_> {
 
 #[cfg(test)]
 mod tests {
+    // The same tests run on wasm32 (usize is 32 bits there) in the browser run.
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn parses_what_a_feed_contains_keeping_key_order() {

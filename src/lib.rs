@@ -26,6 +26,7 @@ pub mod json;
 pub mod markdown;
 pub mod schedule;
 pub mod search;
+pub mod storage;
 pub mod text;
 pub mod ticket;
 pub mod ticket_view;
@@ -34,3 +35,7 @@ pub mod zone;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;
+
+// The core's unit tests marked for it also run in the browser run (`--lib`), on wasm32.
+#[cfg(all(test, target_arch = "wasm32"))]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);

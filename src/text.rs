@@ -81,7 +81,10 @@ pub fn is_language_tag(tag: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    // The same tests run on wasm32 (usize is 32 bits there) in the browser run.
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     fn text(pairs: &[(&str, &str)]) -> LocalizedText {
         LocalizedText::new(

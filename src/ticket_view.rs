@@ -6,7 +6,9 @@
 use crate::feed::Support;
 use crate::help::category_label;
 use crate::i18n::{fill, message, Lang, Msg};
+use crate::ticket::sender::SavedTicket;
 use crate::ticket::DEFAULT_PRIORITIES;
+use crate::time::Timestamp;
 
 /// A priority the learner can choose.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -314,9 +316,104 @@ pub fn announcement(
     (text, progress.kind())
 }
 
+/// "My tickets" as the panel draws it: the tickets still waiting to be sent, oldest first, then
+/// those this browser filed, newest first. Statuses, replies and the rating come later, one
+/// ticket at a time, from the API.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MyTicketsView {
+    /// Shown instead of a list when there is no ticket at all ("No tickets yet").
+    pub empty: Option<&'static str>,
+    /// One row per ticket.
+    pub rows: Vec<MyTicketRow>,
+}
+
+/// One row of [`MyTicketsView`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MyTicketRow {
+    /// The ticket's number once the server made it; `None` while it waits in the outbox.
+    pub number: Option<String>,
+    /// `ACME-000123 · Quiz will not open`, or the subject alone while it waits.
+    pub title: String,
+    /// "Status: queued", or when the first answer is due.
+    pub state_line: String,
+}
+
+/// The view of "My tickets" from the subjects waiting in the outbox and the tickets filed;
+/// `time` writes an instant as the learner reads it (the browser's `Intl`).
+pub fn my_tickets_view(
+    waiting: &[String],
+    filed: &[SavedTicket],
+    lang: Lang,
+    time: &dyn Fn(Timestamp) -> String,
+) -> MyTicketsView {
+    let queued = fill(
+        message(lang, Msg::TicketStatus),
+        &[("status", &status_label("queued", lang))],
+    );
+    let waiting = waiting.iter().map(|subject| MyTicketRow {
+        number: None,
+        title: subject.clone(),
+        state_line: queued.clone(),
+    });
+    let filed = filed.iter().map(|ticket| MyTicketRow {
+        number: Some(ticket.number.clone()),
+        title: format!("{} \u{00b7} {}", ticket.number, ticket.subject),
+        state_line: fill(
+            message(lang, Msg::Sent),
+            &[
+                ("number", &ticket.number),
+                ("due", &time(ticket.response_due_at)),
+            ],
+        ),
+    });
+    let rows: Vec<MyTicketRow> = waiting.chain(filed).collect();
+    MyTicketsView {
+        empty: rows.is_empty().then(|| message(lang, Msg::NoTickets)),
+        rows,
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    // The same tests run on wasm32 (usize is 32 bits there) in the browser run.
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn my_tickets_lists_the_waiting_tickets_first_then_the_filed_ones() {
+        let filed = [SavedTicket {
+            number: "ACME-000123".into(),
+            token: "secret".into(),
+            subject: "Quiz will not open".into(),
+            response_due_at: Timestamp(1_800_000_000),
+            rated: false,
+        }];
+        let waiting = ["Grades page is blank".to_string()];
+        let view = my_tickets_view(&waiting, &filed, Lang::En, &|_| "Monday 09:00".into());
+        assert_eq!(view.empty, None);
+        assert_eq!(
+            view.rows,
+            [
+                MyTicketRow {
+                    number: None,
+                    title: "Grades page is blank".into(),
+                    state_line: fill(
+                        message(Lang::En, Msg::TicketStatus),
+                        &[("status", message(Lang::En, Msg::StatusQueued))]
+                    ),
+                },
+                MyTicketRow {
+                    number: Some("ACME-000123".into()),
+                    title: "ACME-000123 \u{00b7} Quiz will not open".into(),
+                    state_line: "Ticket ACME-000123 sent. We will reply by Monday 09:00.".into(),
+                },
+            ]
+        );
+        let none = my_tickets_view(&[], &[], Lang::Es, &|_| String::new());
+        assert_eq!(none.empty, Some(message(Lang::Es, Msg::NoTickets)));
+        assert!(none.rows.is_empty());
+    }
 
     #[test]
     fn default_priorities_carry_the_response_targets() {

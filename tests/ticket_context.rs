@@ -1,7 +1,12 @@
-#![cfg(not(target_arch = "wasm32"))]
 //! Page context with consent (issue 4, item 2): what each LMS adapter reads from the page, the
 //! browser and OS named from real user-agent strings, URLs stripped of secrets, and hostile pages
 //! whose tokens, session keys and cookies must never reach a ticket.
+
+// Also run on wasm32 (usize is 32 bits there), in the browser run.
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 use lms_support_widget::ticket::context::{
     browser_and_os, context_items, detect_lms, is_sensitive_key, prefill, strip_url, ContextItem,

@@ -1,8 +1,13 @@
-#![cfg(not(target_arch = "wasm32"))]
 //! The outbox state machine of design §7 over fault sequences: timeouts, `5xx`, `429`, offline
 //! then online, a tab dying between send and acknowledge, final `4xx`, corrupt storage. The
 //! clock and the random draws are the test's, so every run is the same. The last tests drive a
 //! fake server through thousands of random fault sequences and count the tickets it made.
+
+// Also run on wasm32 (usize is 32 bits there), in the browser run.
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 use std::collections::{BTreeMap, HashSet};
 

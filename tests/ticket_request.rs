@@ -1,6 +1,11 @@
-#![cfg(not(target_arch = "wasm32"))]
 //! Request descriptors and answers of the ticket API (design §5), without a network: the URL,
 //! headers and body the widget would send, and what it makes of every status the API can give.
+
+// Also run on wasm32 (usize is 32 bits there), in the browser run.
+#[cfg(target_arch = "wasm32")]
+use wasm_bindgen_test::wasm_bindgen_test as test;
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 use lms_support_widget::ticket::request::{
     self, create_ticket, feedback, interpret_create, interpret_status, parse_http_date,

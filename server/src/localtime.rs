@@ -1,63 +1,16 @@
 //! Dates and times as a learner reads them, for `preview`'s `local_range`.
 //!
-//! The widget formats with the browser's `Intl`; the CLI has no `Intl`, so this module spells
-//! out English and Spanish; any other locale reads English here (titles and bodies still come
-//! in the requested language). It formats fixed instants at the offsets it is given and does not look
+//! The widget formats with the browser's `Intl`; the CLI has no `Intl`, so dates are written
+//! out by the widget's catalogue ([`lms_support_widget::i18n::long_date`]) in all six of its
+//! languages. It formats fixed instants at the offsets it is given and does not look
 //! up zones itself beyond [`local_range`] and [`local_since`] asking a `TimeZones` for them.
 //!
 //! Times use the 24-hour clock and the offset is always shown (`UTC−05:00`), so a vendor reading
 //! `preview` output never has to guess which zone a time is in.
 
-use lms_support_widget::i18n::Lang;
+use lms_support_widget::i18n::{long_date, since_word, Lang};
 use lms_support_widget::time::{CivilDateTime, Timestamp};
 use lms_support_widget::zone::{offset_label, TimeZones, UnknownZone};
-
-const EN_WEEKDAYS: [&str; 7] = [
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-];
-const ES_WEEKDAYS: [&str; 7] = [
-    "lunes",
-    "martes",
-    "miércoles",
-    "jueves",
-    "viernes",
-    "sábado",
-    "domingo",
-];
-const EN_MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-const ES_MONTHS: [&str; 12] = [
-    "enero",
-    "febrero",
-    "marzo",
-    "abril",
-    "mayo",
-    "junio",
-    "julio",
-    "agosto",
-    "septiembre",
-    "octubre",
-    "noviembre",
-    "diciembre",
-];
 
 /// An instant as read in a zone: its wall-clock time and the offset in force.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -104,7 +57,7 @@ pub fn local_range(
     ))
 }
 
-/// `since …` (`desde …` in Spanish) for a notice that started at `since`, read in `zone`.
+/// `since …` (`desde …` in Spanish, and so on in each language) for a notice that started at `since`, read in `zone`.
 ///
 /// # Errors
 /// [`UnknownZone`] when `zones` does not know `zone`.
@@ -133,40 +86,18 @@ pub fn format_range(start: Local, end: Local, lang: Lang) -> String {
 
 /// Formats the start of a notice; see [`local_since`].
 pub fn format_since(since: Local, lang: Lang) -> String {
-    let word = match lang {
-        Lang::Es => "desde",
-        _ => "since",
-    };
     format!(
-        "{word} {}, {} ({})",
+        "{} {}, {} ({})",
+        since_word(lang),
         date(since, lang),
         time(since),
         offset_label(since.offset)
     )
 }
 
-/// `Sunday, December 6, 2026` / `domingo, 6 de diciembre de 2026`.
+/// `Sunday, December 6, 2026` / `domingo, 6 de diciembre de 2026` / …
 fn date(local: Local, lang: Lang) -> String {
-    let d = local.civil.date;
-    let weekday = usize::from(d.weekday().index_from_monday());
-    let month = usize::from(d.month.saturating_sub(1));
-    match lang {
-        Lang::Es => format!(
-            "{}, {} de {} de {}",
-            ES_WEEKDAYS.get(weekday).unwrap_or(&""),
-            d.day,
-            ES_MONTHS.get(month).unwrap_or(&""),
-            d.year
-        ),
-        // English for every other language, as the module docs say.
-        _ => format!(
-            "{}, {} {}, {}",
-            EN_WEEKDAYS.get(weekday).unwrap_or(&""),
-            EN_MONTHS.get(month).unwrap_or(&""),
-            d.day,
-            d.year
-        ),
-    }
+    long_date(lang, local.civil.date)
 }
 
 /// `00:00`, 24-hour clock; seconds are not shown.
@@ -239,10 +170,33 @@ mod tests {
             seen[11],
             "desde sábado, 11 de diciembre de 2027, 12:00 (UTC+00:00)"
         );
-        for (i, month) in ES_MONTHS.iter().enumerate() {
+        let months = [
+            "enero",
+            "febrero",
+            "marzo",
+            "abril",
+            "mayo",
+            "junio",
+            "julio",
+            "agosto",
+            "septiembre",
+            "octubre",
+            "noviembre",
+            "diciembre",
+        ];
+        for (i, month) in months.iter().enumerate() {
             assert!(seen[i].contains(&format!(" de {month} de ")), "{}", seen[i]);
         }
-        for weekday in ES_WEEKDAYS {
+        let weekdays = [
+            "lunes",
+            "martes",
+            "miércoles",
+            "jueves",
+            "viernes",
+            "sábado",
+            "domingo",
+        ];
+        for weekday in weekdays {
             assert!(
                 seen.iter()
                     .any(|s| s.starts_with(&format!("desde {weekday},"))),
@@ -276,6 +230,28 @@ mod tests {
         assert_eq!(
             r,
             Ok("domingo, 6 de diciembre de 2026, 23:00 \u{2013} lunes, 7 de diciembre de 2026, 01:00 (UTC+09:00)".to_string())
+        );
+    }
+
+    #[test]
+    fn dates_read_in_each_of_the_widgets_languages() {
+        let since =
+            |lang| local_since(t("2026-12-06T05:00:00Z"), "Europe/Paris", &TzDatabase, lang);
+        assert_eq!(
+            since(Lang::Fr),
+            Ok("depuis dimanche 6 décembre 2026, 06:00 (UTC+01:00)".to_string())
+        );
+        assert_eq!(
+            since(Lang::De),
+            Ok("seit Sonntag, 6. Dezember 2026, 06:00 (UTC+01:00)".to_string())
+        );
+        assert_eq!(
+            since(Lang::Pt),
+            Ok("desde domingo, 6 de dezembro de 2026, 06:00 (UTC+01:00)".to_string())
+        );
+        assert_eq!(
+            since(Lang::Ar),
+            Ok("منذ الأحد، 6 ديسمبر 2026, 06:00 (UTC+01:00)".to_string())
         );
     }
 

@@ -34,6 +34,7 @@
 pub mod context;
 pub mod outbox;
 pub mod request;
+pub mod sender;
 pub mod validate;
 
 pub use self::validate::{response_minutes, validate, validate_attachments};
@@ -108,6 +109,42 @@ pub mod code {
     pub const NOT_ALLOWED: &str = "not_allowed";
     /// Malformed: control characters, a duplicate key, a value of the wrong JSON type.
     pub const INVALID: &str = "invalid";
+}
+
+/// The ticket's fields by their wire names: the keys of the ticket JSON and the `field` of a
+/// [`FieldError`]. [`field::FORM_ORDER`] is the order the form shows them and validation
+/// reports them. A new field starts here.
+pub mod field {
+    /// The category id, one of the feed's `support.categories`.
+    pub const CATEGORY: &str = "category";
+    /// The priority id, one of the feed's `support.priorities`.
+    pub const PRIORITY: &str = "priority";
+    /// One line: what is wrong.
+    pub const SUBJECT: &str = "subject";
+    /// What happened, what was expected.
+    pub const DESCRIPTION: &str = "description";
+    /// The learner's name (optional).
+    pub const NAME: &str = "name";
+    /// Where to answer.
+    pub const EMAIL: &str = "email";
+    /// Screenshots and PDFs, sent as multipart parts beside the JSON.
+    pub const ATTACHMENTS: &str = "attachments";
+    /// The page's language tag.
+    pub const LOCALE: &str = "locale";
+    /// The captured page facts the learner agreed to send.
+    pub const CONTEXT: &str = "context";
+    /// Hidden from people; a bot fills it in.
+    pub const HONEYPOT: &str = "honeypot";
+    /// The fields the learner fills in, in the order the form shows them.
+    pub const FORM_ORDER: [&str; 7] = [
+        CATEGORY,
+        PRIORITY,
+        SUBJECT,
+        DESCRIPTION,
+        NAME,
+        EMAIL,
+        ATTACHMENTS,
+    ];
 }
 
 /// What the learner typed and chose, unchecked. Every field may be anything.
@@ -245,18 +282,18 @@ impl Ticket {
         }
         let mut body = Map::new();
         for (key, value) in [
-            ("subject", &self.subject),
-            ("description", &self.description),
-            ("priority", &self.priority),
-            ("category", &self.category),
-            ("name", &self.name),
-            ("email", &self.email),
-            ("locale", &self.locale),
+            (field::SUBJECT, &self.subject),
+            (field::DESCRIPTION, &self.description),
+            (field::PRIORITY, &self.priority),
+            (field::CATEGORY, &self.category),
+            (field::NAME, &self.name),
+            (field::EMAIL, &self.email),
+            (field::LOCALE, &self.locale),
         ] {
             body.insert(key.to_string(), Value::String(value.clone()));
         }
-        body.insert("context".to_string(), Value::Object(context));
-        body.insert("honeypot".to_string(), Value::String(String::new()));
+        body.insert(field::CONTEXT.to_string(), Value::Object(context));
+        body.insert(field::HONEYPOT.to_string(), Value::String(String::new()));
         Value::Object(body).to_string()
     }
 
@@ -296,13 +333,13 @@ pub fn draft_from_json(json: &str) -> Result<TicketDraft, Vec<FieldError>> {
         }
     };
     // Read in form order, so type errors come out in the order validation errors would.
-    let category = text("category");
-    let priority = text("priority");
-    let subject = text("subject");
-    let description = text("description");
-    let name = text("name");
-    let email = text("email");
-    let locale = text("locale");
+    let category = text(field::CATEGORY);
+    let priority = text(field::PRIORITY);
+    let subject = text(field::SUBJECT);
+    let description = text(field::DESCRIPTION);
+    let name = text(field::NAME);
+    let email = text(field::EMAIL);
+    let locale = text(field::LOCALE);
     let mut draft = TicketDraft {
         subject,
         description,
@@ -313,7 +350,7 @@ pub fn draft_from_json(json: &str) -> Result<TicketDraft, Vec<FieldError>> {
         locale,
         ..TicketDraft::default()
     };
-    match root.get("context") {
+    match root.get(field::CONTEXT) {
         None | Some(Value::Null) => {}
         Some(Value::Object(map)) => {
             for (i, (key, value)) in map.iter().enumerate() {
@@ -323,9 +360,9 @@ pub fn draft_from_json(json: &str) -> Result<TicketDraft, Vec<FieldError>> {
                 }
             }
         }
-        Some(_) => errors.push(FieldError::new("context", code::INVALID)),
+        Some(_) => errors.push(FieldError::new(field::CONTEXT, code::INVALID)),
     }
-    match root.get("honeypot") {
+    match root.get(field::HONEYPOT) {
         None | Some(Value::Null) => {}
         Some(Value::String(s)) => draft.honeypot = s.clone(),
         // Anything else in the honeypot is a bot too.

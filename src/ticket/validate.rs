@@ -20,9 +20,9 @@
 //! not bytes. A field reports at most one error: the first rule it breaks, in the order above.
 
 use super::{
-    code, AttachmentMeta, FieldError, Ticket, TicketDraft, ATTACHMENT_MAX_BYTES, ATTACHMENT_TYPES,
-    CATEGORY_MAX, CONTEXT_MAX_ENTRIES, CONTEXT_VALUE_MAX, DEFAULT_PRIORITIES, DESCRIPTION_MAX,
-    EMAIL_MAX, LOCALE_MAX, MAX_ATTACHMENTS, NAME_MAX, SUBJECT_MAX,
+    code, field, AttachmentMeta, FieldError, Ticket, TicketDraft, ATTACHMENT_MAX_BYTES,
+    ATTACHMENT_TYPES, CATEGORY_MAX, CONTEXT_MAX_ENTRIES, CONTEXT_VALUE_MAX, DEFAULT_PRIORITIES,
+    DESCRIPTION_MAX, EMAIL_MAX, LOCALE_MAX, MAX_ATTACHMENTS, NAME_MAX, SUBJECT_MAX,
 };
 use crate::feed::Support;
 
@@ -43,22 +43,22 @@ pub fn validate(draft: &TicketDraft, support: Option<&Support>) -> Result<Ticket
     };
 
     let category = draft.category.trim();
-    check("category", category_error(category, support));
+    check(field::CATEGORY, category_error(category, support));
     let priority = draft.priority.trim();
-    check("priority", priority_error(priority, support));
+    check(field::PRIORITY, priority_error(priority, support));
     let subject = draft.subject.trim();
     check(
-        "subject",
+        field::SUBJECT,
         required_text_error(subject, SUBJECT_MAX, one_line),
     );
     let description = draft.description.trim();
     check(
-        "description",
+        field::DESCRIPTION,
         required_text_error(description, DESCRIPTION_MAX, multi_line),
     );
     let name = draft.name.trim();
     check(
-        "name",
+        field::NAME,
         if !too_long(name, NAME_MAX) && one_line(name) {
             None
         } else if too_long(name, NAME_MAX) {
@@ -68,15 +68,15 @@ pub fn validate(draft: &TicketDraft, support: Option<&Support>) -> Result<Ticket
         },
     );
     let email = draft.email.trim();
-    check("email", email_error(email));
+    check(field::EMAIL, email_error(email));
     errors.extend(validate_attachments(&draft.attachments));
     errors.extend(context_errors(&draft.context));
     let locale = draft.locale.trim();
     if !locale.is_empty() && !is_language_tag(locale) {
-        errors.push(FieldError::new("locale", code::INVALID));
+        errors.push(FieldError::new(field::LOCALE, code::INVALID));
     }
     if !draft.honeypot.trim().is_empty() {
-        errors.push(FieldError::new("honeypot", code::NOT_ALLOWED));
+        errors.push(FieldError::new(field::HONEYPOT, code::NOT_ALLOWED));
     }
 
     if !errors.is_empty() {
@@ -108,7 +108,7 @@ pub fn validate(draft: &TicketDraft, support: Option<&Support>) -> Result<Ticket
 pub fn validate_attachments(attachments: &[AttachmentMeta]) -> Vec<FieldError> {
     let mut errors = Vec::new();
     if attachments.len() > MAX_ATTACHMENTS {
-        errors.push(FieldError::new("attachments", code::TOO_MANY));
+        errors.push(FieldError::new(field::ATTACHMENTS, code::TOO_MANY));
     }
     for (i, file) in attachments.iter().enumerate() {
         let mime = file.mime.trim().to_ascii_lowercase();
@@ -194,7 +194,7 @@ fn email_error(email: &str) -> Option<&'static str> {
 fn context_errors(context: &[(String, String)]) -> Vec<FieldError> {
     let mut errors = Vec::new();
     if context.len() > CONTEXT_MAX_ENTRIES {
-        errors.push(FieldError::new("context", code::TOO_MANY));
+        errors.push(FieldError::new(field::CONTEXT, code::TOO_MANY));
     }
     for (i, (key, value)) in context.iter().enumerate() {
         let key = key.trim();
@@ -661,7 +661,7 @@ mod tests {
     #[test]
     fn field_errors_display_as_field_and_code() {
         assert_eq!(
-            FieldError::new("subject", "too_long").to_string(),
+            FieldError::new(field::SUBJECT, "too_long").to_string(),
             "subject: too_long"
         );
     }

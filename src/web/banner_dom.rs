@@ -13,6 +13,9 @@ use wasm_bindgen::JsValue;
 use web_sys::{Document, Element};
 
 /// Replaces the contents of `region` with the banner, or empties it when there is none.
+/// `countdowns` receives each ticking countdown drawn, with the instant it counts to, so the
+/// caller can tick them without reading anything back from the DOM.
+#[allow(clippy::too_many_arguments)]
 pub fn draw(
     doc: &Document,
     region: &Element,
@@ -21,6 +24,7 @@ pub fn draw(
     lang: Lang,
     formatter: &Formatter,
     now: Timestamp,
+    countdowns: &mut Vec<(Element, Timestamp)>,
 ) -> Result<(), JsValue> {
     region.replace_children_with_node_0();
     let Some(view) = view else {
@@ -38,7 +42,7 @@ pub fn draw(
     let Some((first, rest)) = view.items.split_first() else {
         return Ok(());
     };
-    append(&region, item(doc, first, lang, formatter, now))?;
+    append(region, item(doc, first, lang, formatter, now, countdowns))?;
     if let Some(label) = &view.more_label {
         let toggle = action_button(
             doc,
@@ -58,7 +62,7 @@ pub fn draw(
             more.set_attribute("hidden", "")?;
         }
         for other in rest {
-            append(&more, item(doc, other, lang, formatter, now))?;
+            append(&more, item(doc, other, lang, formatter, now, countdowns))?;
         }
         region.append_child(&toggle)?;
         region.append_child(&more)?;
@@ -72,6 +76,7 @@ fn item(
     lang: Lang,
     formatter: &Formatter,
     now: Timestamp,
+    countdowns: &mut Vec<(Element, Timestamp)>,
 ) -> Result<Element, JsValue> {
     let root = el(doc, "div", "lsw-item")?;
     root.set_attribute("data-id", &view.id)?;
@@ -88,7 +93,7 @@ fn item(
         title.set_attribute("lang", tag)?;
     }
     text.append_child(&title)?;
-    if let Some(line) = time_line(doc, view.time, lang, formatter, now)? {
+    if let Some(line) = time_line(doc, view.time, lang, formatter, now, countdowns)? {
         text.append_child(&line)?;
     }
     if let Some(status) = &view.status_line {
@@ -120,6 +125,7 @@ fn time_line(
     lang: Lang,
     formatter: &Formatter,
     now: Timestamp,
+    countdowns: &mut Vec<(Element, Timestamp)>,
 ) -> Result<Option<Element>, JsValue> {
     let line = el(doc, "p", "lsw-time")?;
     match time {
@@ -148,8 +154,8 @@ fn time_line(
                 &countdown_text(lang, starts_at, now),
             )?;
             countdown.set_attribute("aria-hidden", "true")?;
-            countdown.set_attribute("data-starts-at", &starts_at.seconds().to_string())?;
             line.append_child(&countdown)?;
+            countdowns.push((countdown, starts_at));
             line.append_child(&doc.create_text_node(&format!(
                 " \u{00b7} {}",
                 formatter.range(starts_at, ends_at)

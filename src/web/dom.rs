@@ -26,6 +26,18 @@ pub fn warn(message: &str) {
     web_sys::console::warn_1(&JsValue::from_str(&format!("{PREFIX} {message}")));
 }
 
+/// Reports a browser call that failed, once, as `[lms-support] <what>: <why>`, and goes on:
+/// the one place such failures are logged. The value, when there was one.
+pub fn report<T>(result: Result<T, JsValue>, what: &str) -> Option<T> {
+    result.map_err(|e| report_error(&e, what)).ok()
+}
+
+#[cold]
+#[inline(never)]
+fn report_error(error: &JsValue, what: &str) {
+    warn(&format!("{what}: {}", describe(error)));
+}
+
 /// Logs an error with our prefix.
 pub fn error(message: &str) {
     web_sys::console::error_1(&JsValue::from_str(&format!("{PREFIX} {message}")));
@@ -116,9 +128,13 @@ impl Listener {
 impl Drop for Listener {
     fn drop(&mut self) {
         // Removal only fails for a detached target, which no longer fires anyway.
-        let _ = self
-            .target
-            .remove_event_listener_with_callback(self.kind, self.callback.as_ref().unchecked_ref());
+        report(
+            self.target.remove_event_listener_with_callback(
+                self.kind,
+                self.callback.as_ref().unchecked_ref(),
+            ),
+            "page",
+        );
     }
 }
 
@@ -143,10 +159,10 @@ impl KeepInBody {
             let init = web_sys::MutationObserverInit::new();
             init.set_child_list(true);
             if let Some(root) = doc.document_element() {
-                let _ = observer.observe_with_options(&root, &init);
+                report(observer.observe_with_options(&root, &init), "page");
             }
             if let Some(body) = doc.body() {
-                let _ = observer.observe_with_options(&body, &init);
+                report(observer.observe_with_options(&body, &init), "page");
             }
         };
         let slot: std::rc::Rc<std::cell::RefCell<Option<web_sys::MutationObserver>>> =
@@ -303,7 +319,7 @@ pub fn dispatch(name: &str, detail: &JsValue) {
     init.set_detail(detail);
     match web_sys::CustomEvent::new_with_event_init_dict(&format!("lms-support:{name}"), &init) {
         Ok(event) => {
-            let _ = window.dispatch_event(&event);
+            report(window.dispatch_event(&event), "page");
         }
         Err(e) => warn(&format!("could not dispatch {name}: {}", describe(&e))),
     }
@@ -314,13 +330,13 @@ pub fn mark_after_paint(name: &'static str) {
     let Some(page) = window() else { return };
     let inner = Closure::once_into_js(move || {
         if let Some(perf) = window().and_then(|w| w.performance()) {
-            let _ = perf.mark(name);
+            report(perf.mark(name), "page");
         }
     });
     let outer = Closure::once_into_js(move || {
         if let Some(w) = window() {
-            let _ = w.request_animation_frame(inner.unchecked_ref());
+            report(w.request_animation_frame(inner.unchecked_ref()), "page");
         }
     });
-    let _ = page.request_animation_frame(outer.unchecked_ref());
+    report(page.request_animation_frame(outer.unchecked_ref()), "page");
 }

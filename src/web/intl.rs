@@ -5,6 +5,7 @@
 //! the wall-clock fields with UTC; the DST rules themselves live in [`crate::zone`], shared with
 //! native code.
 
+use super::dom::report;
 use crate::banner::RelativeUnit;
 use crate::time::{CivilDate, CivilDateTime, Timestamp};
 use crate::zone::{TimeZones, UnknownZone};
@@ -45,7 +46,10 @@ extern "C" {
 fn options(pairs: &[(&str, &str)]) -> Object {
     let object = Object::new();
     for (key, value) in pairs {
-        let _ = Reflect::set(&object, &JsValue::from_str(key), &JsValue::from_str(value));
+        report(
+            Reflect::set(&object, &JsValue::from_str(key), &JsValue::from_str(value)),
+            "intl",
+        );
     }
     object
 }

@@ -8,6 +8,10 @@ use crate::i18n::{message, Lang, Msg};
 use wasm_bindgen::JsValue;
 use web_sys::{Document, Element};
 
+/// The launcher's class in the shadow root; the loader finds the launcher by it
+/// (`scripts/bundle.mjs` copies it into `loader.js`).
+pub const LAUNCHER_CLASS: &str = "lsw-launcher";
+
 /// Where the launcher button sits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Launcher {
@@ -39,7 +43,7 @@ pub fn button(
 ) -> Result<Element, JsValue> {
     let button = action_button(
         doc,
-        "lsw-launcher",
+        LAUNCHER_CLASS,
         label.unwrap_or(message(lang, Msg::HelpLauncher)),
         "open-help",
     )?;

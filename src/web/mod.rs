@@ -144,7 +144,7 @@ pub fn set_locale(tag: String) {
                 let open = s
                     .panel
                     .is_open()
-                    .then(|| !s.panel.ticket.section.has_attribute("hidden"));
+                    .then(|| s.panel.shows(panel::View::Ticket));
                 #[cfg(not(feature = "panel"))]
                 let open: Option<bool> = None;
                 snapshot = Some((s.config.clone(), open));

@@ -6,8 +6,7 @@
 //! `aria-expanded` controlling the answer), and answers are built from the Markdown AST only
 //! when first expanded. What to show comes from [`crate::help`] and [`crate::search`].
 
-use super::dom::{action_button, append, el, text_el, Timer};
-use super::intl::Formatter;
+use super::dom::{action_button, append, el, report, text_el, Timer};
 use super::launcher::Launcher;
 use super::markdown_dom::append_blocks;
 use super::ticket_form::TicketForm;
@@ -43,6 +42,10 @@ pub struct HelpPanel {
     my_tickets: Element,
     opener: Option<HtmlElement>,
     announce_timer: Option<Timer>,
+    /// The dialog is showing. Kept here, not read back from the DOM: the DOM only draws it.
+    open: bool,
+    /// The section the dialog shows (or will show when opened).
+    view: View,
     next_id: u32,
 }
 
@@ -137,13 +140,20 @@ impl HelpPanel {
             my_tickets,
             opener: None,
             announce_timer: None,
+            open: false,
+            view: View::Help,
             next_id: 0,
         })
     }
 
     /// True while the dialog is showing.
     pub fn is_open(&self) -> bool {
-        !self.dialog.has_attribute("hidden")
+        self.open
+    }
+
+    /// True while the dialog is showing `view`.
+    pub fn shows(&self, view: View) -> bool {
+        self.open && self.view == view
     }
 
     /// The current search text.
@@ -163,6 +173,7 @@ impl HelpPanel {
             self.dialog.remove_attribute("hidden")?;
             self.backdrop.remove_attribute("hidden")?;
             self.launcher.set_attribute("aria-expanded", "true")?;
+            self.open = true;
         }
         self.input.focus()
     }
@@ -172,6 +183,7 @@ impl HelpPanel {
         if !self.is_open() {
             return Ok(());
         }
+        self.open = false;
         self.dialog.set_attribute("hidden", "")?;
         self.backdrop.set_attribute("hidden", "")?;
         self.launcher.set_attribute("aria-expanded", "false")?;
@@ -483,7 +495,8 @@ pub enum View {
 
 impl HelpPanel {
     /// Shows one view and moves focus to its first control.
-    pub fn show_view(&self, view: View) -> Result<(), JsValue> {
+    pub fn show_view(&mut self, view: View) -> Result<(), JsValue> {
+        self.view = view;
         let sections = [
             (View::Help, &self.help_section),
             (View::Ticket, &self.ticket.section),
@@ -515,7 +528,7 @@ impl HelpPanel {
     /// Shows suggested answers above the form while the subject is typed.
     pub fn show_deflection(
         &mut self,
-        entries: &[(usize, String, Option<String>)],
+        entries: &[crate::help::Suggestion],
         subject: &str,
         lang: Lang,
     ) -> Result<(), JsValue> {
@@ -534,11 +547,11 @@ impl HelpPanel {
                 message(lang, Msg::MayAnswer),
             ),
         )?;
-        for (index, question, question_lang) in entries {
+        for entry in entries {
             let item = self.faq_item(
-                *index,
-                question,
-                question_lang.as_deref(),
+                entry.index,
+                &entry.question,
+                entry.lang.as_deref(),
                 Some(subject),
                 "h4",
             )?;
@@ -586,21 +599,19 @@ impl HelpPanel {
                 el(&self.doc, "li", ""),
                 text_el(&self.doc, "a", "", &contact.label),
             ) {
-                let _ = a.set_attribute("href", &contact.href);
-                let _ = li.append_child(&a);
-                let _ = list.append_child(&li);
+                report(a.set_attribute("href", &contact.href), "help panel");
+                report(li.append_child(&a), "help panel");
+                report(list.append_child(&li), "help panel");
             }
         }
-        let _ = self.ticket.status.append_child(&list);
+        report(self.ticket.status.append_child(&list), "help panel");
     }
 
     /// Draws "My tickets": queued ones first, then the ones sent, statuses filled in later.
     pub fn draw_my_tickets(
         &self,
-        queued: &[String],
-        tickets: &[super::tickets::SavedTicket],
+        view: &crate::ticket_view::MyTicketsView,
         lang: Lang,
-        formatter: &Formatter,
     ) -> Result<(), JsValue> {
         let doc = &self.doc;
         let section = &self.my_tickets;
@@ -616,40 +627,18 @@ impl HelpPanel {
             section,
             text_el(doc, "h3", "", message(lang, Msg::MyTickets)),
         )?;
-        if queued.is_empty() && tickets.is_empty() {
-            return append(
-                section,
-                text_el(doc, "p", "lsw-empty", message(lang, Msg::NoTickets)),
-            );
+        if let Some(empty) = view.empty {
+            return append(section, text_el(doc, "p", "lsw-empty", empty));
         }
         let list = el(doc, "ul", "lsw-ticket-list")?;
-        for subject in queued {
+        for row in &view.rows {
             let li = el(doc, "li", "lsw-my-ticket")?;
-            li.set_attribute("data-state", "queued")?;
-            append(&li, text_el(doc, "p", "lsw-title", subject))?;
-            append(
-                &li,
-                text_el(
-                    doc,
-                    "p",
-                    "lsw-ticket-state",
-                    &fill(
-                        message(lang, Msg::TicketStatus),
-                        &[("status", &status_label_text("queued", lang))],
-                    ),
-                ),
-            )?;
-            list.append_child(&li)?;
-        }
-        for ticket in tickets {
-            let due = fill(
-                message(lang, Msg::Sent),
-                &[
-                    ("number", &ticket.number),
-                    ("due", &formatter.time(ticket.response_due_at)),
-                ],
-            );
-            let li = ticket_entry(doc, &ticket.number, &ticket.subject, &due)?;
+            match &row.number {
+                Some(number) => li.set_attribute("data-number", number)?,
+                None => li.set_attribute("data-state", "queued")?,
+            }
+            append(&li, text_el(doc, "p", "lsw-title", &row.title))?;
+            append(&li, text_el(doc, "p", "lsw-ticket-state", &row.state_line))?;
             list.append_child(&li)?;
         }
         section.append_child(&list)?;
@@ -806,32 +795,6 @@ fn cause_title(doc: &Document, cause: &CauseLine) -> Result<web_sys::Node, JsVal
     })
 }
 
-fn status_label_text(status: &str, lang: Lang) -> String {
-    crate::ticket_view::status_label(status, lang)
-}
-
-/// One "My tickets" entry: number and subject, and a line the status fills in later.
-fn ticket_entry(
-    doc: &Document,
-    number: &str,
-    subject: &str,
-    due: &str,
-) -> Result<Element, JsValue> {
-    let li = el(doc, "li", "lsw-my-ticket")?;
-    li.set_attribute("data-number", number)?;
-    append(
-        &li,
-        text_el(
-            doc,
-            "p",
-            "lsw-title",
-            &format!("{number} \u{00b7} {subject}"),
-        ),
-    )?;
-    append(&li, text_el(doc, "p", "lsw-ticket-state", due))?;
-    Ok(li)
-}
-
 /// Ticket numbers are ours (`ACME-000123`), but quote them safely in selectors anyway.
 fn css_escape(text: &str) -> String {
     text.chars()
@@ -868,7 +831,7 @@ fn append_highlighted(
         if !before.is_empty() {
             parent.append_child(&doc.create_text_node(before))?;
         }
-        append(&parent, text_el(doc, "mark", "", marked))?;
+        append(parent, text_el(doc, "mark", "", marked))?;
         at = range.end;
     }
     if let Some(rest) = text.get(at..).filter(|r| !r.is_empty()) {

@@ -5,7 +5,7 @@
 //! another ([`TicketDesk`] decides, this module draws). Sending, queuing and "My tickets" are in
 //! [`super::tickets`].
 
-use super::dom::{action_button, append, el, text_el};
+use super::dom::{action_button, append, el, report, text_el};
 use crate::feed::Support;
 use crate::i18n::{fill, message, Lang, Msg};
 use crate::ticket::context::ContextItem;
@@ -20,15 +20,7 @@ use web_sys::{
 };
 
 /// Fields in form order: the order errors are focused in.
-const FIELDS: [&str; 7] = [
-    "category",
-    "priority",
-    "subject",
-    "description",
-    "name",
-    "email",
-    "attachments",
-];
+const FIELDS: [&str; 7] = crate::ticket::field::FORM_ORDER;
 
 /// The form's nodes and what the learner has chosen that is not in a control (files, consent).
 /// Ticket fields the host fills in with `LmsSupport.prefill({...})`.
@@ -711,9 +703,7 @@ impl TicketForm {
         if update != Update::Unchanged {
             drawn = drawn.and_then(|_| self.draw_handed());
         }
-        if let Err(e) = drawn {
-            super::dom::warn(&format!("ticket form: {}", super::dom::describe(&e)));
-        }
+        report(drawn, "ticket form");
         update
     }
 
@@ -821,16 +811,19 @@ async fn draw_thumbnail(file: File, canvas: Element) {
     if let Some(context) = context {
         let (w, h) = (f64::from(bitmap.width()), f64::from(bitmap.height()));
         let side = w.min(h);
-        let _ = context.draw_image_with_image_bitmap_and_sw_and_sh_and_dx_and_dy_and_dw_and_dh(
-            &bitmap,
-            (w - side) / 2.0,
-            (h - side) / 2.0,
-            side,
-            side,
-            0.0,
-            0.0,
-            40.0,
-            40.0,
+        report(
+            context.draw_image_with_image_bitmap_and_sw_and_sh_and_dx_and_dy_and_dw_and_dh(
+                &bitmap,
+                (w - side) / 2.0,
+                (h - side) / 2.0,
+                side,
+                side,
+                0.0,
+                0.0,
+                40.0,
+                40.0,
+            ),
+            "ticket form",
         );
     }
     bitmap.close();

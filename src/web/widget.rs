@@ -9,12 +9,12 @@
 
 use super::banner_dom::{countdown_text, draw};
 use super::config::Config;
-use super::dom::{self, describe, el, warn, Listener, Timer};
+use super::dom::{self, describe, el, report, warn, Listener, Timer};
 use super::fetch::{fetch_feed, FeedResponse};
 use super::intl::{Formatter, IntlZones};
 #[cfg(feature = "panel")]
 use super::panel::HelpPanel;
-use super::storage::{CachedFeed, Dismissals};
+use super::storage::BrowserStorage;
 use crate::banner::{active_items, banner_view, next_change, BannerView, Phase, Viewer};
 use crate::countdown::{countdown_period_ms, format_countdown_minutes};
 use crate::feed::{self, Feed};
@@ -23,6 +23,7 @@ use crate::help::causes;
 use crate::i18n::{fill, message, Lang, Msg};
 #[cfg(feature = "panel")]
 use crate::search::SearchIndex;
+use crate::storage::{CachedFeed, Dismissals};
 use crate::time::Timestamp;
 use js_sys::{Array, Object, Reflect};
 use std::cell::RefCell;
@@ -70,6 +71,8 @@ pub(super) struct State {
     pub(super) dismissals: Dismissals,
     pub(super) expanded: bool,
     pub(super) view: Option<BannerView>,
+    /// The countdowns the banner shows, with the instant each counts to.
+    pub(super) countdowns: Vec<(Element, Timestamp)>,
     pub(super) painted_once: bool,
     pub(super) fetching: bool,
     pub(super) last_fetch_ms: f64,
@@ -80,21 +83,15 @@ pub(super) struct State {
     /// Files picked for tickets in the outbox, by idempotency key (memory only).
     #[cfg(feature = "panel")]
     pub(super) pending_files: Vec<(String, Vec<web_sys::File>)>,
-    /// Idempotency keys of the tickets this page is sending (at most `MAX_IN_FLIGHT`).
+    /// This tab's side of the outbox: its lease and the tickets it is sending.
     #[cfg(feature = "panel")]
-    pub(super) sending: Vec<String>,
+    pub(super) sender: crate::ticket::sender::Sender,
     /// Wakes the outbox for its next retry.
     #[cfg(feature = "panel")]
     pub(super) outbox_timer: Option<Timer>,
     /// The outbox was resumed once a feed (and so the API) was known.
     #[cfg(feature = "panel")]
     pub(super) outbox_resumed: bool,
-    /// This tab's name in the outbox lease.
-    #[cfg(feature = "panel")]
-    pub(super) tab_id: String,
-    /// When another tab's outbox lease lapses, if it blocked us.
-    #[cfg(feature = "panel")]
-    pub(super) wake_outbox_at: Option<Timestamp>,
     /// Fields from `LmsSupport.prefill`, applied when the ticket form next shows.
     #[cfg(feature = "panel")]
     pub(super) host_prefill: Option<super::ticket_form::HostPrefill>,
@@ -128,7 +125,7 @@ impl Drop for Widget {
             #[cfg(feature = "panel")]
             {
                 state.outbox_timer = None;
-                super::tickets::release_lease(&state.config.feed_url, &state.tab_id);
+                state.sender.release(&BrowserStorage);
             }
         }
     }
@@ -196,6 +193,11 @@ impl Widget {
         }
         body.prepend_with_node_1(&host).map_err(js)?;
 
+        #[cfg(feature = "panel")]
+        let sender = crate::ticket::sender::Sender::new(
+            &config.feed_url,
+            format!("tab-{}", (js_sys::Math::random() * 1e15) as u64),
+        );
         let state = Rc::new(RefCell::new(State {
             formatter: Formatter::new(&config.locale),
             quiet: config.quiet,
@@ -212,9 +214,10 @@ impl Widget {
             zones: IntlZones::default(),
             feed: None,
             etag: None,
-            dismissals: Dismissals::load(),
+            dismissals: Dismissals::load(&BrowserStorage),
             expanded: false,
             view: None,
+            countdowns: Vec::new(),
             painted_once: false,
             fetching: false,
             last_fetch_ms: 0.0,
@@ -225,15 +228,11 @@ impl Widget {
             #[cfg(feature = "panel")]
             pending_files: Vec::new(),
             #[cfg(feature = "panel")]
-            sending: Vec::new(),
+            sender,
             #[cfg(feature = "panel")]
             outbox_timer: None,
             #[cfg(feature = "panel")]
             outbox_resumed: false,
-            #[cfg(feature = "panel")]
-            tab_id: format!("tab-{}", (js_sys::Math::random() * 1e15) as u64),
-            #[cfg(feature = "panel")]
-            wake_outbox_at: None,
             #[cfg(feature = "panel")]
             host_prefill: None,
             keep_in_body: None,
@@ -252,7 +251,7 @@ impl Widget {
         state.self_ref = Some(weak.clone());
         let mut events = Events::new();
         let url = state.config.feed_url.clone();
-        if let Some(cached) = CachedFeed::load(&url) {
+        if let Some(cached) = CachedFeed::load(&BrowserStorage, &url) {
             state.accept_feed(&cached.body, cached.etag, false);
         }
 
@@ -291,9 +290,7 @@ impl Widget {
             move |event: web_sys::Event| {
                 with_state(&weak, |s, _| {
                     if let Some(key) = event.dyn_ref::<web_sys::KeyboardEvent>() {
-                        if let Err(e) = s.panel.on_key(key, &s.shadow) {
-                            warn(&format!("help panel: {}", describe(&e)));
-                        }
+                        report(s.panel.on_key(key, &s.shadow), "help panel");
                     }
                 });
             }
@@ -355,9 +352,7 @@ impl Widget {
             Listener::new(dom::window().ok_or("no window")?.as_ref(), "pagehide", {
                 let weak = weak.clone();
                 move |_| {
-                    with_state(&weak, |s, _| {
-                        super::tickets::release_lease(&s.config.feed_url, &s.tab_id)
-                    });
+                    with_state(&weak, |s, _| s.sender.release(&BrowserStorage));
                 }
             })?,
         ]);
@@ -432,7 +427,9 @@ async fn refresh(weak: Weak<RefCell<State>>) {
         match result {
             Ok(FeedResponse::Fresh { body, etag }) => {
                 if s.accept_feed(&body, etag.clone(), true) {
-                    CachedFeed { body, etag }.save(&url);
+                    // A copy that cannot be kept is fetched again on the next page load.
+                    let _reported_by_storage =
+                        CachedFeed { body, etag }.save(&BrowserStorage, &url);
                 }
             }
             Ok(FeedResponse::NotModified) => {}
@@ -460,8 +457,14 @@ async fn refresh(weak: Weak<RefCell<State>>) {
 
 fn error_detail(kind: &str, message: &str) -> JsValue {
     let detail = Object::new();
-    let _ = Reflect::set(&detail, &"kind".into(), &kind.into());
-    let _ = Reflect::set(&detail, &"message".into(), &message.into());
+    report(
+        Reflect::set(&detail, &"kind".into(), &kind.into()),
+        "widget",
+    );
+    report(
+        Reflect::set(&detail, &"message".into(), &message.into()),
+        "widget",
+    );
     detail.into()
 }
 
@@ -490,11 +493,14 @@ impl State {
         #[cfg(feature = "panel")]
         {
             let url = &self.config.feed_url;
-            match parsed.keep_last_good_support(super::storage::last_good_support(url)) {
+            match parsed
+                .keep_last_good_support(crate::storage::last_good_support(&BrowserStorage, url))
+            {
                 Some(why) => warn(&format!("{source} feed: {why}")),
                 None => {
                     if let Some(json) = &parsed.support_json {
-                        super::storage::save_last_good_support(url, json);
+                        let _reported_by_storage =
+                            crate::storage::save_last_good_support(&BrowserStorage, url, json);
                     }
                 }
             }
@@ -562,17 +568,20 @@ impl State {
         };
         let newly_shown = ids(&view) != ids(&self.view);
         let mut events = Events::new();
-        if let Err(e) = draw(
-            &self.doc,
-            &self.region,
-            view.as_ref(),
-            self.expanded,
-            self.lang,
-            &self.formatter,
-            now,
-        ) {
-            warn(&format!("could not draw the banner: {}", describe(&e)));
-        }
+        self.countdowns.clear();
+        report(
+            draw(
+                &self.doc,
+                &self.region,
+                view.as_ref(),
+                self.expanded,
+                self.lang,
+                &self.formatter,
+                now,
+                &mut self.countdowns,
+            ),
+            "could not draw the banner",
+        );
         if prefers_reduced_motion() {
             // `draw` wrote the seconds; under reduced motion the countdown shows minutes only.
             self.tick_countdown(true);
@@ -584,7 +593,7 @@ impl State {
                 .map(|item| JsValue::from_str(&item.id))
                 .collect();
             let detail = Object::new();
-            let _ = Reflect::set(&detail, &"ids".into(), &ids);
+            report(Reflect::set(&detail, &"ids".into(), &ids), "widget");
             events.push(("banner-shown", detail.into()));
             if !self.painted_once {
                 self.painted_once = true;
@@ -639,20 +648,9 @@ impl State {
 
     /// Rewrites every countdown in the banner; whole minutes only under `reduced_motion`.
     fn tick_countdown(&self, reduced_motion: bool) {
-        let Ok(nodes) = self.region.query_selector_all("[data-starts-at]") else {
-            return;
-        };
         let now = now();
-        for i in 0..nodes.length() {
-            let Some(node) = nodes.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else {
-                continue;
-            };
-            let Some(starts_at) = node
-                .get_attribute("data-starts-at")
-                .and_then(|s| s.parse().ok())
-            else {
-                continue;
-            };
+        for (node, starts_at) in &self.countdowns {
+            let starts_at = starts_at.seconds();
             let text = if reduced_motion {
                 fill(
                     message(self.lang, Msg::StartsIn),
@@ -680,12 +678,12 @@ impl State {
                 let Some(key) = button.get_attribute("data-key") else {
                     return Events::new();
                 };
-                self.dismissals.add(&key);
+                let _reported_by_storage = self.dismissals.add(&BrowserStorage, &key);
                 let events = self.render(now());
                 // The focused button is gone; keep keyboard users in the banner if it has more.
                 if let Ok(Some(next)) = self.region.query_selector("button") {
                     if let Ok(next) = next.dyn_into::<web_sys::HtmlElement>() {
-                        let _ = next.focus();
+                        report(next.focus(), "widget");
                     }
                 }
                 events
@@ -696,7 +694,7 @@ impl State {
                 let events = self.redraw(now(), true);
                 if let Ok(Some(toggle)) = self.region.query_selector(".lsw-more") {
                     if let Ok(toggle) = toggle.dyn_into::<web_sys::HtmlElement>() {
-                        let _ = toggle.focus();
+                        report(toggle.focus(), "widget");
                     }
                 }
                 events
@@ -718,7 +716,7 @@ impl State {
     fn on_panel_action(&mut self, action: &str, button: Element) {
         if action == "open-help" {
             // The panel's code is on its way: show it (the full stage replaces this button).
-            let _ = button.set_attribute("aria-busy", "true");
+            report(button.set_attribute("aria-busy", "true"), "widget");
             dom::request_panel("help");
         }
     }
@@ -730,9 +728,7 @@ impl State {
                 self.open_help(button.dyn_into::<HtmlElement>().ok());
             }
             "close-help" => {
-                if let Err(e) = self.panel.close() {
-                    warn(&format!("help panel: {}", describe(&e)));
-                }
+                report(self.panel.close(), "help panel");
             }
             "open-ticket" => {
                 self.open_ticket(None);
@@ -750,16 +746,21 @@ impl State {
                 if let Some(weak) = self.self_ref.clone() {
                     self.show_my_tickets(&weak);
                 }
-                let _ = self.panel.show_view(super::panel::View::MyTickets);
+                report(
+                    self.panel.show_view(super::panel::View::MyTickets),
+                    "widget",
+                );
             }
             "back-to-help" => {
-                let _ = self.panel.show_view(super::panel::View::Help);
+                report(self.panel.show_view(super::panel::View::Help), "widget");
             }
             answer @ ("critical-yes" | "critical-no") => {
-                let _ = self
-                    .panel
-                    .ticket
-                    .answer_critical_check(answer == "critical-yes");
+                report(
+                    self.panel
+                        .ticket
+                        .answer_critical_check(answer == "critical-yes"),
+                    "widget",
+                );
             }
             "remove-context" => {
                 if let Some(i) = button
@@ -769,7 +770,7 @@ impl State {
                     if i < self.panel.ticket.context.len() {
                         self.panel.ticket.context.remove(i);
                     }
-                    let _ = self.panel.ticket.draw_context();
+                    report(self.panel.ticket.draw_context(), "widget");
                     self.focus_in_context(i);
                 }
             }
@@ -778,7 +779,7 @@ impl State {
                     .get_attribute("data-index")
                     .and_then(|i| i.parse::<usize>().ok())
                 {
-                    let _ = self.panel.ticket.remove_file(i);
+                    report(self.panel.ticket.remove_file(i), "widget");
                 }
             }
             "rate" => {
@@ -790,9 +791,10 @@ impl State {
             }
             "toggle" => {
                 if let Some(feed) = &self.feed {
-                    if let Err(e) = self.panel.toggle(&button, feed, &self.config.locale, None) {
-                        warn(&format!("help panel: {}", describe(&e)));
-                    }
+                    report(
+                        self.panel.toggle(&button, feed, &self.config.locale, None),
+                        "help panel",
+                    );
                 }
             }
             _ => {}
@@ -806,9 +808,7 @@ impl State {
     pub(super) fn open_help(&mut self, opener: Option<HtmlElement>) {
         self.open_panel(opener, "help");
         // Help, not whatever view the panel was closed on.
-        if let Err(e) = self.panel.show_view(super::panel::View::Help) {
-            warn(&format!("help panel: {}", describe(&e)));
-        }
+        report(self.panel.show_view(super::panel::View::Help), "help panel");
     }
 
     /// Opens the panel if closed, and tells the host which part was asked for (`open`).
@@ -817,12 +817,13 @@ impl State {
         if !was_open {
             self.fill_panel();
         }
-        if let Err(e) = self.panel.open(opener) {
-            warn(&format!("help panel: {}", describe(&e)));
-        }
+        report(self.panel.open(opener), "help panel");
         if !was_open && self.panel.is_open() {
             let detail = Object::new();
-            let _ = Reflect::set(&detail, &"part".into(), &part.into());
+            report(
+                Reflect::set(&detail, &"part".into(), &part.into()),
+                "widget",
+            );
             dom::dispatch("open", &detail);
         }
     }
@@ -831,7 +832,7 @@ impl State {
     /// form is showing, else when it is next opened.
     pub(super) fn prefill(&mut self, fields: super::ticket_form::HostPrefill) {
         self.host_prefill = Some(fields);
-        if self.panel.is_open() && !self.panel.ticket.section.has_attribute("hidden") {
+        if self.panel.shows(super::panel::View::Ticket) {
             self.apply_host_prefill();
         }
     }
@@ -839,12 +840,8 @@ impl State {
     pub(super) fn apply_host_prefill(&mut self) {
         if let Some(fields) = self.host_prefill.take() {
             // The host's fields make a new ticket, not an edit of the one handed in.
-            if let Err(e) = self.panel.ticket.new_draft() {
-                warn(&format!("prefill: {}", describe(&e)));
-            }
-            if let Err(e) = self.panel.ticket.apply_host_prefill(&fields) {
-                warn(&format!("prefill: {}", describe(&e)));
-            }
+            report(self.panel.ticket.new_draft(), "prefill");
+            report(self.panel.ticket.apply_host_prefill(&fields), "prefill");
         }
     }
 
@@ -865,12 +862,11 @@ impl State {
                 )
             })
             .unwrap_or_default();
-        if let Err(e) = self
-            .panel
-            .fill(self.feed.as_ref(), &lines, self.lang, &self.config.locale)
-        {
-            warn(&format!("help panel: {}", describe(&e)));
-        }
+        report(
+            self.panel
+                .fill(self.feed.as_ref(), &lines, self.lang, &self.config.locale),
+            "help panel",
+        );
     }
 
     fn search(&mut self) {
@@ -880,14 +876,15 @@ impl State {
                 .as_ref()
                 .map(|f| SearchIndex::build(&f.faq, &self.config.locale));
         }
-        if let Err(e) = self.panel.show_results(
-            self.feed.as_ref(),
-            self.search_index.as_ref(),
-            self.lang,
-            &self.config.locale,
-        ) {
-            warn(&format!("help panel: {}", describe(&e)));
-        }
+        report(
+            self.panel.show_results(
+                self.feed.as_ref(),
+                self.search_index.as_ref(),
+                self.lang,
+                &self.config.locale,
+            ),
+            "help panel",
+        );
     }
 }
 
@@ -902,8 +899,6 @@ pub(super) fn with_widget(widget: &Widget, f: impl FnOnce(&mut State)) {
 impl State {
     /// Closes the help panel (JS API).
     pub(super) fn close_help(&mut self) {
-        if let Err(e) = self.panel.close() {
-            warn(&format!("help panel: {}", describe(&e)));
-        }
+        report(self.panel.close(), "help panel");
     }
 }

@@ -1,0 +1,310 @@
+//! What the widget keeps in the browser between page loads, behind a small [`Storage`] trait.
+//!
+//! Every key and every stored shape is defined here, once: [`keys`] names them (the loader's
+//! copy of the outbox key is filled in from [`keys::OUTBOX_PREFIX`] by `scripts/bundle.mjs`),
+//! and the records below read and write them. The browser implements [`Storage`] over
+//! `localStorage` (`web::storage`); [`MemoryStorage`] is the same contract in memory, so the
+//! records and the outbox's sender ([`crate::ticket::sender`]) are tested natively.
+//!
+//! This module does not log: a write that fails returns a [`StorageError`], and the browser
+//! layer reports it once, in one place.
+
+use crate::json::{Map, Value};
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+
+/// Every `localStorage` key the widget uses. All start with `lms-support:`; those ending in
+/// `:` are followed by the feed's absolute URL, so two widgets on one origin keep apart.
+pub mod keys {
+    /// The dismissed banner keys ([`super::Dismissals`]).
+    pub const DISMISSED: &str = "lms-support:dismissed";
+    /// The last good feed and its ETag ([`super::CachedFeed`]).
+    pub const FEED_PREFIX: &str = "lms-support:feed:";
+    /// The last valid support block ([`super::last_good_support`]).
+    pub const SUPPORT_PREFIX: &str = "lms-support:support:";
+    /// The outbox ([`crate::ticket::outbox::Outbox::to_json`]). Present only while it holds
+    /// tickets: the loader loads the full stage at once when it finds this key.
+    pub const OUTBOX_PREFIX: &str = "lms-support:outbox:";
+    /// The sending tab's lease ([`crate::ticket::outbox::Lease`]).
+    pub const OUTBOX_LEASE_PREFIX: &str = "lms-support:outbox-lease:";
+    /// The tickets this browser filed, for "My tickets" ([`crate::ticket::sender::SavedTicket`]).
+    pub const TICKETS_PREFIX: &str = "lms-support:tickets:";
+
+    /// `prefix` followed by the feed's URL.
+    pub fn for_feed(prefix: &str, feed_url: &str) -> String {
+        format!("{prefix}{feed_url}")
+    }
+}
+
+/// A string key-value store that outlives the page: `localStorage` in the browser.
+///
+/// Reads never fail (absent, unreadable and unavailable are all `None`); writes say when they
+/// did not happen, so the caller can tell the learner's data lasts only for this page.
+pub trait Storage {
+    /// The value under `key`, if any.
+    fn get(&self, key: &str) -> Option<String>;
+    /// Stores `value` under `key`.
+    ///
+    /// # Errors
+    /// When the value was not kept (quota exceeded, storage disabled).
+    fn set(&self, key: &str, value: &str) -> Result<(), StorageError>;
+    /// Deletes `key`; deleting an absent key is fine.
+    ///
+    /// # Errors
+    /// When storage refused (the value then lapses by itself or is overwritten later).
+    fn remove(&self, key: &str) -> Result<(), StorageError>;
+}
+
+/// A write to [`Storage`] that did not happen.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StorageError {
+    key: String,
+}
+
+impl StorageError {
+    /// A failed write to `key`.
+    pub fn new(key: &str) -> StorageError {
+        StorageError {
+            key: key.to_string(),
+        }
+    }
+}
+
+impl std::fmt::Display for StorageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "could not save {} to localStorage; it lasts until this page is closed",
+            self.key
+        )
+    }
+}
+
+impl std::error::Error for StorageError {}
+
+/// [`Storage`] in memory: for tests, and shared between "tabs" by reference to model two tabs
+/// on one origin. [`MemoryStorage::refuse_writes`] models a full or disabled store.
+#[derive(Debug, Default)]
+pub struct MemoryStorage {
+    items: RefCell<BTreeMap<String, String>>,
+    refuse_writes: std::cell::Cell<bool>,
+}
+
+impl MemoryStorage {
+    /// An empty store.
+    pub fn new() -> MemoryStorage {
+        MemoryStorage::default()
+    }
+
+    /// From now on, writes fail as `localStorage` does when full (reads still work).
+    pub fn refuse_writes(&self, refuse: bool) {
+        self.refuse_writes.set(refuse);
+    }
+
+    /// The keys present, sorted.
+    pub fn keys(&self) -> Vec<String> {
+        self.items.borrow().keys().cloned().collect()
+    }
+}
+
+impl Storage for MemoryStorage {
+    fn get(&self, key: &str) -> Option<String> {
+        self.items.borrow().get(key).cloned()
+    }
+
+    fn set(&self, key: &str, value: &str) -> Result<(), StorageError> {
+        if self.refuse_writes.get() {
+            return Err(StorageError::new(key));
+        }
+        self.items
+            .borrow_mut()
+            .insert(key.to_string(), value.to_string());
+        Ok(())
+    }
+
+    fn remove(&self, key: &str) -> Result<(), StorageError> {
+        if self.refuse_writes.get() {
+            return Err(StorageError::new(key));
+        }
+        self.items.borrow_mut().remove(key);
+        Ok(())
+    }
+}
+
+/// Dismissals kept; the oldest go first. Keys are short, so this stays a few kilobytes.
+const MAX_DISMISSED: usize = 200;
+
+/// The dismissed banner keys, persisted across page loads.
+#[derive(Debug, Default)]
+pub struct Dismissals {
+    keys: Vec<String>,
+}
+
+impl Dismissals {
+    /// Loads what earlier page loads dismissed.
+    pub fn load(storage: &impl Storage) -> Dismissals {
+        let keys = storage
+            .get(keys::DISMISSED)
+            .and_then(|text| crate::json::from_str(&text).ok())
+            .and_then(|v| v.as_array().cloned())
+            .map(|items| {
+                items
+                    .into_iter()
+                    .filter_map(|v| v.as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default();
+        Dismissals { keys }
+    }
+
+    /// True when `key` was dismissed.
+    pub fn contains(&self, key: &str) -> bool {
+        self.keys.iter().any(|k| k == key)
+    }
+
+    /// Remembers `key`, here and for later page loads (re-read first, so another tab's
+    /// dismissals are kept).
+    ///
+    /// # Errors
+    /// When it could not be saved; it is still remembered for this page.
+    pub fn add(&mut self, storage: &impl Storage, key: &str) -> Result<(), StorageError> {
+        let mut merged = Dismissals::load(storage).keys;
+        for k in self.keys.drain(..) {
+            if !merged.contains(&k) {
+                merged.push(k);
+            }
+        }
+        merged.retain(|k| k != key);
+        merged.push(key.to_string());
+        let excess = merged.len().saturating_sub(MAX_DISMISSED);
+        merged.drain(..excess);
+        let saved = storage.set(keys::DISMISSED, &Value::from(merged.clone()).to_string());
+        self.keys = merged;
+        saved
+    }
+}
+
+/// The last good copy of a feed, with its ETag.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CachedFeed {
+    /// The feed's JSON text.
+    pub body: String,
+    /// The server's ETag for it, for `If-None-Match`.
+    pub etag: Option<String>,
+}
+
+impl CachedFeed {
+    /// The copy cached for `feed_url`, if any.
+    pub fn load(storage: &impl Storage, feed_url: &str) -> Option<CachedFeed> {
+        let text = storage.get(&keys::for_feed(keys::FEED_PREFIX, feed_url))?;
+        let value: Value = crate::json::from_str(&text).ok()?;
+        Some(CachedFeed {
+            body: value.get("body")?.as_str()?.to_string(),
+            etag: value.get("etag").and_then(Value::as_str).map(String::from),
+        })
+    }
+
+    /// Saves this copy as the last good one for `feed_url`.
+    ///
+    /// # Errors
+    /// When it could not be saved (the next page load fetches the feed again).
+    pub fn save(&self, storage: &impl Storage, feed_url: &str) -> Result<(), StorageError> {
+        let mut record = Map::new();
+        record.insert("body".into(), Value::from(self.body.as_str()));
+        if let Some(etag) = &self.etag {
+            record.insert("etag".into(), Value::from(etag.as_str()));
+        }
+        storage.set(
+            &keys::for_feed(keys::FEED_PREFIX, feed_url),
+            &Value::Object(record).to_string(),
+        )
+    }
+}
+
+/// The last valid support block seen for `feed_url` (see `feed::Parsed::keep_last_good_support`).
+#[cfg(feature = "panel")]
+pub fn last_good_support(storage: &impl Storage, feed_url: &str) -> Option<crate::feed::Support> {
+    crate::feed::support_from_json(&storage.get(&keys::for_feed(keys::SUPPORT_PREFIX, feed_url))?)
+}
+
+/// Keeps `support_json` (a valid support block) as the last good one for `feed_url`; writes
+/// only when it changed.
+///
+/// # Errors
+/// When it could not be saved.
+#[cfg(feature = "panel")]
+pub fn save_last_good_support(
+    storage: &impl Storage,
+    feed_url: &str,
+    support_json: &str,
+) -> Result<(), StorageError> {
+    let key = keys::for_feed(keys::SUPPORT_PREFIX, feed_url);
+    if storage.get(&key).as_deref() == Some(support_json) {
+        return Ok(());
+    }
+    storage.set(&key, support_json)
+}
+
+#[cfg(test)]
+mod tests {
+    // The same tests run on wasm32 (usize is 32 bits there) in the browser run.
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn dismissals_survive_a_reload_and_keep_another_tabs() {
+        let storage = MemoryStorage::new();
+        let mut tab_a = Dismissals::load(&storage);
+        let mut tab_b = Dismissals::load(&storage);
+        tab_a.add(&storage, "upgrade").expect("saved");
+        tab_b.add(&storage, "outage").expect("saved");
+        let reloaded = Dismissals::load(&storage);
+        assert!(reloaded.contains("upgrade") && reloaded.contains("outage"));
+    }
+
+    #[test]
+    fn a_full_store_keeps_a_dismissal_for_this_page_and_says_so() {
+        let storage = MemoryStorage::new();
+        storage.refuse_writes(true);
+        let mut dismissals = Dismissals::load(&storage);
+        let error = dismissals.add(&storage, "upgrade").unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "could not save lms-support:dismissed to localStorage; it lasts until this page is closed"
+        );
+        assert!(dismissals.contains("upgrade"));
+        assert!(!Dismissals::load(&storage).contains("upgrade"));
+    }
+
+    #[test]
+    fn only_the_newest_dismissals_are_kept() {
+        let storage = MemoryStorage::new();
+        let mut dismissals = Dismissals::load(&storage);
+        for i in 0..=MAX_DISMISSED {
+            dismissals
+                .add(&storage, &format!("item-{i}"))
+                .expect("saved");
+        }
+        let reloaded = Dismissals::load(&storage);
+        assert!(!reloaded.contains("item-0"));
+        assert!(reloaded.contains(&format!("item-{MAX_DISMISSED}")));
+    }
+
+    #[test]
+    fn a_cached_feed_is_kept_per_feed_url() {
+        let storage = MemoryStorage::new();
+        let copy = CachedFeed {
+            body: "{\"version\":1}".into(),
+            etag: Some("\"v1\"".into()),
+        };
+        copy.save(&storage, "https://a.example/feed")
+            .expect("saved");
+        assert_eq!(
+            CachedFeed::load(&storage, "https://a.example/feed"),
+            Some(copy)
+        );
+        assert_eq!(CachedFeed::load(&storage, "https://b.example/feed"), None);
+        assert_eq!(storage.keys(), ["lms-support:feed:https://a.example/feed"]);
+    }
+}
