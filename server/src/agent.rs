@@ -173,6 +173,8 @@ fn act(
     store::apply(conn, ticket.id, action, now).map_err(|e| match e {
         ActionError::Closed => format!("{} is closed; it cannot change", ticket.number()),
         ActionError::Store(e) => format!("database error: {e}"),
+        // Only inbound hooks carry a delivery id.
+        ActionError::Replay => "already applied".to_string(),
     })
 }
 

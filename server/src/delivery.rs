@@ -276,11 +276,158 @@ fn random() -> u64 {
     u64::from_le_bytes(bytes)
 }
 
-/// Sends due messages through `relay` until the task is dropped. Uses its own connection to
+/// One webhook POST may take this long.
+const WEBHOOK_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The header carrying `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`.
+pub const SIGNATURE_HEADER: &str = "LMS-Support-Signature";
+/// The header carrying the delivery id, the same on every attempt.
+pub const DELIVERY_HEADER: &str = "LMS-Support-Delivery";
+
+/// The signature header's value for `body` sent at `t` (Stripe's scheme: the timestamp is
+/// signed with the body, so a captured request cannot be replayed later with a new time).
+pub fn sign(secret: &str, t: i64, body: &[u8]) -> String {
+    format!("t={t},v1={}", hex(&mac(secret, t, body)))
+}
+
+fn mac(secret: &str, t: i64, body: &[u8]) -> Vec<u8> {
+    use hmac::{KeyInit as _, Mac as _};
+    // HMAC takes keys of any length.
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes())
+        .unwrap_or_else(|_| unreachable!("HMAC accepts any key length"));
+    mac.update(format!("{t}.").as_bytes());
+    mac.update(body);
+    mac.finalize().into_bytes().to_vec()
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Why a signature header was refused.
+#[derive(Debug, PartialEq, Eq)]
+pub enum BadSignature {
+    /// Missing or not `t=…,v1=…`.
+    Malformed,
+    /// No `v1` matches.
+    Mismatch,
+    /// `t` is more than `tolerance` seconds from `now`.
+    Stale,
+}
+
+/// Checks a signature header against `body`: some `v1` must be the HMAC (compared in constant
+/// time) and `t` within `tolerance` seconds of `now`.
+///
+/// # Errors
+/// Why it is refused.
+pub fn verify(
+    secret: &str,
+    header: &str,
+    body: &[u8],
+    now: i64,
+    tolerance: i64,
+) -> Result<(), BadSignature> {
+    use hmac::{KeyInit as _, Mac as _};
+    let mut t = None;
+    let mut candidates = Vec::new();
+    for part in header.split(',') {
+        match part.trim().split_once('=') {
+            Some(("t", v)) => t = v.parse::<i64>().ok(),
+            Some(("v1", v)) => candidates.push(v.to_string()),
+            _ => {}
+        }
+    }
+    let t = t.ok_or(BadSignature::Malformed)?;
+    if candidates.is_empty() {
+        return Err(BadSignature::Malformed);
+    }
+    let matches = candidates.iter().any(|candidate| {
+        let Some(bytes) = unhex(candidate) else {
+            return false;
+        };
+        let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes())
+            .unwrap_or_else(|_| unreachable!("HMAC accepts any key length"));
+        mac.update(format!("{t}.").as_bytes());
+        mac.update(body);
+        mac.verify_slice(&bytes).is_ok()
+    });
+    if !matches {
+        return Err(BadSignature::Mismatch);
+    }
+    if (now - t).abs() > tolerance {
+        return Err(BadSignature::Stale);
+    }
+    Ok(())
+}
+
+fn unhex(text: &str) -> Option<Vec<u8>> {
+    if text.len() % 2 != 0 {
+        return None;
+    }
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
+        .collect()
+}
+
+/// A queued message, ready to go.
+enum Outgoing {
+    Mail(Box<Message>),
+    Webhook {
+        url: String,
+        secret: String,
+        body: String,
+    },
+}
+
+fn prepare(conn: &Connection, data: &Path, d: &deliveries::Delivery) -> Result<Outgoing, String> {
+    if d.kind == deliveries::WEBHOOK {
+        let text = |key: &str| {
+            d.payload
+                .get(key)
+                .and_then(serde_json::Value::as_str)
+                .map(str::to_string)
+                .ok_or_else(|| format!("payload without {key:?}"))
+        };
+        return Ok(Outgoing::Webhook {
+            url: text("url")?,
+            secret: text("secret")?,
+            body: text("body")?,
+        });
+    }
+    helpdesk_email(conn, data, d).map(|m| Outgoing::Mail(Box::new(m)))
+}
+
+async fn post_webhook(
+    http: &reqwest::Client,
+    delivery_id: &str,
+    url: &str,
+    secret: &str,
+    body: String,
+) -> Result<(), String> {
+    let signature = sign(secret, now(), body.as_bytes());
+    let response = http
+        .post(url)
+        .header("content-type", "application/json")
+        .header(SIGNATURE_HEADER, signature)
+        .header(DELIVERY_HEADER, delivery_id)
+        .body(body)
+        .send()
+        .await
+        .map_err(|e| format!("POST {url}: {e}"))?;
+    let status = response.status();
+    if status.is_success() {
+        Ok(())
+    } else {
+        Err(format!("POST {url}: HTTP {}", status.as_u16()))
+    }
+}
+
+/// Sends due messages (e-mail through `relay`, webhooks over HTTP) until the task is dropped. Uses its own connection to
 /// the database, like the agent's CLI (WAL and `busy_timeout` let it write beside the
 /// writer thread); only this task marks deliveries, one at a time, so one process never
 /// sends a message twice except after a failed or unacknowledged attempt.
-pub async fn worker(data: PathBuf, relay: Relay) {
+pub async fn worker(data: PathBuf, relay: Option<Relay>) {
     let conn = match store::open_existing(&store::db_path(&data)) {
         Ok(Some(conn)) => Arc::new(Mutex::new(conn)),
         Ok(None) => return,
@@ -293,10 +440,27 @@ pub async fn worker(data: PathBuf, relay: Relay) {
             return;
         }
     };
-    let transport = match relay.transport() {
+    let transport = match relay.as_ref().map(Relay::transport).transpose() {
         Ok(t) => t,
         Err(e) => {
             crate::serve::log_event("error", "cannot set up the SMTP relay", &[("error", &e)]);
+            return;
+        }
+    };
+    // Redirects are not followed: a signed body is for the URL configured, nowhere else.
+    let http = match reqwest::Client::builder()
+        .timeout(WEBHOOK_TIMEOUT)
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent(concat!("lms-support/", env!("CARGO_PKG_VERSION")))
+        .build()
+    {
+        Ok(http) => http,
+        Err(e) => {
+            crate::serve::log_event(
+                "error",
+                "cannot set up the webhook client",
+                &[("error", &e.to_string())],
+            );
             return;
         }
     };
@@ -309,7 +473,7 @@ pub async fn worker(data: PathBuf, relay: Relay) {
             Ok(due
                 .into_iter()
                 .map(|d| {
-                    let message = helpdesk_email(&conn, &dir, &d);
+                    let message = prepare(&conn, &dir, &d);
                     (d, message)
                 })
                 .collect::<Vec<_>>())
@@ -333,13 +497,19 @@ pub async fn worker(data: PathBuf, relay: Relay) {
             continue;
         }
         for (delivery, message) in batch {
-            let outcome = match message {
-                Ok(message) => transport
-                    .send(message)
+            let outcome = match (message, &transport) {
+                (Ok(Outgoing::Mail(message)), Some(transport)) => transport
+                    .send(*message)
                     .await
                     .map(|_| ())
                     .map_err(|e| e.to_string()),
-                Err(e) => Err(e),
+                (Ok(Outgoing::Mail(_)), None) => {
+                    Err("no SMTP relay: start serve with --smtp".to_string())
+                }
+                (Ok(Outgoing::Webhook { url, secret, body }), _) => {
+                    post_webhook(&http, &delivery.message_id, &url, &secret, body).await
+                }
+                (Err(e), _) => Err(e),
             };
             let db = conn.clone();
             let id = delivery.id;
@@ -485,6 +655,50 @@ mod tests {
         for attempts in [12, 30, 1000] {
             assert_eq!(backoff_seconds(attempts, 899), BACKOFF_CAP_SECONDS);
             assert!(backoff_seconds(attempts, random()) <= BACKOFF_CAP_SECONDS);
+        }
+    }
+
+    #[test]
+    fn signatures_verify_only_with_the_key_the_body_and_a_fresh_time() {
+        let body = br#"{"type":"reply"}"#;
+        let header = sign("key", 1000, body);
+        assert!(header.starts_with("t=1000,v1=") && header.len() == "t=1000,v1=".len() + 64);
+        assert_eq!(verify("key", &header, body, 1100, 300), Ok(()));
+        // A second v1 (a receiver rotating keys) may sit beside the right one.
+        assert_eq!(
+            verify(
+                "key",
+                &format!("t=1000,v1=00,{}", &header[7..]),
+                body,
+                1000,
+                300
+            ),
+            Ok(())
+        );
+        assert_eq!(
+            verify("other", &header, body, 1000, 300),
+            Err(BadSignature::Mismatch)
+        );
+        assert_eq!(
+            verify("key", &header, br#"{"type":"status"}"#, 1000, 300),
+            Err(BadSignature::Mismatch)
+        );
+        assert_eq!(
+            verify("key", &header, body, 1301, 300),
+            Err(BadSignature::Stale)
+        );
+        // The time is signed: moving it forward breaks the signature.
+        let moved = header.replacen("t=1000", "t=1300", 1);
+        assert_eq!(
+            verify("key", &moved, body, 1300, 300),
+            Err(BadSignature::Mismatch)
+        );
+        for bad in ["", "v1=ab", "t=1000", "t=x,v1=ab"] {
+            assert_eq!(
+                verify("key", bad, body, 1000, 300),
+                Err(BadSignature::Malformed),
+                "{bad}"
+            );
         }
     }
 

@@ -55,7 +55,13 @@ const CLIENT_FIELDS: &[&str] = &[
     "notices",
     "helpdesk_email",
     "notify_from",
+    "webhooks",
+    "helpdesk_hook_secret",
 ];
+
+/// Shortest shared secret accepted for a webhook or the helpdesk hook: 32 characters (a
+/// random hex string of 16 bytes or more).
+const MIN_SECRET: usize = 32;
 
 /// One client institution.
 #[derive(Debug)]
@@ -79,6 +85,10 @@ pub struct Client {
     pub support: Option<Arc<Support>>,
     /// Where its new tickets are e-mailed (`helpdesk_email`, sent from `notify_from`).
     pub helpdesk: Option<store::deliveries::HelpdeskRoute>,
+    /// Its signed webhook receivers (`webhooks`).
+    pub webhooks: Vec<store::deliveries::Webhook>,
+    /// The key its helpdesk signs `POST /v1/hooks/helpdesk` with (`helpdesk_hook_secret`).
+    pub helpdesk_hook_secret: Option<String>,
 }
 
 /// A checked configuration.
@@ -315,6 +325,16 @@ fn client(
         }
         _ => None,
     };
+    let webhooks = webhooks(file, object.get("webhooks"), problems);
+    let helpdesk_hook_secret = text("helpdesk_hook_secret", problems);
+    if helpdesk_hook_secret
+        .as_ref()
+        .is_some_and(|s| s.chars().count() < MIN_SECRET)
+    {
+        problems.push(format!(
+            "{file}: \"helpdesk_hook_secret\" must be at least {MIN_SECRET} characters"
+        ));
+    }
     let groups = string_list(file, object, "groups", problems);
     for group in groups.iter().filter(|g| !is_valid_id(g)) {
         problems.push(format!(
@@ -412,7 +432,82 @@ fn client(
         own,
         support: parsed.feed.support.map(Arc::new),
         helpdesk,
+        webhooks,
+        helpdesk_hook_secret,
     })
+}
+
+/// Checks `webhooks`: an array of `{url, secret, events}`, http(s) URLs, long secrets, known
+/// events.
+fn webhooks(
+    file: &str,
+    value: Option<&Value>,
+    problems: &mut Vec<String>,
+) -> Vec<store::deliveries::Webhook> {
+    let Some(value) = value else {
+        return Vec::new();
+    };
+    let Some(items) = value.as_array() else {
+        problems.push(format!(
+            "{file}: \"webhooks\" must be an array of {{url, secret, events}}"
+        ));
+        return Vec::new();
+    };
+    let mut hooks = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let at = format!("{file}: webhooks[{i}]");
+        let Some(object) = item.as_object() else {
+            problems.push(format!("{at} must be an object {{url, secret, events}}"));
+            continue;
+        };
+        if let Some(key) = object
+            .keys()
+            .find(|k| !["url", "secret", "events"].contains(&k.as_str()))
+        {
+            problems.push(format!("{at}: unknown field {key:?}"));
+        }
+        let url = object.get("url").and_then(Value::as_str).unwrap_or("");
+        let host_ok = url
+            .split_once("://")
+            .filter(|(scheme, _)| *scheme == "http" || *scheme == "https")
+            .is_some_and(|(_, rest)| {
+                !rest.is_empty() && !rest.starts_with('/') && !rest.contains(char::is_whitespace)
+            });
+        if !host_ok {
+            problems.push(format!(
+                "{at}: \"url\" must be an http:// or https:// URL, not {url:?}"
+            ));
+        }
+        let secret = object.get("secret").and_then(Value::as_str).unwrap_or("");
+        if secret.chars().count() < MIN_SECRET {
+            problems.push(format!(
+                "{at}: \"secret\" must be at least {MIN_SECRET} characters"
+            ));
+        }
+        let events: Vec<String> = match object.get("events") {
+            Some(Value::Array(e)) if !e.is_empty() => e
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect(),
+            _ => Vec::new(),
+        };
+        if events.is_empty()
+            || events
+                .iter()
+                .any(|e| !store::deliveries::EVENTS.contains(&e.as_str()))
+        {
+            problems.push(format!(
+                "{at}: \"events\" must list some of {}",
+                store::deliveries::EVENTS.join(", ")
+            ));
+        }
+        hooks.push(store::deliveries::Webhook {
+            url: url.to_string(),
+            secret: secret.to_string(),
+            events,
+        });
+    }
+    hooks
 }
 
 /// Writes the example configuration of `demo-config`: two clients, `acme` and `uni`, both in
@@ -645,6 +740,59 @@ mod tests {
             Err(vec![
                 "clients/acme.json: \"helpdesk_email\" must be a bare e-mail address like helpdesk@acme.example, not \"Helpdesk <helpdesk@acme.example>\"".to_string(),
                 "clients/uni.json: \"helpdesk_email\" needs \"notify_from\", the address the e-mails come from".to_string(),
+            ])
+        );
+    }
+
+    #[test]
+    fn webhooks_need_http_urls_long_secrets_and_known_events() {
+        let vendor = json!({"version": 1, "support": {"fallback": {"email": "h@v.example"}}});
+        let secret = "s".repeat(32);
+        let client = |hooks: Value| {
+            json!({"name": "Acme", "ticket_prefix": "ACME", "webhooks": hooks,
+                   "helpdesk_hook_secret": "x".repeat(32)})
+        };
+        let d = dir(
+            "webhooks-ok",
+            &vendor,
+            &[(
+                "acme",
+                client(
+                    json!([{"url": "https://hooks.acme.example/lms", "secret": secret,
+                               "events": ["ticket.created", "feedback.created"]}]),
+                ),
+            )],
+        );
+        let config = load(&d.0).expect("valid");
+        assert_eq!(
+            config.clients["acme"].webhooks,
+            [store::deliveries::Webhook {
+                url: "https://hooks.acme.example/lms".into(),
+                secret: secret.clone(),
+                events: vec!["ticket.created".into(), "feedback.created".into()],
+            }]
+        );
+        assert_eq!(
+            config.clients["acme"].helpdesk_hook_secret.as_deref(),
+            Some("x".repeat(32).as_str())
+        );
+        let d = dir(
+            "webhooks-bad",
+            &vendor,
+            &[(
+                "acme",
+                client(json!([
+                    {"url": "ftp://hooks.acme.example", "secret": secret, "events": ["ticket.created"]},
+                    {"url": "http://hooks.acme.example", "secret": "short", "events": ["ticket.deleted"]},
+                ])),
+            )],
+        );
+        assert_eq!(
+            load(&d.0).map(|_| ()),
+            Err(vec![
+                "clients/acme.json: webhooks[0]: \"url\" must be an http:// or https:// URL, not \"ftp://hooks.acme.example\"".to_string(),
+                "clients/acme.json: webhooks[1]: \"secret\" must be at least 32 characters".to_string(),
+                "clients/acme.json: webhooks[1]: \"events\" must list some of ticket.created, ticket.updated, feedback.created".to_string(),
             ])
         );
     }

@@ -1514,6 +1514,6 @@ fn the_database_survives_a_restart_and_numbers_continue() {
         )
     };
     // 2: the vendor service's tables (schedule, per-client numbers, audit log, tokens);
-    // 3: the delivery queue.
-    assert_eq!((version, mode.as_str()), (3, "wal"));
+    // 3: the delivery queue; 4: webhook receivers and inbound hook ids.
+    assert_eq!((version, mode.as_str()), (4, "wal"));
 }

@@ -45,6 +45,8 @@ pub struct Clients {
     schedule: Mutex<Option<(i64, Arc<Vec<Item>>)>>,
     /// Assembled feeds by client id.
     feeds: Mutex<HashMap<String, Arc<Assembled>>>,
+    /// The data directory whose `webhooks` table follows the configuration.
+    data: std::sync::OnceLock<PathBuf>,
 }
 
 /// One client's feed as served.
@@ -76,6 +78,7 @@ impl Clients {
             fingerprint: Mutex::new(fingerprint),
             schedule: Mutex::new(None),
             feeds: Mutex::new(HashMap::new()),
+            data: std::sync::OnceLock::new(),
         })
     }
 
@@ -92,6 +95,31 @@ impl Clients {
         self.config().clients.get(id).cloned()
     }
 
+    /// Copies the clients' webhook receivers into the store in `data` now and after every
+    /// reload, so that the writer and the agent CLI queue events for them.
+    ///
+    /// # Errors
+    /// The store's error.
+    pub fn follow_webhooks(&self, data: PathBuf) -> Result<(), String> {
+        let _ = self.data.set(data);
+        self.sync_webhooks()
+    }
+
+    fn sync_webhooks(&self) -> Result<(), String> {
+        let Some(data) = self.data.get() else {
+            return Ok(());
+        };
+        let config = self.config();
+        let hooks: Vec<_> = config
+            .clients
+            .values()
+            .flat_map(|c| c.webhooks.iter().map(|h| (c.id.clone(), h.clone())))
+            .collect();
+        let mut conn =
+            crate::store::open_writer(&crate::store::db_path(data)).map_err(|e| e.to_string())?;
+        crate::store::deliveries::sync_webhooks(&mut conn, &hooks).map_err(|e| e.to_string())
+    }
+
     /// Reads the configuration again; a bad one is logged and refused.
     pub fn reload(&self, why: &str) {
         *lock(&self.fingerprint) = vendor::fingerprint(&self.dir);
@@ -105,6 +133,13 @@ impl Clients {
                     .write()
                     .unwrap_or_else(std::sync::PoisonError::into_inner) = Arc::new(config);
                 self.generation.fetch_add(1, Ordering::SeqCst);
+                if let Err(e) = self.sync_webhooks() {
+                    log::event(
+                        "error",
+                        "cannot store the webhook receivers",
+                        &[("error", &e)],
+                    );
+                }
                 log::event(
                     "info",
                     "configuration loaded",

@@ -14,6 +14,7 @@ mod cors;
 mod feed;
 mod files;
 mod health;
+mod hooks;
 mod http;
 mod log;
 mod proxy;
@@ -175,6 +176,10 @@ pub fn router(app: Arc<App>) -> Router {
     Router::new()
         .route("/v1/feed", get(feed::get).options(feed::preflight))
         .merge(admin_routes)
+        .route(
+            "/v1/hooks/helpdesk",
+            post(hooks::helpdesk).layer(DefaultBodyLimit::max(hooks::BODY_MAX)),
+        )
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .merge(ticket_routes)
@@ -275,6 +280,12 @@ pub fn run(config: Config) -> u8 {
             return 1;
         }
     };
+    if let Some(clients) = &clients {
+        if let Err(e) = clients.follow_webhooks(config.data.clone()) {
+            output::stderr(&format!("cannot store the webhook receivers: {e}\n"));
+            return 1;
+        }
+    }
     let (writer, writer_thread) = match Writer::start(conn, config.data.clone()) {
         Ok(started) => started,
         Err(e) => {
@@ -385,10 +396,15 @@ async fn serve(
         admin,
     });
     let maintenance = tokio::spawn(tickets::maintain(app.clone()));
-    let deliveries = relay.map(|relay| {
+    // Always running: webhooks need no relay, and messages queued by an earlier run (or by
+    // the agent CLI) must leave.
+    if let Some(relay) = &relay {
         log::event("info", "delivering through", &[("smtp", &relay.display())]);
-        tokio::spawn(crate::delivery::worker(config.data.clone(), relay))
-    });
+    }
+    let deliveries = Some(tokio::spawn(crate::delivery::worker(
+        config.data.clone(),
+        relay,
+    )));
 
     let stopping = Arc::new(tokio::sync::Notify::new());
     let notify = stopping.clone();

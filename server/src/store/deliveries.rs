@@ -197,3 +197,134 @@ pub fn get(conn: &Connection, id: i64) -> Result<Option<Delivery>, StoreError> {
         )
         .optional()?)
 }
+
+/// The kind of a signed webhook POST.
+pub const WEBHOOK: &str = "webhook";
+
+/// The events a webhook can ask for.
+pub const EVENTS: [&str; 3] = ["ticket.created", "ticket.updated", "feedback.created"];
+
+/// One of a client's webhook receivers (`webhooks` in its configuration).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Webhook {
+    /// Where events are POSTed (http or https).
+    pub url: String,
+    /// The HMAC key both sides share.
+    pub secret: String,
+    /// Which of [`EVENTS`] it wants.
+    pub events: Vec<String>,
+}
+
+/// Makes the `webhooks` table say what the configuration says: `(client, receiver)` pairs.
+/// Events already queued keep the URL and secret they were queued with.
+///
+/// # Errors
+/// SQLite errors.
+pub fn sync_webhooks(conn: &mut Connection, hooks: &[(String, Webhook)]) -> Result<(), StoreError> {
+    let tx = conn.transaction()?;
+    tx.execute("DELETE FROM webhooks", [])?;
+    for (client, hook) in hooks {
+        tx.execute(
+            "INSERT OR REPLACE INTO webhooks (client, url, secret, events) VALUES (?1, ?2, ?3, ?4)",
+            params![client, hook.url, hook.secret, hook.events.join(",")],
+        )?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+fn random_hex(bytes: usize) -> Result<String, StoreError> {
+    let mut buf = vec![0u8; bytes];
+    getrandom::fill(&mut buf)
+        .map_err(|e| StoreError::Io(std::io::Error::other(format!("no random bytes: {e}"))))?;
+    Ok(buf.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// Queues `event` with `data` for each of `client`'s receivers that asked for it, inside the
+/// caller's transaction. The body is fixed now, so every attempt sends the same bytes with the
+/// same delivery id (`dlv_…`, also the body's `id`); only the signature's timestamp changes.
+/// Returns how many were queued.
+///
+/// # Errors
+/// SQLite errors; or no random bytes.
+pub fn enqueue_event(
+    conn: &Connection,
+    client: &str,
+    event: &str,
+    data: serde_json::Value,
+    now: i64,
+) -> Result<usize, StoreError> {
+    let receivers: Vec<(String, String, String)> = conn
+        .prepare_cached("SELECT url, secret, events FROM webhooks WHERE client = ?1 ORDER BY url")?
+        .query_map([client], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<Result<_, _>>()?;
+    let mut queued = 0;
+    for (url, secret, events) in receivers {
+        if !events.split(',').any(|e| e == event) {
+            continue;
+        }
+        let id = format!("dlv_{}", random_hex(12)?);
+        let body = json!({
+            "id": id, "type": event, "created": now, "client": client, "data": data,
+        });
+        let payload = json!({ "url": url, "secret": secret, "body": body.to_string() });
+        conn.prepare_cached(
+            "INSERT INTO deliveries (client, kind, message_id, payload, next_attempt_at, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+        )?
+        .execute(params![client, WEBHOOK, id, payload.to_string(), now])?;
+        queued += 1;
+    }
+    Ok(queued)
+}
+
+/// What a webhook says about ticket `id`: number, status, priority, subject and the learner,
+/// plus `change` (what happened) when given.
+///
+/// # Errors
+/// SQLite errors.
+pub fn ticket_event_data(
+    conn: &Connection,
+    id: i64,
+    change: Option<serde_json::Value>,
+) -> Result<Option<(String, serde_json::Value)>, StoreError> {
+    let Some(t) = super::ticket(conn, id)? else {
+        return Ok(None);
+    };
+    let mut data = json!({
+        "ticket": {
+            "number": t.number(),
+            "status": t.status,
+            "priority": t.priority,
+            "category": t.category,
+            "subject": t.subject,
+            "description": t.description,
+            "locale": t.locale,
+            "learner": { "name": t.name, "email": t.email },
+            "created_at": super::rfc3339(t.created_at),
+            "response_due_at": super::rfc3339(t.response_due_at),
+        }
+    });
+    if let Some(change) = change {
+        data["change"] = change;
+    }
+    Ok(Some((t.client, data)))
+}
+
+/// Records an inbound hook's delivery id; false if it was seen before (a replay).
+///
+/// # Errors
+/// SQLite errors.
+pub fn remember_hook_id(
+    conn: &Connection,
+    client: &str,
+    delivery_id: &str,
+    now: i64,
+) -> Result<bool, StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "INSERT OR IGNORE INTO hook_ids_seen (client, delivery_id, at) VALUES (?1, ?2, ?3)",
+        )?
+        .execute(params![client, delivery_id, now])?
+        == 1)
+}

@@ -540,6 +540,8 @@ pub enum AgentAction<'a> {
 pub enum ActionError {
     /// The ticket is closed; nothing can change it.
     Closed,
+    /// An inbound hook's delivery id was seen before.
+    Replay,
     /// The store failed.
     Store(StoreError),
 }
@@ -560,7 +562,32 @@ pub fn apply(
     action: AgentAction<'_>,
     now: i64,
 ) -> Result<(), ActionError> {
+    apply_as(conn, id, action, "agent", None, now)
+}
+
+/// [`apply`], with a reply signed by `author` (a helpdesk hook names its agent), and for an
+/// inbound hook its `(client, delivery id)`, remembered in the same transaction so that a
+/// replay changes nothing. Queues the `ticket.updated` webhooks in that transaction too.
+///
+/// # Errors
+/// [`ActionError::Closed`] for a closed ticket, [`ActionError::Replay`] for a delivery id seen
+/// before; store errors.
+pub fn apply_as(
+    conn: &mut Connection,
+    id: i64,
+    action: AgentAction<'_>,
+    author: &str,
+    hook: Option<(&str, &str)>,
+    now: i64,
+) -> Result<(), ActionError> {
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    if let Some((client, delivery_id)) = hook {
+        if !deliveries::remember_hook_id(&tx, client, delivery_id, now)
+            .map_err(ActionError::Store)?
+        {
+            return Err(ActionError::Replay);
+        }
+    }
     let status: Option<String> = tx
         .query_row("SELECT status FROM tickets WHERE id = ?1", [id], |r| {
             r.get(0)
@@ -572,8 +599,8 @@ pub fn apply(
     match action {
         AgentAction::Reply(body) => {
             tx.execute(
-                "INSERT INTO replies (ticket_id, at, author, body) VALUES (?1, ?2, 'agent', ?3)",
-                params![id, now, body],
+                "INSERT INTO replies (ticket_id, at, author, body) VALUES (?1, ?2, ?3, ?4)",
+                params![id, now, author, body],
             )?;
             tx.execute(
                 "UPDATE tickets SET status = 'pending', updated_at = ?2, resolved_at = NULL WHERE id = ?1",
@@ -593,6 +620,19 @@ pub fn apply(
                 params![id, now],
             )?;
         }
+    }
+    let change = match action {
+        AgentAction::Reply(body) => {
+            serde_json::json!({ "type": "reply", "author": author, "body": body })
+        }
+        AgentAction::Resolve => serde_json::json!({ "type": "status", "status": "resolved" }),
+        AgentAction::Close => serde_json::json!({ "type": "status", "status": "closed" }),
+    };
+    if let Some((client, data)) =
+        deliveries::ticket_event_data(&tx, id, Some(change)).map_err(ActionError::Store)?
+    {
+        deliveries::enqueue_event(&tx, &client, "ticket.updated", data, now)
+            .map_err(ActionError::Store)?;
     }
     tx.commit()?;
     Ok(())

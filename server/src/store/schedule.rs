@@ -615,6 +615,14 @@ fn resolve_linked_tickets(
                     resolved_at = COALESCE(resolved_at, ?2) WHERE id = ?1",
             params![id, now],
         )?;
+        // One `ticket.updated` per ticket, in this transaction like the change itself.
+        let change = serde_json::json!({
+            "type": "status", "status": "resolved", "notice": notice,
+            "reply": { "author": "agent", "body": message },
+        });
+        if let Some((client, data)) = super::deliveries::ticket_event_data(tx, *id, Some(change))? {
+            super::deliveries::enqueue_event(tx, &client, "ticket.updated", data, now)?;
+        }
     }
     let numbers: Vec<String> = open
         .into_iter()

@@ -146,6 +146,23 @@ const MIGRATIONS: &[&str] = &[
         created_at INTEGER NOT NULL
     );
     CREATE INDEX deliveries_due ON deliveries (next_attempt_at) WHERE delivered_at IS NULL;",
+    // 4: webhooks (issue 16). `webhooks` mirrors the clients' configured receivers, so that any
+    // transaction (the writer's, the agent CLI's) can queue their events without the
+    // configuration; `serve` rewrites it on every load. `hook_ids_seen` keeps the delivery ids
+    // of accepted inbound hooks, so a replay is refused.
+    "CREATE TABLE webhooks (
+        client TEXT NOT NULL,
+        url TEXT NOT NULL,
+        secret TEXT NOT NULL,
+        events TEXT NOT NULL,
+        PRIMARY KEY (client, url)
+    );
+    CREATE TABLE hook_ids_seen (
+        client TEXT NOT NULL,
+        delivery_id TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        PRIMARY KEY (client, delivery_id)
+    );",
 ];
 
 /// The schema version this build writes.
@@ -211,7 +228,7 @@ mod tests {
         conn.pragma_update(None, "user_version", 99).expect("bump");
         assert_eq!(
             migrate(&conn).map_err(|e| e.to_string()),
-            Err("the database has schema version 99, newer than this lms-support knows (3); upgrade lms-support".to_string())
+            Err("the database has schema version 99, newer than this lms-support knows (4); upgrade lms-support".to_string())
         );
     }
 

@@ -468,6 +468,10 @@ fn create(conn: &Connection, data: &Path, new: &NewTicket) -> Result<CreateOutco
     if let Some(route) = &new.helpdesk {
         super::deliveries::enqueue_helpdesk_email(conn, &new.client, id, route, new.now)?;
     }
+    // Its webhooks too (none unless the client configured receivers).
+    if let Some((client, data)) = super::deliveries::ticket_event_data(conn, id, None)? {
+        super::deliveries::enqueue_event(conn, &client, "ticket.created", data, new.now)?;
+    }
     Ok(CreateOutcome::Created(TicketSummary {
         id,
         number: super::number(&new.prefix, seq),
@@ -499,6 +503,12 @@ fn feedback(
                         updated_at = ?4 WHERE id = ?1",
             )?
             .execute(params![id, rating, comment, now])?;
+            let change = serde_json::json!({ "rating": rating, "comment": comment });
+            if let Some((client, data)) =
+                super::deliveries::ticket_event_data(conn, id, Some(change))?
+            {
+                super::deliveries::enqueue_event(conn, &client, "feedback.created", data, now)?;
+            }
             FeedbackOutcome::Saved
         }
     })
