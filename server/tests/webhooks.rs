@@ -404,9 +404,11 @@ fn a_signed_helpdesk_hook_reaches_the_learner_and_forgeries_change_nothing() {
     let malformed = server.request("POST", "/v1/hooks/helpdesk", &[], b"{not json");
     assert_eq!(malformed.status, 400);
 
-    // A status change resolves it; the other receivers hear of the hook's reply.
+    // A status change resolves it, naming the ticket by the subject our e-mail gave it in the
+    // helpdesk; the other receivers hear of the hook's reply.
+    let subject = format!("[{number}] [high] Quiz locked");
     let resolve =
-        json!({"client": "acme", "ticket": number, "type": "status", "status": "resolved"});
+        json!({"client": "acme", "ticket": subject, "type": "status", "status": "resolved"});
     assert_eq!(
         hook(&server, &resolve, unix_now(), HOOK_SECRET, "zd-4").status,
         200

@@ -52,6 +52,19 @@ fn refused(why: &str, client: &str) -> Response<Body> {
     error(StatusCode::UNAUTHORIZED, "signature", why)
 }
 
+/// The ticket number in `text`: the number itself, or the first `[ACME-000123]` in it, so a
+/// helpdesk can send the subject of the ticket our e-mail opened (`[ACME-000123] [high] …`).
+fn ticket_number(text: &str) -> Option<String> {
+    let text = text.trim();
+    if store::parse_number(text).is_some() {
+        return Some(text.to_string());
+    }
+    text.split('[')
+        .filter_map(|part| part.split_once(']').map(|(inside, _)| inside.trim()))
+        .find(|inside| store::parse_number(inside).is_some())
+        .map(str::to_string)
+}
+
 /// The handler.
 pub async fn helpdesk(
     State(app): State<Arc<App>>,
@@ -96,10 +109,9 @@ pub async fn helpdesk(
     if delivery_id.is_empty() || delivery_id.len() > SHORT_MAX {
         return refused("delivery_id", &client_id);
     }
-    let number = text("ticket").to_string();
-    if store::parse_number(&number).is_none() {
+    let Some(number) = ticket_number(text("ticket")) else {
         return error(StatusCode::UNPROCESSABLE_ENTITY, "ticket", "invalid");
-    }
+    };
     enum Change {
         Reply { author: String, body: String },
         Resolve,
