@@ -1,6 +1,6 @@
-//! Sending the delivery queue (issue 16): `serve --smtp URL` runs [`worker`], which e-mails
-//! due messages through the relay, and `lms-support deliveries list|retry` shows and retries
-//! them.
+//! Sending the delivery queue (issue 16): `serve` runs [`worker`], which e-mails due messages
+//! through the `--smtp` relay and POSTs signed webhooks, and `lms-support deliveries
+//! list|retry` shows and retries them.
 //!
 //! At least once, harmlessly: a message is marked delivered only after the relay accepted it,
 //! so a crash or a lost acknowledgement between the two sends it again, with the same
@@ -558,12 +558,20 @@ pub fn list(data: &Path, failed_only: bool) -> u8 {
             let mut out =
                 String::from("ID\tCLIENT\tKIND\tTICKET\tATTEMPTS\tSTATE\tLAST ERROR\tMESSAGE-ID\n");
             for d in rows {
+                // A webhook names its ticket inside the body it will send.
+                let webhook_ticket = || {
+                    let body = d.payload.get("body")?.as_str()?;
+                    let body: serde_json::Value = serde_json::from_str(body).ok()?;
+                    Some(body["data"]["ticket"]["number"].as_str()?.to_string())
+                };
                 let ticket = d
                     .payload
                     .get("ticket_id")
                     .and_then(serde_json::Value::as_i64)
                     .and_then(|id| store::ticket(&conn, id).ok().flatten())
-                    .map_or_else(|| "-".to_string(), |t| t.number());
+                    .map(|t| t.number())
+                    .or_else(webhook_ticket)
+                    .unwrap_or_else(|| "-".to_string());
                 let state = match d.delivered_at {
                     Some(at) => format!("delivered {}", store::rfc3339(at)),
                     None => format!("next attempt {}", store::rfc3339(d.next_attempt_at)),

@@ -302,6 +302,14 @@ fn every_event_arrives_once_signed_even_across_a_receiver_outage() {
         "ticket.updated".to_string(),
         json!({"type": "status", "status": "resolved"})
     )));
+    // `deliveries list` names each event's ticket.
+    assert_eq!(
+        rows.iter()
+            .filter(|r| r[3] == number && r[2] == "webhook")
+            .count(),
+        3,
+        "{rows:?}"
+    );
     let attempts: i64 = rows.iter().map(|r| r[4].parse::<i64>().unwrap_or(0)).sum();
     println!(
         "webhook deliveries: sent {}, attempts {attempts}, retried {}, delivered {}, duplicates {}",

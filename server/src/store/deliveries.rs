@@ -25,7 +25,7 @@ pub struct Delivery {
     pub id: i64,
     /// The client whose change caused it.
     pub client: String,
-    /// `helpdesk_email`.
+    /// `helpdesk_email` or `webhook`.
     pub kind: String,
     /// The `Message-ID` (or idempotency key) every attempt carries, with angle brackets.
     pub message_id: String,
