@@ -259,10 +259,21 @@ fn every_event_arrives_once_signed_even_across_a_receiver_outage() {
         0
     );
     assert_eq!(agent(&data, &["resolve", &number]).code, 0);
+    let token = first["token"].as_str().expect("token");
+    let rated = server.request(
+        "POST",
+        &format!("/v1/clients/acme/tickets/{number}/feedback"),
+        &[
+            ("Authorization", &format!("Bearer {token}")),
+            ("Content-Type", "application/json"),
+        ],
+        br#"{"rating": 5, "comment": "Fixed, thanks"}"#,
+    );
+    assert!(rated.status < 300, "{}", rated.text());
     wait_until("failed attempts", Duration::from_secs(20), || {
         let rows = deliveries(&data);
         let failed = rows.iter().filter(|r| r[6] != "-").count();
-        (failed == 5).then_some(())
+        (failed == 6).then_some(())
     });
     // Long enough for some to fail twice.
     std::thread::sleep(Duration::from_secs(2));
@@ -279,7 +290,7 @@ fn every_event_arrives_once_signed_even_across_a_receiver_outage() {
     for r in &got {
         *by_id.entry(r.delivery.clone()).or_default() += 1;
     }
-    assert_eq!(by_id.len(), 6, "{got:?}");
+    assert_eq!(by_id.len(), 7, "{got:?}");
     assert!(by_id.values().all(|n| *n == 1), "{by_id:?}");
     let events: Vec<(String, Value)> = got
         .iter()
@@ -307,9 +318,13 @@ fn every_event_arrives_once_signed_even_across_a_receiver_outage() {
         rows.iter()
             .filter(|r| r[3] == number && r[2] == "webhook")
             .count(),
-        3,
+        4,
         "{rows:?}"
     );
+    assert!(events.contains(&(
+        "feedback.created".to_string(),
+        json!({"rating": 5, "comment": "Fixed, thanks"})
+    )));
     let attempts: i64 = rows.iter().map(|r| r[4].parse::<i64>().unwrap_or(0)).sum();
     println!(
         "webhook deliveries: sent {}, attempts {attempts}, retried {}, delivered {}, duplicates {}",
