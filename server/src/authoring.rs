@@ -402,14 +402,10 @@ fn run(
         }
     };
     // The schedule may be written before the server ever ran, so the database is created here.
-    let path = store::db_path(data);
-    let opened = std::fs::create_dir_all(data)
-        .map_err(StoreError::from)
-        .and_then(|()| store::open_writer(&path));
-    let mut conn = match opened {
+    let mut conn = match store::open_or_create_in(data) {
         Ok(conn) => conn,
-        Err(e) => {
-            output::stderr(&format!("cannot open {}: {e}\n", path.display()));
+        Err(message) => {
+            output::stderr(&format!("{message}\n"));
             return 1;
         }
     };

@@ -4,8 +4,8 @@
 //! 2 bad usage.
 
 use crate::output;
+use crate::store;
 use crate::store::admin_tokens::{self, Scope, TokenError};
-use crate::store::{self, StoreError};
 use clap::Subcommand;
 use std::fmt::Write as _;
 use std::path::Path;
@@ -57,14 +57,10 @@ pub fn run(data: &Path, command: TokensCommand) -> u8 {
         }
     }
     // Tokens may be made before the server ever ran, so the database is created here.
-    let path = store::db_path(data);
-    let opened = std::fs::create_dir_all(data)
-        .map_err(StoreError::from)
-        .and_then(|()| store::open_writer(&path));
-    let mut conn = match opened {
+    let mut conn = match store::open_or_create_in(data) {
         Ok(conn) => conn,
-        Err(e) => {
-            output::stderr(&format!("cannot open {}: {e}\n", path.display()));
+        Err(message) => {
+            output::stderr(&format!("{message}\n"));
             return 1;
         }
     };

@@ -116,6 +116,19 @@ pub fn open_writer(path: &Path) -> Result<Connection, StoreError> {
     Ok(conn)
 }
 
+/// [`open_writer`] on the database of the data directory `data`, creating the directory: for
+/// the CLI commands that may run before the server ever did (the schedule, tokens).
+///
+/// # Errors
+/// A line to print: which file could not be opened, and why.
+pub fn open_or_create_in(data: &Path) -> Result<Connection, String> {
+    let path = db_path(data);
+    std::fs::create_dir_all(data)
+        .map_err(StoreError::from)
+        .and_then(|()| open_writer(&path))
+        .map_err(|e| format!("cannot open {}: {e}", path.display()))
+}
+
 /// Opens an existing database for the agent's CLI: read-write, never created, migrated.
 ///
 /// # Errors
