@@ -1230,6 +1230,78 @@ pub fn since_word(lang: Lang) -> &'static str {
     }
 }
 
+/// The words of the e-mail a learner gets when an agent replies to a ticket or resolves it
+/// (sent by the server; `{number}` is the ticket number).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LearnerMail {
+    /// Subject of a reply's e-mail.
+    pub reply_subject: &'static str,
+    /// First line of a reply's e-mail, before the reply.
+    pub reply_intro: &'static str,
+    /// Subject of a resolution's e-mail.
+    pub resolved_subject: &'static str,
+    /// First line of a resolution's e-mail.
+    pub resolved_intro: &'static str,
+    /// Asks for the rating, before the link.
+    pub rate: &'static str,
+    /// Before the link back to the page where the ticket was filed.
+    pub open_tickets: &'static str,
+}
+
+/// [`LearnerMail`] in `lang`.
+pub fn learner_mail(lang: Lang) -> LearnerMail {
+    match lang {
+        Lang::En => LearnerMail {
+            reply_subject: "New reply to your support ticket {number}",
+            reply_intro: "Our support team replied to your ticket {number}:",
+            resolved_subject: "Your support ticket {number} is resolved",
+            resolved_intro: "Your ticket {number} has been resolved.",
+            rate: "Did this solve your problem? Please rate our answer in My tickets:",
+            open_tickets: "See your ticket in My tickets:",
+        },
+        Lang::Es => LearnerMail {
+            reply_subject: "Nueva respuesta a su solicitud de soporte {number}",
+            reply_intro: "Nuestro equipo de soporte respondió a su solicitud {number}:",
+            resolved_subject: "Su solicitud de soporte {number} está resuelta",
+            resolved_intro: "Su solicitud {number} ha sido resuelta.",
+            rate: "¿Se resolvió su problema? Valore nuestra respuesta en Mis solicitudes:",
+            open_tickets: "Vea su solicitud en Mis solicitudes:",
+        },
+        Lang::Fr => LearnerMail {
+            reply_subject: "Nouvelle réponse à votre demande d’assistance {number}",
+            reply_intro: "Notre équipe d’assistance a répondu à votre demande {number} :",
+            resolved_subject: "Votre demande d’assistance {number} est résolue",
+            resolved_intro: "Votre demande {number} a été résolue.",
+            rate: "Votre problème est-il réglé ? Évaluez notre réponse dans Mes demandes :",
+            open_tickets: "Voir votre demande dans Mes demandes :",
+        },
+        Lang::Pt => LearnerMail {
+            reply_subject: "Nova resposta ao seu chamado de suporte {number}",
+            reply_intro: "Nossa equipe de suporte respondeu ao seu chamado {number}:",
+            resolved_subject: "Seu chamado de suporte {number} foi resolvido",
+            resolved_intro: "Seu chamado {number} foi resolvido.",
+            rate: "Seu problema foi resolvido? Avalie nossa resposta em Meus chamados:",
+            open_tickets: "Veja seu chamado em Meus chamados:",
+        },
+        Lang::De => LearnerMail {
+            reply_subject: "Neue Antwort auf Ihre Support-Anfrage {number}",
+            reply_intro: "Unser Support-Team hat auf Ihre Anfrage {number} geantwortet:",
+            resolved_subject: "Ihre Support-Anfrage {number} ist gelöst",
+            resolved_intro: "Ihre Anfrage {number} wurde gelöst.",
+            rate: "Ist Ihr Problem gelöst? Bitte bewerten Sie unsere Antwort unter Meine Anfragen:",
+            open_tickets: "Ihre Anfrage unter Meine Anfragen ansehen:",
+        },
+        Lang::Ar => LearnerMail {
+            reply_subject: "رد جديد على طلب الدعم {number}",
+            reply_intro: "ردّ فريق الدعم على طلبك {number}:",
+            resolved_subject: "تم حل طلب الدعم {number}",
+            resolved_intro: "تم حل طلبك {number}.",
+            rate: "هل حُلّت مشكلتك؟ يرجى تقييم إجابتنا في طلباتي:",
+            open_tickets: "اطّلع على طلبك في طلباتي:",
+        },
+    }
+}
+
 /// Weekdays from Monday and months from January, as [`long_date`] writes them.
 fn date_names(lang: Lang) -> (&'static [&'static str; 7], &'static [&'static str; 12]) {
     match lang {
@@ -1584,6 +1656,28 @@ mod tests {
             assert_eq!(opens, text.matches('\u{2069}').count(), "{what}: isolates");
         } else {
             assert!(!text.contains(['\u{2068}', '\u{2069}']), "{lang:?} {what}");
+        }
+    }
+
+    #[test]
+    fn learner_mail_names_the_ticket_and_my_tickets_in_every_language() {
+        for lang in Lang::ALL {
+            let m = learner_mail(lang);
+            for text in [
+                m.reply_subject,
+                m.reply_intro,
+                m.resolved_subject,
+                m.resolved_intro,
+            ] {
+                assert!(text.contains("{number}"), "{lang:?}: {text}");
+            }
+            // The e-mail sends the learner to the panel's own name for their tickets.
+            let my_tickets = message(lang, Msg::MyTickets);
+            assert!(m.rate.contains(my_tickets), "{lang:?}: {}", m.rate);
+            assert!(m.open_tickets.contains(my_tickets), "{lang:?}");
+            if lang != Lang::En {
+                assert_ne!(m, learner_mail(Lang::En), "{lang:?}");
+            }
         }
     }
 

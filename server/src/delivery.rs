@@ -266,6 +266,137 @@ pub fn helpdesk_email(
         .map_err(|e| e.to_string())
 }
 
+/// The fragment the link in a learner's e-mail carries, so that the page can open My tickets.
+pub const MY_TICKETS_FRAGMENT: &str = "lms-support-tickets";
+
+/// The link back to the page a ticket was filed on (its context's `page`), with
+/// [`MY_TICKETS_FRAGMENT`] in place of any fragment; `None` without an http(s) page.
+pub fn my_tickets_link(context: &[(String, String)]) -> Option<String> {
+    let page = context.iter().find(|(k, _)| k == "page").map(|(_, v)| v)?;
+    let page = page.split_once('#').map_or(page.as_str(), |(p, _)| p);
+    (page.starts_with("https://") || page.starts_with("http://"))
+        .then(|| format!("{page}#{MY_TICKETS_FRAGMENT}"))
+}
+
+fn payload_text<'a>(delivery: &'a deliveries::Delivery, key: &str) -> Result<&'a str, String> {
+    delivery
+        .payload
+        .get(key)
+        .and_then(serde_json::Value::as_str)
+        .ok_or_else(|| format!("payload without {key:?}"))
+}
+
+fn payload_address(delivery: &deliveries::Delivery, key: &str) -> Result<lettre::Address, String> {
+    payload_text(delivery, key)?
+        .parse()
+        .map_err(|e| format!("{key}: {e}"))
+}
+
+fn queued_ticket(
+    conn: &Connection,
+    delivery: &deliveries::Delivery,
+) -> Result<store::TicketRecord, String> {
+    let id = delivery
+        .payload
+        .get("ticket_id")
+        .and_then(serde_json::Value::as_i64)
+        .unwrap_or(0);
+    store::ticket(conn, id)
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("ticket {id} not found"))
+}
+
+fn date_of(seconds: i64) -> std::time::SystemTime {
+    std::time::UNIX_EPOCH + Duration::from_secs(u64::try_from(seconds).unwrap_or(0))
+}
+
+/// The e-mail a learner gets when an agent replies or resolves their ticket, in the ticket's
+/// language: the number, the reply, and the link back to My tickets on the page where they
+/// filed it; a resolution asks for the rating.
+///
+/// # Errors
+/// A sentence: the ticket is gone, an address does not parse, or the store failed.
+pub fn learner_email(
+    conn: &Connection,
+    delivery: &deliveries::Delivery,
+) -> Result<Message, String> {
+    use lms_support_widget::i18n::{fill, learner_mail, Lang};
+    let ticket = queued_ticket(conn, delivery)?;
+    let lang = Lang::negotiate(&ticket.locale);
+    let words = learner_mail(lang);
+    let number = ticket.number();
+    let resolved = payload_text(delivery, "event")? == "resolved";
+    let (subject, intro) = if resolved {
+        (words.resolved_subject, words.resolved_intro)
+    } else {
+        (words.reply_subject, words.reply_intro)
+    };
+    let with_number = |t: &str| fill(t, &[("number", &number)]);
+    let mut text = format!("{}\n\n", with_number(intro));
+    if let Some(reply) = delivery.payload.get("reply").and_then(|r| r.as_str()) {
+        text.push_str(reply.trim_end());
+        text.push_str("\n\n");
+    }
+    if let Some(link) = my_tickets_link(&ticket.context) {
+        let lead = if resolved {
+            words.rate
+        } else {
+            words.open_tickets
+        };
+        text.push_str(&format!("{lead}\n{link}\n"));
+    }
+    let learner = Mailbox::new(
+        (!ticket.name.is_empty()).then(|| ticket.name.clone()),
+        payload_address(delivery, "to")?,
+    );
+    Message::builder()
+        .from(Mailbox::new(None, payload_address(delivery, "from")?))
+        .to(learner)
+        .subject(with_number(subject))
+        .message_id(Some(delivery.message_id.clone()))
+        .date(date_of(delivery.created_at))
+        .singlepart(SinglePart::plain(text))
+        .map_err(|e| e.to_string())
+}
+
+/// The e-mail a client's `escalation_email` gets when a critical ticket escalates: why, the
+/// number, the learner and the description (in English, for the vendor's staff).
+///
+/// # Errors
+/// A sentence: the ticket is gone, an address does not parse, or the store failed.
+pub fn escalation_email(
+    conn: &Connection,
+    delivery: &deliveries::Delivery,
+) -> Result<Message, String> {
+    let ticket = queued_ticket(conn, delivery)?;
+    let number = ticket.number();
+    let reason = payload_text(delivery, "reason")?;
+    let mut text = format!(
+        "Critical ticket {number} escalated: {reason}.\n\n\
+         Status:        {}\nFiled:         {}\nResponse due:  {}\nLearner:       {} <{}>\n\n\
+         Subject: {}\n\n{}\n",
+        ticket.status,
+        store::rfc3339(ticket.created_at),
+        store::rfc3339(ticket.response_due_at),
+        ticket.name,
+        ticket.email,
+        ticket.subject,
+        ticket.description,
+    );
+    if let Some((_, page)) = ticket.context.iter().find(|(k, _)| k == "page") {
+        text.push_str(&format!("\nPage: {page}\n"));
+    }
+    text.push_str(&format!("\nlms-support tickets show {number}\n"));
+    Message::builder()
+        .from(Mailbox::new(None, payload_address(delivery, "from")?))
+        .to(Mailbox::new(None, payload_address(delivery, "to")?))
+        .subject(format!("[{number}] [escalated] {}", ticket.subject))
+        .message_id(Some(delivery.message_id.clone()))
+        .date(date_of(delivery.created_at))
+        .singlepart(SinglePart::plain(text))
+        .map_err(|e| e.to_string())
+}
+
 fn now() -> i64 {
     crate::clock::now().seconds()
 }
@@ -395,7 +526,12 @@ fn prepare(conn: &Connection, data: &Path, d: &deliveries::Delivery) -> Result<O
             body: text("body")?,
         });
     }
-    helpdesk_email(conn, data, d).map(|m| Outgoing::Mail(Box::new(m)))
+    let message = match d.kind.as_str() {
+        deliveries::LEARNER_EMAIL => learner_email(conn, d),
+        deliveries::ESCALATION_EMAIL => escalation_email(conn, d),
+        _ => helpdesk_email(conn, data, d),
+    };
+    message.map(|m| Outgoing::Mail(Box::new(m)))
 }
 
 async fn post_webhook(

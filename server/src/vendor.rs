@@ -55,6 +55,7 @@ const CLIENT_FIELDS: &[&str] = &[
     "notices",
     "helpdesk_email",
     "notify_from",
+    "escalation_email",
     "webhooks",
     "helpdesk_hook_secret",
 ];
@@ -85,6 +86,11 @@ pub struct Client {
     pub support: Option<Arc<Support>>,
     /// Where its new tickets are e-mailed (`helpdesk_email`, sent from `notify_from`).
     pub helpdesk: Option<store::deliveries::HelpdeskRoute>,
+    /// The sender of its e-mails to learners and to its escalation address (`notify_from`);
+    /// learners hear of replies and resolutions by e-mail only when it is set.
+    pub notify_from: Option<String>,
+    /// Who hears of its escalated critical tickets (`escalation_email`; needs `notify_from`).
+    pub escalation_email: Option<String>,
     /// Its signed webhook receivers (`webhooks`).
     pub webhooks: Vec<store::deliveries::Webhook>,
     /// The key its helpdesk signs `POST /v1/hooks/helpdesk` with (`helpdesk_hook_secret`).
@@ -315,7 +321,13 @@ fn client(
     };
     let helpdesk_email = address("helpdesk_email", problems);
     let notify_from = address("notify_from", problems);
-    let helpdesk = match (helpdesk_email, notify_from) {
+    let escalation_email = address("escalation_email", problems);
+    if escalation_email.is_some() && !object.contains_key("notify_from") {
+        problems.push(format!(
+            "{file}: \"escalation_email\" needs \"notify_from\", the address the e-mails come from"
+        ));
+    }
+    let helpdesk = match (helpdesk_email, notify_from.clone()) {
         (Some(to), Some(from)) => Some(store::deliveries::HelpdeskRoute { to, from }),
         (Some(_), None) if !object.contains_key("notify_from") => {
             problems.push(format!(
@@ -432,6 +444,8 @@ fn client(
         own,
         support: parsed.feed.support.map(Arc::new),
         helpdesk,
+        notify_from,
+        escalation_email,
         webhooks,
         helpdesk_hook_secret,
     })
@@ -550,7 +564,10 @@ pub fn write_demo(dir: &Path) -> std::io::Result<()> {
         "support": { "fallback": { "email": "help@acme.example", "phone": "+1 555 0100" } },
         // New tickets are e-mailed to the helpdesk's inbound address (with `serve --smtp`).
         "helpdesk_email": "helpdesk@acme.example",
-        "notify_from": "support@acme.example"
+        // Learners hear of replies and resolutions from this address; a critical ticket late
+        // for its response or unresolved after 2 hours is e-mailed to `escalation_email`.
+        "notify_from": "support@acme.example",
+        "escalation_email": "escalations@acme.example"
     });
     let uni = json!({
         "name": "Northfield University",

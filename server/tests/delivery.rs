@@ -398,3 +398,274 @@ fn the_queue_survives_a_server_restart() {
         ]
     );
 }
+
+/// Files a JSON ticket for `ana@example.edu` in `locale` with `priority`, on the quiz page.
+fn file_ticket_in(server: &Server, n: u32, subject: &str, locale: &str, priority: &str) {
+    let ticket = json!({
+        "subject": subject,
+        "description": "No puedo entrar.",
+        "priority": priority,
+        "category": "access",
+        "name": "Ana Núñez",
+        "email": "ana@example.edu",
+        "locale": locale,
+        "context": {"page": "https://learn.acme.example/mod/quiz/view.php?id=7#top"},
+        "honeypot": ""
+    });
+    let key = format!("{n:08x}-0000-4000-8000-00000000abcd");
+    let reply = server.request(
+        "POST",
+        "/v1/clients/acme/tickets",
+        &[
+            ("Content-Type", "application/json"),
+            ("Idempotency-Key", &key),
+        ],
+        ticket.to_string().as_bytes(),
+    );
+    assert_eq!(reply.status, 201, "{}", reply.text());
+}
+
+/// `lms-support tickets --data DATA ARGS…`, at `now` (RFC 3339) when given; must succeed.
+fn agent(data: &Path, args: &[&str], now: Option<&str>) -> String {
+    let mut command = lms_support();
+    command.arg("tickets").arg("--data").arg(data).args(args);
+    if let Some(now) = now {
+        command.env("LMS_SUPPORT_NOW", now);
+    }
+    let out = Output::of(&mut command);
+    assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
+    out.stdout
+}
+
+/// A server for `demo-config`'s clients with the sink as its relay: (scratch, server, sink,
+/// mail directory).
+fn serve_demo_with_sink(name: &str) -> (Scratch, Server, Sink, PathBuf) {
+    let s = Scratch::new("delivery", name);
+    for dir in ["www", "widget", "mail"] {
+        std::fs::create_dir_all(s.path(dir)).expect("scratch dir");
+    }
+    let out = Output::of(lms_support().arg("demo-config").arg(s.path("conf")));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let mail = s.path("mail");
+    let port = free_port();
+    let sink = Sink::start(port, &mail);
+    let smtp = format!("smtp://127.0.0.1:{port}");
+    let conf = s.path("conf");
+    let server = Server::start(
+        &s,
+        &[
+            "--config",
+            conf.to_str().expect("utf-8 path"),
+            "--smtp",
+            &smtp,
+            "--rate-limit-hour",
+            "0",
+        ],
+    );
+    (s, server, sink, mail)
+}
+
+/// The messages sent to `to`, once every queued delivery has been delivered.
+fn delivered_to(data: &Path, mail: &Path, to: &str) -> Vec<Value> {
+    wait_until("every delivery delivered", Duration::from_secs(30), || {
+        let rows = deliveries(data, false);
+        let done = rows.iter().all(|row| row[5].starts_with("delivered"));
+        (done && received(mail).len() == rows.len()).then_some(())
+    });
+    received(mail)
+        .into_iter()
+        .filter(|m| m["rcpt_tos"] == json!([to]))
+        .collect()
+}
+
+fn text_of(m: &Value) -> String {
+    m["text"]
+        .as_str()
+        .expect("a text part")
+        .replace("\r\n", "\n")
+        .trim_end()
+        .to_string()
+}
+
+#[test]
+fn learners_hear_of_replies_and_resolutions_once_in_their_language() {
+    let (s, server, _sink, mail) = serve_demo_with_sink("learner");
+    file_ticket_in(&server, 1, "El cuestionario no abre", "es-MX", "high");
+    file_ticket_in(&server, 2, "لا يفتح الاختبار", "ar", "high");
+    let data = s.data();
+    agent(
+        &data,
+        &[
+            "reply",
+            "ACME-000001",
+            "Borre la caché, por favor.\nGracias.",
+        ],
+        None,
+    );
+    agent(&data, &["reply", "ACME-000002", "نحن نعمل على ذلك."], None);
+    agent(&data, &["resolve", "ACME-000002"], None);
+    // Resolving it again and closing it are no news: no e-mail.
+    agent(&data, &["resolve", "ACME-000002"], None);
+    agent(&data, &["close", "ACME-000002"], None);
+
+    let to_learner = delivered_to(&data, &mail, "ana@example.edu");
+    let subjects: Vec<&str> = to_learner
+        .iter()
+        .map(|m| m["headers"]["subject"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        subjects,
+        [
+            "Nueva respuesta a su solicitud de soporte ACME-000001",
+            "رد جديد على طلب الدعم ACME-000002",
+            "تم حل طلب الدعم ACME-000002",
+        ]
+    );
+    let link = "https://learn.acme.example/mod/quiz/view.php?id=7#lms-support-tickets";
+    let reply = &to_learner[0];
+    assert_eq!(reply["defects"], json!([]), "{reply}");
+    assert_eq!(reply["headers"]["from"], "support@acme.example");
+    assert_eq!(reply["headers"]["to"], "Ana Núñez <ana@example.edu>");
+    assert_eq!(reply["text_charset"], "utf-8");
+    assert_eq!(
+        text_of(reply),
+        format!(
+            "Nuestro equipo de soporte respondió a su solicitud ACME-000001:\n\n\
+             Borre la caché, por favor.\nGracias.\n\n\
+             Vea su solicitud en Mis solicitudes:\n{link}"
+        )
+    );
+    let resolved = text_of(&to_learner[2]);
+    assert!(
+        resolved.starts_with("تم حل طلبك ACME-000002."),
+        "{resolved}"
+    );
+    assert!(
+        resolved.ends_with(&format!("يرجى تقييم إجابتنا في طلباتي:\n{link}")),
+        "{resolved}"
+    );
+    // Each change sent one message with its own id.
+    let ids: std::collections::BTreeSet<&str> = to_learner
+        .iter()
+        .map(|m| m["headers"]["message-id"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(ids.len(), 3);
+}
+
+#[test]
+fn a_resolved_notice_e_mails_each_learner_once_and_only_where_configured() {
+    let (s, server, _sink, mail) = serve_demo_with_sink("notice-learner");
+    let data = s.data();
+    let out = Output::of(
+        lms_support()
+            .args(["notice", "post", "--id", "inc-7", "--client", "acme"])
+            .args(["--title", "Los vídeos van lentos", "--data"])
+            .arg(&data),
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    // Filed while the notice showed, in German; and one at uni, which has no `notify_from`.
+    for (client, n, locale, email) in [
+        ("acme", 1, "de", "jonas@example.edu"),
+        ("uni", 2, "fr", "bo@example.edu"),
+    ] {
+        let ticket = json!({
+            "subject": "Videos", "description": "x", "priority": "high", "category": "access",
+            "email": email, "locale": locale, "honeypot": "",
+            "context": {"page": "https://learn.acme.example/course/view.php?id=3",
+                        "active_items": "inc-7"}
+        });
+        let key = format!("{n:08x}-0000-4000-8000-00000000abcd");
+        let reply = server.request(
+            "POST",
+            &format!("/v1/clients/{client}/tickets"),
+            &[
+                ("Content-Type", "application/json"),
+                ("Idempotency-Key", &key),
+            ],
+            ticket.to_string().as_bytes(),
+        );
+        assert_eq!(reply.status, 201, "{}", reply.text());
+    }
+    agent(&data, &["reply", "UNI-000001", "Bonjour"], None);
+    let out = Output::of(
+        lms_support()
+            .args(["notice", "resolve", "inc-7", "--resolve-tickets"])
+            .args(["--message", "Die Videos laufen wieder.", "--data"])
+            .arg(&data),
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let to_jonas = delivered_to(&data, &mail, "jonas@example.edu");
+    assert_eq!(to_jonas.len(), 1, "{to_jonas:?}");
+    assert_eq!(
+        to_jonas[0]["headers"]["subject"],
+        "Ihre Support-Anfrage ACME-000001 ist gelöst"
+    );
+    assert_eq!(
+        text_of(&to_jonas[0]),
+        "Ihre Anfrage ACME-000001 wurde gelöst.\n\nDie Videos laufen wieder.\n\n\
+         Ist Ihr Problem gelöst? Bitte bewerten Sie unsere Antwort unter Meine Anfragen:\n\
+         https://learn.acme.example/course/view.php?id=3#lms-support-tickets"
+    );
+    assert!(delivered_to(&data, &mail, "bo@example.edu").is_empty());
+}
+
+#[test]
+fn a_late_critical_ticket_is_escalated_by_e_mail_once() {
+    let (s, server, _sink, mail) = serve_demo_with_sink("escalation");
+    let filed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_secs();
+    let at = |seconds: u64| {
+        lms_support_widget::time::Timestamp(i64::try_from(filed + seconds).expect("time"))
+            .to_string()
+    };
+    file_ticket_in(&server, 1, "Plataforma caída", "es", "critical");
+    file_ticket_in(&server, 2, "Notas borradas", "es", "critical");
+    file_ticket_in(&server, 3, "Pregunta", "es", "high");
+    let data = s.data();
+    agent(
+        &data,
+        &["reply", "ACME-000002", "Lo estamos mirando."],
+        None,
+    );
+    // Past the 1 h response target: the unanswered critical ticket escalates; the answered
+    // one waits for its 2 hours.
+    agent(&data, &["list"], Some(&at(61 * 60)));
+    agent(&data, &["list"], Some(&at(2 * 3600 + 120)));
+    agent(&data, &["list"], Some(&at(5 * 3600)));
+    // The CLI's clock ran hours ahead, so the e-mails it queued are due hours from the
+    // server's real now; make them due now.
+    let out = Output::of(
+        lms_support()
+            .args(["deliveries", "retry", "--all", "--data"])
+            .arg(&data),
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let escalations = delivered_to(&data, &mail, "escalations@acme.example");
+    let subjects: Vec<&str> = escalations
+        .iter()
+        .map(|m| m["headers"]["subject"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        subjects,
+        [
+            "[ACME-000001] [escalated] Plataforma caída",
+            "[ACME-000002] [escalated] Notas borradas"
+        ]
+    );
+    let first = text_of(&escalations[0]);
+    assert!(
+        first.starts_with(
+            "Critical ticket ACME-000001 escalated: not answered within its response target.\n"
+        ),
+        "{first}"
+    );
+    assert!(
+        text_of(&escalations[1]).starts_with(
+            "Critical ticket ACME-000002 escalated: not resolved 2 hours after it was filed.\n"
+        ),
+        "{}",
+        text_of(&escalations[1])
+    );
+}

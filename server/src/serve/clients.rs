@@ -45,8 +45,9 @@ pub struct Clients {
     schedule: Mutex<Option<(i64, Arc<Vec<Item>>)>>,
     /// Assembled feeds by client id.
     feeds: Mutex<HashMap<String, Arc<Assembled>>>,
-    /// The data directory whose `webhooks` table follows the configuration.
-    data: std::sync::OnceLock<PathBuf>,
+    /// The data directory whose `webhooks` and `client_mail` tables follow the configuration,
+    /// and whether e-mail is sent (`--smtp`).
+    data: std::sync::OnceLock<(PathBuf, bool)>,
 }
 
 /// One client's feed as served.
@@ -95,18 +96,18 @@ impl Clients {
         self.config().clients.get(id).cloned()
     }
 
-    /// Copies the clients' webhook receivers into the store in `data` now and after every
+    /// Copies the clients' webhook receivers and mail addresses into the store in `data` now and after every
     /// reload, so that the writer and the agent CLI queue events for them.
     ///
     /// # Errors
     /// The store's error.
-    pub fn follow_webhooks(&self, data: PathBuf) -> Result<(), String> {
-        let _ = self.data.set(data);
+    pub fn follow_webhooks(&self, data: PathBuf, mail: bool) -> Result<(), String> {
+        let _ = self.data.set((data, mail));
         self.sync_webhooks()
     }
 
     fn sync_webhooks(&self) -> Result<(), String> {
-        let Some(data) = self.data.get() else {
+        let Some((data, mail)) = self.data.get() else {
             return Ok(());
         };
         let config = self.config();
@@ -117,7 +118,20 @@ impl Clients {
             .collect();
         let mut conn =
             crate::store::open_writer(&crate::store::db_path(data)).map_err(|e| e.to_string())?;
-        crate::store::deliveries::sync_webhooks(&mut conn, &hooks).map_err(|e| e.to_string())
+        // Without a relay, no e-mail to learners or escalation addresses is queued: it could
+        // never be sent.
+        let mail: Vec<_> = config
+            .clients
+            .values()
+            .filter(|_| *mail)
+            .map(|c| crate::store::deliveries::ClientMail {
+                client: c.id.clone(),
+                notify_from: c.notify_from.clone(),
+                escalation_email: c.escalation_email.clone(),
+            })
+            .collect();
+        crate::store::deliveries::sync_webhooks(&mut conn, &hooks).map_err(|e| e.to_string())?;
+        crate::store::deliveries::sync_client_mail(&mut conn, &mail).map_err(|e| e.to_string())
     }
 
     /// Reads the configuration again; a bad one is logged and refused.

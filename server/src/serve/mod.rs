@@ -281,7 +281,7 @@ pub fn run(config: Config) -> u8 {
         }
     };
     if let Some(clients) = &clients {
-        if let Err(e) = clients.follow_webhooks(config.data.clone()) {
+        if let Err(e) = clients.follow_webhooks(config.data.clone(), config.smtp.is_some()) {
             output::stderr(&format!("cannot store the webhook receivers: {e}\n"));
             return 1;
         }

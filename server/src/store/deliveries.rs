@@ -57,14 +57,23 @@ pub fn enqueue_helpdesk_email(
     now: i64,
 ) -> Result<i64, StoreError> {
     let payload = json!({ "ticket_id": ticket_id, "to": route.to, "from": route.from });
+    enqueue_mail(conn, client, HELPDESK_EMAIL, &payload, &route.from, now)
+}
+
+/// Queues one e-mail of `kind` (its payload has `from`), due at once, with a `Message-ID`
+/// fixed now so that every attempt carries the same one.
+fn enqueue_mail(
+    conn: &Connection,
+    client: &str,
+    kind: &str,
+    payload: &serde_json::Value,
+    from: &str,
+    now: i64,
+) -> Result<i64, StoreError> {
     // The id is only known after the insert; a random nonce keeps ids from two databases (a
     // restored backup, a second installation) from colliding at the receiver.
-    let mut nonce = [0u8; 6];
-    getrandom::fill(&mut nonce)
-        .map_err(|e| StoreError::Io(std::io::Error::other(format!("no random bytes: {e}"))))?;
-    let nonce: String = nonce.iter().map(|b| format!("{b:02x}")).collect();
-    let domain = route
-        .from
+    let nonce = random_hex(6)?;
+    let domain = from
         .rsplit_once('@')
         .map_or("lms-support.invalid", |(_, d)| d);
     conn.prepare_cached(
@@ -73,7 +82,7 @@ pub fn enqueue_helpdesk_email(
     )?
     .execute(params![
         client,
-        HELPDESK_EMAIL,
+        kind,
         format!("pending-{nonce}"),
         payload.to_string(),
         now
@@ -82,6 +91,116 @@ pub fn enqueue_helpdesk_email(
     conn.prepare_cached("UPDATE deliveries SET message_id = ?2 WHERE id = ?1")?
         .execute(params![id, format!("<delivery-{id}.{nonce}@{domain}>")])?;
     Ok(id)
+}
+
+/// The kind of the e-mail telling a learner of an agent's reply or of the resolution.
+pub const LEARNER_EMAIL: &str = "learner_email";
+/// The kind of the e-mail telling a client's escalation address of an escalated ticket.
+pub const ESCALATION_EMAIL: &str = "escalation_email";
+
+/// A client's mail addresses (`notify_from`, `escalation_email` in its configuration).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClientMail {
+    /// The client's id.
+    pub client: String,
+    /// The sender of learners' and escalation e-mails.
+    pub notify_from: Option<String>,
+    /// Who hears of escalated tickets.
+    pub escalation_email: Option<String>,
+}
+
+/// Makes the `client_mail` table say what the configuration says (see [`sync_webhooks`]).
+///
+/// # Errors
+/// SQLite errors.
+pub fn sync_client_mail(conn: &mut Connection, clients: &[ClientMail]) -> Result<(), StoreError> {
+    let tx = conn.transaction()?;
+    tx.execute("DELETE FROM client_mail", [])?;
+    for c in clients {
+        tx.execute(
+            "INSERT OR REPLACE INTO client_mail (client, notify_from, escalation_email)
+             VALUES (?1, ?2, ?3)",
+            params![c.client, c.notify_from, c.escalation_email],
+        )?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+fn client_mail(
+    conn: &Connection,
+    client: &str,
+) -> Result<(Option<String>, Option<String>), StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT notify_from, escalation_email FROM client_mail WHERE client = ?1")?
+        .query_row([client], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?
+        .unwrap_or((None, None)))
+}
+
+/// What a learner's e-mail is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LearnerNews<'a> {
+    /// An agent replied with this text.
+    Reply(&'a str),
+    /// The ticket was resolved, with this last reply if the same change added one.
+    Resolved(Option<&'a str>),
+}
+
+/// Queues the e-mail telling the learner of ticket `ticket_id` about `news`, inside the
+/// caller's transaction, when its client has a `notify_from` and the ticket an address.
+/// The reply text is stored with it, so every attempt sends the same words. Returns whether
+/// one was queued.
+///
+/// # Errors
+/// SQLite errors; or no random bytes.
+pub fn enqueue_learner_email(
+    conn: &Connection,
+    ticket_id: i64,
+    news: LearnerNews<'_>,
+    now: i64,
+) -> Result<bool, StoreError> {
+    let Some(ticket) = super::ticket(conn, ticket_id)? else {
+        return Ok(false);
+    };
+    let (Some(from), _) = client_mail(conn, &ticket.client)? else {
+        return Ok(false);
+    };
+    if ticket.email.trim().is_empty() {
+        return Ok(false);
+    }
+    let (event, reply) = match news {
+        LearnerNews::Reply(text) => ("reply", Some(text)),
+        LearnerNews::Resolved(text) => ("resolved", text),
+    };
+    let payload = json!({
+        "ticket_id": ticket_id, "to": ticket.email, "from": from, "event": event, "reply": reply,
+    });
+    enqueue_mail(conn, &ticket.client, LEARNER_EMAIL, &payload, &from, now)?;
+    Ok(true)
+}
+
+/// Queues the e-mail telling ticket `ticket_id`'s client's `escalation_email` why it was
+/// escalated, inside the caller's transaction (the one marking the escalation), when the
+/// client has one. Returns whether one was queued.
+///
+/// # Errors
+/// SQLite errors; or no random bytes.
+pub fn enqueue_escalation_email(
+    conn: &Connection,
+    ticket_id: i64,
+    reason: &str,
+    now: i64,
+) -> Result<bool, StoreError> {
+    let Some(ticket) = super::ticket(conn, ticket_id)? else {
+        return Ok(false);
+    };
+    let (Some(from), Some(to)) = client_mail(conn, &ticket.client)? else {
+        return Ok(false);
+    };
+    let payload = json!({ "ticket_id": ticket_id, "to": to, "from": from, "reason": reason });
+    enqueue_mail(conn, &ticket.client, ESCALATION_EMAIL, &payload, &from, now)?;
+    Ok(true)
 }
 
 const COLUMNS: &str = "id, client, kind, message_id, payload, attempts, next_attempt_at, \

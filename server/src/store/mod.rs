@@ -508,22 +508,53 @@ pub fn list(conn: &Connection, filter: &ListFilter) -> Result<Vec<TicketRecord>,
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// Marks critical tickets still unresolved [`ESCALATE_AFTER_SECONDS`] after creation as
-/// escalated (level 1, with the time); returns how many changed. Idempotent.
+/// Escalates (level 1, with the time) each critical ticket still open or pending that was
+/// not answered by its response target or is unresolved [`ESCALATE_AFTER_SECONDS`] after
+/// creation, and queues the e-mail to its client's `escalation_email` in the same
+/// transaction, so that each escalation is told once. Returns how many changed. Idempotent.
 ///
 /// # Errors
 /// SQLite errors.
 pub fn escalate(conn: &Connection, now: i64) -> Result<usize, StoreError> {
-    let mut stmt = conn.prepare_cached(
-        "UPDATE tickets SET escalation_level = 1, escalated_at = ?1
-         WHERE priority = ?2 AND status IN ('open', 'pending') AND escalation_level = 0
-           AND created_at <= ?3",
-    )?;
-    Ok(stmt.execute(params![
-        now,
-        ESCALATING_PRIORITY,
-        now - ESCALATE_AFTER_SECONDS
-    ])?)
+    // A savepoint, so it is one transaction in the agent's CLI and nests in the writer's.
+    conn.execute_batch("SAVEPOINT escalate")?;
+    let result = escalate_in(conn, now);
+    let end = if result.is_ok() {
+        "RELEASE escalate"
+    } else {
+        "ROLLBACK TO escalate; RELEASE escalate"
+    };
+    conn.execute_batch(end)?;
+    result
+}
+
+fn escalate_in(conn: &Connection, now: i64) -> Result<usize, StoreError> {
+    // `unanswered`: still `open` (a reply makes it `pending`) past its response target.
+    let due: Vec<(i64, bool)> = conn
+        .prepare_cached(
+            "SELECT id, status = 'open' AND response_due_at <= ?1 FROM tickets
+             WHERE priority = ?2 AND status IN ('open', 'pending') AND escalation_level = 0
+               AND (created_at <= ?3 OR (status = 'open' AND response_due_at <= ?1))
+             ORDER BY id",
+        )?
+        .query_map(
+            params![now, ESCALATING_PRIORITY, now - ESCALATE_AFTER_SECONDS],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?
+        .collect::<Result<_, _>>()?;
+    for (id, unanswered) in &due {
+        conn.prepare_cached(
+            "UPDATE tickets SET escalation_level = 1, escalated_at = ?2 WHERE id = ?1",
+        )?
+        .execute(params![id, now])?;
+        let reason = if *unanswered {
+            "not answered within its response target"
+        } else {
+            "not resolved 2 hours after it was filed"
+        };
+        deliveries::enqueue_escalation_email(conn, *id, reason, now)?;
+    }
+    Ok(due.len())
 }
 
 /// Forgets the plaintext tokens kept for replays once they are [`REPLAY_TOKEN_SECONDS`] old.
@@ -641,6 +672,18 @@ pub fn apply_as(
         AgentAction::Resolve => serde_json::json!({ "type": "status", "status": "resolved" }),
         AgentAction::Close => serde_json::json!({ "type": "status", "status": "closed" }),
     };
+    // The learner hears of a reply or the resolution by e-mail (closing tells them nothing new).
+    let news = match action {
+        AgentAction::Reply(body) => Some(deliveries::LearnerNews::Reply(body)),
+        AgentAction::Resolve if status.as_deref() != Some("resolved") => {
+            Some(deliveries::LearnerNews::Resolved(None))
+        }
+        AgentAction::Resolve => None,
+        AgentAction::Close => None,
+    };
+    if let Some(news) = news {
+        deliveries::enqueue_learner_email(&tx, id, news, now).map_err(ActionError::Store)?;
+    }
     if let Some((client, data)) =
         deliveries::ticket_event_data(&tx, id, Some(change)).map_err(ActionError::Store)?
     {

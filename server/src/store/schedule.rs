@@ -620,6 +620,13 @@ fn resolve_linked_tickets(
             "type": "status", "status": "resolved", "notice": notice,
             "reply": { "author": "agent", "body": message },
         });
+        // One e-mail to the learner: resolved, with the message.
+        super::deliveries::enqueue_learner_email(
+            tx,
+            *id,
+            super::deliveries::LearnerNews::Resolved(Some(message)),
+            now,
+        )?;
         if let Some((client, data)) = super::deliveries::ticket_event_data(tx, *id, Some(change))? {
             super::deliveries::enqueue_event(tx, &client, "ticket.updated", data, now)?;
         }

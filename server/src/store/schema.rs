@@ -163,6 +163,14 @@ const MIGRATIONS: &[&str] = &[
         at INTEGER NOT NULL,
         PRIMARY KEY (client, delivery_id)
     );",
+    // 5: learner and escalation e-mail (issue 16). `client_mail` mirrors each client's
+    // `notify_from` and `escalation_email` like `webhooks` mirrors its receivers, so the agent
+    // CLI's transactions can queue a learner's e-mail without the configuration.
+    "CREATE TABLE client_mail (
+        client TEXT PRIMARY KEY,
+        notify_from TEXT,
+        escalation_email TEXT
+    );",
 ];
 
 /// The schema version this build writes.
@@ -228,7 +236,7 @@ mod tests {
         conn.pragma_update(None, "user_version", 99).expect("bump");
         assert_eq!(
             migrate(&conn).map_err(|e| e.to_string()),
-            Err("the database has schema version 99, newer than this lms-support knows (4); upgrade lms-support".to_string())
+            Err("the database has schema version 99, newer than this lms-support knows (5); upgrade lms-support".to_string())
         );
     }
 

@@ -720,23 +720,33 @@ mod tests {
     }
 
     #[test]
-    fn maintenance_escalates_critical_tickets_after_two_hours() {
+    fn maintenance_escalates_critical_tickets_late_or_unresolved() {
         let db = Db::new("maintain");
         let (writer, thread) = db.start();
         let rt = runtime();
         rt.block_on(async {
-            writer
-                .create(new_ticket("k1", "critical", 1, 1000))
-                .await
-                .expect("create");
-            writer
-                .create(new_ticket("k2", "routine", 1, 1000))
-                .await
-                .expect("create");
+            for (key, priority) in [("k1", "critical"), ("k2", "routine"), ("k3", "critical")] {
+                writer
+                    .create(new_ticket(key, priority, 1, 1000))
+                    .await
+                    .expect("create");
+            }
+            // Ticket 3 is answered in time; ticket 1 is not.
+            store::apply(&mut db.conn(), 3, AgentAction::Reply("On it."), 1100).expect("reply");
+            assert_eq!(
+                writer.maintain(1000 + 3599).await.expect("maintain"),
+                (0, 0)
+            );
+            // Its response target passed: the unanswered one escalates.
+            assert_eq!(
+                writer.maintain(1000 + 3600).await.expect("maintain"),
+                (1, 0)
+            );
             assert_eq!(
                 writer.maintain(1000 + 7199).await.expect("maintain"),
                 (0, 0)
             );
+            // Two hours and still not resolved: the answered one escalates too.
             assert_eq!(
                 writer.maintain(1000 + 7200).await.expect("maintain"),
                 (1, 0)
@@ -751,11 +761,18 @@ mod tests {
                     .maintain(1000 + REPLAY_TOKEN_SECONDS)
                     .await
                     .expect("maintain"),
-                (0, 2)
+                (0, 3)
             );
         });
-        let t = store::ticket(&db.conn(), 1).expect("read").expect("ticket");
-        assert_eq!((t.escalation_level, t.escalated_at), (1, Some(8200)));
+        let escalated = |id| {
+            let t = store::ticket(&db.conn(), id)
+                .expect("read")
+                .expect("ticket");
+            (t.escalation_level, t.escalated_at)
+        };
+        assert_eq!(escalated(1), (1, Some(4600)));
+        assert_eq!(escalated(2), (0, None));
+        assert_eq!(escalated(3), (1, Some(8200)));
         drop(writer);
         thread.join().expect("writer thread");
     }
