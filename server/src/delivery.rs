@@ -266,6 +266,25 @@ pub fn helpdesk_email(
         .map_err(|e| e.to_string())
 }
 
+/// `Content-Language` (RFC 3282): the language a learner's e-mail is written in, for mail
+/// clients that offer translation or pick a reading direction.
+#[derive(Clone, Debug)]
+struct ContentLanguage(&'static str);
+
+impl lettre::message::header::Header for ContentLanguage {
+    fn name() -> lettre::message::header::HeaderName {
+        lettre::message::header::HeaderName::new_from_ascii_str("Content-Language")
+    }
+
+    fn parse(_: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Err("Content-Language is only written".into())
+    }
+
+    fn display(&self) -> lettre::message::header::HeaderValue {
+        lettre::message::header::HeaderValue::new(Self::name(), self.0.to_string())
+    }
+}
+
 /// The fragment the link in a learner's e-mail carries, so that the page can open My tickets.
 pub const MY_TICKETS_FRAGMENT: &str = "lms-support-tickets";
 
@@ -352,6 +371,7 @@ pub fn learner_email(
     Message::builder()
         .from(Mailbox::new(None, payload_address(delivery, "from")?))
         .to(learner)
+        .header(ContentLanguage(lang.tag()))
         .subject(with_number(subject))
         .message_id(Some(delivery.message_id.clone()))
         .date(date_of(delivery.created_at))

@@ -526,6 +526,8 @@ fn learners_hear_of_replies_and_resolutions_once_in_their_language() {
     assert_eq!(reply["defects"], json!([]), "{reply}");
     assert_eq!(reply["headers"]["from"], "support@acme.example");
     assert_eq!(reply["headers"]["to"], "Ana Núñez <ana@example.edu>");
+    assert_eq!(reply["headers"]["content-language"], "es");
+    assert_eq!(to_learner[2]["headers"]["content-language"], "ar");
     assert_eq!(reply["text_charset"], "utf-8");
     assert_eq!(
         text_of(reply),
