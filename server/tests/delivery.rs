@@ -440,12 +440,24 @@ fn agent(data: &Path, args: &[&str], now: Option<&str>) -> String {
 /// A server for `demo-config`'s clients with the sink as its relay: (scratch, server, sink,
 /// mail directory).
 fn serve_demo_with_sink(name: &str) -> (Scratch, Server, Sink, PathBuf) {
+    serve_demo_with_sink_and(name, json!({}))
+}
+
+/// [`serve_demo_with_sink`], with `acme_extra`'s fields added to `clients/acme.json`.
+fn serve_demo_with_sink_and(name: &str, acme_extra: Value) -> (Scratch, Server, Sink, PathBuf) {
     let s = Scratch::new("delivery", name);
     for dir in ["www", "widget", "mail"] {
         std::fs::create_dir_all(s.path(dir)).expect("scratch dir");
     }
     let out = Output::of(lms_support().arg("demo-config").arg(s.path("conf")));
     assert_eq!(out.code, 0, "{}", out.stderr);
+    let acme_path = s.path("conf/clients/acme.json");
+    let mut acme: Value =
+        serde_json::from_slice(&std::fs::read(&acme_path).expect("read")).expect("json");
+    for (key, value) in acme_extra.as_object().expect("an object") {
+        acme[key] = value.clone();
+    }
+    std::fs::write(&acme_path, acme.to_string()).expect("write");
     let mail = s.path("mail");
     let port = free_port();
     let sink = Sink::start(port, &mail);
@@ -670,4 +682,62 @@ fn a_late_critical_ticket_is_escalated_by_e_mail_once() {
         "{}",
         text_of(&escalations[1])
     );
+}
+
+#[test]
+fn a_helpdesk_hook_reply_and_resolution_e_mail_the_learner_once_each() {
+    use hmac::{KeyInit as _, Mac as _};
+    const SECRET: &str = "hook_fedcba9876543210fedcba9876543210";
+    let (s, server, _sink, mail) =
+        serve_demo_with_sink_and("hook-learner", json!({ "helpdesk_hook_secret": SECRET }));
+    file_ticket_in(&server, 1, "Sin acceso", "pt-BR", "high");
+    let hook = |body: &Value, delivery: &str| {
+        let body = body.to_string();
+        let t = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("clock")
+            .as_secs();
+        let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(SECRET.as_bytes()).expect("key");
+        mac.update(format!("{t}.").as_bytes());
+        mac.update(body.as_bytes());
+        let hex: String = mac
+            .finalize()
+            .into_bytes()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        server
+            .request(
+                "POST",
+                "/v1/hooks/helpdesk",
+                &[
+                    ("Content-Type", "application/json"),
+                    ("LMS-Support-Signature", &format!("t={t},v1={hex}")),
+                    ("LMS-Support-Delivery", delivery),
+                ],
+                body.as_bytes(),
+            )
+            .status
+    };
+    let reply = json!({"client": "acme", "ticket": "ACME-000001", "type": "reply",
+                       "author": "Dana", "body": "Já pode entrar."});
+    let resolve = json!({"client": "acme", "ticket": "ACME-000001", "type": "status",
+                         "status": "resolved"});
+    assert_eq!(hook(&reply, "zd-1"), 200);
+    // The helpdesk retrying after a lost acknowledgement sends no second e-mail.
+    assert_eq!(hook(&reply, "zd-1"), 401);
+    assert_eq!(hook(&resolve, "zd-2"), 200);
+    let to_learner = delivered_to(&s.data(), &mail, "ana@example.edu");
+    let subjects: Vec<&str> = to_learner
+        .iter()
+        .map(|m| m["headers"]["subject"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        subjects,
+        [
+            "Nova resposta ao seu chamado de suporte ACME-000001",
+            "Seu chamado de suporte ACME-000001 foi resolvido"
+        ]
+    );
+    assert!(text_of(&to_learner[0]).contains("\n\nJá pode entrar.\n\n"));
 }
