@@ -1,11 +1,13 @@
-//! What the help panel shows, as plain data: the active items it leads with, the result list
-//! for a query, the FAQ grouped by category, and the fallback contacts.
+//! What the help panel shows, as plain data: [`PanelView`] (the active items it leads with,
+//! the FAQ grouped by topic, the contacts), [`search_results`] for a query and
+//! [`suggestions`] while a ticket's subject is typed. Which language each question is shown
+//! in, and which fallback `lang` it carries, is decided here, not in the browser layer.
 //!
 //! The browser layer draws these; search itself is [`crate::search`], answers are parsed by
 //! [`crate::markdown`]. Nothing here touches the DOM.
 
 use crate::banner::{ActiveItem, Phase};
-use crate::feed::{FaqEntry, Support};
+use crate::feed::{FaqEntry, Feed, Support};
 use crate::i18n::{fill, message, message_count, CountMsg, Lang, Msg};
 
 /// An active maintenance window or known issue the panel leads with.
@@ -44,16 +46,40 @@ pub fn causes(items: &[ActiveItem<'_>], locale: &str) -> Vec<CauseLine> {
 /// The answer to a query, ready to draw.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ResultsView {
-    /// Indexes into the feed's FAQ, best first.
-    pub entries: Vec<usize>,
+    /// The questions found, best first; the first one opens at once.
+    pub entries: Vec<FaqLine>,
     /// What a screen reader hears politely: "3 answers found".
     pub announcement: String,
     /// Shown instead of results when there are none.
     pub empty_message: Option<String>,
 }
 
-/// The results for `query` given the hits' FAQ indexes.
-pub fn results_view(entries: Vec<usize>, query: &str, lang: Lang) -> ResultsView {
+/// At most this many results for a query.
+pub const RESULT_LIMIT: usize = 8;
+
+/// What the search box shows for `query`: none for a blank query (no list, nothing
+/// announced), else at most [`RESULT_LIMIT`] questions, best first. `index` is built over
+/// `faq` for the page's `locale`.
+pub fn search_results(
+    faq: &[FaqEntry],
+    index: &crate::search::SearchIndex,
+    query: &str,
+    locale: &str,
+) -> Option<ResultsView> {
+    if query.trim().is_empty() {
+        return None;
+    }
+    let lang = Lang::negotiate(locale);
+    let lines = index
+        .search(query, RESULT_LIMIT)
+        .into_iter()
+        .filter_map(|hit| faq_line(faq, hit.index, locale, lang))
+        .collect();
+    Some(results_view(lines, query, lang))
+}
+
+/// The results for `query` given the questions found.
+pub fn results_view(entries: Vec<FaqLine>, query: &str, lang: Lang) -> ResultsView {
     let announcement = match entries.len() {
         0 => fill(message(lang, Msg::NoResults), &[("query", query.trim())]),
         n => message_count(lang, CountMsg::Results, n as u64),
@@ -97,9 +123,10 @@ pub fn categories(faq: &[FaqEntry], lang: Lang) -> Vec<CategoryView> {
     groups
 }
 
-/// An FAQ answer offered while the learner types a ticket's subject (deflection).
+/// One FAQ question as listed: a search result, a topic's entry, or an answer offered while
+/// the learner types a ticket's subject (deflection).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Suggestion {
+pub struct FaqLine {
     /// The entry's index in the feed's FAQ.
     pub index: usize,
     /// The question, in the best language the feed has for the page.
@@ -123,22 +150,77 @@ pub fn suggestions(
     subject: &str,
     locale: &str,
     lang: Lang,
-) -> Vec<Suggestion> {
+) -> Vec<FaqLine> {
     if subject.trim().chars().count() < SUGGEST_FROM_CHARS {
         return Vec::new();
     }
     index
         .search(subject, MAX_SUGGESTIONS)
         .into_iter()
-        .filter_map(|hit| {
-            let (tag, question) = faq.get(hit.index)?.question.get_with_tag(locale);
-            Some(Suggestion {
-                index: hit.index,
-                question: question.to_string(),
-                lang: crate::text::lang_attribute(tag, lang.tag()).map(String::from),
-            })
-        })
+        .filter_map(|hit| faq_line(faq, hit.index, locale, lang))
         .collect()
+}
+
+/// Entry `index` of `faq`, its question in the best language for `locale`.
+fn faq_line(faq: &[FaqEntry], index: usize, locale: &str, lang: Lang) -> Option<FaqLine> {
+    let (tag, question) = faq.get(index)?.question.get_with_tag(locale);
+    Some(FaqLine {
+        index,
+        question: question.to_string(),
+        lang: crate::text::lang_attribute(tag, lang.tag()).map(String::from),
+    })
+}
+
+/// A topic of the FAQ as the panel lists it: its label and its questions.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TopicView {
+    /// "Accounts and sign-in", in the learner's language.
+    pub label: String,
+    /// Its questions, in feed order.
+    pub entries: Vec<FaqLine>,
+}
+
+/// The help view of the panel, as the browser layer draws it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PanelView {
+    /// "This may be caused by:" and these; nothing is shown when empty.
+    pub causes: Vec<CauseLine>,
+    /// The FAQ by topic ([`categories`]), for browsing; nothing is shown when empty.
+    pub topics: Vec<TopicView>,
+    /// Under "Still need help?".
+    pub contacts: Vec<Contact>,
+    /// The feed has a support block: offer "Contact support" and "My tickets".
+    pub offers_tickets: bool,
+    /// "Support hours: …", when the feed gives them.
+    pub hours: Option<String>,
+}
+
+/// The help view for `feed` (none yet: contacts only) and the `items` active for this viewer
+/// now (see [`crate::banner::active_items`], with the page's quiet flag off: a quiet page
+/// still explains its problems in the panel).
+pub fn panel_view(feed: Option<&Feed>, items: &[ActiveItem<'_>], locale: &str) -> PanelView {
+    let lang = Lang::negotiate(locale);
+    let faq = feed.map(|f| f.faq.as_slice()).unwrap_or_default();
+    let support = feed.and_then(|f| f.support.as_ref());
+    PanelView {
+        causes: causes(items, locale),
+        topics: categories(faq, lang)
+            .into_iter()
+            .map(|group| TopicView {
+                entries: group
+                    .entries
+                    .iter()
+                    .filter_map(|&i| faq_line(faq, i, locale, lang))
+                    .collect(),
+                label: group.label,
+            })
+            .collect(),
+        contacts: contacts(support, lang),
+        offers_tickets: support.is_some(),
+        hours: support
+            .and_then(|s| s.hours.as_deref())
+            .map(|hours| fill(message(lang, Msg::SupportHours), &[("hours", hours)])),
+    }
 }
 
 /// A readable label for a category id: known ids are translated, others are shown as written
@@ -218,7 +300,7 @@ mod tests {
         let index = crate::search::SearchIndex::build(&faq, "es");
         assert_eq!(
             suggestions(&faq, &index, "olvidé mi password", "es", Lang::Es),
-            [Suggestion {
+            [FaqLine {
                 index: 1,
                 question: "How do I reset my password?".into(),
                 lang: Some("en".into()),
@@ -304,6 +386,14 @@ mod tests {
 
     #[test]
     fn result_announcements_count_in_the_learners_language() {
+        let line = |index| FaqLine {
+            index,
+            question: String::new(),
+            lang: None,
+        };
+        let results_view = |ids: Vec<usize>, query, lang| {
+            results_view(ids.into_iter().map(line).collect(), query, lang)
+        };
         assert_eq!(
             results_view(vec![4], "x", Lang::En).announcement,
             "1 answer found"
@@ -412,6 +502,87 @@ mod tests {
         assert!(
             contacts(Some(&hostile), Lang::En).is_empty(),
             "an address with a query string is not a plain address"
+        );
+    }
+
+    #[test]
+    #[cfg(not(target_arch = "wasm32"))]
+    fn the_panel_view_lists_causes_topics_in_the_best_language_and_the_ways_to_get_help() {
+        use crate::banner::{active_items, Viewer};
+        use crate::time::Timestamp;
+        use crate::zone::TzDatabase;
+        let json = r#"{"version": 1,
+          "notices": [{"id": "slow", "kind": "known_issue", "title": {"en": "Slow video"}}],
+          "faq": [
+            {"id": "grades", "category": "grades", "question": {"en": "Where are my grades?", "es": "¿Dónde están mis notas?"}, "answer": {"en": "Open Grades."}},
+            {"id": "reset", "question": {"en": "How do I reset my password?"}, "answer": {"en": "Use Forgot password."}}],
+          "support": {"api": "/v1", "hours": "Mon–Fri 8–18", "fallback": {"email": "help@vendor.example"}}}"#;
+        let feed = crate::feed::parse(json, &TzDatabase).expect("valid").feed;
+        let at = Timestamp::parse_rfc3339("2026-11-27T12:00:00Z").expect("valid");
+        let items = active_items(&feed, &Viewer::default(), at, &TzDatabase);
+        let view = panel_view(Some(&feed), &items, "es");
+        assert_eq!(view.causes.len(), 1);
+        assert_eq!(view.causes[0].heading, "Problema conocido");
+        type Topic<'a> = (&'a str, Vec<(&'a str, Option<&'a str>)>);
+        let topics: Vec<Topic<'_>> = view
+            .topics
+            .iter()
+            .map(|t| {
+                let entries = t
+                    .entries
+                    .iter()
+                    .map(|e| (e.question.as_str(), e.lang.as_deref()))
+                    .collect();
+                (t.label.as_str(), entries)
+            })
+            .collect();
+        assert_eq!(
+            topics,
+            [
+                ("Calificaciones", vec![("¿Dónde están mis notas?", None)]),
+                (
+                    "Otras preguntas",
+                    vec![("How do I reset my password?", Some("en"))]
+                ),
+            ],
+            "the English fallback carries lang=en"
+        );
+        assert!(view.offers_tickets);
+        assert_eq!(view.contacts[0].href, "mailto:help@vendor.example");
+        assert_eq!(
+            view.hours.as_deref(),
+            Some("Horario de soporte: Mon–Fri 8–18")
+        );
+
+        let before_any_feed = panel_view(None, &[], "en");
+        assert!(before_any_feed.causes.is_empty() && before_any_feed.topics.is_empty());
+        assert!(!before_any_feed.offers_tickets, "no API to send tickets to");
+        assert_eq!(before_any_feed.hours, None);
+    }
+
+    #[test]
+    #[cfg(not(target_arch = "wasm32"))]
+    fn a_blank_query_shows_no_results_and_a_query_its_best_questions_first() {
+        use crate::zone::TzDatabase;
+        let json = r#"{"version": 1, "faq": [
+            {"id": "grades", "question": {"en": "Where are my grades?"}, "answer": {"en": "Open Grades."}},
+            {"id": "reset", "question": {"en": "How do I reset my password?"}, "answer": {"en": "Use Forgot password."}}]}"#;
+        let faq = crate::feed::parse(json, &TzDatabase)
+            .expect("valid")
+            .feed
+            .faq;
+        let index = crate::search::SearchIndex::build(&faq, "en");
+        assert_eq!(search_results(&faq, &index, "   ", "en"), None);
+        let found = search_results(&faq, &index, "password", "en").expect("a query");
+        assert_eq!(found.entries[0].index, 1);
+        assert_eq!(found.entries[0].question, "How do I reset my password?");
+        assert_eq!(found.announcement, "1 answer found");
+        assert_eq!(found.empty_message, None);
+        let none = search_results(&faq, &index, "qqxxzzvv", "en").expect("a query");
+        assert!(none.entries.is_empty());
+        assert_eq!(
+            none.empty_message.as_deref(),
+            Some(none.announcement.as_str())
         );
     }
 }

@@ -71,6 +71,77 @@ pub fn category_options(support: Option<&Support>, lang: Lang) -> Vec<(String, S
         .collect()
 }
 
+/// A priority as the form offers it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PriorityChoice {
+    /// Feed id, the radio's value.
+    pub id: String,
+    /// "Critical".
+    pub label: String,
+    /// "Response within 1 hour", the duration written by the browser's `Intl`.
+    pub target: String,
+    /// Examples from the feed, in the learner's language; may be empty.
+    pub examples: String,
+}
+
+/// The ticket form as it opens, as the browser layer draws it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FormView {
+    /// `(id, label)` of each category, in feed order.
+    pub categories: Vec<(String, String)>,
+    /// The priorities, in feed order.
+    pub priorities: Vec<PriorityChoice>,
+    /// The priority checked until the learner chooses one: routine when offered.
+    pub default_priority: Option<String>,
+    /// The active items that will be attached to the ticket ("This ticket will mention: …").
+    pub attached: Vec<crate::help::CauseLine>,
+    /// The page's context offered for consent.
+    pub context: Vec<crate::ticket::context::ContextItem>,
+    /// Name and e-mail the page knows, for empty fields.
+    pub name: Option<String>,
+    /// See `name`.
+    pub email: Option<String>,
+}
+
+/// The form for the feed's `support` block (none: the default choices), the `causes` active
+/// now, and the page's `facts`; `duration` writes a response target ("1 hour") in the
+/// learner's language.
+pub fn form_view(
+    support: Option<&Support>,
+    causes: Vec<crate::help::CauseLine>,
+    facts: &crate::ticket::context::PageFacts,
+    locale: &str,
+    duration: &dyn Fn(u32) -> String,
+) -> FormView {
+    let lang = Lang::negotiate(locale);
+    let priorities: Vec<PriorityChoice> = priority_options(support, locale)
+        .into_iter()
+        .map(|option| PriorityChoice {
+            target: fill(
+                message(lang, Msg::ResponseWithin),
+                &[("duration", &duration(option.response_minutes))],
+            ),
+            id: option.id,
+            label: option.label,
+            examples: option.examples,
+        })
+        .collect();
+    let default_priority = priorities
+        .iter()
+        .find(|p| p.id == "routine")
+        .map(|p| p.id.clone());
+    let (name, email) = crate::ticket::context::prefill(facts);
+    FormView {
+        categories: category_options(support, lang),
+        priorities,
+        default_priority,
+        attached: causes,
+        context: crate::ticket::context::context_items(facts),
+        name,
+        email,
+    }
+}
+
 /// The sentence shown under a field for a validation error code.
 pub fn field_error_message(code: &str, lang: Lang) -> &'static str {
     let msg = match code {
@@ -667,6 +738,43 @@ mod tests {
             .0
             .contains("Check the fields above"),
             "only the ticket given back to fix points at the fields"
+        );
+    }
+
+    #[test]
+    fn the_form_offers_the_feeds_choices_with_targets_and_what_the_page_knows() {
+        use crate::ticket::context::PageFacts;
+        let facts = PageFacts {
+            url: "https://lms.example/course/view.php?id=7".into(),
+            data_attributes: vec![
+                ("user-name".into(), "María Rossi".into()),
+                ("user-email".into(), "maria@uni.example".into()),
+            ],
+            ..PageFacts::default()
+        };
+        let hours = |minutes: u32| format!("{} h", minutes / 60);
+        let view = form_view(None, vec![], &facts, "es", &hours);
+        let priorities: Vec<(&str, &str)> = view
+            .priorities
+            .iter()
+            .map(|p| (p.id.as_str(), p.target.as_str()))
+            .collect();
+        assert_eq!(
+            priorities,
+            [
+                ("critical", "Respuesta en menos de 1 h"),
+                ("high", "Respuesta en menos de 2 h"),
+                ("routine", "Respuesta en menos de 8 h")
+            ]
+        );
+        assert_eq!(view.default_priority.as_deref(), Some("routine"));
+        assert_eq!(view.categories, [("other".to_string(), "Otro".to_string())]);
+        assert_eq!(view.name.as_deref(), Some("María Rossi"));
+        assert_eq!(view.email.as_deref(), Some("maria@uni.example"));
+        assert!(
+            view.context.iter().any(|c| c.value.contains("lms.example")),
+            "{:?}",
+            view.context
         );
     }
 }

@@ -213,18 +213,6 @@ fn graph_of(files: &[(Vec<String>, String)]) -> BTreeMap<Vec<String>, BTreeSet<V
     graph
 }
 
-/// Edges that close a circle today, each to be removed by the change that ends it (and the
-/// test says so when it has gone).
-const KNOWN_DEBT: &[(&str, &str)] = &[
-    // web::tickets adds methods to the widget's one `State` (`impl State`), which the widget
-    // calls; it ends when the tickets part owns its own state behind a narrow interface.
-    ("web::widget", "web::tickets"),
-];
-
-fn module(path: &str) -> Vec<String> {
-    path.split("::").map(String::from).collect()
-}
-
 #[test]
 fn the_module_graph_of_src_has_no_cycle() {
     let mut files = Vec::new();
@@ -233,13 +221,7 @@ fn the_module_graph_of_src_has_no_cycle() {
         &[],
         &mut files,
     );
-    let mut graph = graph_of(&files);
-    for (from, to) in KNOWN_DEBT {
-        let removed = graph
-            .get_mut(&module(from))
-            .is_some_and(|edges| edges.remove(&module(to)));
-        assert!(removed, "{from} -> {to} is gone: delete it from KNOWN_DEBT");
-    }
+    let graph = graph_of(&files);
     assert!(
         graph.len() > 20 && graph.values().any(|e| !e.is_empty()),
         "the check sees the modules and their edges"

@@ -340,3 +340,14 @@ pub fn mark_after_paint(name: &'static str) {
     });
     report(page.request_animation_frame(outer.unchecked_ref()), "page");
 }
+
+/// Events for the host page, dispatched once our state is released (a host handler may call
+/// back into us).
+pub type Events = Vec<(&'static str, JsValue)>;
+
+/// Dispatches `events` in order (see [`dispatch`]).
+pub fn dispatch_all(events: Events) {
+    for (name, detail) in events {
+        dispatch(name, &detail);
+    }
+}

@@ -7,26 +7,38 @@
 // The banner-only first stage leaves the panel's share of these helpers unused.
 #![cfg_attr(not(feature = "panel"), allow(dead_code))]
 
+mod banner;
 mod banner_dom;
+mod base;
 #[cfg(feature = "bench")]
 pub mod bench;
 mod config;
 mod dom;
 mod fetch;
+#[cfg(not(feature = "panel"))]
+mod first_stage;
 mod intl;
 mod launcher;
+mod storage;
+mod widget;
+
+// The help panel and tickets: the full stage only.
+#[cfg(feature = "panel")]
+mod faq_dom;
+#[cfg(feature = "panel")]
+mod full_stage;
 #[cfg(feature = "panel")]
 mod markdown_dom;
+#[cfg(feature = "panel")]
+mod my_tickets;
 #[cfg(feature = "panel")]
 mod page_context;
 #[cfg(feature = "panel")]
 mod panel;
-mod storage;
 #[cfg(feature = "panel")]
 mod ticket_form;
 #[cfg(feature = "panel")]
 mod tickets;
-mod widget;
 
 pub use config::{Config, Position};
 pub use launcher::Launcher;
@@ -106,11 +118,11 @@ pub fn open(part: Option<String>) {
                     )
                 })
                 .and_then(|e| e.dyn_into().ok());
-            widget::with_widget(widget, |s| {
+            widget.with_parts(|p| {
                 if ticket {
-                    s.open_ticket(opener)
+                    p.open_ticket(opener)
                 } else {
-                    s.open_help(opener)
+                    p.open_help(opener)
                 }
             });
         }
@@ -137,20 +149,15 @@ pub fn set_locale(tag: String) {
     // events, and a host handler may call back into this API.
     let snapshot = MOUNTED.with(|m| {
         let m = m.borrow();
-        let mut snapshot = None;
-        if let Some(widget) = m.as_ref() {
-            widget::with_widget(widget, |s| {
-                #[cfg(feature = "panel")]
-                let open = s
-                    .panel
-                    .is_open()
-                    .then(|| s.panel.shows(panel::View::Ticket));
-                #[cfg(not(feature = "panel"))]
-                let open: Option<bool> = None;
-                snapshot = Some((s.config.clone(), open));
-            });
-        }
-        snapshot
+        let widget = m.as_ref()?;
+        #[cfg(feature = "panel")]
+        let open = widget
+            .with_parts(|p| p.showing())
+            .flatten()
+            .map(|view| view == panel::View::Ticket);
+        #[cfg(not(feature = "panel"))]
+        let open: Option<bool> = None;
+        Some((widget.config()?, open))
     });
     let Some((mut config, open)) = snapshot else {
         return;
@@ -165,11 +172,11 @@ pub fn set_locale(tag: String) {
         Ok(widget) => {
             #[cfg(feature = "panel")]
             if let Some(ticket) = open {
-                widget::with_widget(&widget, |s| {
+                widget.with_parts(|p| {
                     if ticket {
-                        s.open_ticket(None)
+                        p.open_ticket(None)
                     } else {
-                        s.open_help(None)
+                        p.open_help(None)
                     }
                 });
             }
@@ -192,7 +199,7 @@ pub fn prefill(fields: JsValue) {
     };
     MOUNTED.with(|m| {
         if let Some(widget) = m.borrow().as_ref() {
-            widget::with_widget(widget, |s| s.prefill(fields));
+            widget.with_parts(|p| p.prefill(fields));
         }
     });
 }
@@ -203,7 +210,7 @@ pub fn prefill(fields: JsValue) {
 pub fn close() {
     MOUNTED.with(|m| {
         if let Some(widget) = m.borrow().as_ref() {
-            widget::with_widget(widget, |s| s.close_help());
+            widget.with_parts(|p| p.close());
         }
     });
 }

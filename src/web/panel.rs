@@ -1,32 +1,57 @@
-//! The help panel: a launcher button and an accessible dialog (WAI-ARIA dialog pattern).
+//! The help panel: the launcher button and an accessible dialog (WAI-ARIA dialog pattern)
+//! whose help view (causes, search, topics, contacts) this part draws. The other parts' views
+//! (the ticket form, "My tickets") are sections handed to [`HelpPanel::create`]: the dialog
+//! shows one view at a time and never looks inside the others.
 //!
 //! Opening moves focus to the search box, Tab and Shift+Tab wrap inside the dialog, Escape
 //! closes it and focus returns to whatever opened it. Results update on every keystroke; the
-//! count is announced politely once typing pauses. FAQ entries are disclosures (a button with
-//! `aria-expanded` controlling the answer), and answers are built from the Markdown AST only
-//! when first expanded. What to show comes from [`crate::help`] and [`crate::search`].
+//! count is announced politely once typing pauses. FAQ entries are disclosures
+//! ([`super::faq_dom`]). What to show comes from [`crate::help`] and [`crate::search`].
 
-use super::dom::{action_button, append, el, report, text_el, Timer};
-use super::launcher::Launcher;
-use super::markdown_dom::append_blocks;
-use super::ticket_form::TicketForm;
+use super::base::{now, Base};
+use super::dom::{self, action_button, append, el, report, text_el, Listener, Timer};
+use super::faq_dom::{Disclosures, FaqIndex};
+use crate::banner::active_items;
 use crate::feed::Feed;
-use crate::help::{categories, contacts, results_view, CauseLine};
-use crate::i18n::{fill, message, Lang, Msg};
-use crate::search::{highlight_ranges, SearchIndex};
-use crate::text::lang_attribute;
+use crate::help::{panel_view, search_results, CauseLine, PanelView};
+use crate::i18n::{message, Msg};
+use js_sys::{Object, Reflect};
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{Document, Element, HtmlElement, HtmlInputElement, KeyboardEvent, ShadowRoot};
+use web_sys::{Document, Element, HtmlElement, HtmlInputElement, KeyboardEvent};
 
-/// Results shown for a query.
-const RESULT_LIMIT: usize = 8;
 /// Announce the result count once typing pauses this long (a count per keystroke is noise).
 const ANNOUNCE_DELAY_MS: f64 = 600.0;
 const FOCUSABLE: &str = "button, [href], input, select, textarea, [tabindex]:not([tabindex='-1'])";
 
-/// The panel's nodes and state.
+/// The three views of the panel.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum View {
+    /// Search and FAQ.
+    Help,
+    /// The ticket form.
+    Ticket,
+    /// Tickets filed from this browser.
+    MyTickets,
+}
+
+/// The mounted help panel; dropping it removes its listeners and timer.
 pub struct HelpPanel {
-    doc: Document,
+    inner: Rc<RefCell<Inner>>,
+    _listeners: [Listener; 3],
+}
+
+impl std::fmt::Debug for HelpPanel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("HelpPanel")
+    }
+}
+
+struct Inner {
+    base: Rc<Base>,
+    feed: Option<Rc<Feed>>,
+    index: Option<Rc<FaqIndex>>,
     launcher: Element,
     backdrop: Element,
     dialog: Element,
@@ -36,35 +61,37 @@ pub struct HelpPanel {
     results: Element,
     browse: Element,
     contact: Element,
-    help_section: Element,
-    /// The ticket form view.
-    pub ticket: TicketForm,
-    my_tickets: Element,
+    /// Each view's section in the dialog body.
+    views: [(View, Element); 3],
+    browse_items: Disclosures,
+    results_items: Disclosures,
     opener: Option<HtmlElement>,
     announce_timer: Option<Timer>,
     /// The dialog is showing. Kept here, not read back from the DOM: the DOM only draws it.
     open: bool,
     /// The section the dialog shows (or will show when opened).
     view: View,
-    next_id: u32,
 }
 
-impl std::fmt::Debug for HelpPanel {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("HelpPanel")
-    }
+fn with_inner<R>(weak: &Weak<RefCell<Inner>>, f: impl FnOnce(&mut Inner) -> R) -> Option<R> {
+    let rc = weak.upgrade()?;
+    let mut inner = rc.try_borrow_mut().ok()?;
+    Some(f(&mut inner))
 }
 
 impl HelpPanel {
-    /// Builds the launcher and the (hidden) dialog in `shadow`.
+    /// Builds the launcher and the (hidden) dialog in the shadow root, with the help view and
+    /// the other parts' sections `ticket` and `my_tickets` in its body.
     pub fn create(
-        doc: &Document,
-        shadow: &ShadowRoot,
-        lang: Lang,
-        launcher: Launcher,
-        label: Option<&str>,
+        base: Rc<Base>,
+        ticket: &Element,
+        my_tickets: &Element,
     ) -> Result<HelpPanel, JsValue> {
-        let launcher_button = super::launcher::button(doc, lang, launcher, label)?;
+        let doc = base.doc();
+        let lang = base.lang();
+        let config = base.config();
+        let launcher_button =
+            super::launcher::button(doc, lang, config.launcher, config.launcher_label.as_deref())?;
         let backdrop = el(doc, "div", "lsw-backdrop")?;
         backdrop.set_attribute("data-action", "close-help")?;
         backdrop.set_attribute("hidden", "")?;
@@ -113,74 +140,140 @@ impl HelpPanel {
         for part in [&causes, &search, &count, &results, &browse, &contact] {
             help_section.append_child(part)?;
         }
-        let ticket = TicketForm::create(doc, lang)?;
-        let my_tickets = el(doc, "section", "lsw-my-tickets")?;
-        my_tickets.set_attribute("hidden", "")?;
         body.append_child(&help_section)?;
-        body.append_child(&ticket.section)?;
-        body.append_child(&my_tickets)?;
+        body.append_child(ticket)?;
+        body.append_child(my_tickets)?;
         dialog.append_child(&header)?;
         dialog.append_child(&body)?;
         for part in [&launcher_button, &backdrop, &dialog] {
-            shadow.append_child(part)?;
+            base.shadow().append_child(part)?;
         }
-        Ok(HelpPanel {
-            doc: doc.clone(),
+        let shadow = base.shadow().clone();
+        let inner = Rc::new(RefCell::new(Inner {
+            base,
+            feed: None,
+            index: None,
             launcher: launcher_button,
             backdrop,
             dialog,
             causes,
-            input,
+            input: input.clone(),
             count,
             results,
             browse,
             contact,
-            help_section,
-            ticket,
-            my_tickets,
+            views: [
+                (View::Help, help_section.clone()),
+                (View::Ticket, ticket.clone()),
+                (View::MyTickets, my_tickets.clone()),
+            ],
+            browse_items: Disclosures::new("lsw-d"),
+            results_items: Disclosures::new("lsw-r"),
             opener: None,
             announce_timer: None,
             open: false,
             view: View::Help,
-            next_id: 0,
+        }));
+        let weak = Rc::downgrade(&inner);
+        let on_key = {
+            let weak = weak.clone();
+            move |event: web_sys::Event| {
+                if let Some(key) = event.dyn_ref::<KeyboardEvent>() {
+                    with_inner(&weak, |s| report(s.on_key(key), "help panel"));
+                }
+            }
+        };
+        let on_input = {
+            let weak = weak.clone();
+            move |_| {
+                with_inner(&weak, |s| report(s.show_results(), "help panel"));
+            }
+        };
+        let on_click = move |event: web_sys::Event| {
+            let toggle = event
+                .target()
+                .and_then(|t| t.dyn_into::<Element>().ok())
+                .and_then(|t| t.closest("[data-action=toggle]").ok().flatten());
+            if let Some(button) = toggle {
+                with_inner(&weak, |s| report(s.toggle(&button), "help panel"));
+            }
+        };
+        let listeners = [
+            Listener::new(shadow.as_ref(), "keydown", on_key)?,
+            Listener::new(input.as_ref(), "input", on_input)?,
+            Listener::new(help_section.as_ref(), "click", on_click)?,
+        ];
+        Ok(HelpPanel {
+            inner,
+            _listeners: listeners,
         })
     }
 
-    /// True while the dialog is showing.
-    pub fn is_open(&self) -> bool {
-        self.open
+    fn with<R: Default>(&self, f: impl FnOnce(&mut Inner) -> R) -> R {
+        with_inner(&Rc::downgrade(&self.inner), f).unwrap_or_default()
     }
 
-    /// True while the dialog is showing `view`.
-    pub fn shows(&self, view: View) -> bool {
-        self.open && self.view == view
+    /// Takes a new feed and its FAQ index; an open panel is redrawn from it at once.
+    pub fn set_feed(&self, feed: Rc<Feed>, index: Rc<FaqIndex>) {
+        self.with(|s| {
+            s.feed = Some(feed);
+            s.index = Some(index);
+            if s.open {
+                report(s.fill(), "help panel");
+                report(s.show_results(), "help panel");
+            }
+        })
     }
 
-    /// The current search text.
-    pub fn query(&self) -> String {
-        self.input.value()
+    /// The view showing, or none while the dialog is closed.
+    pub fn showing(&self) -> Option<View> {
+        self.with(|s| s.open.then_some(s.view))
     }
 
-    /// True when `element` is the search box.
-    pub fn is_search_box(&self, element: &Element) -> bool {
-        element == self.input.unchecked_ref::<Element>()
-    }
-
-    /// Shows the dialog and moves focus into it; `opener` gets focus back on close.
-    pub fn open(&mut self, opener: Option<HtmlElement>) -> Result<(), JsValue> {
-        if !self.is_open() {
-            self.opener = opener;
-            self.dialog.remove_attribute("hidden")?;
-            self.backdrop.remove_attribute("hidden")?;
-            self.launcher.set_attribute("aria-expanded", "true")?;
-            self.open = true;
-        }
-        self.input.focus()
+    /// Opens the dialog if closed, filled from the current feed (`opener` gets focus back on
+    /// close), and tells the host which `part` was asked for (the `open` event).
+    pub fn open(&self, opener: Option<HtmlElement>, part: &str) {
+        self.with(|s| {
+            if s.open {
+                return;
+            }
+            report(s.fill(), "help panel");
+            s.opener = opener;
+            let shown = s.show_dialog();
+            report(shown, "help panel");
+            if s.open {
+                let detail = Object::new();
+                report(
+                    Reflect::set(&detail, &"part".into(), &part.into()),
+                    "widget",
+                );
+                dom::dispatch("open", &detail);
+            }
+        })
     }
 
     /// Hides the dialog and returns focus to the opener if it is still on the page.
-    pub fn close(&mut self) -> Result<(), JsValue> {
-        if !self.is_open() {
+    pub fn close(&self) {
+        self.with(|s| report(s.close(), "help panel"));
+    }
+
+    /// Shows one view and moves focus to `focus`, or for the help view to the search box.
+    pub fn show_view(&self, view: View, focus: Option<HtmlElement>) {
+        self.with(|s| report(s.show_view(view, focus), "help panel"));
+    }
+}
+
+impl Inner {
+    fn show_dialog(&mut self) -> Result<(), JsValue> {
+        self.dialog.remove_attribute("hidden")?;
+        self.backdrop.remove_attribute("hidden")?;
+        self.launcher.set_attribute("aria-expanded", "true")?;
+        self.open = true;
+        self.input.focus()
+    }
+
+    fn close(&mut self) -> Result<(), JsValue> {
+        if !self.open {
             return Ok(());
         }
         self.open = false;
@@ -188,155 +281,148 @@ impl HelpPanel {
         self.backdrop.set_attribute("hidden", "")?;
         self.launcher.set_attribute("aria-expanded", "false")?;
         self.announce_timer = None;
-        super::dom::dispatch("close", &JsValue::NULL);
+        dom::dispatch("close", &JsValue::NULL);
         match self.opener.take().filter(|o| o.is_connected()) {
             Some(opener) => opener.focus(),
-            None if !self.launcher.has_attribute("hidden") => {
+            None if self.base.config().launcher != super::launcher::Launcher::None => {
                 self.launcher.unchecked_ref::<HtmlElement>().focus()
             }
             None => Ok(()),
         }
     }
 
-    /// Redraws the parts that come from the feed: causes, topics, contacts.
-    pub fn fill(
-        &mut self,
-        feed: Option<&Feed>,
-        causes: &[CauseLine],
-        lang: Lang,
-        locale: &str,
-    ) -> Result<(), JsValue> {
-        let doc = self.doc.clone();
+    fn show_view(&mut self, view: View, focus: Option<HtmlElement>) -> Result<(), JsValue> {
+        self.view = view;
+        for (v, section) in &self.views {
+            if *v == view {
+                section.remove_attribute("hidden")?;
+            } else {
+                section.set_attribute("hidden", "")?;
+            }
+        }
+        let first = match view {
+            View::Help => Some(self.input.clone().unchecked_into::<HtmlElement>()),
+            _ => focus,
+        };
+        if let Some(first) = first {
+            first.focus()?;
+        }
+        Ok(())
+    }
+
+    /// The help view for the current feed ([`panel_view`]): what this viewer would see active
+    /// now, quiet page or not.
+    fn view(&self) -> PanelView {
+        let base = &self.base;
+        let feed = self.feed.as_deref();
+        let items = feed
+            .map(|feed| active_items(feed, &base.viewer(false), now(), base.zones()))
+            .unwrap_or_default();
+        panel_view(feed, &items, &base.config().locale)
+    }
+
+    /// Draws the parts that come from the feed: causes, topics, contacts.
+    fn fill(&mut self) -> Result<(), JsValue> {
+        let base = self.base.clone();
+        let (doc, lang) = (base.doc(), base.lang());
+        let view = self.view();
         self.causes.replace_children_with_node_0();
-        if causes.is_empty() {
+        if view.causes.is_empty() {
             self.causes.set_attribute("hidden", "")?;
         } else {
             self.causes.remove_attribute("hidden")?;
             append(
                 &self.causes,
-                text_el(
-                    &doc,
-                    "p",
-                    "lsw-causes-lead",
-                    message(lang, Msg::MayBeCaused),
-                ),
+                text_el(doc, "p", "lsw-causes-lead", message(lang, Msg::MayBeCaused)),
             )?;
-            let list = el(&doc, "ul", "")?;
-            for cause in causes {
-                let li = el(&doc, "li", "")?;
+            let list = el(doc, "ul", "")?;
+            for cause in &view.causes {
+                let li = el(doc, "li", "")?;
                 li.set_attribute("data-id", &cause.id)?;
                 append(
                     &li,
-                    text_el(&doc, "strong", "", &format!("{}: ", cause.heading)),
+                    text_el(doc, "strong", "", &format!("{}: ", cause.heading)),
                 )?;
-                li.append_child(&cause_title(&doc, cause)?)?;
+                li.append_child(&cause_title(doc, cause)?)?;
                 list.append_child(&li)?;
             }
             self.causes.append_child(&list)?;
         }
 
         self.browse.replace_children_with_node_0();
-        let faq = feed.map(|f| f.faq.as_slice()).unwrap_or_default();
-        if !faq.is_empty() {
+        self.browse_items.clear();
+        if !view.topics.is_empty() {
             append(
                 &self.browse,
-                text_el(&doc, "h3", "", message(lang, Msg::BrowseTopics)),
+                text_el(doc, "h3", "", message(lang, Msg::BrowseTopics)),
             )?;
-            for group in categories(faq, lang) {
-                let id = self.fresh_id();
-                let toggle = disclosure_button(&doc, &group.label, &id, "lsw-topic")?;
-                let list = el(&doc, "div", "lsw-topic-entries")?;
-                list.set_id(&id);
-                list.set_attribute("hidden", "")?;
-                for index in group.entries {
-                    if let Some(entry) = faq.get(index) {
-                        let (tag, question) = entry.question.get_with_tag(locale);
-                        let question_lang = lang_attribute(tag, lang.tag());
-                        let item = self.faq_item(index, question, question_lang, None, "h4")?;
-                        list.append_child(&item)?;
-                    }
-                }
-                self.browse.append_child(&toggle)?;
-                self.browse.append_child(&list)?;
+        }
+        for topic in &view.topics {
+            let (toggle, list) = self.browse_items.topic(doc, &topic.label)?;
+            for entry in &topic.entries {
+                let item = self.browse_items.faq_item(doc, entry, None, "h4")?;
+                list.append_child(&item)?;
             }
+            self.browse.append_child(&toggle)?;
+            self.browse.append_child(&list)?;
         }
 
         self.contact.replace_children_with_node_0();
         append(
             &self.contact,
-            text_el(&doc, "h3", "", message(lang, Msg::StillNeedHelp)),
+            text_el(doc, "h3", "", message(lang, Msg::StillNeedHelp)),
         )?;
-        let support = feed.and_then(|f| f.support.as_ref());
-        let list = el(&doc, "ul", "")?;
-        for contact in contacts(support, lang) {
-            let li = el(&doc, "li", "")?;
-            let a = text_el(&doc, "a", "", &contact.label)?;
+        let list = el(doc, "ul", "")?;
+        for contact in &view.contacts {
+            let li = el(doc, "li", "")?;
+            let a = text_el(doc, "a", "", &contact.label)?;
             a.set_attribute("href", &contact.href)?;
             li.append_child(&a)?;
             list.append_child(&li)?;
         }
         self.contact.append_child(&list)?;
-        if support.is_some() {
+        if view.offers_tickets {
             for (msg, action) in [
                 (Msg::ContactSupport, "open-ticket"),
                 (Msg::MyTickets, "open-my-tickets"),
             ] {
-                let button = action_button(&doc, "lsw-secondary", message(lang, msg), action)?;
+                let button = action_button(doc, "lsw-secondary", message(lang, msg), action)?;
                 self.contact.append_child(&button)?;
             }
         }
-        if let Some(hours) = support.and_then(|s| s.hours.as_deref()) {
-            append(
-                &self.contact,
-                text_el(
-                    &doc,
-                    "p",
-                    "",
-                    &fill(message(lang, Msg::SupportHours), &[("hours", hours)]),
-                ),
-            )?;
+        if let Some(hours) = &view.hours {
+            append(&self.contact, text_el(doc, "p", "", hours))?;
         }
         Ok(())
     }
 
-    /// Shows the results for the current query; the best one opens at once.
-    pub fn show_results(
-        &mut self,
-        feed: Option<&Feed>,
-        index: Option<&SearchIndex>,
-        lang: Lang,
-        locale: &str,
-    ) -> Result<(), JsValue> {
-        let query = self.query();
+    /// Shows the results for the current query ([`search_results`]); the best one opens at
+    /// once.
+    fn show_results(&mut self) -> Result<(), JsValue> {
+        let base = self.base.clone();
+        let (doc, locale) = (base.doc(), &base.config().locale);
+        let query = self.input.value();
         self.results.replace_children_with_node_0();
+        self.results_items.clear();
         self.announce_timer = None;
-        let (Some(feed), Some(index)) = (feed, index) else {
+        let (Some(feed), Some(index)) = (self.feed.clone(), self.index.clone()) else {
             return Ok(());
         };
-        if query.trim().is_empty() {
+        let Some(view) = search_results(&feed.faq, index.get(), &query, locale) else {
             self.count.set_text_content(None);
             return Ok(());
-        }
-        let entries: Vec<usize> = index
-            .search(&query, RESULT_LIMIT)
-            .into_iter()
-            .map(|hit| hit.index)
-            .collect();
-        let view = results_view(entries, &query, lang);
+        };
         if let Some(empty) = &view.empty_message {
-            append(&self.results, text_el(&self.doc, "p", "lsw-empty", empty))?;
+            append(&self.results, text_el(doc, "p", "lsw-empty", empty))?;
         }
-        for (rank, &i) in view.entries.iter().enumerate() {
-            let Some(entry) = feed.faq.get(i) else {
-                continue;
-            };
+        for (rank, entry) in view.entries.iter().enumerate() {
             // Results follow the dialog's h2 directly: h3 keeps the heading outline in order.
-            let (tag, question) = entry.question.get_with_tag(locale);
-            let question_lang = lang_attribute(tag, lang.tag());
-            let item = self.faq_item(i, question, question_lang, Some(&query), "h3")?;
+            let item = self
+                .results_items
+                .faq_item(doc, entry, Some(&query), "h3")?;
             self.results.append_child(&item)?;
             if rank == 0 {
-                self.expand(&item, feed, locale)?;
+                self.results_items.open_last(doc, &feed, locale)?;
             }
         }
         let count = self.count.clone();
@@ -348,97 +434,22 @@ impl HelpPanel {
         Ok(())
     }
 
-    pub(super) fn fresh_id(&mut self) -> String {
-        self.next_id += 1;
-        format!("lsw-d{}", self.next_id)
-    }
-
-    /// One FAQ entry: a heading (`level`, "h3" or "h4") holding a disclosure button, and its
-    /// (lazily built) answer. The question and answer are feed texts, perhaps in the feed's
-    /// fallback language: `dir=auto` lets each take its own direction, and `question_lang` (set
-    /// only when it differs from the widget's language) its own voice.
-    fn faq_item(
-        &mut self,
-        index: usize,
-        question: &str,
-        question_lang: Option<&str>,
-        query: Option<&str>,
-        level: &str,
-    ) -> Result<Element, JsValue> {
-        let doc = self.doc.clone();
-        let id = self.fresh_id();
-        let item = el(&doc, "div", "lsw-faq")?;
-        item.set_attribute("data-faq", &index.to_string())?;
-        let heading = el(&doc, level, "")?;
-        let button = disclosure_button(&doc, "", &id, "lsw-question")?;
-        let label = el(&doc, "span", "")?;
-        label.set_attribute("dir", "auto")?;
-        if let Some(tag) = question_lang {
-            label.set_attribute("lang", tag)?;
-        }
-        append_highlighted(&doc, &label, question, query)?;
-        button.append_child(&label)?;
-        heading.append_child(&button)?;
-        let answer = el(&doc, "div", "lsw-answer")?;
-        answer.set_attribute("dir", "auto")?;
-        answer.set_id(&id);
-        answer.set_attribute("hidden", "")?;
-        item.append_child(&heading)?;
-        item.append_child(&answer)?;
-        Ok(item)
-    }
-
-    fn expand(&self, item: &Element, feed: &Feed, locale: &str) -> Result<(), JsValue> {
-        if let Ok(Some(button)) = item.query_selector("[aria-expanded]") {
-            self.toggle(&button, feed, locale, Some(true))?;
-        }
-        Ok(())
-    }
-
-    /// Opens or closes a disclosure; an answer is built the first time it opens.
-    pub fn toggle(
-        &self,
-        button: &Element,
-        feed: &Feed,
-        locale: &str,
-        force: Option<bool>,
-    ) -> Result<(), JsValue> {
-        let open =
-            force.unwrap_or(button.get_attribute("aria-expanded").as_deref() != Some("true"));
-        button.set_attribute("aria-expanded", if open { "true" } else { "false" })?;
-        let Some(target) = button
-            .get_attribute("aria-controls")
-            .and_then(|id| self.dialog.query_selector(&format!("#{id}")).ok().flatten())
-        else {
+    /// Opens or closes one of this view's disclosures.
+    fn toggle(&mut self, button: &Element) -> Result<(), JsValue> {
+        let Some(feed) = self.feed.clone() else {
             return Ok(());
         };
-        if open {
-            target.remove_attribute("hidden")?;
-        } else {
-            target.set_attribute("hidden", "")?;
-        }
-        let faq_index = target
-            .closest(".lsw-faq")
-            .ok()
-            .flatten()
-            .and_then(|item| item.get_attribute("data-faq"))
-            .and_then(|i| i.parse::<usize>().ok());
-        if let (true, Some(entry)) = (
-            open && !target.has_child_nodes(),
-            faq_index.and_then(|i| feed.faq.get(i)),
-        ) {
-            let (tag, answer) = entry.answer.get_with_tag(locale);
-            if let Some(tag) = lang_attribute(tag, Lang::negotiate(locale).tag()) {
-                target.set_attribute("lang", tag)?;
-            }
-            append_blocks(&self.doc, &target, &crate::markdown::parse(answer))?;
+        let base = self.base.clone();
+        let (doc, locale) = (base.doc(), &base.config().locale);
+        if !self.browse_items.toggle(button, doc, &feed, locale)? {
+            self.results_items.toggle(button, doc, &feed, locale)?;
         }
         Ok(())
     }
 
     /// Escape closes; Tab and Shift+Tab wrap inside the dialog. Returns true when handled.
-    pub fn on_key(&mut self, event: &KeyboardEvent, shadow: &ShadowRoot) -> Result<bool, JsValue> {
-        if !self.is_open() {
+    fn on_key(&mut self, event: &KeyboardEvent) -> Result<bool, JsValue> {
+        if !self.open {
             return Ok(false);
         }
         match event.key().as_str() {
@@ -457,7 +468,7 @@ impl HelpPanel {
                 let (Some(first), Some(last)) = (visible.first(), visible.last()) else {
                     return Ok(false);
                 };
-                let active = shadow.active_element();
+                let active = self.base.shadow().active_element();
                 let inside = active
                     .as_ref()
                     .is_some_and(|a| self.dialog.contains(Some(a)));
@@ -482,308 +493,9 @@ impl HelpPanel {
     }
 }
 
-/// The three views of the panel.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum View {
-    /// Search and FAQ.
-    Help,
-    /// The ticket form.
-    Ticket,
-    /// Tickets filed from this browser.
-    MyTickets,
-}
-
-impl HelpPanel {
-    /// Shows one view and moves focus to its first control.
-    pub fn show_view(&mut self, view: View) -> Result<(), JsValue> {
-        self.view = view;
-        let sections = [
-            (View::Help, &self.help_section),
-            (View::Ticket, &self.ticket.section),
-            (View::MyTickets, &self.my_tickets),
-        ];
-        for (v, section) in sections {
-            if v == view {
-                section.remove_attribute("hidden")?;
-            } else {
-                section.set_attribute("hidden", "")?;
-            }
-        }
-        let first = match view {
-            View::Help => Some(self.input.clone().unchecked_into::<HtmlElement>()),
-            View::Ticket => self.ticket.first_control(),
-            View::MyTickets => self
-                .my_tickets
-                .query_selector("button, h3")
-                .ok()
-                .flatten()
-                .and_then(|e| e.dyn_into().ok()),
-        };
-        if let Some(first) = first {
-            first.focus()?;
-        }
-        Ok(())
-    }
-
-    /// Shows suggested answers above the form while the subject is typed.
-    pub fn show_deflection(
-        &mut self,
-        entries: &[crate::help::Suggestion],
-        subject: &str,
-        lang: Lang,
-    ) -> Result<(), JsValue> {
-        let deflect = self.ticket.deflect.clone();
-        deflect.replace_children_with_node_0();
-        if entries.is_empty() {
-            return deflect.set_attribute("hidden", "");
-        }
-        deflect.remove_attribute("hidden")?;
-        append(
-            &deflect,
-            text_el(
-                &self.doc,
-                "p",
-                "lsw-causes-lead",
-                message(lang, Msg::MayAnswer),
-            ),
-        )?;
-        for entry in entries {
-            let item = self.faq_item(
-                entry.index,
-                &entry.question,
-                entry.lang.as_deref(),
-                Some(subject),
-                "h4",
-            )?;
-            deflect.append_child(&item)?;
-        }
-        Ok(())
-    }
-
-    /// Lists the active items that will be attached to the ticket.
-    pub fn show_attached(&self, causes: &[CauseLine], lang: Lang) -> Result<(), JsValue> {
-        let box_ = &self.ticket.attached;
-        box_.replace_children_with_node_0();
-        if causes.is_empty() {
-            return box_.set_attribute("hidden", "");
-        }
-        box_.remove_attribute("hidden")?;
-        append(
-            box_,
-            text_el(
-                &self.doc,
-                "p",
-                "lsw-causes-lead",
-                message(lang, Msg::AttachedNotice),
-            ),
-        )?;
-        let list = el(&self.doc, "ul", "")?;
-        for cause in causes {
-            let li = text_el(&self.doc, "li", "", &format!("{}: ", cause.heading))?;
-            li.append_child(&cause_title(&self.doc, cause)?)?;
-            list.append_child(&li)?;
-        }
-        box_.append_child(&list)?;
-        Ok(())
-    }
-
-    /// After a final rejection: the fallback contacts under the status line.
-    pub fn show_fallback_in_ticket(&self, feed: Option<&Feed>) {
-        let lang = self.ticket.lang;
-        let support = feed.and_then(|f| f.support.as_ref());
-        let Ok(list) = el(&self.doc, "ul", "lsw-fallback") else {
-            return;
-        };
-        for contact in contacts(support, lang) {
-            if let (Ok(li), Ok(a)) = (
-                el(&self.doc, "li", ""),
-                text_el(&self.doc, "a", "", &contact.label),
-            ) {
-                report(a.set_attribute("href", &contact.href), "help panel");
-                report(li.append_child(&a), "help panel");
-                report(list.append_child(&li), "help panel");
-            }
-        }
-        report(self.ticket.status.append_child(&list), "help panel");
-    }
-
-    /// Draws "My tickets": queued ones first, then the ones sent, statuses filled in later.
-    pub fn draw_my_tickets(
-        &self,
-        view: &crate::ticket_view::MyTicketsView,
-        lang: Lang,
-    ) -> Result<(), JsValue> {
-        let doc = &self.doc;
-        let section = &self.my_tickets;
-        section.replace_children_with_node_0();
-        let back = action_button(
-            doc,
-            "lsw-link-button",
-            message(lang, Msg::BackToHelp),
-            "back-to-help",
-        )?;
-        section.append_child(&back)?;
-        append(
-            section,
-            text_el(doc, "h3", "", message(lang, Msg::MyTickets)),
-        )?;
-        if let Some(empty) = view.empty {
-            return append(section, text_el(doc, "p", "lsw-empty", empty));
-        }
-        let list = el(doc, "ul", "lsw-ticket-list")?;
-        for row in &view.rows {
-            let li = el(doc, "li", "lsw-my-ticket")?;
-            match &row.number {
-                Some(number) => li.set_attribute("data-number", number)?,
-                None => li.set_attribute("data-state", "queued")?,
-            }
-            append(&li, text_el(doc, "p", "lsw-title", &row.title))?;
-            append(&li, text_el(doc, "p", "lsw-ticket-state", &row.state_line))?;
-            list.append_child(&li)?;
-        }
-        section.append_child(&list)?;
-        Ok(())
-    }
-
-    /// Fills in a ticket's status, the agent's replies and, once resolved, the rating form.
-    pub fn draw_ticket_status(
-        &mut self,
-        number: &str,
-        status: &str,
-        replies: &[crate::ticket::request::Reply],
-        can_rate: bool,
-        lang: Lang,
-    ) -> Result<(), JsValue> {
-        let Some(li) = self
-            .my_tickets
-            .query_selector(&format!("li[data-number=\"{}\"]", css_escape(number)))?
-        else {
-            return Ok(());
-        };
-        if let Some(state) = li.query_selector(".lsw-ticket-state")? {
-            state.set_text_content(Some(&fill(
-                message(lang, Msg::TicketStatus),
-                &[("status", status)],
-            )));
-        }
-        for old in [".lsw-replies", ".lsw-rate"] {
-            if let Some(node) = li.query_selector(old)? {
-                node.remove();
-            }
-        }
-        if !replies.is_empty() {
-            let box_ = el(&self.doc, "div", "lsw-replies")?;
-            for reply in replies {
-                append(
-                    &box_,
-                    text_el(
-                        &self.doc,
-                        "p",
-                        "lsw-reply-lead",
-                        message(lang, Msg::AgentReply),
-                    ),
-                )?;
-                let body = text_el(&self.doc, "p", "lsw-reply", &reply.body)?;
-                body.set_attribute("dir", "auto")?;
-                box_.append_child(&body)?;
-            }
-            li.append_child(&box_)?;
-        }
-        if can_rate {
-            let form = el(&self.doc, "div", "lsw-rate")?;
-            let group = el(&self.doc, "fieldset", "lsw-stars")?;
-            append(
-                &group,
-                text_el(&self.doc, "legend", "", message(lang, Msg::RateQuestion)),
-            )?;
-            for n in 1..=5 {
-                let label = el(&self.doc, "label", "lsw-star")?;
-                let radio: HtmlInputElement = el(&self.doc, "input", "")?.unchecked_into();
-                radio.set_type("radio");
-                radio.set_name(&format!("lsw-rate-{number}"));
-                radio.set_value(&n.to_string());
-                label.append_child(&radio)?;
-                append(
-                    &label,
-                    text_el(
-                        &self.doc,
-                        "span",
-                        "",
-                        &fill(message(lang, Msg::RateStars), &[("count", &n.to_string())]),
-                    ),
-                )?;
-                group.append_child(&label)?;
-            }
-            form.append_child(&group)?;
-            let id = self.fresh_id();
-            let comment_label = text_el(
-                &self.doc,
-                "label",
-                "lsw-label",
-                message(lang, Msg::RateComment),
-            )?;
-            comment_label.set_attribute("for", &id)?;
-            let comment = el(&self.doc, "textarea", "lsw-input lsw-rate-comment")?;
-            comment.set_id(&id);
-            comment.set_attribute("maxlength", "2000")?;
-            form.append_child(&comment_label)?;
-            form.append_child(&comment)?;
-            let send = action_button(
-                &self.doc,
-                "lsw-primary",
-                message(lang, Msg::RateSend),
-                "rate",
-            )?;
-            send.set_attribute("data-number", number)?;
-            form.append_child(&send)?;
-            li.append_child(&form)?;
-        }
-        Ok(())
-    }
-
-    /// The chosen rating and comment for a ticket, if a rating is chosen.
-    pub fn read_rating(&self, number: &str) -> Option<(u8, String)> {
-        let li = self
-            .my_tickets
-            .query_selector(&format!("li[data-number=\"{}\"]", css_escape(number)))
-            .ok()??;
-        let rating = li
-            .query_selector("input:checked")
-            .ok()??
-            .unchecked_into::<HtmlInputElement>()
-            .value()
-            .parse()
-            .ok()?;
-        let comment = li
-            .query_selector(".lsw-rate-comment")
-            .ok()
-            .flatten()
-            .map(|c| c.unchecked_into::<web_sys::HtmlTextAreaElement>().value())
-            .unwrap_or_default();
-        Some((rating, comment))
-    }
-
-    /// Replaces the rating form with a thank-you.
-    pub fn rating_done(&self, number: &str, lang: Lang) -> Result<(), JsValue> {
-        let Some(li) = self
-            .my_tickets
-            .query_selector(&format!("li[data-number=\"{}\"]", css_escape(number)))?
-        else {
-            return Ok(());
-        };
-        if let Some(form) = li.query_selector(".lsw-rate")? {
-            let thanks = text_el(&self.doc, "p", "lsw-thanks", message(lang, Msg::RateThanks))?;
-            thanks.set_attribute("tabindex", "-1")?;
-            form.replace_with_with_node_1(&thanks)?;
-            thanks.unchecked_ref::<HtmlElement>().focus()?;
-        }
-        Ok(())
-    }
-}
-
 /// A cause's title: a plain text node, or a `span lang=…` when the feed fell back to another
 /// language than the widget's.
-fn cause_title(doc: &Document, cause: &CauseLine) -> Result<web_sys::Node, JsValue> {
+pub fn cause_title(doc: &Document, cause: &CauseLine) -> Result<web_sys::Node, JsValue> {
     Ok(match &cause.title_lang {
         Some(tag) => {
             let span = text_el(doc, "span", "", &cause.title)?;
@@ -793,49 +505,4 @@ fn cause_title(doc: &Document, cause: &CauseLine) -> Result<web_sys::Node, JsVal
         }
         None => doc.create_text_node(&cause.title).into(),
     })
-}
-
-/// Ticket numbers are ours (`ACME-000123`), but quote them safely in selectors anyway.
-fn css_escape(text: &str) -> String {
-    text.chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
-        .collect()
-}
-
-fn disclosure_button(
-    doc: &Document,
-    label: &str,
-    controls: &str,
-    class: &str,
-) -> Result<Element, JsValue> {
-    let button = action_button(doc, class, label, "toggle")?;
-    button.set_attribute("aria-expanded", "false")?;
-    button.set_attribute("aria-controls", controls)?;
-    Ok(button)
-}
-
-/// Appends `text` with the parts matching `query` wrapped in `<mark>` elements.
-fn append_highlighted(
-    doc: &Document,
-    parent: &Element,
-    text: &str,
-    query: Option<&str>,
-) -> Result<(), JsValue> {
-    let ranges = query.map(|q| highlight_ranges(text, q)).unwrap_or_default();
-    let mut at = 0;
-    for range in ranges {
-        let (Some(before), Some(marked)) = (text.get(at..range.start), text.get(range.clone()))
-        else {
-            continue;
-        };
-        if !before.is_empty() {
-            parent.append_child(&doc.create_text_node(before))?;
-        }
-        append(parent, text_el(doc, "mark", "", marked))?;
-        at = range.end;
-    }
-    if let Some(rest) = text.get(at..).filter(|r| !r.is_empty()) {
-        parent.append_child(&doc.create_text_node(rest))?;
-    }
-    Ok(())
 }

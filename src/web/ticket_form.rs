@@ -6,13 +6,14 @@
 //! [`super::tickets`].
 
 use super::dom::{action_button, append, el, report, text_el};
-use crate::feed::Support;
+use super::faq_dom::Disclosures;
+use crate::feed::Feed;
+use crate::help::{contacts, CauseLine, FaqLine};
 use crate::i18n::{fill, message, Lang, Msg};
 use crate::ticket::context::ContextItem;
 use crate::ticket::{AttachmentMeta, FieldError, TicketDraft, DESCRIPTION_MAX, SUBJECT_MAX};
 use crate::ticket_view::{
-    card_view, category_options, context_label, field_error_message, priority_options, Progress,
-    TicketDesk, Update,
+    card_view, context_label, field_error_message, FormView, Progress, TicketDesk, Update,
 };
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{
@@ -82,11 +83,12 @@ impl HostPrefill {
 pub struct TicketForm {
     doc: Document,
     /// The whole ticket view (deflection, form, status).
-    pub section: Element,
+    section: Element,
     /// Suggested FAQ answers while the subject is typed.
-    pub deflect: Element,
+    deflect: Element,
+    suggestions: Disclosures,
     /// Active maintenance or known issues attached to the ticket.
-    pub attached: Element,
+    attached: Element,
     /// The cards of the tickets handed in from this page, and "Write another ticket".
     handed: Element,
     handed_list: Element,
@@ -94,7 +96,7 @@ pub struct TicketForm {
     form: Element,
     send: Element,
     /// Which tickets were handed in and whether the form holds a draft.
-    pub desk: TicketDesk,
+    desk: TicketDesk,
     priorities: Element,
     critical_check: Element,
     subject: HtmlInputElement,
@@ -107,12 +109,12 @@ pub struct TicketForm {
     category: HtmlSelectElement,
     context_list: Element,
     /// Where sending, queued, sent and rejected are announced.
-    pub status: Element,
+    status: Element,
     /// Files chosen, in order.
-    pub files: Vec<File>,
+    files: Vec<File>,
     /// Captured context the learner still agrees to send.
-    pub context: Vec<ContextItem>,
-    pub(super) lang: Lang,
+    context: Vec<ContextItem>,
+    lang: Lang,
 }
 
 impl std::fmt::Debug for TicketForm {
@@ -309,6 +311,7 @@ impl TicketForm {
             doc: doc.clone(),
             section,
             deflect,
+            suggestions: Disclosures::new("lsw-s"),
             attached,
             handed,
             handed_list,
@@ -334,6 +337,121 @@ impl TicketForm {
         })
     }
 
+    /// The whole ticket view, for the help panel to show as its ticket view.
+    pub fn section(&self) -> &Element {
+        &self.section
+    }
+
+    /// True while the form holds a draft that Send would send (see [`TicketDesk`]).
+    pub fn accepts_send(&self) -> bool {
+        self.desk.accepts_send()
+    }
+
+    /// The files chosen, in order.
+    pub fn files(&self) -> &[File] {
+        &self.files
+    }
+
+    /// Sets the captured context offered for consent, unless the learner already has a list
+    /// (which keeps their removals), and draws it.
+    fn offer_context(&mut self, items: Vec<ContextItem>) -> Result<(), JsValue> {
+        if self.context.is_empty() {
+            self.context = items;
+        }
+        self.draw_context()
+    }
+
+    /// The learner took back consent for the context item at `index`.
+    pub fn remove_context(&mut self, index: usize) -> Result<(), JsValue> {
+        if index < self.context.len() {
+            self.context.remove(index);
+        }
+        self.draw_context()
+    }
+
+    /// Shows suggested answers above the form while the subject is typed.
+    pub fn show_suggestions(&mut self, entries: &[FaqLine], subject: &str) -> Result<(), JsValue> {
+        let deflect = self.deflect.clone();
+        deflect.replace_children_with_node_0();
+        self.suggestions.clear();
+        if entries.is_empty() {
+            return deflect.set_attribute("hidden", "");
+        }
+        deflect.remove_attribute("hidden")?;
+        append(
+            &deflect,
+            text_el(
+                &self.doc,
+                "p",
+                "lsw-causes-lead",
+                message(self.lang, Msg::MayAnswer),
+            ),
+        )?;
+        for entry in entries {
+            let item = self
+                .suggestions
+                .faq_item(&self.doc, entry, Some(subject), "h4")?;
+            deflect.append_child(&item)?;
+        }
+        Ok(())
+    }
+
+    /// Opens or closes a suggested answer; false when `button` is not one of them.
+    pub fn toggle_suggestion(
+        &mut self,
+        button: &Element,
+        feed: &Feed,
+        locale: &str,
+    ) -> Result<bool, JsValue> {
+        self.suggestions.toggle(button, &self.doc, feed, locale)
+    }
+
+    /// Lists the active items that will be attached to the ticket.
+    fn show_attached(&self, causes: &[CauseLine]) -> Result<(), JsValue> {
+        let box_ = &self.attached;
+        box_.replace_children_with_node_0();
+        if causes.is_empty() {
+            return box_.set_attribute("hidden", "");
+        }
+        box_.remove_attribute("hidden")?;
+        append(
+            box_,
+            text_el(
+                &self.doc,
+                "p",
+                "lsw-causes-lead",
+                message(self.lang, Msg::AttachedNotice),
+            ),
+        )?;
+        let list = el(&self.doc, "ul", "")?;
+        for cause in causes {
+            let li = text_el(&self.doc, "li", "", &format!("{}: ", cause.heading))?;
+            li.append_child(&super::panel::cause_title(&self.doc, cause)?)?;
+            list.append_child(&li)?;
+        }
+        box_.append_child(&list)?;
+        Ok(())
+    }
+
+    /// After a final rejection: the fallback contacts under the status line.
+    pub fn show_fallback(&self, feed: Option<&Feed>) {
+        let support = feed.and_then(|f| f.support.as_ref());
+        let Ok(list) = el(&self.doc, "ul", "lsw-fallback") else {
+            return;
+        };
+        for contact in contacts(support, self.lang) {
+            if let (Ok(li), Ok(a)) = (
+                el(&self.doc, "li", ""),
+                text_el(&self.doc, "a", "", &contact.label),
+            ) {
+                report(a.set_attribute("href", &contact.href), "ticket form");
+                report(li.append_child(&a), "ticket form");
+                report(list.append_child(&li), "ticket form");
+            }
+        }
+        report(self.status.append_child(&list), "ticket form");
+    }
+
     /// True when `element` is the subject box (deflection runs as it is typed).
     pub fn is_subject(&self, element: &Element) -> bool {
         element == self.subject.unchecked_ref::<Element>()
@@ -349,19 +467,24 @@ impl TicketForm {
         self.subject.value()
     }
 
-    /// Fills the choices from the feed (categories, priorities with response targets).
-    pub fn set_choices(
-        &self,
-        support: Option<&Support>,
-        locale: &str,
-        duration: &dyn Fn(u32) -> String,
-    ) -> Result<(), JsValue> {
+    /// Draws a [`FormView`]: the choices (keeping what the learner already chose), name and
+    /// e-mail into empty fields, the context offered for consent and the items attached.
+    pub fn show(&mut self, view: FormView) -> Result<(), JsValue> {
+        self.set_choices(&view)?;
+        self.prefill(view.name.as_deref(), view.email.as_deref(), None, None);
+        self.offer_context(view.context)?;
+        self.show_attached(&view.attached)
+    }
+
+    /// Fills the choices (categories, priorities with response targets).
+    fn set_choices(&self, view: &FormView) -> Result<(), JsValue> {
+        // What the learner chose stays chosen when the choices are drawn again.
         let current_category = self.category.value();
         self.category.replace_children_with_node_0();
-        for (id, label) in category_options(support, self.lang) {
-            let option = text_el(&self.doc, "option", "", &label)?;
-            option.set_attribute("value", &id)?;
-            if id == current_category {
+        for (id, label) in &view.categories {
+            let option = text_el(&self.doc, "option", "", label)?;
+            option.set_attribute("value", id)?;
+            if *id == current_category {
                 option.set_attribute("selected", "")?;
             }
             self.category.append_child(&option)?;
@@ -374,34 +497,24 @@ impl TicketForm {
         {
             last.remove();
         }
-        let options = priority_options(support, locale);
-        let default = chosen.or_else(|| {
-            options
-                .iter()
-                .find(|o| o.id == "routine")
-                .map(|o| o.id.clone())
-        });
-        for option in options {
+        let checked = chosen.or_else(|| view.default_priority.clone());
+        for option in &view.priorities {
             let row = el(&self.doc, "label", "lsw-priority")?;
             let radio: HtmlInputElement = el(&self.doc, "input", "")?.unchecked_into();
             radio.set_type("radio");
             radio.set_name("lsw-priority");
             radio.set_value(&option.id);
-            radio.set_checked(default.as_deref() == Some(option.id.as_str()));
+            radio.set_checked(checked.as_deref() == Some(option.id.as_str()));
             radio.set_attribute("data-action", "priority")?;
             let text = el(&self.doc, "span", "")?;
             append(&text, text_el(&self.doc, "strong", "", &option.label))?;
-            let target = fill(
-                message(self.lang, Msg::ResponseWithin),
-                &[("duration", &duration(option.response_minutes))],
-            );
             append(
                 &text,
                 text_el(
                     &self.doc,
                     "span",
                     "lsw-target",
-                    &format!(" \u{00b7} {target}"),
+                    &format!(" \u{00b7} {}", option.target),
                 ),
             )?;
             if !option.examples.is_empty() {

@@ -1,4 +1,8 @@
-//! Tickets in the page: submit, the persistent outbox, "My tickets" and the rating.
+//! The tickets part: the ticket form, the persistent outbox, "My tickets" and the rating.
+//! It owns their nodes (two sections the help panel shows as views), their listeners (submit,
+//! change, the subject's input, the form's buttons, `online`, `visibilitychange`, `pagehide`),
+//! the outbox timer and the outbox in storage. The widget talks to it through the methods of
+//! [`Tickets`]: a new feed, open the form, prefill, which control takes focus.
 //!
 //! A ticket goes into the outbox in `localStorage` (with an idempotency key made once, when the
 //! learner presses Send) before any network call, and leaves it only on a 2xx or a final 4xx
@@ -13,22 +17,28 @@
 //! Attachments live in memory only: a ticket queued with files and sent after a reload goes
 //! without them, and its description says so.
 
-use super::dom::{self, report, warn, Timer};
+use super::base::{now, Base};
+use super::dom::{self, dispatch_all, report, warn, Events, Listener, Timer};
+use super::faq_dom::FaqIndex;
 use super::fetch::{send_request, HttpResponse};
+use super::my_tickets::MyTickets;
+use super::panel::View;
 use super::storage::BrowserStorage;
-use super::widget::{dispatch_all, now, with_state, Events, State};
+use super::ticket_form::{HostPrefill, TicketForm};
+use crate::feed::Feed;
 use crate::i18n::{message, Msg};
 use crate::ticket::outbox::{Entry, Finished};
 use crate::ticket::request::{
     create_ticket, feedback, interpret_create, interpret_status, resolve_api_base, ticket_status,
     SendOutcome,
 };
+use crate::ticket::sender::Sender;
 use crate::ticket::validate;
-use crate::ticket_view::{announcement, queued_message, status_label, Progress, Update};
+use crate::ticket_view::{announcement, form_view, queued_message, status_label, Progress, Update};
 use js_sys::{Object, Reflect};
 use std::cell::RefCell;
-use std::rc::Weak;
-use wasm_bindgen::JsCast;
+use std::rc::{Rc, Weak};
+use wasm_bindgen::{JsCast, JsValue};
 
 /// A random version-4 UUID from `crypto.getRandomValues` (works outside secure contexts too).
 fn uuid_v4() -> Option<String> {
@@ -54,34 +64,215 @@ fn online() -> bool {
         .unwrap_or(true)
 }
 
-impl State {
+/// The mounted tickets part; dropping it releases this tab's outbox lease and removes its
+/// listeners and timer.
+pub struct Tickets {
+    inner: Rc<RefCell<Inner>>,
+    _listeners: [Listener; 8],
+}
+
+impl std::fmt::Debug for Tickets {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Tickets")
+    }
+}
+
+impl Drop for Tickets {
+    fn drop(&mut self) {
+        if let Ok(mut s) = self.inner.try_borrow_mut() {
+            s.outbox_timer = None;
+            s.sender.release(&BrowserStorage);
+        }
+    }
+}
+
+struct Inner {
+    base: Rc<Base>,
+    feed: Option<Rc<Feed>>,
+    index: Option<Rc<FaqIndex>>,
+    form: TicketForm,
+    my_tickets: MyTickets,
+    /// Files picked for tickets in the outbox, by idempotency key (memory only).
+    pending_files: Vec<(String, Vec<web_sys::File>)>,
+    /// This tab's side of the outbox: its lease and the tickets it is sending.
+    sender: Sender,
+    /// Wakes the outbox for its next retry.
+    outbox_timer: Option<Timer>,
+    /// The outbox was resumed once a feed (and so the API) was known.
+    outbox_resumed: bool,
+    /// Fields from `LmsSupport.prefill`, applied when the ticket form next shows.
+    host_prefill: Option<HostPrefill>,
+    weak: Weak<RefCell<Inner>>,
+}
+
+/// Runs `f` on the part if it still exists and is not already borrowed.
+fn with_inner<R>(weak: &Weak<RefCell<Inner>>, f: impl FnOnce(&mut Inner) -> R) -> Option<R> {
+    let rc = weak.upgrade()?;
+    let mut inner = rc.try_borrow_mut().ok()?;
+    Some(f(&mut inner))
+}
+
+impl Tickets {
+    /// Builds the (hidden) ticket form and "My tickets" and starts listening.
+    pub fn create(base: Rc<Base>) -> Result<Tickets, JsValue> {
+        let form = TicketForm::create(base.doc(), base.lang())?;
+        let my_tickets = MyTickets::create(base.doc(), base.lang())?;
+        let sender = Sender::new(
+            &base.config().feed_url,
+            format!("tab-{}", (js_sys::Math::random() * 1e15) as u64),
+        );
+        let section = form.section().clone();
+        let list = my_tickets.section().clone();
+        let inner = Rc::new_cyclic(|weak| {
+            RefCell::new(Inner {
+                base,
+                feed: None,
+                index: None,
+                form,
+                my_tickets,
+                pending_files: Vec::new(),
+                sender,
+                outbox_timer: None,
+                outbox_resumed: false,
+                host_prefill: None,
+                weak: weak.clone(),
+            })
+        });
+        let weak = Rc::downgrade(&inner);
+        let on = |f: fn(&mut Inner, &web_sys::Event) -> Events| {
+            let weak = weak.clone();
+            move |event: web_sys::Event| {
+                let events = with_inner(&weak, |s| f(s, &event));
+                dispatch_all(events.unwrap_or_default());
+            }
+        };
+        let window = dom::window().ok_or("no window")?;
+        let listeners = [
+            Listener::new(section.as_ref(), "click", on(Inner::on_click))?,
+            Listener::new(list.as_ref(), "click", on(Inner::on_click))?,
+            Listener::new(section.as_ref(), "submit", on(Inner::on_submit))?,
+            Listener::new(section.as_ref(), "change", on(Inner::on_change))?,
+            Listener::new(section.as_ref(), "input", on(Inner::on_input))?,
+            Listener::new(window.as_ref(), "online", on(Inner::on_online))?,
+            Listener::new(window.as_ref(), "pagehide", on(Inner::on_pagehide))?,
+            Listener::new(
+                base_doc(&inner).as_ref(),
+                "visibilitychange",
+                on(Inner::on_visibility),
+            )?,
+        ];
+        Ok(Tickets {
+            inner,
+            _listeners: listeners,
+        })
+    }
+
+    fn with<R: Default>(&self, f: impl FnOnce(&mut Inner) -> R) -> R {
+        with_inner(&Rc::downgrade(&self.inner), f).unwrap_or_default()
+    }
+
+    /// The ticket form's section and "My tickets", for the help panel's views.
+    pub fn sections(&self) -> (web_sys::Element, web_sys::Element) {
+        let s = self.inner.borrow();
+        (s.form.section().clone(), s.my_tickets.section().clone())
+    }
+
+    /// Takes a new feed (its support block, API and FAQ).
+    pub fn set_feed(&self, feed: Rc<Feed>, index: Rc<FaqIndex>) {
+        self.with(|s| {
+            s.feed = Some(feed);
+            s.index = Some(index);
+        })
+    }
+
+    /// A fetch finished and a feed is known: tickets left in the outbox by an earlier page
+    /// load go out now that the API is known (once).
+    pub fn resume_outbox(&self) {
+        self.with(|s| {
+            if !s.outbox_resumed && s.feed.is_some() {
+                s.outbox_resumed = true;
+                s.retry_outbox_now();
+            }
+        })
+    }
+
+    /// Readies the form for showing: a new draft when `fresh` (coming to the form afresh;
+    /// the tickets already handed in keep their cards above it), choices from the feed,
+    /// captured context for consent, prefilled name and e-mail, and the active items that
+    /// will be attached.
+    pub fn prepare_form(&self, fresh: bool) {
+        self.with(|s| s.prepare_form(fresh))
+    }
+
+    /// Draws "My tickets" from storage and the outbox, then fetches each ticket's status.
+    pub fn show_my_tickets(&self) {
+        self.with(|s| s.show_my_tickets())
+    }
+
+    /// The control a keyboard user starts from in `view`.
+    pub fn first_control(&self, view: View) -> Option<web_sys::HtmlElement> {
+        self.with(|s| match view {
+            View::Ticket => s.form.first_control(),
+            View::MyTickets => s.my_tickets.first_control(),
+            View::Help => None,
+        })
+    }
+
+    /// Keeps what the host passed to `LmsSupport.prefill`: written now if the form is
+    /// `showing`, else when it next shows.
+    pub fn prefill(&self, fields: HostPrefill, showing: bool) {
+        self.with(|s| {
+            s.host_prefill = Some(fields);
+            if showing {
+                s.apply_host_prefill();
+            }
+        })
+    }
+
+    /// Writes the host's prefill, if any is waiting, into a new draft.
+    pub fn apply_host_prefill(&self) {
+        self.with(|s| s.apply_host_prefill())
+    }
+}
+
+/// The document, for the part's page-level listener.
+fn base_doc(inner: &Rc<RefCell<Inner>>) -> web_sys::Document {
+    inner.borrow().base.doc().clone()
+}
+
+impl Inner {
     /// The ticket API base from the feed (`support.api`, resolved against the feed URL).
-    pub(super) fn api_base(&self) -> Option<String> {
+    fn api_base(&self) -> Option<String> {
         let support = self.feed.as_ref()?.support.as_ref()?;
-        resolve_api_base(&support.api, &self.config.feed_url)
+        resolve_api_base(&support.api, &self.base.config().feed_url)
+    }
+
+    fn on_submit(&mut self, event: &web_sys::Event) -> Events {
+        event.prevent_default();
+        self.submit_ticket()
     }
 
     /// Validates the form and, if it is fine, puts the ticket in the outbox, shows it in the
     /// form's place and starts sending.
-    pub(super) fn submit_ticket(&mut self, weak: &Weak<RefCell<State>>) -> Events {
+    fn submit_ticket(&mut self) -> Events {
         // One learner action makes one ticket: once the form's ticket is in the outbox, a
         // second click or Enter (or a script's requestSubmit) finds nothing to send until the
         // learner asks for a new draft.
-        if !self.panel.ticket.desk.accepts_send() {
+        if !self.form.accepts_send() {
             return Events::new();
         }
+        let lang = self.base.lang();
         let support = self.feed.as_ref().and_then(|f| f.support.as_ref());
-        let draft = self.panel.ticket.draft(&self.config.locale);
+        let draft = self.form.draft(&self.base.config().locale);
         let ticket = match validate(&draft, support) {
             Ok(ticket) => ticket,
             Err(errors) => {
                 report(
-                    self.panel
-                        .ticket
-                        .set_status(message(self.lang, Msg::FixErrors), "invalid"),
+                    self.form
+                        .set_status(message(lang, Msg::FixErrors), "invalid"),
                     "ticket form",
                 );
-                report(self.panel.ticket.show_errors(&errors), "ticket form");
+                report(self.form.show_errors(&errors), "ticket form");
                 return Events::new();
             }
         };
@@ -93,13 +284,7 @@ impl State {
             } else {
                 "crypto.getRandomValues is unavailable; cannot make an idempotency key"
             });
-            report(
-                self.panel
-                    .ticket
-                    .set_status(message(self.lang, Msg::Rejected), "rejected"),
-                "ticket form",
-            );
-            self.panel.show_fallback_in_ticket(self.feed.as_ref());
+            self.show_rejected();
             return Events::new();
         };
         let queued = self.sender.enqueue(
@@ -112,39 +297,39 @@ impl State {
         if queued.is_err() {
             // Not in the outbox, nothing would ever send it: say so now and offer the
             // contacts, rather than showing "sending" for good.
-            report(
-                self.panel
-                    .ticket
-                    .set_status(message(self.lang, Msg::Rejected), "rejected"),
-                "ticket form",
-            );
-            self.panel.show_fallback_in_ticket(self.feed.as_ref());
+            self.show_rejected();
             return Events::new();
         }
         // Files stay in memory for this page; they go with the first attempt made from it.
         self.pending_files
-            .push((key.clone(), self.panel.ticket.files.clone()));
+            .push((key.clone(), self.form.files().to_vec()));
         report(
-            self.panel
-                .ticket
-                .set_status(message(self.lang, Msg::Sending), "sending"),
+            self.form.set_status(message(lang, Msg::Sending), "sending"),
             "ticket form",
         );
-        report(self.panel.ticket.show_errors(&[]), "ticket form");
+        report(self.form.show_errors(&[]), "ticket form");
         report(
-            self.panel
-                .ticket
-                .hand_in(key, draft.subject.trim().to_string()),
+            self.form.hand_in(key, draft.subject.trim().to_string()),
             "ticket form",
         );
-        spawn_pump(weak.clone());
+        spawn_pump(self.weak.clone());
         Events::new()
+    }
+
+    /// The ticket cannot be sent at all: say so and offer the fallback contacts.
+    fn show_rejected(&self) {
+        report(
+            self.form
+                .set_status(message(self.base.lang(), Msg::Rejected), "rejected"),
+            "ticket form",
+        );
+        self.form.show_fallback(self.feed.as_deref());
     }
 }
 
-/// Sends what is due in the outbox, up to [`MAX_IN_FLIGHT`] tickets at once, while this tab
-/// holds the lease. Spawned rather than called, because callers hold the state borrowed.
-pub(super) fn spawn_pump(weak: Weak<RefCell<State>>) {
+/// Sends what is due in the outbox, up to four tickets at once, while this tab holds the
+/// lease. Spawned rather than called, because callers hold the part borrowed.
+fn spawn_pump(weak: Weak<RefCell<Inner>>) {
     wasm_bindgen_futures::spawn_local(async move { pump(&weak) });
 }
 
@@ -156,12 +341,12 @@ struct Outgoing {
 }
 
 /// One step of the sender: renews this tab's claims, starts whatever is due while fewer than
-/// [`MAX_IN_FLIGHT`] sends are out, and sets the timer for the next step. Each send, once
-/// answered, takes another step.
-fn pump(weak: &Weak<RefCell<State>>) {
-    let sends = with_state(weak, |s, weak| {
+/// four sends are out, and sets the timer for the next step. Each send, once answered, takes
+/// another step.
+fn pump(weak: &Weak<RefCell<Inner>>) {
+    let sends = with_inner(weak, |s| {
         let (sends, wake_at) = s.claim_sends();
-        s.arm_outbox_timer(weak, wake_at);
+        s.arm_outbox_timer(wake_at);
         sends
     })
     .unwrap_or_default();
@@ -170,7 +355,7 @@ fn pump(weak: &Weak<RefCell<State>>) {
     }
 }
 
-async fn send_one(weak: Weak<RefCell<State>>, send: Outgoing) {
+async fn send_one(weak: Weak<RefCell<Inner>>, send: Outgoing) {
     let Outgoing { api, entry, files } = send;
     let request = create_ticket(&api, &entry.body_json, &entry.key);
     let outcome = match send_request(&request, &files).await {
@@ -181,7 +366,7 @@ async fn send_one(weak: Weak<RefCell<State>>, send: Outgoing) {
         }) => interpret_create(status, retry_after.as_deref(), &body, now()),
         Err(reason) => SendOutcome::Retry(reason),
     };
-    let events = with_state(&weak, |s, _| {
+    let events = with_inner(&weak, |s| {
         let finished = s.sender.finish(
             &BrowserStorage,
             &entry.key,
@@ -197,7 +382,7 @@ async fn send_one(weak: Weak<RefCell<State>>, send: Outgoing) {
     pump(&weak);
 }
 
-impl State {
+impl Inner {
     /// One step of the sender ([`crate::ticket::sender::Sender::step`]): what to send now,
     /// with their files, and when to look again.
     fn claim_sends(&mut self) -> (Vec<Outgoing>, Option<crate::time::Timestamp>) {
@@ -205,9 +390,8 @@ impl State {
         let step = self.sender.step(&BrowserStorage, api.is_some(), now());
         if step.waiting_for_api {
             report(
-                self.panel
-                    .ticket
-                    .set_status(queued_message(!online(), self.lang), "queued"),
+                self.form
+                    .set_status(queued_message(!online(), self.base.lang()), "queued"),
                 "ticket form",
             );
         }
@@ -233,15 +417,13 @@ impl State {
             .collect();
         (sends, step.wake_at)
     }
-}
 
-impl State {
     fn after_send(&mut self, subject: &str, key: &str, finished: Finished) -> Events {
         let mut events = Events::new();
         match finished {
             Finished::Sent(receipt) => {
                 self.pending_files.retain(|(k, _)| k != key);
-                let due = self.formatter.time(receipt.response_due_at);
+                let due = self.base.formatter().time(receipt.response_due_at);
                 let progress = Progress::Sent {
                     number: receipt.number.clone(),
                 };
@@ -285,76 +467,88 @@ impl State {
         due: &str,
         errors: &[crate::ticket::FieldError],
     ) {
-        let update = self.panel.ticket.track(key, subject, progress.clone());
+        let update = self.form.track(key, subject, progress.clone());
         if update == Update::Unchanged {
             return;
         }
         let reopened = update == Update::Reopen;
-        let (text, kind) = announcement(&progress, subject, due, reopened, self.lang);
-        report(self.panel.ticket.set_status(&text, kind), "ticket form");
+        let (text, kind) = announcement(&progress, subject, due, reopened, self.base.lang());
+        report(self.form.set_status(&text, kind), "ticket form");
         if progress == Progress::Rejected {
             if reopened {
-                report(self.panel.ticket.show_errors(errors), "ticket form");
+                report(self.form.show_errors(errors), "ticket form");
                 if errors.is_empty() {
-                    report(self.panel.ticket.focus_send(), "ticket form");
+                    report(self.form.focus_send(), "ticket form");
                 }
             }
-            self.panel.show_fallback_in_ticket(self.feed.as_ref());
+            self.form.show_fallback(self.feed.as_deref());
         }
     }
 
     /// One timer for the sender's next step (see [`crate::ticket::sender::Step::wake_at`]).
-    fn arm_outbox_timer(
-        &mut self,
-        weak: &Weak<RefCell<State>>,
-        wake_at: Option<crate::time::Timestamp>,
-    ) {
+    fn arm_outbox_timer(&mut self, wake_at: Option<crate::time::Timestamp>) {
         self.outbox_timer = None;
         let Some(at) = wake_at else { return };
         let delay = at.seconds() as f64 * 1000.0 - dom::now_ms() + 50.0;
-        let weak = weak.clone();
+        let weak = self.weak.clone();
         self.outbox_timer = Timer::once(delay, move || spawn_pump(weak.clone())).ok();
     }
 
     /// `online`, tab visible, page load: whatever waits becomes due now.
-    pub(super) fn retry_outbox_now(&mut self, weak: &Weak<RefCell<State>>) {
+    fn retry_outbox_now(&mut self) {
         if self.sender.retry_now(&BrowserStorage, now()) {
-            spawn_pump(weak.clone());
+            spawn_pump(self.weak.clone());
         }
     }
 
+    fn on_online(&mut self, _: &web_sys::Event) -> Events {
+        self.retry_outbox_now();
+        Events::new()
+    }
+
+    fn on_visibility(&mut self, _: &web_sys::Event) -> Events {
+        if self.base.doc().visibility_state() == web_sys::VisibilityState::Visible {
+            self.retry_outbox_now();
+        }
+        Events::new()
+    }
+
+    fn on_pagehide(&mut self, _: &web_sys::Event) -> Events {
+        self.sender.release(&BrowserStorage);
+        Events::new()
+    }
+
     /// Draws "My tickets" from storage and the outbox, then fetches each ticket's status.
-    pub(super) fn show_my_tickets(&mut self, weak: &Weak<RefCell<State>>) {
+    fn show_my_tickets(&mut self) {
         let api = self.api_base();
+        let lang = self.base.lang();
         let queued = self.sender.waiting_subjects(&BrowserStorage);
         let tickets = self.sender.saved_tickets(&BrowserStorage);
-        let formatter = &self.formatter;
-        let view = crate::ticket_view::my_tickets_view(&queued, &tickets, self.lang, &|t| {
-            formatter.time(t)
-        });
-        report(self.panel.draw_my_tickets(&view, self.lang), "my tickets");
+        let formatter = self.base.formatter();
+        let view =
+            crate::ticket_view::my_tickets_view(&queued, &tickets, lang, &|t| formatter.time(t));
+        report(self.my_tickets.draw(&view), "my tickets");
         let Some(api) = api else { return };
         for ticket in tickets {
-            let weak = weak.clone();
+            let weak = self.weak.clone();
             let api = api.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 let request = ticket_status(&api, &ticket.number, &ticket.token);
                 let result = send_request(&request, &[])
                     .await
                     .and_then(|r| interpret_status(r.status, &r.body));
-                with_state(&weak, |s, _| match result {
+                with_inner(&weak, |s| match result {
                     Ok(status) => {
-                        let label = status_label(&status.status, s.lang);
+                        let label = status_label(&status.status, s.base.lang());
                         let can_rate = status.status == "resolved"
                             && status.feedback.is_none()
                             && !ticket.rated;
                         report(
-                            s.panel.draw_ticket_status(
+                            s.my_tickets.draw_status(
                                 &ticket.number,
                                 &label,
                                 &status.replies,
                                 can_rate,
-                                s.lang,
                             ),
                             "my tickets",
                         );
@@ -366,9 +560,9 @@ impl State {
     }
 
     /// Sends a 1–5 rating with an optional comment, once.
-    pub(super) fn send_rating(&mut self, weak: &Weak<RefCell<State>>, number: String) {
+    fn send_rating(&mut self, number: String) {
         let Some(api) = self.api_base() else { return };
-        let Some((rating, comment)) = self.panel.read_rating(&number) else {
+        let Some((rating, comment)) = self.my_tickets.read_rating(&number) else {
             return;
         };
         let Some(ticket) = self
@@ -379,17 +573,17 @@ impl State {
         else {
             return;
         };
-        let weak = weak.clone();
+        let weak = self.weak.clone();
         wasm_bindgen_futures::spawn_local(async move {
             let request = feedback(&api, &ticket.number, &ticket.token, rating, &comment);
             let result = send_request(&request, &[]).await;
-            with_state(&weak, |s, _| {
+            with_inner(&weak, |s| {
                 // 409 means it was rated already (another tab): either way, ask no more.
                 let done =
                     matches!(&result, Ok(r) if (200..300).contains(&r.status) || r.status == 409);
                 if done {
                     let _reported_by_storage = s.sender.mark_rated(&BrowserStorage, &number);
-                    report(s.panel.rating_done(&number, s.lang), "ticket form");
+                    report(s.my_tickets.rating_done(&number), "ticket form");
                 } else {
                     warn(&format!(
                         "rating {number} not sent: {:?}",
@@ -399,100 +593,152 @@ impl State {
             });
         });
     }
-}
 
-impl State {
-    /// Opens the panel on the ticket form: choices from the feed, captured context for
-    /// consent, prefilled name and e-mail, and the active items that will be attached.
-    pub(super) fn open_ticket(&mut self, opener: Option<web_sys::HtmlElement>) {
-        // Coming to the form afresh starts a new draft; the tickets already handed in keep
-        // their cards above it.
-        if !self.panel.shows(super::panel::View::Ticket) {
-            report(self.panel.ticket.new_draft(), "ticket form");
+    fn prepare_form(&mut self, fresh: bool) {
+        if fresh {
+            report(self.form.new_draft(), "ticket form");
         }
-        if !self.panel.is_open() {
-            self.open_panel(opener, "ticket");
-        }
-        let support = self.feed.as_ref().and_then(|f| f.support.as_ref());
-        let formatter = &self.formatter;
-        report(
-            self.panel
-                .ticket
-                .set_choices(support, &self.config.locale, &|m| formatter.duration(m)),
-            "ticket form",
-        );
-        let viewer = crate::banner::Viewer {
-            role: self.config.role.as_deref(),
-            course: self.config.course.as_deref(),
-            quiet: false,
-        };
-        let items = self
-            .feed
-            .as_ref()
-            .map(|f| crate::banner::active_items(f, &viewer, now(), &self.zones))
+        let base = self.base.clone();
+        let config = base.config();
+        let feed = self.feed.as_deref();
+        let items = feed
+            .map(|f| crate::banner::active_items(f, &base.viewer(false), now(), base.zones()))
             .unwrap_or_default();
-        let causes = crate::help::causes(&items, &self.config.locale);
+        let causes = crate::help::causes(&items, &config.locale);
         let facts =
-            super::page_context::read(&self.config, causes.iter().map(|c| c.id.clone()).collect());
-        if self.panel.ticket.context.is_empty() {
-            self.panel.ticket.context = crate::ticket::context::context_items(&facts);
-        }
-        let (name, email) = crate::ticket::context::prefill(&facts);
-        self.panel
-            .ticket
-            .prefill(name.as_deref(), email.as_deref(), None, None);
-        report(self.panel.ticket.draw_context(), "ticket form");
-        report(self.panel.show_attached(&causes, self.lang), "ticket form");
-        report(
-            self.panel.show_view(super::panel::View::Ticket),
-            "ticket form",
+            super::page_context::read(config, causes.iter().map(|c| c.id.clone()).collect());
+        let formatter = base.formatter();
+        let view = form_view(
+            feed.and_then(|f| f.support.as_ref()),
+            causes,
+            &facts,
+            &config.locale,
+            &|m| formatter.duration(m),
         );
-        self.apply_host_prefill();
+        report(self.form.show(view), "ticket form");
+    }
+
+    fn apply_host_prefill(&mut self) {
+        if let Some(fields) = self.host_prefill.take() {
+            // The host's fields make a new ticket, not an edit of the one handed in.
+            report(self.form.new_draft(), "prefill");
+            report(self.form.apply_host_prefill(&fields), "prefill");
+        }
     }
 
     /// Suggests FAQ answers for the subject being typed.
-    pub(super) fn deflect(&mut self) {
-        let subject = self.panel.ticket.subject_text();
-        if self.search_index.is_none() {
-            self.search_index = self
-                .feed
-                .as_ref()
-                .map(|f| crate::search::SearchIndex::build(&f.faq, &self.config.locale));
+    fn on_input(&mut self, event: &web_sys::Event) -> Events {
+        let is_subject = event
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .is_some_and(|t| self.form.is_subject(&t));
+        if !is_subject {
+            return Events::new();
         }
-        let entries = match (&self.feed, &self.search_index) {
-            (Some(feed), Some(index)) => {
-                crate::help::suggestions(&feed.faq, index, &subject, &self.config.locale, self.lang)
-            }
+        let subject = self.form.subject_text();
+        let base = self.base.clone();
+        let entries = match (&self.feed, &self.index) {
+            (Some(feed), Some(index)) => crate::help::suggestions(
+                &feed.faq,
+                index.get(),
+                &subject,
+                &base.config().locale,
+                base.lang(),
+            ),
             _ => Vec::new(),
         };
         report(
-            self.panel.show_deflection(&entries, &subject, self.lang),
+            self.form.show_suggestions(&entries, &subject),
             "ticket form",
         );
+        Events::new()
     }
 
     /// `change` events: a priority chosen, files picked.
-    pub(super) fn on_change(&mut self, event: &web_sys::Event) {
+    fn on_change(&mut self, event: &web_sys::Event) -> Events {
         let Some(target) = event
             .target()
             .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
         else {
-            return;
+            return Events::new();
         };
         let result = if target.get_attribute("data-action").as_deref() == Some("priority") {
-            self.panel.ticket.on_priority_change()
-        } else if self.panel.ticket.is_file_input(&target) {
-            self.panel.ticket.add_picked_files()
+            self.form.on_priority_change()
+        } else if self.form.is_file_input(&target) {
+            self.form.add_picked_files()
         } else {
             Ok(())
         };
         report(result, "ticket form");
+        Events::new()
+    }
+
+    /// The buttons inside the form and "My tickets".
+    fn on_click(&mut self, event: &web_sys::Event) -> Events {
+        let Some(button) = event
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .and_then(|t| t.closest("[data-action]").ok().flatten())
+        else {
+            return Events::new();
+        };
+        match button.get_attribute("data-action").as_deref() {
+            // The form gives way to the ticket's card at the first click on Send; the second
+            // click of a double click must not land on "Write another ticket" and empty it.
+            Some("new-ticket") if click_count(event) <= 1.0 => {
+                report(self.form.new_draft(), "ticket form");
+                if let Some(first) = self.form.first_control() {
+                    report(first.focus(), "ticket form");
+                }
+                self.apply_host_prefill();
+            }
+            Some(answer @ ("critical-yes" | "critical-no")) => {
+                report(
+                    self.form.answer_critical_check(answer == "critical-yes"),
+                    "ticket form",
+                );
+            }
+            Some("remove-context") => {
+                if let Some(i) = button
+                    .get_attribute("data-index")
+                    .and_then(|i| i.parse::<usize>().ok())
+                {
+                    report(self.form.remove_context(i), "ticket form");
+                    self.focus_in_context(i);
+                }
+            }
+            Some("remove-file") => {
+                if let Some(i) = button
+                    .get_attribute("data-index")
+                    .and_then(|i| i.parse::<usize>().ok())
+                {
+                    report(self.form.remove_file(i), "ticket form");
+                }
+            }
+            Some("rate") => {
+                if let Some(number) = self.my_tickets.rating_of(&button) {
+                    self.send_rating(number);
+                }
+            }
+            Some("toggle") => {
+                if let Some(feed) = self.feed.clone() {
+                    report(
+                        self.form
+                            .toggle_suggestion(&button, &feed, &self.base.config().locale),
+                        "ticket form",
+                    );
+                }
+            }
+            _ => {}
+        }
+        Events::new()
     }
 
     /// After removing a consent item, keeps focus in the list (or on the form when empty).
-    pub(super) fn focus_in_context(&self, removed: usize) {
+    fn focus_in_context(&self, removed: usize) {
         let buttons = self
-            .shadow
+            .form
+            .section()
             .query_selector_all(".lsw-context-list button")
             .ok();
         let count = buttons.as_ref().map_or(0, |b| b.length());
@@ -501,6 +747,28 @@ impl State {
             .and_then(|n| n.dyn_into::<web_sys::HtmlElement>().ok());
         if let Some(target) = target {
             report(target.focus(), "ticket form");
+        }
+    }
+}
+
+/// How many clicks in a row made `event` (`UIEvent.detail`): 2 for a double click's second.
+fn click_count(event: &web_sys::Event) -> f64 {
+    Reflect::get(event, &"detail".into())
+        .ok()
+        .and_then(|d| d.as_f64())
+        .unwrap_or(0.0)
+}
+
+/// Keeps the last good support block (the ticket API, categories, contacts) when `parsed`'s
+/// is unusable, and remembers a good one; `source` says which copy of the feed it is.
+pub fn keep_last_good_support(parsed: &mut crate::feed::Parsed, url: &str, source: &str) {
+    match parsed.keep_last_good_support(crate::storage::last_good_support(&BrowserStorage, url)) {
+        Some(why) => warn(&format!("{source} feed: {why}")),
+        None => {
+            if let Some(json) = &parsed.support_json {
+                let _reported_by_storage =
+                    crate::storage::save_last_good_support(&BrowserStorage, url, json);
+            }
         }
     }
 }

@@ -1,0 +1,243 @@
+//! FAQ entries as disclosures: a button with `aria-expanded` controlling its answer, which is
+//! built from the Markdown AST the first time it opens.
+//!
+//! Whether each disclosure is open, and which FAQ entry it shows, is kept here in Rust; the DOM
+//! only draws it (nothing is read back from `aria-expanded`, `hidden` or `data-faq`). A part
+//! keeps one [`Disclosures`] per list it redraws, and clears it with the list.
+
+use super::dom::{action_button, append, el, text_el};
+use super::markdown_dom::append_blocks;
+use crate::feed::Feed;
+use crate::help::FaqLine;
+use crate::i18n::Lang;
+use crate::search::{highlight_ranges, SearchIndex};
+use crate::text::lang_attribute;
+use std::cell::OnceCell;
+use std::rc::Rc;
+use wasm_bindgen::JsValue;
+use web_sys::{Document, Element};
+
+/// One drawn disclosure.
+struct Disclosure {
+    button: Element,
+    target: Element,
+    /// The FAQ entry whose answer it builds when first opened: none for a topic group, or
+    /// once the answer is built.
+    faq: Option<usize>,
+    open: bool,
+}
+
+/// The disclosures of one list, with the ids that tie each button to its target.
+pub struct Disclosures {
+    prefix: &'static str,
+    next_id: u32,
+    items: Vec<Disclosure>,
+}
+
+impl std::fmt::Debug for Disclosures {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Disclosures")
+    }
+}
+
+impl Disclosures {
+    /// An empty list whose ids start with `prefix` (unique per list in the shadow root).
+    pub fn new(prefix: &'static str) -> Disclosures {
+        Disclosures {
+            prefix,
+            next_id: 0,
+            items: Vec::new(),
+        }
+    }
+
+    /// Forgets every disclosure (their nodes were removed with the list).
+    pub fn clear(&mut self) {
+        self.items.clear();
+    }
+
+    fn fresh_id(&mut self) -> String {
+        self.next_id += 1;
+        format!("{}{}", self.prefix, self.next_id)
+    }
+
+    /// A topic group: its toggle button and the (hidden) list it controls.
+    pub fn topic(&mut self, doc: &Document, label: &str) -> Result<(Element, Element), JsValue> {
+        let id = self.fresh_id();
+        let button = disclosure_button(doc, label, &id, "lsw-topic")?;
+        let list = el(doc, "div", "lsw-topic-entries")?;
+        list.set_id(&id);
+        list.set_attribute("hidden", "")?;
+        self.items.push(Disclosure {
+            button: button.clone(),
+            target: list.clone(),
+            faq: None,
+            open: false,
+        });
+        Ok((button, list))
+    }
+
+    /// One FAQ entry: a heading (`level`, "h3" or "h4") holding a disclosure button, and its
+    /// (lazily built) answer, with the parts matching `query` marked. The question and answer
+    /// are feed texts, perhaps in the feed's fallback language: `dir=auto` lets each take its
+    /// own direction, and the line's `lang` (set only when it differs from the widget's
+    /// language) its own voice.
+    pub fn faq_item(
+        &mut self,
+        doc: &Document,
+        line: &FaqLine,
+        query: Option<&str>,
+        level: &str,
+    ) -> Result<Element, JsValue> {
+        let id = self.fresh_id();
+        let item = el(doc, "div", "lsw-faq")?;
+        // Drawn for tests and host styling; never read back.
+        item.set_attribute("data-faq", &line.index.to_string())?;
+        let heading = el(doc, level, "")?;
+        let button = disclosure_button(doc, "", &id, "lsw-question")?;
+        let label = el(doc, "span", "")?;
+        label.set_attribute("dir", "auto")?;
+        if let Some(tag) = &line.lang {
+            label.set_attribute("lang", tag)?;
+        }
+        append_highlighted(doc, &label, &line.question, query)?;
+        button.append_child(&label)?;
+        heading.append_child(&button)?;
+        let answer = el(doc, "div", "lsw-answer")?;
+        answer.set_attribute("dir", "auto")?;
+        answer.set_id(&id);
+        answer.set_attribute("hidden", "")?;
+        item.append_child(&heading)?;
+        item.append_child(&answer)?;
+        self.items.push(Disclosure {
+            button,
+            target: answer,
+            faq: Some(line.index),
+            open: false,
+        });
+        Ok(item)
+    }
+
+    /// Opens the disclosure drawn last (the best result opens at once).
+    pub fn open_last(&mut self, doc: &Document, feed: &Feed, locale: &str) -> Result<(), JsValue> {
+        match self.items.len().checked_sub(1) {
+            Some(last) => self.set_open(last, true, doc, feed, locale),
+            None => Ok(()),
+        }
+    }
+
+    /// Opens or closes the disclosure `button` belongs to; false when it is not one of ours.
+    pub fn toggle(
+        &mut self,
+        button: &Element,
+        doc: &Document,
+        feed: &Feed,
+        locale: &str,
+    ) -> Result<bool, JsValue> {
+        let Some(at) = self.items.iter().position(|d| d.button == *button) else {
+            return Ok(false);
+        };
+        let open = !self.items[at].open;
+        self.set_open(at, open, doc, feed, locale)?;
+        Ok(true)
+    }
+
+    fn set_open(
+        &mut self,
+        at: usize,
+        open: bool,
+        doc: &Document,
+        feed: &Feed,
+        locale: &str,
+    ) -> Result<(), JsValue> {
+        let Some(item) = self.items.get_mut(at) else {
+            return Ok(());
+        };
+        item.open = open;
+        item.button
+            .set_attribute("aria-expanded", if open { "true" } else { "false" })?;
+        if open {
+            item.target.remove_attribute("hidden")?;
+        } else {
+            item.target.set_attribute("hidden", "")?;
+        }
+        if let Some(entry) = item.faq.filter(|_| open).and_then(|i| feed.faq.get(i)) {
+            let (tag, answer) = entry.answer.get_with_tag(locale);
+            if let Some(tag) = lang_attribute(tag, Lang::negotiate(locale).tag()) {
+                item.target.set_attribute("lang", tag)?;
+            }
+            append_blocks(doc, &item.target, &crate::markdown::parse(answer))?;
+            // Built once: the answer stays when closed and opened again.
+            item.faq = None;
+        }
+        Ok(())
+    }
+}
+
+fn disclosure_button(
+    doc: &Document,
+    label: &str,
+    controls: &str,
+    class: &str,
+) -> Result<Element, JsValue> {
+    let button = action_button(doc, class, label, "toggle")?;
+    button.set_attribute("aria-expanded", "false")?;
+    button.set_attribute("aria-controls", controls)?;
+    Ok(button)
+}
+
+/// Appends `text` with the parts matching `query` wrapped in `<mark>` elements.
+fn append_highlighted(
+    doc: &Document,
+    parent: &Element,
+    text: &str,
+    query: Option<&str>,
+) -> Result<(), JsValue> {
+    let ranges = query.map(|q| highlight_ranges(text, q)).unwrap_or_default();
+    let mut at = 0;
+    for range in ranges {
+        let (Some(before), Some(marked)) = (text.get(at..range.start), text.get(range.clone()))
+        else {
+            continue;
+        };
+        if !before.is_empty() {
+            parent.append_child(&doc.create_text_node(before))?;
+        }
+        append(parent, text_el(doc, "mark", "", marked))?;
+        at = range.end;
+    }
+    if let Some(rest) = text.get(at..).filter(|r| !r.is_empty()) {
+        parent.append_child(&doc.create_text_node(rest))?;
+    }
+    Ok(())
+}
+
+/// The FAQ search index of one feed version, built on first use and shared by the parts that
+/// search it (the help panel's search box, the ticket form's suggestions).
+pub struct FaqIndex {
+    feed: Rc<Feed>,
+    locale: String,
+    index: OnceCell<SearchIndex>,
+}
+
+impl std::fmt::Debug for FaqIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("FaqIndex")
+    }
+}
+
+impl FaqIndex {
+    /// The (not yet built) index of `feed`'s FAQ in `locale`.
+    pub fn new(feed: Rc<Feed>, locale: &str) -> FaqIndex {
+        FaqIndex {
+            feed,
+            locale: locale.to_string(),
+            index: OnceCell::new(),
+        }
+    }
+
+    /// The index, built now if this is the first search of this feed.
+    pub fn get(&self) -> &SearchIndex {
+        self.index
+            .get_or_init(|| SearchIndex::build(&self.feed.faq, &self.locale))
+    }
+}

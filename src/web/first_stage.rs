@@ -1,0 +1,53 @@
+//! The first stage's parts beside the banner: only the launcher. The help panel's code is not
+//! in this build; a click on the launcher asks the loader for the full stage
+//! (`pkg-templates/loader.js`), which replaces this widget and opens the panel.
+
+use super::base::Base;
+use super::dom::{self, report, Listener};
+use crate::feed::{Feed, Parsed};
+use std::rc::Rc;
+use wasm_bindgen::JsValue;
+
+/// The launcher and its click listener.
+pub struct Parts {
+    _click: Listener,
+}
+
+impl std::fmt::Debug for Parts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Parts")
+    }
+}
+
+impl Parts {
+    /// The banner's styles (minified by build.rs from src/web/style.css).
+    pub const STYLE: &'static str = include_str!(concat!(env!("OUT_DIR"), "/style.css"));
+
+    /// Draws the launcher.
+    pub fn mount(base: Rc<Base>) -> Result<Parts, JsValue> {
+        let config = base.config();
+        let launcher = super::launcher::button(
+            base.doc(),
+            base.lang(),
+            config.launcher,
+            config.launcher_label.as_deref(),
+        )?;
+        base.shadow().append_child(&launcher)?;
+        let button = launcher.clone();
+        let click = Listener::new(launcher.as_ref(), "click", move |_| {
+            // The panel's code is on its way: show it (the full stage replaces this button).
+            report(button.set_attribute("aria-busy", "true"), "widget");
+            dom::request_panel("help");
+        })?;
+        Ok(Parts { _click: click })
+    }
+
+    /// Nothing to check: the support block is the full stage's.
+    pub fn check_feed(&self, _: &mut Parsed, _: &str) {}
+
+    /// Nothing here uses the feed.
+    pub fn set_feed(&self, _: Rc<Feed>) {}
+
+    /// Nothing waits for the first fetch.
+    pub fn fetched(&self) {}
+}

@@ -1,0 +1,154 @@
+//! The full stage's parts beside the banner: the [`HelpPanel`] and [`Tickets`], and the few
+//! actions that cross between them (open the form or "My tickets" from the help view, go back
+//! to help), routed by one click listener on the shadow root. Each part handles its own other
+//! buttons, keys and inputs.
+
+use super::base::Base;
+use super::dom::Listener;
+use super::faq_dom::FaqIndex;
+use super::panel::{HelpPanel, View};
+use super::ticket_form::HostPrefill;
+use super::tickets::{keep_last_good_support, Tickets};
+use crate::feed::{Feed, Parsed};
+use std::rc::{Rc, Weak};
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{Element, HtmlElement};
+
+/// The help panel and tickets, and the listener that routes between them.
+pub struct Parts {
+    parts: Rc<Composed>,
+    _click: Listener,
+}
+
+impl std::fmt::Debug for Parts {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Parts")
+    }
+}
+
+struct Composed {
+    base: Rc<Base>,
+    help: HelpPanel,
+    tickets: Tickets,
+}
+
+impl Parts {
+    /// The banner's and the panel's styles (minified by build.rs from src/web/style.css and
+    /// src/web/panel.css).
+    pub const STYLE: &'static str = concat!(
+        include_str!(concat!(env!("OUT_DIR"), "/style.css")),
+        include_str!(concat!(env!("OUT_DIR"), "/panel.css"))
+    );
+
+    /// Builds the launcher, the (hidden) dialog and the tickets' views inside it.
+    pub fn mount(base: Rc<Base>) -> Result<Parts, JsValue> {
+        let tickets = Tickets::create(base.clone())?;
+        let (form, list) = tickets.sections();
+        let help = HelpPanel::create(base.clone(), &form, &list)?;
+        let shadow = base.shadow().clone();
+        let parts = Rc::new(Composed {
+            base,
+            help,
+            tickets,
+        });
+        let weak: Weak<Composed> = Rc::downgrade(&parts);
+        let click = Listener::new(shadow.as_ref(), "click", move |event| {
+            if let Some(parts) = weak.upgrade() {
+                parts.on_click(&event);
+            }
+        })?;
+        Ok(Parts {
+            parts,
+            _click: click,
+        })
+    }
+
+    /// Keeps the last good support block when this feed's is unusable.
+    pub fn check_feed(&self, parsed: &mut Parsed, source: &str) {
+        keep_last_good_support(parsed, &self.parts.base.config().feed_url, source);
+    }
+
+    /// Hands a new feed, with one FAQ index for both parts to share, to the help panel and
+    /// tickets.
+    pub fn set_feed(&self, feed: Rc<Feed>) {
+        let index = Rc::new(FaqIndex::new(
+            feed.clone(),
+            &self.parts.base.config().locale,
+        ));
+        self.parts.help.set_feed(feed.clone(), index.clone());
+        self.parts.tickets.set_feed(feed, index);
+    }
+
+    /// A fetch finished with a feed known: the outbox may resume.
+    pub fn fetched(&self) {
+        self.parts.tickets.resume_outbox();
+    }
+
+    /// The panel's view, or none while it is closed.
+    pub fn showing(&self) -> Option<View> {
+        self.parts.help.showing()
+    }
+
+    /// Opens the help view; `opener` gets focus back on close.
+    pub fn open_help(&self, opener: Option<HtmlElement>) {
+        self.parts.open_help(opener);
+    }
+
+    /// Opens the ticket form.
+    pub fn open_ticket(&self, opener: Option<HtmlElement>) {
+        self.parts.open_ticket(opener);
+    }
+
+    /// Closes the panel if it is open.
+    pub fn close(&self) {
+        self.parts.help.close();
+    }
+
+    /// Fills ticket fields now if the form is showing, else when it next shows.
+    pub fn prefill(&self, fields: HostPrefill) {
+        let showing = self.parts.help.showing() == Some(View::Ticket);
+        self.parts.tickets.prefill(fields, showing);
+    }
+}
+
+impl Composed {
+    fn open_help(&self, opener: Option<HtmlElement>) {
+        self.help.open(opener, "help");
+        // Help, not whatever view the panel was closed on.
+        self.help.show_view(View::Help, None);
+    }
+
+    /// Opens the panel on the ticket form, readied by the tickets part.
+    fn open_ticket(&self, opener: Option<HtmlElement>) {
+        let showing = self.help.showing();
+        self.tickets.prepare_form(showing != Some(View::Ticket));
+        if showing.is_none() {
+            self.help.open(opener, "ticket");
+        }
+        self.help
+            .show_view(View::Ticket, self.tickets.first_control(View::Ticket));
+        self.tickets.apply_host_prefill();
+    }
+
+    fn on_click(&self, event: &web_sys::Event) {
+        let Some(button) = event
+            .target()
+            .and_then(|t| t.dyn_into::<Element>().ok())
+            .and_then(|t| t.closest("[data-action]").ok().flatten())
+        else {
+            return;
+        };
+        match button.get_attribute("data-action").as_deref() {
+            Some("open-help") => self.open_help(button.dyn_into().ok()),
+            Some("close-help") => self.help.close(),
+            Some("open-ticket") => self.open_ticket(None),
+            Some("open-my-tickets") => {
+                self.tickets.show_my_tickets();
+                self.help
+                    .show_view(View::MyTickets, self.tickets.first_control(View::MyTickets));
+            }
+            Some("back-to-help") => self.help.show_view(View::Help, None),
+            _ => {}
+        }
+    }
+}
