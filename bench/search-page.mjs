@@ -3,7 +3,7 @@
 import init, { BenchFeed } from '/target/bench-pkg/lms_support_widget.js';
 import MiniSearch from '/node_modules/minisearch/dist/es/index.js';
 
-/** Results the widget shows (src/web/panel.rs RESULT_LIMIT). */
+/** Results the widget shows (src/help/mod.rs RESULT_LIMIT). */
 const LIMIT = 8;
 const LOCALES = ['en', 'es'];
 

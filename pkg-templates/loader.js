@@ -106,7 +106,7 @@
     });
   }
 
-  // The widget keeps its outbox under this key only while tickets wait in it (src/storage.rs).
+  // The widget keeps its outbox under this key only while tickets wait in it (src/base/storage.rs).
   function outboxWaiting() {
     try {
       var feed = new URL(config.feed, document.baseURI).href;

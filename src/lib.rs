@@ -17,22 +17,20 @@
 //! ```
 #![deny(missing_docs, missing_debug_implementations)]
 
+// The three parts of the product, each a pure core tested natively, over a shared base.
 pub mod banner;
-pub mod countdown;
-pub mod feed;
+pub mod base;
 pub mod help;
-pub mod i18n;
-pub mod json;
-pub mod markdown;
-pub mod schedule;
-pub mod search;
-pub mod storage;
-pub mod text;
 pub mod ticket;
-pub mod ticket_view;
-pub mod time;
-pub mod zone;
 
+// The shared base and the parts' modules where the server, the tests and the examples name
+// them (`lms_support_widget::time::Timestamp`).
+pub use banner::{countdown, schedule};
+pub use base::{feed, i18n, json, storage, text, time, zone};
+pub use help::{markdown, search};
+pub use ticket::view as ticket_view;
+
+// The browser layer: the widget's shell and each part's nodes, listeners and timers.
 #[cfg(target_arch = "wasm32")]
 pub mod web;
 

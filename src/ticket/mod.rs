@@ -36,11 +36,12 @@ pub mod outbox;
 pub mod request;
 pub mod sender;
 pub mod validate;
+pub mod view;
 
 pub use self::validate::{response_minutes, validate, validate_attachments};
 
-use crate::feed::Support;
-use crate::json::{Map, Value};
+use crate::base::feed::Support;
+use crate::base::json::{Map, Value};
 use std::fmt;
 
 /// Longest subject, in characters (Unicode scalar values), after trimming.
@@ -50,7 +51,7 @@ pub const SUBJECT_MAX: usize = 200;
 /// valid ticket has a dozen keys, a context of [`CONTEXT_MAX_ENTRIES`], and its longest string
 /// is a description of [`DESCRIPTION_MAX`] characters, each at most 12 bytes when escaped
 /// (`\ud83d\ude00`).
-pub const JSON_LIMITS: crate::json::Limits = crate::json::Limits {
+pub const JSON_LIMITS: crate::base::json::Limits = crate::base::json::Limits {
     max_text_bytes: 512 * 1024,
     max_string_bytes: DESCRIPTION_MAX * 12,
     max_array_items: 64,
@@ -318,7 +319,7 @@ impl Ticket {
 /// [`JSON_LIMITS`]; `FIELD: invalid` for each field of
 /// the wrong type, and `context[i]: invalid` for a context value that is not a string.
 pub fn draft_from_json(json: &str) -> Result<TicketDraft, Vec<FieldError>> {
-    let root = match crate::json::from_str_within(json, &JSON_LIMITS) {
+    let root = match crate::base::json::from_str_within(json, &JSON_LIMITS) {
         Ok(Value::Object(root)) => root,
         Err(e) if e.too_large => return Err(vec![FieldError::new("body", code::TOO_LARGE)]),
         _ => return Err(vec![FieldError::new("body", code::INVALID)]),

@@ -36,11 +36,11 @@
 //! assert_eq!(Outbox::from_json(&outbox.to_json()).entries(), outbox.entries());
 //! ```
 
-use crate::json::{Map, Value};
+use crate::base::json::{Map, Value};
 
 use super::request::{Receipt, SendOutcome, MAX_RETRY_AFTER_SECONDS};
 use super::FieldError;
-use crate::time::Timestamp;
+use crate::base::time::Timestamp;
 
 /// First backoff ceiling: the first retry comes within 5 s.
 pub const BACKOFF_BASE_SECONDS: i64 = 5;
@@ -147,7 +147,7 @@ impl Outbox {
     /// usable key or body is skipped while the others load. Missing fields take safe defaults
     /// (due now, queued, no attempts), and a second entry with a key already seen is dropped.
     pub fn from_json(text: &str) -> Outbox {
-        let Ok(value) = crate::json::from_str(text) else {
+        let Ok(value) = crate::base::json::from_str(text) else {
             return Outbox::default();
         };
         let Some(items) = value.get("entries").and_then(Value::as_array) else {
@@ -568,7 +568,7 @@ pub struct Lease {
 impl Lease {
     /// Reads a stored lease; `None` when absent or unreadable (which means "free").
     pub fn parse(stored: &str) -> Option<Lease> {
-        let value: Value = crate::json::from_str(stored).ok()?;
+        let value: Value = crate::base::json::from_str(stored).ok()?;
         Some(Lease {
             holder: value.get("holder")?.as_str()?.to_string(),
             until: Timestamp(value.get("until")?.as_i64()?),

@@ -20,10 +20,10 @@
 //! assert_eq!(request::interpret_create(429, Some("120"), "", now), SendOutcome::RetryAfter(120));
 //! ```
 
-use crate::json::{Map, Value};
+use crate::base::json::{Map, Value};
 
 use super::FieldError;
-use crate::time::{CivilDate, CivilDateTime, Timestamp};
+use crate::base::time::{CivilDate, CivilDateTime, Timestamp};
 
 /// How long to wait after a `429` (or a `503` that says to wait) without a usable `Retry-After`.
 pub const DEFAULT_RETRY_AFTER_SECONDS: i64 = 60;
@@ -444,7 +444,7 @@ pub fn parse_http_date(text: &str) -> Option<Timestamp> {
 }
 
 fn receipt_of(body: &str) -> Result<Receipt, String> {
-    let value: Value = crate::json::from_str(body).map_err(|_| "not JSON".to_string())?;
+    let value: Value = crate::base::json::from_str(body).map_err(|_| "not JSON".to_string())?;
     let obj = value.as_object().ok_or("not an object")?;
     let number = required_text(obj, "number")?;
     Ok(Receipt {
@@ -459,7 +459,7 @@ fn receipt_of(body: &str) -> Result<Receipt, String> {
 
 /// The `errors` array of a `4xx` body; anything else in the body is ignored.
 fn errors_of(body: &str) -> Vec<FieldError> {
-    let Ok(value) = crate::json::from_str(body) else {
+    let Ok(value) = crate::base::json::from_str(body) else {
         return Vec::new();
     };
     let Some(errors) = value.get("errors").and_then(Value::as_array) else {
@@ -532,7 +532,7 @@ pub fn interpret_status(status: u16, body: &str) -> Result<TicketStatus, String>
 }
 
 fn status_of(body: &str) -> Result<TicketStatus, String> {
-    let value: Value = crate::json::from_str(body).map_err(|_| "not JSON".to_string())?;
+    let value: Value = crate::base::json::from_str(body).map_err(|_| "not JSON".to_string())?;
     let obj = value.as_object().ok_or("not an object")?;
     let replies = match obj.get("replies") {
         None | Some(Value::Null) => Vec::new(),

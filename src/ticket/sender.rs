@@ -6,7 +6,7 @@
 //! to look again), and [`finish`](Sender::finish)es each send with what the API answered,
 //! keeping the receipt for "My tickets". Each call loads the outbox from storage once and saves
 //! it once. The browser layer (`web::tickets`) only runs the requests, the timer and the drawing;
-//! with [`crate::storage::MemoryStorage`] the whole loop, two tabs included, runs in `cargo test`.
+//! with [`crate::base::storage::MemoryStorage`] the whole loop, two tabs included, runs in `cargo test`.
 //!
 //! This module does not read the clock or draw random numbers: `now` and the draw are
 //! arguments. Nor does it log: a write that fails is reported by the [`Storage`] that
@@ -14,9 +14,9 @@
 
 use super::outbox::{Entry, EntryState, Finished, Lease, Outbox, MAX_IN_FLIGHT};
 use super::request::SendOutcome;
-use crate::json::{Map, Value};
-use crate::storage::{keys, Storage, StorageError};
-use crate::time::Timestamp;
+use crate::base::json::{Map, Value};
+use crate::base::storage::{keys, Storage, StorageError};
+use crate::base::time::Timestamp;
 
 /// How long a sender may hold the outbox before another tab may take over (a crashed tab).
 pub const LEASE_SECONDS: i64 = 30;
@@ -253,7 +253,7 @@ impl Sender {
     pub fn saved_tickets(&self, storage: &impl Storage) -> Vec<SavedTicket> {
         let Some(Value::Array(items)) = storage
             .get(&self.tickets_key)
-            .and_then(|t| crate::json::from_str(&t).ok())
+            .and_then(|t| crate::base::json::from_str(&t).ok())
         else {
             return Vec::new();
         };
@@ -319,7 +319,7 @@ impl Sender {
 mod tests {
     // The same tests run on wasm32 (usize is 32 bits there) in the browser run.
     use super::*;
-    use crate::storage::MemoryStorage;
+    use crate::base::storage::MemoryStorage;
     use crate::ticket::request::Receipt;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;

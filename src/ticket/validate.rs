@@ -24,7 +24,7 @@ use super::{
     ATTACHMENT_TYPES, CATEGORY_MAX, CONTEXT_MAX_ENTRIES, CONTEXT_VALUE_MAX, DEFAULT_PRIORITIES,
     DESCRIPTION_MAX, EMAIL_MAX, LOCALE_MAX, MAX_ATTACHMENTS, NAME_MAX, SUBJECT_MAX,
 };
-use crate::feed::Support;
+use crate::base::feed::Support;
 
 /// Checks a draft and returns the ticket to send, or every problem in form order.
 ///
@@ -269,8 +269,8 @@ fn is_language_tag(tag: &str) -> bool {
 mod tests {
     use super::super::{draft_from_json, Ticket};
     use super::*;
-    use crate::feed::{self, Support};
-    use crate::zone::TzDatabase;
+    use crate::base::feed::{self, Support};
+    use crate::base::zone::TzDatabase;
 
     fn good() -> TicketDraft {
         TicketDraft {

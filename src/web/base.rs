@@ -1,14 +1,14 @@
 //! What every part of the mounted widget shares and nothing changes after mounting: the
 //! configuration, the negotiated language, the document and shadow root, the date formatter
 //! and the time zones. Parts hold it as an `Rc<Base>`; what does change (the feed) reaches them
-//! as a message from the widget ([`super::widget`]), never through another part's fields.
+//! as a message from the widget ([`crate::web::widget`]), never through another part's fields.
 
-use super::config::Config;
-use super::dom;
-use super::intl::{Formatter, IntlZones};
 use crate::banner::Viewer;
-use crate::i18n::Lang;
-use crate::time::Timestamp;
+use crate::base::i18n::Lang;
+use crate::base::time::Timestamp;
+use crate::web::config::Config;
+use crate::web::dom;
+use crate::web::intl::{Formatter, IntlZones};
 use web_sys::{Document, ShadowRoot};
 
 /// The shared, read-only context of one mounted widget.

@@ -6,8 +6,8 @@
 //! Wasm boundary both ways (what a JS caller would pay). `BenchSearch::search_batch` times each
 //! query inside Wasm, which is what the widget itself pays, since it calls search from Rust.
 
-use crate::feed::{self, FaqEntry};
-use crate::search::SearchIndex;
+use crate::base::feed::{self, FaqEntry};
+use crate::help::search::SearchIndex;
 use crate::web::IntlZones;
 use std::hint::black_box;
 use wasm_bindgen::prelude::*;

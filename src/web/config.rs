@@ -1,6 +1,6 @@
 //! The widget's configuration, read from the object the loader builds from `data-*` attributes.
 
-use super::dom;
+use crate::web::dom;
 use js_sys::Reflect;
 use wasm_bindgen::JsValue;
 
@@ -39,7 +39,7 @@ pub struct Config {
     /// The course id when the page passes it (`data-course`).
     pub course: Option<String>,
     /// Where the help launcher sits (`data-launcher`).
-    pub launcher: super::launcher::Launcher,
+    pub launcher: crate::web::launcher::Launcher,
     /// The launcher's text instead of "Help" (`data-launcher-label`).
     pub launcher_label: Option<String>,
     /// `data-lms`: `auto` (detect) or the LMS the template was made for.
@@ -91,7 +91,7 @@ impl Config {
             }
         };
         let locale = match prop(value, "locale") {
-            Some(tag) if tag != "auto" && crate::text::is_language_tag(&tag) => tag,
+            Some(tag) if tag != "auto" && crate::base::text::is_language_tag(&tag) => tag,
             Some(tag) if tag != "auto" => {
                 dom::warn(&format!(
                     "data-locale {tag:?} is not a language tag; using the page's language"
@@ -100,7 +100,7 @@ impl Config {
             }
             _ => page_locale(),
         };
-        use super::launcher::Launcher;
+        use crate::web::launcher::Launcher;
         let launcher = match prop(value, "launcher").as_deref() {
             None | Some("bottom-right") => Launcher::BottomRight,
             Some("bottom-left") => Launcher::BottomLeft,
@@ -138,14 +138,14 @@ fn page_locale() -> String {
     let from_html = dom::document()
         .and_then(|d| d.document_element())
         .and_then(|e| e.get_attribute("lang"))
-        .filter(|tag| crate::text::is_language_tag(tag));
+        .filter(|tag| crate::base::text::is_language_tag(tag));
     let from_browser = || {
         dom::window()
             .map(|w| w.navigator().languages())
             .and_then(|list| {
                 list.iter()
                     .filter_map(|v| v.as_string())
-                    .find(|t| crate::text::is_language_tag(t))
+                    .find(|t| crate::base::text::is_language_tag(t))
             })
     };
     from_html

@@ -1,6 +1,6 @@
 //! Fetching the feed with `If-None-Match`.
 
-use super::dom::{describe, window};
+use crate::web::dom::{describe, window};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortSignal, Headers, Request, RequestCache, RequestInit, Response};

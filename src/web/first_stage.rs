@@ -2,9 +2,9 @@
 //! in this build; a click on the launcher asks the loader for the full stage
 //! (`pkg-templates/loader.js`), which replaces this widget and opens the panel.
 
-use super::base::Base;
-use super::dom::{self, report, Listener};
-use crate::feed::{Feed, Parsed};
+use crate::base::feed::{Feed, Parsed};
+use crate::web::base::Base;
+use crate::web::dom::{self, report, Listener};
 use std::rc::Rc;
 use wasm_bindgen::JsValue;
 
@@ -26,7 +26,7 @@ impl Parts {
     /// Draws the launcher.
     pub fn mount(base: Rc<Base>) -> Result<Parts, JsValue> {
         let config = base.config();
-        let launcher = super::launcher::button(
+        let launcher = crate::web::launcher::button(
             base.doc(),
             base.lang(),
             config.launcher,
@@ -50,4 +50,14 @@ impl Parts {
 
     /// Nothing waits for the first fetch.
     pub fn fetched(&self) {}
+
+    /// No panel in this stage, so none open to carry over a remount.
+    pub fn open_view(&self) -> Option<std::convert::Infallible> {
+        None
+    }
+
+    /// Nothing to reopen (see [`Parts::open_view`]).
+    pub fn reopen(&self, view: std::convert::Infallible) {
+        match view {}
+    }
 }

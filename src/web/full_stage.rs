@@ -3,13 +3,13 @@
 //! to help), routed by one click listener on the shadow root. Each part handles its own other
 //! buttons, keys and inputs.
 
-use super::base::Base;
-use super::dom::Listener;
-use super::faq_dom::FaqIndex;
-use super::panel::{HelpPanel, View};
-use super::ticket_form::HostPrefill;
-use super::tickets::{keep_last_good_support, Tickets};
-use crate::feed::{Feed, Parsed};
+use crate::base::feed::{Feed, Parsed};
+use crate::web::base::Base;
+use crate::web::dom::Listener;
+use crate::web::help::faq::FaqIndex;
+use crate::web::help::{HelpPanel, View};
+use crate::web::tickets::form::HostPrefill;
+use crate::web::tickets::{keep_last_good_support, Tickets};
 use std::rc::{Rc, Weak};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Element, HtmlElement};
@@ -87,6 +87,19 @@ impl Parts {
     /// The panel's view, or none while it is closed.
     pub fn showing(&self) -> Option<View> {
         self.parts.help.showing()
+    }
+
+    /// The panel's view while it is open, to carry over a remount (`setLocale`).
+    pub fn open_view(&self) -> Option<View> {
+        self.showing()
+    }
+
+    /// Opens the panel again on `view` after a remount, as [`Parts::open_view`] said.
+    pub fn reopen(&self, view: View) {
+        match view {
+            View::Ticket => self.open_ticket(None),
+            _ => self.open_help(None),
+        }
     }
 
     /// Opens the help view; `opener` gets focus back on close.

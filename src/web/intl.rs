@@ -2,13 +2,13 @@
 //!
 //! No time-zone database ships in the Wasm: `Intl.DateTimeFormat` knows every IANA zone. The
 //! offset of a zone at an instant is read by formatting the instant in that zone and comparing
-//! the wall-clock fields with UTC; the DST rules themselves live in [`crate::zone`], shared with
+//! the wall-clock fields with UTC; the DST rules themselves live in [`crate::base::zone`], shared with
 //! native code.
 
-use super::dom::report;
 use crate::banner::RelativeUnit;
-use crate::time::{CivilDate, CivilDateTime, Timestamp};
-use crate::zone::{TimeZones, UnknownZone};
+use crate::base::time::{CivilDate, CivilDateTime, Timestamp};
+use crate::base::zone::{TimeZones, UnknownZone};
+use crate::web::dom::report;
 use js_sys::{Array, Object, Reflect};
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;

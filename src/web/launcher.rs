@@ -3,8 +3,8 @@
 //! Separate from the panel because the banner-only first stage draws it too: the panel's code
 //! is loaded only when the learner (or the host's code) first opens it.
 
-use super::dom::action_button;
-use crate::i18n::{message, Lang, Msg};
+use crate::base::i18n::{message, Lang, Msg};
+use crate::web::dom::action_button;
 use wasm_bindgen::JsValue;
 use web_sys::{Document, Element};
 

@@ -7,8 +7,14 @@
 // The banner-only first stage leaves the panel's share of these helpers unused.
 #![cfg_attr(not(feature = "panel"), allow(dead_code))]
 
+// The parts: the banner on every page, the help panel and tickets in the full stage only.
 mod banner;
-mod banner_dom;
+#[cfg(feature = "panel")]
+mod help;
+#[cfg(feature = "panel")]
+mod tickets;
+
+// The shell: what every part shares, and the two stages' ways of composing the parts.
 mod base;
 #[cfg(feature = "bench")]
 pub mod bench;
@@ -17,28 +23,12 @@ mod dom;
 mod fetch;
 #[cfg(not(feature = "panel"))]
 mod first_stage;
+#[cfg(feature = "panel")]
+mod full_stage;
 mod intl;
 mod launcher;
 mod storage;
 mod widget;
-
-// The help panel and tickets: the full stage only.
-#[cfg(feature = "panel")]
-mod faq_dom;
-#[cfg(feature = "panel")]
-mod full_stage;
-#[cfg(feature = "panel")]
-mod markdown_dom;
-#[cfg(feature = "panel")]
-mod my_tickets;
-#[cfg(feature = "panel")]
-mod page_context;
-#[cfg(feature = "panel")]
-mod panel;
-#[cfg(feature = "panel")]
-mod ticket_form;
-#[cfg(feature = "panel")]
-mod tickets;
 
 pub use config::{Config, Position};
 pub use launcher::Launcher;
@@ -139,7 +129,7 @@ pub fn open(part: Option<String>) {
 #[wasm_bindgen(js_name = setLocale)]
 pub fn set_locale(tag: String) {
     let tag = tag.trim().to_string();
-    if !crate::text::is_language_tag(&tag) {
+    if !crate::base::text::is_language_tag(&tag) {
         dom::warn(&format!(
             "setLocale({tag:?}): not a language tag such as \"es\" or \"pt-BR\"; language unchanged"
         ));
@@ -150,13 +140,7 @@ pub fn set_locale(tag: String) {
     let snapshot = MOUNTED.with(|m| {
         let m = m.borrow();
         let widget = m.as_ref()?;
-        #[cfg(feature = "panel")]
-        let open = widget
-            .with_parts(|p| p.showing())
-            .flatten()
-            .map(|view| view == panel::View::Ticket);
-        #[cfg(not(feature = "panel"))]
-        let open: Option<bool> = None;
+        let open = widget.with_parts(|p| p.open_view()).flatten();
         Some((widget.config()?, open))
     });
     let Some((mut config, open)) = snapshot else {
@@ -170,18 +154,9 @@ pub fn set_locale(tag: String) {
     drop(old);
     match Widget::mount(config) {
         Ok(widget) => {
-            #[cfg(feature = "panel")]
-            if let Some(ticket) = open {
-                widget.with_parts(|p| {
-                    if ticket {
-                        p.open_ticket(None)
-                    } else {
-                        p.open_help(None)
-                    }
-                });
+            if let Some(view) = open {
+                widget.with_parts(|p| p.reopen(view));
             }
-            #[cfg(not(feature = "panel"))]
-            let _ = open;
             MOUNTED.with(|m| *m.borrow_mut() = Some(widget));
         }
         Err(message) => dom::error(&format!("setLocale: could not remount: {message}")),
@@ -193,7 +168,7 @@ pub fn set_locale(tag: String) {
 #[cfg(feature = "panel")]
 #[wasm_bindgen]
 pub fn prefill(fields: JsValue) {
-    let fields = match ticket_form::HostPrefill::from_js(&fields) {
+    let fields = match tickets::form::HostPrefill::from_js(&fields) {
         Ok(fields) => fields,
         Err(message) => return dom::warn(&message),
     };

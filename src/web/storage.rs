@@ -1,10 +1,10 @@
 //! `localStorage` as the core's [`Storage`], wrapped because it can be missing, full, or throw
 //! (private modes, sandboxed iframes, storage disabled by policy). Reads that fail are absent
 //! values; a write that fails is logged here, once, and returned to the caller, who goes on in
-//! memory for this page. Keys and stored shapes are the core's ([`crate::storage`]).
+//! memory for this page. Keys and stored shapes are the core's ([`crate::base::storage`]).
 
-use super::dom::{warn, window};
-use crate::storage::{Storage, StorageError};
+use crate::base::storage::{Storage, StorageError};
+use crate::web::dom::{warn, window};
 
 /// The page's `localStorage`.
 #[derive(Clone, Copy, Debug, Default)]

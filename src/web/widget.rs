@@ -9,19 +9,19 @@
 //! parts their listeners and timers. Callbacks hold weak references, so a pending fetch or
 //! timer after destruction does nothing.
 
-use super::banner::Banner;
-use super::base::Base;
-use super::config::Config;
-use super::dom::{self, describe, dispatch_all, report, warn, Events, Listener, Timer};
-use super::fetch::{fetch_feed, FeedResponse};
+use crate::base::feed::{self, Feed};
+use crate::base::i18n::Lang;
+use crate::base::storage::CachedFeed;
+use crate::web::banner::Banner;
+use crate::web::base::Base;
+use crate::web::config::Config;
+use crate::web::dom::{self, describe, dispatch_all, report, warn, Events, Listener, Timer};
+use crate::web::fetch::{fetch_feed, FeedResponse};
 #[cfg(not(feature = "panel"))]
-use super::first_stage::Parts;
+use crate::web::first_stage::Parts;
 #[cfg(feature = "panel")]
-use super::full_stage::Parts;
-use super::storage::BrowserStorage;
-use crate::feed::{self, Feed};
-use crate::i18n::Lang;
-use crate::storage::CachedFeed;
+use crate::web::full_stage::Parts;
+use crate::web::storage::BrowserStorage;
 use js_sys::{Array, Object, Reflect};
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};

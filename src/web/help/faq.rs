@@ -5,13 +5,13 @@
 //! only draws it (nothing is read back from `aria-expanded`, `hidden` or `data-faq`). A part
 //! keeps one [`Disclosures`] per list it redraws, and clears it with the list.
 
-use super::dom::{action_button, append, el, text_el};
-use super::markdown_dom::append_blocks;
-use crate::feed::Feed;
+use crate::base::feed::Feed;
+use crate::base::i18n::Lang;
+use crate::base::text::lang_attribute;
+use crate::help::search::{highlight_ranges, SearchIndex};
 use crate::help::FaqLine;
-use crate::i18n::Lang;
-use crate::search::{highlight_ranges, SearchIndex};
-use crate::text::lang_attribute;
+use crate::web::dom::{action_button, append, el, text_el};
+use crate::web::help::markdown::append_blocks;
 use std::cell::OnceCell;
 use std::rc::Rc;
 use wasm_bindgen::JsValue;
@@ -165,7 +165,7 @@ impl Disclosures {
             if let Some(tag) = lang_attribute(tag, Lang::negotiate(locale).tag()) {
                 item.target.set_attribute("lang", tag)?;
             }
-            append_blocks(doc, &item.target, &crate::markdown::parse(answer))?;
+            append_blocks(doc, &item.target, &crate::help::markdown::parse(answer))?;
             // Built once: the answer stays when closed and opened again.
             item.faq = None;
         }

@@ -5,7 +5,7 @@
 //! browser (which answers from `Intl`) and native code (which answers from the IANA database
 //! through `chrono-tz`) agree by construction.
 
-use crate::time::{CivilDateTime, Timestamp};
+use crate::base::time::{CivilDateTime, Timestamp};
 
 /// The zone name is not a known IANA time zone.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -78,7 +78,7 @@ pub fn offset_label(offset_seconds: i32) -> String {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
-    use crate::time::CivilDate;
+    use crate::base::time::CivilDate;
 
     fn at(y: i32, mo: u8, d: u8, h: u8, mi: u8) -> CivilDateTime {
         CivilDateTime {

@@ -2,12 +2,12 @@
 //!
 //! A one-off window has one occurrence. A recurring one has an occurrence on every matching
 //! local date in its zone, starting at its wall-clock `start` resolved with the DST rule of
-//! [`crate::zone::resolve_local`] and lasting `duration_minutes` of elapsed time. This module
+//! [`crate::base::zone::resolve_local`] and lasting `duration_minutes` of elapsed time. This module
 //! does not decide phases; that is [`crate::banner`].
 
-use crate::feed::{Cadence, Recurrence, Schedule};
-use crate::time::{days_in_month, CivilDate, CivilDateTime, Timestamp};
-use crate::zone::{resolve_local, TimeZones, UnknownZone};
+use crate::base::feed::{Cadence, Recurrence, Schedule};
+use crate::base::time::{days_in_month, CivilDate, CivilDateTime, Timestamp};
+use crate::base::zone::{resolve_local, TimeZones, UnknownZone};
 
 /// One occurrence of a window: start inclusive, end exclusive.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -128,8 +128,8 @@ pub fn matches(every: Cadence, date: CivilDate) -> bool {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
-    use crate::time::Weekday;
-    use crate::zone::TzDatabase;
+    use crate::base::time::Weekday;
+    use crate::base::zone::TzDatabase;
 
     fn utc(s: &str) -> Timestamp {
         Timestamp::parse_rfc3339(s).expect("valid test input")

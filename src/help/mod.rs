@@ -3,12 +3,15 @@
 //! [`suggestions`] while a ticket's subject is typed. Which language each question is shown
 //! in, and which fallback `lang` it carries, is decided here, not in the browser layer.
 //!
-//! The browser layer draws these; search itself is [`crate::search`], answers are parsed by
-//! [`crate::markdown`]. Nothing here touches the DOM.
+//! The browser layer draws these; search itself is [`crate::help::search`], answers are parsed by
+//! [`crate::help::markdown`]. Nothing here touches the DOM.
+
+pub mod markdown;
+pub mod search;
 
 use crate::banner::{ActiveItem, Phase};
-use crate::feed::{FaqEntry, Feed, Support};
-use crate::i18n::{fill, message, message_count, CountMsg, Lang, Msg};
+use crate::base::feed::{FaqEntry, Feed, Support};
+use crate::base::i18n::{fill, message, message_count, CountMsg, Lang, Msg};
 
 /// An active maintenance window or known issue the panel leads with.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -37,7 +40,7 @@ pub fn causes(items: &[ActiveItem<'_>], locale: &str) -> Vec<CauseLine> {
                 id: item.id().to_string(),
                 heading: message(lang, crate::banner::heading_msg(item.phase)).to_string(),
                 title: title.to_string(),
-                title_lang: crate::text::lang_attribute(tag, lang.tag()).map(String::from),
+                title_lang: crate::base::text::lang_attribute(tag, lang.tag()).map(String::from),
             }
         })
         .collect()
@@ -62,7 +65,7 @@ pub const RESULT_LIMIT: usize = 8;
 /// `faq` for the page's `locale`.
 pub fn search_results(
     faq: &[FaqEntry],
-    index: &crate::search::SearchIndex,
+    index: &crate::help::search::SearchIndex,
     query: &str,
     locale: &str,
 ) -> Option<ResultsView> {
@@ -146,7 +149,7 @@ pub const MAX_SUGGESTIONS: usize = 3;
 /// `faq` for the page's `locale`; `lang` is the widget's language.
 pub fn suggestions(
     faq: &[FaqEntry],
-    index: &crate::search::SearchIndex,
+    index: &crate::help::search::SearchIndex,
     subject: &str,
     locale: &str,
     lang: Lang,
@@ -167,7 +170,7 @@ fn faq_line(faq: &[FaqEntry], index: usize, locale: &str, lang: Lang) -> Option<
     Some(FaqLine {
         index,
         question: question.to_string(),
-        lang: crate::text::lang_attribute(tag, lang.tag()).map(String::from),
+        lang: crate::base::text::lang_attribute(tag, lang.tag()).map(String::from),
     })
 }
 
@@ -229,7 +232,7 @@ pub fn category_label(id: &str, lang: Lang) -> String {
     if id.is_empty() {
         return message(lang, Msg::CategoryOther).to_string();
     }
-    let known = crate::i18n::category_name(id, lang);
+    let known = crate::base::i18n::category_name(id, lang);
     known.map(String::from).unwrap_or_else(|| {
         let spaced = id.replace(['_', '-'], " ");
         let mut chars = spaced.chars();
@@ -287,17 +290,17 @@ mod tests {
     #[test]
     #[cfg(not(target_arch = "wasm32"))]
     fn a_subject_suggests_the_answers_that_fit_it_in_the_best_language() {
-        use crate::zone::TzDatabase;
+        use crate::base::zone::TzDatabase;
         let json = r#"{"version": 1, "faq": [
             {"id": "grades", "question": {"en": "Where are my grades?", "es": "¿Dónde están mis calificaciones?"},
              "answer": {"en": "Open Grades."}},
             {"id": "reset-password", "question": {"en": "How do I reset my password?"},
              "answer": {"en": "Use Forgot password."}}]}"#;
-        let faq = crate::feed::parse(json, &TzDatabase)
+        let faq = crate::base::feed::parse(json, &TzDatabase)
             .expect("valid")
             .feed
             .faq;
-        let index = crate::search::SearchIndex::build(&faq, "es");
+        let index = crate::help::search::SearchIndex::build(&faq, "es");
         assert_eq!(
             suggestions(&faq, &index, "olvidé mi password", "es", Lang::Es),
             [FaqLine {
@@ -314,8 +317,8 @@ mod tests {
         );
         assert!(suggestions(&faq, &index, " pa ", "es", Lang::Es).is_empty());
     }
-    use crate::feed::Fallback;
-    use crate::text::LocalizedText;
+    use crate::base::feed::Fallback;
+    use crate::base::text::LocalizedText;
 
     fn entry(id: &str, category: Option<&str>) -> FaqEntry {
         let text = LocalizedText::new(vec![("en".into(), id.into())]);
@@ -435,15 +438,17 @@ mod tests {
     #[test]
     fn only_what_can_cause_a_problem_now_is_offered_as_a_cause() {
         use crate::banner::{active_items, Viewer};
-        use crate::time::Timestamp;
-        use crate::zone::TzDatabase;
+        use crate::base::time::Timestamp;
+        use crate::base::zone::TzDatabase;
         let json = r#"{"version": 1,
           "maintenance": [
             {"id": "later", "starts_at": "2026-12-01T00:00:00Z", "ends_at": "2026-12-01T02:00:00Z", "title": {"en": "Later"}},
             {"id": "off", "status": "cancelled", "starts_at": "2026-11-30T00:00:00Z", "ends_at": "2026-11-30T02:00:00Z", "title": {"en": "Off"}},
             {"id": "now", "severity": "major", "starts_at": "2026-11-27T00:00:00Z", "ends_at": "2026-11-28T00:00:00Z", "title": {"en": "Now"}}],
           "notices": [{"id": "slow", "kind": "known_issue", "title": {"en": "Slow video"}}]}"#;
-        let feed = crate::feed::parse(json, &TzDatabase).expect("valid").feed;
+        let feed = crate::base::feed::parse(json, &TzDatabase)
+            .expect("valid")
+            .feed;
         let at = Timestamp::parse_rfc3339("2026-11-27T12:00:00Z").expect("valid");
         let items = active_items(&feed, &Viewer::default(), at, &TzDatabase);
         assert_eq!(items.len(), 4, "all four are in a phase");
@@ -509,15 +514,17 @@ mod tests {
     #[cfg(not(target_arch = "wasm32"))]
     fn the_panel_view_lists_causes_topics_in_the_best_language_and_the_ways_to_get_help() {
         use crate::banner::{active_items, Viewer};
-        use crate::time::Timestamp;
-        use crate::zone::TzDatabase;
+        use crate::base::time::Timestamp;
+        use crate::base::zone::TzDatabase;
         let json = r#"{"version": 1,
           "notices": [{"id": "slow", "kind": "known_issue", "title": {"en": "Slow video"}}],
           "faq": [
             {"id": "grades", "category": "grades", "question": {"en": "Where are my grades?", "es": "¿Dónde están mis notas?"}, "answer": {"en": "Open Grades."}},
             {"id": "reset", "question": {"en": "How do I reset my password?"}, "answer": {"en": "Use Forgot password."}}],
           "support": {"api": "/v1", "hours": "Mon–Fri 8–18", "fallback": {"email": "help@vendor.example"}}}"#;
-        let feed = crate::feed::parse(json, &TzDatabase).expect("valid").feed;
+        let feed = crate::base::feed::parse(json, &TzDatabase)
+            .expect("valid")
+            .feed;
         let at = Timestamp::parse_rfc3339("2026-11-27T12:00:00Z").expect("valid");
         let items = active_items(&feed, &Viewer::default(), at, &TzDatabase);
         let view = panel_view(Some(&feed), &items, "es");
@@ -563,15 +570,15 @@ mod tests {
     #[test]
     #[cfg(not(target_arch = "wasm32"))]
     fn a_blank_query_shows_no_results_and_a_query_its_best_questions_first() {
-        use crate::zone::TzDatabase;
+        use crate::base::zone::TzDatabase;
         let json = r#"{"version": 1, "faq": [
             {"id": "grades", "question": {"en": "Where are my grades?"}, "answer": {"en": "Open Grades."}},
             {"id": "reset", "question": {"en": "How do I reset my password?"}, "answer": {"en": "Use Forgot password."}}]}"#;
-        let faq = crate::feed::parse(json, &TzDatabase)
+        let faq = crate::base::feed::parse(json, &TzDatabase)
             .expect("valid")
             .feed
             .faq;
-        let index = crate::search::SearchIndex::build(&faq, "en");
+        let index = crate::help::search::SearchIndex::build(&faq, "en");
         assert_eq!(search_results(&faq, &index, "   ", "en"), None);
         let found = search_results(&faq, &index, "password", "en").expect("a query");
         assert_eq!(found.entries[0].index, 1);

@@ -3,9 +3,9 @@
 //! Moodle's `sesskey`) is decided by the pure [`crate::ticket::context`]; this module only
 //! reads the page, and reads nothing it is not asked for.
 
-use super::config::Config;
-use super::dom;
 use crate::ticket::context::PageFacts;
+use crate::web::config::Config;
+use crate::web::dom;
 use js_sys::{Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -112,7 +112,7 @@ pub fn read(config: &Config, active_ids: Vec<String>) -> PageFacts {
         ),
         None => (String::new(), (0, 0)),
     };
-    let time_zone = super::intl::learner_time_zone();
+    let time_zone = crate::web::intl::learner_time_zone();
     PageFacts {
         url,
         lms: config.lms.clone(),

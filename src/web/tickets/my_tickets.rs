@@ -4,10 +4,10 @@
 //! The rows and rating forms drawn are kept here by ticket number, so nothing is looked up in
 //! the DOM by attribute; only what the learner chose (the stars, the comment) is read from it.
 
-use super::dom::{action_button, append, el, text_el};
-use crate::i18n::{fill, message, Lang, Msg};
+use crate::base::i18n::{fill, message, Lang, Msg};
 use crate::ticket::request::Reply;
-use crate::ticket_view::MyTicketsView;
+use crate::ticket::view::MyTicketsView;
+use crate::web::dom::{action_button, append, el, text_el};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Document, Element, HtmlElement, HtmlInputElement, HtmlTextAreaElement};
 

@@ -2,7 +2,7 @@
 //!
 //! An [`Timestamp`] is a count of seconds since the Unix epoch, UTC. Civil dates use the
 //! proleptic Gregorian calendar. Converting between the two in a named zone is the job of
-//! [`crate::zone`]; this module does not know about zones, only about fixed offsets.
+//! [`crate::base::zone`]; this module does not know about zones, only about fixed offsets.
 
 use std::fmt;
 

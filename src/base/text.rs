@@ -3,7 +3,7 @@
 //! Lookup order for a requested tag such as `es-MX`: the exact tag, its primary language
 //! (`es`), any entry of that language (`es-ES`), `en`, then the first entry as written in the feed.
 //! Tags compare case-insensitively. This module does not hold the widget's own UI strings; those
-//! are in [`crate::i18n`].
+//! are in [`crate::base::i18n`].
 
 /// Text in several languages, in the order the feed wrote them.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

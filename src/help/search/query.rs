@@ -133,7 +133,7 @@ impl Term {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::search::normalize::{is_any_stopword, is_stopword, stopwords};
+    use crate::help::search::normalize::{is_any_stopword, is_stopword, stopwords};
 
     fn shown(query: &str) -> Vec<String> {
         parse(query, is_any_stopword)

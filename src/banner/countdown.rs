@@ -10,7 +10,7 @@
 //! Screen readers never hear the countdown either way (it is `aria-hidden`; the time range
 //! beside it carries the information).
 
-use crate::i18n::format_countdown;
+use crate::base::i18n::format_countdown;
 
 /// Milliseconds between countdown updates: 1 s normally, 60 s under reduced motion.
 pub fn countdown_period_ms(reduced_motion: bool) -> f64 {

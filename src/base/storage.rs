@@ -9,7 +9,7 @@
 //! This module does not log: a write that fails returns a [`StorageError`], and the browser
 //! layer reports it once, in one place.
 
-use crate::json::{Map, Value};
+use crate::base::json::{Map, Value};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 
@@ -145,7 +145,7 @@ impl Dismissals {
     pub fn load(storage: &impl Storage) -> Dismissals {
         let keys = storage
             .get(keys::DISMISSED)
-            .and_then(|text| crate::json::from_str(&text).ok())
+            .and_then(|text| crate::base::json::from_str(&text).ok())
             .and_then(|v| v.as_array().cloned())
             .map(|items| {
                 items
@@ -197,7 +197,7 @@ impl CachedFeed {
     /// The copy cached for `feed_url`, if any.
     pub fn load(storage: &impl Storage, feed_url: &str) -> Option<CachedFeed> {
         let text = storage.get(&keys::for_feed(keys::FEED_PREFIX, feed_url))?;
-        let value: Value = crate::json::from_str(&text).ok()?;
+        let value: Value = crate::base::json::from_str(&text).ok()?;
         Some(CachedFeed {
             body: value.get("body")?.as_str()?.to_string(),
             etag: value.get("etag").and_then(Value::as_str).map(String::from),
@@ -223,8 +223,13 @@ impl CachedFeed {
 
 /// The last valid support block seen for `feed_url` (see `feed::Parsed::keep_last_good_support`).
 #[cfg(feature = "panel")]
-pub fn last_good_support(storage: &impl Storage, feed_url: &str) -> Option<crate::feed::Support> {
-    crate::feed::support_from_json(&storage.get(&keys::for_feed(keys::SUPPORT_PREFIX, feed_url))?)
+pub fn last_good_support(
+    storage: &impl Storage,
+    feed_url: &str,
+) -> Option<crate::base::feed::Support> {
+    crate::base::feed::support_from_json(
+        &storage.get(&keys::for_feed(keys::SUPPORT_PREFIX, feed_url))?,
+    )
 }
 
 /// Keeps `support_json` (a valid support block) as the last good one for `feed_url`; writes

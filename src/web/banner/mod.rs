@@ -7,16 +7,18 @@
 //! change (one timer, re-armed after each change), when the feed changes, on a dismissal and
 //! when the tab becomes visible again. It knows nothing of the help panel or tickets.
 
-use super::banner_dom::{countdown_text, draw};
-use super::base::{now, Base};
-use super::dom::{self, describe, dispatch_all, el, report, warn, Events, Listener, Timer};
-use super::storage::BrowserStorage;
+mod draw;
+
+use crate::banner::countdown::{countdown_period_ms, format_countdown_minutes};
 use crate::banner::{active_items, banner_view, next_change, BannerView, Phase};
-use crate::countdown::{countdown_period_ms, format_countdown_minutes};
-use crate::feed::Feed;
-use crate::i18n::{fill, message, Msg};
-use crate::storage::Dismissals;
-use crate::time::Timestamp;
+use crate::base::feed::Feed;
+use crate::base::i18n::{fill, message, Msg};
+use crate::base::storage::Dismissals;
+use crate::base::time::Timestamp;
+use crate::web::banner::draw::{countdown_text, draw};
+use crate::web::base::{now, Base};
+use crate::web::dom::{self, describe, dispatch_all, el, report, warn, Events, Listener, Timer};
+use crate::web::storage::BrowserStorage;
 use js_sys::{Array, Object, Reflect};
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
@@ -126,7 +128,10 @@ impl Banner {
 
     /// Redraws if the view changed (the tab became visible again).
     pub fn redraw_if_changed(&self) -> Events {
-        with_inner(&Rc::downgrade(&self.inner), |s| s.render(now())).unwrap_or_default()
+        match self.inner.try_borrow_mut() {
+            Ok(mut s) => s.render(now()),
+            Err(_) => Events::new(),
+        }
     }
 }
 
@@ -224,7 +229,7 @@ impl Inner {
             let delay = (at.seconds() as f64 * 1000.0) - dom::now_ms() + 20.0;
             let weak = self.weak.clone();
             self.phase_timer = Timer::once(delay, move || {
-                let events = with_inner(&weak, |s| s.render_and_schedule(super::base::now()));
+                let events = with_inner(&weak, |s| s.render_and_schedule(crate::web::base::now()));
                 dispatch_all(events.unwrap_or_default());
             })
             .map_err(|e| warn(&format!("phase timer: {}", describe(&e))))

@@ -4,11 +4,11 @@
 //! [`crate::banner`]; this only formats instants with `Intl` and builds nodes. Buttons carry a
 //! `data-action` that the widget's single delegated click listener reads.
 
-use super::dom::{action_button, append, el, text_el};
-use super::intl::{learner_offset, Formatter};
 use crate::banner::{relative_span, BannerView, ItemView, LiveRole, TimeLine};
-use crate::i18n::{fill, format_countdown, message, Lang, Msg};
-use crate::time::Timestamp;
+use crate::base::i18n::{fill, format_countdown, message, Lang, Msg};
+use crate::base::time::Timestamp;
+use crate::web::dom::{action_button, append, el, text_el};
+use crate::web::intl::{learner_offset, Formatter};
 use wasm_bindgen::JsValue;
 use web_sys::{Document, Element};
 

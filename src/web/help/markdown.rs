@@ -1,9 +1,9 @@
-//! Builds DOM nodes from a parsed answer ([`crate::markdown`]). Only these elements can come
+//! Builds DOM nodes from a parsed answer ([`crate::help::markdown`]). Only these elements can come
 //! out: `p`, `ul`, `ol`, `li`, `em`, `strong`, `code`, `br`, `a` (with a checked `href`), and
 //! text nodes. No HTML string is ever parsed.
 
-use super::dom::{el, text_el};
-use crate::markdown::{Block, Inline};
+use crate::help::markdown::{Block, Inline};
+use crate::web::dom::{el, text_el};
 use wasm_bindgen::JsValue;
 use web_sys::{Document, Element, Node};
 
@@ -48,9 +48,9 @@ fn append_inlines(
             Inline::LineBreak => el(doc, "br", "")?.into(),
             Inline::Emphasis(children) | Inline::Strong(children) if depth >= MAX_DEPTH => {
                 let span = el(doc, "span", "")?;
-                span.set_text_content(Some(&crate::markdown::plain_text(&[Block::Paragraph(
-                    children.clone(),
-                )])));
+                span.set_text_content(Some(&crate::help::markdown::plain_text(&[
+                    Block::Paragraph(children.clone()),
+                ])));
                 span.into()
             }
             Inline::Emphasis(children) => {
@@ -63,7 +63,7 @@ fn append_inlines(
                 append_inlines(doc, &strong, children, depth + 1)?;
                 strong.into()
             }
-            Inline::Link { href, children } => match crate::markdown::safe_href(href) {
+            Inline::Link { href, children } => match crate::help::markdown::safe_href(href) {
                 // The parser only makes links with safe targets; checking again here keeps the
                 // DOM safe even if a caller builds the tree by hand.
                 Some(href) if depth < MAX_DEPTH => {

@@ -15,12 +15,15 @@
 //! | `completed`   | `[end, end + after.hours)` when `after` is given |
 //! | `cancelled`   | `[start − notice_days, end)` when cancelled |
 
-use crate::feed::{Audience, Feed, Notice, NoticeStatus, Severity, Window};
-use crate::i18n::{message, message_count, CountMsg, Lang, Msg};
-use crate::schedule::{around, Occurrence};
-use crate::text::lang_attribute;
-use crate::time::Timestamp;
-use crate::zone::TimeZones;
+pub mod countdown;
+pub mod schedule;
+
+use crate::banner::schedule::{around, Occurrence};
+use crate::base::feed::{Audience, Feed, Notice, NoticeStatus, Severity, Window};
+use crate::base::i18n::{message, message_count, CountMsg, Lang, Msg};
+use crate::base::text::lang_attribute;
+use crate::base::time::Timestamp;
+use crate::base::zone::TimeZones;
 
 const HOUR: i64 = 3600;
 const DAY: i64 = 86_400;
@@ -129,7 +132,7 @@ impl<'f> ActiveItem<'f> {
     }
 
     /// Title in the given locale, with the tag of the feed entry used (see
-    /// [`LocalizedText::get_with_tag`](crate::text::LocalizedText::get_with_tag)).
+    /// [`LocalizedText::get_with_tag`](crate::base::text::LocalizedText::get_with_tag)).
     pub fn title_with_tag(&self, locale: &str) -> (&'f str, &'f str) {
         match self.source {
             Source::Maintenance(w) => w.title.get_with_tag(locale),

@@ -7,10 +7,10 @@
 //! ([`FeedError`]); the caller then keeps its last good copy. This module does not decide what
 //! is shown when; that is [`crate::banner`].
 
-use crate::json::{Map, Value};
-use crate::text::{is_language_tag, LocalizedText};
-use crate::time::{parse_clock, Timestamp, Weekday};
-use crate::zone::TimeZones;
+use crate::base::json::{Map, Value};
+use crate::base::text::{is_language_tag, LocalizedText};
+use crate::base::time::{parse_clock, Timestamp, Weekday};
+use crate::base::zone::TimeZones;
 use std::fmt;
 
 /// A validated feed.
@@ -324,7 +324,7 @@ impl Parsed {
 /// Reads a support block kept by [`Parsed::support_json`]; `None` when it is not one.
 #[cfg(feature = "panel")]
 pub fn support_from_json(text: &str) -> Option<Support> {
-    let value = crate::json::from_str(text).ok()?;
+    let value = crate::base::json::from_str(text).ok()?;
     let (mut unknown, mut problems) = (Vec::new(), Vec::new());
     let mut cx = Cx {
         unknown: &mut unknown,
@@ -400,7 +400,7 @@ impl std::error::Error for FeedError {}
 /// # Errors
 /// [`FeedError`] only when nothing of the feed is usable; see the module docs.
 pub fn parse(json: &str, zones: &dyn TimeZones) -> Result<Parsed, FeedError> {
-    let value: Value = crate::json::from_str(json).map_err(|e| {
+    let value: Value = crate::base::json::from_str(json).map_err(|e| {
         if e.too_large {
             FeedError::TooLarge(e.to_string())
         } else {

@@ -26,8 +26,8 @@ use super::fuzzy::Rows;
 use super::normalize::{for_each_word, is_stopword, stopwords};
 use super::query::{self, Term};
 use super::Hit;
-use crate::feed::FaqEntry;
-use crate::text::primary_language;
+use crate::base::feed::FaqEntry;
+use crate::base::text::primary_language;
 use std::cell::RefCell;
 use std::cmp::Ordering;
 use std::collections::HashMap;
@@ -593,8 +593,8 @@ mod tests {
 #[cfg(test)]
 mod walk_tests {
     use super::*;
-    use crate::search::fuzzy::distance;
-    use crate::text::LocalizedText;
+    use crate::base::text::LocalizedText;
+    use crate::help::search::fuzzy::distance;
 
     fn index_of(words: &[&str]) -> SearchIndex {
         let faq = vec![FaqEntry {

@@ -3,12 +3,12 @@
 //! decides whether the form shows a draft or the ticket just handed to the outbox. The DOM layer
 //! (`web::ticket_form`) only draws these. Validation itself is [`crate::ticket::validate`].
 
-use crate::feed::Support;
+use crate::base::feed::Support;
+use crate::base::i18n::{fill, message, Lang, Msg};
+use crate::base::time::Timestamp;
 use crate::help::category_label;
-use crate::i18n::{fill, message, Lang, Msg};
 use crate::ticket::sender::SavedTicket;
 use crate::ticket::DEFAULT_PRIORITIES;
-use crate::time::Timestamp;
 
 /// A priority the learner can choose.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -555,7 +555,7 @@ mod tests {
             category_options(None, Lang::De),
             [("other".to_string(), "Sonstiges".to_string())]
         );
-        for lang in crate::i18n::Lang::ALL {
+        for lang in crate::base::i18n::Lang::ALL {
             for key in [
                 "page_url",
                 "lms",

@@ -6,15 +6,18 @@
 //! Opening moves focus to the search box, Tab and Shift+Tab wrap inside the dialog, Escape
 //! closes it and focus returns to whatever opened it. Results update on every keystroke; the
 //! count is announced politely once typing pauses. FAQ entries are disclosures
-//! ([`super::faq_dom`]). What to show comes from [`crate::help`] and [`crate::search`].
+//! ([`crate::web::help::faq`]). What to show comes from [`crate::help`] and [`crate::help::search`].
 
-use super::base::{now, Base};
-use super::dom::{self, action_button, append, el, report, text_el, Listener, Timer};
-use super::faq_dom::{Disclosures, FaqIndex};
+pub(super) mod faq;
+mod markdown;
+
 use crate::banner::active_items;
-use crate::feed::Feed;
+use crate::base::feed::Feed;
+use crate::base::i18n::{message, Msg};
 use crate::help::{panel_view, search_results, CauseLine, PanelView};
-use crate::i18n::{message, Msg};
+use crate::web::base::{now, Base};
+use crate::web::dom::{self, action_button, append, el, report, text_el, Listener, Timer};
+use crate::web::help::faq::{Disclosures, FaqIndex};
 use js_sys::{Object, Reflect};
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
@@ -90,8 +93,12 @@ impl HelpPanel {
         let doc = base.doc();
         let lang = base.lang();
         let config = base.config();
-        let launcher_button =
-            super::launcher::button(doc, lang, config.launcher, config.launcher_label.as_deref())?;
+        let launcher_button = crate::web::launcher::button(
+            doc,
+            lang,
+            config.launcher,
+            config.launcher_label.as_deref(),
+        )?;
         let backdrop = el(doc, "div", "lsw-backdrop")?;
         backdrop.set_attribute("data-action", "close-help")?;
         backdrop.set_attribute("hidden", "")?;
@@ -284,7 +291,7 @@ impl Inner {
         dom::dispatch("close", &JsValue::NULL);
         match self.opener.take().filter(|o| o.is_connected()) {
             Some(opener) => opener.focus(),
-            None if self.base.config().launcher != super::launcher::Launcher::None => {
+            None if self.base.config().launcher != crate::web::launcher::Launcher::None => {
                 self.launcher.unchecked_ref::<HtmlElement>().focus()
             }
             None => Ok(()),

@@ -1,6 +1,6 @@
 //! A small JSON value: parse, read, build and print.
 //!
-//! The widget used `crate::json::Value`; this replaces it because every byte of the Wasm is
+//! The widget used `crate::base::json::Value`; this replaces it because every byte of the Wasm is
 //! downloaded on every course page, and the banner-only first stage needs nothing more than
 //! this (serde_json, its ordered map and its float printing were about a fifth of that stage).
 //! Objects keep their keys in document order, as the feed's authors wrote them. Numbers keep

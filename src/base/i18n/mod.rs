@@ -1,6 +1,6 @@
 //! The widget's own user-visible strings, in every supported language.
 //!
-//! Feed content (titles, bodies) is localized by the feed itself through [`crate::text`]; this
+//! Feed content (titles, bodies) is localized by the feed itself through [`crate::base::text`]; this
 //! module only translates the widget's chrome, in English, Spanish, French, Portuguese
 //! (Brazilian), German and Arabic. Templates use `{name}` placeholders filled by [`fill`].
 //! Dates, times and relative spans ("in 3 days") are not here: the browser formats them with
@@ -26,6 +26,9 @@
 //! first-strong isolates (U+2068 … U+2069) so that e.g. `+1 555 0100` keeps its order inside
 //! an Arabic sentence.
 
+#[cfg(feature = "panel")]
+mod panel;
+
 /// A language the widget's UI is translated into.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Lang {
@@ -50,7 +53,7 @@ impl Lang {
     /// The best supported language for a BCP 47 tag, by its primary subtag (`pt-BR` and
     /// `pt-PT` are both [`Lang::Pt`]), falling back to English.
     pub fn negotiate(tag: &str) -> Lang {
-        match crate::text::primary_language(tag)
+        match crate::base::text::primary_language(tag)
             .to_ascii_lowercase()
             .as_str()
         {
@@ -68,7 +71,8 @@ impl Lang {
         tags.into_iter()
             .map(|t| (t, Lang::negotiate(t)))
             .find(|(t, lang)| {
-                *lang != Lang::En || crate::text::primary_language(t).eq_ignore_ascii_case("en")
+                *lang != Lang::En
+                    || crate::base::text::primary_language(t).eq_ignore_ascii_case("en")
             })
             .map_or(Lang::En, |(_, lang)| lang)
     }
@@ -161,7 +165,7 @@ macro_rules! messages {
 }
 
 // The banner's messages come first, up to `HelpLauncher`: the banner-only first stage ships
-// only their strings (see `en` and `en_panel`).
+// only their strings (see `en`); the others are in `panel`, behind the one `panel` gate here.
 messages! {
     HeadingUpcoming,
     HeadingImminent,
@@ -304,6 +308,25 @@ pub fn message_count(lang: Lang, msg: CountMsg, n: u64) -> String {
     fill(template, &[("count", &n.to_string())])
 }
 
+/// The help panel's and the ticket form's strings (see `panel`); none in the banner-only
+/// first stage, which never asks for them.
+#[cfg(feature = "panel")]
+fn panel_message(lang: Lang, msg: Msg) -> &'static str {
+    match lang {
+        Lang::En => panel::en(msg),
+        Lang::Es => panel::es(msg),
+        Lang::Fr => panel::fr(msg),
+        Lang::Pt => panel::pt(msg),
+        Lang::De => panel::de(msg),
+        Lang::Ar => panel::ar(msg),
+    }
+}
+
+#[cfg(not(feature = "panel"))]
+fn panel_message(_: Lang, _: Msg) -> &'static str {
+    ""
+}
+
 /// The forms of `msg` in `lang`, one per category of [`Lang::plural_categories`]. A `zero`,
 /// `one` or `two` form may spell the number out instead of using `{count}`.
 pub fn plural_forms(lang: Lang, msg: CountMsg) -> &'static [(Plural, &'static str)] {
@@ -393,105 +416,7 @@ fn en(msg: Msg) -> &'static str {
         ShowFewer => "Show fewer",
         RegionLabel => "Service announcements",
         HelpLauncher => "Help",
-        #[cfg(feature = "panel")]
-        panel => en_panel(panel),
-        #[cfg(not(feature = "panel"))]
-        _ => "",
-    }
-}
-
-/// English strings of the help panel and the ticket form, which only the second stage (the
-/// `panel` feature) ships.
-#[cfg(feature = "panel")]
-fn en_panel(msg: Msg) -> &'static str {
-    use Msg::*;
-    match msg {
-        HelpTitle => "Help and support",
-        Close => "Close",
-        SearchLabel => "Search the help articles",
-        SearchPlaceholder => "Type your question",
-        NoResults => "No answers match \u{201c}{query}\u{201d}. Try other words, or contact us below.",
-        MayBeCaused => "This may be caused by:",
-        BrowseTopics => "Browse by topic",
-        StillNeedHelp => "Still need help?",
-        ContactEmail => "Email {email}",
-        ContactPhone => "Call {phone}",
-        SupportHours => "Support hours: {hours}",
-        CategoryOther => "Other questions",
-        ContactSupport => "Contact support",
-        BackToHelp => "Back to help",
-        TicketTitle => "Report a problem",
-        MayAnswer => "These may answer your question:",
-        AttachedNotice => "We will attach this to your ticket:",
-        FieldCategory => "What is it about?",
-        FieldPriority => "How urgent is it?",
-        FieldSubject => "Subject",
-        FieldDescription => "What happened? What did you expect?",
-        FieldName => "Your name",
-        FieldEmail => "Your e-mail",
-        FieldFiles => "Screenshots or PDF (up to 3, 5 MB each)",
-        RemoveFile => "Remove {name}",
-        ResponseWithin => "Response within {duration}",
-        CriticalCheck => "Critical is for the whole platform being down or a security problem. Is it one of those?",
-        CriticalYes => "Yes, keep critical",
-        CriticalNo => "No, use routine",
-        ContextLead => "Sent with your ticket to help us (remove anything you prefer not to share):",
-        RemoveItem => "Remove {item}",
-        Send => "Send",
-        Sending => "Sending your ticket…",
-        QueuedOffline => "You are offline. Your ticket is saved on this device and will be sent when you are back online.",
-        QueuedServer => "Our support service is not answering right now. Your ticket is saved on this device and will be sent automatically.",
-        Sent => "Ticket {number} sent. We will reply by {due}.",
-        Rejected => "We could not accept this ticket. Check the fields above, or contact us directly:",
-        FixErrors => "Please correct the highlighted fields.",
-        ErrRequired => "This field is required.",
-        ErrTooLong => "This is too long.",
-        ErrEmail => "Enter an e-mail address like name@example.com.",
-        ErrChoice => "Choose one of the options.",
-        ErrTooMany => "Attach at most 3 files.",
-        ErrTooLarge => "Each file must be 5 MB or less.",
-        ErrFileType => "Only images and PDF files can be attached.",
-        ErrInvalid => "This value is not valid.",
-        MyTickets => "My tickets",
-        NoTickets => "You have not sent any tickets from this browser.",
-        TicketStatus => "Status: {status}",
-        StatusOpen => "open",
-        StatusPending => "waiting for you",
-        StatusResolved => "resolved",
-        StatusClosed => "closed",
-        StatusQueued => "not sent yet",
-        StatusSending => "sending",
-        StatusSent => "sent",
-        StatusRejected => "not accepted",
-        WriteAnother => "Write another ticket",
-        NotAccepted => "We could not accept your ticket “{subject}”. Please contact us directly:",
-        AgentReply => "Support replied:",
-        RateQuestion => "How satisfied are you with the help you got?",
-        RateStars => "{count} of 5",
-        RateComment => "Comment (optional)",
-        RateSend => "Send rating",
-        RateThanks => "Thank you for your feedback.",
-        Refresh => "Refresh",
-        CtxPage => "Page",
-        CtxLms => "LMS",
-        CtxCourseId => "Course id",
-        CtxCourse => "Course",
-        CtxRole => "Role",
-        CtxName => "Name",
-        CtxEmail => "E-mail",
-        CtxBrowser => "Browser",
-        CtxOs => "Operating system",
-        CtxViewport => "Window size",
-        CtxTimeZone => "Time zone",
-        CtxActive => "Active notices",
-        HoneypotLabel => "Leave this field empty",
-        CtxActivity => "Activity id",
-        CtxContextId => "Context id",
-        PriorityCritical => "Critical",
-        PriorityHigh => "High",
-        PriorityRoutine => "Routine",
-        // The banner's strings are answered above.
-        _ => "",
+        panel => panel_message(Lang::En, panel),
     }
 }
 
@@ -515,105 +440,7 @@ fn es(msg: Msg) -> &'static str {
         ShowFewer => "Mostrar menos",
         RegionLabel => "Avisos del servicio",
         HelpLauncher => "Ayuda",
-        #[cfg(feature = "panel")]
-        panel => es_panel(panel),
-        #[cfg(not(feature = "panel"))]
-        _ => "",
-    }
-}
-
-/// Spanish strings of the help panel and the ticket form, which only the second stage (the
-/// `panel` feature) ships.
-#[cfg(feature = "panel")]
-fn es_panel(msg: Msg) -> &'static str {
-    use Msg::*;
-    match msg {
-        HelpTitle => "Ayuda y soporte",
-        Close => "Cerrar",
-        SearchLabel => "Buscar en los artículos de ayuda",
-        SearchPlaceholder => "Escribe tu pregunta",
-        NoResults => "Ninguna respuesta coincide con \u{ab}{query}\u{bb}. Prueba con otras palabras o contáctanos abajo.",
-        MayBeCaused => "Puede deberse a:",
-        BrowseTopics => "Explorar por tema",
-        StillNeedHelp => "¿Sigues necesitando ayuda?",
-        ContactEmail => "Escribe a {email}",
-        ContactPhone => "Llama al {phone}",
-        SupportHours => "Horario de soporte: {hours}",
-        CategoryOther => "Otras preguntas",
-        ContactSupport => "Contactar con soporte",
-        BackToHelp => "Volver a la ayuda",
-        TicketTitle => "Informar de un problema",
-        MayAnswer => "Estas respuestas pueden ayudarte:",
-        AttachedNotice => "Lo adjuntaremos a tu solicitud:",
-        FieldCategory => "¿De qué se trata?",
-        FieldPriority => "¿Qué urgencia tiene?",
-        FieldSubject => "Asunto",
-        FieldDescription => "¿Qué ha pasado? ¿Qué esperabas?",
-        FieldName => "Tu nombre",
-        FieldEmail => "Tu correo electrónico",
-        FieldFiles => "Capturas o PDF (hasta 3, 5 MB cada uno)",
-        RemoveFile => "Quitar {name}",
-        ResponseWithin => "Respuesta en menos de {duration}",
-        CriticalCheck => "«Crítica» es para cuando toda la plataforma está caída o hay un problema de seguridad. ¿Es uno de esos casos?",
-        CriticalYes => "Sí, mantener crítica",
-        CriticalNo => "No, usar normal",
-        ContextLead => "Se envía con tu solicitud para ayudarnos (quita lo que prefieras no compartir):",
-        RemoveItem => "Quitar {item}",
-        Send => "Enviar",
-        Sending => "Enviando tu solicitud…",
-        QueuedOffline => "No tienes conexión. Tu solicitud está guardada en este dispositivo y se enviará cuando vuelvas a estar en línea.",
-        QueuedServer => "Nuestro servicio de soporte no responde ahora mismo. Tu solicitud está guardada en este dispositivo y se enviará automáticamente.",
-        Sent => "Solicitud {number} enviada. Te responderemos antes de {due}.",
-        Rejected => "No hemos podido aceptar esta solicitud. Revisa los campos o contáctanos directamente:",
-        FixErrors => "Corrige los campos marcados.",
-        ErrRequired => "Este campo es obligatorio.",
-        ErrTooLong => "Es demasiado largo.",
-        ErrEmail => "Escribe un correo como nombre@ejemplo.com.",
-        ErrChoice => "Elige una de las opciones.",
-        ErrTooMany => "Adjunta como máximo 3 archivos.",
-        ErrTooLarge => "Cada archivo debe ocupar 5 MB o menos.",
-        ErrFileType => "Solo se pueden adjuntar imágenes y archivos PDF.",
-        ErrInvalid => "Este valor no es válido.",
-        MyTickets => "Mis solicitudes",
-        NoTickets => "No has enviado ninguna solicitud desde este navegador.",
-        TicketStatus => "Estado: {status}",
-        StatusOpen => "abierta",
-        StatusPending => "pendiente de tu respuesta",
-        StatusResolved => "resuelta",
-        StatusClosed => "cerrada",
-        StatusQueued => "aún no enviada",
-        StatusSending => "enviándose",
-        StatusSent => "enviada",
-        StatusRejected => "no aceptada",
-        WriteAnother => "Escribir otra solicitud",
-        NotAccepted => "No hemos podido aceptar tu solicitud «{subject}». Contáctanos directamente:",
-        AgentReply => "Respuesta de soporte:",
-        RateQuestion => "¿Qué tan satisfecho estás con la ayuda recibida?",
-        RateStars => "{count} de 5",
-        RateComment => "Comentario (opcional)",
-        RateSend => "Enviar valoración",
-        RateThanks => "Gracias por tu valoración.",
-        Refresh => "Actualizar",
-        CtxPage => "Página",
-        CtxLms => "Plataforma",
-        CtxCourseId => "Id. del curso",
-        CtxCourse => "Curso",
-        CtxRole => "Rol",
-        CtxName => "Nombre",
-        CtxEmail => "Correo",
-        CtxBrowser => "Navegador",
-        CtxOs => "Sistema operativo",
-        CtxViewport => "Tamaño de la ventana",
-        CtxTimeZone => "Zona horaria",
-        CtxActive => "Avisos activos",
-        HoneypotLabel => "Deja este campo vacío",
-        CtxActivity => "Id. de la actividad",
-        CtxContextId => "Id. del contexto",
-        PriorityCritical => "Crítica",
-        PriorityHigh => "Alta",
-        PriorityRoutine => "Normal",
-        // The banner's strings are answered above.
-        _ => "",
+        panel => panel_message(Lang::Es, panel),
     }
 }
 
@@ -639,105 +466,7 @@ fn fr(msg: Msg) -> &'static str {
         ShowFewer => "Afficher moins",
         RegionLabel => "Annonces du service",
         HelpLauncher => "Aide",
-        #[cfg(feature = "panel")]
-        panel => fr_panel(panel),
-        #[cfg(not(feature = "panel"))]
-        _ => "",
-    }
-}
-
-/// French strings of the help panel and the ticket form, which only the second stage (the
-/// `panel` feature) ships.
-#[cfg(feature = "panel")]
-fn fr_panel(msg: Msg) -> &'static str {
-    use Msg::*;
-    match msg {
-        HelpTitle => "Aide et assistance",
-        Close => "Fermer",
-        SearchLabel => "Rechercher dans les articles d’aide",
-        SearchPlaceholder => "Saisissez votre question",
-        NoResults => "Aucune réponse ne correspond à «\u{a0}{query}\u{a0}». Essayez d’autres mots ou contactez-nous ci-dessous.",
-        MayBeCaused => "Cause possible\u{a0}:",
-        BrowseTopics => "Parcourir par thème",
-        StillNeedHelp => "Besoin d’aide supplémentaire\u{a0}?",
-        ContactEmail => "Écrire à {email}",
-        ContactPhone => "Appeler le {phone}",
-        SupportHours => "Horaires de l’assistance\u{a0}: {hours}",
-        CategoryOther => "Autres questions",
-        ContactSupport => "Contacter l’assistance",
-        BackToHelp => "Retour à l’aide",
-        TicketTitle => "Signaler un problème",
-        MayAnswer => "Ces articles peuvent répondre à votre question\u{a0}:",
-        AttachedNotice => "Nous joindrons ceci à votre demande\u{a0}:",
-        FieldCategory => "De quoi s’agit-il\u{a0}?",
-        FieldPriority => "Quelle est l’urgence\u{a0}?",
-        FieldSubject => "Objet",
-        FieldDescription => "Que s’est-il passé\u{a0}? À quoi vous attendiez-vous\u{a0}?",
-        FieldName => "Votre nom",
-        FieldEmail => "Votre adresse e-mail",
-        FieldFiles => "Captures d’écran ou PDF (3 au maximum, 5\u{a0}Mo chacun)",
-        RemoveFile => "Retirer {name}",
-        ResponseWithin => "Réponse sous {duration}",
-        CriticalCheck => "«\u{a0}Critique\u{a0}» est réservé à une panne de toute la plateforme ou à un problème de sécurité. Est-ce le cas\u{a0}?",
-        CriticalYes => "Oui, garder «\u{a0}Critique\u{a0}»",
-        CriticalNo => "Non, passer en «\u{a0}Normale\u{a0}»",
-        ContextLead => "Envoyé avec votre demande pour nous aider (retirez ce que vous préférez ne pas partager)\u{a0}:",
-        RemoveItem => "Retirer {item}",
-        Send => "Envoyer",
-        Sending => "Envoi de votre demande…",
-        QueuedOffline => "Vous êtes hors ligne. Votre demande est enregistrée sur cet appareil et sera envoyée dès que vous serez de nouveau en ligne.",
-        QueuedServer => "Notre service d’assistance ne répond pas pour le moment. Votre demande est enregistrée sur cet appareil et sera envoyée automatiquement.",
-        Sent => "Demande {number} envoyée. Nous vous répondrons d’ici {due}.",
-        Rejected => "Nous n’avons pas pu accepter cette demande. Vérifiez les champs ci-dessus ou contactez-nous directement\u{a0}:",
-        FixErrors => "Veuillez corriger les champs signalés.",
-        ErrRequired => "Ce champ est obligatoire.",
-        ErrTooLong => "Ce texte est trop long.",
-        ErrEmail => "Saisissez une adresse e-mail comme nom@exemple.com.",
-        ErrChoice => "Choisissez l’une des options.",
-        ErrTooMany => "Joignez 3 fichiers au maximum.",
-        ErrTooLarge => "Chaque fichier doit faire 5\u{a0}Mo au maximum.",
-        ErrFileType => "Seuls les images et les fichiers PDF peuvent être joints.",
-        ErrInvalid => "Cette valeur n’est pas valide.",
-        MyTickets => "Mes demandes",
-        NoTickets => "Vous n’avez envoyé aucune demande depuis ce navigateur.",
-        TicketStatus => "État\u{a0}: {status}",
-        StatusOpen => "ouverte",
-        StatusPending => "en attente de votre réponse",
-        StatusResolved => "résolue",
-        StatusClosed => "fermée",
-        StatusQueued => "pas encore envoyée",
-        StatusSending => "en cours d’envoi",
-        StatusSent => "envoyée",
-        StatusRejected => "non acceptée",
-        WriteAnother => "Écrire une autre demande",
-        NotAccepted => "Nous n’avons pas pu accepter votre demande «\u{a0}{subject}\u{a0}». Contactez-nous directement\u{a0}:",
-        AgentReply => "Réponse de l’assistance\u{a0}:",
-        RateQuestion => "Quelle est votre satisfaction quant à l’aide reçue\u{a0}?",
-        RateStars => "{count} sur 5",
-        RateComment => "Commentaire (facultatif)",
-        RateSend => "Envoyer l’évaluation",
-        RateThanks => "Merci pour votre avis.",
-        Refresh => "Actualiser",
-        CtxPage => "Page",
-        CtxLms => "Plateforme",
-        CtxCourseId => "ID du cours",
-        CtxCourse => "Cours",
-        CtxRole => "Rôle",
-        CtxName => "Nom",
-        CtxEmail => "E-mail",
-        CtxBrowser => "Navigateur",
-        CtxOs => "Système d’exploitation",
-        CtxViewport => "Taille de la fenêtre",
-        CtxTimeZone => "Fuseau horaire",
-        CtxActive => "Avis actifs",
-        HoneypotLabel => "Laissez ce champ vide",
-        CtxActivity => "ID de l’activité",
-        CtxContextId => "ID du contexte",
-        PriorityCritical => "Critique",
-        PriorityHigh => "Haute",
-        PriorityRoutine => "Normale",
-        // The banner's strings are answered above.
-        _ => "",
+        panel => panel_message(Lang::Fr, panel),
     }
 }
 
@@ -763,105 +492,7 @@ fn pt(msg: Msg) -> &'static str {
         ShowFewer => "Mostrar menos",
         RegionLabel => "Avisos do serviço",
         HelpLauncher => "Ajuda",
-        #[cfg(feature = "panel")]
-        panel => pt_panel(panel),
-        #[cfg(not(feature = "panel"))]
-        _ => "",
-    }
-}
-
-/// Portuguese strings of the help panel and the ticket form, which only the second stage (the
-/// `panel` feature) ships.
-#[cfg(feature = "panel")]
-fn pt_panel(msg: Msg) -> &'static str {
-    use Msg::*;
-    match msg {
-        HelpTitle => "Ajuda e suporte",
-        Close => "Fechar",
-        SearchLabel => "Pesquisar nos artigos de ajuda",
-        SearchPlaceholder => "Digite sua pergunta",
-        NoResults => "Nenhuma resposta corresponde a \u{201c}{query}\u{201d}. Tente outras palavras ou fale conosco abaixo.",
-        MayBeCaused => "Isso pode ser causado por:",
-        BrowseTopics => "Navegar por tema",
-        StillNeedHelp => "Ainda precisa de ajuda?",
-        ContactEmail => "Enviar e-mail para {email}",
-        ContactPhone => "Ligar para {phone}",
-        SupportHours => "Horário de atendimento: {hours}",
-        CategoryOther => "Outras perguntas",
-        ContactSupport => "Falar com o suporte",
-        BackToHelp => "Voltar à ajuda",
-        TicketTitle => "Relatar um problema",
-        MayAnswer => "Estes artigos podem responder à sua pergunta:",
-        AttachedNotice => "Vamos anexar isto ao seu chamado:",
-        FieldCategory => "Do que se trata?",
-        FieldPriority => "Qual é a urgência?",
-        FieldSubject => "Assunto",
-        FieldDescription => "O que aconteceu? O que você esperava?",
-        FieldName => "Seu nome",
-        FieldEmail => "Seu e-mail",
-        FieldFiles => "Capturas de tela ou PDF (até 3, com até 5 MB cada)",
-        RemoveFile => "Remover {name}",
-        ResponseWithin => "Resposta em até {duration}",
-        CriticalCheck => "\u{201c}Crítica\u{201d} é para quando toda a plataforma está fora do ar ou há um problema de segurança. É um desses casos?",
-        CriticalYes => "Sim, manter crítica",
-        CriticalNo => "Não, usar normal",
-        ContextLead => "Enviado com seu chamado para nos ajudar (remova o que preferir não compartilhar):",
-        RemoveItem => "Remover {item}",
-        Send => "Enviar",
-        Sending => "Enviando seu chamado…",
-        QueuedOffline => "Você está sem conexão. Seu chamado foi salvo neste dispositivo e será enviado quando você voltar a ficar on-line.",
-        QueuedServer => "Nosso serviço de suporte não está respondendo no momento. Seu chamado foi salvo neste dispositivo e será enviado automaticamente.",
-        Sent => "Chamado {number} enviado. Responderemos até {due}.",
-        Rejected => "Não foi possível aceitar este chamado. Verifique os campos acima ou fale conosco diretamente:",
-        FixErrors => "Corrija os campos destacados.",
-        ErrRequired => "Este campo é obrigatório.",
-        ErrTooLong => "O texto é longo demais.",
-        ErrEmail => "Digite um e-mail como nome@exemplo.com.",
-        ErrChoice => "Escolha uma das opções.",
-        ErrTooMany => "Anexe no máximo 3 arquivos.",
-        ErrTooLarge => "Cada arquivo deve ter no máximo 5 MB.",
-        ErrFileType => "Só é possível anexar imagens e arquivos PDF.",
-        ErrInvalid => "Este valor não é válido.",
-        MyTickets => "Meus chamados",
-        NoTickets => "Você não enviou nenhum chamado deste navegador.",
-        TicketStatus => "Situação: {status}",
-        StatusOpen => "aberto",
-        StatusPending => "aguardando sua resposta",
-        StatusResolved => "resolvido",
-        StatusClosed => "fechado",
-        StatusQueued => "ainda não enviado",
-        StatusSending => "enviando",
-        StatusSent => "enviado",
-        StatusRejected => "não aceito",
-        WriteAnother => "Escrever outro chamado",
-        NotAccepted => "Não foi possível aceitar seu chamado “{subject}”. Fale conosco diretamente:",
-        AgentReply => "Resposta do suporte:",
-        RateQuestion => "Qual é o seu grau de satisfação com a ajuda recebida?",
-        RateStars => "{count} de 5",
-        RateComment => "Comentário (opcional)",
-        RateSend => "Enviar avaliação",
-        RateThanks => "Obrigado pela sua avaliação.",
-        Refresh => "Atualizar",
-        CtxPage => "Página",
-        CtxLms => "Plataforma",
-        CtxCourseId => "ID do curso",
-        CtxCourse => "Curso",
-        CtxRole => "Papel",
-        CtxName => "Nome",
-        CtxEmail => "E-mail",
-        CtxBrowser => "Navegador",
-        CtxOs => "Sistema operacional",
-        CtxViewport => "Tamanho da janela",
-        CtxTimeZone => "Fuso horário",
-        CtxActive => "Avisos ativos",
-        HoneypotLabel => "Deixe este campo em branco",
-        CtxActivity => "ID da atividade",
-        CtxContextId => "ID do contexto",
-        PriorityCritical => "Crítica",
-        PriorityHigh => "Alta",
-        PriorityRoutine => "Normal",
-        // The banner's strings are answered above.
-        _ => "",
+        panel => panel_message(Lang::Pt, panel),
     }
 }
 
@@ -887,105 +518,7 @@ fn de(msg: Msg) -> &'static str {
         ShowFewer => "Weniger anzeigen",
         RegionLabel => "Servicemeldungen",
         HelpLauncher => "Hilfe",
-        #[cfg(feature = "panel")]
-        panel => de_panel(panel),
-        #[cfg(not(feature = "panel"))]
-        _ => "",
-    }
-}
-
-/// German strings of the help panel and the ticket form, which only the second stage (the
-/// `panel` feature) ships.
-#[cfg(feature = "panel")]
-fn de_panel(msg: Msg) -> &'static str {
-    use Msg::*;
-    match msg {
-        HelpTitle => "Hilfe und Support",
-        Close => "Schließen",
-        SearchLabel => "Hilfeartikel durchsuchen",
-        SearchPlaceholder => "Geben Sie Ihre Frage ein",
-        NoResults => "Keine Antworten zu \u{201e}{query}\u{201c}. Versuchen Sie andere Wörter oder kontaktieren Sie uns unten.",
-        MayBeCaused => "Mögliche Ursache:",
-        BrowseTopics => "Themen durchsuchen",
-        StillNeedHelp => "Brauchen Sie weitere Hilfe?",
-        ContactEmail => "E-Mail an {email}",
-        ContactPhone => "Anrufen unter {phone}",
-        SupportHours => "Supportzeiten: {hours}",
-        CategoryOther => "Weitere Fragen",
-        ContactSupport => "Support kontaktieren",
-        BackToHelp => "Zurück zur Hilfe",
-        TicketTitle => "Problem melden",
-        MayAnswer => "Diese Artikel beantworten vielleicht Ihre Frage:",
-        AttachedNotice => "Wir fügen dies Ihrer Anfrage hinzu:",
-        FieldCategory => "Worum geht es?",
-        FieldPriority => "Wie dringend ist es?",
-        FieldSubject => "Betreff",
-        FieldDescription => "Was ist passiert? Was haben Sie erwartet?",
-        FieldName => "Ihr Name",
-        FieldEmail => "Ihre E-Mail-Adresse",
-        FieldFiles => "Screenshots oder PDF (bis zu 3, je höchstens 5 MB)",
-        RemoveFile => "{name} entfernen",
-        ResponseWithin => "Antwort innerhalb von {duration}",
-        CriticalCheck => "\u{201e}Kritisch\u{201c} ist für einen Ausfall der gesamten Plattform oder ein Sicherheitsproblem gedacht. Trifft das zu?",
-        CriticalYes => "Ja, kritisch beibehalten",
-        CriticalNo => "Nein, normal verwenden",
-        ContextLead => "Wird mit Ihrer Anfrage gesendet, damit wir helfen können (entfernen Sie, was Sie nicht teilen möchten):",
-        RemoveItem => "{item} entfernen",
-        Send => "Senden",
-        Sending => "Ihre Anfrage wird gesendet…",
-        QueuedOffline => "Sie sind offline. Ihre Anfrage ist auf diesem Gerät gespeichert und wird gesendet, sobald Sie wieder online sind.",
-        QueuedServer => "Unser Support-Dienst antwortet gerade nicht. Ihre Anfrage ist auf diesem Gerät gespeichert und wird automatisch gesendet.",
-        Sent => "Anfrage {number} gesendet. Wir antworten bis {due}.",
-        Rejected => "Wir konnten diese Anfrage nicht annehmen. Prüfen Sie die Felder oben oder kontaktieren Sie uns direkt:",
-        FixErrors => "Bitte korrigieren Sie die markierten Felder.",
-        ErrRequired => "Dieses Feld ist erforderlich.",
-        ErrTooLong => "Der Text ist zu lang.",
-        ErrEmail => "Geben Sie eine E-Mail-Adresse wie name@beispiel.de ein.",
-        ErrChoice => "Wählen Sie eine der Optionen.",
-        ErrTooMany => "Hängen Sie höchstens 3 Dateien an.",
-        ErrTooLarge => "Jede Datei darf höchstens 5 MB groß sein.",
-        ErrFileType => "Nur Bilder und PDF-Dateien können angehängt werden.",
-        ErrInvalid => "Dieser Wert ist ungültig.",
-        MyTickets => "Meine Anfragen",
-        NoTickets => "Sie haben von diesem Browser aus noch keine Anfragen gesendet.",
-        TicketStatus => "Status: {status}",
-        StatusOpen => "offen",
-        StatusPending => "wartet auf Ihre Antwort",
-        StatusResolved => "gelöst",
-        StatusClosed => "geschlossen",
-        StatusQueued => "noch nicht gesendet",
-        StatusSending => "wird gesendet",
-        StatusSent => "gesendet",
-        StatusRejected => "nicht angenommen",
-        WriteAnother => "Weitere Anfrage schreiben",
-        NotAccepted => "Wir konnten Ihre Anfrage „{subject}“ nicht annehmen. Bitte kontaktieren Sie uns direkt:",
-        AgentReply => "Antwort des Supports:",
-        RateQuestion => "Wie zufrieden sind Sie mit der erhaltenen Hilfe?",
-        RateStars => "{count} von 5",
-        RateComment => "Kommentar (optional)",
-        RateSend => "Bewertung senden",
-        RateThanks => "Vielen Dank für Ihre Rückmeldung.",
-        Refresh => "Aktualisieren",
-        CtxPage => "Seite",
-        CtxLms => "Lernplattform",
-        CtxCourseId => "Kurs-ID",
-        CtxCourse => "Kurs",
-        CtxRole => "Rolle",
-        CtxName => "Name",
-        CtxEmail => "E-Mail",
-        CtxBrowser => "Browser",
-        CtxOs => "Betriebssystem",
-        CtxViewport => "Fenstergröße",
-        CtxTimeZone => "Zeitzone",
-        CtxActive => "Aktive Hinweise",
-        HoneypotLabel => "Dieses Feld leer lassen",
-        CtxActivity => "Aktivitäts-ID",
-        CtxContextId => "Kontext-ID",
-        PriorityCritical => "Kritisch",
-        PriorityHigh => "Hoch",
-        PriorityRoutine => "Normal",
-        // The banner's strings are answered above.
-        _ => "",
+        panel => panel_message(Lang::De, panel),
     }
 }
 
@@ -1009,109 +542,7 @@ fn ar(msg: Msg) -> &'static str {
         ShowFewer => "عرض أقل",
         RegionLabel => "إعلانات الخدمة",
         HelpLauncher => "مساعدة",
-        #[cfg(feature = "panel")]
-        panel => ar_panel(panel),
-        #[cfg(not(feature = "panel"))]
-        _ => "",
-    }
-}
-
-/// Arabic strings of the help panel and the ticket form, which only the second stage (the
-/// `panel` feature) ships.
-#[cfg(feature = "panel")]
-fn ar_panel(msg: Msg) -> &'static str {
-    use Msg::*;
-    match msg {
-        HelpTitle => "المساعدة والدعم",
-        Close => "إغلاق",
-        SearchLabel => "ابحث في مقالات المساعدة",
-        SearchPlaceholder => "اكتب سؤالك",
-        NoResults => {
-            "لا توجد إجابات تطابق «\u{2068}{query}\u{2069}». جرّب كلمات أخرى أو تواصل معنا أدناه."
-        }
-        MayBeCaused => "قد يكون السبب:",
-        BrowseTopics => "تصفّح حسب الموضوع",
-        StillNeedHelp => "هل ما زلت بحاجة إلى مساعدة؟",
-        ContactEmail => "راسلنا على \u{2068}{email}\u{2069}",
-        ContactPhone => "اتصل على \u{2068}{phone}\u{2069}",
-        SupportHours => "ساعات الدعم: \u{2068}{hours}\u{2069}",
-        CategoryOther => "أسئلة أخرى",
-        ContactSupport => "تواصل مع الدعم",
-        BackToHelp => "العودة إلى المساعدة",
-        TicketTitle => "الإبلاغ عن مشكلة",
-        MayAnswer => "قد تجيب هذه المقالات عن سؤالك:",
-        AttachedNotice => "سنرفق هذا بطلبك:",
-        FieldCategory => "ما موضوع طلبك؟",
-        FieldPriority => "ما مدى الاستعجال؟",
-        FieldSubject => "الموضوع",
-        FieldDescription => "ماذا حدث؟ وما الذي كنت تتوقعه؟",
-        FieldName => "اسمك",
-        FieldEmail => "بريدك الإلكتروني",
-        FieldFiles => "لقطات شاشة أو ملفات PDF (حتى 3 ملفات، بحد أقصى 5 ميغابايت لكل ملف)",
-        RemoveFile => "إزالة \u{2068}{name}\u{2069}",
-        ResponseWithin => "الرد خلال {duration}",
-        CriticalCheck => {
-            "الأولوية «حرجة» مخصصة لتوقف المنصة بالكامل أو لمشكلة أمنية. هل هذه إحدى تلك الحالات؟"
-        }
-        CriticalYes => "نعم، أبقِها حرجة",
-        CriticalNo => "لا، اجعلها عادية",
-        ContextLead => "يُرسل هذا مع طلبك لمساعدتنا (احذف ما لا ترغب في مشاركته):",
-        RemoveItem => "إزالة \u{2068}{item}\u{2069}",
-        Send => "إرسال",
-        Sending => "جارٍ إرسال طلبك…",
-        QueuedOffline => "أنت غير متصل بالإنترنت. حُفظ طلبك على هذا الجهاز وسيُرسل عند عودة الاتصال.",
-        QueuedServer => "خدمة الدعم لا تستجيب حاليًا. حُفظ طلبك على هذا الجهاز وسيُرسل تلقائيًا.",
-        Sent => "أُرسل الطلب \u{2068}{number}\u{2069}. سنرد عليك بحلول {due}.",
-        Rejected => "تعذّر قبول هذا الطلب. راجع الحقول أعلاه أو تواصل معنا مباشرةً:",
-        FixErrors => "يُرجى تصحيح الحقول المميزة.",
-        ErrRequired => "هذا الحقل مطلوب.",
-        ErrTooLong => "النص طويل جدًا.",
-        ErrEmail => "أدخل عنوان بريد إلكتروني مثل \u{2068}name@example.com\u{2069}.",
-        ErrChoice => "اختر أحد الخيارات.",
-        ErrTooMany => "أرفق 3 ملفات كحد أقصى.",
-        ErrTooLarge => "يجب ألا يتجاوز حجم كل ملف 5 ميغابايت.",
-        ErrFileType => "يمكن إرفاق الصور وملفات PDF فقط.",
-        ErrInvalid => "هذه القيمة غير صالحة.",
-        MyTickets => "طلباتي",
-        NoTickets => "لم ترسل أي طلبات من هذا المتصفح.",
-        TicketStatus => "الحالة: {status}",
-        StatusOpen => "مفتوح",
-        StatusPending => "بانتظار ردك",
-        StatusResolved => "تم الحل",
-        StatusClosed => "مغلق",
-        StatusQueued => "لم يُرسل بعد",
-        StatusSending => "جارٍ الإرسال",
-        StatusSent => "أُرسل",
-        StatusRejected => "لم يُقبل",
-        WriteAnother => "اكتب طلبًا آخر",
-        NotAccepted => "تعذّر قبول طلبك «\u{2068}{subject}\u{2069}». تواصل معنا مباشرةً:",
-        AgentReply => "رد فريق الدعم:",
-        RateQuestion => "ما مدى رضاك عن المساعدة التي تلقيتها؟",
-        RateStars => "{count} من 5",
-        RateComment => "تعليق (اختياري)",
-        RateSend => "إرسال التقييم",
-        RateThanks => "شكرًا على ملاحظاتك.",
-        Refresh => "تحديث",
-        CtxPage => "الصفحة",
-        CtxLms => "منصة التعلم",
-        CtxCourseId => "معرّف المقرر",
-        CtxCourse => "المقرر",
-        CtxRole => "الدور",
-        CtxName => "الاسم",
-        CtxEmail => "البريد الإلكتروني",
-        CtxBrowser => "المتصفح",
-        CtxOs => "نظام التشغيل",
-        CtxViewport => "حجم النافذة",
-        CtxTimeZone => "المنطقة الزمنية",
-        CtxActive => "الإشعارات النشطة",
-        HoneypotLabel => "اترك هذا الحقل فارغًا",
-        CtxActivity => "معرّف النشاط",
-        CtxContextId => "معرّف السياق",
-        PriorityCritical => "حرجة",
-        PriorityHigh => "عالية",
-        PriorityRoutine => "عادية",
-        // The banner's strings are answered above.
-        _ => "",
+        panel => panel_message(Lang::Ar, panel),
     }
 }
 
@@ -1201,7 +632,7 @@ pub fn category_name(id: &str, lang: Lang) -> Option<&'static str> {
 /// 2026`, `Sonntag, 6. Dezember 2026`, `الأحد، 6 ديسمبر 2026`.
 ///
 /// For text without `Intl` (the vendor CLI's `preview`); the widget formats with the browser's.
-pub fn long_date(lang: Lang, date: crate::time::CivilDate) -> String {
+pub fn long_date(lang: Lang, date: crate::base::time::CivilDate) -> String {
     let weekday = usize::from(date.weekday().index_from_monday());
     let month = usize::from(date.month.saturating_sub(1));
     let (weekdays, months) = date_names(lang);
@@ -1481,7 +912,7 @@ mod tests {
 
     #[test]
     fn a_date_is_written_out_in_each_language() {
-        let date = crate::time::CivilDate {
+        let date = crate::base::time::CivilDate {
             year: 2026,
             month: 12,
             day: 6,

@@ -1,20 +1,20 @@
-//! The ticket form's DOM: built from the view model of [`crate::ticket_view`], read back into a
+//! The ticket form's DOM: built from the view model of [`crate::ticket::view`], read back into a
 //! [`TicketDraft`], and marked up with validation errors (`aria-invalid`, `aria-describedby`,
 //! focus on the first error). Above the form, a card for each ticket handed to the outbox from
 //! this page; the form gives way to the ticket just handed in until the learner asks to write
 //! another ([`TicketDesk`] decides, this module draws). Sending, queuing and "My tickets" are in
-//! [`super::tickets`].
+//! [`crate::web::tickets`].
 
-use super::dom::{action_button, append, el, report, text_el};
-use super::faq_dom::Disclosures;
-use crate::feed::Feed;
+use crate::base::feed::Feed;
+use crate::base::i18n::{fill, message, Lang, Msg};
 use crate::help::{contacts, CauseLine, FaqLine};
-use crate::i18n::{fill, message, Lang, Msg};
 use crate::ticket::context::ContextItem;
-use crate::ticket::{AttachmentMeta, FieldError, TicketDraft, DESCRIPTION_MAX, SUBJECT_MAX};
-use crate::ticket_view::{
+use crate::ticket::view::{
     card_view, context_label, field_error_message, FormView, Progress, TicketDesk, Update,
 };
+use crate::ticket::{AttachmentMeta, FieldError, TicketDraft, DESCRIPTION_MAX, SUBJECT_MAX};
+use crate::web::dom::{action_button, append, el, report, text_el};
+use crate::web::help::faq::Disclosures;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{
     Document, Element, File, HtmlElement, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement,
@@ -68,7 +68,7 @@ impl HostPrefill {
                 "name" => &mut fields.name,
                 "email" => &mut fields.email,
                 _ => {
-                    super::dom::warn(&format!(
+                    crate::web::dom::warn(&format!(
                         "prefill: unknown field {key:?} ignored (subject, description, priority, category, name, email)"
                     ));
                     continue;
@@ -426,7 +426,7 @@ impl TicketForm {
         let list = el(&self.doc, "ul", "")?;
         for cause in causes {
             let li = text_el(&self.doc, "li", "", &format!("{}: ", cause.heading))?;
-            li.append_child(&super::panel::cause_title(&self.doc, cause)?)?;
+            li.append_child(&crate::web::help::cause_title(&self.doc, cause)?)?;
             list.append_child(&li)?;
         }
         box_.append_child(&list)?;
@@ -608,7 +608,7 @@ impl TicketForm {
             if offered {
                 self.category.set_value(category);
             } else {
-                super::dom::warn(&format!("prefill: category {category:?} is not offered"));
+                crate::web::dom::warn(&format!("prefill: category {category:?} is not offered"));
             }
         }
         if let Some(priority) = &fields.priority {
@@ -622,7 +622,9 @@ impl TicketForm {
                     radio.set_checked(true);
                     self.on_priority_change()?;
                 }
-                None => super::dom::warn(&format!("prefill: priority {priority:?} is not offered")),
+                None => {
+                    crate::web::dom::warn(&format!("prefill: priority {priority:?} is not offered"))
+                }
             }
         }
         Ok(())
@@ -905,7 +907,7 @@ impl TicketForm {
 /// `createImageBitmap` and drawing on a canvas needs nothing. A file that does not decode keeps
 /// an empty square (the name and size beside it still say what it is).
 async fn draw_thumbnail(file: File, canvas: Element) {
-    let Some(window) = super::dom::window() else {
+    let Some(window) = crate::web::dom::window() else {
         return;
     };
     let Ok(promise) = window.create_image_bitmap_with_blob(&file) else {

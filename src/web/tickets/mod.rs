@@ -17,16 +17,12 @@
 //! Attachments live in memory only: a ticket queued with files and sent after a reload goes
 //! without them, and its description says so.
 
-use super::base::{now, Base};
-use super::dom::{self, dispatch_all, report, warn, Events, Listener, Timer};
-use super::faq_dom::FaqIndex;
-use super::fetch::{send_request, HttpResponse};
-use super::my_tickets::MyTickets;
-use super::panel::View;
-use super::storage::BrowserStorage;
-use super::ticket_form::{HostPrefill, TicketForm};
-use crate::feed::Feed;
-use crate::i18n::{message, Msg};
+pub(super) mod form;
+mod my_tickets;
+mod page_context;
+
+use crate::base::feed::Feed;
+use crate::base::i18n::{message, Msg};
 use crate::ticket::outbox::{Entry, Finished};
 use crate::ticket::request::{
     create_ticket, feedback, interpret_create, interpret_status, resolve_api_base, ticket_status,
@@ -34,7 +30,17 @@ use crate::ticket::request::{
 };
 use crate::ticket::sender::Sender;
 use crate::ticket::validate;
-use crate::ticket_view::{announcement, form_view, queued_message, status_label, Progress, Update};
+use crate::ticket::view::{
+    announcement, form_view, queued_message, status_label, Progress, Update,
+};
+use crate::web::base::{now, Base};
+use crate::web::dom::{self, dispatch_all, report, warn, Events, Listener, Timer};
+use crate::web::fetch::{send_request, HttpResponse};
+use crate::web::help::faq::FaqIndex;
+use crate::web::help::View;
+use crate::web::storage::BrowserStorage;
+use crate::web::tickets::form::{HostPrefill, TicketForm};
+use crate::web::tickets::my_tickets::MyTickets;
 use js_sys::{Object, Reflect};
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
@@ -385,7 +391,7 @@ async fn send_one(weak: Weak<RefCell<Inner>>, send: Outgoing) {
 impl Inner {
     /// One step of the sender ([`crate::ticket::sender::Sender::step`]): what to send now,
     /// with their files, and when to look again.
-    fn claim_sends(&mut self) -> (Vec<Outgoing>, Option<crate::time::Timestamp>) {
+    fn claim_sends(&mut self) -> (Vec<Outgoing>, Option<crate::base::time::Timestamp>) {
         let api = self.api_base();
         let step = self.sender.step(&BrowserStorage, api.is_some(), now());
         if step.waiting_for_api {
@@ -486,7 +492,7 @@ impl Inner {
     }
 
     /// One timer for the sender's next step (see [`crate::ticket::sender::Step::wake_at`]).
-    fn arm_outbox_timer(&mut self, wake_at: Option<crate::time::Timestamp>) {
+    fn arm_outbox_timer(&mut self, wake_at: Option<crate::base::time::Timestamp>) {
         self.outbox_timer = None;
         let Some(at) = wake_at else { return };
         let delay = at.seconds() as f64 * 1000.0 - dom::now_ms() + 50.0;
@@ -526,7 +532,7 @@ impl Inner {
         let tickets = self.sender.saved_tickets(&BrowserStorage);
         let formatter = self.base.formatter();
         let view =
-            crate::ticket_view::my_tickets_view(&queued, &tickets, lang, &|t| formatter.time(t));
+            crate::ticket::view::my_tickets_view(&queued, &tickets, lang, &|t| formatter.time(t));
         report(self.my_tickets.draw(&view), "my tickets");
         let Some(api) = api else { return };
         for ticket in tickets {
@@ -605,8 +611,10 @@ impl Inner {
             .map(|f| crate::banner::active_items(f, &base.viewer(false), now(), base.zones()))
             .unwrap_or_default();
         let causes = crate::help::causes(&items, &config.locale);
-        let facts =
-            super::page_context::read(config, causes.iter().map(|c| c.id.clone()).collect());
+        let facts = crate::web::tickets::page_context::read(
+            config,
+            causes.iter().map(|c| c.id.clone()).collect(),
+        );
         let formatter = base.formatter();
         let view = form_view(
             feed.and_then(|f| f.support.as_ref()),
@@ -761,13 +769,16 @@ fn click_count(event: &web_sys::Event) -> f64 {
 
 /// Keeps the last good support block (the ticket API, categories, contacts) when `parsed`'s
 /// is unusable, and remembers a good one; `source` says which copy of the feed it is.
-pub fn keep_last_good_support(parsed: &mut crate::feed::Parsed, url: &str, source: &str) {
-    match parsed.keep_last_good_support(crate::storage::last_good_support(&BrowserStorage, url)) {
+pub fn keep_last_good_support(parsed: &mut crate::base::feed::Parsed, url: &str, source: &str) {
+    match parsed.keep_last_good_support(crate::base::storage::last_good_support(
+        &BrowserStorage,
+        url,
+    )) {
         Some(why) => warn(&format!("{source} feed: {why}")),
         None => {
             if let Some(json) = &parsed.support_json {
                 let _reported_by_storage =
-                    crate::storage::save_last_good_support(&BrowserStorage, url, json);
+                    crate::base::storage::save_last_good_support(&BrowserStorage, url, json);
             }
         }
     }
