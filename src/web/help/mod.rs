@@ -216,8 +216,12 @@ impl HelpPanel {
         })
     }
 
+    /// Runs `f` on the part unless it is busy (a host handler calling back into us).
     fn with<R: Default>(&self, f: impl FnOnce(&mut Inner) -> R) -> R {
-        with_inner(&Rc::downgrade(&self.inner), f).unwrap_or_default()
+        match self.inner.try_borrow_mut() {
+            Ok(mut inner) => f(&mut inner),
+            Err(_) => R::default(),
+        }
     }
 
     /// Takes a new feed and its FAQ index; an open panel is redrawn from it at once.

@@ -98,6 +98,10 @@ pub struct TicketForm {
     /// Which tickets were handed in and whether the form holds a draft.
     desk: TicketDesk,
     priorities: Element,
+    /// The priority radios drawn, with their ids, and the category ids offered: what the
+    /// host's prefill is checked against, without reading our own options back.
+    priority_radios: Vec<(String, HtmlInputElement)>,
+    category_ids: Vec<String>,
     critical_check: Element,
     subject: HtmlInputElement,
     description: HtmlTextAreaElement,
@@ -320,6 +324,8 @@ impl TicketForm {
             send,
             desk: TicketDesk::default(),
             priorities,
+            priority_radios: Vec::new(),
+            category_ids: Vec::new(),
             critical_check,
             subject,
             description,
@@ -477,7 +483,7 @@ impl TicketForm {
     }
 
     /// Fills the choices (categories, priorities with response targets).
-    fn set_choices(&self, view: &FormView) -> Result<(), JsValue> {
+    fn set_choices(&mut self, view: &FormView) -> Result<(), JsValue> {
         // What the learner chose stays chosen when the choices are drawn again.
         let current_category = self.category.value();
         self.category.replace_children_with_node_0();
@@ -489,6 +495,7 @@ impl TicketForm {
             }
             self.category.append_child(&option)?;
         }
+        self.category_ids = view.categories.iter().map(|(id, _)| id.clone()).collect();
         let chosen = self.selected_priority();
         while let Some(last) = self
             .priorities
@@ -498,6 +505,7 @@ impl TicketForm {
             last.remove();
         }
         let checked = chosen.or_else(|| view.default_priority.clone());
+        self.priority_radios.clear();
         for option in &view.priorities {
             let row = el(&self.doc, "label", "lsw-priority")?;
             let radio: HtmlInputElement = el(&self.doc, "input", "")?.unchecked_into();
@@ -526,17 +534,24 @@ impl TicketForm {
             row.append_child(&radio)?;
             row.append_child(&text)?;
             self.priorities.append_child(&row)?;
+            self.priority_radios.push((option.id.clone(), radio));
         }
         Ok(())
     }
 
+    /// The priority the learner checked.
     fn selected_priority(&self) -> Option<String> {
-        let checked = self
-            .priorities
-            .query_selector("input:checked")
-            .ok()
-            .flatten()?;
-        Some(checked.unchecked_into::<HtmlInputElement>().value())
+        self.priority_radios
+            .iter()
+            .find(|(_, radio)| radio.checked())
+            .map(|(id, _)| id.clone())
+    }
+
+    fn priority_radio(&self, id: &str) -> Option<&HtmlInputElement> {
+        self.priority_radios
+            .iter()
+            .find(|(offered, _)| offered == id)
+            .map(|(_, radio)| radio)
     }
 
     /// Shows or hides the "is it really critical?" check after a priority choice.
@@ -552,8 +567,7 @@ impl TicketForm {
     pub fn answer_critical_check(&self, keep_critical: bool) -> Result<(), JsValue> {
         self.critical_check.set_attribute("hidden", "")?;
         if !keep_critical {
-            if let Ok(Some(routine)) = self.priorities.query_selector("input[value='routine']") {
-                let routine: HtmlInputElement = routine.unchecked_into();
+            if let Some(routine) = self.priority_radio("routine") {
                 routine.set_checked(true);
                 routine.focus()?;
             }
@@ -601,23 +615,14 @@ impl TicketForm {
             self.description.set_value(value);
         }
         if let Some(category) = &fields.category {
-            let offered = (0..self.category.length())
-                .filter_map(|i| self.category.item(i))
-                .filter_map(|o| o.dyn_into::<web_sys::HtmlOptionElement>().ok())
-                .any(|o| o.value() == *category);
-            if offered {
+            if self.category_ids.contains(category) {
                 self.category.set_value(category);
             } else {
                 crate::web::dom::warn(&format!("prefill: category {category:?} is not offered"));
             }
         }
         if let Some(priority) = &fields.priority {
-            let radio = self.priorities.query_selector_all("input[type=radio]")?;
-            let found = (0..radio.length())
-                .filter_map(|i| radio.item(i))
-                .filter_map(|n| n.dyn_into::<HtmlInputElement>().ok())
-                .find(|r| r.value() == *priority);
-            match found {
+            match self.priority_radio(priority) {
                 Some(radio) => {
                     radio.set_checked(true);
                     self.on_priority_change()?;

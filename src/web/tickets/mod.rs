@@ -173,8 +173,12 @@ impl Tickets {
         })
     }
 
+    /// Runs `f` on the part unless it is busy (a host handler calling back into us).
     fn with<R: Default>(&self, f: impl FnOnce(&mut Inner) -> R) -> R {
-        with_inner(&Rc::downgrade(&self.inner), f).unwrap_or_default()
+        match self.inner.try_borrow_mut() {
+            Ok(mut inner) => f(&mut inner),
+            Err(_) => R::default(),
+        }
     }
 
     /// The ticket form's section and "My tickets", for the help panel's views.
