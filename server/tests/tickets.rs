@@ -1290,6 +1290,71 @@ fn agent_replies_resolves_and_the_learner_rates_once() {
     assert_eq!(stderr(&out), "ACME-000001 is closed; it cannot change\n");
 }
 
+/// The widget's check for news (issue 16's badge): with the last `ETag` it gets `304` and no
+/// body until something about the ticket changes; a browser on another origin may send the
+/// tag and read the new one.
+#[test]
+fn a_status_check_is_304_until_an_agent_replies() {
+    let s = scratch("etag");
+    let server = Server::start(&s, &["--allow-origin", "https://lms.example.edu"]);
+    let created = server
+        .create(Some(&key(1)), &ticket("Cannot open the quiz", "high"))
+        .json();
+    let token = created["token"].as_str().expect("token").to_string();
+    let auth = format!("Bearer {token}");
+    let check = |tag: Option<&str>| {
+        let mut headers = vec![
+            ("Authorization", auth.as_str()),
+            ("Origin", "https://lms.example.edu"),
+        ];
+        if let Some(tag) = tag {
+            headers.push(("If-None-Match", tag));
+        }
+        server.request("GET", "/v1/tickets/ACME-000001", &headers, b"")
+    };
+    let first = check(None);
+    assert_eq!(first.status, 200);
+    let tag = first.header("etag").expect("an ETag").to_string();
+    assert!(
+        first
+            .header("access-control-expose-headers")
+            .is_some_and(|h| h.contains("ETag")),
+        "{:?}",
+        first.headers
+    );
+    let unchanged = check(Some(&tag));
+    assert_eq!(unchanged.status, 304);
+    assert!(unchanged.body.is_empty());
+
+    let out = agent(&s.data(), &["reply", "ACME-000001", "Try again now."], None);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let news = check(Some(&tag));
+    assert_eq!(news.status, 200);
+    assert_ne!(news.header("etag"), Some(tag.as_str()));
+    assert_eq!(news.json()["replies"][0]["body"], "Try again now.");
+
+    let preflight = server.request(
+        "OPTIONS",
+        "/v1/tickets/ACME-000001",
+        &[
+            ("Origin", "https://lms.example.edu"),
+            ("Access-Control-Request-Method", "GET"),
+            (
+                "Access-Control-Request-Headers",
+                "authorization, if-none-match",
+            ),
+        ],
+        b"",
+    );
+    assert!(
+        preflight
+            .header("access-control-allow-headers")
+            .is_some_and(|h| h.contains("If-None-Match")),
+        "{:?}",
+        preflight.headers
+    );
+}
+
 #[test]
 fn agent_cli_errors() {
     let s = scratch("agent-errors");
