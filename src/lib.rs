@@ -20,6 +20,7 @@
 pub mod banner;
 pub mod countdown;
 pub mod feed;
+pub mod flows;
 pub mod help;
 pub mod i18n;
 pub mod json;

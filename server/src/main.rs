@@ -11,6 +11,7 @@ mod clock;
 mod delivery;
 mod demo;
 mod feedfile;
+mod flows;
 mod localtime;
 mod output;
 mod preview;
@@ -84,6 +85,18 @@ enum Command {
         #[arg(long, value_name = "N", default_value_t = 10,
               value_parser = clap::value_parser!(u32).range(1..))]
         limit: u32,
+    },
+    /// Print the feed's guided flows as trees: each question, its answers and where they lead.
+    Flows {
+        /// The feed file (JSON, version 1).
+        #[arg(value_name = "FEED.json")]
+        feed: PathBuf,
+        /// Print only the flow with this id.
+        #[arg(long, value_name = "ID")]
+        flow: Option<String>,
+        /// The language to print in (en, es, pt-BR, …); missing translations fall back to en.
+        #[arg(long, value_name = "TAG", default_value = "en")]
+        locale: String,
     },
     /// Print a realistic demo feed for "Acme College", relative to now.
     DemoFeed {
@@ -301,6 +314,7 @@ fn main() -> ExitCode {
             locale,
             limit,
         } => search::run(&feed, &query, &locale, limit as usize),
+        Command::Flows { feed, flow, locale } => flows::run(&feed, flow.as_deref(), &locale),
         Command::DemoFeed { now } => {
             let now = match now.as_deref().map(Timestamp::parse_rfc3339) {
                 None => clock::now(),
