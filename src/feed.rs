@@ -226,6 +226,9 @@ pub struct Support {
     pub categories: Vec<String>,
     /// Contacts when the API cannot be reached.
     pub fallback: Fallback,
+    /// The client lets the widget send anonymous help events (`"help_events": true`; off
+    /// unless said), for the vendor's deflection figures ([`crate::help_events`]).
+    pub help_events: bool,
 }
 
 /// A ticket priority level.
@@ -908,7 +911,14 @@ fn support_of(value: &Value, cx: &mut Cx<'_>) -> Result<Support, String> {
     cx.note_unknown(
         obj,
         "support",
-        &["api", "hours", "priorities", "categories", "fallback"],
+        &[
+            "api",
+            "hours",
+            "priorities",
+            "categories",
+            "fallback",
+            "help_events",
+        ],
     );
     let api = string(obj, "api")?
         .filter(|s| !s.is_empty())
@@ -951,5 +961,9 @@ fn support_of(value: &Value, cx: &mut Cx<'_>) -> Result<Support, String> {
         priorities,
         categories: strings(obj, "categories")?,
         fallback,
+        help_events: match obj.get("help_events") {
+            None | Some(Value::Null) => false,
+            Some(v) => v.as_bool().ok_or("\"help_events\" must be true or false")?,
+        },
     })
 }

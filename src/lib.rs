@@ -22,6 +22,7 @@ pub mod countdown;
 pub mod feed;
 pub mod flows;
 pub mod help;
+pub mod help_events;
 pub mod i18n;
 pub mod json;
 pub mod markdown;

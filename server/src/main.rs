@@ -15,6 +15,7 @@ mod flows;
 mod localtime;
 mod output;
 mod preview;
+mod report;
 mod search;
 mod serve;
 mod store;
@@ -206,6 +207,22 @@ enum Command {
         #[command(subcommand)]
         action: DeliveriesCommand,
     },
+    /// What a client's learners did with help: searches with no result, answers voted
+    /// unhelpful, flows and answers that end in tickets, and the deflection rate.
+    Report {
+        /// The client's id (omit with `serve --feed`, whose site has none).
+        #[arg(long, value_name = "ID", default_value = "")]
+        client: String,
+        /// The first day counted, e.g. 2026-12-01 (default: the last 30 days).
+        #[arg(long, value_name = "DATE")]
+        since: Option<String>,
+        /// Print one JSON object instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// The server's data directory (the one given to `serve --data`).
+        #[arg(long, value_name = "DIR", default_value = "data")]
+        data: PathBuf,
+    },
     /// Post, list, update and resolve notices (known issues) of the shared schedule.
     Notice {
         /// The server's data directory (the one given to `serve --data`).
@@ -391,6 +408,12 @@ fn main() -> ExitCode {
         Command::Maintenance { data, action } => authoring::maintenance(&data, action),
         Command::Notice { data, action } => authoring::notice(&data, action),
         Command::Tokens { data, action } => tokens::run(&data, action),
+        Command::Report {
+            client,
+            since,
+            json,
+            data,
+        } => report::run(&data, &client, since.as_deref(), json),
         Command::Deliveries { data, action } => match action {
             DeliveriesCommand::List { failed } => delivery::list(&data, failed),
             DeliveriesCommand::Retry { id, .. } => delivery::retry(&data, id),

@@ -578,7 +578,9 @@ pub fn write_demo(dir: &Path) -> std::io::Result<()> {
         "faq": faq,
         "flows": flows,
         "maintenance": weekly,
-        "support": { "fallback": { "email": "help@acme.example", "phone": "+1 555 0100" } },
+        // `help_events`: the widget may send anonymous help events for `lms-support report`.
+        "support": { "fallback": { "email": "help@acme.example", "phone": "+1 555 0100" },
+                     "help_events": true },
         // New tickets are e-mailed to the helpdesk's inbound address (with `serve --smtp`).
         "helpdesk_email": "helpdesk@acme.example",
         // Learners hear of replies and resolutions from this address; a critical ticket late
