@@ -386,6 +386,7 @@ mod tests {
                 email: Some("help@vendor.example".into()),
                 phone: Some("+1 555 0100".into()),
             },
+            help_events: false,
         };
         let links = contacts(Some(&support), Lang::En);
         assert_eq!(

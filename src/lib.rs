@@ -20,7 +20,9 @@
 pub mod banner;
 pub mod countdown;
 pub mod feed;
+pub mod flows;
 pub mod help;
+pub mod help_events;
 pub mod i18n;
 pub mod json;
 pub mod markdown;

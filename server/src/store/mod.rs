@@ -18,6 +18,7 @@
 
 pub mod admin_tokens;
 pub mod deliveries;
+pub mod help_counts;
 pub mod schedule;
 pub mod schema;
 pub mod token;
@@ -127,6 +128,23 @@ pub fn open_or_create_in(data: &Path) -> Result<Connection, String> {
         .map_err(StoreError::from)
         .and_then(|()| open_writer(&path))
         .map_err(|e| format!("cannot open {}: {e}", path.display()))
+}
+
+/// The database of the data directory `data` for a CLI command, or the sentence to print:
+/// missing (`is --data right?`) or unreadable.
+///
+/// # Errors
+/// That sentence.
+pub fn open_data(data: &Path) -> Result<Connection, String> {
+    let path = db_path(data);
+    match open_existing(&path) {
+        Ok(Some(conn)) => Ok(conn),
+        Ok(None) => Err(format!(
+            "no database at {}; is --data right?",
+            path.display()
+        )),
+        Err(e) => Err(format!("cannot open {}: {e}", path.display())),
+    }
 }
 
 /// Opens an existing database for the agent's CLI: read-write, never created, migrated.
