@@ -1049,9 +1049,10 @@ fn cors_only_for_allowed_origins() {
         for h in ["content-type", "idempotency-key", "authorization"] {
             assert!(headers.contains(h), "{headers}");
         }
+        // Retry-After for the outbox's backoff; ETag for the status check's If-None-Match.
         assert_eq!(
             ok.header("access-control-expose-headers"),
-            Some("Retry-After")
+            Some("Retry-After, ETag")
         );
         assert_eq!(ok.header("vary"), Some("Origin"));
 
