@@ -1089,7 +1089,7 @@ fn cors_only_for_allowed_origins() {
     assert_eq!(ok.header("access-control-allow-origin"), Some(allowed));
     assert_eq!(
         ok.header("access-control-expose-headers"),
-        Some("Retry-After")
+        Some("Retry-After, ETag")
     );
     let denied = post("https://evil.example", 2);
     assert_eq!(denied.header("access-control-allow-origin"), None);
