@@ -27,7 +27,7 @@ pub mod ticket;
 // them (`lms_support_widget::time::Timestamp`).
 pub use banner::{countdown, schedule};
 pub use base::{feed, i18n, json, storage, text, time, zone};
-pub use help::{markdown, search};
+pub use help::{events as help_events, flows, markdown, search};
 pub use ticket::view as ticket_view;
 
 // The browser layer: the widget's shell and each part's nodes, listeners and timers.

@@ -65,6 +65,11 @@ pub fn report(parsed: &Parsed, strict: bool) -> (String, u8) {
         count(feed.notices.len(), "notice", "notices"),
         count(feed.faq.len(), "FAQ entry", "FAQ entries"),
     ));
+    if !feed.flows.is_empty() {
+        // Before the newline: one line either way, flows named only where there are some.
+        text.pop();
+        text.push_str(&format!(", {}\n", count(feed.flows.len(), "flow", "flows")));
+    }
     (text, OK)
 }
 

@@ -789,21 +789,9 @@ pub fn retry(data: &Path, id: Option<i64>) -> u8 {
 }
 
 fn open(data: &Path) -> Option<Connection> {
-    let path = store::db_path(data);
-    match store::open_existing(&path) {
-        Ok(Some(conn)) => Some(conn),
-        Ok(None) => {
-            output::stderr(&format!(
-                "no database at {}; is --data right?\n",
-                path.display()
-            ));
-            None
-        }
-        Err(e) => {
-            output::stderr(&format!("cannot open {}: {e}\n", path.display()));
-            None
-        }
-    }
+    store::open_data(data)
+        .map_err(|message| output::stderr(&format!("{message}\n")))
+        .ok()
 }
 
 #[cfg(test)]

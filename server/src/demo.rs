@@ -6,7 +6,7 @@
 //! `serve`, which calls [`demo_feed`] at start-up when no `--feed` is given).
 
 use lms_support_widget::time::Timestamp;
-use serde_json::Value;
+use serde_json::{json, Value};
 
 const HOUR: i64 = 3600;
 const DAY: i64 = 86_400;
@@ -159,7 +159,90 @@ pub fn demo_json(now: Timestamp) -> Value {
         ),
         ("notices", Value::Array(vec![known_issue])),
         ("faq", Value::Array(faq())),
+        ("flows", flows()),
         ("support", support()),
+    ])
+}
+
+/// Two guided flows, in English and Spanish: signing in, and an upload that fails (three
+/// questions to a prefilled ticket when the deadline is close).
+fn flows() -> Value {
+    json!([
+        {
+            "id": "sign-in",
+            "title": {"en": "I can't sign in", "es": "No puedo iniciar sesión"},
+            "steps": [
+                {
+                    "id": "page-opens",
+                    "question": {"en": "Does the Acme Learn sign-in page open?",
+                                 "es": "¿Se abre la página de inicio de sesión de Acme Learn?"},
+                    "answers": [
+                        {"label": {"en": "Yes", "es": "Sí"}, "next": "what-happens"},
+                        {"label": {"en": "No, it does not load", "es": "No, no carga"},
+                         "known_issues": true}
+                    ]
+                },
+                {
+                    "id": "what-happens",
+                    "question": {"en": "What happens when you sign in?",
+                                 "es": "¿Qué pasa al iniciar sesión?"},
+                    "answers": [
+                        {"label": {"en": "It says my password is wrong",
+                                   "es": "Dice que la contraseña es incorrecta"},
+                         "faq": "reset-password"},
+                        {"label": {"en": "It says my account is locked",
+                                   "es": "Dice que la cuenta está bloqueada"},
+                         "faq": "account-locked"},
+                        {"label": {"en": "Something else", "es": "Otra cosa"},
+                         "ticket": {"category": "access", "priority": "high",
+                                    "subject": {"en": "I can't sign in",
+                                                "es": "No puedo iniciar sesión"}}}
+                    ]
+                }
+            ]
+        },
+        {
+            "id": "upload",
+            "title": {"en": "My assignment won't upload", "es": "Mi tarea no se sube"},
+            "steps": [
+                {
+                    "id": "where",
+                    "question": {"en": "Where are you stuck?", "es": "¿Dónde te atascas?"},
+                    "answers": [
+                        {"label": {"en": "I can't find where to submit",
+                                   "es": "No encuentro dónde entregar"},
+                         "faq": "submit-assignment"},
+                        {"label": {"en": "The upload fails", "es": "La subida falla"},
+                         "next": "size"}
+                    ]
+                },
+                {
+                    "id": "size",
+                    "question": {"en": "Is the file larger than 100 MB?",
+                                 "es": "¿El archivo ocupa más de 100 MB?"},
+                    "answers": [
+                        {"label": {"en": "Yes", "es": "Sí"}, "faq": "upload-failed"},
+                        {"label": {"en": "No, or I don't know", "es": "No, o no lo sé"},
+                         "next": "deadline"}
+                    ]
+                },
+                {
+                    "id": "deadline",
+                    "question": {"en": "Is the deadline in the next 24 hours?",
+                                 "es": "¿La fecha límite es en las próximas 24 horas?"},
+                    "answers": [
+                        {"label": {"en": "Yes", "es": "Sí"},
+                         "ticket": {"category": "content", "priority": "high",
+                                    "subject": {"en": "My upload fails and the deadline is close",
+                                                "es": "La subida falla y la fecha límite está cerca"}}},
+                        {"label": {"en": "No", "es": "No"},
+                         "ticket": {"category": "content", "priority": "routine",
+                                    "subject": {"en": "My upload fails",
+                                                "es": "La subida falla"}}}
+                    ]
+                }
+            ]
+        }
     ])
 }
 
@@ -354,5 +437,6 @@ mod tests {
         assert_eq!(parsed.unknown_fields, Vec::<String>::new());
         assert_eq!(parsed.feed.maintenance.len(), 3);
         assert!(parsed.feed.faq.len() >= 8);
+        assert_eq!(parsed.feed.flows.len(), 2);
     }
 }

@@ -11,9 +11,11 @@ mod clock;
 mod delivery;
 mod demo;
 mod feedfile;
+mod flows;
 mod localtime;
 mod output;
 mod preview;
+mod report;
 mod search;
 mod serve;
 mod store;
@@ -84,6 +86,18 @@ enum Command {
         #[arg(long, value_name = "N", default_value_t = 10,
               value_parser = clap::value_parser!(u32).range(1..))]
         limit: u32,
+    },
+    /// Print the feed's guided flows as trees: each question, its answers and where they lead.
+    Flows {
+        /// The feed file (JSON, version 1).
+        #[arg(value_name = "FEED.json")]
+        feed: PathBuf,
+        /// Print only the flow with this id.
+        #[arg(long, value_name = "ID")]
+        flow: Option<String>,
+        /// The language to print in (en, es, pt-BR, …); missing translations fall back to en.
+        #[arg(long, value_name = "TAG", default_value = "en")]
+        locale: String,
     },
     /// Print a realistic demo feed for "Acme College", relative to now.
     DemoFeed {
@@ -193,6 +207,22 @@ enum Command {
         #[command(subcommand)]
         action: DeliveriesCommand,
     },
+    /// What a client's learners did with help: searches with no result, answers voted
+    /// unhelpful, flows and answers that end in tickets, and the deflection rate.
+    Report {
+        /// The client's id (omit with `serve --feed`, whose site has none).
+        #[arg(long, value_name = "ID", default_value = "")]
+        client: String,
+        /// The first day counted, e.g. 2026-12-01 (default: the last 30 days).
+        #[arg(long, value_name = "DATE")]
+        since: Option<String>,
+        /// Print one JSON object instead of a table.
+        #[arg(long)]
+        json: bool,
+        /// The server's data directory (the one given to `serve --data`).
+        #[arg(long, value_name = "DIR", default_value = "data")]
+        data: PathBuf,
+    },
     /// Post, list, update and resolve notices (known issues) of the shared schedule.
     Notice {
         /// The server's data directory (the one given to `serve --data`).
@@ -301,6 +331,7 @@ fn main() -> ExitCode {
             locale,
             limit,
         } => search::run(&feed, &query, &locale, limit as usize),
+        Command::Flows { feed, flow, locale } => flows::run(&feed, flow.as_deref(), &locale),
         Command::DemoFeed { now } => {
             let now = match now.as_deref().map(Timestamp::parse_rfc3339) {
                 None => clock::now(),
@@ -377,6 +408,12 @@ fn main() -> ExitCode {
         Command::Maintenance { data, action } => authoring::maintenance(&data, action),
         Command::Notice { data, action } => authoring::notice(&data, action),
         Command::Tokens { data, action } => tokens::run(&data, action),
+        Command::Report {
+            client,
+            since,
+            json,
+            data,
+        } => report::run(&data, &client, since.as_deref(), json),
         Command::Deliveries { data, action } => match action {
             DeliveriesCommand::List { failed } => delivery::list(&data, failed),
             DeliveriesCommand::Retry { id, .. } => delivery::retry(&data, id),

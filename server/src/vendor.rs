@@ -39,7 +39,7 @@ pub const VENDOR_FILE: &str = "vendor.json";
 /// The directory of client files inside the configuration directory.
 pub const CLIENTS_DIR: &str = "clients";
 
-const VENDOR_FIELDS: &[&str] = &["version", "support", "faq"];
+const VENDOR_FIELDS: &[&str] = &["version", "support", "faq", "flows"];
 const CLIENT_FIELDS: &[&str] = &[
     "id",
     "name",
@@ -50,6 +50,7 @@ const CLIENT_FIELDS: &[&str] = &[
     "default_locale",
     "quiet_pages",
     "faq",
+    "flows",
     "support",
     "maintenance",
     "notices",
@@ -257,6 +258,28 @@ fn string_list(
 }
 
 /// Checks one client file; `None` (with problems noted) when it cannot be used.
+/// `own[key]`'s entries, then `vendor[key]`'s whose id the client does not use: a client
+/// overrides a shared FAQ entry or flow by giving its own the same id.
+fn own_then_shared(own: &Map<String, Value>, vendor: &Map<String, Value>, key: &str) -> Vec<Value> {
+    let mut entries: Vec<Value> = match own.get(key) {
+        Some(Value::Array(items)) => items.clone(),
+        _ => Vec::new(),
+    };
+    if let Some(Value::Array(shared)) = vendor.get(key) {
+        let own_ids: Vec<Value> = entries
+            .iter()
+            .filter_map(|e| e.get("id").cloned())
+            .collect();
+        entries.extend(
+            shared
+                .iter()
+                .filter(|e| e.get("id").is_none_or(|i| !own_ids.contains(i)))
+                .cloned(),
+        );
+    }
+    entries
+}
+
 fn client(
     file: &str,
     id: &str,
@@ -382,19 +405,8 @@ fn client(
         ));
     }
     support.insert("api".into(), Value::String(api_base(id)));
-    let mut faq: Vec<Value> = match object.get("faq") {
-        Some(Value::Array(items)) => items.clone(),
-        _ => Vec::new(),
-    };
-    if let Some(Value::Array(shared)) = vendor.get("faq") {
-        let own_ids: Vec<Value> = faq.iter().filter_map(|e| e.get("id").cloned()).collect();
-        faq.extend(
-            shared
-                .iter()
-                .filter(|e| e.get("id").is_none_or(|i| !own_ids.contains(i)))
-                .cloned(),
-        );
-    }
+    let faq = own_then_shared(object, vendor, "faq");
+    let flows = own_then_shared(object, vendor, "flows");
     let mut client_block = Map::new();
     client_block.insert("name".into(), name.clone().unwrap_or_default().into());
     client_block.insert("site_name".into(), site_name.unwrap_or_default().into());
@@ -404,6 +416,9 @@ fn client(
     let mut own = Map::new();
     own.insert("client".into(), Value::Object(client_block));
     own.insert("faq".into(), Value::Array(faq));
+    if !flows.is_empty() {
+        own.insert("flows".into(), Value::Array(flows));
+    }
     own.insert("support".into(), Value::Object(support));
     for key in ["maintenance", "notices"] {
         own.insert(
@@ -539,6 +554,7 @@ pub fn write_demo(dir: &Path) -> std::io::Result<()> {
         map.remove("fallback");
     }
     let faq = demo.get("faq").cloned().unwrap_or_else(|| json!([]));
+    let flows = demo.get("flows").cloned().unwrap_or_else(|| json!([]));
     // Acme's own recurring window: a client-specific extra beside the shared schedule.
     let weekly: Vec<Value> = demo
         .get("maintenance")
@@ -560,8 +576,11 @@ pub fn write_demo(dir: &Path) -> std::io::Result<()> {
         "default_locale": "en",
         "quiet_pages": ["body#page-mod-quiz-attempt"],
         "faq": faq,
+        "flows": flows,
         "maintenance": weekly,
-        "support": { "fallback": { "email": "help@acme.example", "phone": "+1 555 0100" } },
+        // `help_events`: the widget may send anonymous help events for `lms-support report`.
+        "support": { "fallback": { "email": "help@acme.example", "phone": "+1 555 0100" },
+                     "help_events": true },
         // New tickets are e-mailed to the helpdesk's inbound address (with `serve --smtp`).
         "helpdesk_email": "helpdesk@acme.example",
         // Learners hear of replies and resolutions from this address; a critical ticket late

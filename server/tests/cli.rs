@@ -84,6 +84,56 @@ fn check_unknown_field_is_a_warning_unless_strict() {
 }
 
 #[test]
+fn check_names_each_broken_flow_and_every_dangling_ending() {
+    let out = check("flows.json", &[]);
+    assert_eq!(
+        out.stdout,
+        concat!(
+            "flows[1] (grades): step \"when\" answer 1 opens FAQ entry \"grade-missing\", which the feed does not have\n",
+            "flows[1] (grades): step \"when\" answer 2 files a ticket in category \"marks\", which is not one of support.categories\n",
+            "flows[2] (loop): its steps go round in a circle: \"a\" → \"b\" → \"a\"\n",
+        )
+    );
+    assert_eq!(out.code, 1);
+}
+
+#[test]
+fn flows_prints_a_flow_as_a_tree_in_the_learners_language() {
+    let path = fixture("flows.json");
+    let out = run(&["flows", path.to_str().expect("utf-8"), "--locale", "es"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    // Only the valid flow; the broken ones are warned about, as the widget leaves them out.
+    assert_eq!(
+        out.stdout,
+        concat!(
+            "No puedo entrar (sign-in)\n",
+            "? ¿Se abre la página? [page]\n",
+            "├─ Sí\n",
+            "│  ? ¿Qué dice? [message]\n",
+            "│  ├─ Contraseña incorrecta ⇒ FAQ reset-password\n",
+            "│  └─ Otra cosa ⇒ ticket, category access, priority high, subject \"I can't sign in\"\n",
+            "└─ No ⇒ known issues\n",
+        )
+    );
+    assert_eq!(out.stderr.lines().count(), 3, "{}", out.stderr);
+    assert!(
+        out.stderr.starts_with("warning: flows[1] (grades): "),
+        "{}",
+        out.stderr
+    );
+
+    let missing = run(&["flows", path.to_str().expect("utf-8"), "--flow", "loop"]);
+    assert_eq!(missing.code, 1);
+    assert!(
+        missing
+            .stderr
+            .ends_with("the feed has no valid flow \"loop\"; it has: sign-in\n"),
+        "{}",
+        missing.stderr
+    );
+}
+
+#[test]
 fn check_fatal_feeds() {
     // `<` cannot start any JSON value; serde_json reports where it stopped.
     let out = check("not-json.json", &[]);
@@ -671,7 +721,7 @@ fn demo_feed_passes_strict_check() {
         let checked = run(&["check", path.to_str(), "--strict"]);
         assert_eq!(
             checked.stdout,
-            "ok: 3 maintenance windows, 1 notice, 10 FAQ entries\n"
+            "ok: 3 maintenance windows, 1 notice, 10 FAQ entries, 2 flows\n"
         );
         assert_eq!(checked.code, 0);
     }

@@ -1049,9 +1049,10 @@ fn cors_only_for_allowed_origins() {
         for h in ["content-type", "idempotency-key", "authorization"] {
             assert!(headers.contains(h), "{headers}");
         }
+        // Retry-After for the outbox's backoff; ETag for the status check's If-None-Match.
         assert_eq!(
             ok.header("access-control-expose-headers"),
-            Some("Retry-After")
+            Some("Retry-After, ETag")
         );
         assert_eq!(ok.header("vary"), Some("Origin"));
 
@@ -1088,7 +1089,7 @@ fn cors_only_for_allowed_origins() {
     assert_eq!(ok.header("access-control-allow-origin"), Some(allowed));
     assert_eq!(
         ok.header("access-control-expose-headers"),
-        Some("Retry-After")
+        Some("Retry-After, ETag")
     );
     let denied = post("https://evil.example", 2);
     assert_eq!(denied.header("access-control-allow-origin"), None);
@@ -1288,6 +1289,71 @@ fn agent_replies_resolves_and_the_learner_rates_once() {
     let out = agent(&s.data(), &["reply", "ACME-000001", "one more thing"], None);
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(stderr(&out), "ACME-000001 is closed; it cannot change\n");
+}
+
+/// The widget's check for news (issue 16's badge): with the last `ETag` it gets `304` and no
+/// body until something about the ticket changes; a browser on another origin may send the
+/// tag and read the new one.
+#[test]
+fn a_status_check_is_304_until_an_agent_replies() {
+    let s = scratch("etag");
+    let server = Server::start(&s, &["--allow-origin", "https://lms.example.edu"]);
+    let created = server
+        .create(Some(&key(1)), &ticket("Cannot open the quiz", "high"))
+        .json();
+    let token = created["token"].as_str().expect("token").to_string();
+    let auth = format!("Bearer {token}");
+    let check = |tag: Option<&str>| {
+        let mut headers = vec![
+            ("Authorization", auth.as_str()),
+            ("Origin", "https://lms.example.edu"),
+        ];
+        if let Some(tag) = tag {
+            headers.push(("If-None-Match", tag));
+        }
+        server.request("GET", "/v1/tickets/ACME-000001", &headers, b"")
+    };
+    let first = check(None);
+    assert_eq!(first.status, 200);
+    let tag = first.header("etag").expect("an ETag").to_string();
+    assert!(
+        first
+            .header("access-control-expose-headers")
+            .is_some_and(|h| h.contains("ETag")),
+        "{:?}",
+        first.headers
+    );
+    let unchanged = check(Some(&tag));
+    assert_eq!(unchanged.status, 304);
+    assert!(unchanged.body.is_empty());
+
+    let out = agent(&s.data(), &["reply", "ACME-000001", "Try again now."], None);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let news = check(Some(&tag));
+    assert_eq!(news.status, 200);
+    assert_ne!(news.header("etag"), Some(tag.as_str()));
+    assert_eq!(news.json()["replies"][0]["body"], "Try again now.");
+
+    let preflight = server.request(
+        "OPTIONS",
+        "/v1/tickets/ACME-000001",
+        &[
+            ("Origin", "https://lms.example.edu"),
+            ("Access-Control-Request-Method", "GET"),
+            (
+                "Access-Control-Request-Headers",
+                "authorization, if-none-match",
+            ),
+        ],
+        b"",
+    );
+    assert!(
+        preflight
+            .header("access-control-allow-headers")
+            .is_some_and(|h| h.contains("If-None-Match")),
+        "{:?}",
+        preflight.headers
+    );
 }
 
 #[test]
@@ -1511,6 +1577,6 @@ fn the_database_survives_a_restart_and_numbers_continue() {
     };
     // 2: the vendor service's tables (schedule, per-client numbers, audit log, tokens);
     // 3: the delivery queue; 4: webhook receivers and inbound hook ids; 5: clients' mail
-    // addresses.
-    assert_eq!((version, mode.as_str()), (5, "wal"));
+    // addresses; 6: help event counts.
+    assert_eq!((version, mode.as_str()), (6, "wal"));
 }

@@ -140,9 +140,13 @@ fn wait_until<T>(what: &str, timeout: Duration, mut check: impl FnMut() -> Optio
 }
 
 fn file_ticket(server: &Server, n: u32, subject: &str) -> Value {
+    file_ticket_at(server, n, subject, "high")
+}
+
+fn file_ticket_at(server: &Server, n: u32, subject: &str, priority: &str) -> Value {
     let ticket = json!({
         "subject": subject, "description": "The quiz says access denied.",
-        "priority": "high", "category": "access", "name": "Ana", "email": "ana@example.edu",
+        "priority": priority, "category": "access", "name": "Ana", "email": "ana@example.edu",
         "locale": "en", "honeypot": ""
     });
     let reply = server.request(
@@ -447,5 +451,73 @@ fn a_signed_helpdesk_hook_reaches_the_learner_and_forgeries_change_nothing() {
                 .any(|r| r.body["data"]["change"]["author"] == "Dana (helpdesk)")
                 .then_some(())
         },
+    );
+}
+
+#[test]
+fn an_escalated_ticket_is_told_to_webhooks_once() {
+    let s = Scratch::new("webhooks", "escalation");
+    for dir in ["www", "widget"] {
+        std::fs::create_dir_all(s.path(dir)).expect("scratch dir");
+    }
+    let log = Arc::new(Mutex::new(Vec::new()));
+    let receiver = Receiver::start(0, log.clone());
+    configure(&s, receiver.port);
+    let conf = s.path("conf");
+    let server = Server::start(
+        &s,
+        &[
+            "--config",
+            conf.to_str().expect("utf-8"),
+            "--rate-limit-hour",
+            "0",
+        ],
+    );
+    let filed = unix_now();
+    let critical = file_ticket_at(&server, 1, "Platform down", "critical");
+    let number = critical["number"].as_str().expect("number").to_string();
+    file_ticket_at(&server, 2, "A question", "high");
+    wait_until("ticket.created twice", Duration::from_secs(20), || {
+        (log.lock().expect("log").len() == 2).then_some(())
+    });
+    // The agent's CLI escalates as of its clock: past the 1 h response target, then later
+    // again, which must not tell the receiver a second time.
+    let data = s.data();
+    for minutes in [61, 180] {
+        let at = lms_support_widget::time::Timestamp(filed + minutes * 60).to_string();
+        let out = Output::of(
+            lms_support()
+                .args(["tickets", "--data"])
+                .arg(&data)
+                .arg("list")
+                .env("LMS_SUPPORT_NOW", at),
+        );
+        assert_eq!(out.code, 0, "{}", out.stderr);
+    }
+    // Queued at the CLI's clock, hours ahead: make it due now.
+    let out = Output::of(
+        lms_support()
+            .args(["deliveries", "retry", "--all", "--data"])
+            .arg(&data),
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    wait_until("the escalation event", Duration::from_secs(20), || {
+        (log.lock().expect("log").len() >= 3).then_some(())
+    });
+    std::thread::sleep(Duration::from_secs(1));
+    let got = log.lock().expect("log").clone();
+    let escalations: Vec<&Received> = got
+        .iter()
+        .filter(|r| r.body["data"]["change"]["type"] == "escalated")
+        .collect();
+    assert_eq!(escalations.len(), 1, "{got:?}");
+    let event = escalations[0];
+    assert!(event.signature_ok, "{event:?}");
+    assert_eq!(event.body["type"], "ticket.updated");
+    assert_eq!(event.body["data"]["ticket"]["number"], number.as_str());
+    assert_eq!(
+        event.body["data"]["change"],
+        json!({"type": "escalated", "level": 1,
+               "reason": "not answered within its response target"})
     );
 }

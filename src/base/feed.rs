@@ -8,9 +8,12 @@
 //! is shown when; that is [`crate::banner`].
 
 use crate::base::json::{Map, Value};
-use crate::base::text::{is_language_tag, LocalizedText};
+use crate::base::text::{localized_field as localized, LocalizedText};
 use crate::base::time::{parse_clock, Timestamp, Weekday};
 use crate::base::zone::TimeZones;
+#[cfg(feature = "panel")]
+use crate::help::flows;
+use crate::help::flows::Flow;
 use std::fmt;
 
 /// A validated feed.
@@ -24,6 +27,8 @@ pub struct Feed {
     pub notices: Vec<Notice>,
     /// Frequently asked questions.
     pub faq: Vec<FaqEntry>,
+    /// Guided troubleshooting, each flow checked whole ([`crate::flows`]).
+    pub flows: Vec<Flow>,
     /// Where and how tickets go; `None` when the feed has no valid `support` section.
     pub support: Option<Support>,
 }
@@ -221,6 +226,9 @@ pub struct Support {
     pub categories: Vec<String>,
     /// Contacts when the API cannot be reached.
     pub fallback: Fallback,
+    /// The client lets the widget send anonymous help events (`"help_events": true`; off
+    /// unless said), for the vendor's deflection figures ([`crate::help_events`]).
+    pub help_events: bool,
 }
 
 /// A ticket priority level.
@@ -428,6 +436,7 @@ pub fn parse(json: &str, zones: &dyn TimeZones) -> Result<Parsed, FeedError> {
             "maintenance",
             "notices",
             "faq",
+            "flows",
             "support",
         ],
     );
@@ -457,12 +466,46 @@ pub fn parse(json: &str, zones: &dyn TimeZones) -> Result<Parsed, FeedError> {
                 Err(message) => cx.problem("support", None, message),
             }
         }
+        // After the FAQ and support block, which a flow's endings point at.
+        let priorities: Option<Vec<String>> = out
+            .feed
+            .support
+            .as_ref()
+            .map(|s| s.priorities.iter().map(|p| p.id.clone()).collect());
+        let targets = flows::Targets {
+            faq: out.feed.faq.iter().map(|f| f.id.as_str()).collect(),
+            categories: out.feed.support.as_ref().map(|s| s.categories.as_slice()),
+            priorities: priorities.as_deref(),
+        };
+        out.feed.flows = cx.entries(root, "flows", |v, cx, path| {
+            flow_with_targets(v, cx, path, &targets)
+        });
     }
     out.listed = Listed {
         maintenance: listed(root, "maintenance"),
         notices: listed(root, "notices"),
     };
     Ok(out)
+}
+
+/// A flow whose endings all exist in the feed: a learner must never reach an ending that
+/// cannot be shown. Each dangling ending is one problem, in order; the flow is dropped.
+#[cfg(feature = "panel")]
+fn flow_with_targets(
+    value: &Value,
+    cx: &mut Cx<'_>,
+    path: &str,
+    targets: &flows::Targets<'_>,
+) -> Result<Flow, String> {
+    let flow = flows::flow_of(value, path, cx.unknown)?;
+    let mut missing = flows::missing_targets(&flow, targets);
+    let Some(last) = missing.pop() else {
+        return Ok(flow);
+    };
+    for message in missing {
+        cx.problem(path, Some(&flow.id), message);
+    }
+    Err(last)
 }
 
 /// Parsing context: where problems and unknown fields are collected.
@@ -480,6 +523,11 @@ impl HasId for Window {
     }
 }
 impl HasId for Notice {
+    fn id(&self) -> &str {
+        &self.id
+    }
+}
+impl HasId for Flow {
     fn id(&self) -> &str {
         &self.id
     }
@@ -617,33 +665,6 @@ fn strings(obj: &Map, key: &str) -> Result<Vec<String>, String> {
             .collect(),
         Some(_) => Err(err()),
     }
-}
-
-fn localized(obj: &Map, key: &str, required_field: bool) -> Result<LocalizedText, String> {
-    let shape =
-        || format!("{key:?} must be an object of language tag to text, like {{\"en\": \"…\"}}");
-    let value = match obj.get(key) {
-        None | Some(Value::Null) if required_field => return Err(format!("missing {key:?}")),
-        None | Some(Value::Null) => return Ok(LocalizedText::default()),
-        Some(v) => v,
-    };
-    let map = value.as_object().ok_or_else(shape)?;
-    let mut entries = Vec::with_capacity(map.len());
-    for (tag, text) in map {
-        if !is_language_tag(tag) {
-            return Err(format!(
-                "{key:?} has {tag:?}, which is not a language tag like \"en\" or \"pt-BR\""
-            ));
-        }
-        let text = text.as_str().ok_or_else(shape)?;
-        if !text.trim().is_empty() {
-            entries.push((tag.clone(), text.to_string()));
-        }
-    }
-    if required_field && entries.is_empty() {
-        return Err(format!("{key:?} has no text in any language"));
-    }
-    Ok(LocalizedText::new(entries))
 }
 
 fn severity(obj: &Map, default: Severity) -> Result<Severity, String> {
@@ -890,7 +911,14 @@ fn support_of(value: &Value, cx: &mut Cx<'_>) -> Result<Support, String> {
     cx.note_unknown(
         obj,
         "support",
-        &["api", "hours", "priorities", "categories", "fallback"],
+        &[
+            "api",
+            "hours",
+            "priorities",
+            "categories",
+            "fallback",
+            "help_events",
+        ],
     );
     let api = string(obj, "api")?
         .filter(|s| !s.is_empty())
@@ -933,5 +961,9 @@ fn support_of(value: &Value, cx: &mut Cx<'_>) -> Result<Support, String> {
         priorities,
         categories: strings(obj, "categories")?,
         fallback,
+        help_events: match obj.get("help_events") {
+            None | Some(Value::Null) => false,
+            Some(v) => v.as_bool().ok_or("\"help_events\" must be true or false")?,
+        },
     })
 }

@@ -5,6 +5,8 @@
 //! Tags compare case-insensitively. This module does not hold the widget's own UI strings; those
 //! are in [`crate::base::i18n`].
 
+use crate::base::json::{Map, Value};
+
 /// Text in several languages, in the order the feed wrote them.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct LocalizedText {
@@ -77,6 +79,43 @@ pub fn is_language_tag(tag: &str) -> bool {
         .is_some_and(|p| (2..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphabetic()));
     first_ok
         && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+/// Reads `obj[key]`, a feed object of language tag to text (`{"en": "…", "es": "…"}`), with the
+/// feed's word-for-word messages. Blank texts are dropped; a required field needs one text.
+///
+/// # Errors
+/// The message naming `key` when it is missing (if required), not such an object, or has a key
+/// that is not a language tag.
+pub fn localized_field(
+    obj: &Map,
+    key: &str,
+    required_field: bool,
+) -> Result<LocalizedText, String> {
+    let shape =
+        || format!("{key:?} must be an object of language tag to text, like {{\"en\": \"…\"}}");
+    let value = match obj.get(key) {
+        None | Some(Value::Null) if required_field => return Err(format!("missing {key:?}")),
+        None | Some(Value::Null) => return Ok(LocalizedText::default()),
+        Some(v) => v,
+    };
+    let map = value.as_object().ok_or_else(shape)?;
+    let mut entries = Vec::with_capacity(map.len());
+    for (tag, text) in map {
+        if !is_language_tag(tag) {
+            return Err(format!(
+                "{key:?} has {tag:?}, which is not a language tag like \"en\" or \"pt-BR\""
+            ));
+        }
+        let text = text.as_str().ok_or_else(shape)?;
+        if !text.trim().is_empty() {
+            entries.push((tag.clone(), text.to_string()));
+        }
+    }
+    if required_field && entries.is_empty() {
+        return Err(format!("{key:?} has no text in any language"));
+    }
+    Ok(LocalizedText::new(entries))
 }
 
 #[cfg(test)]

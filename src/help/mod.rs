@@ -6,6 +6,8 @@
 //! The browser layer draws these; search itself is [`crate::help::search`], answers are parsed by
 //! [`crate::help::markdown`]. Nothing here touches the DOM.
 
+pub mod events;
+pub mod flows;
 pub mod markdown;
 pub mod search;
 
@@ -481,6 +483,7 @@ mod tests {
                 email: Some("help@vendor.example".into()),
                 phone: Some("+1 555 0100".into()),
             },
+            help_events: false,
         };
         let links = contacts(Some(&support), Lang::En);
         assert_eq!(

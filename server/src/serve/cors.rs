@@ -24,7 +24,7 @@ use std::sync::Arc;
 /// Methods the ticket API answers.
 const METHODS: &str = "GET, POST, OPTIONS";
 /// Request headers a page may send.
-const HEADERS: &str = "Content-Type, Idempotency-Key, Authorization";
+const HEADERS: &str = "Content-Type, Idempotency-Key, Authorization, If-None-Match";
 /// How long a browser may cache a preflight answer (seconds).
 const MAX_AGE: &str = "600";
 
@@ -80,7 +80,7 @@ pub async fn headers(State(app): State<Arc<App>>, request: Request, next: Next) 
         h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
         h.insert(
             header::ACCESS_CONTROL_EXPOSE_HEADERS,
-            HeaderValue::from_static("Retry-After"),
+            HeaderValue::from_static("Retry-After, ETag"),
         );
     }
     response

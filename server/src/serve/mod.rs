@@ -14,6 +14,7 @@ mod cors;
 mod feed;
 mod files;
 mod health;
+mod help_events;
 mod hooks;
 mod http;
 mod log;
@@ -135,6 +136,14 @@ pub fn router(app: Arc<App>) -> Router {
         .route(
             "/v1/clients/{client}/tickets/{number}/feedback",
             post(tickets::feedback_for_client).options(cors::preflight),
+        )
+        .route(
+            "/v1/events",
+            post(help_events::record).options(cors::preflight),
+        )
+        .route(
+            "/v1/clients/{client}/events",
+            post(help_events::record_for_client).options(cors::preflight),
         )
         .route_layer(axum::middleware::from_fn_with_state(
             app.clone(),

@@ -91,6 +91,8 @@ pub struct Tickets {
     support: Mutex<Option<(Instant, Option<Arc<Support>>)>>,
     /// Permits to parse and validate a ticket, one per CPU.
     judging: Semaphore,
+    /// Per-client limits on help event batches.
+    pub help_events: super::ratelimit::RateLimiter,
 }
 
 impl Tickets {
@@ -116,13 +118,17 @@ impl Tickets {
             helpdesk_mail: false,
             support: Mutex::new(None),
             judging: Semaphore::new(cpus),
+            help_events: super::ratelimit::RateLimiter::new(
+                super::help_events::BATCHES_PER_HOUR,
+                0,
+            ),
         }
     }
 }
 
 /// The served feed's support section (categories, priorities), re-read at most every
 /// [`SUPPORT_TTL`]. `None` when the feed has none or cannot be read: the defaults apply.
-async fn support(app: &App) -> Option<Arc<Support>> {
+pub(super) async fn support(app: &App) -> Option<Arc<Support>> {
     {
         let cache = app
             .tickets
@@ -164,10 +170,10 @@ async fn support(app: &App) -> Option<Arc<Support>> {
 /// (`/v1/clients/{id}/tickets`, its prefix and support block).
 #[derive(Clone, Debug)]
 pub struct Scope {
-    client: String,
+    pub(super) client: String,
     prefix: String,
     /// `None`: the served feed file's support block, read when needed.
-    support: Option<Option<Arc<Support>>>,
+    pub(super) support: Option<Option<Arc<Support>>>,
     /// Where new tickets are e-mailed, if anywhere.
     helpdesk: Option<crate::store::deliveries::HelpdeskRoute>,
 }
@@ -175,7 +181,7 @@ pub struct Scope {
 /// The scope of a route: `client` is the `{client}` of a client route. `None` (answered 404)
 /// for a client route without `--config` or an unknown client, and for `/v1/tickets` under
 /// `--config`, whose tickets always belong to a client.
-fn scope(app: &App, client: Option<&str>) -> Option<Scope> {
+pub(super) fn scope(app: &App, client: Option<&str>) -> Option<Scope> {
     match (&app.clients, client) {
         (None, None) => Some(Scope {
             client: String::new(),
@@ -247,7 +253,7 @@ fn is_rejection(status: StatusCode) -> bool {
     )
 }
 
-fn rate_limited(wait: i64) -> Response<Body> {
+pub(super) fn rate_limited(wait: i64) -> Response<Body> {
     let mut response = errors(StatusCode::TOO_MANY_REQUESTS, &[("client", "rate_limited")]);
     super::http::set(&mut response, header::RETRY_AFTER, &wait.to_string());
     response
@@ -328,7 +334,7 @@ async fn create_within_budget(
     response
 }
 
-fn is_json(content_type: &str) -> bool {
+pub(super) fn is_json(content_type: &str) -> bool {
     let essence = content_type.split(';').next().unwrap_or("").trim();
     essence == "application/json" || essence.ends_with("+json")
 }
@@ -544,8 +550,8 @@ async fn show_in(app: &App, scope: Scope, number: String, headers: &HeaderMap) -
         })
         .await;
     match found {
-        Ok(Some((t, replies))) => json_response(
-            StatusCode::OK,
+        Ok(Some((t, replies))) => conditional(
+            headers,
             &json!({
                 "number": t.number(),
                 "status": t.status,
@@ -569,6 +575,27 @@ async fn show_in(app: &App, scope: Scope, number: String, headers: &HeaderMap) -
         Ok(None) => not_found(),
         Err(e) => internal("cannot read a ticket", &e.to_string()),
     }
+}
+
+/// `200` with `value` and its `ETag`, or `304` with no body when `If-None-Match` names that
+/// tag: the widget asks every few minutes whether a learner's tickets have news, and most
+/// answers are "no" in a few bytes. The tag is of the exact bytes, so any reply, status change
+/// or rating makes a new one.
+fn conditional(headers: &HeaderMap, value: &Value) -> Response<Body> {
+    let body = value.to_string();
+    let tag = super::http::etag(body.as_bytes(), "");
+    let mut response = if super::http::not_modified(headers, &tag) {
+        let mut response = Response::new(Body::empty());
+        *response.status_mut() = StatusCode::NOT_MODIFIED;
+        response
+    } else {
+        super::http::respond(StatusCode::OK, "application/json", body)
+    };
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    super::http::set(&mut response, header::ETAG, &tag);
+    response
 }
 
 /// The ticket `number` names, if `token` is its token.
@@ -729,7 +756,7 @@ fn json_response(status: StatusCode, value: &Value) -> Response<Body> {
 }
 
 /// `{"errors": [{"field", "code"}, …]}`.
-fn errors(status: StatusCode, list: &[(&str, &str)]) -> Response<Body> {
+pub(super) fn errors(status: StatusCode, list: &[(&str, &str)]) -> Response<Body> {
     let list: Vec<Value> = list
         .iter()
         .map(|(field, code)| json!({ "field": field, "code": code }))
@@ -770,12 +797,12 @@ fn not_found() -> Response<Body> {
 }
 
 /// A `500` that says nothing about why; the log gets the reason.
-fn internal(what: &str, error: &str) -> Response<Body> {
+pub(super) fn internal(what: &str, error: &str) -> Response<Body> {
     log::event("error", what, &[("error", error)]);
     errors(StatusCode::INTERNAL_SERVER_ERROR, &[("server", "internal")])
 }
 
-fn write_error(e: WriteError, what: &str) -> Response<Body> {
+pub(super) fn write_error(e: WriteError, what: &str) -> Response<Body> {
     match e {
         WriteError::Busy => {
             log::event("warn", "database writer queue full", &[]);

@@ -18,6 +18,7 @@
 
 pub mod admin_tokens;
 pub mod deliveries;
+pub mod help_counts;
 pub mod schedule;
 pub mod schema;
 pub mod token;
@@ -127,6 +128,23 @@ pub fn open_or_create_in(data: &Path) -> Result<Connection, String> {
         .map_err(StoreError::from)
         .and_then(|()| open_writer(&path))
         .map_err(|e| format!("cannot open {}: {e}", path.display()))
+}
+
+/// The database of the data directory `data` for a CLI command, or the sentence to print:
+/// missing (`is --data right?`) or unreadable.
+///
+/// # Errors
+/// That sentence.
+pub fn open_data(data: &Path) -> Result<Connection, String> {
+    let path = db_path(data);
+    match open_existing(&path) {
+        Ok(Some(conn)) => Ok(conn),
+        Ok(None) => Err(format!(
+            "no database at {}; is --data right?",
+            path.display()
+        )),
+        Err(e) => Err(format!("cannot open {}: {e}", path.display())),
+    }
 }
 
 /// Opens an existing database for the agent's CLI: read-write, never created, migrated.
@@ -510,8 +528,8 @@ pub fn list(conn: &Connection, filter: &ListFilter) -> Result<Vec<TicketRecord>,
 
 /// Escalates (level 1, with the time) each critical ticket still open or pending that was
 /// not answered by its response target or is unresolved [`ESCALATE_AFTER_SECONDS`] after
-/// creation, and queues the e-mail to its client's `escalation_email` in the same
-/// transaction, so that each escalation is told once. Returns how many changed. Idempotent.
+/// creation, and queues the e-mail to its client's `escalation_email` and a `ticket.updated`
+/// webhook event in the same transaction, so that each escalation is told once. Returns how many changed. Idempotent.
 ///
 /// # Errors
 /// SQLite errors.
@@ -553,6 +571,12 @@ fn escalate_in(conn: &Connection, now: i64) -> Result<usize, StoreError> {
             "not resolved 2 hours after it was filed"
         };
         deliveries::enqueue_escalation_email(conn, *id, reason, now)?;
+        // Webhook receivers hear of it too, once, in the same transaction: a helpdesk
+        // automation can raise the ticket's priority or page the senior team.
+        let change = serde_json::json!({ "type": "escalated", "level": 1, "reason": reason });
+        if let Some((client, data)) = deliveries::ticket_event_data(conn, *id, Some(change))? {
+            deliveries::enqueue_event(conn, &client, "ticket.updated", data, now)?;
+        }
     }
     Ok(due.len())
 }

@@ -171,6 +171,17 @@ const MIGRATIONS: &[&str] = &[
         notify_from TEXT,
         escalation_email TEXT
     );",
+    // 6: help events (issue 18): per client and UTC day, how often each kind of event happened
+    // with each key (an FAQ or flow id, or a no-result search's folded words). Counts only:
+    // the events themselves, and anything about who sent them, are never stored.
+    "CREATE TABLE help_counts (
+        client TEXT NOT NULL,
+        day TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        key TEXT NOT NULL,
+        count INTEGER NOT NULL,
+        PRIMARY KEY (client, day, kind, key)
+    ) WITHOUT ROWID;",
 ];
 
 /// The schema version this build writes.
@@ -236,7 +247,7 @@ mod tests {
         conn.pragma_update(None, "user_version", 99).expect("bump");
         assert_eq!(
             migrate(&conn).map_err(|e| e.to_string()),
-            Err("the database has schema version 99, newer than this lms-support knows (5); upgrade lms-support".to_string())
+            Err("the database has schema version 99, newer than this lms-support knows (6); upgrade lms-support".to_string())
         );
     }
 

@@ -14,6 +14,7 @@
 
 use super::token;
 use super::{StoreError, ATTACHMENTS_DIR, REPLAY_TOKEN_SECONDS};
+use lms_support_widget::help_events::Counter;
 use lms_support_widget::ticket::Ticket;
 use rusqlite::{params, Connection, OptionalExtension as _};
 use std::path::{Path, PathBuf};
@@ -138,6 +139,12 @@ enum Job {
         now: i64,
         reply: Reply<(usize, usize)>,
     },
+    HelpCounts {
+        client: String,
+        day: String,
+        counts: Vec<(Counter, u64)>,
+        reply: Reply<()>,
+    },
 }
 
 /// The handle handlers use to reach the writer thread. Dropping every handle stops the thread
@@ -153,6 +160,7 @@ impl std::fmt::Debug for Job {
             Job::Create(..) => "Job::Create",
             Job::Feedback { .. } => "Job::Feedback",
             Job::Maintain { .. } => "Job::Maintain",
+            Job::HelpCounts { .. } => "Job::HelpCounts",
         })
     }
 }
@@ -217,6 +225,26 @@ impl Writer {
         Ok(answer.await.unwrap_or(Err(StoreError::Closed))?)
     }
 
+    /// Adds a batch of help events' counts to `client`'s `day`.
+    ///
+    /// # Errors
+    /// [`WriteError::Busy`] when the queue is full; store errors.
+    pub async fn help_counts(
+        &self,
+        client: String,
+        day: String,
+        counts: Vec<(Counter, u64)>,
+    ) -> Result<(), WriteError> {
+        let (reply, answer) = oneshot::channel();
+        self.send(Job::HelpCounts {
+            client,
+            day,
+            counts,
+            reply,
+        })?;
+        Ok(answer.await.unwrap_or(Err(StoreError::Closed))?)
+    }
+
     fn send(&self, job: Job) -> Result<(), WriteError> {
         self.jobs.try_send(job).map_err(|e| match e {
             TrySendError::Full(_) => WriteError::Busy,
@@ -244,6 +272,7 @@ enum Done {
     Create(Reply<CreateOutcome>, Result<CreateOutcome, StoreError>),
     Feedback(Reply<FeedbackOutcome>, Result<FeedbackOutcome, StoreError>),
     Maintain(Reply<(usize, usize)>, Result<(usize, usize), StoreError>),
+    Unit(Reply<()>, Result<(), StoreError>),
 }
 
 impl Done {
@@ -252,6 +281,7 @@ impl Done {
             Done::Create(_, r) => r.is_ok(),
             Done::Feedback(_, r) => r.is_ok(),
             Done::Maintain(_, r) => r.is_ok(),
+            Done::Unit(_, r) => r.is_ok(),
         }
     }
 
@@ -273,6 +303,12 @@ impl Done {
                 });
             }
             Done::Maintain(reply, result) => {
+                let _ = reply.send(match failed {
+                    Some(m) => Err(fail(m)),
+                    None => result,
+                });
+            }
+            Done::Unit(reply, result) => {
                 let _ = reply.send(match failed {
                     Some(m) => Err(fail(m)),
                     None => result,
@@ -321,6 +357,17 @@ fn commit_batch(conn: &mut Connection, data: &Path, batch: Vec<Job>) {
                 });
                 Done::Maintain(reply, result)
             }
+            Job::HelpCounts {
+                client,
+                day,
+                counts,
+                reply,
+            } => {
+                let result = savepoint
+                    .map_err(StoreError::from)
+                    .and_then(|()| super::help_counts::add(conn, &client, &day, &counts));
+                Done::Unit(reply, result)
+            }
         };
         let end = if result.is_ok() {
             "RELEASE job"
@@ -345,6 +392,7 @@ fn answer_without_running(job: Job, message: &str) {
         Job::Create(_, reply) => Done::Create(reply, Ok(CreateOutcome::KeyReused)),
         Job::Feedback { reply, .. } => Done::Feedback(reply, Ok(FeedbackOutcome::NotFound)),
         Job::Maintain { reply, .. } => Done::Maintain(reply, Ok((0, 0))),
+        Job::HelpCounts { reply, .. } => Done::Unit(reply, Ok(())),
     };
     done.send(Some(message));
 }
