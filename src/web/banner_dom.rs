@@ -5,7 +5,7 @@
 //! `data-action` that the widget's single delegated click listener reads.
 
 use super::dom::{action_button, append, el, text_el};
-use super::intl::{learner_offset, Formatter};
+use super::intl::Formatter;
 use crate::banner::{relative_span, BannerView, ItemView, LiveRole, TimeLine};
 use crate::i18n::{fill, format_countdown, message, Lang, Msg};
 use crate::time::Timestamp;
@@ -134,8 +134,8 @@ fn time_line(
             let (n, unit) = relative_span(
                 now,
                 starts_at,
-                learner_offset(now),
-                learner_offset(starts_at),
+                formatter.offset_at(now),
+                formatter.offset_at(starts_at),
             );
             let text = format!(
                 "{} \u{00b7} {}",

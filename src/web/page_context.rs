@@ -112,7 +112,10 @@ pub fn read(config: &Config, active_ids: Vec<String>) -> PageFacts {
         ),
         None => (String::new(), (0, 0)),
     };
-    let time_zone = super::intl::learner_time_zone();
+    let time_zone = config
+        .time_zone
+        .clone()
+        .unwrap_or_else(super::intl::learner_time_zone);
     PageFacts {
         url,
         lms: config.lms.clone(),

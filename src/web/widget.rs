@@ -132,7 +132,7 @@ impl Drop for Widget {
 }
 
 pub(super) fn now() -> Timestamp {
-    Timestamp((dom::now_ms() / 1000.0).floor() as i64)
+    Timestamp(((dom::now_ms() + super::config::clock_offset_ms()) / 1000.0).floor() as i64)
 }
 
 impl Widget {
@@ -199,7 +199,7 @@ impl Widget {
             format!("tab-{}", (js_sys::Math::random() * 1e15) as u64),
         );
         let state = Rc::new(RefCell::new(State {
-            formatter: Formatter::new(&config.locale),
+            formatter: Formatter::new(&config.locale, config.time_zone.as_deref()),
             quiet: config.quiet,
             lang,
             config,

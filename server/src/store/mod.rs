@@ -20,6 +20,7 @@ pub mod admin_tokens;
 pub mod deliveries;
 pub mod schedule;
 pub mod schema;
+pub mod sessions;
 pub mod token;
 pub mod writer;
 
