@@ -126,12 +126,17 @@ impl Config {
                 ))
             }
         };
-        if let Some(at) = prop(value, "now") {
-            let at = crate::time::Timestamp::parse_rfc3339(&at).map_err(|_| {
-                format!("data-now must be an instant such as 2026-12-13T05:30:00Z, not {at:?}")
-            })?;
-            CLOCK_OFFSET_MS.with(|c| c.set(at.seconds() as f64 * 1000.0 - dom::now_ms()));
-        }
+        // Each mount sets the clock: a widget mounted again without data-now runs on real time.
+        let offset = match prop(value, "now") {
+            None => 0.0,
+            Some(at) => {
+                let at = crate::time::Timestamp::parse_rfc3339(&at).map_err(|_| {
+                    format!("data-now must be an instant such as 2026-12-13T05:30:00Z, not {at:?}")
+                })?;
+                at.seconds() as f64 * 1000.0 - dom::now_ms()
+            }
+        };
+        CLOCK_OFFSET_MS.with(|c| c.set(offset));
         // An unknown zone makes Intl throw; the browser's zone is then the honest fallback.
         let time_zone = prop(value, "timeZone").filter(|zone| {
             let known = crate::zone::TimeZones::offset_at(
