@@ -504,7 +504,9 @@ function previewPanel() {
       h('output', { id: 'p-at-text', for: 'p-at' })),
     h('p', { class: 'phases', id: 'p-phases' }),
     h('p', { id: 'preview-note', class: 'note', 'aria-live': 'polite' }),
-    h('iframe', { id: 'preview-frame', title: t('preview_frame'), src: 'about:blank' }));
+    h('iframe', { id: 'preview-frame', title: t('preview_frame'), src: 'about:blank', onload: (event) => {
+      if (event.target.dataset.state === 'loading') previewState('ready');
+    } }));
 }
 
 /** Client choices (those the draft reaches first), slider ends and phase jumps for the form. */
@@ -558,7 +560,15 @@ function describeInstant() {
   $('p-at').setAttribute('aria-valuetext', text);
 }
 
+/** `data-state` on the frame says where the preview is: `pending` (an edit waits for the
+ *  pause), `checking`, `loading`, `ready` or `invalid`; tests wait for it to settle. */
+function previewState(state) {
+  const frame = $('preview-frame');
+  if (frame) frame.dataset.state = state;
+}
+
 function schedulePreview() {
+  previewState('pending');
   clearTimeout(previewTimer);
   previewTimer = setTimeout(() => { updatePreviewControls(); refreshPreview(); }, PREVIEW_DELAY_MS);
 }
@@ -574,6 +584,7 @@ async function refreshPreview() {
   // Answers can arrive out of order; only the latest request may point the frame.
   previewSeq += 1;
   const seq = previewSeq;
+  previewState('checking');
   const answer = await api('GET', previewFeedUrl(preview.client, draft));
   if (!editor || seq !== previewSeq) return;
   const note = $('preview-note');
@@ -581,15 +592,19 @@ async function refreshPreview() {
   if (!answer.ok) {
     const errors = fieldErrors(answer.json);
     note.textContent = t('preview_invalid', { errors: Object.entries(errors).map(([f, m]) => `${f}: ${m}`).join('; ') });
-    frame.dataset.state = 'invalid';
+    previewState('invalid');
     return;
   }
   const shown = answer.headers.get('lms-support-preview') !== 'not-targeted';
   note.textContent = shown ? '' : t('preview_not_targeted', { client: preview.client });
   const url = previewUrl({ client: preview.client, draft, at: preview.at, zone: preview.zone, locale: preview.locale, role: preview.role });
-  if (frame.getAttribute('src') !== url) frame.setAttribute('src', url);
-  frame.dataset.state = 'ready';
   frame.dataset.at = iso(preview.at);
+  if (frame.getAttribute('src') !== url) {
+    previewState('loading');
+    frame.setAttribute('src', url);
+  } else {
+    previewState('ready');
+  }
 }
 
 // ------------------------------------------------------------------------------------------

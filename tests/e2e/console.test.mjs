@@ -29,6 +29,13 @@ after(async () => {
 
 /** axe on the page and every frame in it; fails with the violations listed. */
 async function scan(page, state) {
+  // The preview settles first (no edit waiting, the frame loaded, the widget mounted), so that
+  // no frame navigates away while axe looks into it.
+  await page.waitForFunction(() => {
+    const frame = document.querySelector('#preview-frame');
+    if (!frame || frame.dataset.state === 'invalid') return true;
+    return frame.dataset.state === 'ready' && frame.contentDocument?.querySelector('lms-support-widget');
+  }, null, { timeout: 10_000 });
   for (const frame of page.frames()) {
     if (frame.url() === 'about:blank') continue;
     await frame.evaluate(AXE);
@@ -232,6 +239,7 @@ test('schedule, preview, publish, extend, cancel and sign out in the console', a
 });
 
 test('post a notice for one client, edit it and resolve it', async () => {
+  await browser.context.clearCookies();
   const page = await browser.context.newPage();
   const problems = [];
   page.on('pageerror', (error) => problems.push(`uncaught: ${error.message}`));
