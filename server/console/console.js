@@ -400,7 +400,7 @@ function openEditor(mode, item, restore) {
       h('input', { type: 'checkbox', id: 'f-resolve_tickets', name: 'resolve_tickets', checked: values.resolve_tickets }), ' ', t('field_resolve_tickets'))),
   };
   const heading = t(`heading_${mode.replace('-', '_')}`, { title: item ? title(entry) : '' });
-  const form = h('form', { id: 'editor-form', novalidate: true, onsubmit: submit, oninput: schedulePreview, onchange: schedulePreview },
+  const form = h('form', { id: 'editor-form', novalidate: true, onsubmit: submit, oninput: edited, onchange: edited },
     fields.map((name) => controls[name]()),
     mode === 'window-cancel' ? h('p', { text: t('cancel_explained') }) : null,
     h('p', { id: 'form-error', class: 'error', role: 'alert' }),
@@ -414,6 +414,18 @@ function openEditor(mode, item, restore) {
   if (!restore) $('editor-heading').focus();
   updatePreviewControls();
   refreshPreview();
+}
+
+/** An edit clears that field's refusal (the server's verdict was about the old value) and
+ *  schedules the preview. */
+function edited(event) {
+  const control = event.target.closest('[aria-invalid]');
+  if (control) {
+    control.removeAttribute('aria-invalid');
+    const slot = $(`${control.id}-error`);
+    if (slot) slot.textContent = '';
+  }
+  schedulePreview();
 }
 
 function closeEditor() {

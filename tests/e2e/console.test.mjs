@@ -140,6 +140,8 @@ test('schedule, preview, publish, extend, cancel and sign out in the console', a
   await scan(page, 'form with a field error');
 
   await page.getByLabel('Title (English)').fill('Console upgrade');
+  assert.equal(await page.locator('#f-title-error').textContent(), '', 'the refusal goes once the field is edited');
+  assert.equal(await page.getByLabel('Title (English)').getAttribute('aria-invalid'), null);
   await page.getByLabel('Starts').fill(local(start));
   await page.getByLabel('Ends').fill(local(start + 4 * HOUR));
   await page.getByLabel('Client', { exact: true }).selectOption('uni');
