@@ -26,7 +26,8 @@ server: setup
 
 ## Builds everything and serves the demo LMS at http://127.0.0.1:8080/: the example vendor
 ## configuration (clients acme and uni, group eu-1), with a course page per client (/acme.html,
-## /uni.html; the other pages are acme's), a window for eu-1 and a known issue for acme.
+## /uni.html; the other pages are acme's), a window for eu-1 and a known issue for acme; prints
+## the admin console's URL and a fresh admin token to sign in with.
 DEMO_DATA := target/demo/data
 demo: widget server
 	@mkdir -p target/demo
@@ -40,6 +41,12 @@ demo: widget server
 	@$(SERVER) notice list --data $(DEMO_DATA) | grep -q '^demo-video ' || \
 	  $(SERVER) notice post --data $(DEMO_DATA) --id demo-video --client acme \
 	    --title "Lecture videos load slowly" --title-in es="Los vídeos de clase cargan despacio"
+	@# The admin console's token: a new one on every run (a token is shown only once, when it is
+	@# made), so the previous run's is revoked first.
+	@$(SERVER) tokens revoke demo-console --data $(DEMO_DATA) >/dev/null 2>&1 || true
+	@token=$$($(SERVER) tokens create --name demo-console --scope admin --data $(DEMO_DATA) 2>/dev/null) && \
+	  echo && echo "  Admin console: http://127.0.0.1:8080/admin/" && \
+	  echo "  Sign in with:  $$token" && echo
 	$(SERVER) serve --addr 127.0.0.1:8080 --config target/demo/conf --static www --widget target/widget --data $(DEMO_DATA)
 
 ## The release: dist/widget (CDN files with SRI), dist/npm, dist/integrations; sizes and budget.

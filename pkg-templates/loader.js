@@ -29,7 +29,8 @@
   var config = {
     feed: d.feed, locale: d.locale, lms: d.lms, quiet: d.quiet, position: d.position,
     role: d.role, course: d.course, courseName: d.courseName, userName: d.userName,
-    userEmail: d.userEmail, launcher: d.launcher, launcherLabel: d.launcherLabel
+    userEmail: d.userEmail, launcher: d.launcher, launcherLabel: d.launcherLabel,
+    timeZone: d.timeZone, now: d.now
   };
   var base = new URL('.', script.src);
   var EVENTS = ['ready', 'banner-shown', 'open', 'close', 'ticket-submitted', 'ticket-queued', 'error'];

@@ -61,5 +61,5 @@ export declare const files: ReadonlyArray<{ name: string; stage: 'banner' | 'ful
 /** The loader's `<script>` tag with its integrity hash; `data` keys become `data-*` attributes. */
 export declare function scriptTag(
   base: string,
-  data: { feed: string; locale?: string; lms?: string; quiet?: 'true' | 'false'; role?: string; course?: string; [key: string]: string | undefined },
+  data: { feed: string; locale?: string; lms?: string; quiet?: 'true' | 'false'; role?: string; course?: string; timeZone?: string; [key: string]: string | undefined },
 ): string;

@@ -31,7 +31,7 @@ impl Base {
     /// The context for `config`, drawn in `shadow` in the language `lang`.
     pub fn new(config: Config, lang: Lang, doc: Document, shadow: ShadowRoot) -> Base {
         Base {
-            formatter: Formatter::new(&config.locale),
+            formatter: Formatter::new(&config.locale, config.time_zone.as_deref()),
             zones: IntlZones::default(),
             config,
             lang,
@@ -80,7 +80,8 @@ impl Base {
     }
 }
 
-/// Now, from the browser's clock, in whole seconds.
+/// Now, from the browser's clock (moved by `data-now` in the console's preview), in whole
+/// seconds.
 pub fn now() -> Timestamp {
-    Timestamp((dom::now_ms() / 1000.0).floor() as i64)
+    Timestamp(((dom::now_ms() + super::config::clock_offset_ms()) / 1000.0).floor() as i64)
 }

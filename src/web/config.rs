@@ -47,6 +47,21 @@ pub struct Config {
     /// Course and user facts an LMS template passes as `data-course-name`, `data-user-name`,
     /// `data-user-email` (and `data-course` / `data-role` above).
     pub context: Vec<(String, String)>,
+    /// The learner's IANA zone when the page knows it (`data-time-zone`, say from the LMS
+    /// profile); `None`: the browser's.
+    pub time_zone: Option<String>,
+}
+
+thread_local! {
+    /// Milliseconds added to the browser's clock. Zero except under `data-now`, which the
+    /// admin console's preview sets to show the banner at a chosen instant; the clock then runs
+    /// on from there, so countdowns and phase changes behave as they will on the day.
+    static CLOCK_OFFSET_MS: std::cell::Cell<f64> = const { std::cell::Cell::new(0.0) };
+}
+
+/// The offset `data-now` set, in milliseconds (see [`CLOCK_OFFSET_MS`]).
+pub fn clock_offset_ms() -> f64 {
+    CLOCK_OFFSET_MS.with(std::cell::Cell::get)
 }
 
 fn prop(value: &JsValue, key: &str) -> Option<String> {
@@ -58,7 +73,7 @@ fn prop(value: &JsValue, key: &str) -> Option<String> {
 }
 
 impl Config {
-    /// Reads `{feed, locale, quiet, position, role, course}`.
+    /// Reads `{feed, locale, quiet, position, role, course, timeZone, now, …}`.
     ///
     /// # Errors
     /// A message saying which setting is wrong and how to fix it.
@@ -111,7 +126,34 @@ impl Config {
                 ))
             }
         };
+        // Each mount sets the clock: a widget mounted again without data-now runs on real time.
+        let offset = match prop(value, "now") {
+            None => 0.0,
+            Some(at) => {
+                let at = crate::time::Timestamp::parse_rfc3339(&at).map_err(|_| {
+                    format!("data-now must be an instant such as 2026-12-13T05:30:00Z, not {at:?}")
+                })?;
+                at.seconds() as f64 * 1000.0 - dom::now_ms()
+            }
+        };
+        CLOCK_OFFSET_MS.with(|c| c.set(offset));
+        // An unknown zone makes Intl throw; the browser's zone is then the honest fallback.
+        let time_zone = prop(value, "timeZone").filter(|zone| {
+            let known = crate::zone::TimeZones::offset_at(
+                &super::intl::IntlZones::default(),
+                zone,
+                crate::time::Timestamp(0),
+            )
+            .is_ok();
+            if !known {
+                dom::warn(&format!(
+                    "data-time-zone {zone:?} is not an IANA time zone; using the browser's"
+                ));
+            }
+            known
+        });
         Ok(Config {
+            time_zone,
             feed_url,
             locale,
             quiet,

@@ -138,7 +138,7 @@ pub fn learner_time_zone() -> String {
 }
 
 /// The learner's own UTC offset (seconds east) at an instant, from the browser's zone.
-pub fn learner_offset(at: Timestamp) -> i32 {
+fn learner_offset(at: Timestamp) -> i32 {
     let date = js_sys::Date::new(&JsValue::from_f64(at.seconds() as f64 * 1000.0));
     (-date.get_timezone_offset() * 60.0) as i32
 }
@@ -146,6 +146,8 @@ pub fn learner_offset(at: Timestamp) -> i32 {
 /// Formats dates and relative spans in one locale, in the learner's zone.
 pub struct Formatter {
     locale: String,
+    /// `data-time-zone` when given; else the browser's zone is used.
+    zone: Option<(String, IntlZones)>,
     range: Option<DateFormat>,
     time: Option<DateFormat>,
     relative: Option<RelativeFormat>,
@@ -158,9 +160,20 @@ impl std::fmt::Debug for Formatter {
 }
 
 impl Formatter {
-    /// Formatters for `locale`; an invalid tag falls back to English.
-    pub fn new(locale: &str) -> Formatter {
-        let date_time = options(&[
+    /// Formatters for `locale` in `zone` (an IANA name Intl knows), or the browser's zone;
+    /// an invalid tag falls back to English.
+    pub fn new(locale: &str, zone: Option<&str>) -> Formatter {
+        let in_zone = |pairs: &[(&str, &str)]| {
+            let object = options(pairs);
+            if let Some(zone) = zone {
+                report(
+                    Reflect::set(&object, &"timeZone".into(), &JsValue::from_str(zone)),
+                    "intl",
+                );
+            }
+            object
+        };
+        let date_time = in_zone(&[
             ("weekday", "long"),
             ("month", "long"),
             ("day", "numeric"),
@@ -168,7 +181,7 @@ impl Formatter {
             ("minute", "2-digit"),
             ("timeZoneName", "short"),
         ]);
-        let time_only = options(&[
+        let time_only = in_zone(&[
             ("weekday", "short"),
             ("hour", "numeric"),
             ("minute", "2-digit"),
@@ -177,6 +190,7 @@ impl Formatter {
         let relative = options(&[("numeric", "auto")]);
         Formatter {
             locale: locale.to_string(),
+            zone: zone.map(|z| (z.to_string(), IntlZones::default())),
             range: DateFormat::new(locale, &date_time)
                 .or_else(|_| DateFormat::new("en", &date_time))
                 .ok(),
@@ -186,6 +200,16 @@ impl Formatter {
             relative: RelativeFormat::new(locale, &relative)
                 .or_else(|_| RelativeFormat::new("en", &relative))
                 .ok(),
+        }
+    }
+
+    /// The learner's UTC offset (seconds east) at an instant, in the zone this formats in.
+    pub fn offset_at(&self, at: Timestamp) -> i32 {
+        match &self.zone {
+            Some((zone, zones)) => zones
+                .offset_at(zone, at)
+                .unwrap_or_else(|_| learner_offset(at)),
+            None => learner_offset(at),
         }
     }
 

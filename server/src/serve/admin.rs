@@ -32,7 +32,7 @@ use super::{log, App};
 use crate::clock;
 use crate::store::admin_tokens::{self, AdminToken, Scope};
 use crate::store::schedule::{self, Change, Item, Kind, ScheduleError, Target};
-use crate::store::{self, ListFilter, StoreError};
+use crate::store::{self, sessions, ListFilter, StoreError};
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, State};
 use axum::http::header::{self, HeaderMap, HeaderValue};
@@ -59,6 +59,12 @@ impl Admin {
         Admin {
             conn: Arc::new(Mutex::new(conn)),
         }
+    }
+
+    /// The write connection, for the console's sessions (which are written beside schedule
+    /// changes, one at a time).
+    pub fn connection(&self) -> Arc<Mutex<Connection>> {
+        self.conn.clone()
     }
 }
 
@@ -362,7 +368,7 @@ where
 
 /// The `target` member of a body, removed from it: `{"all": true}`, `{"groups": [...]}` or
 /// `{"clients": [...]}`; `Ok(None)` when absent, `Err(())` when it is none of those.
-fn take_target(body: &mut Map<String, Value>) -> Result<Option<Target>, ()> {
+pub(super) fn take_target(body: &mut Map<String, Value>) -> Result<Option<Target>, ()> {
     let Some(value) = body.remove("target") else {
         return Ok(None);
     };
@@ -410,7 +416,7 @@ fn unknown_target(app: &App, target: &Target) -> Option<Answer> {
     })
 }
 
-fn bad_target() -> Answer {
+pub(super) fn bad_target() -> Answer {
     errors(
         StatusCode::UNPROCESSABLE_ENTITY,
         &[(
@@ -421,7 +427,7 @@ fn bad_target() -> Answer {
     )
 }
 
-fn schedule_error(e: ScheduleError) -> Answer {
+pub(super) fn schedule_error(e: ScheduleError) -> Answer {
     let message = e.to_string();
     match e {
         ScheduleError::Invalid { field, .. } => errors(
@@ -437,6 +443,42 @@ fn schedule_error(e: ScheduleError) -> Answer {
         }
         ScheduleError::Store(e) => internal("a schedule change failed", &e),
     }
+}
+
+/// `GET /v1/admin/clients`: the clients of `--config` and their groups, for a console to
+/// target and preview; `{"clients": [], "groups": []}` with `--feed`.
+pub async fn list_clients(State(app): State<Arc<App>>, headers: HeaderMap) -> Answer {
+    if let Err(refusal) = authorize(&app, &headers, Scope::Schedule).await {
+        return refusal;
+    }
+    let (clients, groups) = match &app.clients {
+        None => (Vec::new(), Vec::new()),
+        Some(clients) => {
+            let config = clients.config();
+            let mut groups: Vec<&String> = config
+                .clients
+                .values()
+                .flat_map(|c| c.groups.iter())
+                .collect();
+            groups.sort();
+            groups.dedup();
+            let mut list: Vec<Value> = config
+                .clients
+                .values()
+                .map(|c| {
+                    let block = c.own.get("client");
+                    let name = |key: &str| block.and_then(|b| b.get(key)).cloned();
+                    json!({ "id": c.id, "name": name("name"), "site_name": name("site_name"), "groups": c.groups })
+                })
+                .collect();
+            list.sort_by(|a, b| a["id"].as_str().cmp(&b["id"].as_str()));
+            (list, groups.into_iter().map(|g| json!(g)).collect())
+        }
+    };
+    json_response(
+        StatusCode::OK,
+        &json!({ "clients": clients, "groups": groups }),
+    )
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -526,15 +568,36 @@ pub async fn audit(State(app): State<Arc<App>>, uri: Uri, headers: HeaderMap) ->
 // tokens, bodies, answers
 
 /// The token of the request if it is active and has `scope`; else the `401` or `403`.
-async fn authorize(app: &App, headers: &HeaderMap, scope: Scope) -> Result<AdminToken, Answer> {
-    let Some(presented) = bearer(headers) else {
-        return Err(unauthorized("required", "Bearer"));
+///
+/// A bearer token, or else the admin console's session cookie, which acts as the token it was
+/// opened with. The cookie is only believed on routes behind [`super::console::guard`], which
+/// refuses cross-site requests before they get here.
+pub(super) async fn authorize(
+    app: &App,
+    headers: &HeaderMap,
+    scope: Scope,
+) -> Result<AdminToken, Answer> {
+    let found = match (bearer(headers), super::console::session_cookie(headers)) {
+        (Some(presented), _) => {
+            app.tickets
+                .readers
+                .run(move |conn| admin_tokens::authenticate(conn, &presented))
+                .await
+        }
+        (None, Some(session)) => {
+            let now = clock::now().seconds();
+            let found = app
+                .tickets
+                .readers
+                .run(move |conn| sessions::find(conn, &session, now))
+                .await;
+            match found {
+                Ok(None) => return Err(super::console::session_ended()),
+                other => other.map(|s| s.map(|s| s.token)),
+            }
+        }
+        (None, None) => return Err(unauthorized("required", "Bearer")),
     };
-    let found = app
-        .tickets
-        .readers
-        .run(move |conn| admin_tokens::authenticate(conn, &presented))
-        .await;
     match found {
         Ok(Some(token)) if token.allows(scope) => Ok(token),
         Ok(Some(_)) => {
@@ -576,7 +639,15 @@ fn bearer(headers: &HeaderMap) -> Option<String> {
 }
 
 fn unauthorized(code: &str, challenge: &'static str) -> Answer {
-    let mut response = errors(StatusCode::UNAUTHORIZED, &[("authorization", code, "")]);
+    let message = if code == "required" {
+        "send Authorization: Bearer <token> (lms-support tokens create), or sign in to the console at /admin"
+    } else {
+        "this token is unknown or revoked"
+    };
+    let mut response = errors(
+        StatusCode::UNAUTHORIZED,
+        &[("authorization", code, message)],
+    );
     response.headers_mut().insert(
         header::WWW_AUTHENTICATE,
         HeaderValue::from_static(challenge),
@@ -606,7 +677,7 @@ async fn read_object(body: Body) -> Result<Map<String, Value>, Answer> {
     }
 }
 
-fn json_response(status: StatusCode, value: &Value) -> Answer {
+pub(super) fn json_response(status: StatusCode, value: &Value) -> Answer {
     let mut response = super::http::respond(status, "application/json", value.to_string());
     response
         .headers_mut()
@@ -615,7 +686,7 @@ fn json_response(status: StatusCode, value: &Value) -> Answer {
 }
 
 /// `{"errors": [{"field", "code", "message"}]}`; an empty message is left out.
-fn errors(status: StatusCode, list: &[(&str, &str, &str)]) -> Answer {
+pub(super) fn errors(status: StatusCode, list: &[(&str, &str, &str)]) -> Answer {
     let list: Vec<Value> = list
         .iter()
         .map(|(field, code, message)| {
@@ -629,7 +700,7 @@ fn errors(status: StatusCode, list: &[(&str, &str, &str)]) -> Answer {
     json_response(status, &json!({ "errors": list }))
 }
 
-fn internal(what: &str, error: &StoreError) -> Answer {
+pub(super) fn internal(what: &str, error: &StoreError) -> Answer {
     log::event("error", what, &[("error", &error.to_string())]);
     errors(
         StatusCode::INTERNAL_SERVER_ERROR,

@@ -26,7 +26,7 @@
 //! client reads a response; the per-client cap bounds what such clients can hold.
 
 use super::log;
-use super::proxy::{ClientAddr, TrustedProxies};
+use super::proxy::{ClientAddr, ForwardedHttps, TrustedProxies};
 use super::ratelimit;
 use axum::extract::ConnectInfo;
 use axum::Router;
@@ -303,7 +303,13 @@ impl tower_service::Service<hyper::Request<hyper::body::Incoming>> for Connectio
             header_values(headers, "x-forwarded-for"),
             header_values(headers, "forwarded"),
         );
+        let https = self.trusted.forwarded_https(
+            self.remote.ip(),
+            header_values(headers, "x-forwarded-proto"),
+            header_values(headers, "forwarded"),
+        );
         request.extensions_mut().insert(ClientAddr(client));
+        request.extensions_mut().insert(ForwardedHttps(https));
         request.extensions_mut().insert(ConnectInfo(self.remote));
         self.router.call(request)
     }

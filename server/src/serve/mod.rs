@@ -10,6 +10,7 @@ mod admin;
 mod clients;
 mod compress;
 mod conn;
+mod console;
 mod cors;
 mod feed;
 mod files;
@@ -149,7 +150,8 @@ pub fn router(app: Arc<App>) -> Router {
             app.clone(),
             cors::headers,
         ));
-    // No CORS layer: the admin API is for servers and a console on the same origin.
+    // No CORS layer: the admin API is for servers and the console (`/admin`) on the same
+    // origin.
     let admin_routes = Router::new()
         .route(
             "/v1/admin/maintenance",
@@ -181,7 +183,17 @@ pub fn router(app: Arc<App>) -> Router {
         )
         .route("/v1/admin/tickets", get(admin::list_tickets))
         .route("/v1/admin/audit", get(admin::audit))
-        .layer(DefaultBodyLimit::max(admin::BODY_MAX));
+        .route("/v1/admin/clients", get(admin::list_clients))
+        .route(
+            "/admin/session",
+            get(console::whoami)
+                .post(console::sign_in)
+                .delete(console::sign_out),
+        )
+        .route("/admin/preview/feed", get(console::preview_feed))
+        .layer(DefaultBodyLimit::max(admin::BODY_MAX))
+        // The console's cookie is believed only past this check (CSRF; see `console`).
+        .layer(axum::middleware::from_fn(console::guard));
     Router::new()
         .route("/v1/feed", get(feed::get).options(feed::preflight))
         .merge(admin_routes)
@@ -189,6 +201,9 @@ pub fn router(app: Arc<App>) -> Router {
             "/v1/hooks/helpdesk",
             post(hooks::helpdesk).layer(DefaultBodyLimit::max(hooks::BODY_MAX)),
         )
+        .route("/admin", get(console::redirect))
+        .route("/admin/", get(console::file))
+        .route("/admin/{file}", get(console::file))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .merge(ticket_routes)

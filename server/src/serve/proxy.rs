@@ -78,6 +78,12 @@ pub struct TrustedProxies(Vec<Cidr>);
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ClientAddr(pub IpAddr);
 
+/// True when a trusted proxy says the browser reached it over https (`X-Forwarded-Proto:
+/// https`, or `Forwarded: proto=https`); the admin console then marks its cookie `Secure`
+/// and expects an `https://` origin. Always false from any other peer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ForwardedHttps(pub bool);
+
 impl TrustedProxies {
     /// The proxies in `networks`.
     pub fn new(networks: Vec<Cidr>) -> TrustedProxies {
@@ -124,6 +130,40 @@ impl TrustedProxies {
 }
 
 /// The `for=` value of one `Forwarded` element, unquoted.
+impl TrustedProxies {
+    /// Whether `peer` is a trusted proxy that forwarded an https request: the nearest hop's
+    /// `X-Forwarded-Proto` (the last value), else the last `Forwarded` element's `proto`.
+    pub fn forwarded_https<'a>(
+        &self,
+        peer: IpAddr,
+        forwarded_proto: impl Iterator<Item = &'a str>,
+        forwarded: impl Iterator<Item = &'a str>,
+    ) -> bool {
+        if !self.trusts(peer.to_canonical()) {
+            return false;
+        }
+        let param = |element: &'a str, name: &str| -> Option<&'a str> {
+            element.split(';').find_map(|pair| {
+                let (key, value) = pair.split_once('=')?;
+                key.trim()
+                    .eq_ignore_ascii_case(name)
+                    .then(|| value.trim().trim_matches('"'))
+            })
+        };
+        let proto = forwarded_proto
+            .flat_map(|v| v.split(','))
+            .last()
+            .map(str::trim)
+            .or_else(|| {
+                forwarded
+                    .flat_map(|v| v.split(','))
+                    .last()
+                    .and_then(|e| param(e, "proto"))
+            });
+        proto.is_some_and(|p| p.eq_ignore_ascii_case("https"))
+    }
+}
+
 fn forwarded_for_param(element: &str) -> Option<&str> {
     element.split(';').find_map(|pair| {
         let (key, value) = pair.split_once('=')?;
@@ -161,6 +201,26 @@ mod tests {
 
     fn proxies(list: &[&str]) -> TrustedProxies {
         TrustedProxies::new(list.iter().map(|c| Cidr::parse(c).expect("cidr")).collect())
+    }
+
+    #[test]
+    fn https_only_when_a_trusted_proxy_says_so() {
+        let trusted = proxies(&["10.0.0.0/8"]);
+        let https = |peer: &str, xfp: &[&str], fwd: &[&str]| {
+            trusted.forwarded_https(ip(peer), xfp.iter().copied(), fwd.iter().copied())
+        };
+        assert!(https("10.0.0.1", &["https"], &[]));
+        assert!(
+            https("10.0.0.1", &["http, HTTPS"], &[]),
+            "the nearest hop's value"
+        );
+        assert!(!https("10.0.0.1", &["https, http"], &[]));
+        assert!(https("10.0.0.1", &[], &["for=1.2.3.4;proto=https"]));
+        assert!(!https("10.0.0.1", &[], &[]));
+        assert!(
+            !https("192.0.2.1", &["https"], &[]),
+            "an untrusted peer's header"
+        );
     }
 
     #[test]

@@ -21,6 +21,7 @@ pub mod deliveries;
 pub mod help_counts;
 pub mod schedule;
 pub mod schema;
+pub mod sessions;
 pub mod token;
 pub mod writer;
 

@@ -182,6 +182,15 @@ const MIGRATIONS: &[&str] = &[
         count INTEGER NOT NULL,
         PRIMARY KEY (client, day, kind, key)
     ) WITHOUT ROWID;",
+    // 7: admin console sessions (issue 17). A signed-in console holds a random id in an
+    // HttpOnly cookie; only its SHA-256 is kept here, with the token it was opened with (a
+    // revoked token ends its sessions at once) and an absolute expiry. Sign-out deletes the row.
+    "CREATE TABLE admin_sessions (
+        id_hash BLOB PRIMARY KEY,
+        token_id INTEGER NOT NULL REFERENCES admin_tokens (id),
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+    ) WITHOUT ROWID;",
 ];
 
 /// The schema version this build writes.
@@ -247,7 +256,7 @@ mod tests {
         conn.pragma_update(None, "user_version", 99).expect("bump");
         assert_eq!(
             migrate(&conn).map_err(|e| e.to_string()),
-            Err("the database has schema version 99, newer than this lms-support knows (6); upgrade lms-support".to_string())
+            Err("the database has schema version 99, newer than this lms-support knows (7); upgrade lms-support".to_string())
         );
     }
 

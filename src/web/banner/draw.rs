@@ -8,7 +8,7 @@ use crate::banner::{relative_span, BannerView, ItemView, LiveRole, TimeLine};
 use crate::base::i18n::{fill, format_countdown, message, Lang, Msg};
 use crate::base::time::Timestamp;
 use crate::web::dom::{action_button, append, el, text_el};
-use crate::web::intl::{learner_offset, Formatter};
+use crate::web::intl::Formatter;
 use wasm_bindgen::JsValue;
 use web_sys::{Document, Element};
 
@@ -134,8 +134,8 @@ fn time_line(
             let (n, unit) = relative_span(
                 now,
                 starts_at,
-                learner_offset(now),
-                learner_offset(starts_at),
+                formatter.offset_at(now),
+                formatter.offset_at(starts_at),
             );
             let text = format!(
                 "{} \u{00b7} {}",

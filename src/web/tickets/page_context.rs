@@ -112,7 +112,10 @@ pub fn read(config: &Config, active_ids: Vec<String>) -> PageFacts {
         ),
         None => (String::new(), (0, 0)),
     };
-    let time_zone = crate::web::intl::learner_time_zone();
+    let time_zone = config
+        .time_zone
+        .clone()
+        .unwrap_or_else(crate::web::intl::learner_time_zone);
     PageFacts {
         url,
         lms: config.lms.clone(),
