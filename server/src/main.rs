@@ -159,6 +159,11 @@ enum Command {
         /// Forwarded header names the client; repeat for more. Other peers' headers are ignored.
         #[arg(long = "trusted-proxy", value_name = "CIDR")]
         trusted_proxy: Vec<String>,
+        /// Keep tickets, keys, counters and the schedule in PostgreSQL (postgres://USER@HOST/DB)
+        /// instead of SQLite in --data, so several instances share them; --data still holds
+        /// attachments.
+        #[arg(long, value_name = "URL", env = "LMS_SUPPORT_DATABASE")]
+        database: Option<String>,
     },
     /// Copy the data directory (database and attachments) consistently while the server runs.
     Backup {
@@ -331,6 +336,7 @@ fn main() -> ExitCode {
             ticket_prefix,
             trusted_proxy,
             smtp,
+            database,
         } => serve::run(serve::Config {
             addr,
             data,
@@ -351,6 +357,7 @@ fn main() -> ExitCode {
             ticket_prefix,
             trusted_proxies: trusted_proxy,
             smtp,
+            database,
         }),
         Command::Backup { dest, data } => backup::run(&dest, &data),
         Command::Tickets { data, action } => agent::run(

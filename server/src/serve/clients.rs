@@ -15,8 +15,8 @@
 use super::http::{etag, not_modified, respond};
 use super::log;
 use super::App;
-use crate::store::schedule::{self, Item, Kind};
-use crate::store::Readers;
+use crate::store::engine::Engine;
+use crate::store::schedule::{Item, Kind};
 use crate::vendor::{self, Client, Config};
 use axum::body::Body;
 use axum::http::header::{self, HeaderMap, HeaderValue};
@@ -213,7 +213,7 @@ impl Clients {
     /// or the schedule changed. `Ok(None)`: no such client.
     async fn feed(
         &self,
-        readers: &Arc<Readers>,
+        store: &Engine,
         client_id: &str,
     ) -> Result<Option<Arc<Assembled>>, crate::store::StoreError> {
         let generation = self.generation.load(Ordering::SeqCst);
@@ -222,13 +222,13 @@ impl Clients {
         };
         // The version first: a schedule read after it is at least as new, so a cached feed
         // is never labelled newer than its content.
-        let version = readers.run(schedule::version).await?;
+        let version = store.schedule_version().await?;
         if let Some(cached) = lock(&self.feeds).get(client_id) {
             if cached.generation == generation && cached.schedule_version == version {
                 return Ok(Some(cached.clone()));
             }
         }
-        let items = self.schedule_at(readers, version).await?;
+        let items = self.schedule_at(store, version).await?;
         let bytes = axum::body::Bytes::from(assemble(&client, &items));
         let assembled = Arc::new(Assembled {
             generation,
@@ -242,7 +242,7 @@ impl Clients {
 
     async fn schedule_at(
         &self,
-        readers: &Arc<Readers>,
+        store: &Engine,
         version: i64,
     ) -> Result<Arc<Vec<Item>>, crate::store::StoreError> {
         if let Some((at, items)) = lock(&self.schedule).as_ref() {
@@ -250,7 +250,7 @@ impl Clients {
                 return Ok(items.clone());
             }
         }
-        let items = Arc::new(readers.run(|c| schedule::list(c, None)).await?);
+        let items = Arc::new(store.schedule_list().await?);
         let mut cache = lock(&self.schedule);
         if cache.as_ref().is_none_or(|(at, _)| *at < version) {
             *cache = Some((version, items.clone()));
@@ -327,7 +327,7 @@ pub async fn feed_response(
             "this service serves several clients: add ?client=ID to the feed URL",
         );
     };
-    match clients.feed(&app.tickets.readers, id).await {
+    match clients.feed(&app.tickets.store, id).await {
         Ok(Some(feed)) => {
             let mut response = if not_modified(headers, &feed.etag) {
                 let mut r = Response::new(Body::empty());

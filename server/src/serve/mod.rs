@@ -23,6 +23,8 @@ mod tickets;
 mod upload;
 
 use crate::feedfile::{self, LoadError};
+use crate::store::engine::Engine;
+use crate::store::pg::{self, Postgres};
 use crate::store::{self, writer::Writer, Readers};
 use crate::{clock, demo, output};
 use axum::body::Bytes;
@@ -73,6 +75,9 @@ pub struct Config {
     pub trusted_proxies: Vec<String>,
     /// The SMTP relay for the delivery queue (`--smtp URL`).
     pub smtp: Option<String>,
+    /// `postgres://…` to keep the state in PostgreSQL, shared by several instances; `None`
+    /// for SQLite in `data`.
+    pub database: Option<String>,
 }
 
 /// The ticket prefix of `--feed` mode when none is given.
@@ -89,8 +94,8 @@ pub struct App {
     tickets: tickets::Tickets,
     /// The database writer's thread, for `/readyz`; taken when the server stops.
     writer_thread: WriterThread,
-    /// The admin API's state.
-    admin: admin::Admin,
+    /// The admin API's state; `None` on PostgreSQL, where the admin API is not yet.
+    admin: Option<admin::Admin>,
 }
 
 /// The writer thread's handle, shared between `run` (which joins it) and `/readyz`.
@@ -173,13 +178,22 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/v1/admin/tickets", get(admin::list_tickets))
         .route("/v1/admin/audit", get(admin::audit))
         .layer(DefaultBodyLimit::max(admin::BODY_MAX));
+    let on_sqlite = app.tickets.store.sqlite_readers().is_some();
+    let (admin_routes, hook) = if on_sqlite {
+        (
+            admin_routes,
+            post(hooks::helpdesk).layer(DefaultBodyLimit::max(hooks::BODY_MAX)),
+        )
+    } else {
+        (
+            Router::new().route("/v1/admin/{*rest}", axum::routing::any(not_on_postgres)),
+            axum::routing::any(not_on_postgres),
+        )
+    };
     Router::new()
         .route("/v1/feed", get(feed::get).options(feed::preflight))
         .merge(admin_routes)
-        .route(
-            "/v1/hooks/helpdesk",
-            post(hooks::helpdesk).layer(DefaultBodyLimit::max(hooks::BODY_MAX)),
-        )
+        .route("/v1/hooks/helpdesk", hook)
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .merge(ticket_routes)
@@ -188,6 +202,46 @@ pub fn router(app: Arc<App>) -> Router {
         .layer(axum::middleware::from_fn(compress::weaken_etags))
         .layer(axum::middleware::from_fn(log::requests))
         .with_state(app)
+}
+
+/// `501` for the parts that work on SQLite only (the admin API, the helpdesk hook) when the
+/// store is PostgreSQL.
+async fn not_on_postgres() -> axum::response::Response {
+    let mut response = http::respond(
+        axum::http::StatusCode::NOT_IMPLEMENTED,
+        "application/json",
+        r#"{"errors":[{"field":"database","code":"not_on_postgres"}]}"#,
+    );
+    http::set(&mut response, axum::http::header::CACHE_CONTROL, "no-store");
+    response
+}
+
+/// What `--database postgres://…` cannot do yet, as a line for stderr: the delivery queue
+/// (its worker and everything that queues) is SQLite's.
+fn postgres_refusals(config: &Config, clients: Option<&clients::Clients>) -> Option<String> {
+    if config.smtp.is_some() {
+        return Some(
+            "--smtp works with SQLite only for now; leave out --database or --smtp".to_string(),
+        );
+    }
+    let config = clients?.config();
+    let mailing: Vec<&str> = config
+        .clients
+        .values()
+        .filter(|c| {
+            c.helpdesk.is_some()
+                || c.notify_from.is_some()
+                || c.escalation_email.is_some()
+                || !c.webhooks.is_empty()
+        })
+        .map(|c| c.id.as_str())
+        .collect();
+    (!mailing.is_empty()).then(|| {
+        format!(
+            "clients {} send e-mail or webhooks, which work with SQLite only for now; leave out --database or remove helpdesk_email, notify_from, escalation_email and webhooks",
+            mailing.join(", ")
+        )
+    })
 }
 
 /// Runs the server until a shutdown signal; returns the exit status.
@@ -264,6 +318,59 @@ pub fn run(config: Config) -> u8 {
     }
     // Staged uploads of requests that never finished (a crash) are garbage.
     let _ = std::fs::remove_dir_all(config.data.join(store::ATTACHMENTS_DIR).join(".staging"));
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            output::stderr(&format!("cannot start the async runtime: {e}\n"));
+            return 1;
+        }
+    };
+    if let Some(url) = config.database.clone() {
+        if !pg::is_postgres_url(&url) {
+            output::stderr(&format!(
+                "--database {url:?} is not a PostgreSQL URL (postgres://USER@HOST/DB); leave it out for SQLite in --data\n"
+            ));
+            return 2;
+        }
+        if let Some(refusal) = postgres_refusals(&config, clients.as_deref()) {
+            output::stderr(&format!("{refusal}\n"));
+            return 2;
+        }
+        let pg = match runtime.block_on(Postgres::connect(&url, config.data.clone())) {
+            Ok(pg) => pg,
+            Err(e) => {
+                output::stderr(&format!("cannot open the PostgreSQL database: {e}\n"));
+                return 1;
+            }
+        };
+        let limiter = |bucket, per_hour, per_day| ratelimit::Limiter::Shared {
+            pg: pg.clone(),
+            bucket,
+            per_hour,
+            per_day,
+        };
+        let tickets = tickets::Tickets::new(
+            Engine::Postgres(pg.clone()),
+            limiter("created", config.rate_limit_hour, config.rate_limit_day),
+            limiter("rejected", config.rejected_limit_hour, 0),
+            origins,
+            prefix.to_string(),
+            config.data.clone(),
+        );
+        let writer_thread = Arc::new(std::sync::Mutex::new(None));
+        return runtime.block_on(serve(
+            config,
+            tickets,
+            clients,
+            None,
+            trusted,
+            writer_thread,
+            None,
+        ));
+    }
     let db = store::db_path(&config.data);
     let conn = match store::open_writer(&db) {
         Ok(conn) => conn,
@@ -274,7 +381,7 @@ pub fn run(config: Config) -> u8 {
     };
     // Schedule changes from the admin API run on a connection of their own (see `admin`).
     let admin = match store::open_writer(&db) {
-        Ok(conn) => admin::Admin::new(conn),
+        Ok(conn) => Some(admin::Admin::new(conn)),
         Err(e) => {
             output::stderr(&format!("cannot open {}: {e}\n", db.display()));
             return 1;
@@ -294,25 +401,20 @@ pub fn run(config: Config) -> u8 {
         }
     };
     let mut tickets = tickets::Tickets::new(
-        writer,
-        Arc::new(Readers::new(db)),
-        ratelimit::RateLimiter::new(config.rate_limit_hour, config.rate_limit_day),
-        ratelimit::RateLimiter::new(config.rejected_limit_hour, 0),
+        Engine::Sqlite {
+            writer,
+            readers: Arc::new(Readers::new(db)),
+        },
+        ratelimit::Limiter::Memory(ratelimit::RateLimiter::new(
+            config.rate_limit_hour,
+            config.rate_limit_day,
+        )),
+        ratelimit::Limiter::Memory(ratelimit::RateLimiter::new(config.rejected_limit_hour, 0)),
         origins,
         prefix.to_string(),
         config.data.clone(),
     );
     tickets.helpdesk_mail = relay.is_some();
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime,
-        Err(e) => {
-            output::stderr(&format!("cannot start the async runtime: {e}\n"));
-            return 1;
-        }
-    };
     let writer_thread = Arc::new(std::sync::Mutex::new(Some(writer_thread)));
     let status = runtime.block_on(serve(
         config,
@@ -339,7 +441,7 @@ async fn serve(
     config: Config,
     tickets: tickets::Tickets,
     clients: Option<Arc<clients::Clients>>,
-    admin: admin::Admin,
+    admin: Option<admin::Admin>,
     trusted: Arc<proxy::TrustedProxies>,
     writer_thread: WriterThread,
     relay: Option<crate::delivery::Relay>,
@@ -401,10 +503,14 @@ async fn serve(
     if let Some(relay) = &relay {
         log::event("info", "delivering through", &[("smtp", &relay.display())]);
     }
-    let deliveries = Some(tokio::spawn(crate::delivery::worker(
-        config.data.clone(),
-        relay,
-    )));
+    // The queue is SQLite's (PostgreSQL refuses what would fill it, see `postgres_refusals`).
+    let deliveries = app
+        .tickets
+        .store
+        .sqlite_readers()
+        .is_some()
+        .then(|| tokio::spawn(crate::delivery::worker(config.data.clone(), relay)));
+    log::event("info", "store", &[("engine", app.tickets.store.name())]);
 
     let stopping = Arc::new(tokio::sync::Notify::new());
     let notify = stopping.clone();

@@ -228,7 +228,9 @@ mod tests {
         runtime().block_on(async {
             let mut engines = Vec::new();
             for _ in 0..2 {
-                let pg = Postgres::connect(&url, dir.0.clone()).await.expect("connect");
+                let pg = Postgres::connect(&url, dir.0.clone())
+                    .await
+                    .expect("connect");
                 engines.push(Engine::Postgres(pg));
             }
             scenario(engines).await;
@@ -289,7 +291,10 @@ mod tests {
             .await
             .expect("read")
             .expect("found");
-        assert_eq!((ticket.subject.as_str(), replies.len()), ("Cannot log in", 0));
+        assert_eq!(
+            (ticket.subject.as_str(), replies.len()),
+            ("Cannot log in", 0)
+        );
         assert!(token::token_matches(&summary.token, &ticket.token_hash));
         // Another client's route does not see it.
         assert!(other
@@ -361,14 +366,20 @@ mod tests {
             panic!("not created");
         };
         let rate = |id| engine.feedback(id, 4, "ok".into(), 3000);
-        assert_eq!(rate(s.id).await.expect("rate"), FeedbackOutcome::NotResolved);
+        assert_eq!(
+            rate(s.id).await.expect("rate"),
+            FeedbackOutcome::NotResolved
+        );
         assert_eq!(
             rate(s.id + 1000).await.expect("rate"),
             FeedbackOutcome::NotFound
         );
         resolve(engine, s.id).await;
         assert_eq!(rate(s.id).await.expect("rate"), FeedbackOutcome::Saved);
-        assert_eq!(rate(s.id).await.expect("rate"), FeedbackOutcome::AlreadyRated);
+        assert_eq!(
+            rate(s.id).await.expect("rate"),
+            FeedbackOutcome::AlreadyRated
+        );
         let (t, _) = engine
             .ticket_by_number(s.number.clone(), None)
             .await
@@ -431,9 +442,18 @@ mod tests {
             .create(new_ticket("acme", "k2", 1, 1000))
             .await
             .expect("create");
-        assert_eq!(engine.maintain(1000 + 3599).await.expect("maintain"), (0, 0));
-        assert_eq!(engine.maintain(1000 + 3600).await.expect("maintain"), (1, 0));
-        assert_eq!(engine.maintain(1000 + 7200).await.expect("maintain"), (0, 0));
+        assert_eq!(
+            engine.maintain(1000 + 3599).await.expect("maintain"),
+            (0, 0)
+        );
+        assert_eq!(
+            engine.maintain(1000 + 3600).await.expect("maintain"),
+            (1, 0)
+        );
+        assert_eq!(
+            engine.maintain(1000 + 7200).await.expect("maintain"),
+            (0, 0)
+        );
         let day = store::REPLAY_TOKEN_SECONDS;
         assert_eq!(engine.maintain(1000 + day).await.expect("maintain"), (0, 2));
         let CreateOutcome::Replayed(again) = engine

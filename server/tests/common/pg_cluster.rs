@@ -51,6 +51,19 @@ impl Cluster {
     /// # Panics
     /// When PostgreSQL is not installed or does not start.
     pub fn start() -> Cluster {
+        // For tests: no fsync (a crash of the machine loses a scratch database, nothing else).
+        Cluster::start_with(&[
+            "fsync=off",
+            "synchronous_commit=off",
+            "full_page_writes=off",
+        ])
+    }
+
+    /// Starts a new cluster with `settings` (`name=value`, as `postgres -c` takes them).
+    ///
+    /// # Panics
+    /// When PostgreSQL is not installed or does not start.
+    pub fn start_with(settings: &[&str]) -> Cluster {
         assert!(
             Path::new(BIN).join("initdb").exists(),
             "PostgreSQL 15 is not installed ({BIN}/initdb is missing): run scripts/setup.sh"
@@ -71,13 +84,12 @@ impl Cluster {
             "initdb failed: {}",
             String::from_utf8_lossy(&initdb.stderr)
         );
-        // The server for tests: no fsync (a crash of the machine loses a scratch database,
-        // nothing else), a socket in its own directory, loopback only.
+        // A socket in its own directory, loopback only.
         let dir_text = dir.display().to_string();
+        let settings: String = settings.iter().map(|s| format!(" -c {s}")).collect();
         let script = format!(
             "{BIN}/postgres -D '{dir_text}' -p {port} -k '{dir_text}' \
-             -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off \
-             -c full_page_writes=off -c max_connections=200 -c shared_buffers=64MB \
+             -c listen_addresses=127.0.0.1 -c max_connections=200 -c shared_buffers=64MB{settings} \
              >'{dir_text}.log' 2>&1 & pid=$!; \
              echo started; cat >/dev/null; kill -INT $pid; wait $pid; rm -rf '{dir_text}' '{dir_text}.log'"
         );
@@ -140,7 +152,14 @@ impl Cluster {
     pub fn psql(&self, db: &str, sql: &str) -> String {
         let out = Command::new("psql")
             .args(["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1"])
-            .args(["-h", "127.0.0.1", "-p", &self.port.to_string(), "-U", "postgres"])
+            .args([
+                "-h",
+                "127.0.0.1",
+                "-p",
+                &self.port.to_string(),
+                "-U",
+                "postgres",
+            ])
             .args(["-d", db, "-c", sql])
             .output()
             .expect("run psql");

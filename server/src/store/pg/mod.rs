@@ -353,7 +353,9 @@ fn count(n: u64) -> usize {
     usize::try_from(n).unwrap_or(usize::MAX)
 }
 
-async fn connect_one(config: &tokio_postgres::Config) -> Result<tokio_postgres::Client, StoreError> {
+async fn connect_one(
+    config: &tokio_postgres::Config,
+) -> Result<tokio_postgres::Client, StoreError> {
     let (client, connection) = config.connect(tokio_postgres::NoTls).await?;
     tokio::spawn(async move {
         if let Err(e) = connection.await {
@@ -512,7 +514,8 @@ fn prepare(job: Job) -> Option<Prepared> {
     }
 }
 
-const CREATE_SQL: &str = "SELECT o_outcome, o_id, o_prefix, o_seq, o_token, o_status, o_priority, o_due
+const CREATE_SQL: &str =
+    "SELECT o_outcome, o_id, o_prefix, o_seq, o_token, o_status, o_priority, o_due
      FROM lms_create_ticket($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,
                             $14, $15, $16, $17, $18, $19, $20)";
 const FEEDBACK_SQL: &str = "SELECT lms_feedback($1, $2, $3, $4)";
@@ -529,10 +532,7 @@ async fn commit_batch(client: &mut WriterConnection, data: &std::path::Path, bat
             // One job may have failed the others: each alone, in its own transaction.
             if jobs.len() == 1 || client.client.is_closed() {
                 let message = batch_error.to_string();
-                let outcomes = jobs
-                    .iter()
-                    .map(|j| failed(j, &message))
-                    .collect::<Vec<_>>();
+                let outcomes = jobs.iter().map(|j| failed(j, &message)).collect::<Vec<_>>();
                 answer(jobs, outcomes);
                 return;
             }

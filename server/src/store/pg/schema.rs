@@ -320,11 +320,18 @@ pub async fn migrate(client: &mut tokio_postgres::Client) -> Result<(), PgError>
             known,
         });
     }
-    for (index, sql) in MIGRATIONS.iter().enumerate().skip(usize::try_from(version).unwrap_or(0)) {
+    for (index, sql) in MIGRATIONS
+        .iter()
+        .enumerate()
+        .skip(usize::try_from(version).unwrap_or(0))
+    {
         tx.batch_execute(sql).await?;
         let next = index as i64 + 1;
-        tx.execute("INSERT INTO schema_migrations (version) VALUES ($1)", &[&next])
-            .await?;
+        tx.execute(
+            "INSERT INTO schema_migrations (version) VALUES ($1)",
+            &[&next],
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(())
