@@ -1,7 +1,9 @@
 //! `make bench`: ticket-create throughput and latency of `lms-support serve` on loopback, on
 //! SQLite (one instance) and on PostgreSQL (one instance, then two on one database), in one run.
 //!
-//! For each setup it starts the servers on `127.0.0.1:0` with rate limits off and fresh data
+//! For each setup it starts the servers on `127.0.0.1:0` with rate limits off (all requests come
+//! from one address, which on PostgreSQL would make every request wait for one counter row,
+//! unlike learners behind their own addresses) and fresh data
 //! (a fresh directory; for PostgreSQL a fresh database in a throwaway cluster started for this
 //! run with PostgreSQL's default durability, `fsync` and `synchronous_commit` on), opens several
 //! keep-alive connections spread over the instances, and has each send `POST /v1/tickets` (a
@@ -135,8 +137,15 @@ fn start_server(bin: &Path, dir: &Path, database: Option<&str>) -> Result<Server
             "0",
             "--rate-limit-day",
             "0",
+            "--rate-limit-rejected",
+            "0",
         ])
-        .args(database.map(|url| ["--database", url]).into_iter().flatten())
+        .args(
+            database
+                .map(|url| ["--database", url])
+                .into_iter()
+                .flatten(),
+        )
         .arg("--data")
         .arg(dir.join("data"))
         .arg("--static")
@@ -373,7 +382,10 @@ fn run(
 
     let rows: i64 = match (&url, cluster) {
         (Some(url), Some(cluster)) => cluster
-            .psql(pg_cluster::database_name(url), "SELECT count(*) FROM tickets")
+            .psql(
+                pg_cluster::database_name(url),
+                "SELECT count(*) FROM tickets",
+            )
             .parse()
             .map_err(|e| format!("row count: {e}"))?,
         _ => {

@@ -12,6 +12,7 @@ mod delivery;
 mod demo;
 mod feedfile;
 mod localtime;
+mod migrate_pg;
 mod output;
 mod preview;
 mod search;
@@ -164,6 +165,16 @@ enum Command {
         /// attachments.
         #[arg(long, value_name = "URL", env = "LMS_SUPPORT_DATABASE")]
         database: Option<String>,
+    },
+    /// Copy a SQLite data directory's database into an empty PostgreSQL database (stop the
+    /// server first); attachments stay in DIR, which the instances then use as --data.
+    MigrateToPostgres {
+        /// The data directory whose support.db is copied.
+        #[arg(long, value_name = "DIR", default_value = "data")]
+        data: PathBuf,
+        /// The PostgreSQL database to fill: postgres://USER@HOST/DB.
+        #[arg(long, value_name = "URL", env = "LMS_SUPPORT_DATABASE")]
+        database: String,
     },
     /// Copy the data directory (database and attachments) consistently while the server runs.
     Backup {
@@ -360,6 +371,7 @@ fn main() -> ExitCode {
             database,
         }),
         Command::Backup { dest, data } => backup::run(&dest, &data),
+        Command::MigrateToPostgres { data, database } => migrate_pg::run(&data, &database),
         Command::Tickets { data, action } => agent::run(
             &data,
             match action {

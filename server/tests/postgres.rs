@@ -296,3 +296,92 @@ fn what_is_not_on_postgres_yet_says_so() {
         bad.stderr
     );
 }
+
+/// `migrate-to-postgres` copies a SQLite data directory: tickets keep their numbers, tokens,
+/// replies and keys, the schedule comes along, the next ticket continues the sequence, and a
+/// second run refuses to copy into a database that is no longer empty.
+#[test]
+fn a_sqlite_data_directory_moves_to_postgres() {
+    let cluster = Cluster::shared();
+    let url = cluster.fresh_database();
+    let s = scratch("migrate");
+    let data = s.data();
+    let sqlite = Server::start(&s, &[]);
+    let made: Vec<serde_json::Value> = (0..3).map(|n| create(&sqlite, n).json()).collect();
+    drop(sqlite);
+    let number = made[1]["number"].as_str().unwrap_or("").to_string();
+    let cli = |args: &[&str]| {
+        let out = common::Output::of(common::lms_support().args(args).arg("--data").arg(&data));
+        assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
+        out
+    };
+    cli(&["tickets", "reply", &number, "Fixed, please try again."]);
+    cli(&[
+        "maintenance",
+        "add",
+        "--id",
+        "mw-move",
+        "--start",
+        "2030-01-05 01:00",
+        "--tz",
+        "UTC",
+        "--duration",
+        "2h",
+        "--title",
+        "Moving day",
+    ]);
+
+    let copied = cli(&["migrate-to-postgres", "--database", &url]);
+    assert!(
+        copied.stdout.contains("tickets: 3 rows"),
+        "{}",
+        copied.stdout
+    );
+    assert!(
+        copied.stdout.contains("schedule: 1 rows"),
+        "{}",
+        copied.stdout
+    );
+    let again = common::Output::of(
+        common::lms_support()
+            .args(["migrate-to-postgres", "--database", &url])
+            .arg("--data")
+            .arg(&data),
+    );
+    assert_eq!(again.code, 1);
+    assert!(
+        again.stderr.contains("already has tickets"),
+        "{}",
+        again.stderr
+    );
+
+    // Served from PostgreSQL now, from the same --data (attachments).
+    let server = Server::start(&s, &["--database", &url]);
+    let token = format!("Bearer {}", made[1]["token"].as_str().unwrap_or(""));
+    let shown = server.get(
+        &format!("/v1/tickets/{number}"),
+        &[("Authorization", token.as_str())],
+    );
+    assert_eq!(shown.status, 200, "{}", shown.text());
+    assert_eq!(
+        shown.json()["replies"][0]["body"],
+        "Fixed, please try again."
+    );
+    assert_eq!(shown.json()["status"], "pending");
+    // A replay of a key used before the move is still the same ticket…
+    let replay = create(&server, 2);
+    assert_eq!(replay.status, 200);
+    assert_eq!(replay.json()["number"], made[2]["number"]);
+    // …and the next new ticket continues the numbers.
+    let next = create(&server, 3);
+    assert_eq!(next.status, 201, "{}", next.text());
+    assert_eq!(next.json()["number"], "ACME-000004");
+    let db = database_name(&url);
+    assert_eq!(
+        cluster.psql(
+            db,
+            "SELECT entry::json->'title'->>'en', version FROM schedule, schedule_version"
+        ),
+        "Moving day|1"
+    );
+}

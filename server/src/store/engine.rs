@@ -204,7 +204,7 @@ mod tests {
         F: FnOnce(Vec<Engine>) -> Fut,
         Fut: std::future::Future<Output = ()>,
     {
-        let dir = Scratch::new(name);
+        let dir = Scratch::new(&format!("sqlite-{name}"));
         let path = store::db_path(&dir.0);
         let conn = store::open_writer(&path).expect("open");
         let (writer, thread) = Writer::start(conn, dir.0.clone()).expect("writer");
@@ -224,7 +224,7 @@ mod tests {
         Fut: std::future::Future<Output = ()>,
     {
         let url = pg_cluster::Cluster::shared().fresh_database();
-        let dir = Scratch::new(name);
+        let dir = Scratch::new(&format!("postgres-{name}"));
         runtime().block_on(async {
             let mut engines = Vec::new();
             for _ in 0..2 {

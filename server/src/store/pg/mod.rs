@@ -1,17 +1,18 @@
 //! The store on PostgreSQL (`--database postgres://…`): several `serve` instances, one state.
 //!
 //! What one process kept to itself lives in the database, so every instance sees it:
-//! idempotency keys, per-client ticket numbers (a counter row locked from increment to
-//! commit), rate-limit windows ([`Postgres::rate_acquire`]), and the schedule, whose
+//! idempotency keys, per-client ticket numbers (a sequence per client: unique and increasing,
+//! never waited for; a failed write leaves a gap), rate-limit windows ([`Postgres::rate_acquire`]), and the schedule, whose
 //! `schedule_version` row each instance reads per feed request (a revision check, as on SQLite).
 //!
 //! Writes keep SQLite's group commit ([`crate::store::writer`]): one task per instance takes
 //! every job waiting, up to [`MAX_BATCH`], and commits them in one transaction, the calls of
 //! the whole batch pipelined in one round trip (each job is one call of a PL/pgSQL function,
-//! see [`schema`]). Locks are taken in one global order by every instance, so batches wait for
-//! each other but never deadlock: the batch's idempotency keys (advisory locks, by hash), then
-//! the ticket counters (by client), then the tickets rated (by id). A batch that fails is
-//! retried job by job, each in its own transaction, so one bad job fails alone.
+//! see [`schema`]). Locks are taken in one global order by every instance, so batches never
+//! deadlock: the batch's idempotency keys (advisory locks, by hash), then the tickets rated
+//! (by id); two instances' batches wait for each other only when they share a key or a
+//! rated ticket. A batch that fails is retried job by job, each in its own transaction, so one
+//! bad job fails alone.
 //!
 //! Not here yet (SQLite only, refused by `serve` on PostgreSQL): the delivery queue's worker
 //! and the jobs that feed it (helpdesk e-mail, webhooks, learner e-mail), the admin API, the
@@ -66,6 +67,50 @@ impl std::fmt::Debug for Job {
             Job::Feedback { .. } => "Job::Feedback",
         })
     }
+}
+
+/// The tables `migrate-to-postgres` copies, parents before children (foreign keys). Every
+/// table of both schemas except PostgreSQL's own `rate_limits` (one process keeps those in
+/// memory) belongs here.
+pub const COPIED_TABLES: &[&str] = &[
+    "tickets",
+    "replies",
+    "attachments",
+    "idempotency",
+    "ticket_counters",
+    "schedule",
+    "schedule_version",
+    "ticket_notices",
+    "audit_log",
+    "admin_tokens",
+    "deliveries",
+    "webhooks",
+    "hook_ids_seen",
+    "client_mail",
+];
+
+/// The tables whose `id` is an identity, whose sequence must continue after a copy.
+pub const IDENTITY_TABLES: &[&str] = &[
+    "tickets",
+    "replies",
+    "attachments",
+    "audit_log",
+    "admin_tokens",
+    "deliveries",
+];
+
+/// One connection to the database at `url`, its schema brought up to date: for commands
+/// that work on the database directly (`migrate-to-postgres`).
+///
+/// # Errors
+/// An unparsable URL, an unreachable server, or a schema from a newer build.
+pub async fn connect_migrated(url: &str) -> Result<tokio_postgres::Client, StoreError> {
+    let config: tokio_postgres::Config = url
+        .parse()
+        .map_err(|e| StoreError::Postgres(format!("bad --database URL: {e}")))?;
+    let mut client = connect_one(&config).await?;
+    schema::migrate(&mut client).await?;
+    Ok(client)
 }
 
 /// True for a `--database` value that names PostgreSQL.

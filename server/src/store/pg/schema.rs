@@ -80,8 +80,8 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX idempotency_tokens_to_purge ON idempotency (token_expires_at)
         WHERE token IS NOT NULL;
-    -- Per-client ticket numbers: the row is locked from the increment to the commit, so two
-    -- instances never hand out the same number.
+    -- SQLite's per-client counters, kept so a migrated database has them; on PostgreSQL the
+    -- numbers come from a sequence per client (lms_next_number).
     CREATE TABLE ticket_counters (
         client TEXT PRIMARY KEY,
         next BIGINT NOT NULL
@@ -207,6 +207,32 @@ const MIGRATIONS: &[&str] = &[
         RETURN wait;
     END $$;
 
+    -- The next ticket number of a client, from a sequence of its own, made on its first
+    -- ticket to start after the client's highest number (tickets moved from SQLite). A
+    -- sequence rather than a counter row: nextval never waits, where a row locked until the
+    -- commit would make every instance's batch wait for the other's disk flush. Numbers stay
+    -- unique and increasing; a write that fails leaves a gap.
+    CREATE FUNCTION lms_next_number(p_client TEXT) RETURNS BIGINT
+    LANGUAGE plpgsql AS $$
+    DECLARE
+        v_name TEXT := 'ticket_number_' || md5(p_client);
+        v_seq REGCLASS := to_regclass(v_name);
+        v_start BIGINT;
+    BEGIN
+        IF v_seq IS NULL THEN
+            -- Whoever comes first makes it; another instance waits here for that commit.
+            PERFORM pg_advisory_xact_lock(hashtextextended('lms_next_number:' || p_client, 0));
+            v_seq := to_regclass(v_name);
+            IF v_seq IS NULL THEN
+                SELECT COALESCE(MAX(t.seq), 0) + 1 INTO v_start FROM tickets t
+                    WHERE t.client = p_client;
+                EXECUTE format('CREATE SEQUENCE IF NOT EXISTS %I START WITH %s', v_name, v_start);
+                v_seq := to_regclass(v_name);
+            END IF;
+        END IF;
+        RETURN nextval(v_seq);
+    END $$;
+
     -- Creates a ticket, or answers for the one its idempotency key made: one call per ticket,
     -- so a batch of them is one pipelined round trip. The caller holds the key's advisory
     -- lock (taken for the whole batch, keys in order), so a key sent to two instances at once
@@ -244,9 +270,7 @@ const MIGRATIONS: &[&str] = &[
                 FROM tickets t WHERE t.id = seen.ticket_id;
             RETURN;
         END IF;
-        INSERT INTO ticket_counters AS c (client, next) VALUES (p_client, 2)
-            ON CONFLICT (client) DO UPDATE SET next = c.next + 1
-            RETURNING c.next - 1 INTO o_seq;
+        o_seq := lms_next_number(p_client);
         INSERT INTO tickets (client, seq, prefix, token_hash, status, priority, category, subject,
                 description, name, email, locale, context, created_at, response_due_at, updated_at)
             VALUES (p_client, o_seq, p_prefix, p_token_hash, 'open', p_priority, p_category,
