@@ -99,7 +99,7 @@ async fn list_items(app: &App, headers: &HeaderMap, kind: Kind) -> Answer {
     if let Err(refusal) = authorize(app, headers, Scope::Schedule).await {
         return refusal;
     }
-    match on_sqlite(&app, move |conn| schedule::list(conn, Some(kind))).await {
+    match on_sqlite(app, move |conn| schedule::list(conn, Some(kind))).await {
         Ok(items) => json_response(
             StatusCode::OK,
             &json!({ "items": items.iter().map(Item::to_json).collect::<Vec<_>>() }),
@@ -131,7 +131,7 @@ async fn get_item(app: &App, headers: &HeaderMap, kind: Kind, id: String) -> Ans
         return refusal;
     }
     let lookup = id.clone();
-    match on_sqlite(&app, move |conn| schedule::get(conn, &lookup)).await {
+    match on_sqlite(app, move |conn| schedule::get(conn, &lookup)).await {
         Ok(Some(item)) if item.kind == kind => json_response(StatusCode::OK, &item.to_json()),
         Ok(_) => schedule_error(ScheduleError::NotFound { kind, id }),
         Err(e) => internal("cannot read the schedule", &e),

@@ -222,6 +222,7 @@ impl Readers {
     }
 
     /// The database file.
+    #[cfg(test)]
     pub fn path(&self) -> &Path {
         &self.path
     }

@@ -384,11 +384,11 @@ impl Postgres {
         Ok(())
     }
 
-    /// A pooled connection, for the commands that work on the database directly
-    /// (`migrate-to-postgres`) and for tests.
+    /// A pooled connection, for tests that look at rows directly.
     ///
     /// # Errors
     /// Database errors.
+    #[cfg(test)]
     pub async fn connection(&self) -> Result<deadpool_postgres::Object, StoreError> {
         Ok(self.pool.get().await?)
     }

@@ -313,7 +313,7 @@ pub fn current_version() -> i64 {
 }
 
 /// An arbitrary constant: the advisory lock key under which migrations run.
-const MIGRATION_LOCK: i64 = 0x6c6d_735f_6d69_67;
+const MIGRATION_LOCK: i64 = 0x006c_6d73_5f6d_6967;
 
 /// Runs every migration the database has not had yet.
 ///
