@@ -190,6 +190,10 @@ enum Command {
         /// The server's data directory (the one given to `serve --data`).
         #[arg(long, value_name = "DIR", default_value = "data", global = true)]
         data: PathBuf,
+        /// The server's PostgreSQL database (the one given to `serve --database`), instead of
+        /// the SQLite file in --data.
+        #[arg(long, value_name = "URL", env = "LMS_SUPPORT_DATABASE", global = true)]
+        database: Option<String>,
         #[command(subcommand)]
         action: TicketsCommand,
     },
@@ -372,8 +376,13 @@ fn main() -> ExitCode {
         }),
         Command::Backup { dest, data } => backup::run(&dest, &data),
         Command::MigrateToPostgres { data, database } => migrate_pg::run(&data, &database),
-        Command::Tickets { data, action } => agent::run(
+        Command::Tickets {
+            data,
+            database,
+            action,
+        } => agent::run(
             &data,
+            database.as_deref(),
             match action {
                 TicketsCommand::List {
                     status,

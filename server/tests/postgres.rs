@@ -385,3 +385,71 @@ fn a_sqlite_data_directory_moves_to_postgres() {
         "Moving day|1"
     );
 }
+
+/// An agent works tickets on PostgreSQL with the same CLI (`tickets --database`): the learner
+/// sees the reply through either instance and rates the resolved ticket once.
+#[test]
+fn an_agent_works_tickets_on_postgres() {
+    let cluster = Cluster::shared();
+    let url = cluster.fresh_database();
+    let s = scratch("agent");
+    let (a, b) = two_instances(&s, &url, &[]);
+    let made = create(&a, 7).json();
+    let number = made["number"].as_str().unwrap_or("").to_string();
+    let cli = |args: &[&str]| {
+        common::Output::of(
+            common::lms_support()
+                .arg("tickets")
+                .args(args)
+                .args(["--database", &url]),
+        )
+    };
+    let listed = cli(&["list"]);
+    assert_eq!(listed.code, 0, "{}", listed.stderr);
+    assert!(listed.stdout.contains(&number), "{}", listed.stdout);
+    assert!(listed.stdout.contains("ticket 7"), "{}", listed.stdout);
+    let replied = cli(&["reply", &number, "Fixed, please try again."]);
+    assert_eq!(
+        replied.stdout,
+        format!("{number}: reply added; status pending\n")
+    );
+    assert_eq!(cli(&["resolve", &number]).code, 0);
+    let shown = cli(&["show", &number]);
+    assert!(
+        shown.stdout.contains("Fixed, please try again."),
+        "{}",
+        shown.stdout
+    );
+    assert!(shown.stdout.contains("resolved"), "{}", shown.stdout);
+    assert_eq!(cli(&["show", "ACME-000099"]).code, 1);
+
+    let token = format!("Bearer {}", made["token"].as_str().unwrap_or(""));
+    let seen = b.get(
+        &format!("/v1/tickets/{number}"),
+        &[("Authorization", token.as_str())],
+    );
+    assert_eq!(seen.json()["status"], "resolved");
+    assert_eq!(
+        seen.json()["replies"][0]["body"],
+        "Fixed, please try again."
+    );
+    let rate = |server: &Server| {
+        server.request(
+            "POST",
+            &format!("/v1/tickets/{number}/feedback"),
+            &[
+                ("Authorization", token.as_str()),
+                ("Content-Type", "application/json"),
+            ],
+            br#"{"rating": 5, "comment": "Thanks"}"#,
+        )
+    };
+    assert_eq!(rate(&b).status, 201);
+    let again = rate(&a);
+    assert_eq!(again.status, 409, "{}", again.text());
+    assert_eq!(again.json()["errors"][0]["code"], "already_rated");
+    assert_eq!(cli(&["close", &number]).code, 0);
+    let closed = cli(&["reply", &number, "More?"]);
+    assert_eq!(closed.code, 1);
+    assert!(closed.stderr.contains("is closed"), "{}", closed.stderr);
+}

@@ -16,7 +16,7 @@
 //!
 //! Not here yet (SQLite only, refused by `serve` on PostgreSQL): the delivery queue's worker
 //! and the jobs that feed it (helpdesk e-mail, webhooks, learner e-mail), the admin API, the
-//! helpdesk hook, and the agent and authoring CLI.
+//! helpdesk hook, and the authoring CLI. The agent CLI (`tickets`) works here too.
 
 pub mod schema;
 
@@ -30,7 +30,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot};
 use tokio_postgres::types::ToSql;
-use tokio_postgres::Row;
+use tokio_postgres::{GenericClient, Row};
 
 /// Most jobs committed in one transaction. Lower than SQLite's: each job holds an advisory
 /// lock until the commit, and PostgreSQL's lock table is shared by all sessions.
@@ -210,18 +210,7 @@ impl Postgres {
     pub async fn maintain(&self, now: i64) -> Result<(usize, usize), StoreError> {
         let mut client = self.pool.get().await?;
         let tx = client.transaction().await?;
-        let escalated = tx
-            .execute(
-                "UPDATE tickets SET escalation_level = 1, escalated_at = $1
-                 WHERE priority = $2 AND status IN ('open', 'pending') AND escalation_level = 0
-                   AND (created_at <= $3 OR (status = 'open' AND response_due_at <= $1))",
-                &[
-                    &now,
-                    &super::ESCALATING_PRIORITY,
-                    &(now - super::ESCALATE_AFTER_SECONDS),
-                ],
-            )
-            .await?;
+        let escalated = escalate(&*tx, now).await?;
         let purged = tx
             .execute(
                 "UPDATE idempotency SET token = NULL
@@ -235,7 +224,7 @@ impl Postgres {
         )
         .await?;
         tx.commit().await?;
-        Ok((count(escalated), count(purged)))
+        Ok((escalated, count(purged)))
     }
 
     /// True when an idempotency key has been used.
@@ -259,36 +248,11 @@ impl Postgres {
         text: &str,
         client: Option<&str>,
     ) -> Result<Option<(TicketRecord, Vec<Reply>)>, StoreError> {
-        let Some((prefix, seq)) = super::parse_number(text) else {
-            return Ok(None);
-        };
         let db = self.pool.get().await?;
-        let stmt = db
-            .prepare_cached(&format!(
-                "SELECT {TICKET_COLUMNS} FROM tickets
-                 WHERE seq = $1 AND lower(prefix) = lower($2) AND ($3::text IS NULL OR client = $3)
-                 ORDER BY id LIMIT 1"
-            ))
-            .await?;
-        let Some(row) = db.query_opt(&stmt, &[&seq, &prefix, &client]).await? else {
+        let Some(ticket) = ticket_by_number(&**db, text, client).await? else {
             return Ok(None);
         };
-        let ticket = ticket_from_row(&row)?;
-        let stmt = db
-            .prepare_cached("SELECT at, author, body FROM replies WHERE ticket_id = $1 ORDER BY id")
-            .await?;
-        let replies = db
-            .query(&stmt, &[&ticket.id])
-            .await?
-            .iter()
-            .map(|r| {
-                Ok(Reply {
-                    at: r.try_get(0)?,
-                    author: r.try_get(1)?,
-                    body: r.try_get(2)?,
-                })
-            })
-            .collect::<Result<_, tokio_postgres::Error>>()?;
+        let replies = replies(&**db, ticket.id).await?;
         Ok(Some((ticket, replies)))
     }
 
@@ -392,6 +356,203 @@ impl Postgres {
     pub async fn connection(&self) -> Result<deadpool_postgres::Object, StoreError> {
         Ok(self.pool.get().await?)
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// one connection's operations (the agent CLI, and the pool's)
+
+/// Escalates each critical ticket still open or pending that missed its response target or
+/// is unresolved [`super::ESCALATE_AFTER_SECONDS`] after creation (SQLite's rule, without the
+/// escalation e-mail, which PostgreSQL does not queue yet); how many. Idempotent.
+///
+/// # Errors
+/// Database errors.
+pub async fn escalate(db: &impl GenericClient, now: i64) -> Result<usize, StoreError> {
+    let n = db
+        .execute(
+            "UPDATE tickets SET escalation_level = 1, escalated_at = $1
+             WHERE priority = $2 AND status IN ('open', 'pending') AND escalation_level = 0
+               AND (created_at <= $3 OR (status = 'open' AND response_due_at <= $1))",
+            &[
+                &now,
+                &super::ESCALATING_PRIORITY,
+                &(now - super::ESCALATE_AFTER_SECONDS),
+            ],
+        )
+        .await?;
+    Ok(count(n))
+}
+
+/// The ticket a number names (see [`super::ticket_by_number`]).
+///
+/// # Errors
+/// Database errors.
+pub async fn ticket_by_number(
+    db: &impl GenericClient,
+    text: &str,
+    client: Option<&str>,
+) -> Result<Option<TicketRecord>, StoreError> {
+    let Some((prefix, seq)) = super::parse_number(text) else {
+        return Ok(None);
+    };
+    let row = db
+        .query_opt(
+            &format!(
+                "SELECT {TICKET_COLUMNS} FROM tickets
+                 WHERE seq = $1 AND lower(prefix) = lower($2) AND ($3::text IS NULL OR client = $3)
+                 ORDER BY id LIMIT 1"
+            ),
+            &[&seq, &prefix, &client],
+        )
+        .await?;
+    Ok(row.as_ref().map(ticket_from_row).transpose()?)
+}
+
+/// A ticket's replies, oldest first.
+///
+/// # Errors
+/// Database errors.
+pub async fn replies(db: &impl GenericClient, ticket_id: i64) -> Result<Vec<Reply>, StoreError> {
+    let rows = db
+        .query(
+            "SELECT at, author, body FROM replies WHERE ticket_id = $1 ORDER BY id",
+            &[&ticket_id],
+        )
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Reply {
+                at: r.try_get(0)?,
+                author: r.try_get(1)?,
+                body: r.try_get(2)?,
+            })
+        })
+        .collect::<Result<_, tokio_postgres::Error>>()
+        .map_err(StoreError::from)
+}
+
+/// A ticket's attachments, in the order they were sent.
+///
+/// # Errors
+/// Database errors.
+pub async fn attachments(
+    db: &impl GenericClient,
+    ticket_id: i64,
+) -> Result<Vec<super::Attachment>, StoreError> {
+    let rows = db
+        .query(
+            "SELECT name, mime, bytes, path FROM attachments WHERE ticket_id = $1 ORDER BY id",
+            &[&ticket_id],
+        )
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(super::Attachment {
+                name: r.try_get(0)?,
+                mime: r.try_get(1)?,
+                bytes: r.try_get(2)?,
+                path: r.try_get(3)?,
+            })
+        })
+        .collect::<Result<_, tokio_postgres::Error>>()
+        .map_err(StoreError::from)
+}
+
+/// Tickets, oldest first (see [`super::list`]).
+///
+/// # Errors
+/// Database errors.
+pub async fn list(
+    db: &impl GenericClient,
+    filter: &super::ListFilter,
+) -> Result<Vec<TicketRecord>, StoreError> {
+    let rows = db
+        .query(
+            &format!(
+                "SELECT {TICKET_COLUMNS} FROM tickets
+                 WHERE ($1::text IS NULL OR status = $1)
+                   AND ($2::bigint IS NULL OR (status = 'open' AND response_due_at <= $2))
+                   AND ($3::text IS NULL OR id IN
+                        (SELECT ticket_id FROM ticket_notices WHERE notice_id = $3))
+                   AND ($4::text IS NULL OR client = $4)
+                 ORDER BY id"
+            ),
+            &[
+                &filter.status,
+                &filter.overdue_at,
+                &filter.notice,
+                &filter.client,
+            ],
+        )
+        .await?;
+    rows.iter()
+        .map(ticket_from_row)
+        .collect::<Result<_, _>>()
+        .map_err(StoreError::from)
+}
+
+/// Applies an agent's action to ticket `id` at `now` in one transaction (see
+/// [`super::apply`]; no e-mail or webhook is queued on PostgreSQL yet).
+///
+/// # Errors
+/// [`super::ActionError::Closed`] for a closed ticket; store errors.
+pub async fn apply(
+    db: &mut tokio_postgres::Client,
+    id: i64,
+    action: super::AgentAction<'_>,
+    now: i64,
+) -> Result<(), super::ActionError> {
+    use super::{ActionError, AgentAction};
+    let store = |e: tokio_postgres::Error| ActionError::Store(StoreError::from(e));
+    let tx = db.transaction().await.map_err(store)?;
+    let status: Option<String> = tx
+        .query_opt(
+            "SELECT status FROM tickets WHERE id = $1 FOR UPDATE",
+            &[&id],
+        )
+        .await
+        .map_err(store)?
+        .map(|r| r.get(0));
+    if status.as_deref() == Some("closed") {
+        return Err(ActionError::Closed);
+    }
+    match action {
+        AgentAction::Reply(body) => {
+            tx.execute(
+                "INSERT INTO replies (ticket_id, at, author, body) VALUES ($1, $2, 'agent', $3)",
+                &[&id, &now, &body],
+            )
+            .await
+            .map_err(store)?;
+            tx.execute(
+                "UPDATE tickets SET status = 'pending', updated_at = $2, resolved_at = NULL
+                 WHERE id = $1",
+                &[&id, &now],
+            )
+            .await
+            .map_err(store)?;
+        }
+        AgentAction::Resolve => {
+            tx.execute(
+                "UPDATE tickets SET status = 'resolved', updated_at = $2,
+                        resolved_at = COALESCE(resolved_at, $2) WHERE id = $1",
+                &[&id, &now],
+            )
+            .await
+            .map_err(store)?;
+        }
+        AgentAction::Close => {
+            tx.execute(
+                "UPDATE tickets SET status = 'closed', updated_at = $2, closed_at = $2
+                 WHERE id = $1",
+                &[&id, &now],
+            )
+            .await
+            .map_err(store)?;
+        }
+    }
+    tx.commit().await.map_err(store)?;
+    Ok(())
 }
 
 fn count(n: u64) -> usize {
