@@ -15,7 +15,7 @@
 //! ```text
 //! cargo run --release -p lms-support-server --example load_tickets -- \
 //!     --bin target/release/lms-support [--seconds 10] [--connections 8] [--max-requests 200000] \
-//!     [--setups sqlite,pg1,pg2]
+//!     [--setups sqlite,pg1,pg2] [--pg-setting synchronous_commit=off]
 //! ```
 //!
 //! Exit status 1 when any request failed or any ticket was lost or duplicated; the goals
@@ -44,6 +44,8 @@ struct Options {
     connections: usize,
     max_requests: u64,
     setups: Vec<Setup>,
+    /// `postgres -c` settings for the cluster (`synchronous_commit=off`), default none.
+    pg_settings: Vec<String>,
 }
 
 /// What is measured: the engine and how many instances.
@@ -79,6 +81,7 @@ fn options() -> Result<Options, String> {
         connections: 8,
         max_requests: 200_000,
         setups: vec![Setup::Sqlite, Setup::Postgres(1), Setup::Postgres(2)],
+        pg_settings: Vec::new(),
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -96,6 +99,7 @@ fn options() -> Result<Options, String> {
                     .parse()
                     .map_err(|e| format!("--max-requests: {e}"))?;
             }
+            "--pg-setting" => o.pg_settings.push(value()?),
             "--setups" => {
                 o.setups = value()?
                     .split(',')
@@ -302,7 +306,10 @@ fn main() -> ExitCode {
         .setups
         .iter()
         .any(|s| matches!(s, Setup::Postgres(_)))
-        .then(|| pg_cluster::Cluster::start_with(&[]));
+        .then(|| {
+            let settings: Vec<&str> = o.pg_settings.iter().map(String::as_str).collect();
+            pg_cluster::Cluster::start_with(&settings)
+        });
     let mut rows = Vec::new();
     let mut clean = true;
     for (i, setup) in o.setups.iter().enumerate() {
@@ -420,8 +427,14 @@ fn run(
 
 fn print_table(o: &Options, rows: &[Figures]) {
     println!(
-        "ticket creates on loopback, {} s per setup, {} keep-alive connections:",
-        o.seconds, o.connections
+        "ticket creates on loopback, {} s per setup, {} keep-alive connections; PostgreSQL settings: {}",
+        o.seconds,
+        o.connections,
+        if o.pg_settings.is_empty() {
+            "defaults".to_string()
+        } else {
+            o.pg_settings.join(", ")
+        }
     );
     println!(
         "| setup | creates | creates/s | p50 ms | p99 ms | max ms | errors | rows | lost | duplicated |"

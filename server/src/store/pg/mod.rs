@@ -5,8 +5,9 @@
 //! never waited for; a failed write leaves a gap), rate-limit windows ([`Postgres::rate_acquire`]), and the schedule, whose
 //! `schedule_version` row each instance reads per feed request (a revision check, as on SQLite).
 //!
-//! Writes keep SQLite's group commit ([`crate::store::writer`]): one task per instance takes
-//! every job waiting, up to [`MAX_BATCH`], and commits them in one transaction, the calls of
+//! Writes keep SQLite's group commit ([`crate::store::writer`]): a writer task takes every job
+//! waiting, up to [`MAX_BATCH`], and commits them in one transaction (two such tasks per
+//! instance, so one batch is written while the other's commit is flushed), the calls of
 //! the whole batch pipelined in one round trip (each job is one call of a PL/pgSQL function,
 //! see [`schema`]). Locks are taken in one global order by every instance, so batches never
 //! deadlock: the batch's idempotency keys (advisory locks, by hash), then the tickets rated
@@ -37,8 +38,12 @@ use tokio_postgres::{GenericClient, Row};
 pub const MAX_BATCH: usize = 256;
 /// Most jobs waiting for the writer.
 const QUEUE: usize = 8192;
-/// Connections per instance for reads and rate limits (the writer has one more of its own).
+/// Connections per instance for reads and rate limits (the writers have their own).
 const POOL_SIZE: usize = 16;
+/// Writer tasks per instance, each with its own connection: while one waits for its commit to
+/// reach the disk, the next batch is already being written (PostgreSQL flushes concurrent
+/// commits together). SQLite's single writer has no such wait: it does not sync per commit.
+const WRITERS: usize = 2;
 
 /// A handle on the database: a pool for reads and counters, and the writer task.
 #[derive(Debug)]
@@ -142,9 +147,17 @@ impl Postgres {
         let mut first = pool.get().await?;
         schema::migrate(&mut first).await?;
         drop(first);
-        let writer = WriterConnection::open(&config).await?;
         let (jobs, queue) = mpsc::channel(QUEUE);
-        tokio::spawn(run_writer(config, writer, data, queue));
+        let queue = Arc::new(tokio::sync::Mutex::new(queue));
+        for _ in 0..WRITERS {
+            let writer = WriterConnection::open(&config).await?;
+            tokio::spawn(run_writer(
+                config.clone(),
+                writer,
+                data.clone(),
+                queue.clone(),
+            ));
+        }
         Ok(Arc::new(Postgres { pool, jobs }))
     }
 
@@ -639,17 +652,25 @@ async fn run_writer(
     config: tokio_postgres::Config,
     mut client: WriterConnection,
     data: PathBuf,
-    mut queue: mpsc::Receiver<Job>,
+    queue: Arc<tokio::sync::Mutex<mpsc::Receiver<Job>>>,
 ) {
-    while let Some(first) = queue.recv().await {
-        let mut batch = Vec::with_capacity(16);
-        batch.push(first);
-        while batch.len() < MAX_BATCH {
-            match queue.try_recv() {
-                Ok(job) => batch.push(job),
-                Err(_) => break,
+    loop {
+        // One writer takes what waits while the other commits its batch.
+        let batch = {
+            let mut queue = queue.lock().await;
+            let Some(first) = queue.recv().await else {
+                return;
+            };
+            let mut batch = Vec::with_capacity(16);
+            batch.push(first);
+            while batch.len() < MAX_BATCH {
+                match queue.try_recv() {
+                    Ok(job) => batch.push(job),
+                    Err(_) => break,
+                }
             }
-        }
+            batch
+        };
         commit_batch(&mut client, &data, batch).await;
         // The jobs of a batch on a lost connection were answered with the error (the widget
         // retries them); later ones need a connection again. Jobs wait meanwhile, and a full
