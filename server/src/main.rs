@@ -202,6 +202,9 @@ enum Command {
         /// The server's data directory (the one given to `serve --data`).
         #[arg(long, value_name = "DIR", default_value = "data", global = true)]
         data: PathBuf,
+        /// The server's PostgreSQL database (`serve --database`), instead of --data's SQLite.
+        #[arg(long, value_name = "URL", env = "LMS_SUPPORT_DATABASE", global = true)]
+        database: Option<String>,
         #[command(subcommand)]
         action: authoring::MaintenanceCommand,
     },
@@ -218,6 +221,9 @@ enum Command {
         /// The server's data directory (the one given to `serve --data`).
         #[arg(long, value_name = "DIR", default_value = "data", global = true)]
         data: PathBuf,
+        /// The server's PostgreSQL database (`serve --database`), instead of --data's SQLite.
+        #[arg(long, value_name = "URL", env = "LMS_SUPPORT_DATABASE", global = true)]
+        database: Option<String>,
         #[command(subcommand)]
         action: authoring::NoticeCommand,
     },
@@ -402,8 +408,16 @@ fn main() -> ExitCode {
             },
         ),
         Command::DemoConfig { dir } => vendor::run_demo_config(&dir),
-        Command::Maintenance { data, action } => authoring::maintenance(&data, action),
-        Command::Notice { data, action } => authoring::notice(&data, action),
+        Command::Maintenance {
+            data,
+            database,
+            action,
+        } => authoring::maintenance(&data, database.as_deref(), action),
+        Command::Notice {
+            data,
+            database,
+            action,
+        } => authoring::notice(&data, database.as_deref(), action),
         Command::Tokens { data, action } => tokens::run(&data, action),
         Command::Deliveries { data, action } => match action {
             DeliveriesCommand::List { failed } => delivery::list(&data, failed),

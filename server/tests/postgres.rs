@@ -198,8 +198,8 @@ fn the_same_key_on_both_instances_at_once_makes_one_ticket() {
     );
 }
 
-/// A schedule change in the database (here written by hand, as another instance or the
-/// migration would) is served by both instances on their next feed request.
+/// A schedule change made with the CLI on the database (`maintenance add --database`) is
+/// served by both instances on their next feed request, and so is the next one (a cancel).
 #[test]
 fn both_instances_serve_a_schedule_change_at_once() {
     let cluster = Cluster::shared();
@@ -232,30 +232,61 @@ fn both_instances_serve_a_schedule_change_at_once() {
         })
         .collect();
     assert_eq!(before[0], before[1], "both instances serve the same feed");
-    let entry = json!({
-        "id": "mw-9", "revision": 1, "status": "scheduled",
-        "starts_at": "2030-01-05T01:00:00Z", "ends_at": "2030-01-05T05:00:00Z",
-        "severity": "major", "title": {"en": "Database upgrade"}
-    });
-    cluster.psql(
-        database_name(&url),
-        &format!(
-            "INSERT INTO schedule VALUES ('mw-9', 'maintenance', 'groups', '[\"eu-1\"]', '{entry}', 1, 'scheduled', 1, 1);
-             UPDATE schedule_version SET version = version + 1;"
-        ),
-    );
-    let deadline = Instant::now() + Duration::from_secs(5);
-    for server in [&a, &b] {
-        loop {
-            let feed = server.get("/v1/feed?client=uni", &[]);
-            if feed.text().contains("Database upgrade") {
-                assert_ne!(feed.header("etag").unwrap_or(""), before[0]);
-                break;
+    let author = |args: &[&str]| {
+        let out = common::Output::of(common::lms_support().args(args).args(["--database", &url]));
+        assert_eq!(out.code, 0, "{args:?}: {}", out.stderr);
+        out.stdout
+    };
+    author(&[
+        "maintenance",
+        "add",
+        "--id",
+        "mw-9",
+        "--group",
+        "eu-1",
+        "--start",
+        "2030-01-05 01:00",
+        "--tz",
+        "UTC",
+        "--duration",
+        "4h",
+        "--title",
+        "Database upgrade",
+        "--severity",
+        "major",
+    ]);
+    let served_by_both = |needle: &str| {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        for server in [&a, &b] {
+            loop {
+                let feed = server.get("/v1/feed?client=uni", &[]);
+                if feed.text().contains(needle) {
+                    break;
+                }
+                assert!(
+                    Instant::now() < deadline,
+                    "{needle:?} not served within 5 s"
+                );
+                std::thread::sleep(Duration::from_millis(100));
             }
-            assert!(Instant::now() < deadline, "not served within 5 s");
-            std::thread::sleep(Duration::from_millis(100));
         }
-    }
+    };
+    served_by_both("Database upgrade");
+    author(&["maintenance", "cancel", "mw-9"]);
+    served_by_both(r#""status":"cancelled""#);
+    assert!(author(&["maintenance", "list"]).contains("mw-9"));
+    let db = database_name(&url);
+    assert_eq!(
+        cluster.psql(
+            db,
+            "SELECT string_agg(action, ',' ORDER BY id) FROM audit_log"
+        ),
+        "maintenance.add,maintenance.cancel"
+    );
+    assert_eq!(
+        cluster.psql(db, "SELECT version FROM schedule_version"),
+        "2"
+    );
 }
 
 /// What PostgreSQL does not do yet is refused, not half done: the admin API answers `501`,

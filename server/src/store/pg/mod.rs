@@ -17,7 +17,8 @@
 //!
 //! Not here yet (SQLite only, refused by `serve` on PostgreSQL): the delivery queue's worker
 //! and the jobs that feed it (helpdesk e-mail, webhooks, learner e-mail), the admin API, the
-//! helpdesk hook, and the authoring CLI. The agent CLI (`tickets`) works here too.
+//! helpdesk hook, `notice resolve --resolve-tickets`, tokens. The agent CLI (`tickets`) works
+//! here too, and so do `maintenance` and `notice` (see `crate::authoring`).
 
 pub mod schema;
 
