@@ -287,6 +287,21 @@ fn both_instances_serve_a_schedule_change_at_once() {
         cluster.psql(db, "SELECT version FROM schedule_version"),
         "2"
     );
+
+    // A client edited to send e-mail is refused at the reload, as at start-up: nothing on
+    // PostgreSQL would send it. The last good configuration stays in force.
+    let uni_path = conf.join("clients/uni.json");
+    let mut uni: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&uni_path).expect("uni.json")).expect("json");
+    uni["notify_from"] = json!("support@uni.example");
+    std::fs::write(&uni_path, uni.to_string()).expect("write uni.json");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !a.logs().contains("send e-mail or webhooks") {
+        assert!(Instant::now() < deadline, "not refused: {}", a.logs());
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert!(a.logs().contains("configuration refused"), "{}", a.logs());
+    assert_eq!(a.get("/v1/feed?client=uni", &[]).status, 200);
 }
 
 /// What PostgreSQL does not do yet is refused, not half done: the admin API answers `501`,

@@ -48,6 +48,32 @@ pub struct Clients {
     /// The data directory whose `webhooks` and `client_mail` tables follow the configuration,
     /// and whether e-mail is sent (`--smtp`).
     data: std::sync::OnceLock<(PathBuf, bool)>,
+    /// Set on PostgreSQL, where a configuration whose clients send e-mail or webhooks is
+    /// refused (nothing would send them yet), at a reload as at start-up.
+    without_deliveries: std::sync::OnceLock<()>,
+}
+
+/// The clients of `config` that send e-mail or webhooks, which need the delivery queue.
+pub fn delivering_clients(config: &Config) -> Vec<&str> {
+    config
+        .clients
+        .values()
+        .filter(|c| {
+            c.helpdesk.is_some()
+                || c.notify_from.is_some()
+                || c.escalation_email.is_some()
+                || !c.webhooks.is_empty()
+        })
+        .map(|c| c.id.as_str())
+        .collect()
+}
+
+/// The refusal of a configuration with such clients on PostgreSQL, as one line.
+pub fn deliveries_refusal(clients: &[&str]) -> String {
+    format!(
+        "clients {} send e-mail or webhooks, which work with SQLite only for now; leave out --database or remove helpdesk_email, notify_from, escalation_email and webhooks",
+        clients.join(", ")
+    )
 }
 
 /// One client's feed as served.
@@ -80,7 +106,13 @@ impl Clients {
             schedule: Mutex::new(None),
             feeds: Mutex::new(HashMap::new()),
             data: std::sync::OnceLock::new(),
+            without_deliveries: std::sync::OnceLock::new(),
         })
+    }
+
+    /// From now on, refuse configurations whose clients send e-mail or webhooks (PostgreSQL).
+    pub fn refuse_deliveries(&self) {
+        let _ = self.without_deliveries.set(());
     }
 
     /// The configuration in force.
@@ -138,7 +170,14 @@ impl Clients {
     pub fn reload(&self, why: &str) {
         *lock(&self.fingerprint) = vendor::fingerprint(&self.dir);
         let dir = self.dir.display().to_string();
-        match vendor::load(&self.dir) {
+        let loaded = vendor::load(&self.dir).and_then(|config| {
+            let delivering = delivering_clients(&config);
+            if self.without_deliveries.get().is_some() && !delivering.is_empty() {
+                return Err(vec![deliveries_refusal(&delivering)]);
+            }
+            Ok(config)
+        });
+        match loaded {
             Ok(config) => {
                 log_warnings(&config, &self.dir);
                 let count = config.clients.len().to_string();

@@ -225,23 +225,8 @@ fn postgres_refusals(config: &Config, clients: Option<&clients::Clients>) -> Opt
         );
     }
     let config = clients?.config();
-    let mailing: Vec<&str> = config
-        .clients
-        .values()
-        .filter(|c| {
-            c.helpdesk.is_some()
-                || c.notify_from.is_some()
-                || c.escalation_email.is_some()
-                || !c.webhooks.is_empty()
-        })
-        .map(|c| c.id.as_str())
-        .collect();
-    (!mailing.is_empty()).then(|| {
-        format!(
-            "clients {} send e-mail or webhooks, which work with SQLite only for now; leave out --database or remove helpdesk_email, notify_from, escalation_email and webhooks",
-            mailing.join(", ")
-        )
-    })
+    let delivering = clients::delivering_clients(&config);
+    (!delivering.is_empty()).then(|| clients::deliveries_refusal(&delivering))
 }
 
 /// Runs the server until a shutdown signal; returns the exit status.
@@ -338,6 +323,9 @@ pub fn run(config: Config) -> u8 {
         if let Some(refusal) = postgres_refusals(&config, clients.as_deref()) {
             output::stderr(&format!("{refusal}\n"));
             return 2;
+        }
+        if let Some(clients) = &clients {
+            clients.refuse_deliveries();
         }
         let pg = match runtime.block_on(Postgres::connect(&url, config.data.clone())) {
             Ok(pg) => pg,
