@@ -74,7 +74,8 @@ size: widget
 	node scripts/size.mjs --check
 
 ## Time from script start to banner painted, measured in headless Chromium; tickets' Send-to-stored
-## under faults; main-thread blocking by hostile feeds; search; ticket creates/s.
+## under faults; main-thread blocking by hostile feeds; search; ticket creates/s on SQLite and
+## PostgreSQL (one and two instances).
 bench: widget server
 	node scripts/size.mjs
 	node tests/e2e/bench-first-banner.mjs
@@ -85,11 +86,16 @@ bench: widget server
 	wasm-pack --quiet build --release --target web --out-dir target/bench-pkg --no-pack -- --features bench
 	node_modules/.bin/wasm-opt -Oz --strip-debug --strip-producers target/bench-pkg/lms_support_widget_bg.wasm -o target/bench-pkg/lms_support_widget_bg.wasm
 	node bench/search.mjs
-	@# Ticket creates/s and p99 on loopback (server/examples/load_tickets.rs): the server built for
-	@# speed (opt-level 3, unwinding) in its own target dir, so the widget's size-tuned release stays.
+	@# Ticket creates/s, p50 and p99 on loopback (server/examples/load_tickets.rs), SQLite with one
+	@# instance and PostgreSQL (a throwaway cluster) with one and two, rows counted afterwards; then
+	@# PostgreSQL again with synchronous_commit=off, the durability of SQLite's synchronous=NORMAL.
+	@# The server is built for speed (opt-level 3, unwinding) in its own target dir, so the
+	@# widget's size-tuned release stays.
 	CARGO_PROFILE_RELEASE_OPT_LEVEL=3 CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 CARGO_PROFILE_RELEASE_PANIC=unwind \
 	  cargo build --release -q -p lms-support-server --bins --examples --target-dir target/bench-server
 	target/bench-server/release/examples/load_tickets --bin target/bench-server/release/lms-support --seconds 10 --connections 8
+	target/bench-server/release/examples/load_tickets --bin target/bench-server/release/lms-support --seconds 10 --connections 8 \
+	  --setups pg1,pg2 --pg-setting synchronous_commit=off
 	@# GET /v1/feed?client=ID per request for 500 clients under --config: assembled, cached, 304, after a CLI change.
 	target/bench-server/release/examples/feed_assembly --bin target/bench-server/release/lms-support --clients 500
 

@@ -7,6 +7,7 @@
 #   - wasm-bindgen-cli at exactly the wasm-bindgen version in Cargo.lock
 #   - wasm-pack
 #   - Debian's chromium + chromium-driver (headless browser tests and the e2e)
+#   - Debian's postgresql (15): the tests' throwaway clusters (initdb, postgres, psql)
 #   - Debian's php-cli (`php -l` on the rendered Moodle plugin in tests/dist)
 #   - Debian's python3-aiosmtpd (the real SMTP server of server/tests/delivery.rs), for
 #     Debian's /usr/bin/python3, not whichever python3 is first on PATH
@@ -96,6 +97,14 @@ driver_major=$(chromedriver --version 2>/dev/null | grep -oE '[0-9]+' | head -1)
 if ! /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null; then
   say "installing Debian's python3-aiosmtpd"
   apt_install python3 python3-aiosmtpd
+fi
+
+# --- PostgreSQL 15 (server/tests/postgres.rs and the store suite start throwaway clusters) -------
+# Only the programs are used: each test binary runs `initdb` in a temporary directory and its
+# own server on a free loopback port (server/tests/common/pg_cluster.rs).
+if [ ! -x /usr/lib/postgresql/15/bin/initdb ] || ! command -v psql >/dev/null; then
+  say "installing Debian's postgresql (15)"
+  apt_install postgresql
 fi
 
 # --- PHP CLI (php -l on the rendered Moodle plugin, tests/dist) --------------------------------

@@ -1,5 +1,6 @@
 //! `lms-support tickets …`: an agent works tickets from the command line, on the same
-//! database the server writes (`--data DIR`, default `./data`), while the server runs.
+//! database the server writes (`--data DIR`, default `./data`, or `--database postgres://…`),
+//! while the server runs.
 //!
 //! `list` and `show` first escalate overdue critical tickets, as the server does every 30 s,
 //! so an agent never sees a stale escalation level. Exit statuses: 0 done, 1 no such ticket,
@@ -9,7 +10,7 @@
 //! reads that variable.
 
 use crate::output;
-use crate::store::{self, ActionError, AgentAction, ListFilter, TicketRecord};
+use crate::store::{self, pg, ActionError, AgentAction, ListFilter, TicketRecord};
 use lms_support_widget::time::Timestamp;
 use rusqlite::Connection;
 use std::fmt::Write as _;
@@ -42,8 +43,9 @@ pub enum Action {
     Close(String),
 }
 
-/// Runs an action on the database in `data`; returns the exit status.
-pub fn run(data: &Path, action: Action) -> u8 {
+/// Runs an action on the database in `data`, or on PostgreSQL at `database`; returns the exit
+/// status.
+pub fn run(data: &Path, database: Option<&str>, action: Action) -> u8 {
     let now = match now() {
         Ok(now) => now,
         Err(message) => {
@@ -70,6 +72,9 @@ pub fn run(data: &Path, action: Action) -> u8 {
             return 2;
         }
     }
+    if let Some(url) = database {
+        return finish(on_postgres(url, &action, now));
+    }
     let path = store::db_path(data);
     let mut conn = match store::open_existing(&path) {
         Ok(Some(conn)) => conn,
@@ -86,7 +91,11 @@ pub fn run(data: &Path, action: Action) -> u8 {
             return 1;
         }
     };
-    match execute(&mut conn, &action, now) {
+    finish(execute(&mut conn, &action, now))
+}
+
+fn finish(result: Result<String, String>) -> u8 {
+    match result {
         Ok(text) => {
             output::stdout(&text);
             0
@@ -95,6 +104,88 @@ pub fn run(data: &Path, action: Action) -> u8 {
             output::stderr(&format!("{message}\n"));
             1
         }
+    }
+}
+
+/// [`execute`] on PostgreSQL: the same actions and output, with the store's PostgreSQL
+/// queries (no e-mail is queued there yet).
+fn on_postgres(url: &str, action: &Action, now: i64) -> Result<String, String> {
+    if !pg::is_postgres_url(url) {
+        return Err(format!(
+            "--database {url:?} is not a PostgreSQL URL (postgres://USER@HOST/DB)"
+        ));
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the async runtime: {e}"))?;
+    runtime.block_on(async {
+        let db_error = |e: store::StoreError| format!("database error: {e}");
+        let mut db = pg::connect_migrated(url)
+            .await
+            .map_err(|e| format!("cannot open the PostgreSQL database: {e}"))?;
+        let find = |number: String| {
+            let db = &db;
+            async move {
+                pg::ticket_by_number(db, &number, None)
+                    .await
+                    .map_err(db_error)?
+                    .ok_or_else(|| {
+                        format!("no ticket {number:?}; `lms-support tickets list` shows them all")
+                    })
+            }
+        };
+        let change = match action {
+            Action::List {
+                status,
+                overdue,
+                notice,
+                client,
+            } => {
+                pg::escalate(&db, now).await.map_err(db_error)?;
+                let filter = ListFilter {
+                    status: status.clone(),
+                    overdue_at: overdue.then_some(now),
+                    notice: notice.clone(),
+                    client: client.clone(),
+                };
+                return Ok(table(&pg::list(&db, &filter).await.map_err(db_error)?));
+            }
+            Action::Show(number) => {
+                pg::escalate(&db, now).await.map_err(db_error)?;
+                let ticket = find(number.clone()).await?;
+                let replies = pg::replies(&db, ticket.id).await.map_err(db_error)?;
+                let files = pg::attachments(&db, ticket.id).await.map_err(db_error)?;
+                return Ok(details(&ticket, &replies, &files, now));
+            }
+            Action::Reply(number, text) => (number, AgentAction::Reply(text.trim())),
+            Action::Resolve(number) => (number, AgentAction::Resolve),
+            Action::Close(number) => (number, AgentAction::Close),
+        };
+        let (number, agent_action) = change;
+        let ticket = find(number.clone()).await?;
+        pg::apply(&mut db, ticket.id, agent_action, now)
+            .await
+            .map_err(|e| action_error(&ticket, e))?;
+        Ok(done(&ticket, agent_action))
+    })
+}
+
+/// What the CLI says after an agent's action.
+fn done(ticket: &TicketRecord, action: AgentAction<'_>) -> String {
+    match action {
+        AgentAction::Reply(_) => format!("{}: reply added; status pending\n", ticket.number()),
+        AgentAction::Resolve => format!("{}: resolved\n", ticket.number()),
+        AgentAction::Close => format!("{}: closed\n", ticket.number()),
+    }
+}
+
+fn action_error(ticket: &TicketRecord, e: ActionError) -> String {
+    match e {
+        ActionError::Closed => format!("{} is closed; it cannot change", ticket.number()),
+        ActionError::Store(e) => format!("database error: {e}"),
+        // Only inbound hooks carry a delivery id.
+        ActionError::Replay => "already applied".to_string(),
     }
 }
 
@@ -139,21 +230,19 @@ fn execute(conn: &mut Connection, action: &Action, now: i64) -> Result<String, S
         }
         Action::Reply(number, text) => {
             let ticket = find(conn, number)?;
-            act(conn, &ticket, AgentAction::Reply(text.trim()), now)?;
-            Ok(format!(
-                "{}: reply added; status pending\n",
-                ticket.number()
-            ))
+            let action = AgentAction::Reply(text.trim());
+            act(conn, &ticket, action, now)?;
+            Ok(done(&ticket, action))
         }
         Action::Resolve(number) => {
             let ticket = find(conn, number)?;
             act(conn, &ticket, AgentAction::Resolve, now)?;
-            Ok(format!("{}: resolved\n", ticket.number()))
+            Ok(done(&ticket, AgentAction::Resolve))
         }
         Action::Close(number) => {
             let ticket = find(conn, number)?;
             act(conn, &ticket, AgentAction::Close, now)?;
-            Ok(format!("{}: closed\n", ticket.number()))
+            Ok(done(&ticket, AgentAction::Close))
         }
     }
 }
@@ -170,12 +259,7 @@ fn act(
     action: AgentAction<'_>,
     now: i64,
 ) -> Result<(), String> {
-    store::apply(conn, ticket.id, action, now).map_err(|e| match e {
-        ActionError::Closed => format!("{} is closed; it cannot change", ticket.number()),
-        ActionError::Store(e) => format!("database error: {e}"),
-        // Only inbound hooks carry a delivery id.
-        ActionError::Replay => "already applied".to_string(),
-    })
+    store::apply(conn, ticket.id, action, now).map_err(|e| action_error(ticket, e))
 }
 
 /// Most characters of a subject the table shows.

@@ -13,6 +13,7 @@ mod demo;
 mod feedfile;
 mod flows;
 mod localtime;
+mod migrate_pg;
 mod output;
 mod preview;
 mod report;
@@ -173,6 +174,21 @@ enum Command {
         /// Forwarded header names the client; repeat for more. Other peers' headers are ignored.
         #[arg(long = "trusted-proxy", value_name = "CIDR")]
         trusted_proxy: Vec<String>,
+        /// Keep tickets, keys, counters and the schedule in PostgreSQL (postgres://USER@HOST/DB)
+        /// instead of SQLite in --data, so several instances share them; --data still holds
+        /// attachments.
+        #[arg(long, value_name = "URL", env = "LMS_SUPPORT_DATABASE")]
+        database: Option<String>,
+    },
+    /// Copy a SQLite data directory's database into an empty PostgreSQL database (stop the
+    /// server first); attachments stay in DIR, which the instances then use as --data.
+    MigrateToPostgres {
+        /// The data directory whose support.db is copied.
+        #[arg(long, value_name = "DIR", default_value = "data")]
+        data: PathBuf,
+        /// The PostgreSQL database to fill: postgres://USER@HOST/DB.
+        #[arg(long, value_name = "URL", env = "LMS_SUPPORT_DATABASE")]
+        database: String,
     },
     /// Copy the data directory (database and attachments) consistently while the server runs.
     Backup {
@@ -188,6 +204,10 @@ enum Command {
         /// The server's data directory (the one given to `serve --data`).
         #[arg(long, value_name = "DIR", default_value = "data", global = true)]
         data: PathBuf,
+        /// The server's PostgreSQL database (the one given to `serve --database`), instead of
+        /// the SQLite file in --data.
+        #[arg(long, value_name = "URL", env = "LMS_SUPPORT_DATABASE", global = true)]
+        database: Option<String>,
         #[command(subcommand)]
         action: TicketsCommand,
     },
@@ -196,6 +216,9 @@ enum Command {
         /// The server's data directory (the one given to `serve --data`).
         #[arg(long, value_name = "DIR", default_value = "data", global = true)]
         data: PathBuf,
+        /// The server's PostgreSQL database (`serve --database`), instead of --data's SQLite.
+        #[arg(long, value_name = "URL", env = "LMS_SUPPORT_DATABASE", global = true)]
+        database: Option<String>,
         #[command(subcommand)]
         action: authoring::MaintenanceCommand,
     },
@@ -222,12 +245,18 @@ enum Command {
         /// The server's data directory (the one given to `serve --data`).
         #[arg(long, value_name = "DIR", default_value = "data")]
         data: PathBuf,
+        /// The server's PostgreSQL database (`serve --database`), instead of --data's SQLite.
+        #[arg(long, value_name = "URL", env = "LMS_SUPPORT_DATABASE")]
+        database: Option<String>,
     },
     /// Post, list, update and resolve notices (known issues) of the shared schedule.
     Notice {
         /// The server's data directory (the one given to `serve --data`).
         #[arg(long, value_name = "DIR", default_value = "data", global = true)]
         data: PathBuf,
+        /// The server's PostgreSQL database (`serve --database`), instead of --data's SQLite.
+        #[arg(long, value_name = "URL", env = "LMS_SUPPORT_DATABASE", global = true)]
+        database: Option<String>,
         #[command(subcommand)]
         action: authoring::NoticeCommand,
     },
@@ -362,6 +391,7 @@ fn main() -> ExitCode {
             ticket_prefix,
             trusted_proxy,
             smtp,
+            database,
         } => serve::run(serve::Config {
             addr,
             data,
@@ -382,10 +412,17 @@ fn main() -> ExitCode {
             ticket_prefix,
             trusted_proxies: trusted_proxy,
             smtp,
+            database,
         }),
         Command::Backup { dest, data } => backup::run(&dest, &data),
-        Command::Tickets { data, action } => agent::run(
+        Command::MigrateToPostgres { data, database } => migrate_pg::run(&data, &database),
+        Command::Tickets {
+            data,
+            database,
+            action,
+        } => agent::run(
             &data,
+            database.as_deref(),
             match action {
                 TicketsCommand::List {
                     status,
@@ -405,15 +442,24 @@ fn main() -> ExitCode {
             },
         ),
         Command::DemoConfig { dir } => vendor::run_demo_config(&dir),
-        Command::Maintenance { data, action } => authoring::maintenance(&data, action),
-        Command::Notice { data, action } => authoring::notice(&data, action),
+        Command::Maintenance {
+            data,
+            database,
+            action,
+        } => authoring::maintenance(&data, database.as_deref(), action),
+        Command::Notice {
+            data,
+            database,
+            action,
+        } => authoring::notice(&data, database.as_deref(), action),
         Command::Tokens { data, action } => tokens::run(&data, action),
         Command::Report {
             client,
             since,
             json,
             data,
-        } => report::run(&data, &client, since.as_deref(), json),
+            database,
+        } => report::run(&data, database.as_deref(), &client, since.as_deref(), json),
         Command::Deliveries { data, action } => match action {
             DeliveriesCommand::List { failed } => delivery::list(&data, failed),
             DeliveriesCommand::Retry { id, .. } => delivery::retry(&data, id),

@@ -7,7 +7,7 @@
 //! `--json`, one JSON object with the same figures.
 
 use crate::output;
-use crate::store::{self, help_counts};
+use crate::store::{self, help_counts, pg};
 use lms_support_widget::help_events::kind;
 use lms_support_widget::time::Timestamp;
 use serde_json::{json, Value};
@@ -252,8 +252,15 @@ fn list<T>(out: &mut String, items: &[T], line: impl Fn(&T) -> String) {
     }
 }
 
-/// Runs the command: 0 on success, 1 when the database cannot be read, 2 for a bad `--since`.
-pub fn run(data: &Path, client: &str, since: Option<&str>, as_json: bool) -> u8 {
+/// Runs the command on the SQLite file in `data`, or on PostgreSQL at `database`: 0 on
+/// success, 1 when the database cannot be read, 2 for a bad `--since`.
+pub fn run(
+    data: &Path,
+    database: Option<&str>,
+    client: &str,
+    since: Option<&str>,
+    as_json: bool,
+) -> u8 {
     let since = match since {
         Some(day) if is_day(day) => day.to_string(),
         Some(other) => {
@@ -267,17 +274,17 @@ pub fn run(data: &Path, client: &str, since: Option<&str>, as_json: bool) -> u8 
             Timestamp(start).to_string()[..10].to_string()
         }
     };
-    let conn = match store::open_data(data) {
-        Ok(conn) => conn,
+    let totals = match database {
+        Some(url) => totals_on_postgres(url, client, &since),
+        None => store::open_data(data).and_then(|conn| {
+            help_counts::totals(&conn, client, &since)
+                .map_err(|e| format!("cannot read the help counts: {e}"))
+        }),
+    };
+    let totals = match totals {
+        Ok(totals) => totals,
         Err(message) => {
             output::stderr(&format!("{message}\n"));
-            return 1;
-        }
-    };
-    let totals = match help_counts::totals(&conn, client, &since) {
-        Ok(totals) => totals,
-        Err(e) => {
-            output::stderr(&format!("cannot read the help counts: {e}\n"));
             return 1;
         }
     };
@@ -293,6 +300,43 @@ pub fn run(data: &Path, client: &str, since: Option<&str>, as_json: bool) -> u8 
         output::stdout(&report.table(shown, &since));
     }
     0
+}
+
+/// [`help_counts::totals`]'s query on PostgreSQL.
+fn totals_on_postgres(
+    url: &str,
+    client: &str,
+    since: &str,
+) -> Result<Vec<(String, String, u64)>, String> {
+    if !pg::is_postgres_url(url) {
+        return Err(format!(
+            "--database {url:?} is not a PostgreSQL URL (postgres://USER@HOST/DB)"
+        ));
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the async runtime: {e}"))?;
+    runtime.block_on(async {
+        let db = pg::connect_migrated(url)
+            .await
+            .map_err(|e| format!("cannot open the PostgreSQL database: {e}"))?;
+        let rows = db
+            .query(
+                "SELECT kind, key, SUM(count)::BIGINT FROM help_counts
+                 WHERE client = $1 AND day >= $2 GROUP BY kind, key ORDER BY kind, key",
+                &[&client, &since],
+            )
+            .await
+            .map_err(|e| format!("cannot read the help counts: {e}"))?;
+        Ok(rows
+            .iter()
+            .map(|r| {
+                let n: i64 = r.get(2);
+                (r.get(0), r.get(1), u64::try_from(n).unwrap_or(0))
+            })
+            .collect())
+    })
 }
 
 /// `YYYY-MM-DD` with a real month and day.

@@ -70,6 +70,24 @@ impl Admin {
 
 type Answer = Response<Body>;
 
+/// The admin API works on SQLite's connections; on PostgreSQL its routes are not mounted
+/// (`serve` answers `501`), so this only guards the types.
+fn not_on_postgres() -> StoreError {
+    StoreError::Postgres("the admin API is not available on PostgreSQL yet".to_string())
+}
+
+/// Runs `f` on one of SQLite's reader connections.
+pub(super) async fn on_sqlite<T, F>(app: &App, f: F) -> Result<T, StoreError>
+where
+    T: Send + 'static,
+    F: FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+{
+    match app.tickets.store.sqlite_readers() {
+        Some(readers) => readers.run(f).await,
+        None => Err(not_on_postgres()),
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // schedule
 
@@ -87,12 +105,7 @@ async fn list_items(app: &App, headers: &HeaderMap, kind: Kind) -> Answer {
     if let Err(refusal) = authorize(app, headers, Scope::Schedule).await {
         return refusal;
     }
-    match app
-        .tickets
-        .readers
-        .run(move |conn| schedule::list(conn, Some(kind)))
-        .await
-    {
+    match on_sqlite(app, move |conn| schedule::list(conn, Some(kind))).await {
         Ok(items) => json_response(
             StatusCode::OK,
             &json!({ "items": items.iter().map(Item::to_json).collect::<Vec<_>>() }),
@@ -124,12 +137,7 @@ async fn get_item(app: &App, headers: &HeaderMap, kind: Kind, id: String) -> Ans
         return refusal;
     }
     let lookup = id.clone();
-    match app
-        .tickets
-        .readers
-        .run(move |conn| schedule::get(conn, &lookup))
-        .await
-    {
+    match on_sqlite(app, move |conn| schedule::get(conn, &lookup)).await {
         Ok(Some(item)) if item.kind == kind => json_response(StatusCode::OK, &item.to_json()),
         Ok(_) => schedule_error(ScheduleError::NotFound { kind, id }),
         Err(e) => internal("cannot read the schedule", &e),
@@ -348,7 +356,10 @@ async fn change<F>(app: &App, f: F) -> Answer
 where
     F: FnOnce(&mut Connection) -> Result<(StatusCode, Value), ScheduleError> + Send + 'static,
 {
-    let conn = app.admin.conn.clone();
+    let Some(admin) = &app.admin else {
+        return internal("a schedule change failed", &not_on_postgres());
+    };
+    let conn = admin.conn.clone();
     let done = tokio::task::spawn_blocking(move || {
         let mut conn = conn
             .lock()
@@ -504,12 +515,7 @@ pub async fn list_tickets(State(app): State<Arc<App>>, uri: Uri, headers: Header
         client: query_param(&uri, "client"),
         ..ListFilter::default()
     };
-    match app
-        .tickets
-        .readers
-        .run(move |conn| store::list(conn, &filter))
-        .await
-    {
+    match on_sqlite(&app, move |conn| store::list(conn, &filter)).await {
         Ok(list) => json_response(
             StatusCode::OK,
             &json!({ "tickets": list.iter().map(|t| json!({
@@ -535,11 +541,10 @@ pub async fn audit(State(app): State<Arc<App>>, uri: Uri, headers: HeaderMap) ->
         return refusal;
     }
     let target = query_param(&uri, "target");
-    match app
-        .tickets
-        .readers
-        .run(move |conn| schedule::audit_log(conn, target.as_deref()))
-        .await
+    match on_sqlite(&app, move |conn| {
+        schedule::audit_log(conn, target.as_deref())
+    })
+    .await
     {
         Ok(entries) => {
             let parse = |text: &Option<String>| {
@@ -579,18 +584,14 @@ pub(super) async fn authorize(
 ) -> Result<AdminToken, Answer> {
     let found = match (bearer(headers), super::console::session_cookie(headers)) {
         (Some(presented), _) => {
-            app.tickets
-                .readers
-                .run(move |conn| admin_tokens::authenticate(conn, &presented))
-                .await
+            on_sqlite(app, move |conn| {
+                admin_tokens::authenticate(conn, &presented)
+            })
+            .await
         }
         (None, Some(session)) => {
             let now = clock::now().seconds();
-            let found = app
-                .tickets
-                .readers
-                .run(move |conn| sessions::find(conn, &session, now))
-                .await;
+            let found = on_sqlite(app, move |conn| sessions::find(conn, &session, now)).await;
             match found {
                 Ok(None) => return Err(super::console::session_ended()),
                 other => other.map(|s| s.map(|s| s.token)),

@@ -15,8 +15,8 @@
 use super::http::{etag, not_modified, respond};
 use super::log;
 use super::App;
-use crate::store::schedule::{self, Item, Kind};
-use crate::store::Readers;
+use crate::store::engine::Engine;
+use crate::store::schedule::{Item, Kind};
 use crate::vendor::{self, Client, Config};
 use axum::body::Body;
 use axum::http::header::{self, HeaderMap, HeaderValue};
@@ -48,6 +48,32 @@ pub struct Clients {
     /// The data directory whose `webhooks` and `client_mail` tables follow the configuration,
     /// and whether e-mail is sent (`--smtp`).
     data: std::sync::OnceLock<(PathBuf, bool)>,
+    /// Set on PostgreSQL, where a configuration whose clients send e-mail or webhooks is
+    /// refused (nothing would send them yet), at a reload as at start-up.
+    without_deliveries: std::sync::OnceLock<()>,
+}
+
+/// The clients of `config` that send e-mail or webhooks, which need the delivery queue.
+pub fn delivering_clients(config: &Config) -> Vec<&str> {
+    config
+        .clients
+        .values()
+        .filter(|c| {
+            c.helpdesk.is_some()
+                || c.notify_from.is_some()
+                || c.escalation_email.is_some()
+                || !c.webhooks.is_empty()
+        })
+        .map(|c| c.id.as_str())
+        .collect()
+}
+
+/// The refusal of a configuration with such clients on PostgreSQL, as one line.
+pub fn deliveries_refusal(clients: &[&str]) -> String {
+    format!(
+        "clients {} send e-mail or webhooks, which work with SQLite only for now; leave out --database or remove helpdesk_email, notify_from, escalation_email and webhooks",
+        clients.join(", ")
+    )
 }
 
 /// One client's feed as served.
@@ -80,7 +106,13 @@ impl Clients {
             schedule: Mutex::new(None),
             feeds: Mutex::new(HashMap::new()),
             data: std::sync::OnceLock::new(),
+            without_deliveries: std::sync::OnceLock::new(),
         })
+    }
+
+    /// From now on, refuse configurations whose clients send e-mail or webhooks (PostgreSQL).
+    pub fn refuse_deliveries(&self) {
+        let _ = self.without_deliveries.set(());
     }
 
     /// The configuration in force.
@@ -138,7 +170,14 @@ impl Clients {
     pub fn reload(&self, why: &str) {
         *lock(&self.fingerprint) = vendor::fingerprint(&self.dir);
         let dir = self.dir.display().to_string();
-        match vendor::load(&self.dir) {
+        let loaded = vendor::load(&self.dir).and_then(|config| {
+            let delivering = delivering_clients(&config);
+            if self.without_deliveries.get().is_some() && !delivering.is_empty() {
+                return Err(vec![deliveries_refusal(&delivering)]);
+            }
+            Ok(config)
+        });
+        match loaded {
             Ok(config) => {
                 log_warnings(&config, &self.dir);
                 let count = config.clients.len().to_string();
@@ -213,7 +252,7 @@ impl Clients {
     /// or the schedule changed. `Ok(None)`: no such client.
     async fn feed(
         &self,
-        readers: &Arc<Readers>,
+        store: &Engine,
         client_id: &str,
     ) -> Result<Option<Arc<Assembled>>, crate::store::StoreError> {
         let generation = self.generation.load(Ordering::SeqCst);
@@ -222,13 +261,13 @@ impl Clients {
         };
         // The version first: a schedule read after it is at least as new, so a cached feed
         // is never labelled newer than its content.
-        let version = readers.run(schedule::version).await?;
+        let version = store.schedule_version().await?;
         if let Some(cached) = lock(&self.feeds).get(client_id) {
             if cached.generation == generation && cached.schedule_version == version {
                 return Ok(Some(cached.clone()));
             }
         }
-        let items = self.schedule_at(readers, version).await?;
+        let items = self.schedule_at(store, version).await?;
         let bytes = axum::body::Bytes::from(assemble(&client, &items));
         let assembled = Arc::new(Assembled {
             generation,
@@ -242,7 +281,7 @@ impl Clients {
 
     async fn schedule_at(
         &self,
-        readers: &Arc<Readers>,
+        store: &Engine,
         version: i64,
     ) -> Result<Arc<Vec<Item>>, crate::store::StoreError> {
         if let Some((at, items)) = lock(&self.schedule).as_ref() {
@@ -250,7 +289,7 @@ impl Clients {
                 return Ok(items.clone());
             }
         }
-        let items = Arc::new(readers.run(|c| schedule::list(c, None)).await?);
+        let items = Arc::new(store.schedule_list().await?);
         let mut cache = lock(&self.schedule);
         if cache.as_ref().is_none_or(|(at, _)| *at < version) {
             *cache = Some((version, items.clone()));
@@ -327,7 +366,7 @@ pub async fn feed_response(
             "this service serves several clients: add ?client=ID to the feed URL",
         );
     };
-    match clients.feed(&app.tickets.readers, id).await {
+    match clients.feed(&app.tickets.store, id).await {
         Ok(Some(feed)) => {
             let mut response = if not_modified(headers, &feed.etag) {
                 let mut r = Response::new(Body::empty());

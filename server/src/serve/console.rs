@@ -45,6 +45,14 @@ use std::sync::Arc;
 
 type Answer = Response<Body>;
 
+/// Sessions live beside the admin tokens, on SQLite; on PostgreSQL these routes are not
+/// mounted (`serve` answers `501`), so this only guards the types.
+fn not_on_sqlite() -> crate::store::StoreError {
+    crate::store::StoreError::Postgres(
+        "the admin console is not available on PostgreSQL yet".into(),
+    )
+}
+
 /// The session cookie's name.
 pub const COOKIE: &str = "lms_admin_session";
 
@@ -309,11 +317,10 @@ pub async fn sign_in(State(app): State<Arc<App>>, request: Request) -> Answer {
             )
         }
     };
-    let found = app
-        .tickets
-        .readers
-        .run(move |conn| admin_tokens::authenticate(conn, &presented))
-        .await;
+    let found = super::admin::on_sqlite(&app, move |conn| {
+        admin_tokens::authenticate(conn, &presented)
+    })
+    .await;
     let token = match found {
         Ok(Some(token)) => token,
         Ok(None) => {
@@ -329,7 +336,9 @@ pub async fn sign_in(State(app): State<Arc<App>>, request: Request) -> Answer {
         Err(e) => return internal("cannot check a token", &e),
     };
     let now = clock::now().seconds();
-    let conn = app.admin.connection();
+    let Some(conn) = app.admin.as_ref().map(admin::Admin::connection) else {
+        return internal("cannot open a console session", &not_on_sqlite());
+    };
     let opened = tokio::task::spawn_blocking(move || {
         let mut conn = conn
             .lock()
@@ -368,12 +377,7 @@ pub async fn whoami(State(app): State<Arc<App>>, headers: HeaderMap) -> Answer {
         return session_ended();
     };
     let now = clock::now().seconds();
-    match app
-        .tickets
-        .readers
-        .run(move |conn| sessions::find(conn, &id, now))
-        .await
-    {
+    match super::admin::on_sqlite(&app, move |conn| sessions::find(conn, &id, now)).await {
         Ok(Some(s)) => json_response(
             StatusCode::OK,
             &session_json(&s.token.name, &s.token.scopes, s.expires_at),
@@ -389,7 +393,9 @@ pub async fn sign_out(State(app): State<Arc<App>>, request: Request) -> Answer {
     let https = https_of(&request);
     if let Some(id) = session_cookie(request.headers()) {
         let now = clock::now().seconds();
-        let conn = app.admin.connection();
+        let Some(conn) = app.admin.as_ref().map(admin::Admin::connection) else {
+            return internal("cannot end a console session", &not_on_sqlite());
+        };
         let closed = tokio::task::spawn_blocking(move || {
             let mut conn = conn
                 .lock()
@@ -455,12 +461,7 @@ pub async fn preview_feed(State(app): State<Arc<App>>, uri: Uri, headers: Header
             return errors(StatusCode::BAD_REQUEST, &[("draft", "malformed", &message)])
         }
     };
-    let mut items = match app
-        .tickets
-        .readers
-        .run(|conn| schedule::list(conn, None))
-        .await
-    {
+    let mut items = match super::admin::on_sqlite(&app, |conn| schedule::list(conn, None)).await {
         Ok(items) => items,
         Err(e) => return internal("cannot read the schedule", &e),
     };

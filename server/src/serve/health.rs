@@ -2,7 +2,8 @@
 //!
 //! - `GET /healthz`: the process answers HTTP (`200 {"status":"ok"}`). A liveness probe: if
 //!   this fails, restart the process.
-//! - `GET /readyz`: the database file answers a query on a new connection and the writer thread is running
+//! - `GET /readyz`: the database answers a query (SQLite: the file, on a new connection;
+//!   PostgreSQL: a pooled connection) and the writer (thread or task) is running
 //!   (`200 {"status":"ready"}`); otherwise `503` with the checks that failed, so a balancer
 //!   sends learners elsewhere until it recovers.
 //!
@@ -32,6 +33,14 @@ pub async fn healthz() -> Response<Body> {
 
 /// `GET /readyz`.
 pub async fn readyz(State(app): State<Arc<App>>) -> Response<Body> {
+    if let Some(pg) = app.tickets.store.postgres() {
+        let database = match tokio::time::timeout(DATABASE_TIMEOUT, pg.ping()).await {
+            Ok(Ok(())) => None,
+            Ok(Err(e)) => Some(e.to_string()),
+            Err(_) => Some("no answer within 2 s".to_string()),
+        };
+        return ready_or_not(database, pg.writer_running());
+    }
     // A fresh connection, not a pooled one: a pooled connection keeps answering from a file
     // that was deleted or replaced under the server, where new writes would be lost.
     let path = store::db_path(&app.tickets.data);
@@ -56,6 +65,11 @@ pub async fn readyz(State(app): State<Arc<App>>) -> Response<Body> {
         .unwrap_or_else(std::sync::PoisonError::into_inner)
         .as_ref()
         .is_some_and(|thread| !thread.is_finished());
+    ready_or_not(database, writer)
+}
+
+/// The answer for the database's error (if any) and whether the writer runs.
+fn ready_or_not(database: Option<String>, writer: bool) -> Response<Body> {
     let mut failed = Vec::new();
     let mut reasons = Vec::new();
     if let Some(error) = &database {

@@ -110,7 +110,7 @@ async fn record_in(app: &App, scope: Scope, request: Request) -> Response<Body> 
     let day = Timestamp(now).to_string()[..10].to_string();
     match app
         .tickets
-        .writer
+        .store
         .help_counts(scope.client, day, tally(&events))
         .await
     {

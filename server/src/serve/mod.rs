@@ -25,6 +25,8 @@ mod tickets;
 mod upload;
 
 use crate::feedfile::{self, LoadError};
+use crate::store::engine::Engine;
+use crate::store::pg::{self, Postgres};
 use crate::store::{self, writer::Writer, Readers};
 use crate::{clock, demo, output};
 use axum::body::Bytes;
@@ -75,6 +77,9 @@ pub struct Config {
     pub trusted_proxies: Vec<String>,
     /// The SMTP relay for the delivery queue (`--smtp URL`).
     pub smtp: Option<String>,
+    /// `postgres://…` to keep the state in PostgreSQL, shared by several instances; `None`
+    /// for SQLite in `data`.
+    pub database: Option<String>,
 }
 
 /// The ticket prefix of `--feed` mode when none is given.
@@ -91,8 +96,8 @@ pub struct App {
     tickets: tickets::Tickets,
     /// The database writer's thread, for `/readyz`; taken when the server stops.
     writer_thread: WriterThread,
-    /// The admin API's state.
-    admin: admin::Admin,
+    /// The admin API's state; `None` on PostgreSQL, where the admin API is not yet.
+    admin: Option<admin::Admin>,
 }
 
 /// The writer thread's handle, shared between `run` (which joins it) and `/readyz`.
@@ -194,13 +199,26 @@ pub fn router(app: Arc<App>) -> Router {
         .layer(DefaultBodyLimit::max(admin::BODY_MAX))
         // The console's cookie is believed only past this check (CSRF; see `console`).
         .layer(axum::middleware::from_fn(console::guard));
+    // The admin API, the console's sessions and the helpdesk hook are on SQLite only for now.
+    let on_sqlite = app.tickets.store.sqlite_readers().is_some();
+    let (admin_routes, hook) = if on_sqlite {
+        (
+            admin_routes,
+            post(hooks::helpdesk).layer(DefaultBodyLimit::max(hooks::BODY_MAX)),
+        )
+    } else {
+        (
+            Router::new()
+                .route("/v1/admin/{*rest}", axum::routing::any(not_on_postgres))
+                .route("/admin/session", axum::routing::any(not_on_postgres))
+                .route("/admin/preview/feed", axum::routing::any(not_on_postgres)),
+            axum::routing::any(not_on_postgres),
+        )
+    };
     Router::new()
         .route("/v1/feed", get(feed::get).options(feed::preflight))
         .merge(admin_routes)
-        .route(
-            "/v1/hooks/helpdesk",
-            post(hooks::helpdesk).layer(DefaultBodyLimit::max(hooks::BODY_MAX)),
-        )
+        .route("/v1/hooks/helpdesk", hook)
         .route("/admin", get(console::redirect))
         .route("/admin/", get(console::file))
         .route("/admin/{file}", get(console::file))
@@ -212,6 +230,31 @@ pub fn router(app: Arc<App>) -> Router {
         .layer(axum::middleware::from_fn(compress::weaken_etags))
         .layer(axum::middleware::from_fn(log::requests))
         .with_state(app)
+}
+
+/// `501` for the parts that work on SQLite only (the admin API, the helpdesk hook) when the
+/// store is PostgreSQL.
+async fn not_on_postgres() -> axum::response::Response {
+    let mut response = http::respond(
+        axum::http::StatusCode::NOT_IMPLEMENTED,
+        "application/json",
+        r#"{"errors":[{"field":"database","code":"not_on_postgres"}]}"#,
+    );
+    http::set(&mut response, axum::http::header::CACHE_CONTROL, "no-store");
+    response
+}
+
+/// What `--database postgres://…` cannot do yet, as a line for stderr: the delivery queue
+/// (its worker and everything that queues) is SQLite's.
+fn postgres_refusals(config: &Config, clients: Option<&clients::Clients>) -> Option<String> {
+    if config.smtp.is_some() {
+        return Some(
+            "--smtp works with SQLite only for now; leave out --database or --smtp".to_string(),
+        );
+    }
+    let config = clients?.config();
+    let delivering = clients::delivering_clients(&config);
+    (!delivering.is_empty()).then(|| clients::deliveries_refusal(&delivering))
 }
 
 /// Runs the server until a shutdown signal; returns the exit status.
@@ -288,6 +331,62 @@ pub fn run(config: Config) -> u8 {
     }
     // Staged uploads of requests that never finished (a crash) are garbage.
     let _ = std::fs::remove_dir_all(config.data.join(store::ATTACHMENTS_DIR).join(".staging"));
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            output::stderr(&format!("cannot start the async runtime: {e}\n"));
+            return 1;
+        }
+    };
+    if let Some(url) = config.database.clone() {
+        if !pg::is_postgres_url(&url) {
+            output::stderr(&format!(
+                "--database {url:?} is not a PostgreSQL URL (postgres://USER@HOST/DB); leave it out for SQLite in --data\n"
+            ));
+            return 2;
+        }
+        if let Some(refusal) = postgres_refusals(&config, clients.as_deref()) {
+            output::stderr(&format!("{refusal}\n"));
+            return 2;
+        }
+        if let Some(clients) = &clients {
+            clients.refuse_deliveries();
+        }
+        let pg = match runtime.block_on(Postgres::connect(&url, config.data.clone())) {
+            Ok(pg) => pg,
+            Err(e) => {
+                output::stderr(&format!("cannot open the PostgreSQL database: {e}\n"));
+                return 1;
+            }
+        };
+        let limiter = |bucket, per_hour, per_day| ratelimit::Limiter::Shared {
+            pg: pg.clone(),
+            bucket,
+            per_hour,
+            per_day,
+        };
+        let tickets = tickets::Tickets::new(
+            Engine::Postgres(pg.clone()),
+            limiter("created", config.rate_limit_hour, config.rate_limit_day),
+            limiter("rejected", config.rejected_limit_hour, 0),
+            origins,
+            prefix.to_string(),
+            config.data.clone(),
+        );
+        let writer_thread = Arc::new(std::sync::Mutex::new(None));
+        return runtime.block_on(serve(
+            config,
+            tickets,
+            clients,
+            None,
+            trusted,
+            writer_thread,
+            None,
+        ));
+    }
     let db = store::db_path(&config.data);
     let conn = match store::open_writer(&db) {
         Ok(conn) => conn,
@@ -298,7 +397,7 @@ pub fn run(config: Config) -> u8 {
     };
     // Schedule changes from the admin API run on a connection of their own (see `admin`).
     let admin = match store::open_writer(&db) {
-        Ok(conn) => admin::Admin::new(conn),
+        Ok(conn) => Some(admin::Admin::new(conn)),
         Err(e) => {
             output::stderr(&format!("cannot open {}: {e}\n", db.display()));
             return 1;
@@ -318,25 +417,20 @@ pub fn run(config: Config) -> u8 {
         }
     };
     let mut tickets = tickets::Tickets::new(
-        writer,
-        Arc::new(Readers::new(db)),
-        ratelimit::RateLimiter::new(config.rate_limit_hour, config.rate_limit_day),
-        ratelimit::RateLimiter::new(config.rejected_limit_hour, 0),
+        Engine::Sqlite {
+            writer,
+            readers: Arc::new(Readers::new(db)),
+        },
+        ratelimit::Limiter::Memory(ratelimit::RateLimiter::new(
+            config.rate_limit_hour,
+            config.rate_limit_day,
+        )),
+        ratelimit::Limiter::Memory(ratelimit::RateLimiter::new(config.rejected_limit_hour, 0)),
         origins,
         prefix.to_string(),
         config.data.clone(),
     );
     tickets.helpdesk_mail = relay.is_some();
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime,
-        Err(e) => {
-            output::stderr(&format!("cannot start the async runtime: {e}\n"));
-            return 1;
-        }
-    };
     let writer_thread = Arc::new(std::sync::Mutex::new(Some(writer_thread)));
     let status = runtime.block_on(serve(
         config,
@@ -363,7 +457,7 @@ async fn serve(
     config: Config,
     tickets: tickets::Tickets,
     clients: Option<Arc<clients::Clients>>,
-    admin: admin::Admin,
+    admin: Option<admin::Admin>,
     trusted: Arc<proxy::TrustedProxies>,
     writer_thread: WriterThread,
     relay: Option<crate::delivery::Relay>,
@@ -425,10 +519,14 @@ async fn serve(
     if let Some(relay) = &relay {
         log::event("info", "delivering through", &[("smtp", &relay.display())]);
     }
-    let deliveries = Some(tokio::spawn(crate::delivery::worker(
-        config.data.clone(),
-        relay,
-    )));
+    // The queue is SQLite's (PostgreSQL refuses what would fill it, see `postgres_refusals`).
+    let deliveries = app
+        .tickets
+        .store
+        .sqlite_readers()
+        .is_some()
+        .then(|| tokio::spawn(crate::delivery::worker(config.data.clone(), relay)));
+    log::event("info", "store", &[("engine", app.tickets.store.name())]);
 
     let stopping = Arc::new(tokio::sync::Notify::new());
     let notify = stopping.clone();

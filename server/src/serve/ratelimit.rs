@@ -5,16 +5,18 @@
 //! hour (or a day); when it is full, `Retry-After` is the time until it ends. Fixed windows let
 //! a client send up to twice the limit around a window's end, a fair price for two integers
 //! per client instead of a log of every request. A client is an IPv4 address or an IPv6 /64
-//! (one household or one host's privacy addresses). The counts live in memory: a restart
-//! forgets them.
+//! (one household or one host's privacy addresses). On SQLite the counts live in memory (a
+//! restart forgets them); on PostgreSQL they live in the database, shared by every instance
+//! behind the load balancer ([`Limiter::Shared`]), with the same windows.
 //!
 //! Only attempts to create a new ticket count: a replay of an idempotency key already used is
 //! let through (see `tickets::create`), and an attempt that does not create a ticket gives its
 //! slot back with [`RateLimiter::release`].
 
+use crate::store::pg::Postgres;
 use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 const HOUR: i64 = 60 * 60;
 const DAY: i64 = 24 * HOUR;
@@ -123,6 +125,94 @@ impl RateLimiter {
         self.clients
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// A limiter of one process, or one shared by every instance through PostgreSQL.
+#[derive(Debug)]
+pub enum Limiter {
+    /// Counts in this process's memory.
+    Memory(RateLimiter),
+    /// Counts in the database's `rate_limits` table, under `bucket`.
+    Shared {
+        /// The database.
+        pg: Arc<Postgres>,
+        /// Which budget (`created`, `rejected`): each has its own rows.
+        bucket: &'static str,
+        /// Per hour; 0 = unlimited.
+        per_hour: u32,
+        /// Per day; 0 = unlimited.
+        per_day: u32,
+    },
+}
+
+impl Limiter {
+    /// Takes a slot for `client` at `now`, or says how many seconds to wait. When the
+    /// database cannot count, the request is let through (and logged): the limit guards
+    /// against abuse, and a database that cannot count cannot store the ticket either, which
+    /// the answer will then say.
+    ///
+    /// # Errors
+    /// The `Retry-After` seconds when a window is full.
+    pub async fn acquire(&self, client: IpAddr, now: i64) -> Result<(), i64> {
+        match self {
+            Limiter::Memory(limiter) => limiter.acquire(client, now),
+            Limiter::Shared {
+                per_hour: 0,
+                per_day: 0,
+                ..
+            } => Ok(()),
+            Limiter::Shared {
+                pg,
+                bucket,
+                per_hour,
+                per_day,
+            } => {
+                let key = key(client).to_string();
+                match pg
+                    .rate_acquire(bucket, &key, now, *per_hour, *per_day)
+                    .await
+                {
+                    Ok(answer) => answer,
+                    Err(e) => {
+                        super::log::event(
+                            "error",
+                            "cannot count a rate limit",
+                            &[("error", &e.to_string())],
+                        );
+                        Ok(())
+                    }
+                }
+            }
+        }
+    }
+
+    /// Gives back a slot taken by [`acquire`](Self::acquire).
+    pub async fn release(&self, client: IpAddr) {
+        match self {
+            Limiter::Memory(limiter) => limiter.release(client),
+            Limiter::Shared {
+                per_hour: 0,
+                per_day: 0,
+                ..
+            } => {}
+            Limiter::Shared { pg, bucket, .. } => {
+                if let Err(e) = pg.rate_release(bucket, &key(client).to_string()).await {
+                    super::log::event(
+                        "error",
+                        "cannot give back a rate limit slot",
+                        &[("error", &e.to_string())],
+                    );
+                }
+            }
+        }
+    }
+
+    /// Forgets windows that have ended (in memory; the database's are swept by maintenance).
+    pub fn sweep(&self, now: i64) {
+        if let Limiter::Memory(limiter) = self {
+            limiter.sweep(now);
+        }
     }
 }
 

@@ -38,10 +38,9 @@ use super::App;
 use crate::clock;
 use crate::feedfile;
 use crate::serve::feed::FeedSource;
-use crate::store::writer::{
-    CreateOutcome, FeedbackOutcome, NewTicket, TicketSummary, WriteError, Writer,
-};
-use crate::store::{self, token, Readers, StoreError};
+use crate::store::engine::Engine;
+use crate::store::writer::{CreateOutcome, FeedbackOutcome, NewTicket, TicketSummary, WriteError};
+use crate::store::{self, token};
 use axum::body::Body;
 use axum::extract::{Path, Request, State};
 use axum::http::header::{self, HeaderMap, HeaderValue};
@@ -70,14 +69,12 @@ const SUPPORT_TTL: Duration = Duration::from_secs(5);
 /// The ticket side of the server's state.
 #[derive(Debug)]
 pub struct Tickets {
-    /// The database writer.
-    pub writer: Writer,
-    /// Read-only connections.
-    pub readers: Arc<Readers>,
+    /// The database (SQLite or PostgreSQL).
+    pub store: Engine,
     /// Per-client limits on creation.
-    pub limiter: super::ratelimit::RateLimiter,
+    pub limiter: super::ratelimit::Limiter,
     /// Per-client limits on rejected creation attempts.
-    pub rejections: super::ratelimit::RateLimiter,
+    pub rejections: super::ratelimit::Limiter,
     /// Origins allowed by CORS, canonical.
     pub allowed_origins: Vec<String>,
     /// Ticket number prefix for new tickets.
@@ -98,18 +95,16 @@ pub struct Tickets {
 impl Tickets {
     /// The ticket state.
     pub fn new(
-        writer: Writer,
-        readers: Arc<Readers>,
-        limiter: super::ratelimit::RateLimiter,
-        rejections: super::ratelimit::RateLimiter,
+        store: Engine,
+        limiter: super::ratelimit::Limiter,
+        rejections: super::ratelimit::Limiter,
         allowed_origins: Vec<String>,
         prefix: String,
         data: PathBuf,
     ) -> Tickets {
         let cpus = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
         Tickets {
-            writer,
-            readers,
+            store,
             limiter,
             rejections,
             allowed_origins,
@@ -231,12 +226,12 @@ async fn create_in(app: &App, scope: Scope, request: Request) -> Response<Body> 
     let now = clock::now().seconds();
     // Taken before anything is read, so attempts in parallel are counted (module docs).
     // The request log line (status 429) is the record; no extra line per refusal.
-    if let Err(wait) = app.tickets.rejections.acquire(client, now) {
+    if let Err(wait) = app.tickets.rejections.acquire(client, now).await {
         return rate_limited(wait);
     }
     let response = create_within_budget(app, &scope, client, now, request).await;
     if !is_rejection(response.status()) {
-        app.tickets.rejections.release(client);
+        app.tickets.rejections.release(client).await;
     }
     response
 }
@@ -310,17 +305,11 @@ async fn create_within_budget(
         return errors(StatusCode::PAYLOAD_TOO_LARGE, &[("body", "too_large")]);
     }
 
-    let counted = match app.tickets.limiter.acquire(client, now) {
+    let counted = match app.tickets.limiter.acquire(client, now).await {
         Ok(()) => true,
         Err(wait) => {
             // A replay is not a new ticket: the learner whose response was lost still gets it.
-            let lookup = key.clone();
-            match app
-                .tickets
-                .readers
-                .run(move |c| store::key_exists(c, &lookup))
-                .await
-            {
+            match app.tickets.store.key_exists(key.clone()).await {
                 Ok(true) => false,
                 Ok(false) => return rate_limited(wait),
                 Err(e) => return internal("cannot look up an idempotency key", &e.to_string()),
@@ -329,7 +318,7 @@ async fn create_within_budget(
     };
     let (response, created) = create_ticket(app, scope, request, key, now, multipart).await;
     if counted && !created {
-        app.tickets.limiter.release(client);
+        app.tickets.limiter.release(client).await;
     }
     response
 }
@@ -448,7 +437,7 @@ async fn store_ticket(
         files: staged,
         helpdesk: scope.helpdesk.clone(),
     };
-    match app.tickets.writer.create(new).await {
+    match app.tickets.store.create(new).await {
         Ok(CreateOutcome::Created(summary)) => {
             let mut response = summary_response(StatusCode::CREATED, &summary);
             let base = if scope.client.is_empty() {
@@ -538,17 +527,7 @@ async fn show_in(app: &App, scope: Scope, number: String, headers: &HeaderMap) -
     let Some(token) = bearer(headers) else {
         return unauthorized();
     };
-    let found = app
-        .tickets
-        .readers
-        .run(move |conn| {
-            let Some(ticket) = authorized(conn, &scope.client, &number, &token)? else {
-                return Ok(None);
-            };
-            let replies = store::replies(conn, ticket.id)?;
-            Ok(Some((ticket, replies)))
-        })
-        .await;
+    let found = authorized(app, scope.client, number, &token).await;
     match found {
         Ok(Some((t, replies))) => conditional(
             headers,
@@ -598,15 +577,19 @@ fn conditional(headers: &HeaderMap, value: &Value) -> Response<Body> {
     response
 }
 
-/// The ticket `number` names, if `token` is its token.
-fn authorized(
-    conn: &rusqlite::Connection,
-    client: &str,
-    number: &str,
+/// The ticket `number` names within `client`, with its replies, if `token` is its token.
+async fn authorized(
+    app: &App,
+    client: String,
+    number: String,
     token: &str,
-) -> Result<Option<store::TicketRecord>, StoreError> {
-    Ok(store::ticket_by_number(conn, number, Some(client))?
-        .filter(|t| token::token_matches(token, &t.token_hash)))
+) -> Result<Option<(store::TicketRecord, Vec<store::Reply>)>, store::StoreError> {
+    Ok(app
+        .tickets
+        .store
+        .ticket_by_number(number, Some(client))
+        .await?
+        .filter(|(t, _)| token::token_matches(token, &t.token_hash)))
 }
 
 /// The token of `Authorization: Bearer <token>`.
@@ -656,13 +639,9 @@ async fn feedback_in(
     let Some(token) = bearer(headers) else {
         return unauthorized();
     };
-    let found = app
-        .tickets
-        .readers
-        .run(move |conn| authorized(conn, &scope.client, &number, &token))
-        .await;
+    let found = authorized(app, scope.client, number, &token).await;
     let ticket = match found {
-        Ok(Some(ticket)) => ticket,
+        Ok(Some((ticket, _))) => ticket,
         Ok(None) => return not_found(),
         Err(e) => return internal("cannot read a ticket", &e.to_string()),
     };
@@ -677,7 +656,7 @@ async fn feedback_in(
     let now = clock::now().seconds();
     match app
         .tickets
-        .writer
+        .store
         .feedback(ticket.id, rating, comment.clone(), now)
         .await
     {
@@ -828,7 +807,7 @@ pub async fn maintain(app: Arc<App>) {
         let now = clock::now().seconds();
         app.tickets.limiter.sweep(now);
         app.tickets.rejections.sweep(now);
-        match app.tickets.writer.maintain(now).await {
+        match app.tickets.store.maintain(now).await {
             Ok((0, _)) => {}
             Ok((escalated, _)) => log::event(
                 "warn",

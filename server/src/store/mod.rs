@@ -18,7 +18,9 @@
 
 pub mod admin_tokens;
 pub mod deliveries;
+pub mod engine;
 pub mod help_counts;
+pub mod pg;
 pub mod schedule;
 pub mod schema;
 pub mod sessions;
@@ -61,6 +63,8 @@ pub enum StoreError {
     },
     /// The writer thread is gone (the server is stopping).
     Closed,
+    /// PostgreSQL said no, or could not be reached.
+    Postgres(String),
 }
 
 impl fmt::Display for StoreError {
@@ -73,6 +77,7 @@ impl fmt::Display for StoreError {
                 "the database has schema version {found}, newer than this lms-support knows ({known}); upgrade lms-support"
             ),
             StoreError::Closed => write!(f, "the database writer has stopped"),
+            StoreError::Postgres(e) => write!(f, "database error: {e}"),
         }
     }
 }
@@ -82,6 +87,26 @@ impl std::error::Error for StoreError {}
 impl From<rusqlite::Error> for StoreError {
     fn from(e: rusqlite::Error) -> StoreError {
         StoreError::Sqlite(e)
+    }
+}
+
+impl From<tokio_postgres::Error> for StoreError {
+    fn from(e: tokio_postgres::Error) -> StoreError {
+        // The server's own message (with its SQLSTATE) when there is one: `Display` of the
+        // error alone says only "db error".
+        StoreError::Postgres(match e.as_db_error() {
+            Some(db) => format!("{} ({})", db.message(), db.code().code()),
+            None => e.to_string(),
+        })
+    }
+}
+
+impl From<deadpool_postgres::PoolError> for StoreError {
+    fn from(e: deadpool_postgres::PoolError) -> StoreError {
+        match e {
+            deadpool_postgres::PoolError::Backend(e) => StoreError::from(e),
+            other => StoreError::Postgres(other.to_string()),
+        }
     }
 }
 
@@ -213,6 +238,12 @@ impl Readers {
         })
         .await
         .unwrap_or(Err(StoreError::Closed))
+    }
+
+    /// The database file.
+    #[cfg(test)]
+    pub fn path(&self) -> &Path {
+        &self.path
     }
 
     fn open(&self) -> Result<Connection, StoreError> {
@@ -351,7 +382,8 @@ pub struct Attachment {
     pub path: String,
 }
 
-const TICKET_COLUMNS: &str =
+/// The `tickets` columns in the order [`TicketRecord`] is read from.
+pub const TICKET_COLUMNS: &str =
     "id, client, seq, prefix, token_hash, status, priority, category, subject, \
     description, name, email, locale, context, created_at, response_due_at, updated_at, \
     resolved_at, closed_at, escalation_level, escalated_at, rating, feedback_comment, feedback_at";
@@ -395,7 +427,7 @@ pub fn context_to_json(context: &[(String, String)]) -> String {
     serde_json::Value::Object(map).to_string()
 }
 
-fn context_from_json(json: &str) -> Vec<(String, String)> {
+pub(crate) fn context_from_json(json: &str) -> Vec<(String, String)> {
     match serde_json::from_str::<serde_json::Value>(json) {
         Ok(serde_json::Value::Object(map)) => map
             .into_iter()

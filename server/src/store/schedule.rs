@@ -302,7 +302,8 @@ fn quoted_field(message: &str) -> Option<&str> {
     Some(&message[start..start + len]).filter(|f| is_valid_id(f))
 }
 
-const ITEM_COLUMNS: &str =
+/// The `schedule` columns in the order [`Item::from_columns`] takes them.
+pub const ITEM_COLUMNS: &str =
     "id, kind, target_kind, targets, entry, revision, status, created_at, updated_at";
 
 fn item_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Item> {
@@ -310,19 +311,39 @@ fn item_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Item> {
     let target_kind: String = row.get(2)?;
     let targets: String = row.get(3)?;
     let entry: String = row.get(4)?;
-    Ok(Item {
-        id: row.get(0)?,
-        kind: Kind::parse(&kind),
-        target: Target::from_row(&target_kind, &targets),
-        entry: match serde_json::from_str(&entry) {
-            Ok(Value::Object(map)) => map,
-            _ => Map::new(),
-        },
-        revision: row.get(5)?,
-        status: row.get(6)?,
-        created_at: row.get(7)?,
-        updated_at: row.get(8)?,
-    })
+    Ok(Item::from_columns(
+        row.get(0)?,
+        [&kind, &target_kind, &targets, &entry],
+        row.get(5)?,
+        row.get(6)?,
+        [row.get(7)?, row.get(8)?],
+    ))
+}
+
+impl Item {
+    /// An item from the `schedule` table's columns as text (`kind`, `target_kind`, `targets`,
+    /// `entry`) and numbers, whichever engine read them.
+    pub fn from_columns(
+        id: String,
+        [kind, target_kind, targets, entry]: [&str; 4],
+        revision: i64,
+        status: String,
+        [created_at, updated_at]: [i64; 2],
+    ) -> Item {
+        Item {
+            id,
+            kind: Kind::parse(kind),
+            target: Target::from_row(target_kind, targets),
+            entry: match serde_json::from_str(entry) {
+                Ok(Value::Object(map)) => map,
+                _ => Map::new(),
+            },
+            revision,
+            status,
+            created_at,
+            updated_at,
+        }
+    }
 }
 
 /// The item with this id, of any kind.

@@ -1,0 +1,1010 @@
+//! The store on PostgreSQL (`--database postgres://…`): several `serve` instances, one state.
+//!
+//! What one process kept to itself lives in the database, so every instance sees it:
+//! idempotency keys, per-client ticket numbers (a sequence per client: unique and increasing,
+//! never waited for; a failed write leaves a gap), rate-limit windows ([`Postgres::rate_acquire`]), and the schedule, whose
+//! `schedule_version` row each instance reads per feed request (a revision check, as on SQLite).
+//!
+//! Writes keep SQLite's group commit ([`crate::store::writer`]): a writer task takes every job
+//! waiting, up to [`MAX_BATCH`], and commits them in one transaction (two such tasks per
+//! instance, so one batch is written while the other's commit is flushed), the calls of
+//! the whole batch pipelined in one round trip (each job is one call of a PL/pgSQL function,
+//! see [`schema`]). Locks are taken in one global order by every instance, so batches never
+//! deadlock: the batch's idempotency keys (advisory locks, by hash), then the tickets rated
+//! (by id); two instances' batches wait for each other only when they share a key or a
+//! rated ticket. A batch that fails is retried job by job, each in its own transaction, so one
+//! bad job fails alone.
+//!
+//! Not here yet (SQLite only, refused by `serve` on PostgreSQL): the delivery queue's worker
+//! and the jobs that feed it (helpdesk e-mail, webhooks, learner e-mail), the admin API, the
+//! helpdesk hook, `notice resolve --resolve-tickets`, tokens. The agent CLI (`tickets`) works
+//! here too, and so do `maintenance` and `notice` (see `crate::authoring`).
+
+pub mod schema;
+
+use super::writer::{CreateOutcome, FeedbackOutcome, NewTicket, TicketSummary, WriteError};
+use super::{
+    schedule, token, Reply, StoreError, TicketRecord, ATTACHMENTS_DIR, REPLAY_TOKEN_SECONDS,
+    TICKET_COLUMNS,
+};
+use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
+use lms_support_widget::help_events::Counter;
+use std::path::PathBuf;
+use std::sync::Arc;
+use tokio::sync::{mpsc, oneshot};
+use tokio_postgres::types::ToSql;
+use tokio_postgres::{GenericClient, Row};
+
+/// Most jobs committed in one transaction. Lower than SQLite's: each job holds an advisory
+/// lock until the commit, and PostgreSQL's lock table is shared by all sessions.
+pub const MAX_BATCH: usize = 256;
+/// Most jobs waiting for the writer.
+const QUEUE: usize = 8192;
+/// Connections per instance for reads and rate limits (the writers have their own).
+const POOL_SIZE: usize = 16;
+/// Writer tasks per instance, each with its own connection: while one waits for its commit to
+/// reach the disk, the next batch is already being written (PostgreSQL flushes concurrent
+/// commits together). SQLite's single writer has no such wait: it does not sync per commit.
+const WRITERS: usize = 2;
+
+/// A handle on the database: a pool for reads and counters, and the writer task.
+#[derive(Debug)]
+pub struct Postgres {
+    pool: Pool,
+    jobs: mpsc::Sender<Job>,
+}
+
+type Answer<T> = oneshot::Sender<Result<T, StoreError>>;
+
+enum Job {
+    Create(Box<NewTicket>, Answer<CreateOutcome>),
+    Feedback {
+        id: i64,
+        rating: i64,
+        comment: String,
+        now: i64,
+        reply: Answer<FeedbackOutcome>,
+    },
+}
+
+impl std::fmt::Debug for Job {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Job::Create(..) => "Job::Create",
+            Job::Feedback { .. } => "Job::Feedback",
+        })
+    }
+}
+
+/// The tables `migrate-to-postgres` copies, parents before children (foreign keys). Every
+/// table of both schemas except PostgreSQL's own `rate_limits` (one process keeps those in
+/// memory) belongs here.
+pub const COPIED_TABLES: &[&str] = &[
+    "tickets",
+    "replies",
+    "attachments",
+    "idempotency",
+    "ticket_counters",
+    "schedule",
+    "schedule_version",
+    "ticket_notices",
+    "audit_log",
+    "admin_tokens",
+    "deliveries",
+    "webhooks",
+    "hook_ids_seen",
+    "client_mail",
+    "help_counts",
+];
+
+/// The tables whose `id` is an identity, whose sequence must continue after a copy.
+pub const IDENTITY_TABLES: &[&str] = &[
+    "tickets",
+    "replies",
+    "attachments",
+    "audit_log",
+    "admin_tokens",
+    "deliveries",
+];
+
+/// One connection to the database at `url`, its schema brought up to date: for commands
+/// that work on the database directly (`migrate-to-postgres`).
+///
+/// # Errors
+/// An unparsable URL, an unreachable server, or a schema from a newer build.
+pub async fn connect_migrated(url: &str) -> Result<tokio_postgres::Client, StoreError> {
+    let config: tokio_postgres::Config = url
+        .parse()
+        .map_err(|e| StoreError::Postgres(format!("bad --database URL: {e}")))?;
+    let mut client = connect_one(&config).await?;
+    schema::migrate(&mut client).await?;
+    Ok(client)
+}
+
+/// True for a `--database` value that names PostgreSQL.
+pub fn is_postgres_url(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
+}
+
+impl Postgres {
+    /// Connects, brings the schema up to date and starts the writer task (on the current
+    /// tokio runtime). Attachments are moved under `data`.
+    ///
+    /// # Errors
+    /// An unparsable URL, an unreachable server, or a schema from a newer build.
+    pub async fn connect(url: &str, data: PathBuf) -> Result<Arc<Postgres>, StoreError> {
+        let config: tokio_postgres::Config = url
+            .parse()
+            .map_err(|e| StoreError::Postgres(format!("bad --database URL: {e}")))?;
+        let manager = Manager::from_config(
+            config.clone(),
+            tokio_postgres::NoTls,
+            ManagerConfig {
+                recycling_method: RecyclingMethod::Fast,
+            },
+        );
+        let pool = Pool::builder(manager)
+            .max_size(POOL_SIZE)
+            .build()
+            .map_err(|e| StoreError::Postgres(e.to_string()))?;
+        let mut first = pool.get().await?;
+        schema::migrate(&mut first).await?;
+        drop(first);
+        let (jobs, queue) = mpsc::channel(QUEUE);
+        let queue = Arc::new(tokio::sync::Mutex::new(queue));
+        for _ in 0..WRITERS {
+            let writer = WriterConnection::open(&config).await?;
+            tokio::spawn(run_writer(
+                config.clone(),
+                writer,
+                data.clone(),
+                queue.clone(),
+            ));
+        }
+        Ok(Arc::new(Postgres { pool, jobs }))
+    }
+
+    /// True while the writer task runs.
+    pub fn writer_running(&self) -> bool {
+        !self.jobs.is_closed()
+    }
+
+    /// Answers `SELECT 1` on a pooled connection.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        self.pool.get().await?.execute("SELECT 1", &[]).await?;
+        Ok(())
+    }
+
+    /// Creates a ticket, or finds the one its idempotency key made (on any instance).
+    ///
+    /// # Errors
+    /// [`WriteError::Busy`] when the queue is full; store errors.
+    pub async fn create(&self, ticket: NewTicket) -> Result<CreateOutcome, WriteError> {
+        let (reply, answer) = oneshot::channel();
+        self.send(Job::Create(Box::new(ticket), reply))?;
+        Ok(answer.await.unwrap_or(Err(StoreError::Closed))?)
+    }
+
+    /// Stores a rating for a resolved ticket that has none.
+    ///
+    /// # Errors
+    /// [`WriteError::Busy`] when the queue is full; store errors.
+    pub async fn feedback(
+        &self,
+        id: i64,
+        rating: i64,
+        comment: String,
+        now: i64,
+    ) -> Result<FeedbackOutcome, WriteError> {
+        let (reply, answer) = oneshot::channel();
+        self.send(Job::Feedback {
+            id,
+            rating,
+            comment,
+            now,
+            reply,
+        })?;
+        Ok(answer.await.unwrap_or(Err(StoreError::Closed))?)
+    }
+
+    fn send(&self, job: Job) -> Result<(), WriteError> {
+        self.jobs.try_send(job).map_err(|e| match e {
+            mpsc::error::TrySendError::Full(_) => WriteError::Busy,
+            mpsc::error::TrySendError::Closed(_) => WriteError::Store(StoreError::Closed),
+        })
+    }
+
+    /// Escalates overdue critical tickets, forgets replay tokens a day old and rate-limit
+    /// windows that have ended; how many tickets were escalated and tokens forgotten. Every
+    /// instance runs it; each step is idempotent.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn maintain(&self, now: i64) -> Result<(usize, usize), StoreError> {
+        let mut client = self.pool.get().await?;
+        let tx = client.transaction().await?;
+        let escalated = escalate(&*tx, now).await?;
+        let purged = tx
+            .execute(
+                "UPDATE idempotency SET token = NULL
+                 WHERE token IS NOT NULL AND token_expires_at <= $1",
+                &[&now],
+            )
+            .await?;
+        tx.execute(
+            "DELETE FROM rate_limits WHERE hour_start + 3600 <= $1 AND day_start + 86400 <= $1",
+            &[&now],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok((escalated, count(purged)))
+    }
+
+    /// True when an idempotency key has been used.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn key_exists(&self, key: &str) -> Result<bool, StoreError> {
+        let client = self.pool.get().await?;
+        let stmt = client
+            .prepare_cached("SELECT 1 FROM idempotency WHERE key = $1")
+            .await?;
+        Ok(client.query_opt(&stmt, &[&key]).await?.is_some())
+    }
+
+    /// Adds a batch of help events' counts to `client`'s `day`, in one transaction.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn help_counts(
+        &self,
+        client: &str,
+        day: &str,
+        counts: &[(Counter, u64)],
+    ) -> Result<(), StoreError> {
+        let mut db = self.pool.get().await?;
+        let tx = db.transaction().await?;
+        let upsert = tx
+            .prepare_cached(
+                "INSERT INTO help_counts (client, day, kind, key, count) VALUES ($1, $2, $3, $4, $5)
+                 ON CONFLICT (client, day, kind, key)
+                 DO UPDATE SET count = help_counts.count + excluded.count",
+            )
+            .await?;
+        for ((kind, key), n) in counts {
+            let n = i64::try_from(*n).unwrap_or(i64::MAX);
+            tx.execute(&upsert, &[&client, &day, kind, key, &n]).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The ticket a number names (see [`super::ticket_by_number`]) with its replies.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn ticket_by_number(
+        &self,
+        text: &str,
+        client: Option<&str>,
+    ) -> Result<Option<(TicketRecord, Vec<Reply>)>, StoreError> {
+        let db = self.pool.get().await?;
+        let Some(ticket) = ticket_by_number(&**db, text, client).await? else {
+            return Ok(None);
+        };
+        let replies = replies(&**db, ticket.id).await?;
+        Ok(Some((ticket, replies)))
+    }
+
+    /// The schedule's version, bumped by every change.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn schedule_version(&self) -> Result<i64, StoreError> {
+        let db = self.pool.get().await?;
+        let stmt = db
+            .prepare_cached("SELECT version FROM schedule_version WHERE id = 1")
+            .await?;
+        Ok(db.query_one(&stmt, &[]).await?.try_get(0)?)
+    }
+
+    /// Every maintenance window and notice, oldest first (ids in byte order, as SQLite sorts).
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn schedule_list(&self) -> Result<Vec<schedule::Item>, StoreError> {
+        let db = self.pool.get().await?;
+        let rows = db
+            .query(
+                &format!(
+                    "SELECT {} FROM schedule ORDER BY created_at, id COLLATE \"C\"",
+                    schedule::ITEM_COLUMNS
+                ),
+                &[],
+            )
+            .await?;
+        rows.iter()
+            .map(|r| {
+                let text = |i| r.try_get::<_, String>(i);
+                Ok(schedule::Item::from_columns(
+                    text(0)?,
+                    [&text(1)?, &text(2)?, &text(3)?, &text(4)?],
+                    r.try_get(5)?,
+                    text(6)?,
+                    [r.try_get(7)?, r.try_get(8)?],
+                ))
+            })
+            .collect::<Result<_, tokio_postgres::Error>>()
+            .map_err(StoreError::from)
+    }
+
+    /// Takes a slot in the shared windows of `bucket` for `client` (see
+    /// [`crate::serve`]'s rate limiter): `Ok(())`, or the seconds to wait.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn rate_acquire(
+        &self,
+        bucket: &str,
+        client: &str,
+        now: i64,
+        per_hour: u32,
+        per_day: u32,
+    ) -> Result<Result<(), i64>, StoreError> {
+        let db = self.pool.get().await?;
+        let stmt = db
+            .prepare_cached("SELECT lms_rate_acquire($1, $2, $3, $4, $5)")
+            .await?;
+        let wait: i64 = db
+            .query_one(
+                &stmt,
+                &[
+                    &bucket,
+                    &client,
+                    &now,
+                    &i64::from(per_hour),
+                    &i64::from(per_day),
+                ],
+            )
+            .await?
+            .try_get(0)?;
+        Ok(if wait == 0 { Ok(()) } else { Err(wait) })
+    }
+
+    /// Gives back a slot taken by [`Postgres::rate_acquire`].
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn rate_release(&self, bucket: &str, client: &str) -> Result<(), StoreError> {
+        let db = self.pool.get().await?;
+        let stmt = db
+            .prepare_cached(
+                "UPDATE rate_limits SET hour_count = GREATEST(hour_count - 1, 0),
+                        day_count = GREATEST(day_count - 1, 0)
+                 WHERE bucket = $1 AND client = $2",
+            )
+            .await?;
+        db.execute(&stmt, &[&bucket, &client]).await?;
+        Ok(())
+    }
+
+    /// A pooled connection, for tests that look at rows directly.
+    ///
+    /// # Errors
+    /// Database errors.
+    #[cfg(test)]
+    pub async fn connection(&self) -> Result<deadpool_postgres::Object, StoreError> {
+        Ok(self.pool.get().await?)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// one connection's operations (the agent CLI, and the pool's)
+
+/// Escalates each critical ticket still open or pending that missed its response target or
+/// is unresolved [`super::ESCALATE_AFTER_SECONDS`] after creation (SQLite's rule, without the
+/// escalation e-mail, which PostgreSQL does not queue yet); how many. Idempotent.
+///
+/// # Errors
+/// Database errors.
+pub async fn escalate(db: &impl GenericClient, now: i64) -> Result<usize, StoreError> {
+    let n = db
+        .execute(
+            "UPDATE tickets SET escalation_level = 1, escalated_at = $1
+             WHERE priority = $2 AND status IN ('open', 'pending') AND escalation_level = 0
+               AND (created_at <= $3 OR (status = 'open' AND response_due_at <= $1))",
+            &[
+                &now,
+                &super::ESCALATING_PRIORITY,
+                &(now - super::ESCALATE_AFTER_SECONDS),
+            ],
+        )
+        .await?;
+    Ok(count(n))
+}
+
+/// The ticket a number names (see [`super::ticket_by_number`]).
+///
+/// # Errors
+/// Database errors.
+pub async fn ticket_by_number(
+    db: &impl GenericClient,
+    text: &str,
+    client: Option<&str>,
+) -> Result<Option<TicketRecord>, StoreError> {
+    let Some((prefix, seq)) = super::parse_number(text) else {
+        return Ok(None);
+    };
+    let row = db
+        .query_opt(
+            &format!(
+                "SELECT {TICKET_COLUMNS} FROM tickets
+                 WHERE seq = $1 AND lower(prefix) = lower($2) AND ($3::text IS NULL OR client = $3)
+                 ORDER BY id LIMIT 1"
+            ),
+            &[&seq, &prefix, &client],
+        )
+        .await?;
+    Ok(row.as_ref().map(ticket_from_row).transpose()?)
+}
+
+/// A ticket's replies, oldest first.
+///
+/// # Errors
+/// Database errors.
+pub async fn replies(db: &impl GenericClient, ticket_id: i64) -> Result<Vec<Reply>, StoreError> {
+    let rows = db
+        .query(
+            "SELECT at, author, body FROM replies WHERE ticket_id = $1 ORDER BY id",
+            &[&ticket_id],
+        )
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Reply {
+                at: r.try_get(0)?,
+                author: r.try_get(1)?,
+                body: r.try_get(2)?,
+            })
+        })
+        .collect::<Result<_, tokio_postgres::Error>>()
+        .map_err(StoreError::from)
+}
+
+/// A ticket's attachments, in the order they were sent.
+///
+/// # Errors
+/// Database errors.
+pub async fn attachments(
+    db: &impl GenericClient,
+    ticket_id: i64,
+) -> Result<Vec<super::Attachment>, StoreError> {
+    let rows = db
+        .query(
+            "SELECT name, mime, bytes, path FROM attachments WHERE ticket_id = $1 ORDER BY id",
+            &[&ticket_id],
+        )
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(super::Attachment {
+                name: r.try_get(0)?,
+                mime: r.try_get(1)?,
+                bytes: r.try_get(2)?,
+                path: r.try_get(3)?,
+            })
+        })
+        .collect::<Result<_, tokio_postgres::Error>>()
+        .map_err(StoreError::from)
+}
+
+/// Tickets, oldest first (see [`super::list`]).
+///
+/// # Errors
+/// Database errors.
+pub async fn list(
+    db: &impl GenericClient,
+    filter: &super::ListFilter,
+) -> Result<Vec<TicketRecord>, StoreError> {
+    let rows = db
+        .query(
+            &format!(
+                "SELECT {TICKET_COLUMNS} FROM tickets
+                 WHERE ($1::text IS NULL OR status = $1)
+                   AND ($2::bigint IS NULL OR (status = 'open' AND response_due_at <= $2))
+                   AND ($3::text IS NULL OR id IN
+                        (SELECT ticket_id FROM ticket_notices WHERE notice_id = $3))
+                   AND ($4::text IS NULL OR client = $4)
+                 ORDER BY id"
+            ),
+            &[
+                &filter.status,
+                &filter.overdue_at,
+                &filter.notice,
+                &filter.client,
+            ],
+        )
+        .await?;
+    rows.iter()
+        .map(ticket_from_row)
+        .collect::<Result<_, _>>()
+        .map_err(StoreError::from)
+}
+
+/// Applies an agent's action to ticket `id` at `now` in one transaction (see
+/// [`super::apply`]; no e-mail or webhook is queued on PostgreSQL yet).
+///
+/// # Errors
+/// [`super::ActionError::Closed`] for a closed ticket; store errors.
+pub async fn apply(
+    db: &mut tokio_postgres::Client,
+    id: i64,
+    action: super::AgentAction<'_>,
+    now: i64,
+) -> Result<(), super::ActionError> {
+    use super::{ActionError, AgentAction};
+    let store = |e: tokio_postgres::Error| ActionError::Store(StoreError::from(e));
+    let tx = db.transaction().await.map_err(store)?;
+    let status: Option<String> = tx
+        .query_opt(
+            "SELECT status FROM tickets WHERE id = $1 FOR UPDATE",
+            &[&id],
+        )
+        .await
+        .map_err(store)?
+        .map(|r| r.get(0));
+    if status.as_deref() == Some("closed") {
+        return Err(ActionError::Closed);
+    }
+    match action {
+        AgentAction::Reply(body) => {
+            tx.execute(
+                "INSERT INTO replies (ticket_id, at, author, body) VALUES ($1, $2, 'agent', $3)",
+                &[&id, &now, &body],
+            )
+            .await
+            .map_err(store)?;
+            tx.execute(
+                "UPDATE tickets SET status = 'pending', updated_at = $2, resolved_at = NULL
+                 WHERE id = $1",
+                &[&id, &now],
+            )
+            .await
+            .map_err(store)?;
+        }
+        AgentAction::Resolve => {
+            tx.execute(
+                "UPDATE tickets SET status = 'resolved', updated_at = $2,
+                        resolved_at = COALESCE(resolved_at, $2) WHERE id = $1",
+                &[&id, &now],
+            )
+            .await
+            .map_err(store)?;
+        }
+        AgentAction::Close => {
+            tx.execute(
+                "UPDATE tickets SET status = 'closed', updated_at = $2, closed_at = $2
+                 WHERE id = $1",
+                &[&id, &now],
+            )
+            .await
+            .map_err(store)?;
+        }
+    }
+    tx.commit().await.map_err(store)?;
+    Ok(())
+}
+
+fn count(n: u64) -> usize {
+    usize::try_from(n).unwrap_or(usize::MAX)
+}
+
+async fn connect_one(
+    config: &tokio_postgres::Config,
+) -> Result<tokio_postgres::Client, StoreError> {
+    let (client, connection) = config.connect(tokio_postgres::NoTls).await?;
+    tokio::spawn(async move {
+        if let Err(e) = connection.await {
+            crate::serve::log_event(
+                "error",
+                "database connection lost",
+                &[("error", &e.to_string())],
+            );
+        }
+    });
+    Ok(client)
+}
+
+/// A ticket from a row of [`TICKET_COLUMNS`].
+///
+/// # Errors
+/// A column of an unexpected type.
+pub fn ticket_from_row(row: &Row) -> Result<TicketRecord, tokio_postgres::Error> {
+    let context: String = row.try_get(13)?;
+    Ok(TicketRecord {
+        id: row.try_get(0)?,
+        client: row.try_get(1)?,
+        seq: row.try_get(2)?,
+        prefix: row.try_get(3)?,
+        token_hash: row.try_get(4)?,
+        status: row.try_get(5)?,
+        priority: row.try_get(6)?,
+        category: row.try_get(7)?,
+        subject: row.try_get(8)?,
+        description: row.try_get(9)?,
+        name: row.try_get(10)?,
+        email: row.try_get(11)?,
+        locale: row.try_get(12)?,
+        context: super::context_from_json(&context),
+        created_at: row.try_get(14)?,
+        response_due_at: row.try_get(15)?,
+        updated_at: row.try_get(16)?,
+        resolved_at: row.try_get(17)?,
+        closed_at: row.try_get(18)?,
+        escalation_level: row.try_get(19)?,
+        escalated_at: row.try_get(20)?,
+        rating: row.try_get(21)?,
+        feedback_comment: row.try_get(22)?,
+        feedback_at: row.try_get(23)?,
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// the writer task
+
+/// Reconnects after this long when the writer's connection broke.
+const RECONNECT_AFTER: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// The writer's connection with its statements prepared once.
+struct WriterConnection {
+    client: tokio_postgres::Client,
+    create: tokio_postgres::Statement,
+    feedback: tokio_postgres::Statement,
+}
+
+impl WriterConnection {
+    async fn open(config: &tokio_postgres::Config) -> Result<WriterConnection, StoreError> {
+        let client = connect_one(config).await?;
+        let create = client.prepare(CREATE_SQL).await?;
+        let feedback = client.prepare(FEEDBACK_SQL).await?;
+        Ok(WriterConnection {
+            client,
+            create,
+            feedback,
+        })
+    }
+}
+
+async fn run_writer(
+    config: tokio_postgres::Config,
+    mut client: WriterConnection,
+    data: PathBuf,
+    queue: Arc<tokio::sync::Mutex<mpsc::Receiver<Job>>>,
+) {
+    loop {
+        // One writer takes what waits while the other commits its batch.
+        let batch = {
+            let mut queue = queue.lock().await;
+            let Some(first) = queue.recv().await else {
+                return;
+            };
+            let mut batch = Vec::with_capacity(16);
+            batch.push(first);
+            while batch.len() < MAX_BATCH {
+                match queue.try_recv() {
+                    Ok(job) => batch.push(job),
+                    Err(_) => break,
+                }
+            }
+            batch
+        };
+        commit_batch(&mut client, &data, batch).await;
+        // The jobs of a batch on a lost connection were answered with the error (the widget
+        // retries them); later ones need a connection again. Jobs wait meanwhile, and a full
+        // queue answers `503`.
+        while client.client.is_closed() {
+            tokio::time::sleep(RECONNECT_AFTER).await;
+            match WriterConnection::open(&config).await {
+                Ok(fresh) => {
+                    crate::serve::log_event("info", "database writer reconnected", &[]);
+                    client = fresh;
+                }
+                Err(e) => crate::serve::log_event(
+                    "error",
+                    "database writer cannot reconnect",
+                    &[("error", &e.to_string())],
+                ),
+            }
+        }
+    }
+}
+
+/// A job's inputs in the order they are run, and where its answer goes.
+enum Prepared {
+    /// The ticket, the answer, and a fresh token and its hash for a replay whose plaintext
+    /// was forgotten.
+    Create(Box<NewTicket>, Answer<CreateOutcome>, String, Vec<u8>),
+    Feedback(i64, i64, String, i64, Answer<FeedbackOutcome>),
+}
+
+impl Prepared {
+    fn order(&self) -> (u8, &str, i64) {
+        match self {
+            Prepared::Create(t, ..) => (0, t.client.as_str(), 0),
+            Prepared::Feedback(id, ..) => (1, "", *id),
+        }
+    }
+}
+
+enum Outcome {
+    Create(Result<CreateOutcome, StoreError>),
+    Feedback(Result<FeedbackOutcome, StoreError>),
+}
+
+fn prepare(job: Job) -> Option<Prepared> {
+    match job {
+        Job::Create(ticket, reply) => {
+            // A fresh token in case this is a replay whose plaintext was forgotten.
+            match token::new_token() {
+                Ok(fresh) => {
+                    let hash = token::hash_token(&fresh).to_vec();
+                    Some(Prepared::Create(ticket, reply, fresh, hash))
+                }
+                Err(e) => {
+                    let _ = reply.send(Err(StoreError::Io(std::io::Error::other(format!(
+                        "no random bytes: {e}"
+                    )))));
+                    None
+                }
+            }
+        }
+        Job::Feedback {
+            id,
+            rating,
+            comment,
+            now,
+            reply,
+        } => Some(Prepared::Feedback(id, rating, comment, now, reply)),
+    }
+}
+
+const CREATE_SQL: &str =
+    "SELECT o_outcome, o_id, o_prefix, o_seq, o_token, o_status, o_priority, o_due
+     FROM lms_create_ticket($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,
+                            $14, $15, $16, $17, $18, $19, $20)";
+const FEEDBACK_SQL: &str = "SELECT lms_feedback($1, $2, $3, $4)";
+/// The batch's idempotency keys, locked in one order by every instance (see the module docs).
+const LOCK_KEYS_SQL: &str = "SELECT count(pg_advisory_xact_lock(h)) FROM
+     (SELECT DISTINCT hashtextextended(k, 0) AS h FROM unnest($1::text[]) AS k ORDER BY 1) AS s";
+
+async fn commit_batch(client: &mut WriterConnection, data: &std::path::Path, batch: Vec<Job>) {
+    let mut jobs: Vec<Prepared> = batch.into_iter().filter_map(prepare).collect();
+    jobs.sort_by(|a, b| a.order().cmp(&b.order()));
+    match run_jobs(client, data, &jobs).await {
+        Ok(outcomes) => answer(jobs, outcomes),
+        Err(batch_error) => {
+            // One job may have failed the others: each alone, in its own transaction.
+            if jobs.len() == 1 || client.client.is_closed() {
+                let message = batch_error.to_string();
+                let outcomes = jobs.iter().map(|j| failed(j, &message)).collect::<Vec<_>>();
+                answer(jobs, outcomes);
+                return;
+            }
+            let mut outcomes = Vec::with_capacity(jobs.len());
+            for job in &jobs {
+                let alone = std::slice::from_ref(job);
+                outcomes.push(match run_jobs(client, data, alone).await {
+                    Ok(mut one) => one.pop().unwrap_or_else(|| failed(job, "no answer")),
+                    Err(e) => failed(job, &e.to_string()),
+                });
+            }
+            answer(jobs, outcomes);
+        }
+    }
+}
+
+fn failed(job: &Prepared, message: &str) -> Outcome {
+    let error = || StoreError::Postgres(message.to_string());
+    match job {
+        Prepared::Create(..) => Outcome::Create(Err(error())),
+        Prepared::Feedback(..) => Outcome::Feedback(Err(error())),
+    }
+}
+
+/// Sends each job its answer; only called once the transaction is over.
+fn answer(jobs: Vec<Prepared>, outcomes: Vec<Outcome>) {
+    for (job, outcome) in jobs.into_iter().zip(outcomes) {
+        // A receiver that went away (the client hung up) is not an error.
+        match (job, outcome) {
+            (Prepared::Create(_, reply, ..), Outcome::Create(result)) => {
+                let _ = reply.send(result);
+            }
+            (Prepared::Feedback(.., reply), Outcome::Feedback(result)) => {
+                let _ = reply.send(result);
+            }
+            (Prepared::Create(_, reply, ..), Outcome::Feedback(_)) => {
+                let _ = reply.send(Err(StoreError::Closed));
+            }
+            (Prepared::Feedback(.., reply), Outcome::Create(_)) => {
+                let _ = reply.send(Err(StoreError::Closed));
+            }
+        }
+    }
+}
+
+/// Runs `jobs` in one transaction and commits: every answer, or the error that failed them.
+async fn run_jobs(
+    client: &mut WriterConnection,
+    data: &std::path::Path,
+    jobs: &[Prepared],
+) -> Result<Vec<Outcome>, StoreError> {
+    let create = client.create.clone();
+    let rate = client.feedback.clone();
+    let tx = client.client.transaction().await?;
+    let keys: Vec<&str> = jobs
+        .iter()
+        .filter_map(|j| match j {
+            Prepared::Create(t, ..) => Some(t.key.as_str()),
+            Prepared::Feedback(..) => None,
+        })
+        .collect();
+    if !keys.is_empty() {
+        tx.query_one(LOCK_KEYS_SQL, &[&keys]).await?;
+    }
+    let token_seconds = REPLAY_TOKEN_SECONDS;
+    // Every job's inputs, owned here so the pipelined calls can borrow them.
+    let inputs: Vec<Vec<Box<dyn ToSql + Sync + Send>>> = jobs
+        .iter()
+        .map(|job| -> Vec<Box<dyn ToSql + Sync + Send>> {
+            match job {
+                Prepared::Create(new, _, fresh, fresh_hash) => {
+                    let t = &new.ticket;
+                    let notices: Vec<String> = active_items(t.context());
+                    vec![
+                        Box::new(new.key.clone()),
+                        Box::new(new.body_hash.to_vec()),
+                        Box::new(new.client.clone()),
+                        Box::new(new.prefix.clone()),
+                        Box::new(new.token.clone()),
+                        Box::new(token::hash_token(&new.token).to_vec()),
+                        Box::new(fresh.clone()),
+                        Box::new(fresh_hash.clone()),
+                        Box::new(t.priority().to_string()),
+                        Box::new(t.category().to_string()),
+                        Box::new(t.subject().to_string()),
+                        Box::new(t.description().to_string()),
+                        Box::new(t.name().to_string()),
+                        Box::new(t.email().to_string()),
+                        Box::new(t.locale().to_string()),
+                        Box::new(super::context_to_json(t.context())),
+                        Box::new(notices),
+                        Box::new(new.now),
+                        Box::new(new.due),
+                        Box::new(token_seconds),
+                    ]
+                }
+                Prepared::Feedback(id, rating, comment, now, _) => vec![
+                    Box::new(*id),
+                    Box::new(*rating),
+                    Box::new(comment.clone()),
+                    Box::new(*now),
+                ],
+            }
+        })
+        .collect();
+    let calls = jobs.iter().zip(&inputs).map(|(job, params)| {
+        let params: Vec<&(dyn ToSql + Sync)> = params
+            .iter()
+            .map(|p| -> &(dyn ToSql + Sync) { p.as_ref() })
+            .collect();
+        let stmt = match job {
+            Prepared::Create(..) => &create,
+            Prepared::Feedback(..) => &rate,
+        };
+        let tx = &tx;
+        async move { tx.query_one(stmt, &params).await }
+    });
+    // Polled together, the calls go out back to back: one round trip for the batch.
+    let rows = futures_util::future::try_join_all(calls).await?;
+    let mut outcomes = Vec::with_capacity(jobs.len());
+    for (job, row) in jobs.iter().zip(&rows) {
+        outcomes.push(match job {
+            Prepared::Create(new, ..) => {
+                let outcome = create_outcome(row)?;
+                if let CreateOutcome::Created(summary) = &outcome {
+                    store_attachments(&tx, data, new, summary.id).await?;
+                }
+                Outcome::Create(Ok(outcome))
+            }
+            Prepared::Feedback(..) => {
+                let code: String = row.try_get(0)?;
+                Outcome::Feedback(Ok(match code.as_str() {
+                    "saved" => FeedbackOutcome::Saved,
+                    "already_rated" => FeedbackOutcome::AlreadyRated,
+                    "not_resolved" => FeedbackOutcome::NotResolved,
+                    _ => FeedbackOutcome::NotFound,
+                }))
+            }
+        });
+    }
+    tx.commit().await?;
+    Ok(outcomes)
+}
+
+/// The ids of the windows and notices the learner's page showed (see
+/// [`schedule::link_ticket`], whose rules these are).
+fn active_items(context: &[(String, String)]) -> Vec<String> {
+    let Some((_, ids)) = context
+        .iter()
+        .find(|(k, _)| k == schedule::ACTIVE_ITEMS_KEY)
+    else {
+        return Vec::new();
+    };
+    ids.split(',')
+        .map(str::trim)
+        .filter(|id| schedule::is_valid_id(id))
+        .take(20)
+        .map(str::to_string)
+        .collect()
+}
+
+fn create_outcome(row: &Row) -> Result<CreateOutcome, StoreError> {
+    let outcome: String = row.try_get(0)?;
+    if outcome == "reused" {
+        return Ok(CreateOutcome::KeyReused);
+    }
+    let prefix: String = row.try_get(2)?;
+    let summary = TicketSummary {
+        id: row.try_get(1)?,
+        number: super::number(&prefix, row.try_get(3)?),
+        token: row.try_get(4)?,
+        status: row.try_get(5)?,
+        priority: row.try_get(6)?,
+        response_due_at: row.try_get(7)?,
+    };
+    Ok(if outcome == "created" {
+        CreateOutcome::Created(summary)
+    } else {
+        CreateOutcome::Replayed(summary)
+    })
+}
+
+/// Moves a new ticket's staged files under `attachments/<id>` and records them, in the
+/// ticket's transaction. With several instances, `--data` must be one shared directory for
+/// attachments to be found by every instance (the README says so).
+async fn store_attachments(
+    tx: &tokio_postgres::Transaction<'_>,
+    data: &std::path::Path,
+    new: &NewTicket,
+    id: i64,
+) -> Result<(), StoreError> {
+    let Some(staging) = &new.staging else {
+        return Ok(());
+    };
+    let relative = format!("{ATTACHMENTS_DIR}/{id}");
+    let target = data.join(&relative);
+    // Only a transaction that never committed can have left a directory under this id.
+    if target.exists() {
+        std::fs::remove_dir_all(&target)?;
+    }
+    std::fs::rename(staging, &target)?;
+    for file in &new.files {
+        tx.execute(
+            "INSERT INTO attachments (ticket_id, name, mime, bytes, sha256, path)
+             VALUES ($1, $2, $3, $4, $5, $6)",
+            &[
+                &id,
+                &file.name,
+                &file.mime,
+                &i64::try_from(file.bytes).unwrap_or(i64::MAX),
+                &&file.sha256[..],
+                &format!("{relative}/{}", file.file_name),
+            ],
+        )
+        .await?;
+    }
+    Ok(())
+}
