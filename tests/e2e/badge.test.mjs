@@ -14,6 +14,8 @@ import { agent, launchBrowser, startServer } from './harness.mjs';
 
 const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const CHECK_SECONDS = 2;
+// What the next page gets as data-ticket-check-seconds.
+let checkSeconds = CHECK_SECONDS;
 
 let server, browser;
 before(async () => {
@@ -22,7 +24,7 @@ before(async () => {
   await browser.context.route((url) => url.pathname === '/', async (route) => {
     const response = await route.fetch();
     const html = (await response.text())
-      .replace('data-lms="auto"', `data-lms="auto" data-ticket-check-seconds="${CHECK_SECONDS}"`);
+      .replace('data-lms="auto"', `data-lms="auto" data-ticket-check-seconds="${checkSeconds}"`);
     await route.fulfill({ response, body: html });
   });
 });
@@ -57,14 +59,10 @@ async function axeViolations(page) {
   });
 }
 
-test('an agent reply shows a badge on the launcher until the learner opens My tickets', async () => {
-  const page = await browser.context.newPage();
-  if (process.env.DEBUG_E2E) page.on('console', (m) => console.log('# console:', m.text()));
-  const checks = watchStatusChecks(page);
-  await page.goto(server.url + '/');
-  await widget(page, '.lsw-launcher').waitFor({ state: 'visible' });
+/** Files a ticket from `page` and returns its number. */
+async function fileTicket(page, subject) {
   await page.evaluate(() => window.LmsSupport.open('ticket'));
-  await widget(page, '#lsw-t-subject').fill('Certificate not issued');
+  await widget(page, '#lsw-t-subject').fill(subject);
   await widget(page, '#lsw-t-description').fill('I passed the final quiz but no certificate appeared.');
   await widget(page, '#lsw-t-email').fill('maria.rossi@acme.example');
   await widget(page, '.lsw-form button[type="submit"]').click();
@@ -73,6 +71,16 @@ test('an agent reply shows a badge on the launcher until the learner opens My ti
   const number = (await status.textContent()).match(/[A-Z]+-\d{6}/)?.[0];
   assert.ok(number, 'a ticket number is shown');
   await page.evaluate(() => window.LmsSupport.close());
+  return number;
+}
+
+test('an agent reply shows a badge on the launcher until the learner opens My tickets', async () => {
+  const page = await browser.context.newPage();
+  if (process.env.DEBUG_E2E) page.on('console', (m) => console.log('# console:', m.text()));
+  const checks = watchStatusChecks(page);
+  await page.goto(server.url + '/');
+  await widget(page, '.lsw-launcher').waitFor({ state: 'visible' });
+  const number = await fileTicket(page, 'Certificate not issued');
 
   // No news yet: a check or two pass and the launcher is only "Help".
   await page.waitForTimeout(CHECK_SECONDS * 1000 + 500);
@@ -106,6 +114,27 @@ test('an agent reply shows a badge on the launcher until the learner opens My ti
   assert.ok(checks.some((c) => c.ifNoneMatch && c.status === 304),
     `a check with If-None-Match was answered 304: ${JSON.stringify(checks)}`);
   await page.close();
+});
+
+test('a page loaded when a check is due asks at once, not a period later', async () => {
+  const filing = await browser.context.newPage();
+  await filing.goto(server.url + '/');
+  await widget(filing, '.lsw-launcher').waitFor({ state: 'visible' });
+  const number = await fileTicket(filing, 'Transcript shows the wrong grade');
+  await filing.close();
+  agent(server.dataDir, 'reply', number, 'We corrected the grade.');
+  // The next check falls due; a page that checked only on its timer would wait 10 minutes.
+  await new Promise((resolve) => setTimeout(resolve, CHECK_SECONDS * 1000 + 500));
+  checkSeconds = 600;
+  try {
+    const page = await browser.context.newPage();
+    await page.goto(server.url + '/');
+    await widget(page, '.lsw-badge').waitFor({ state: 'attached', timeout: 15_000 });
+    assert.match(await widget(page, '.lsw-launcher').ariaSnapshot(), /1 new reply/);
+    await page.close();
+  } finally {
+    checkSeconds = CHECK_SECONDS;
+  }
 });
 
 test('the link in a learner\'s e-mail opens My tickets and drops the fragment', async () => {

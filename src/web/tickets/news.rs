@@ -40,7 +40,37 @@ impl Inner {
         let weak = self.weak.clone();
         let period_ms = self.period() as f64 * 1000.0;
         self.news_timer = Timer::every(period_ms, move || check_news(&weak)).ok();
-        check_news(&self.weak);
+        // Called with the part borrowed, so plan here rather than through the weak reference.
+        let plan = self.plan_checks();
+        spawn_checks(&self.weak, plan);
+    }
+
+    /// The status requests due now, the record saved first; none offline or not due.
+    fn plan_checks(&self) -> Vec<(String, Check, Option<String>)> {
+        let Some(api) = self.api_base() else {
+            return Vec::new();
+        };
+        if !online() {
+            return Vec::new();
+        }
+        let mut news = self.load_news();
+        let checks = news.due(now(), self.period());
+        if checks.is_empty() {
+            return Vec::new();
+        }
+        // Saved before any request: other tabs and the next page load wait a whole period.
+        let _reported_by_storage = news.save(&BrowserStorage, &self.base.config().feed_url);
+        let tokens = self.sender.saved_tickets(&BrowserStorage);
+        checks
+            .into_iter()
+            .map(|check| {
+                let token = tokens
+                    .iter()
+                    .find(|t| t.number == check.number)
+                    .map(|t| t.token.clone());
+                (api.clone(), check, token)
+            })
+            .collect()
     }
 
     pub(super) fn draw_badge(&self) {
@@ -86,34 +116,11 @@ fn count(replies: usize) -> u32 {
 /// Asks the API about the tickets due, if any and if online. Offline, nothing is sent and
 /// nothing is scheduled: the next period tries again.
 fn check_news(weak: &Weak<RefCell<Inner>>) {
-    let plan = with_inner(weak, |s| {
-        let api = s.api_base()?;
-        if !online() {
-            return None;
-        }
-        let mut news = s.load_news();
-        let checks = news.due(now(), s.period());
-        if checks.is_empty() {
-            return None;
-        }
-        // Saved before any request: other tabs and the next page load wait a whole period.
-        let _reported_by_storage = news.save(&BrowserStorage, &s.base.config().feed_url);
-        let tokens = s.sender.saved_tickets(&BrowserStorage);
-        Some(
-            checks
-                .into_iter()
-                .map(|check| {
-                    let token = tokens
-                        .iter()
-                        .find(|t| t.number == check.number)
-                        .map(|t| t.token.clone());
-                    (api.clone(), check, token)
-                })
-                .collect::<Vec<_>>(),
-        )
-    })
-    .flatten()
-    .unwrap_or_default();
+    let plan = with_inner(weak, |s| s.plan_checks()).unwrap_or_default();
+    spawn_checks(weak, plan);
+}
+
+fn spawn_checks(weak: &Weak<RefCell<Inner>>, plan: Vec<(String, Check, Option<String>)>) {
     for (api, check, token) in plan {
         wasm_bindgen_futures::spawn_local(check_one(weak.clone(), api, check, token));
     }
