@@ -88,7 +88,8 @@ enum Part {
     MyTickets,
 }
 
-/// Opens a part of the widget: `"help"` (the default) or `"ticket"` (the ticket form).
+/// Opens a part of the widget: `"help"` (the default), `"ticket"` (the ticket form), or
+/// `"my-tickets"` (the loader's, for the link in learners' e-mails; not in the host's API).
 #[cfg(feature = "panel")]
 #[wasm_bindgen]
 pub fn open(part: Option<String>) {
