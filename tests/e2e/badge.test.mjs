@@ -94,11 +94,6 @@ test('an agent reply shows a badge on the launcher until the learner opens My ti
   assert.equal(await widget(page, '.lsw-badge-count').textContent(), '1', 'the visible count');
   assert.deepEqual(await axeViolations(page), [], 'axe: no violation with the badge shown');
 
-  // Checks after the first answer ask with its ETag, and an unchanged ticket costs a 304.
-  const conditional = checks.filter((c) => c.ifNoneMatch);
-  assert.ok(checks.length >= 2, `the ticket was checked: ${JSON.stringify(checks)}`);
-  assert.ok(conditional.every((c) => c.status === 304 || c.status === 200), JSON.stringify(checks));
-
   await launcher(page).click();
   await widget(page, '[data-action="open-my-tickets"]').click();
   await widget(page, `.lsw-my-ticket[data-number="${number}"] .lsw-replies`).waitFor({ timeout: 10_000 });
@@ -111,6 +106,7 @@ test('an agent reply shows a badge on the launcher until the learner opens My ti
   await page.waitForLoadState('networkidle');
   await page.waitForTimeout(CHECK_SECONDS * 1000 + 500);
   assert.equal(await widget(page, '.lsw-badge').count(), 0, 'still cleared after a reload');
+  // Checks ask with the last answer's ETag, and an unchanged ticket costs a 304.
   assert.ok(checks.some((c) => c.ifNoneMatch && c.status === 304),
     `a check with If-None-Match was answered 304: ${JSON.stringify(checks)}`);
   await page.close();
