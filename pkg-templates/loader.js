@@ -5,7 +5,9 @@
    and the help launcher) loads on every page; the full stage (help panel and ticket form) loads
    on first open, or at once when tickets wait in this browser's outbox, and takes over from the
    banner stage in one task (the banner is redrawn from the same cached feed, so it does not
-   flicker). Every file is checked against its Subresource Integrity hash.
+   flicker). It also loads at once when a ticket sent from this browser has news to show on
+   the launcher or is due a status check, and when the address ends in #lms-support-tickets
+   (the link in learners' e-mails), which opens "My tickets". Every file is checked against its Subresource Integrity hash.
 
    It must never break the host page: every failure is caught and logged with the
    [lms-support] prefix. The version and the stage files are filled in by scripts/bundle.mjs. */
@@ -30,7 +32,7 @@
     feed: d.feed, locale: d.locale, lms: d.lms, quiet: d.quiet, position: d.position,
     role: d.role, course: d.course, courseName: d.courseName, userName: d.userName,
     userEmail: d.userEmail, launcher: d.launcher, launcherLabel: d.launcherLabel,
-    timeZone: d.timeZone, now: d.now
+    timeZone: d.timeZone, now: d.now, ticketCheckSeconds: d.ticketCheckSeconds
   };
   var base = new URL('.', script.src);
   var EVENTS = ['ready', 'banner-shown', 'open', 'close', 'ticket-submitted', 'ticket-queued', 'error'];
@@ -114,6 +116,29 @@
       return window.localStorage.getItem(__OUTBOX_KEY_PREFIX__ + feed) !== null;
     } catch (error) {
       return false;
+    }
+  }
+
+  // Tickets sent from this browser are watched for news under this key while any is open
+  // (src/base/storage.rs); the full stage checks them and draws the launcher's badge.
+  function ticketNewsWaiting() {
+    try {
+      var feed = new URL(config.feed, document.baseURI).href;
+      var news = JSON.parse(window.localStorage.getItem(__TICKET_NEWS_KEY_PREFIX__ + feed));
+      return !!news && (news.badge > 0 || news.check_at <= Date.now() / 1000);
+    } catch (error) {
+      return false;
+    }
+  }
+
+  // The link in learners' e-mails ends in #lms-support-tickets: open "My tickets", and take
+  // the fragment off the address without adding a history entry.
+  var openMyTickets = window.location.hash === '#lms-support-tickets';
+  if (openMyTickets) {
+    try {
+      window.history.replaceState(window.history.state, '', window.location.pathname + window.location.search);
+    } catch (error) {
+      console.warn(PREFIX + ' could not remove #lms-support-tickets from the address:', error);
     }
   }
 
@@ -254,6 +279,14 @@
   };
   window.LmsSupport = api;
 
-  // Tickets waiting from an earlier page need the full stage to be sent.
-  bannerReady.then(function () { if (!destroyed && outboxWaiting()) upgrade(); }, function () {});
+  // Tickets waiting from an earlier page need the full stage to be sent; news on sent tickets
+  // (or a check that is due) needs it to show the badge.
+  bannerReady.then(function () {
+    if (!destroyed && (outboxWaiting() || ticketNewsWaiting())) upgrade();
+  }, function () {});
+  if (openMyTickets) {
+    later('open', function () {
+      return upgrade().then(function () { if (isFull && !destroyed) stage.open('my-tickets'); });
+    });
+  }
 })();

@@ -64,6 +64,7 @@ function rustConst(file, name) {
 const loader = readFileSync(join(root, 'pkg-templates/loader.js'), 'utf8')
   .replaceAll('__VERSION__', version)
   .replaceAll('__OUTBOX_KEY_PREFIX__', () => rustConst('src/base/storage.rs', 'OUTBOX_PREFIX'))
+  .replaceAll('__TICKET_NEWS_KEY_PREFIX__', () => rustConst('src/base/storage.rs', 'TICKET_NEWS_PREFIX'))
   .replaceAll('__LAUNCHER_CLASS__', () => rustConst('src/web/launcher.rs', 'LAUNCHER_CLASS'))
   .replace('var STAGES = __STAGES__;', () => `var STAGES = ${JSON.stringify(stages)};`);
 if (/__[A-Z_]+__/.test(loader)) throw new Error('[bundle] a placeholder is left in the loader');

@@ -29,6 +29,10 @@ pub mod keys {
     pub const OUTBOX_LEASE_PREFIX: &str = "lms-support:outbox-lease:";
     /// The tickets this browser filed, for "My tickets" ([`crate::ticket::sender::SavedTicket`]).
     pub const TICKETS_PREFIX: &str = "lms-support:tickets:";
+    /// The watched tickets' last known and last seen states, and when to check them next
+    /// ([`crate::ticket::news::TicketNews`]). Present only while tickets are watched: the loader
+    /// loads the full stage when a check is due or news waits.
+    pub const TICKET_NEWS_PREFIX: &str = "lms-support:ticket-news:";
 
     /// `prefix` followed by the feed's URL.
     pub fn for_feed(prefix: &str, feed_url: &str) -> String {

@@ -32,6 +32,7 @@
 //! page (see [`context`]) and holds no attachment bytes: only their names, types and sizes.
 
 pub mod context;
+pub mod news;
 pub mod outbox;
 pub mod request;
 pub mod sender;

@@ -50,6 +50,10 @@ pub struct Config {
     /// The learner's IANA zone when the page knows it (`data-time-zone`, say from the LMS
     /// profile); `None`: the browser's.
     pub time_zone: Option<String>,
+    /// Seconds between two checks of the learner's tickets for news
+    /// (`data-ticket-check-seconds`, default [`crate::ticket::news::CHECK_SECONDS`]).
+    #[cfg(feature = "panel")]
+    pub ticket_check_seconds: i64,
 }
 
 thread_local! {
@@ -171,7 +175,28 @@ impl Config {
             .iter()
             .filter_map(|(js, key)| prop(value, js).map(|v| (key.to_string(), v)))
             .collect(),
+            #[cfg(feature = "panel")]
+            ticket_check_seconds: ticket_check_seconds(value),
         })
+    }
+}
+
+/// `data-ticket-check-seconds`: a whole number of seconds, at least 1; anything else is
+/// logged and the default is used.
+#[cfg(feature = "panel")]
+fn ticket_check_seconds(value: &JsValue) -> i64 {
+    use crate::ticket::news::CHECK_SECONDS;
+    match prop(value, "ticketCheckSeconds") {
+        None => CHECK_SECONDS,
+        Some(text) => match text.parse::<i64>() {
+            Ok(seconds) if seconds >= 1 => seconds,
+            _ => {
+                dom::warn(&format!(
+                    "data-ticket-check-seconds must be a whole number of seconds such as \"300\", not {text:?}; using {CHECK_SECONDS}"
+                ));
+                CHECK_SECONDS
+            }
+        },
     }
 }
 

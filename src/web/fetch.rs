@@ -76,6 +76,8 @@ pub struct HttpResponse {
     pub status: u16,
     /// The `Retry-After` header, for `429` and `503`.
     pub retry_after: Option<String>,
+    /// The `ETag` header, for the next `If-None-Match`.
+    pub etag: Option<String>,
     /// The body as text.
     pub body: String,
 }
@@ -130,6 +132,7 @@ pub async fn send_request(
         .dyn_into()
         .map_err(|_| "fetch did not return a Response".to_string())?;
     let retry_after = response.headers().get("Retry-After").ok().flatten();
+    let etag = response.headers().get("ETag").ok().flatten();
     let text = response.text().map_err(|e| describe(&e))?;
     let body = JsFuture::from(text)
         .await
@@ -139,6 +142,7 @@ pub async fn send_request(
     Ok(HttpResponse {
         status: response.status(),
         retry_after,
+        etag,
         body,
     })
 }

@@ -45,6 +45,9 @@ impl Parts {
         let tickets = Tickets::create(base.clone())?;
         let (form, list) = tickets.sections();
         let help = HelpPanel::create(base.clone(), &form, &list)?;
+        if let Some(launcher) = help.launcher() {
+            tickets.attach_launcher(launcher);
+        }
         let shadow = base.shadow().clone();
         let parts = Rc::new(Composed {
             base,
@@ -112,6 +115,12 @@ impl Parts {
         self.parts.open_ticket(opener);
     }
 
+    /// Opens the panel on "My tickets" (the link in a learner's e-mail).
+    pub fn open_my_tickets(&self, opener: Option<HtmlElement>) {
+        self.parts.help.open(opener, "my-tickets");
+        self.parts.show_my_tickets();
+    }
+
     /// Closes the panel if it is open.
     pub fn close(&self) {
         self.parts.help.close();
@@ -143,6 +152,12 @@ impl Composed {
         self.tickets.apply_host_prefill();
     }
 
+    fn show_my_tickets(&self) {
+        self.tickets.show_my_tickets();
+        self.help
+            .show_view(View::MyTickets, self.tickets.first_control(View::MyTickets));
+    }
+
     fn on_click(&self, event: &web_sys::Event) {
         let Some(button) = event
             .target()
@@ -155,11 +170,7 @@ impl Composed {
             Some("open-help") => self.open_help(button.dyn_into().ok()),
             Some("close-help") => self.help.close(),
             Some("open-ticket") => self.open_ticket(None),
-            Some("open-my-tickets") => {
-                self.tickets.show_my_tickets();
-                self.help
-                    .show_view(View::MyTickets, self.tickets.first_control(View::MyTickets));
-            }
+            Some("open-my-tickets") => self.show_my_tickets(),
             Some("back-to-help") => self.help.show_view(View::Help, None),
             _ => {}
         }

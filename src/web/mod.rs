@@ -81,13 +81,23 @@ pub fn destroy() {
     drop(widget);
 }
 
-/// Opens a part of the widget: `"help"` (the default) or `"ticket"` (the ticket form).
+#[cfg(feature = "panel")]
+enum Part {
+    Help,
+    Ticket,
+    MyTickets,
+}
+
+/// Opens a part of the widget: `"help"` (the default), `"ticket"` (the ticket form), or
+/// `"my-tickets"` (the loader's, for the link in learners' e-mails; not in the host's API).
 #[cfg(feature = "panel")]
 #[wasm_bindgen]
 pub fn open(part: Option<String>) {
-    let ticket = match part.as_deref() {
-        None | Some("help") => false,
-        Some("ticket") => true,
+    // "my-tickets" is the loader's, for the link in learners' e-mails (`#lms-support-tickets`).
+    let part = match part.as_deref() {
+        None | Some("help") => Part::Help,
+        Some("ticket") => Part::Ticket,
+        Some("my-tickets") => Part::MyTickets,
         Some(other) => {
             dom::warn(&format!(
                 "open({other:?}): unknown part; use \"help\" or \"ticket\""
@@ -108,12 +118,10 @@ pub fn open(part: Option<String>) {
                     )
                 })
                 .and_then(|e| e.dyn_into().ok());
-            widget.with_parts(|p| {
-                if ticket {
-                    p.open_ticket(opener)
-                } else {
-                    p.open_help(opener)
-                }
+            widget.with_parts(|p| match part {
+                Part::Help => p.open_help(opener),
+                Part::Ticket => p.open_ticket(opener),
+                Part::MyTickets => p.open_my_tickets(opener),
             });
         }
     });

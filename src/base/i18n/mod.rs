@@ -277,11 +277,20 @@ pub enum CountMsg {
     Results,
     /// "+2 more" on the banner's toggle for the items behind the first.
     MoreItems,
+    /// "2 new replies" on the launcher's badge: agent replies not yet seen in "My tickets".
+    NewReplies,
+    /// "1 ticket resolved" on the launcher's badge, not yet seen in "My tickets".
+    TicketsResolved,
 }
 
 impl CountMsg {
     /// Every count message, for the catalogue test.
-    pub const ALL: &'static [CountMsg] = &[CountMsg::Results, CountMsg::MoreItems];
+    pub const ALL: &'static [CountMsg] = &[
+        CountMsg::Results,
+        CountMsg::MoreItems,
+        CountMsg::NewReplies,
+        CountMsg::TicketsResolved,
+    ];
 }
 
 /// The text of `msg` in `lang`.
@@ -325,6 +334,16 @@ fn panel_message(lang: Lang, msg: Msg) -> &'static str {
 #[cfg(not(feature = "panel"))]
 fn panel_message(_: Lang, _: Msg) -> &'static str {
     ""
+}
+
+#[cfg(feature = "panel")]
+fn panel_plural_forms(lang: Lang, msg: CountMsg) -> &'static [(Plural, &'static str)] {
+    panel::plural_forms(lang, msg)
+}
+
+#[cfg(not(feature = "panel"))]
+fn panel_plural_forms(_: Lang, _: CountMsg) -> &'static [(Plural, &'static str)] {
+    &[]
 }
 
 /// The forms of `msg` in `lang`, one per category of [`Lang::plural_categories`]. A `zero`,
@@ -391,6 +410,8 @@ pub fn plural_forms(lang: Lang, msg: CountMsg) -> &'static [(Plural, &'static st
             (Many, "+{count} إشعارًا آخر"),
             (Other, "+{count} إشعار آخر"),
         ],
+        // The launcher's badge is drawn by the full stage only.
+        (_, NewReplies | TicketsResolved) => panel_plural_forms(lang, msg),
     }
 }
 

@@ -1,6 +1,79 @@
 //! The strings of the help panel and the ticket form in each language, which only the second
 //! stage (the `panel` feature) ships; the banner's are in the parent module.
 
+/// The forms of the panel's count messages (the launcher's badge); the banner's are in the
+/// parent module.
+pub(super) fn plural_forms(
+    lang: super::Lang,
+    msg: super::CountMsg,
+) -> &'static [(super::Plural, &'static str)] {
+    use super::CountMsg::*;
+    use super::Lang;
+    use super::Plural::*;
+    match (lang, msg) {
+        (Lang::En, NewReplies) => &[(One, "{count} new reply"), (Other, "{count} new replies")],
+        (Lang::En, TicketsResolved) => &[
+            (One, "{count} ticket resolved"),
+            (Other, "{count} tickets resolved"),
+        ],
+        (Lang::Es, NewReplies) => &[
+            (One, "{count} respuesta nueva"),
+            (Many, "{count} de respuestas nuevas"),
+            (Other, "{count} respuestas nuevas"),
+        ],
+        (Lang::Es, TicketsResolved) => &[
+            (One, "{count} solicitud resuelta"),
+            (Many, "{count} de solicitudes resueltas"),
+            (Other, "{count} solicitudes resueltas"),
+        ],
+        (Lang::Fr, NewReplies) => &[
+            (One, "{count}\u{a0}nouvelle réponse"),
+            (Many, "{count}\u{a0}de nouvelles réponses"),
+            (Other, "{count}\u{a0}nouvelles réponses"),
+        ],
+        (Lang::Fr, TicketsResolved) => &[
+            (One, "{count}\u{a0}demande résolue"),
+            (Many, "{count}\u{a0}de demandes résolues"),
+            (Other, "{count}\u{a0}demandes résolues"),
+        ],
+        (Lang::Pt, NewReplies) => &[
+            (One, "{count} nova resposta"),
+            (Many, "{count} de novas respostas"),
+            (Other, "{count} novas respostas"),
+        ],
+        (Lang::Pt, TicketsResolved) => &[
+            (One, "{count} chamado resolvido"),
+            (Many, "{count} de chamados resolvidos"),
+            (Other, "{count} chamados resolvidos"),
+        ],
+        (Lang::De, NewReplies) => &[
+            (One, "{count} neue Antwort"),
+            (Other, "{count} neue Antworten"),
+        ],
+        (Lang::De, TicketsResolved) => &[
+            (One, "{count} Anfrage gelöst"),
+            (Other, "{count} Anfragen gelöst"),
+        ],
+        (Lang::Ar, NewReplies) => &[
+            (Zero, "لا ردود جديدة"),
+            (One, "رد جديد واحد"),
+            (Two, "ردان جديدان"),
+            (Few, "{count} ردود جديدة"),
+            (Many, "{count} ردًا جديدًا"),
+            (Other, "{count} رد جديد"),
+        ],
+        (Lang::Ar, TicketsResolved) => &[
+            (Zero, "لم يُحل أي طلب"),
+            (One, "تم حل طلب واحد"),
+            (Two, "تم حل طلبين"),
+            (Few, "تم حل {count} طلبات"),
+            (Many, "تم حل {count} طلبًا"),
+            (Other, "تم حل {count} طلب"),
+        ],
+        (_, Results | MoreItems) => &[],
+    }
+}
+
 /// English strings of the help panel and the ticket form, which only the second stage (the
 /// `panel` feature) ships.
 pub(super) fn en(msg: super::Msg) -> &'static str {

@@ -246,6 +246,11 @@ impl HelpPanel {
         })
     }
 
+    /// The launcher button, for the tickets part's news badge.
+    pub fn launcher(&self) -> Option<Element> {
+        self.with(|s| Some(s.launcher.clone()))
+    }
+
     /// Hides the dialog and returns focus to the opener if it is still on the page.
     pub fn close(&self) {
         self.with(|s| report(s.close(), "help panel"));

@@ -19,6 +19,7 @@
 
 pub(super) mod form;
 mod my_tickets;
+mod news;
 mod page_context;
 
 use crate::base::feed::Feed;
@@ -87,6 +88,7 @@ impl Drop for Tickets {
     fn drop(&mut self) {
         if let Ok(mut s) = self.inner.try_borrow_mut() {
             s.outbox_timer = None;
+            s.news_timer = None;
             s.sender.release(&BrowserStorage);
         }
     }
@@ -108,6 +110,10 @@ struct Inner {
     outbox_resumed: bool,
     /// Fields from `LmsSupport.prefill`, applied when the ticket form next shows.
     host_prefill: Option<HostPrefill>,
+    /// The launcher, which carries the news badge (set by the full stage once drawn).
+    launcher: Option<web_sys::Element>,
+    /// Checks the watched tickets for news every period ([`crate::ticket::news`]).
+    news_timer: Option<Timer>,
     weak: Weak<RefCell<Inner>>,
 }
 
@@ -141,6 +147,8 @@ impl Tickets {
                 outbox_timer: None,
                 outbox_resumed: false,
                 host_prefill: None,
+                launcher: None,
+                news_timer: None,
                 weak: weak.clone(),
             })
         });
@@ -202,7 +210,17 @@ impl Tickets {
             if !s.outbox_resumed && s.feed.is_some() {
                 s.outbox_resumed = true;
                 s.retry_outbox_now();
+                // The API is known now: check for news if due, and every period from here on.
+                s.start_news_checks();
             }
+        })
+    }
+
+    /// Hands over the launcher, which shows the news badge; draws it from storage at once.
+    pub fn attach_launcher(&self, launcher: web_sys::Element) {
+        self.with(|s| {
+            s.launcher = Some(launcher);
+            s.draw_badge();
         })
     }
 
@@ -373,6 +391,7 @@ async fn send_one(weak: Weak<RefCell<Inner>>, send: Outgoing) {
             status,
             retry_after,
             body,
+            ..
         }) => interpret_create(status, retry_after.as_deref(), &body, now()),
         Err(reason) => SendOutcome::Retry(reason),
     };
@@ -433,6 +452,7 @@ impl Inner {
         match finished {
             Finished::Sent(receipt) => {
                 self.pending_files.retain(|(k, _)| k != key);
+                self.watch_ticket(&receipt.number);
                 let due = self.base.formatter().time(receipt.response_due_at);
                 let progress = Progress::Sent {
                     number: receipt.number.clone(),
@@ -538,17 +558,24 @@ impl Inner {
         let view =
             crate::ticket::view::my_tickets_view(&queued, &tickets, lang, &|t| formatter.time(t));
         report(self.my_tickets.draw(&view), "my tickets");
+        self.mark_news_seen();
         let Some(api) = api else { return };
         for ticket in tickets {
             let weak = self.weak.clone();
             let api = api.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 let request = ticket_status(&api, &ticket.number, &ticket.token);
-                let result = send_request(&request, &[])
-                    .await
-                    .and_then(|r| interpret_status(r.status, &r.body));
+                let result = send_request(&request, &[]).await.and_then(|r| {
+                    interpret_status(r.status, &r.body).map(|status| (status, r.etag))
+                });
                 with_inner(&weak, |s| match result {
-                    Ok(status) => {
+                    Ok((status, etag)) => {
+                        s.seen_in_my_tickets(
+                            &ticket.number,
+                            etag,
+                            status.replies.len(),
+                            &status.status,
+                        );
                         let label = status_label(&status.status, s.base.lang());
                         let can_rate = status.status == "resolved"
                             && status.feedback.is_none()
