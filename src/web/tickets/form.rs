@@ -367,6 +367,15 @@ impl TicketForm {
         self.draw_context()
     }
 
+    /// Puts the trail of the guided flow that led here first in the context (replacing an
+    /// earlier one), or takes it out when `path` is empty; see
+    /// [`crate::ticket::context::with_flow_path`].
+    pub fn set_flow_trail(&mut self, path: &str) -> Result<(), JsValue> {
+        let items = std::mem::take(&mut self.context);
+        self.context = crate::ticket::context::with_flow_path(items, path);
+        self.draw_context()
+    }
+
     /// The learner took back consent for the context item at `index`.
     pub fn remove_context(&mut self, index: usize) -> Result<(), JsValue> {
         if index < self.context.len() {
@@ -409,7 +418,8 @@ impl TicketForm {
         feed: &Feed,
         locale: &str,
     ) -> Result<bool, JsValue> {
-        self.suggestions.toggle(button, &self.doc, feed, locale)
+        let toggled = self.suggestions.toggle(button, &self.doc, feed, locale)?;
+        Ok(toggled != crate::web::help::faq::Toggled::NotOurs)
     }
 
     /// Lists the active items that will be attached to the ticket.

@@ -108,6 +108,10 @@ struct Inner {
     outbox_resumed: bool,
     /// Fields from `LmsSupport.prefill`, applied when the ticket form next shows.
     host_prefill: Option<HostPrefill>,
+    /// The trail of the guided flow the form was opened from, for the ticket's context.
+    flow_path: Option<String>,
+    /// Told when a ticket is handed in (the help session counts it).
+    on_handed_in: Option<Rc<dyn Fn()>>,
     weak: Weak<RefCell<Inner>>,
 }
 
@@ -141,6 +145,8 @@ impl Tickets {
                 outbox_timer: None,
                 outbox_resumed: false,
                 host_prefill: None,
+                flow_path: None,
+                on_handed_in: None,
                 weak: weak.clone(),
             })
         });
@@ -239,6 +245,16 @@ impl Tickets {
         })
     }
 
+    /// The form next opens from a guided flow with this trail (none: not from a flow).
+    pub fn set_flow_path(&self, path: Option<String>) {
+        self.with(|s| s.flow_path = path)
+    }
+
+    /// Calls `f` each time a ticket is handed in (put in the outbox to be sent).
+    pub fn on_handed_in(&self, f: Rc<dyn Fn()>) {
+        self.with(|s| s.on_handed_in = Some(f))
+    }
+
     /// Writes the host's prefill, if any is waiting, into a new draft.
     pub fn apply_host_prefill(&self) {
         self.with(|s| s.apply_host_prefill())
@@ -323,6 +339,11 @@ impl Inner {
             "ticket form",
         );
         spawn_pump(self.weak.clone());
+        // The trail went with this ticket; another one starts without it.
+        self.flow_path = None;
+        if let Some(handed_in) = &self.on_handed_in {
+            handed_in();
+        }
         Events::new()
     }
 
@@ -628,6 +649,8 @@ impl Inner {
             &|m| formatter.duration(m),
         );
         report(self.form.show(view), "ticket form");
+        let trail = self.flow_path.as_deref().unwrap_or_default();
+        report(self.form.set_flow_trail(trail), "ticket form");
     }
 
     fn apply_host_prefill(&mut self) {
