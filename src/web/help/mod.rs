@@ -207,42 +207,16 @@ impl HelpPanel {
             view: View::Help,
         }));
         let weak = Rc::downgrade(&inner);
-        let on_key = {
+        let on = |f: fn(&mut Inner, &web_sys::Event) -> Result<(), JsValue>| {
             let weak = weak.clone();
             move |event: web_sys::Event| {
-                if let Some(key) = event.dyn_ref::<KeyboardEvent>() {
-                    with_inner(&weak, |s| report(s.on_key(key), "help panel"));
-                }
+                with_inner(&weak, |s| report(f(s, &event), "help panel"));
             }
-        };
-        let on_input = {
-            let weak = weak.clone();
-            move |_| {
-                with_inner(&weak, |s| report(s.show_results(), "help panel"));
-            }
-        };
-        let on_click = move |event: web_sys::Event| {
-            let button = event
-                .target()
-                .and_then(|t| t.dyn_into::<Element>().ok())
-                .and_then(|t| t.closest("[data-action]").ok().flatten());
-            let Some(button) = button else {
-                return;
-            };
-            with_inner(&weak, |s| {
-                let done = match button.get_attribute("data-action").as_deref() {
-                    Some("toggle") => s.toggle(&button),
-                    Some("flow") => s.press_flow(&button),
-                    Some("vote") => s.vote(&button),
-                    _ => Ok(()),
-                };
-                report(done, "help panel")
-            });
         };
         let listeners = [
-            Listener::new(shadow.as_ref(), "keydown", on_key)?,
-            Listener::new(input.as_ref(), "input", on_input)?,
-            Listener::new(help_section.as_ref(), "click", on_click)?,
+            Listener::new(shadow.as_ref(), "keydown", on(Inner::on_key))?,
+            Listener::new(input.as_ref(), "input", on(|s, _| s.show_results()))?,
+            Listener::new(help_section.as_ref(), "click", on(Inner::on_click))?,
         ];
         Ok(HelpPanel {
             inner,
@@ -591,16 +565,32 @@ impl Inner {
         Ok(())
     }
 
-    /// Escape closes; Tab and Shift+Tab wrap inside the dialog. Returns true when handled.
-    fn on_key(&mut self, event: &KeyboardEvent) -> Result<bool, JsValue> {
-        if !self.open {
-            return Ok(false);
+    /// A click in the help view: opens or closes the disclosure clicked.
+    fn on_click(&mut self, event: &web_sys::Event) -> Result<(), JsValue> {
+        let button = event
+            .target()
+            .and_then(|t| t.dyn_into::<Element>().ok())
+            .and_then(|t| t.closest("[data-action]").ok().flatten());
+        let Some(button) = button else {
+            return Ok(());
+        };
+        match button.get_attribute("data-action").as_deref() {
+            Some("toggle") => self.toggle(&button),
+            Some("flow") => self.press_flow(&button),
+            Some("vote") => self.vote(&button),
+            _ => Ok(()),
         }
+    }
+
+    /// Escape closes; Tab and Shift+Tab wrap inside the dialog.
+    fn on_key(&mut self, event: &web_sys::Event) -> Result<(), JsValue> {
+        let Some(event) = event.dyn_ref::<KeyboardEvent>().filter(|_| self.open) else {
+            return Ok(());
+        };
         match event.key().as_str() {
             "Escape" => {
                 event.prevent_default();
-                self.close()?;
-                Ok(true)
+                self.close()
             }
             "Tab" => {
                 let focusable = self.dialog.query_selector_all(FOCUSABLE)?;
@@ -610,7 +600,7 @@ impl Inner {
                     .filter(|e| e.closest("[hidden]").ok().flatten().is_none())
                     .collect();
                 let (Some(first), Some(last)) = (visible.first(), visible.last()) else {
-                    return Ok(false);
+                    return Ok(());
                 };
                 let active = self.base.shadow().active_element();
                 let inside = active
@@ -626,13 +616,15 @@ impl Inner {
                 } else {
                     None
                 };
-                if let Some(target) = target {
-                    event.prevent_default();
-                    target.focus()?;
+                match target {
+                    Some(target) => {
+                        event.prevent_default();
+                        target.focus()
+                    }
+                    None => Ok(()),
                 }
-                Ok(target.is_some())
             }
-            _ => Ok(false),
+            _ => Ok(()),
         }
     }
 }
