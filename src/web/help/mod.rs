@@ -565,7 +565,7 @@ impl Inner {
         Ok(())
     }
 
-    /// A click in the help view: opens or closes the disclosure clicked.
+    /// A click in the help view: a disclosure, a flow button or a "Did this help?" button.
     fn on_click(&mut self, event: &web_sys::Event) -> Result<(), JsValue> {
         let button = event
             .target()
