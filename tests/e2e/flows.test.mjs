@@ -163,3 +163,24 @@ for (const locale of ['en', 'ar']) {
     await page.close();
   });
 }
+
+test('a client without help_events gets no event sent, and shows no flows entry when it has none', async () => {
+  const page = await browser.context.newPage();
+  const sent = [];
+  page.on('request', (r) => { if (r.url().includes('/events')) sent.push(r.url()); });
+  await page.goto(server.url + '/uni.html');
+  await widget(page, '.lsw-launcher').waitFor({ state: 'visible' });
+  await page.waitForLoadState('networkidle');
+  await widget(page, '.lsw-launcher').click();
+  await widget(page, '.lsw-topic').first().waitFor({ state: 'visible' });
+  assert.equal(await widget(page, '.lsw-flows').isVisible(), false, 'no flows, no entry');
+  await widget(page, '.lsw-topic').first().click();
+  await widget(page, '.lsw-browse .lsw-question').first().click();
+  await widget(page, '.lsw-browse .lsw-vote').first().getByRole('button', { name: 'Yes', exact: true }).click();
+  await page.keyboard.press('Escape');
+  // Leaving the page is when the last batch would go.
+  await page.goto(server.url + '/uni.html');
+  await page.waitForLoadState('networkidle');
+  assert.deepEqual(sent, []);
+  await page.close();
+});
