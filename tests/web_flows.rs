@@ -181,3 +181,26 @@ async fn did_this_help_is_asked_once_per_answer_per_browser() {
     assert!(find(".lsw-browse .lsw-vote").is_some());
     destroy();
 }
+
+#[wasm_bindgen_test]
+async fn a_suggested_answer_in_the_ticket_form_asks_did_this_help_too() {
+    mount_flows("en").await;
+    close();
+    open(Some("ticket".into()));
+    let subject: HtmlInputElement = find("#lsw-t-subject").unwrap().unchecked_into();
+    subject.set_value("reset password");
+    let init = web_sys::EventInit::new();
+    init.set_bubbles(true);
+    subject
+        .dispatch_event(&web_sys::Event::new_with_event_init_dict("input", &init).unwrap())
+        .unwrap();
+    assert!(eventually(2000, || find(".lsw-deflect .lsw-question").is_some()).await);
+    find(".lsw-deflect .lsw-question")
+        .unwrap()
+        .unchecked_into::<HtmlElement>()
+        .click();
+    assert!(find(".lsw-deflect .lsw-vote").is_some());
+    press("Yes");
+    assert_eq!(focused_text(), "Thank you for telling us.");
+    destroy();
+}

@@ -52,6 +52,7 @@ impl Parts {
             tickets,
         });
         let weak: Weak<Composed> = Rc::downgrade(&parts);
+        parts.tickets.set_help_events(parts.help.events());
         let handed_in = weak.clone();
         parts.tickets.on_handed_in(Rc::new(move || {
             if let Some(parts) = handed_in.upgrade() {

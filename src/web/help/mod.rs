@@ -12,7 +12,7 @@ pub(super) mod events;
 pub(super) mod faq;
 pub(super) mod flows;
 mod markdown;
-mod vote;
+pub(super) mod vote;
 
 use crate::banner::active_items;
 use crate::base::feed::Feed;
@@ -286,6 +286,11 @@ impl HelpPanel {
             let feed = s.feed.clone()?;
             s.flows.ticket(&feed, &s.base.config().locale)
         })
+    }
+
+    /// The help events of this panel's session, for the ticket form's suggested answers.
+    pub fn events(&self) -> Rc<HelpEvents> {
+        self.events.clone()
     }
 
     /// A ticket was handed in: the session's answers count as ending in a ticket.

@@ -411,15 +411,14 @@ impl TicketForm {
         Ok(())
     }
 
-    /// Opens or closes a suggested answer; false when `button` is not one of them.
+    /// Opens or closes a suggested answer.
     pub fn toggle_suggestion(
         &mut self,
         button: &Element,
         feed: &Feed,
         locale: &str,
-    ) -> Result<bool, JsValue> {
-        let toggled = self.suggestions.toggle(button, &self.doc, feed, locale)?;
-        Ok(toggled != crate::web::help::faq::Toggled::NotOurs)
+    ) -> Result<crate::web::help::faq::Toggled, JsValue> {
+        self.suggestions.toggle(button, &self.doc, feed, locale)
     }
 
     /// Lists the active items that will be attached to the ticket.
