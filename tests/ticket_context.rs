@@ -9,8 +9,8 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 use lms_support_widget::ticket::context::{
-    browser_and_os, context_items, detect_lms, is_sensitive_key, prefill, strip_url, ContextItem,
-    PageFacts, MAX_ITEMS, MAX_VALUE_CHARS,
+    browser_and_os, context_items, detect_lms, is_sensitive_key, prefill, strip_url,
+    with_flow_path, ContextItem, PageFacts, MAX_ITEMS, MAX_VALUE_CHARS,
 };
 
 fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
@@ -602,4 +602,25 @@ fn values_are_truncated_and_items_bounded() {
         ..PageFacts::default()
     })
     .is_empty());
+}
+
+#[test]
+fn a_flow_trail_goes_first_within_the_limits_the_server_checks() {
+    let item = |key: &str| ContextItem {
+        key: key.into(),
+        value: "v".into(),
+    };
+    let full: Vec<ContextItem> = (0..MAX_ITEMS).map(|i| item(&format!("k{i}"))).collect();
+    let items = with_flow_path(full, "Can you log in? → No");
+    assert_eq!(items.len(), MAX_ITEMS);
+    assert_eq!(items[0].key, "flow");
+    assert_eq!(items[0].value, "Can you log in? → No");
+    assert_eq!(items[MAX_ITEMS - 1].key, "k18");
+    // A second trail replaces the first; a long one keeps its end.
+    let long = format!("{} → Yes", "Step? → No › ".repeat(200));
+    let items = with_flow_path(items, &long);
+    assert_eq!(items.iter().filter(|i| i.key == "flow").count(), 1);
+    assert_eq!(items[0].value.chars().count(), MAX_VALUE_CHARS);
+    assert!(items[0].value.starts_with('\u{2026}') && items[0].value.ends_with("→ Yes"));
+    assert!(with_flow_path(items, "").iter().all(|i| i.key != "flow"));
 }

@@ -67,6 +67,8 @@ fn each_client_gets_its_own_parts_and_the_schedule_that_targets_it() {
     );
     assert_eq!(ids(&u, "faq"), ["uni-login", "uni-exams"]);
     assert!(ids(&a, "faq").contains(&"reset-password".to_string()));
+    // The client's guided flows reach its feed (the widget shows them in the panel).
+    assert_eq!(ids(&a, "flows"), ["sign-in", "upload"]);
     // Nothing changed: 304 on the same tag.
     let again = server.get("/v1/feed?client=acme", &[("If-None-Match", &acme_tag)]);
     assert_eq!(again.status, 304);

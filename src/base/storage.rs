@@ -33,6 +33,8 @@ pub mod keys {
     /// ([`crate::ticket::news::TicketNews`]). Present only while tickets are watched: the loader
     /// loads the full stage when a check is due or news waits.
     pub const TICKET_NEWS_PREFIX: &str = "lms-support:ticket-news:";
+    /// The answers this browser voted on with "Did this help?" ([`super::Votes`]).
+    pub const VOTES_PREFIX: &str = "lms-support:votes:";
 
     /// `prefix` followed by the feed's URL.
     pub fn for_feed(prefix: &str, feed_url: &str) -> String {
@@ -188,6 +190,69 @@ impl Dismissals {
     }
 }
 
+/// Votes kept; the oldest go first (a learner who voted on 500 answers may vote again).
+const MAX_VOTES: usize = 500;
+
+/// The answers this browser already answered "Did this help?" for, by subject key
+/// (`faq:reset-password`, `flow:upload`): each is asked once per browser.
+#[derive(Debug, Default)]
+pub struct Votes {
+    subjects: Vec<String>,
+}
+
+impl Votes {
+    /// Loads the votes cast from this browser for the feed at `feed_url`.
+    pub fn load(storage: &impl Storage, feed_url: &str) -> Votes {
+        let subjects = storage
+            .get(&keys::for_feed(keys::VOTES_PREFIX, feed_url))
+            .and_then(|text| crate::base::json::from_str(&text).ok())
+            .and_then(|v| v.as_array().cloned())
+            .map(|items| {
+                items
+                    .into_iter()
+                    .filter_map(|v| v.as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default();
+        Votes { subjects }
+    }
+
+    /// True when `subject` was voted on.
+    pub fn contains(&self, subject: &str) -> bool {
+        self.subjects.iter().any(|s| s == subject)
+    }
+
+    /// Remembers a vote on `subject`. False, and nothing changed, when it was voted on
+    /// already (here or, re-read first, in another tab): the caller then sends no vote.
+    ///
+    /// # Errors
+    /// When it could not be saved; it is still remembered for this page.
+    pub fn add(
+        &mut self,
+        storage: &impl Storage,
+        feed_url: &str,
+        subject: &str,
+    ) -> Result<bool, StorageError> {
+        let mut merged = Votes::load(storage, feed_url).subjects;
+        for s in self.subjects.drain(..) {
+            if !merged.contains(&s) {
+                merged.push(s);
+            }
+        }
+        if merged.iter().any(|s| s == subject) {
+            self.subjects = merged;
+            return Ok(false);
+        }
+        merged.push(subject.to_string());
+        let excess = merged.len().saturating_sub(MAX_VOTES);
+        merged.drain(..excess);
+        let key = keys::for_feed(keys::VOTES_PREFIX, feed_url);
+        let saved = storage.set(&key, &Value::from(merged.clone()).to_string());
+        self.subjects = merged;
+        saved.map(|()| true)
+    }
+}
+
 /// The last good copy of a feed, with its ETag.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CachedFeed {
@@ -260,6 +325,27 @@ mod tests {
     use super::*;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn a_vote_counts_once_per_browser_across_reloads_and_tabs() {
+        let storage = MemoryStorage::new();
+        let url = "https://support.example/v1/feed?client=acme";
+        let mut tab_a = Votes::load(&storage, url);
+        let mut tab_b = Votes::load(&storage, url);
+        assert_eq!(tab_a.add(&storage, url, "faq:reset-password"), Ok(true));
+        // The other tab, loaded before, still sees the vote and refuses a second.
+        assert_eq!(tab_b.add(&storage, url, "faq:reset-password"), Ok(false));
+        assert_eq!(tab_b.add(&storage, url, "flow:upload"), Ok(true));
+        let reloaded = Votes::load(&storage, url);
+        assert!(reloaded.contains("faq:reset-password"));
+        assert!(reloaded.contains("flow:upload"));
+        // Another feed (another client on this origin) keeps its own votes.
+        assert!(!Votes::load(&storage, "https://other.example/feed").contains("flow:upload"));
+        // Storage refusing writes: new vote still remembered for this page.
+        storage.refuse_writes(true);
+        assert!(tab_a.add(&storage, url, "faq:other").is_err());
+        assert!(tab_a.contains("faq:other"));
+    }
 
     #[test]
     fn dismissals_survive_a_reload_and_keep_another_tabs() {

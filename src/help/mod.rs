@@ -10,6 +10,7 @@ pub mod events;
 pub mod flows;
 pub mod markdown;
 pub mod search;
+pub mod session;
 
 use crate::banner::{ActiveItem, Phase};
 use crate::base::feed::{FaqEntry, Feed, Support};

@@ -184,6 +184,34 @@ pub fn context_items(facts: &PageFacts) -> Vec<ContextItem> {
         .collect()
 }
 
+/// `items` with the trail of a guided flow (`flow`, [`crate::help::flows::Walk::path`]) put
+/// first, where the agent reads it before anything else: cut to [`MAX_VALUE_CHARS`] (the
+/// end of a long trail is kept, since the last answers say most), replacing an earlier trail,
+/// and the list still at most [`MAX_ITEMS`] (the last item gives way). Listed and removable
+/// like the others.
+pub fn with_flow_path(mut items: Vec<ContextItem>, path: &str) -> Vec<ContextItem> {
+    items.retain(|item| item.key != "flow");
+    if path.is_empty() {
+        return items;
+    }
+    let chars = path.chars().count();
+    let value = if chars > MAX_VALUE_CHARS {
+        let kept: String = path.chars().skip(chars - (MAX_VALUE_CHARS - 1)).collect();
+        format!("\u{2026}{kept}")
+    } else {
+        path.to_string()
+    };
+    items.insert(
+        0,
+        ContextItem {
+            key: "flow".into(),
+            value,
+        },
+    );
+    items.truncate(MAX_ITEMS);
+    items
+}
+
 /// The learner's name and e-mail address as the page knows them, to prefill the form.
 /// The e-mail is given only when it looks like one; neither ever carries a secret's value.
 pub fn prefill(facts: &PageFacts) -> (Option<String>, Option<String>) {

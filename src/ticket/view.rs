@@ -190,6 +190,7 @@ pub fn context_label(key: &str, lang: Lang) -> String {
         "viewport" => Msg::CtxViewport,
         "time_zone" => Msg::CtxTimeZone,
         "active_items" => Msg::CtxActive,
+        "flow" => Msg::CtxFlow,
         other => return category_label(other, lang),
     };
     message(lang, msg).to_string()
@@ -551,6 +552,7 @@ mod tests {
         assert_eq!(status_label("escalated", Lang::Fr), "escalated");
         assert_eq!(context_label("os", Lang::Pt), "Sistema operacional");
         assert_eq!(context_label("time_zone", Lang::Fr), "Fuseau horaire");
+        assert_eq!(context_label("flow", Lang::Es), "Pasos seguidos");
         assert_eq!(
             category_options(None, Lang::De),
             [("other".to_string(), "Sonstiges".to_string())]
@@ -571,6 +573,7 @@ mod tests {
                 "viewport",
                 "time_zone",
                 "active_items",
+                "flow",
             ] {
                 assert!(!context_label(key, lang).is_empty(), "{key} {lang:?}");
             }

@@ -55,6 +55,13 @@ impl Parts {
             tickets,
         });
         let weak: Weak<Composed> = Rc::downgrade(&parts);
+        parts.tickets.set_help_events(parts.help.events());
+        let handed_in = weak.clone();
+        parts.tickets.on_handed_in(Rc::new(move || {
+            if let Some(parts) = handed_in.upgrade() {
+                parts.help.ticket_sent();
+            }
+        }));
         let click = Listener::new(shadow.as_ref(), "click", move |event| {
             if let Some(parts) = weak.upgrade() {
                 parts.on_click(&event);
@@ -112,6 +119,7 @@ impl Parts {
 
     /// Opens the ticket form.
     pub fn open_ticket(&self, opener: Option<HtmlElement>) {
+        self.parts.tickets.set_flow_path(None);
         self.parts.open_ticket(opener);
     }
 
@@ -158,6 +166,24 @@ impl Composed {
             .show_view(View::MyTickets, self.tickets.first_control(View::MyTickets));
     }
 
+    /// Opens the form prefilled from the flow's ending, with the trail in its context.
+    fn open_flow_ticket(&self) {
+        let Some(ticket) = self.help.flow_ticket() else {
+            return;
+        };
+        self.tickets.set_flow_path(Some(ticket.path));
+        self.tickets.prefill(
+            HostPrefill {
+                subject: ticket.subject,
+                category: ticket.category,
+                priority: ticket.priority,
+                ..HostPrefill::default()
+            },
+            false,
+        );
+        self.open_ticket(None);
+    }
+
     fn on_click(&self, event: &web_sys::Event) {
         let Some(button) = event
             .target()
@@ -169,7 +195,11 @@ impl Composed {
         match button.get_attribute("data-action").as_deref() {
             Some("open-help") => self.open_help(button.dyn_into().ok()),
             Some("close-help") => self.help.close(),
-            Some("open-ticket") => self.open_ticket(None),
+            Some("open-ticket") => {
+                self.tickets.set_flow_path(None);
+                self.open_ticket(None);
+            }
+            Some("flow-ticket") => self.open_flow_ticket(),
             Some("open-my-tickets") => self.show_my_tickets(),
             Some("back-to-help") => self.help.show_view(View::Help, None),
             _ => {}

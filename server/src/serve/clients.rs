@@ -330,7 +330,7 @@ pub fn assemble(client: &Client, items: &[Item]) -> Vec<u8> {
         }
         feed.insert(section.into(), Value::Array(list));
     }
-    for key in ["faq", "support"] {
+    for key in ["faq", "flows", "support"] {
         if let Some(value) = client.own.get(key) {
             feed.insert(key.into(), value.clone());
         }

@@ -268,6 +268,23 @@ messages! {
     PriorityCritical,
     PriorityHigh,
     PriorityRoutine,
+    FlowsHeading,
+    FlowBack,
+    FlowStartOver,
+    FlowTicketLead,
+    FlowKnownIssuesLead,
+    FlowNoKnownIssues,
+    FlowAnswerLead,
+    DidHelp,
+    VoteYes,
+    VoteNo,
+    VoteReasonLead,
+    ReasonUnclear,
+    ReasonDidNotWork,
+    ReasonNotMyQuestion,
+    VoteSendReason,
+    VoteThanks,
+    CtxFlow,
 }
 
 /// A translatable UI string whose words depend on a count, filled as `{count}`.
@@ -1092,6 +1109,7 @@ mod tests {
         (Lang::De, Msg::CtxName),      // "Name"
         (Lang::De, Msg::CtxBrowser),   // "Browser"
         (Lang::De, Msg::TicketStatus), // "Status: {status}"
+        (Lang::Es, Msg::VoteNo),       // "No"
     ];
 
     /// Text checks shared by plain and plural templates.

@@ -24,7 +24,28 @@ struct Disclosure {
     /// The FAQ entry whose answer it builds when first opened: none for a topic group, or
     /// once the answer is built.
     faq: Option<usize>,
+    /// The FAQ entry it shows, for good (none for a topic group).
+    entry: Option<usize>,
     open: bool,
+}
+
+/// What a toggle did.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Toggled {
+    /// The button is not one of this list's.
+    NotOurs,
+    /// A topic group opened or closed, or an answer closed.
+    Done,
+    /// The answer to FAQ entry `faq` (an index in the feed) opened in `answer`; `first` when
+    /// it was built just now.
+    Opened {
+        /// Index in the feed's FAQ.
+        faq: usize,
+        /// The answer's node.
+        answer: Element,
+        /// Built now: the first time it opened.
+        first: bool,
+    },
 }
 
 /// The disclosures of one list, with the ids that tie each button to its target.
@@ -71,6 +92,7 @@ impl Disclosures {
             button: button.clone(),
             target: list.clone(),
             faq: None,
+            entry: None,
             open: false,
         });
         Ok((button, list))
@@ -112,16 +134,22 @@ impl Disclosures {
             button,
             target: answer,
             faq: Some(line.index),
+            entry: Some(line.index),
             open: false,
         });
         Ok(item)
     }
 
     /// Opens the disclosure drawn last (the best result opens at once).
-    pub fn open_last(&mut self, doc: &Document, feed: &Feed, locale: &str) -> Result<(), JsValue> {
+    pub fn open_last(
+        &mut self,
+        doc: &Document,
+        feed: &Feed,
+        locale: &str,
+    ) -> Result<Toggled, JsValue> {
         match self.items.len().checked_sub(1) {
             Some(last) => self.set_open(last, true, doc, feed, locale),
-            None => Ok(()),
+            None => Ok(Toggled::NotOurs),
         }
     }
 
@@ -132,13 +160,12 @@ impl Disclosures {
         doc: &Document,
         feed: &Feed,
         locale: &str,
-    ) -> Result<bool, JsValue> {
+    ) -> Result<Toggled, JsValue> {
         let Some(at) = self.items.iter().position(|d| d.button == *button) else {
-            return Ok(false);
+            return Ok(Toggled::NotOurs);
         };
         let open = !self.items[at].open;
-        self.set_open(at, open, doc, feed, locale)?;
-        Ok(true)
+        self.set_open(at, open, doc, feed, locale)
     }
 
     fn set_open(
@@ -148,9 +175,9 @@ impl Disclosures {
         doc: &Document,
         feed: &Feed,
         locale: &str,
-    ) -> Result<(), JsValue> {
+    ) -> Result<Toggled, JsValue> {
         let Some(item) = self.items.get_mut(at) else {
-            return Ok(());
+            return Ok(Toggled::NotOurs);
         };
         item.open = open;
         item.button
@@ -160,6 +187,7 @@ impl Disclosures {
         } else {
             item.target.set_attribute("hidden", "")?;
         }
+        let first = item.faq.is_some();
         if let Some(entry) = item.faq.filter(|_| open).and_then(|i| feed.faq.get(i)) {
             let (tag, answer) = entry.answer.get_with_tag(locale);
             if let Some(tag) = lang_attribute(tag, Lang::negotiate(locale).tag()) {
@@ -169,7 +197,14 @@ impl Disclosures {
             // Built once: the answer stays when closed and opened again.
             item.faq = None;
         }
-        Ok(())
+        Ok(match item.entry.filter(|_| open) {
+            Some(faq) => Toggled::Opened {
+                faq,
+                answer: item.target.clone(),
+                first,
+            },
+            None => Toggled::Done,
+        })
     }
 }
 

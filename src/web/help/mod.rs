@@ -8,16 +8,23 @@
 //! count is announced politely once typing pauses. FAQ entries are disclosures
 //! ([`crate::web::help::faq`]). What to show comes from [`crate::help`] and [`crate::help::search`].
 
+pub(super) mod events;
 pub(super) mod faq;
+pub(super) mod flows;
 mod markdown;
+pub(super) mod vote;
 
 use crate::banner::active_items;
 use crate::base::feed::Feed;
 use crate::base::i18n::{message, Msg};
+use crate::help::events::{no_result_terms, HelpEvent, Subject};
 use crate::help::{panel_view, search_results, CauseLine, PanelView};
 use crate::web::base::{now, Base};
 use crate::web::dom::{self, action_button, append, el, report, text_el, Listener, Timer};
-use crate::web::help::faq::{Disclosures, FaqIndex};
+use crate::web::help::events::HelpEvents;
+use crate::web::help::faq::{Disclosures, FaqIndex, Toggled};
+use crate::web::help::flows::{FlowTicket, Flows};
+use crate::web::help::vote::VoteBoxes;
 use js_sys::{Object, Reflect};
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
@@ -42,6 +49,7 @@ pub enum View {
 /// The mounted help panel; dropping it removes its listeners and timer.
 pub struct HelpPanel {
     inner: Rc<RefCell<Inner>>,
+    events: Rc<HelpEvents>,
     _listeners: [Listener; 3],
 }
 
@@ -68,6 +76,9 @@ struct Inner {
     views: [(View, Element); 3],
     browse_items: Disclosures,
     results_items: Disclosures,
+    flows: Flows,
+    votes: VoteBoxes,
+    events: Rc<HelpEvents>,
     opener: Option<HtmlElement>,
     announce_timer: Option<Timer>,
     /// The dialog is showing. Kept here, not read back from the DOM: the DOM only draws it.
@@ -143,8 +154,17 @@ impl HelpPanel {
         let results = el(doc, "div", "lsw-results")?;
         let browse = el(doc, "section", "lsw-browse")?;
         let contact = el(doc, "section", "lsw-contact")?;
+        let flows = Flows::new(doc)?;
         let help_section = el(doc, "div", "lsw-help")?;
-        for part in [&causes, &search, &count, &results, &browse, &contact] {
+        for part in [
+            &causes,
+            &search,
+            &count,
+            &results,
+            flows.section(),
+            &browse,
+            &contact,
+        ] {
             help_section.append_child(part)?;
         }
         body.append_child(&help_section)?;
@@ -156,6 +176,8 @@ impl HelpPanel {
             base.shadow().append_child(part)?;
         }
         let shadow = base.shadow().clone();
+        let events = Rc::new(HelpEvents::new());
+        let votes = VoteBoxes::new(&base.config().feed_url);
         let inner = Rc::new(RefCell::new(Inner {
             base,
             feed: None,
@@ -176,6 +198,9 @@ impl HelpPanel {
             ],
             browse_items: Disclosures::new("lsw-d"),
             results_items: Disclosures::new("lsw-r"),
+            flows,
+            votes,
+            events: events.clone(),
             opener: None,
             announce_timer: None,
             open: false,
@@ -195,6 +220,7 @@ impl HelpPanel {
         ];
         Ok(HelpPanel {
             inner,
+            events,
             _listeners: listeners,
         })
     }
@@ -210,6 +236,7 @@ impl HelpPanel {
     /// Takes a new feed and its FAQ index; an open panel is redrawn from it at once.
     pub fn set_feed(&self, feed: Rc<Feed>, index: Rc<FaqIndex>) {
         self.with(|s| {
+            s.events.set_feed(&feed, &s.base.config().feed_url);
             s.feed = Some(feed);
             s.index = Some(index);
             if s.open {
@@ -231,6 +258,8 @@ impl HelpPanel {
             if s.open {
                 return;
             }
+            s.events.session_started();
+            s.flows.reset();
             report(s.fill(), "help panel");
             s.opener = opener;
             let shown = s.show_dialog();
@@ -254,6 +283,24 @@ impl HelpPanel {
     /// Hides the dialog and returns focus to the opener if it is still on the page.
     pub fn close(&self) {
         self.with(|s| report(s.close(), "help panel"));
+    }
+
+    /// The ticket the flow being walked ended in, if it did.
+    pub fn flow_ticket(&self) -> Option<FlowTicket> {
+        self.with(|s| {
+            let feed = s.feed.clone()?;
+            s.flows.ticket(&feed, &s.base.config().locale)
+        })
+    }
+
+    /// The help events of this panel's session, for the ticket form's suggested answers.
+    pub fn events(&self) -> Rc<HelpEvents> {
+        self.events.clone()
+    }
+
+    /// A ticket was handed in: the session's answers count as ending in a ticket.
+    pub fn ticket_sent(&self) {
+        self.events.ticket_sent();
     }
 
     /// Shows one view and moves focus to `focus`, or for the help view to the search box.
@@ -280,6 +327,7 @@ impl Inner {
         self.backdrop.set_attribute("hidden", "")?;
         self.launcher.set_attribute("aria-expanded", "false")?;
         self.announce_timer = None;
+        self.events.session_ended();
         dom::dispatch("close", &JsValue::NULL);
         match self.opener.take().filter(|o| o.is_connected()) {
             Some(opener) => opener.focus(),
@@ -348,6 +396,18 @@ impl Inner {
             self.causes.append_child(&list)?;
         }
 
+        self.votes.prune();
+        if let Some(feed) = self.feed.clone() {
+            let cx = flows::Context {
+                doc,
+                lang,
+                locale: &base.config().locale,
+                feed: &feed,
+                causes: &view.causes,
+            };
+            self.flows.draw(&cx, &mut self.votes, false)?;
+        }
+
         self.browse.replace_children_with_node_0();
         self.browse_items.clear();
         if !view.topics.is_empty() {
@@ -403,6 +463,7 @@ impl Inner {
         let query = self.input.value();
         self.results.replace_children_with_node_0();
         self.results_items.clear();
+        self.votes.prune();
         self.announce_timer = None;
         let (Some(feed), Some(index)) = (self.feed.clone(), self.index.clone()) else {
             return Ok(());
@@ -421,13 +482,25 @@ impl Inner {
                 .faq_item(doc, entry, Some(&query), "h3")?;
             self.results.append_child(&item)?;
             if rank == 0 {
-                self.results_items.open_last(doc, &feed, locale)?;
+                // Shown, not chosen: not counted as opened (it changes with every keystroke).
+                let opened = self.results_items.open_last(doc, &feed, locale)?;
+                self.vote_under(&feed, opened)?;
             }
         }
         let count = self.count.clone();
         let announcement = view.announcement;
+        // Only the search the learner paused on counts as finding nothing.
+        let mut no_result = view
+            .entries
+            .is_empty()
+            .then(|| no_result_terms(&query))
+            .flatten();
+        let events = self.events.clone();
         self.announce_timer = Timer::once(ANNOUNCE_DELAY_MS, move || {
-            count.set_text_content(Some(&announcement))
+            count.set_text_content(Some(&announcement));
+            if let Some(terms) = no_result.take() {
+                events.push(HelpEvent::NoResult { terms });
+            }
         })
         .ok();
         Ok(())
@@ -440,21 +513,82 @@ impl Inner {
         };
         let base = self.base.clone();
         let (doc, locale) = (base.doc(), &base.config().locale);
-        if !self.browse_items.toggle(button, doc, &feed, locale)? {
-            self.results_items.toggle(button, doc, &feed, locale)?;
+        let mut toggled = self.browse_items.toggle(button, doc, &feed, locale)?;
+        if toggled == Toggled::NotOurs {
+            toggled = self.results_items.toggle(button, doc, &feed, locale)?;
+        }
+        if let Toggled::Opened { faq, .. } = &toggled {
+            if let Some(entry) = feed.faq.get(*faq) {
+                self.events.answer_opened(&entry.id);
+            }
+        }
+        self.vote_under(&feed, toggled)
+    }
+
+    /// Puts "Did this help?" under an answer the first time it opens.
+    fn vote_under(&mut self, feed: &Feed, toggled: Toggled) -> Result<(), JsValue> {
+        let Toggled::Opened {
+            faq,
+            answer,
+            first: true,
+        } = toggled
+        else {
+            return Ok(());
+        };
+        let Some(entry) = feed.faq.get(faq) else {
+            return Ok(());
+        };
+        let base = self.base.clone();
+        let subject = Subject::Faq(entry.id.clone());
+        if let Some(vote) = self.votes.draw(base.doc(), base.lang(), subject)? {
+            answer.append_child(&vote)?;
         }
         Ok(())
     }
 
-    /// A click in the help view: opens or closes the disclosure clicked.
+    /// A press in the flows section.
+    fn press_flow(&mut self, button: &Element) -> Result<(), JsValue> {
+        let Some(feed) = self.feed.clone() else {
+            return Ok(());
+        };
+        let base = self.base.clone();
+        let view = self.view();
+        let cx = flows::Context {
+            doc: base.doc(),
+            lang: base.lang(),
+            locale: &base.config().locale,
+            feed: &feed,
+            causes: &view.causes,
+        };
+        self.votes.prune();
+        self.flows
+            .press(button, &cx, &mut self.votes, &self.events)
+            .map(|_| ())
+    }
+
+    /// A press on a "Did this help?" button.
+    fn vote(&mut self, button: &Element) -> Result<(), JsValue> {
+        let base = self.base.clone();
+        if let Some(event) = self.votes.press(button, base.doc(), base.lang())? {
+            self.events.push(event);
+        }
+        Ok(())
+    }
+
+    /// A click in the help view: a disclosure, a flow button or a "Did this help?" button.
     fn on_click(&mut self, event: &web_sys::Event) -> Result<(), JsValue> {
-        let toggle = event
+        let button = event
             .target()
             .and_then(|t| t.dyn_into::<Element>().ok())
-            .and_then(|t| t.closest("[data-action=toggle]").ok().flatten());
-        match toggle {
-            Some(button) => self.toggle(&button),
-            None => Ok(()),
+            .and_then(|t| t.closest("[data-action]").ok().flatten());
+        let Some(button) = button else {
+            return Ok(());
+        };
+        match button.get_attribute("data-action").as_deref() {
+            Some("toggle") => self.toggle(&button),
+            Some("flow") => self.press_flow(&button),
+            Some("vote") => self.vote(&button),
+            _ => Ok(()),
         }
     }
 

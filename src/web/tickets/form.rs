@@ -367,6 +367,15 @@ impl TicketForm {
         self.draw_context()
     }
 
+    /// Puts the trail of the guided flow that led here first in the context (replacing an
+    /// earlier one), or takes it out when `path` is empty; see
+    /// [`crate::ticket::context::with_flow_path`].
+    pub fn set_flow_trail(&mut self, path: &str) -> Result<(), JsValue> {
+        let items = std::mem::take(&mut self.context);
+        self.context = crate::ticket::context::with_flow_path(items, path);
+        self.draw_context()
+    }
+
     /// The learner took back consent for the context item at `index`.
     pub fn remove_context(&mut self, index: usize) -> Result<(), JsValue> {
         if index < self.context.len() {
@@ -402,13 +411,13 @@ impl TicketForm {
         Ok(())
     }
 
-    /// Opens or closes a suggested answer; false when `button` is not one of them.
+    /// Opens or closes a suggested answer.
     pub fn toggle_suggestion(
         &mut self,
         button: &Element,
         feed: &Feed,
         locale: &str,
-    ) -> Result<bool, JsValue> {
+    ) -> Result<crate::web::help::faq::Toggled, JsValue> {
         self.suggestions.toggle(button, &self.doc, feed, locale)
     }
 

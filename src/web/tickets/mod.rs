@@ -114,6 +114,14 @@ struct Inner {
     launcher: Option<web_sys::Element>,
     /// Checks the watched tickets for news every period ([`crate::ticket::news`]).
     news_timer: Option<Timer>,
+    /// The trail of the guided flow the form was opened from, for the ticket's context.
+    flow_path: Option<String>,
+    /// Told when a ticket is handed in (the help session counts it).
+    on_handed_in: Option<Rc<dyn Fn()>>,
+    /// The help session's events: a suggested answer opened or voted on counts too.
+    help_events: Option<Rc<crate::web::help::events::HelpEvents>>,
+    /// "Did this help?" under the suggested answers.
+    votes: crate::web::help::vote::VoteBoxes,
     weak: Weak<RefCell<Inner>>,
 }
 
@@ -135,6 +143,7 @@ impl Tickets {
         );
         let section = form.section().clone();
         let list = my_tickets.section().clone();
+        let base_feed_url = base.config().feed_url.clone();
         let inner = Rc::new_cyclic(|weak| {
             RefCell::new(Inner {
                 base,
@@ -149,6 +158,10 @@ impl Tickets {
                 host_prefill: None,
                 launcher: None,
                 news_timer: None,
+                flow_path: None,
+                on_handed_in: None,
+                help_events: None,
+                votes: crate::web::help::vote::VoteBoxes::new(&base_feed_url),
                 weak: weak.clone(),
             })
         });
@@ -257,6 +270,21 @@ impl Tickets {
         })
     }
 
+    /// The form next opens from a guided flow with this trail (none: not from a flow).
+    pub fn set_flow_path(&self, path: Option<String>) {
+        self.with(|s| s.flow_path = path)
+    }
+
+    /// Where suggested answers opened and voted on are counted.
+    pub fn set_help_events(&self, events: Rc<crate::web::help::events::HelpEvents>) {
+        self.with(|s| s.help_events = Some(events))
+    }
+
+    /// Calls `f` each time a ticket is handed in (put in the outbox to be sent).
+    pub fn on_handed_in(&self, f: Rc<dyn Fn()>) {
+        self.with(|s| s.on_handed_in = Some(f))
+    }
+
     /// Writes the host's prefill, if any is waiting, into a new draft.
     pub fn apply_host_prefill(&self) {
         self.with(|s| s.apply_host_prefill())
@@ -341,6 +369,11 @@ impl Inner {
             "ticket form",
         );
         spawn_pump(self.weak.clone());
+        // The trail went with this ticket; another one starts without it.
+        self.flow_path = None;
+        if let Some(handed_in) = &self.on_handed_in {
+            handed_in();
+        }
         Events::new()
     }
 
@@ -655,6 +688,8 @@ impl Inner {
             &|m| formatter.duration(m),
         );
         report(self.form.show(view), "ticket form");
+        let trail = self.flow_path.as_deref().unwrap_or_default();
+        report(self.form.set_flow_trail(trail), "ticket form");
     }
 
     fn apply_host_prefill(&mut self) {
@@ -713,6 +748,32 @@ impl Inner {
     }
 
     /// The buttons inside the form and "My tickets".
+    /// Opens or closes a suggested answer: opening counts for the help session, and the first
+    /// time puts "Did this help?" under it.
+    fn toggle_suggestion(&mut self, button: &web_sys::Element, feed: &Feed) -> Result<(), JsValue> {
+        let toggled = self
+            .form
+            .toggle_suggestion(button, feed, &self.base.config().locale)?;
+        let crate::web::help::faq::Toggled::Opened { faq, answer, first } = toggled else {
+            return Ok(());
+        };
+        let Some(entry) = feed.faq.get(faq) else {
+            return Ok(());
+        };
+        if let Some(events) = &self.help_events {
+            events.answer_opened(&entry.id);
+        }
+        if first {
+            self.votes.prune();
+            let base = self.base.clone();
+            let subject = crate::help::events::Subject::Faq(entry.id.clone());
+            if let Some(vote) = self.votes.draw(base.doc(), base.lang(), subject)? {
+                answer.append_child(&vote)?;
+            }
+        }
+        Ok(())
+    }
+
     fn on_click(&mut self, event: &web_sys::Event) -> Events {
         let Some(button) = event
             .target()
@@ -761,11 +822,16 @@ impl Inner {
             }
             Some("toggle") => {
                 if let Some(feed) = self.feed.clone() {
-                    report(
-                        self.form
-                            .toggle_suggestion(&button, &feed, &self.base.config().locale),
-                        "ticket form",
-                    );
+                    report(self.toggle_suggestion(&button, &feed), "ticket form");
+                }
+            }
+            Some("vote") => {
+                let base = self.base.clone();
+                let vote = self.votes.press(&button, base.doc(), base.lang());
+                if let (Some(Some(event)), Some(events)) =
+                    (report(vote, "ticket form"), &self.help_events)
+                {
+                    events.push(event);
                 }
             }
             _ => {}
