@@ -13,8 +13,10 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { launchBrowser, startServer } from './harness.mjs';
 
-// Per page: `chrome` are the host's own controls (they must stay usable in both modes);
-// `content` is the top of the page's content (push mode must not hide it).
+// Per page: `chrome` are the controls in the host's fixed or sticky bars (usable in both modes);
+// `flow` are controls in the page flow and `content` the top of the page's content: push mode
+// must not hide them, overlay mode covers the top of the flow by definition. `chromeBoxes` are
+// compared, with `chrome`, to the page without the widget. HOSTFIT_PAGE=moodle runs one page.
 const PAGES = {
   '/moodle.html': {
     chrome: ['.navbar-brand', '.more-nav .nav-link', '#nav-notification-popover-toggle', '#user-menu-toggle',
@@ -24,13 +26,14 @@ const PAGES = {
     chromeBoxes: ['.navbar.fixed-top', '#theme_boost-drawers-courseindex', '.drawer-left-toggle', '#page'],
   },
   '/canvas.html': {
-    chrome: ['.ic-app-header__logomark', '.ic-app-header__menu-list-link', '#courseMenuToggle', '#section-tabs a',
-      '.mobile-header-hamburger'],
+    chrome: ['.ic-app-header__logomark', '.ic-app-header__menu-list-link'],
+    flow: ['#courseMenuToggle', '#section-tabs a', '.mobile-header-hamburger'],
     content: ['#content h1', '#breadcrumbs a'],
     chromeBoxes: ['#header', '#wrapper', '#mobile-header'],
   },
   '/openedx.html': {
-    chrome: ['.logo', '#user-dropdown-toggle', '.course-tabs-navigation .nav-link'],
+    chrome: ['.logo', '#user-dropdown-toggle'],
+    flow: ['.course-tabs-navigation .nav-link'],
     content: ['main h1'],
     chromeBoxes: ['.learning-header', 'main'],
   },
@@ -130,12 +133,13 @@ test('host controls stay usable and the host layout comes back exactly, on every
   const failures = [];
   const summary = [];
   for (const [path, spec] of Object.entries(PAGES)) {
+    if (process.env.HOSTFIT_PAGE && !path.includes(process.env.HOSTFIT_PAGE)) continue;
     for (const width of WIDTHS) {
       // The page with no widget: what must be reachable, and the layout to come back to.
       noWidget = true;
       position = 'push';
       await load(page, path, width);
-      const reachable = Object.entries(await hitTest(page, [...spec.chrome, ...spec.content]))
+      const reachable = Object.entries(await hitTest(page, [...spec.chrome, ...spec.flow || [], ...spec.content]))
         .filter(([, v]) => v === 'ok').map(([k]) => k);
       const baseline = await layout(page, [...spec.chromeBoxes, ...spec.chrome]);
       noWidget = false;
@@ -149,7 +153,7 @@ test('host controls stay usable and the host layout comes back exactly, on every
           await page.locator('lms-support-widget .lsw-item').first().waitFor({ state: 'visible', timeout: 10_000 });
           await frames(page);
           const where = `${path} ${width}px ${mode} ${phase}`;
-          const selectors = mode === 'push' ? [...spec.chrome, ...spec.content] : spec.chrome;
+          const selectors = mode === 'push' ? [...spec.chrome, ...spec.flow || [], ...spec.content] : spec.chrome;
           const hits = await hitTest(page, selectors);
           for (const key of reachable) {
             if (!(key in hits)) continue;
@@ -191,6 +195,11 @@ test('host controls stay usable and the host layout comes back exactly, on every
           }
           await frames(page);
           const afterwards = await layout(page, [...spec.chromeBoxes, ...spec.chrome]);
+          const leftovers = await page.evaluate(() => ({
+            marks: document.querySelectorAll('[data-lsw-fit]').length,
+            rules: document.adoptedStyleSheets.reduce((n, sheet) => n + sheet.cssRules.length, 0),
+          }));
+          if (leftovers.marks || leftovers.rules) failures.push(`${where}: left behind ${JSON.stringify(leftovers)}`);
           const diff = afterwards.filter((line, i) => line !== baseline[i]);
           if (diff.length) failures.push(`${where}: after dismissal the layout differs from the page without the widget:\n    ${diff.join('\n    ')}\n  expected:\n    ${baseline.filter((line, i) => line !== afterwards[i]).join('\n    ')}`);
         }
