@@ -195,10 +195,12 @@ test('host controls stay usable and the host layout comes back exactly, on every
           }
           await frames(page);
           const afterwards = await layout(page, [...spec.chromeBoxes, ...spec.chrome]);
-          const leftovers = await page.evaluate(() => ({
+          // Nothing of ours on the host's elements; after destroy(), not even our own rule.
+          const leftovers = await page.evaluate((destroyed) => ({
             marks: document.querySelectorAll('[data-lsw-fit]').length,
-            rules: document.adoptedStyleSheets.reduce((n, sheet) => n + sheet.cssRules.length, 0),
-          }));
+            rules: document.adoptedStyleSheets.flatMap((sheet) => [...sheet.cssRules])
+              .filter((rule) => destroyed || rule.selectorText !== 'lms-support-widget').length,
+          }), phase === 'in_progress');
           if (leftovers.marks || leftovers.rules) failures.push(`${where}: left behind ${JSON.stringify(leftovers)}`);
           const diff = afterwards.filter((line, i) => line !== baseline[i]);
           if (diff.length) failures.push(`${where}: after dismissal the layout differs from the page without the widget:\n    ${diff.join('\n    ')}\n  expected:\n    ${baseline.filter((line, i) => line !== afterwards[i]).join('\n    ')}`);
