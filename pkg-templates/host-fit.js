@@ -26,7 +26,7 @@
    rest (scrolled to the top), the launcher's top, left, width, height (0s when hidden), then
    each host box, to the end, as top, left, width, height, sticky (0/1).
    output: the banner's top (overlay), inset left, inset right, the launcher's lift, then per box
-   its new top and height, NaN where it stays (or keeps its height). */
+   how far down it moves and its new height, NaN where it stays (or keeps its height). */
 function hostFit(input) {
   var EDGE = 1.5, GAP = 8;
   var overlay = input[0], vw = input[1], vh = input[2], height = input[3], atRest = input[5];
@@ -36,16 +36,14 @@ function hostFit(input) {
   // upper half (drawers, toggles), 0: none of ours (bottom boxes, full-screen layers such as
   // dialogs, sticky boxes not at the top) or no banner.
   var kinds = boxes.map(function (b) {
-    var atTop = b[0] <= EDGE, wide = b[2] >= vw / 2, full = b[3] >= vh * 0.9;
+    var atTop = b[0] <= EDGE, wide = b[2] >= vw / 2, full = b[3] >= vh * 0.9, left = b[1] < vw / 2;
     var bar = atTop && wide && b[3] <= vh / 3 ? 1 : 0;
     // A sticky header stays in the flow: only overlay docks below it.
-    return height <= 0 ? 0 : b[4] ? bar
+    var k = height <= 0 ? 0 : b[4] ? bar
       : atTop && full && !wide ? 2 : full && wide ? 0 : bar || (b[0] < vh / 2 && b[0] + b[3] > 0 ? 3 : 0);
-  });
-  boxes.forEach(function (b, i) {
-    var left = b[1] < vw / 2;
-    if (kinds[i] === 2) out[left ? 1 : 2] = Math.max(out[left ? 1 : 2], left ? b[1] + b[2] : vw - b[1]);
-    if (kinds[i] === 1 && overlay) out[0] = Math.max(out[0], b[0] + b[3]);
+    if (k === 2) out[left ? 1 : 2] = Math.max(out[left ? 1 : 2], left ? b[1] + b[2] : vw - b[1]);
+    if (k === 1 && overlay) out[0] = Math.max(out[0], b[0] + b[3]);
+    return k;
   });
   // The launcher goes above every box below the middle of the viewport in its column (with a
   // gap), not above taller ones (a drawer, a rail): it would leave the corner.
@@ -55,7 +53,7 @@ function hostFit(input) {
     var shift = overlay ? (k === 3 && b[0] >= out[0] - EDGE ? height : 0)
       : k % 2 && !b[4] && b[0] >= atRest - EDGE ? Math.max(0, Math.min(height, input[4] - atRest)) : 0;
     var reachesBottom = b[0] + b[3] >= vh - EDGE && b[3] > vh / 3;
-    out.push(shift > 0 ? b[0] + shift : NaN, shift > 0 && reachesBottom ? Math.max(0, b[3] - shift) : NaN);
+    out.push(shift > 0 ? shift : NaN, shift > 0 && reachesBottom ? Math.max(0, b[3] - shift) : NaN);
     if (l[2] && b[3] <= vh / 2 && b[0] >= vh / 2 && b[1] < l[1] + l[2] + GAP && l[1] - GAP < b[1] + b[2]) {
       top = Math.min(top, b[0]);
     }

@@ -141,17 +141,19 @@
   // the vendor's data-fixed-chrome selectors. Boxes move through inline top/height (the CSSOM,
   // which a strict style-src allows); their own inline values are put back exactly.
   /* __HOST_FIT__ */
-  var fitHost = null, fitBoxes = [], fitInput = [], fitApplied = '', fitRo = null, fitSheet = null;
+  var fitHost = null, fitBoxes = [], fitInput = [], fitApplied = '', fitRo = null, fitSheet = null, fitOwnRule = '', fitLift = 0;
   function rectOf(el) {
     var r = el.getBoundingClientRect();
     return [r.top, r.left, r.width, r.height];
   }
   // Our moves are rules in a constructable stylesheet of the document, for elements marked
-  // data-lsw-fit: the host's own inline styles are never touched, and putting everything back
-  // is emptying the sheet and removing the marks.
+  // data-lsw: the host's own inline styles are never touched, and putting them back is
+  // dropping the rules and the marks. The rule for our own element stays while we measure:
+  // moving it (or the launcher, which a transform lifts) away and back would count as a
+  // layout shift even unpainted.
   function fitRestore() {
-    fitBoxes.forEach(function (el) { el.removeAttribute('data-lsw-fit'); });
-    if (fitSheet) fitSheet.replaceSync('');
+    fitBoxes.forEach(function (el) { el.removeAttribute('data-lsw'); });
+    if (fitSheet) fitSheet.replaceSync(fitOwnRule);
     fitApplied = '';
   }
   // Finds the host's chrome again with nothing moved, and fits: the fixed or sticky boxes
@@ -164,6 +166,7 @@
     var root = document.documentElement, vw = root.clientWidth, vh = root.clientHeight;
     var launcher = fitHost.shadowRoot.querySelector('.' + __LAUNCHER_CLASS__);
     var l = launcher ? rectOf(launcher) : [0, 0, 0, 0]; // 0s when hidden
+    l[0] += fitLift; // where it is without the lift
     fitBoxes = [];
     function add(el) {
       for (; el && el !== fitHost; el = el.parentElement) {
@@ -184,7 +187,7 @@
     } catch (error) {
       console.warn(PREFIX + ' data-fixed-chrome', error); // the browser's message names the selector
     }
-    fitInput = [position === 'overlay' ? 1 : 0, vw, vh, 0, 0, 0].concat(l);
+    fitInput = [+(position === 'overlay'), vw, vh, 0, 0, 0].concat(l);
     fitBoxes.forEach(function (el) {
       fitInput = fitInput.concat(rectOf(el), +(getComputedStyle(el).position === 'sticky'));
     });
@@ -199,13 +202,16 @@
     var css = out.join();
     if (css === fitApplied) return;
     fitApplied = css;
-    css = 'lms-support-widget{--lsw-top:' + out[0] + 'px;--lsw-left:' + out[1]
-      + 'px;--lsw-right:' + out[2] + 'px;--lsw-lift:' + out[3] + 'px}';
+    fitLift = out[3];
+    css = fitOwnRule = 'lms-support-widget{--lsw-top:' + out[0] + 'px;--lsw-left:' + out[1]
+      + 'px;--lsw-right:' + out[2] + 'px;--lsw-lift:' + -out[3] + 'px}'; // lift: up
     fitBoxes.forEach(function (el, i) {
-      var top = out[4 + 2 * i], height = out[5 + 2 * i];
-      if (top !== top) return el.removeAttribute('data-lsw-fit'); // NaN: it stays
-      el.setAttribute('data-lsw-fit', i);
-      css += '[data-lsw-fit="' + i + '"]{top:' + top + 'px!important'
+      var down = out[4 + 2 * i], height = out[5 + 2 * i];
+      if (down !== down) return; // NaN: it stays (a mark without a rule does nothing)
+      el.setAttribute('data-lsw', i);
+      // `translate`, not `top`: it composes with the host's own transform, and a transform is
+      // not a layout shift (CLS).
+      css += '[data-lsw="' + i + '"]{translate:0 ' + down + 'px!important'
         + (height === height ? ';height:' + height + 'px!important}' : '}');
     });
     fitSheet.replaceSync(css);
@@ -213,7 +219,7 @@
   function fitStart() {
     fitStop();
     fitHost = document.querySelector('lms-support-widget');
-    if (!fitHost || !window.ResizeObserver) return;
+    if (!fitHost) return; // (the widget mounts only where constructable stylesheets exist)
     fitSheet = new CSSStyleSheet();
     document.adoptedStyleSheets = document.adoptedStyleSheets.concat(fitSheet);
     // The banner's size changed (a phase, "+N more", a narrower window), or a host box's (a

@@ -18,7 +18,7 @@ function fit({ mode = PUSH, height, bottom = height, atRest = 0, launcher = NO_L
   const out = hostFit(input);
   const moves = [];
   for (let i = 4; i < out.length; i += 2) {
-    moves.push(Number.isNaN(out[i]) ? null : { top: out[i], height: Number.isNaN(out[i + 1]) ? null : out[i + 1] });
+    moves.push(Number.isNaN(out[i]) ? null : { down: out[i], height: Number.isNaN(out[i + 1]) ? null : out[i + 1] });
   }
   return { bannerTop: out[0], insetLeft: out[1], insetRight: out[2], lift: out[3], moves };
 }
@@ -30,12 +30,12 @@ const moodle = () => [
 
 test('push moves the top bar and the drawers below the banner, the drawer keeps its end on screen, the bottom stays', () => {
   const { moves, bannerTop } = fit({ height: 138, boxes: moodle() });
-  assert.deepEqual(moves, [{ top: 138, height: null }, { top: 198, height: 602 }, { top: 209.2, height: null }, null, null]);
+  assert.deepEqual(moves, [{ down: 138, height: null }, { down: 138, height: 602 }, { down: 138, height: null }, null, null]);
   assert.equal(bannerTop, 0);
 });
 
 test('push follows the banner as it scrolls away, then moves nothing', () => {
-  assert.equal(fit({ height: 138, bottom: 38, boxes: moodle() }).moves[0].top, 38);
+  assert.equal(fit({ height: 138, bottom: 38, boxes: moodle() }).moves[0].down, 38);
   assert.deepEqual(fit({ height: 138, bottom: -62, boxes: moodle() }).moves, [null, null, null, null, null]);
 });
 
@@ -43,9 +43,9 @@ test('push leaves a bar above the banner (the theme pads <body> for it) and move
   const boxes = [fixed(0, 0, VW, 80), fixed(80, 0, 200, 720)];
   const rest = fit({ height: 100, bottom: 180, atRest: 80, boxes });
   assert.equal(rest.moves[0], null);
-  assert.equal(rest.moves[1].top, 180);
+  assert.equal(rest.moves[1].down, 100);
   // Scrolled by 50: 50 px of the banner still show under the header.
-  assert.equal(fit({ height: 100, bottom: 130, atRest: 80, boxes }).moves[1].top, 130);
+  assert.equal(fit({ height: 100, bottom: 130, atRest: 80, boxes }).moves[1].down, 50);
 });
 
 test('no banner moves nothing, in either mode: the host layout is its own', () => {
@@ -59,7 +59,7 @@ test('no banner moves nothing, in either mode: the host layout is its own', () =
 test('overlay docks below the navbar and moves the drawer and toggle under it, not the navbar', () => {
   const { bannerTop, moves } = fit({ mode: OVERLAY, height: 138, bottom: 0, boxes: moodle() });
   assert.equal(bannerTop, 60);
-  assert.deepEqual(moves, [null, { top: 198, height: 602 }, { top: 209.2, height: null }, null, null]);
+  assert.deepEqual(moves, [null, { down: 138, height: 602 }, { down: 138, height: null }, null, null]);
 });
 
 test('overlay docks below a sticky header; push leaves it in the flow', () => {

@@ -197,7 +197,7 @@ test('host controls stay usable and the host layout comes back exactly, on every
           const afterwards = await layout(page, [...spec.chromeBoxes, ...spec.chrome]);
           // Nothing of ours on the host's elements; after destroy(), not even our own rule.
           const leftovers = await page.evaluate((destroyed) => ({
-            marks: document.querySelectorAll('[data-lsw-fit]').length,
+            marks: document.querySelectorAll('[data-lsw]').length,
             rules: document.adoptedStyleSheets.flatMap((sheet) => [...sheet.cssRules])
               .filter((rule) => destroyed || rule.selectorText !== 'lms-support-widget').length,
           }), phase === 'in_progress');
