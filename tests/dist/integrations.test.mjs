@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
-import { renderIntegrations, sri } from '../../scripts/integrations.mjs';
+import { moodleVersion, renderIntegrations, sri } from '../../scripts/integrations.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const templatesDir = join(root, 'pkg-templates/integrations');
@@ -27,6 +27,7 @@ const FEED_URL = 'https://support.vendor.example/v1/feed?client=acme';
 const ASSET_ORIGIN = 'https://cdn.vendor.example';
 const API_ORIGIN = 'https://api.vendor.example';
 const INTEGRATIONS = ['moodle', 'canvas', 'brightspace', 'openedx', 'blackboard', 'sakai', 'generic'];
+const RENDERED_AT = new Date('2026-12-07T09:41:30Z');
 
 let work;
 let out;
@@ -123,6 +124,7 @@ before(() => {
     apiOrigin: API_ORIGIN,
     templatesDir,
     outDir: out,
+    renderedAt: RENDERED_AT,
   });
 });
 
@@ -202,6 +204,19 @@ describe('rendering', () => {
       assert.ok(text.includes(`script-src ${ASSET_ORIGIN} 'wasm-unsafe-eval'`), `${path}: script-src line`);
       assert.ok(text.includes(`connect-src ${API_ORIGIN} ${ASSET_ORIGIN}`), `${path}: connect-src line`);
       assert.ok(!/style-src [^\n]*unsafe-inline/.test(text), `${path}: asks for unsafe-inline styles`);
+    }
+  });
+
+  test('when the API and the assets share an origin, each CSP line names it once', () => {
+    const sameOut = join(work, 'same-origin');
+    renderIntegrations({
+      version: VERSION, loaderUrl: LOADER_URL, loaderSri: expectedSri, feedUrl: FEED_URL,
+      assetOrigin: ASSET_ORIGIN, apiOrigin: ASSET_ORIGIN, templatesDir, outDir: sameOut,
+    });
+    for (const path of walk(sameOut).filter((p) => /(README|ULTRA)\.md$/.test(p))) {
+      const text = readFileSync(path, 'utf8');
+      assert.ok(text.includes(`connect-src ${ASSET_ORIGIN};`), `${rel(sameOut, path)}: ${text.match(/connect-src[^\n]*/)}`);
+      assert.ok(!text.includes(`${ASSET_ORIGIN} ${ASSET_ORIGIN}`), `${rel(sameOut, path)}: an origin repeated`);
     }
   });
 
@@ -410,10 +425,10 @@ describe('moodle', () => {
     assert.equal(plugin.release, VERSION);
     assert.equal(plugin.requires, 2022112800);
     assert.equal(plugin.maturity, 200);
-    const v = String(plugin.version);
-    assert.match(v, /^20\d{8}$/);
-    const day = new Date(`${v.slice(0, 4)}-${v.slice(4, 6)}-${v.slice(6, 8)}T00:00:00Z`);
-    assert.equal(day.toISOString().slice(0, 10).replaceAll('-', ''), v.slice(0, 8), 'version is not YYYYMMDDXX');
+    // From the render (its UTC date and hour), not edited by hand: a later render upgrades.
+    assert.equal(plugin.version, 2026120709);
+    assert.equal(moodleVersion(new Date('2026-12-07T10:00:00Z')), '2026120710');
+    assert.ok(Number(moodleVersion(new Date('2027-01-01T00:00:00Z'))) > Number(moodleVersion(new Date('2026-12-31T23:59:59Z'))));
 
     assert.deepEqual(result.callbacks.map((c) => c.hook), ['core\\hook\\output\\before_footer_html_generation']);
     const callback = result.callbacks[0].callback;
