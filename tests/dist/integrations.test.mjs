@@ -412,12 +412,14 @@ describe('moodle', () => {
       require 'version.php';
       require 'db/hooks.php';
       foreach (['en', 'es'] as $lang) { $string = []; require "lang/$lang/local_lmssupport.php"; $strings[$lang] = $string; }
-      eval('namespace core_privacy\\\\local\\\\metadata; interface null_provider { public static function get_reason(): string; }');
+      eval('namespace core_privacy\\\\local\\\\metadata; interface provider {} class collection { public $links = []; public function add_external_location_link($name, $fields, $summary) { $this->links[] = [$name, $fields, $summary]; return $this; } }');
+      eval('namespace core_privacy\\\\local\\\\request; interface core_userlist_provider {} class contextlist {} class userlist {} class approved_contextlist {} class approved_userlist {}');
+      eval('namespace core_privacy\\\\local\\\\request\\\\plugin; interface provider {}');
       require 'classes/privacy/provider.php';
       echo json_encode([
         'plugin' => $plugin, 'callbacks' => $callbacks, 'strings' => $strings,
-        'reason' => \\local_lmssupport\\privacy\\provider::get_reason(),
-        'null_provider' => in_array('core_privacy\\local\\metadata\\null_provider', class_implements('local_lmssupport\\privacy\\provider')),
+        'links' => \\local_lmssupport\\privacy\\provider::get_metadata(new \\core_privacy\\local\\metadata\\collection())->links,
+        'interfaces' => array_values(class_implements('local_lmssupport\\privacy\\provider')),
       ]);
     `, moodle));
     const { plugin } = result;
@@ -437,14 +439,21 @@ describe('moodle', () => {
     assert.match(readFileSync(join(moodle, 'classes/hook_callbacks.php'), 'utf8'),
       new RegExp(`public static function ${method}\\(`));
 
-    assert.equal(result.reason, 'privacy:metadata');
-    assert.equal(result.null_provider, true);
+    // What may leave for the support provider is declared as an external location, with a
+    // string for each field in both languages.
+    assert.ok(result.interfaces.includes('core_privacy\\local\\metadata\\provider'), result.interfaces.join());
+    assert.ok(result.interfaces.includes('core_privacy\\local\\request\\plugin\\provider'), result.interfaces.join());
+    const [[location, fields, summary]] = result.links;
+    assert.equal(location, 'lmssupport_provider');
+    assert.deepEqual(Object.keys(fields).sort(), ['course', 'email', 'fullname', 'role']);
     const { en, es } = result.strings;
+    for (const key of [summary, ...Object.values(fields)]) assert.ok(en[key] && es[key], `missing string ${key}`);
     assert.deepEqual(Object.keys(es).sort(), Object.keys(en).sort());
-    for (const key of ['pluginname', 'privacy:metadata', 'feedurl', 'feedurl_desc', 'locale', 'locale_desc', 'enabled', 'enabled_desc']) {
+    for (const key of ['pluginname', 'feedurl', 'feedurl_desc', 'locale', 'locale_desc', 'enabled', 'enabled_desc', 'prefilluser', 'prefilluser_desc']) {
       assert.ok(en[key] && es[key], `missing string ${key}`);
     }
-    assert.match(en['privacy:metadata'], /ticket/);
+    assert.match(en['privacy:metadata:lmssupport_provider'], /ticket/);
+    assert.match(en.prefilluser_desc, /Privacy/);
     assert.match(readFileSync(join(moodle, 'settings.php'), 'utf8'), new RegExp(`'${FEED_URL.replace(/[?]/g, '\\?')}',\\s*PARAM_URL`));
   });
 
@@ -473,6 +482,22 @@ describe('moodle', () => {
     assert.equal(tags[0].get('data-course-name'), 'Q&A "Intro" <b>');
     assert.ok(!tags[0].has('data-role') && !tags[0].has('data-quiet'), 'empty values should be left out');
     assert.ok(!html.includes('<b>'), 'course name not escaped');
+  });
+
+  test('name and e-mail go to the widget only when the site turns "Prefill name and e-mail" on (off by default)', () => {
+    const result = JSON.parse(php(`
+      define('MOODLE_INTERNAL', true);
+      function fullname($user) { return $user->firstname . ' ' . $user->lastname; }
+      require 'classes/embed.php';
+      $user = (object) ['firstname' => 'Ana', 'lastname' => 'Pérez', 'email' => 'ana@example.edu'];
+      echo json_encode([
+        'on' => \\local_lmssupport\\embed::user_data(true, $user),
+        'off' => \\local_lmssupport\\embed::user_data(false, $user),
+      ]);
+    `, moodle));
+    assert.deepEqual(result.on, { 'user-name': 'Ana Pérez', 'user-email': 'ana@example.edu' });
+    assert.deepEqual(result.off, []);
+    assert.match(readFileSync(join(moodle, 'settings.php'), 'utf8'), /'local_lmssupport\/prefilluser',[^;]*\b0\s*\)\);/);
   });
 
   test('the legacy callback and the 4.4 hook share one embed path', () => {
