@@ -24,7 +24,7 @@
 
    input: mode (0 push, 1 overlay), vw, vh, the banner's height, its bottom now and its top at
    rest (scrolled to the top), the launcher's top, left, width, height (0s when hidden), then
-   each host box, to the end, as top, left, width, height, sticky (0/1).
+   each host box, to the end, as top, left, width, height, sticky (truthy for position: sticky).
    output: the banner's top (overlay), inset left, inset right, the launcher's lift, then per box
    how far down it moves and its new height, NaN where it stays (or keeps its height). */
 function hostFit(input) {

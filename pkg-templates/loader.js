@@ -189,7 +189,7 @@
     }
     fitInput = [+(position === 'overlay'), vw, vh, 0, 0, 0].concat(l);
     fitBoxes.forEach(function (el) {
-      fitInput = fitInput.concat(rectOf(el), +(getComputedStyle(el).position === 'sticky'));
+      fitInput = fitInput.concat(rectOf(el), /y/.test(getComputedStyle(el).position)); // sticky, not fixed
     });
     fitApply();
   }
