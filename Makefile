@@ -73,12 +73,14 @@ test-dist: dist
 size: widget
 	node scripts/size.mjs --check
 
-## Time from script start to banner painted, measured in headless Chromium; tickets' Send-to-stored
-## under faults; main-thread blocking by hostile feeds; search; ticket creates/s on SQLite and
-## PostgreSQL (one and two instances).
+## Time from script start to banner painted, and the layout shift it adds, measured in headless
+## Chromium; tickets' Send-to-stored under faults; main-thread blocking by hostile feeds; search;
+## ticket creates/s on SQLite and PostgreSQL (one and two instances).
 bench: widget server
 	node scripts/size.mjs
 	node tests/e2e/bench-first-banner.mjs
+	@# Cumulative Layout Shift the widget adds, warm and cold, push and overlay (demo and Moodle pages).
+	node tests/e2e/bench-cls.mjs
 	@# Send-to-stored median and p90 through a fault-injecting proxy (about 2 minutes, 6 at most).
 	node tests/e2e/bench-outbox-faults.mjs
 	@# How long hostile feeds (a 50,000-key object, a 20 MB title) block the page's main thread.

@@ -28,6 +28,7 @@
     return;
   }
   var d = script.dataset;
+  var position = d.position;
   var config = {
     feed: d.feed, locale: d.locale, lms: d.lms, quiet: d.quiet, position: d.position,
     role: d.role, course: d.course, courseName: d.courseName, userName: d.userName,
@@ -159,11 +160,117 @@
     warmHost = null;
   }
 
+  // Host fit: keeps the host's fixed chrome usable around the banner and the launcher. This
+  // measures and moves (hostFit, from pkg-templates/host-fit.js, decides): hit tests on a
+  // grid over the upper half of the viewport, and up the launcher's column, each hit climbed to
+  // its nearest fixed or sticky box; plus chrome off screen at load (Moodle's closed drawers) and
+  // the vendor's data-fixed-chrome selectors. Boxes move through inline top/height (the CSSOM,
+  // which a strict style-src allows); their own inline values are put back exactly.
+  /* __HOST_FIT__ */
+  var fitHost = null, fitBoxes = [], fitInput = [], fitApplied = '', fitRo = null, fitSheet = null, fitOwnRule = '', fitLift = 0;
+  function rectOf(el) {
+    var r = el.getBoundingClientRect();
+    return [r.top, r.left, r.width, r.height];
+  }
+  // Our moves are rules in a constructable stylesheet of the document, for elements marked
+  // data-lsw: the host's own inline styles are never touched, and putting them back is
+  // dropping the rules and the marks. The rule for our own element stays while we measure:
+  // moving it (or the launcher, which a transform lifts) away and back would count as a
+  // layout shift even unpainted.
+  function fitRestore() {
+    fitBoxes.forEach(function (el) { el.removeAttribute('data-lsw'); });
+    if (fitSheet) fitSheet.replaceSync(fitOwnRule);
+    fitApplied = '';
+  }
+  // Finds the host's chrome again with nothing moved, and fits: the fixed or sticky boxes
+  // holding what is under a grid of points over the viewport (with a column through the
+  // launcher, for what is in its corner), and Moodle's drawers and toggles (off screen while
+  // closed) and the vendor's data-fixed-chrome.
+  function fitMeasure() {
+    fitRestore();
+    if (!fitHost) return;
+    var root = document.documentElement, vw = root.clientWidth, vh = root.clientHeight;
+    var launcher = fitHost.shadowRoot.querySelector('.' + __LAUNCHER_CLASS__);
+    var l = launcher ? rectOf(launcher) : [0, 0, 0, 0]; // 0s when hidden
+    l[0] += fitLift; // where it is without the lift
+    fitBoxes = [];
+    function add(el) {
+      for (; el && el !== fitHost; el = el.parentElement) {
+        if (/fixed|sticky/.test(getComputedStyle(el).position)) {
+          if (fitBoxes.indexOf(el) < 0) fitBoxes.push(el);
+          return;
+        }
+      }
+    }
+    for (var y = 1; y < vh; y += 20) {
+      [2, vw / 4, vw / 2, vw * 0.75, l[1] + l[2] / 2, vw - 3].forEach(function (x) {
+        var hits = document.elementsFromPoint(x, y);
+        add(hits[hits[0] === fitHost ? 1 : 0]);
+      });
+    }
+    try {
+      document.querySelectorAll('.drawer,.drawer-toggler' + (d.fixedChrome ? ',' + d.fixedChrome : '')).forEach(add);
+    } catch (error) {
+      console.warn(PREFIX + ' data-fixed-chrome', error); // the browser's message names the selector
+    }
+    fitInput = [+(position === 'overlay'), vw, vh, 0, 0, 0].concat(l);
+    fitBoxes.forEach(function (el) {
+      fitInput = fitInput.concat(rectOf(el), /y/.test(getComputedStyle(el).position)); // sticky, not fixed
+    });
+    fitApply();
+  }
+  // Moves the measured boxes for the banner as it is now (push mode: as far as it is on screen).
+  function fitApply() {
+    if (!fitHost) return;
+    var r = fitHost.getBoundingClientRect();
+    fitInput.splice(3, 3, r.height, r.bottom, r.top + scrollY);
+    var out = hostFit(fitInput);
+    var css = out.join();
+    if (css === fitApplied) return;
+    fitApplied = css;
+    fitLift = out[3];
+    css = fitOwnRule = 'lms-support-widget{--lsw-top:' + out[0] + 'px;--lsw-left:' + out[1]
+      + 'px;--lsw-right:' + out[2] + 'px;--lsw-lift:' + -out[3] + 'px}'; // lift: up
+    fitBoxes.forEach(function (el, i) {
+      var down = out[4 + 2 * i], height = out[5 + 2 * i];
+      if (down !== down) return; // NaN: it stays (a mark without a rule does nothing)
+      el.setAttribute('data-lsw', i);
+      // `translate`, not `top`: it composes with the host's own transform, and a transform is
+      // not a layout shift (CLS).
+      css += '[data-lsw="' + i + '"]{translate:0 ' + down + 'px!important'
+        + (height === height ? ';height:' + height + 'px!important}' : '}');
+    });
+    fitSheet.replaceSync(css);
+  }
+  function fitStart() {
+    fitStop();
+    fitHost = document.querySelector('lms-support-widget');
+    if (!fitHost) return; // (the widget mounts only where constructable stylesheets exist)
+    fitSheet = new CSSStyleSheet();
+    document.adoptedStyleSheets = document.adoptedStyleSheets.concat(fitSheet);
+    // The banner's size changed (a phase, "+N more", a narrower window), or a host box's (a
+    // header that collapses on scroll). Observed once: observing again reports again.
+    fitRo = new ResizeObserver(fitMeasure);
+    fitMeasure();
+    fitBoxes.concat(fitHost).forEach(function (el) { fitRo.observe(el); });
+    addEventListener('resize', fitMeasure);
+    addEventListener('scroll', fitApply); // moves things in push mode only (not cancelable)
+  }
+  function fitStop() {
+    if (fitRo) fitRo.disconnect();
+    removeEventListener('resize', fitMeasure);
+    removeEventListener('scroll', fitApply);
+    fitRestore();
+    document.adoptedStyleSheets = document.adoptedStyleSheets.filter(function (s) { return s !== fitSheet; });
+    fitHost = null;
+  }
+
   var bannerReady = Promise.all([load('banner'), whenBodyReady()]).then(function (r) {
     if (destroyed || stage) return;
     if (r[0].mount(stageConfig())) {
       stage = r[0];
-      warmHost = document.querySelector('lms-support-widget');
+      fitStart();
+      warmHost = fitHost;
       if (warmHost) {
         warmHost.addEventListener('pointerover', warmUp);
         warmHost.addEventListener('focusin', warmUp);
@@ -186,6 +293,7 @@
           if (stage) stage.destroy();
           stage = null;
           if (full.mount(stageConfig())) { stage = full; isFull = true; }
+          fitStart();
         } finally {
           handingOver = false;
         }
@@ -268,6 +376,7 @@
       if (destroyed) return;
       destroyed = true;
       stopWarmUp();
+      fitStop();
       try { if (stage) stage.destroy(); } catch (error) {
         console.error(PREFIX + ' destroy() failed:', error);
       }

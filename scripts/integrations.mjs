@@ -1,7 +1,10 @@
 // Renders the LMS integration templates (pkg-templates/integrations) for one release: copies every
 // file to dist/integrations with {{VERSION}}, {{LOADER_URL}}, {{LOADER_SRI}}, {{FEED_URL}},
-// {{ASSET_ORIGIN}} and {{API_ORIGIN}} filled in. Anything else in double braces is an error, so a
-// template never ships with a hole in it.
+// {{ASSET_ORIGIN}}, {{API_ORIGIN}}, {{CONNECT_SRC}} (both origins, once each) and
+// {{PLUGIN_VERSION}} (Moodle's $plugin->version: the render's UTC date and hour, YYYYMMDDHH, so
+// every newer render upgrades; SOURCE_DATE_EPOCH sets the instant for a reproducible build)
+// filled in. Anything else in double braces is an error, so a template never ships with a hole
+// in it.
 //
 //   node scripts/integrations.mjs --loader target/widget/loader.js \
 //     --cdn https://cdn.vendor.example/lms-support/0.1.0/ \
@@ -55,6 +58,13 @@ const isOrigin = (value) => isUrl(value) && new URL(value).origin === value;
  * paths relative to `outDir`, sorted. Throws, writing nothing, when an option is missing or
  * malformed or a template holds a placeholder other than the six known ones.
  */
+/** Moodle's `$plugin->version` for a render at `at`: YYYYMMDDHH in UTC (Moodle's YYYYMMDDXX
+ *  with the hour as XX), so a later render always has a larger version. */
+export function moodleVersion(at) {
+  if (!(at instanceof Date) || Number.isNaN(at.getTime())) throw new Error('renderIntegrations: renderedAt is not a date');
+  return at.toISOString().slice(0, 13).replace(/[-T]/g, '');
+}
+
 export function renderIntegrations({
   version,
   loaderUrl,
@@ -64,6 +74,7 @@ export function renderIntegrations({
   apiOrigin,
   templatesDir = join(root, 'pkg-templates/integrations'),
   outDir = join(root, 'dist/integrations'),
+  renderedAt = process.env.SOURCE_DATE_EPOCH ? new Date(Number(process.env.SOURCE_DATE_EPOCH) * 1000) : new Date(),
 } = {}) {
   check('version', version, (v) => /^\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$/.test(v), 'a semver version');
   check('loaderUrl', loaderUrl, isUrl, 'an absolute http(s) URL');
@@ -81,6 +92,9 @@ export function renderIntegrations({
     FEED_URL: feedUrl,
     ASSET_ORIGIN: assetOrigin,
     API_ORIGIN: apiOrigin,
+    // One origin when the API and the assets share it: a CSP line lists each source once.
+    CONNECT_SRC: [...new Set([apiOrigin, assetOrigin])].join(' '),
+    PLUGIN_VERSION: moodleVersion(renderedAt),
   };
 
   const rendered = files(templatesDir).map((path) => {

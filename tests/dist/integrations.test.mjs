@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
-import { renderIntegrations, sri } from '../../scripts/integrations.mjs';
+import { moodleVersion, renderIntegrations, sri } from '../../scripts/integrations.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const templatesDir = join(root, 'pkg-templates/integrations');
@@ -27,6 +27,7 @@ const FEED_URL = 'https://support.vendor.example/v1/feed?client=acme';
 const ASSET_ORIGIN = 'https://cdn.vendor.example';
 const API_ORIGIN = 'https://api.vendor.example';
 const INTEGRATIONS = ['moodle', 'canvas', 'brightspace', 'openedx', 'blackboard', 'sakai', 'generic'];
+const RENDERED_AT = new Date('2026-12-07T09:41:30Z');
 
 let work;
 let out;
@@ -123,6 +124,7 @@ before(() => {
     apiOrigin: API_ORIGIN,
     templatesDir,
     outDir: out,
+    renderedAt: RENDERED_AT,
   });
 });
 
@@ -202,6 +204,19 @@ describe('rendering', () => {
       assert.ok(text.includes(`script-src ${ASSET_ORIGIN} 'wasm-unsafe-eval'`), `${path}: script-src line`);
       assert.ok(text.includes(`connect-src ${API_ORIGIN} ${ASSET_ORIGIN}`), `${path}: connect-src line`);
       assert.ok(!/style-src [^\n]*unsafe-inline/.test(text), `${path}: asks for unsafe-inline styles`);
+    }
+  });
+
+  test('when the API and the assets share an origin, each CSP line names it once', () => {
+    const sameOut = join(work, 'same-origin');
+    renderIntegrations({
+      version: VERSION, loaderUrl: LOADER_URL, loaderSri: expectedSri, feedUrl: FEED_URL,
+      assetOrigin: ASSET_ORIGIN, apiOrigin: ASSET_ORIGIN, templatesDir, outDir: sameOut,
+    });
+    for (const path of walk(sameOut).filter((p) => /(README|ULTRA)\.md$/.test(p))) {
+      const text = readFileSync(path, 'utf8');
+      assert.ok(text.includes(`connect-src ${ASSET_ORIGIN};`), `${rel(sameOut, path)}: ${text.match(/connect-src[^\n]*/)}`);
+      assert.ok(!text.includes(`${ASSET_ORIGIN} ${ASSET_ORIGIN}`), `${rel(sameOut, path)}: an origin repeated`);
     }
   });
 
@@ -397,12 +412,14 @@ describe('moodle', () => {
       require 'version.php';
       require 'db/hooks.php';
       foreach (['en', 'es'] as $lang) { $string = []; require "lang/$lang/local_lmssupport.php"; $strings[$lang] = $string; }
-      eval('namespace core_privacy\\\\local\\\\metadata; interface null_provider { public static function get_reason(): string; }');
+      eval('namespace core_privacy\\\\local\\\\metadata; interface provider {} class collection { public $links = []; public function add_external_location_link($name, $fields, $summary) { $this->links[] = [$name, $fields, $summary]; return $this; } }');
+      eval('namespace core_privacy\\\\local\\\\request; interface core_userlist_provider {} class contextlist {} class userlist {} class approved_contextlist {} class approved_userlist {}');
+      eval('namespace core_privacy\\\\local\\\\request\\\\plugin; interface provider {}');
       require 'classes/privacy/provider.php';
       echo json_encode([
         'plugin' => $plugin, 'callbacks' => $callbacks, 'strings' => $strings,
-        'reason' => \\local_lmssupport\\privacy\\provider::get_reason(),
-        'null_provider' => in_array('core_privacy\\local\\metadata\\null_provider', class_implements('local_lmssupport\\privacy\\provider')),
+        'links' => \\local_lmssupport\\privacy\\provider::get_metadata(new \\core_privacy\\local\\metadata\\collection())->links,
+        'interfaces' => array_values(class_implements('local_lmssupport\\privacy\\provider')),
       ]);
     `, moodle));
     const { plugin } = result;
@@ -410,10 +427,10 @@ describe('moodle', () => {
     assert.equal(plugin.release, VERSION);
     assert.equal(plugin.requires, 2022112800);
     assert.equal(plugin.maturity, 200);
-    const v = String(plugin.version);
-    assert.match(v, /^20\d{8}$/);
-    const day = new Date(`${v.slice(0, 4)}-${v.slice(4, 6)}-${v.slice(6, 8)}T00:00:00Z`);
-    assert.equal(day.toISOString().slice(0, 10).replaceAll('-', ''), v.slice(0, 8), 'version is not YYYYMMDDXX');
+    // From the render (its UTC date and hour), not edited by hand: a later render upgrades.
+    assert.equal(plugin.version, 2026120709);
+    assert.equal(moodleVersion(new Date('2026-12-07T10:00:00Z')), '2026120710');
+    assert.ok(Number(moodleVersion(new Date('2027-01-01T00:00:00Z'))) > Number(moodleVersion(new Date('2026-12-31T23:59:59Z'))));
 
     assert.deepEqual(result.callbacks.map((c) => c.hook), ['core\\hook\\output\\before_footer_html_generation']);
     const callback = result.callbacks[0].callback;
@@ -422,14 +439,21 @@ describe('moodle', () => {
     assert.match(readFileSync(join(moodle, 'classes/hook_callbacks.php'), 'utf8'),
       new RegExp(`public static function ${method}\\(`));
 
-    assert.equal(result.reason, 'privacy:metadata');
-    assert.equal(result.null_provider, true);
+    // What may leave for the support provider is declared as an external location, with a
+    // string for each field in both languages.
+    assert.ok(result.interfaces.includes('core_privacy\\local\\metadata\\provider'), result.interfaces.join());
+    assert.ok(result.interfaces.includes('core_privacy\\local\\request\\plugin\\provider'), result.interfaces.join());
+    const [[location, fields, summary]] = result.links;
+    assert.equal(location, 'lmssupport_provider');
+    assert.deepEqual(Object.keys(fields).sort(), ['course', 'email', 'fullname', 'role']);
     const { en, es } = result.strings;
+    for (const key of [summary, ...Object.values(fields)]) assert.ok(en[key] && es[key], `missing string ${key}`);
     assert.deepEqual(Object.keys(es).sort(), Object.keys(en).sort());
-    for (const key of ['pluginname', 'privacy:metadata', 'feedurl', 'feedurl_desc', 'locale', 'locale_desc', 'enabled', 'enabled_desc']) {
+    for (const key of ['pluginname', 'feedurl', 'feedurl_desc', 'locale', 'locale_desc', 'enabled', 'enabled_desc', 'prefilluser', 'prefilluser_desc']) {
       assert.ok(en[key] && es[key], `missing string ${key}`);
     }
-    assert.match(en['privacy:metadata'], /ticket/);
+    assert.match(en['privacy:metadata:lmssupport_provider'], /ticket/);
+    assert.match(en.prefilluser_desc, /Privacy/);
     assert.match(readFileSync(join(moodle, 'settings.php'), 'utf8'), new RegExp(`'${FEED_URL.replace(/[?]/g, '\\?')}',\\s*PARAM_URL`));
   });
 
@@ -458,6 +482,22 @@ describe('moodle', () => {
     assert.equal(tags[0].get('data-course-name'), 'Q&A "Intro" <b>');
     assert.ok(!tags[0].has('data-role') && !tags[0].has('data-quiet'), 'empty values should be left out');
     assert.ok(!html.includes('<b>'), 'course name not escaped');
+  });
+
+  test('name and e-mail go to the widget only when the site turns "Prefill name and e-mail" on (off by default)', () => {
+    const result = JSON.parse(php(`
+      define('MOODLE_INTERNAL', true);
+      function fullname($user) { return $user->firstname . ' ' . $user->lastname; }
+      require 'classes/embed.php';
+      $user = (object) ['firstname' => 'Ana', 'lastname' => 'Pérez', 'email' => 'ana@example.edu'];
+      echo json_encode([
+        'on' => \\local_lmssupport\\embed::user_data(true, $user),
+        'off' => \\local_lmssupport\\embed::user_data(false, $user),
+      ]);
+    `, moodle));
+    assert.deepEqual(result.on, { 'user-name': 'Ana Pérez', 'user-email': 'ana@example.edu' });
+    assert.deepEqual(result.off, []);
+    assert.match(readFileSync(join(moodle, 'settings.php'), 'utf8'), /'local_lmssupport\/prefilluser',[^;]*\b0\s*\)\);/);
   });
 
   test('the legacy callback and the 4.4 hook share one embed path', () => {

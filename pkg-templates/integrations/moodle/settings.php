@@ -49,4 +49,11 @@ if ($hassiteconfig) {
         PARAM_ALPHANUMEXT,
         10
     ));
+    // Off by default: name and e-mail are personal data (see the privacy note in its description).
+    $settings->add(new admin_setting_configcheckbox(
+        'local_lmssupport/prefilluser',
+        new lang_string('prefilluser', 'local_lmssupport'),
+        new lang_string('prefilluser_desc', 'local_lmssupport'),
+        0
+    ));
 }

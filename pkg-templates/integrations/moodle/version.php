@@ -24,8 +24,9 @@
 defined('MOODLE_INTERNAL') || die();
 
 $plugin->component = 'local_lmssupport';
-// Bump (YYYYMMDDXX) whenever you replace these files with a newer render, so Moodle upgrades.
-$plugin->version   = 2026112200;
+// The render's UTC date and hour (YYYYMMDDHH): every newer render has a larger one, so Moodle
+// runs its upgrade when the files are replaced. Set by scripts/integrations.mjs; not by hand.
+$plugin->version   = {{PLUGIN_VERSION}};
 $plugin->requires  = 2022112800; // Moodle 4.1.
 $plugin->release   = '{{VERSION}}';
 $plugin->maturity  = MATURITY_STABLE;

@@ -109,7 +109,22 @@ class embed {
             $data['course-name'] = format_string($course->fullname, true, ['context' => $context, 'escape' => false]);
             $data['role'] = self::role($context, $USER);
         }
-        return $data;
+        return $data + self::user_data((bool) get_config('local_lmssupport', 'prefilluser'), $USER);
+    }
+
+    /**
+     * The user's full name and e-mail, which prefill the ticket form, when the site chose to
+     * pass them ("Prefill name and e-mail", off by default); nothing otherwise.
+     *
+     * @param bool $enabled The setting.
+     * @param \stdClass $user
+     * @return array
+     */
+    public static function user_data(bool $enabled, \stdClass $user): array {
+        if (!$enabled || empty($user->email)) {
+            return [];
+        }
+        return ['user-name' => fullname($user), 'user-email' => $user->email];
     }
 
     /**

@@ -1,0 +1,215 @@
+// End to end: the widget fits into real LMS chrome. On test pages that copy each LMS's chrome
+// (Moodle Boost, Canvas, Open edX, a generic theme whose fixed header collapses on scroll), for
+// every banner phase, in push and overlay mode, 1280 and 320 px wide:
+// - every host control (navigation links, user menu, drawer toggles, the host's help button) is
+//   still the element under its own centre (`elementFromPoint`), our banner and launcher
+//   included in what could cover it;
+// - in push mode nothing of the host's content is hidden (its heading and breadcrumb are hit);
+// - after dismissal, and after destroy(), the host's layout is exactly what it is with no
+//   widget (boxes and inline styles of every element we check).
+// Every failure is collected and listed, so one run shows the whole picture.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { launchBrowser, startServer } from './harness.mjs';
+
+// Per page: `chrome` are the controls in the host's fixed or sticky bars (usable in both modes);
+// `flow` are controls in the page flow and `content` the top of the page's content: push mode
+// must not hide them, overlay mode covers the top of the flow by definition. `chromeBoxes` are
+// compared, with `chrome`, to the page without the widget. HOSTFIT_PAGE=moodle runs one page.
+const PAGES = {
+  '/moodle.html': {
+    chrome: ['.navbar-brand', '.more-nav .nav-link', '#nav-notification-popover-toggle', '#user-menu-toggle',
+      '.drawertoggle', '.courseindex-link', '.drawer-left-toggle .btn', '.btn-footer-popover',
+      '#prev-activity-link', '#next-activity-link'],
+    content: ['#page-header h1', '.breadcrumb a'],
+    chromeBoxes: ['.navbar.fixed-top', '#theme_boost-drawers-courseindex', '.drawer-left-toggle', '#page'],
+  },
+  '/canvas.html': {
+    chrome: ['.ic-app-header__logomark', '.ic-app-header__menu-list-link'],
+    flow: ['#courseMenuToggle', '#section-tabs a', '.mobile-header-hamburger'],
+    content: ['#content h1', '#breadcrumbs a'],
+    chromeBoxes: ['#header', '#wrapper', '#mobile-header'],
+  },
+  '/openedx.html': {
+    chrome: ['.logo', '#user-dropdown-toggle'],
+    flow: ['.course-tabs-navigation .nav-link'],
+    content: ['main h1'],
+    chromeBoxes: ['.learning-header', 'main'],
+  },
+  '/sticky.html': {
+    chrome: ['.site-logo', '#nav-courses', '#nav-calendar', '#site-account'],
+    content: ['.site-main h1'],
+    chromeBoxes: ['.site-header', '.site-main'],
+  },
+};
+const WIDTHS = [1280, 320];
+const POSITIONS = ['push', 'overlay'];
+const HOUR = 3600_000;
+const iso = (ms) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
+
+/** One maintenance window in each phase (and, in progress, a known issue too: "+1 more"). */
+function phases(now) {
+  const window = (id, start, hours, extra = {}) => ({
+    id, revision: 1, starts_at: iso(start), ends_at: iso(start + hours * HOUR), notice_days: 7,
+    severity: 'major', title: { en: `Planned upgrade (${id})` },
+    body: { en: 'Acme Learn will be offline while we upgrade it. Save your work before it starts.' }, ...extra,
+  });
+  return {
+    upcoming: { maintenance: [window('up', now + 50 * HOUR, 6)] },
+    imminent: { maintenance: [window('imm', now + 0.5 * HOUR, 6)] },
+    in_progress: {
+      maintenance: [window('prog', now - HOUR, 6)],
+      notices: [{ id: 'slow', kind: 'known_issue', status: 'investigating', since: iso(now - HOUR), title: { en: 'Videos are slow' } }],
+    },
+    completed: { maintenance: [window('done', now - 7 * HOUR, 6, { after: { hours: 24, body: { en: 'Some pages may load slowly.' } } })] },
+    cancelled: { maintenance: [window('off', now + 50 * HOUR, 6, { status: 'cancelled' })] },
+  };
+}
+
+let server, browser, demoFeed, position = 'push', noWidget = false;
+before(async () => {
+  server = await startServer({ name: 'hostfit' });
+  demoFeed = JSON.parse(readFileSync(server.feedPath, 'utf8'));
+  browser = await launchBrowser();
+  // Overlay mode is the same page with data-position="overlay"; "no widget" drops the loader.
+  await browser.context.route((url) => url.pathname.endsWith('.html'), async (route) => {
+    const response = await route.fetch();
+    let body = await response.text();
+    if (position === 'overlay') body = body.replace(' data-feed=', ' data-position="overlay" data-feed=');
+    await route.fulfill({ response, body });
+  });
+  await browser.context.route('**/widget/loader.js', (route) => (noWidget ? route.abort() : route.fallback()));
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+function writeFeed(changes) {
+  writeFileSync(server.feedPath, JSON.stringify({ ...demoFeed, maintenance: [], notices: [], ...changes }));
+}
+
+const frames = (page) => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+
+/** For each selector, each element shown: is it the element under its own centre (or inside it)?
+ *  Returns {selector#i: 'ok' | 'covered by …'}; elements not shown or off screen are left out. */
+function hitTest(page, selectors) {
+  return page.evaluate((selectors) => {
+    const out = {};
+    for (const selector of selectors) {
+      document.querySelectorAll(selector).forEach((el, i) => {
+        const r = el.getBoundingClientRect();
+        const x = r.left + r.width / 2, y = r.top + r.height / 2;
+        if (!r.width || !r.height || x < 0 || y < 0 || x >= innerWidth || y >= innerHeight) return;
+        if (getComputedStyle(el).visibility === 'hidden') return;
+        const hit = document.elementFromPoint(x, y);
+        const name = (e) => e ? e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className && typeof e.className === 'string' ? '.' + e.className.trim().split(/\s+/).join('.') : '') : 'nothing';
+        out[`${selector}#${i}`] = hit && (el === hit || el.contains(hit)) ? 'ok' : `covered by ${name(hit)}`;
+      });
+    }
+    return out;
+  }, selectors);
+}
+
+/** Boxes and inline styles of the host's elements we check: the layout to compare. */
+function layout(page, selectors) {
+  return page.evaluate((selectors) => selectors.flatMap((s) => [...document.querySelectorAll(s)].map((el) => {
+    const r = el.getBoundingClientRect();
+    return `${s}: ${[r.top, r.left, r.width, r.height].map((v) => Math.round(v * 10) / 10).join(',')} style=${el.getAttribute('style')}`;
+  })), selectors);
+}
+
+async function load(page, path, width) {
+  await page.setViewportSize({ width, height: width > 600 ? 800 : 640 });
+  await page.goto(server.url + path);
+  await page.waitForLoadState('load');
+}
+
+test('host controls stay usable and the host layout comes back exactly, on every LMS chrome page', { timeout: 600_000 }, async () => {
+  const page = await browser.context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  const failures = [];
+  const summary = [];
+  for (const [path, spec] of Object.entries(PAGES)) {
+    if (process.env.HOSTFIT_PAGE && !path.includes(process.env.HOSTFIT_PAGE)) continue;
+    for (const width of WIDTHS) {
+      // The page with no widget: what must be reachable, and the layout to come back to.
+      noWidget = true;
+      position = 'push';
+      await load(page, path, width);
+      const reachable = Object.entries(await hitTest(page, [...spec.chrome, ...spec.flow || [], ...spec.content]))
+        .filter(([, v]) => v === 'ok').map(([k]) => k);
+      const baseline = await layout(page, [...spec.chromeBoxes, ...spec.chrome]);
+      noWidget = false;
+      for (const mode of POSITIONS) {
+        position = mode;
+        let failed = 0, checked = 0;
+        for (const [phase, feed] of Object.entries(phases(Date.now()))) {
+          writeFeed(feed);
+          await page.evaluate(() => localStorage.clear()).catch(() => {});
+          await load(page, path, width);
+          await page.locator('lms-support-widget .lsw-item').first().waitFor({ state: 'visible', timeout: 10_000 });
+          await frames(page);
+          const where = `${path} ${width}px ${mode} ${phase}`;
+          const selectors = mode === 'push' ? [...spec.chrome, ...spec.flow || [], ...spec.content] : spec.chrome;
+          const hits = await hitTest(page, selectors);
+          for (const key of reachable) {
+            if (!(key in hits)) continue;
+            checked += 1;
+            if (hits[key] !== 'ok') { failed += 1; failures.push(`${where}: ${key} ${hits[key]}`); }
+          }
+          // The banner itself is on screen and not covered by the host (it is not pushed under a bar).
+          const bannerTop = await page.evaluate(() => {
+            const item = document.querySelector('lms-support-widget').shadowRoot.querySelector('.lsw-item');
+            const r = item.getBoundingClientRect();
+            const hit = document.elementFromPoint(r.left + 8, r.top + 4);
+            return hit && hit.tagName === 'LMS-SUPPORT-WIDGET' ? 'ok' : `banner covered by ${hit && hit.tagName}`;
+          });
+          if (bannerTop !== 'ok') failures.push(`${where}: ${bannerTop}`);
+          if (path === '/sticky.html') {
+            // Scrolled: the header collapses; its controls stay usable and an overlay banner follows it.
+            await page.mouse.wheel(0, 100);
+            await page.waitForFunction(() => document.getElementById('site-header').classList.contains('is-collapsed'));
+            await frames(page);
+            const scrolled = await hitTest(page, spec.chrome);
+            for (const [key, v] of Object.entries(scrolled)) {
+              checked += 1;
+              if (v !== 'ok') { failed += 1; failures.push(`${where} scrolled: ${key} ${v}`); }
+            }
+            if (mode === 'overlay') {
+              const gap = await page.evaluate(() => document.querySelector('lms-support-widget').getBoundingClientRect().top
+                - document.getElementById('site-header').getBoundingClientRect().bottom);
+              if (Math.abs(gap) > 1) failures.push(`${where} scrolled: the overlay banner is ${gap}px from the collapsed header`);
+            }
+            await page.evaluate(() => window.scrollTo(0, 0));
+            await frames(page);
+          }
+          // Dismissed (or destroyed, when it cannot be dismissed): the layout with no widget.
+          const dismiss = page.locator('lms-support-widget .lsw-dismiss');
+          if (phase !== 'in_progress') {
+            while (await dismiss.count()) await dismiss.first().click();
+          } else {
+            await page.evaluate(() => window.LmsSupport.destroy());
+          }
+          await frames(page);
+          const afterwards = await layout(page, [...spec.chromeBoxes, ...spec.chrome]);
+          // Nothing of ours on the host's elements; after destroy(), not even our own rule.
+          const leftovers = await page.evaluate((destroyed) => ({
+            marks: document.querySelectorAll('[data-lsw]').length,
+            rules: document.adoptedStyleSheets.flatMap((sheet) => [...sheet.cssRules])
+              .filter((rule) => destroyed || rule.selectorText !== 'lms-support-widget').length,
+          }), phase === 'in_progress');
+          if (leftovers.marks || leftovers.rules) failures.push(`${where}: left behind ${JSON.stringify(leftovers)}`);
+          const diff = afterwards.filter((line, i) => line !== baseline[i]);
+          if (diff.length) failures.push(`${where}: after dismissal the layout differs from the page without the widget:\n    ${diff.join('\n    ')}\n  expected:\n    ${baseline.filter((line, i) => line !== afterwards[i]).join('\n    ')}`);
+        }
+        summary.push(`${path} ${width}px ${mode}: ${checked - failed}/${checked} control hit tests pass`);
+      }
+    }
+  }
+  console.log(summary.join('\n'));
+  assert.deepEqual(errors, [], 'no uncaught error on the page');
+  assert.deepEqual(failures, [], `host fit problems:\n${failures.join('\n')}`);
+});
