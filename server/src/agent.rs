@@ -110,15 +110,7 @@ fn finish(result: Result<String, String>) -> u8 {
 /// [`execute`] on PostgreSQL: the same actions and output, with the store's PostgreSQL
 /// queries (no e-mail is queued there yet).
 fn on_postgres(url: &str, action: &Action, now: i64) -> Result<String, String> {
-    if !pg::is_postgres_url(url) {
-        return Err(format!(
-            "--database {url:?} is not a PostgreSQL URL (postgres://USER@HOST/DB)"
-        ));
-    }
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| format!("cannot start the async runtime: {e}"))?;
+    let runtime = pg::cli_runtime(url)?;
     runtime.block_on(async {
         let db_error = |e: store::StoreError| format!("database error: {e}");
         let mut db = pg::connect_migrated(url)

@@ -73,6 +73,20 @@ pub fn load_or_warn(path: &Path) -> Result<Parsed, u8> {
     Ok(parsed)
 }
 
+/// Checks a `--locale` value, printing why it is refused; `Err` holds the exit status (2).
+///
+/// # Errors
+/// 2 when `locale` is not a language tag.
+pub fn check_locale(locale: &str) -> Result<(), u8> {
+    if lms_support_widget::text::is_language_tag(locale) {
+        return Ok(());
+    }
+    crate::output::stderr(&format!(
+        "invalid --locale {locale:?}: expected a language tag such as en, es or pt-BR\n"
+    ));
+    Err(2)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,17 +6,13 @@
 use crate::feedfile;
 use crate::output;
 use lms_support_widget::flows::tree;
-use lms_support_widget::text::is_language_tag;
 use std::path::Path;
 
 /// Runs the command and returns its exit status: 0 on success, 1 for a feed that cannot be used
 /// or a `--flow` it does not have, 2 for a bad `--locale` or an unreadable file.
 pub fn run(path: &Path, flow: Option<&str>, locale: &str) -> u8 {
-    if !is_language_tag(locale) {
-        output::stderr(&format!(
-            "invalid --locale {locale:?}: expected a language tag such as en, es or pt-BR\n"
-        ));
-        return 2;
+    if let Err(code) = feedfile::check_locale(locale) {
+        return code;
     }
     let parsed = match feedfile::load_or_warn(path) {
         Ok(parsed) => parsed,

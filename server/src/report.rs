@@ -308,15 +308,7 @@ fn totals_on_postgres(
     client: &str,
     since: &str,
 ) -> Result<Vec<(String, String, u64)>, String> {
-    if !pg::is_postgres_url(url) {
-        return Err(format!(
-            "--database {url:?} is not a PostgreSQL URL (postgres://USER@HOST/DB)"
-        ));
-    }
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| format!("cannot start the async runtime: {e}"))?;
+    let runtime = pg::cli_runtime(url)?;
     runtime.block_on(async {
         let db = pg::connect_migrated(url)
             .await

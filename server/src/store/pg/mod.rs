@@ -126,6 +126,23 @@ pub fn is_postgres_url(url: &str) -> bool {
     url.starts_with("postgres://") || url.starts_with("postgresql://")
 }
 
+/// The one-thread runtime a CLI command runs its PostgreSQL work on, once `url` is checked to
+/// name PostgreSQL.
+///
+/// # Errors
+/// The sentence to print: not a PostgreSQL URL, or no runtime.
+pub fn cli_runtime(url: &str) -> Result<tokio::runtime::Runtime, String> {
+    if !is_postgres_url(url) {
+        return Err(format!(
+            "--database {url:?} is not a PostgreSQL URL (postgres://USER@HOST/DB)"
+        ));
+    }
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the async runtime: {e}"))
+}
+
 impl Postgres {
     /// Connects, brings the schema up to date and starts the writer task (on the current
     /// tokio runtime). Attachments are moved under `data`.
