@@ -736,8 +736,8 @@ mod tests {
         let v = from_str(
             r#" { "z": 1, "a": [true, false, null], "m": {"x": -42, "y": "caf\u00e9 \ud83d\ude00"}, "f": 1.5e3 } "#,
         )
-        .unwrap();
-        let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
+        .expect("valid test JSON");
+        let keys: Vec<&String> = v.as_object().expect("an object").keys().collect();
         assert_eq!(keys, ["z", "a", "m", "f"]);
         assert_eq!(v.get("z").and_then(Value::as_i64), Some(1));
         assert_eq!(
@@ -760,16 +760,16 @@ mod tests {
 
     #[test]
     fn a_repeated_key_keeps_its_place_and_the_last_value() {
-        let v = from_str(r#"{"a":1,"b":2,"a":3}"#).unwrap();
+        let v = from_str(r#"{"a":1,"b":2,"a":3}"#).expect("valid test JSON");
         assert_eq!(v.to_string(), r#"{"a":3,"b":2}"#);
     }
 
     #[test]
     fn prints_compact_json_that_parses_back_to_the_same_value() {
         let text = r#"{"s":"quote \" slash \\ nl \n tab \t bell \u0007 ñ","n":[0,-7,12345678901234567890,2.50],"o":{}}"#;
-        let v = from_str(text).unwrap();
+        let v = from_str(text).expect("valid test JSON");
         let printed = v.to_string();
-        assert_eq!(from_str(&printed).unwrap(), v);
+        assert_eq!(from_str(&printed).expect("valid test JSON"), v);
         assert!(printed.contains(r#"\u0007"#), "{printed}");
         assert!(printed.contains('ñ'), "non-ASCII stays UTF-8: {printed}");
         // A number is printed as written, even one too big for i64.
@@ -894,7 +894,10 @@ mod tests {
         }
         text.push_str("\"end\":true}");
         expected.insert("end".into(), Value::Bool(true));
-        assert_eq!(from_str(&text).unwrap(), Value::Object(expected.clone()));
+        assert_eq!(
+            from_str(&text).expect("valid test JSON"),
+            Value::Object(expected.clone())
+        );
         let collected: Map = expected
             .iter()
             .map(|(k, v)| (k.clone(), v.clone()))
