@@ -167,7 +167,7 @@
   // the vendor's data-fixed-chrome selectors. Boxes move through inline top/height (the CSSOM,
   // which a strict style-src allows); their own inline values are put back exactly.
   /* __HOST_FIT__ */
-  var fitHost = null, fitBoxes = [], fitInput = [], fitApplied = '', fitRo = null, fitSheet = null, fitOwnRule = '', fitLift = 0;
+  var fitHost = null, fitBoxes = [], fitInput = [], fitApplied = '', fitRo = null, fitSheet = null, fitOwnRule = '', fitLift = 0, fitPending = 0;
   function rectOf(el) {
     var r = el.getBoundingClientRect();
     return [r.top, r.left, r.width, r.height];
@@ -194,8 +194,12 @@
     var l = launcher ? rectOf(launcher) : [0, 0, 0, 0]; // 0s when hidden
     l[0] += fitLift; // where it is without the lift
     fitBoxes = [];
+    // Each element's style is read once per measure: the grid's hits share most ancestors, and
+    // a climb that reaches one already climbed has nothing new to find.
+    var seen = new Set();
     function add(el) {
-      for (; el && el !== fitHost; el = el.parentElement) {
+      for (; el && el !== fitHost && !seen.has(el); el = el.parentElement) {
+        seen.add(el);
         if (/fixed|sticky/.test(getComputedStyle(el).position)) {
           if (fitBoxes.indexOf(el) < 0) fitBoxes.push(el);
           return;
@@ -218,6 +222,10 @@
       fitInput = fitInput.concat(rectOf(el), /y/.test(getComputedStyle(el).position)); // sticky, not fixed
     });
     fitApply();
+  }
+  // A window being resized fires many events a frame: measure once, in the next frame.
+  function fitMeasureSoon() {
+    if (!fitPending) fitPending = requestAnimationFrame(function () { fitPending = 0; fitMeasure(); });
   }
   // Moves the measured boxes for the banner as it is now (push mode: as far as it is on screen).
   function fitApply() {
@@ -253,12 +261,14 @@
     fitRo = new ResizeObserver(fitMeasure);
     fitMeasure();
     fitBoxes.concat(fitHost).forEach(function (el) { fitRo.observe(el); });
-    addEventListener('resize', fitMeasure);
+    addEventListener('resize', fitMeasureSoon);
     addEventListener('scroll', fitApply); // moves things in push mode only (not cancelable)
   }
   function fitStop() {
     if (fitRo) fitRo.disconnect();
-    removeEventListener('resize', fitMeasure);
+    cancelAnimationFrame(fitPending);
+    fitPending = 0;
+    removeEventListener('resize', fitMeasureSoon);
     removeEventListener('scroll', fitApply);
     fitRestore();
     document.adoptedStyleSheets = document.adoptedStyleSheets.filter(function (s) { return s !== fitSheet; });
