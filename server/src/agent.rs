@@ -11,6 +11,7 @@
 
 use crate::output;
 use crate::store::{self, pg, ActionError, AgentAction, ListFilter, TicketRecord};
+use lms_support_widget::ticket;
 use lms_support_widget::time::Timestamp;
 use rusqlite::Connection;
 use std::fmt::Write as _;
@@ -270,16 +271,16 @@ fn table(tickets: &[TicketRecord]) -> String {
         "SUBJECT".to_string(),
     ]];
     for t in tickets {
-        let subject = if t.subject.chars().nth(SUBJECT_COLUMN).is_some() {
-            let cut: String = t.subject.chars().take(SUBJECT_COLUMN - 1).collect();
+        let subject = if t.subject().chars().nth(SUBJECT_COLUMN).is_some() {
+            let cut: String = t.subject().chars().take(SUBJECT_COLUMN - 1).collect();
             format!("{cut}…")
         } else {
-            t.subject.clone()
+            t.subject().to_string()
         };
         rows.push([
             t.number(),
             t.status.clone(),
-            t.priority.clone(),
+            t.priority().to_string(),
             store::rfc3339(t.response_due_at),
             escalation(t),
             subject,
@@ -315,6 +316,17 @@ fn escalation(t: &TicketRecord) -> String {
     }
 }
 
+/// The stored text fields [`details`] gives a place of their own.
+const LAID_OUT: [&str; 7] = [
+    ticket::field::PRIORITY,
+    ticket::field::SUBJECT,
+    ticket::field::CATEGORY,
+    ticket::field::NAME,
+    ticket::field::EMAIL,
+    ticket::field::LOCALE,
+    ticket::field::DESCRIPTION,
+];
+
 fn details(
     t: &TicketRecord,
     replies: &[store::Reply],
@@ -327,20 +339,27 @@ fn details(
     } else {
         ""
     };
-    let from = if t.name.is_empty() {
-        t.email.clone()
+    let from = if t.name().is_empty() {
+        t.email().to_string()
     } else {
-        format!("{} <{}>", t.name, t.email)
+        format!("{} <{}>", t.name(), t.email())
     };
     let mut out = String::new();
-    let _ = writeln!(out, "{}  {}  {}", t.number(), t.status, t.priority);
+    let _ = writeln!(out, "{}  {}  {}", t.number(), t.status, t.priority());
     let mut field = |label: &str, value: &str| {
+        let value = if value.is_empty() { "-" } else { value };
         let _ = writeln!(out, "{:<14}{value}", format!("{label}:"));
     };
-    field("subject", &t.subject);
-    field("category", &t.category);
+    field(ticket::field::SUBJECT, t.subject());
+    field(ticket::field::CATEGORY, t.category());
     field("from", &from);
-    field("locale", if t.locale.is_empty() { "-" } else { &t.locale });
+    field(ticket::field::LOCALE, t.locale());
+    // A field that has no place above is listed under its name, so a new one shows.
+    for (name, value) in t.text_fields() {
+        if !LAID_OUT.contains(&name) {
+            field(name, value);
+        }
+    }
     field("created", &store::rfc3339(t.created_at));
     field(
         "response due",
@@ -385,7 +404,7 @@ fn details(
         );
     }
     out.push_str("description:\n");
-    for line in t.description.lines() {
+    for line in t.description().lines() {
         let _ = writeln!(out, "  {line}");
     }
     out.push_str("replies:\n");

@@ -198,11 +198,11 @@ pub fn helpdesk_email(
         .ok_or_else(|| format!("ticket {ticket_id} not found"))?;
     let files = store::attachments(conn, ticket_id).map_err(|e| e.to_string())?;
     let learner_address: lettre::Address = ticket
-        .email
+        .email()
         .parse()
         .map_err(|e| format!("learner's address: {e}"))?;
     let learner = Mailbox::new(
-        (!ticket.name.is_empty()).then(|| ticket.name.clone()),
+        (!ticket.name().is_empty()).then(|| ticket.name().to_string()),
         learner_address,
     );
     let number = ticket.number();
@@ -210,13 +210,13 @@ pub fn helpdesk_email(
         "New ticket {number} from {learner}\n\n\
          Priority:      {}\nCategory:      {}\nLanguage:      {}\nFiled:         {}\nResponse due:  {}\n\n\
          Subject: {}\n\n{}\n",
-        ticket.priority,
-        ticket.category,
-        if ticket.locale.is_empty() { "-" } else { &ticket.locale },
+        ticket.priority(),
+        ticket.category(),
+        if ticket.locale().is_empty() { "-" } else { ticket.locale() },
         store::rfc3339(ticket.created_at),
         store::rfc3339(ticket.response_due_at),
-        ticket.subject,
-        ticket.description,
+        ticket.subject(),
+        ticket.description(),
     );
     if !ticket.context.is_empty() {
         let width = ticket
@@ -255,7 +255,8 @@ pub fn helpdesk_email(
         .reply_to(learner)
         .subject(format!(
             "[{number}] [{}] {}",
-            ticket.priority, ticket.subject
+            ticket.priority(),
+            ticket.subject()
         ))
         .message_id(Some(delivery.message_id.clone()))
         .date(
@@ -341,7 +342,7 @@ pub fn learner_email(
 ) -> Result<Message, String> {
     use lms_support_widget::i18n::{fill, learner_mail, Lang};
     let ticket = queued_ticket(conn, delivery)?;
-    let lang = Lang::negotiate(&ticket.locale);
+    let lang = Lang::negotiate(ticket.locale());
     let words = learner_mail(lang);
     let number = ticket.number();
     let resolved = payload_text(delivery, "event")? == "resolved";
@@ -365,7 +366,7 @@ pub fn learner_email(
         text.push_str(&format!("{lead}\n{link}\n"));
     }
     let learner = Mailbox::new(
-        (!ticket.name.is_empty()).then(|| ticket.name.clone()),
+        (!ticket.name().is_empty()).then(|| ticket.name().to_string()),
         payload_address(delivery, "to")?,
     );
     Message::builder()
@@ -398,10 +399,10 @@ pub fn escalation_email(
         ticket.status,
         store::rfc3339(ticket.created_at),
         store::rfc3339(ticket.response_due_at),
-        ticket.name,
-        ticket.email,
-        ticket.subject,
-        ticket.description,
+        ticket.name(),
+        ticket.email(),
+        ticket.subject(),
+        ticket.description(),
     );
     if let Some((_, page)) = ticket.context.iter().find(|(k, _)| k == "page") {
         text.push_str(&format!("\nPage: {page}\n"));
@@ -410,7 +411,7 @@ pub fn escalation_email(
     Message::builder()
         .from(Mailbox::new(None, payload_address(delivery, "from")?))
         .to(Mailbox::new(None, payload_address(delivery, "to")?))
-        .subject(format!("[{number}] [escalated] {}", ticket.subject))
+        .subject(format!("[{number}] [escalated] {}", ticket.subject()))
         .message_id(Some(delivery.message_id.clone()))
         .date(date_of(delivery.created_at))
         .singlepart(SinglePart::plain(text))

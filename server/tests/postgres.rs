@@ -432,6 +432,42 @@ fn a_sqlite_data_directory_moves_to_postgres() {
     );
 }
 
+/// Every text field of `ticket::field::STORED` is stored on PostgreSQL and read back by the
+/// other instance and by the agent's CLI (`tickets show --database`).
+#[test]
+fn every_stored_field_round_trips_on_postgres() {
+    let cluster = Cluster::shared();
+    let url = cluster.fresh_database();
+    let s = scratch("every-field");
+    let (a, b) = two_instances(&s, &url, &[]);
+    let (body, values) = common::ticket_with_every_stored_field();
+    let key = key(1);
+    let made = a.request(
+        "POST",
+        "/v1/tickets",
+        &[
+            ("Content-Type", "application/json"),
+            ("Idempotency-Key", key.as_str()),
+        ],
+        body.as_bytes(),
+    );
+    assert_eq!(made.status, 201, "{}", made.text());
+    let number = made.json()["number"].as_str().unwrap_or("").to_string();
+    let token = format!("Bearer {}", made.json()["token"].as_str().unwrap_or(""));
+    let seen = b.get(
+        &format!("/v1/tickets/{number}"),
+        &[("Authorization", token.as_str())],
+    );
+    assert_eq!(seen.json()["subject"], "subject round trip");
+    let shown = common::Output::of(
+        common::lms_support()
+            .args(["tickets", "show", &number])
+            .args(["--database", &url]),
+    );
+    assert_eq!(shown.code, 0, "{}", shown.stderr);
+    common::assert_shows_every_value(&shown.stdout, &values);
+}
+
 /// An agent works tickets on PostgreSQL with the same CLI (`tickets --database`): the learner
 /// sees the reply through either instance and rates the resolved ticket once.
 #[test]

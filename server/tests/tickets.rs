@@ -219,6 +219,34 @@ fn create_replay_and_reuse() {
         .contains("method=POST path=/v1/tickets status=201"));
 }
 
+/// Every text field of the core's one list (`ticket::field::STORED`) is stored in its own
+/// column and comes back: in the agent's `tickets show` and, for the learner, the subject and
+/// priority. A field added to the list that the store does not write or read, or the agent
+/// does not show, fails here.
+#[test]
+fn every_stored_field_round_trips() {
+    let s = scratch("every-field");
+    let server = Server::start(&s, &[]);
+    let (body, values) = common::ticket_with_every_stored_field();
+    let made = server.create(Some(&key(1)), &body);
+    assert_eq!(made.status, 201, "{}", made.text());
+    let conn = db(&s);
+    for (name, value) in &values {
+        let stored: String = conn
+            .query_row(&format!("SELECT {name} FROM tickets"), [], |r| r.get(0))
+            .unwrap_or_else(|e| panic!("column {name}: {e}"));
+        assert_eq!(&stored, value, "column {name}");
+    }
+    let shown = agent(&s.data(), &["show", "ACME-000001"], None);
+    assert_eq!(shown.status.code(), Some(0), "{}", stderr(&shown));
+    common::assert_shows_every_value(&stdout(&shown), &values);
+    let number = made.json()["number"].as_str().unwrap_or("").to_string();
+    let token = made.json()["token"].as_str().unwrap_or("").to_string();
+    let seen = server.show(&number, Some(&token)).json();
+    assert_eq!(seen["subject"], "subject round trip");
+    assert_eq!(seen["priority"], "critical");
+}
+
 #[test]
 fn tokens_are_stored_hashed_and_replay_copies_expire() {
     let s = scratch("tokens");

@@ -147,6 +147,21 @@ pub mod field {
         EMAIL,
         ATTACHMENTS,
     ];
+    /// The ticket's one-line and free-text fields as the server stores them: one column each,
+    /// named like the field, in this order ([`super::Ticket::stored_text`] gives their values
+    /// in the same order, so adding a name here without its value does not compile). The
+    /// store writes and reads exactly these columns and the agent CLI shows them all; a new
+    /// one needs its column added by a migration (`server/src/store/schema.rs` and
+    /// `store/pg/schema.rs`).
+    pub const STORED: [&str; 7] = [
+        PRIORITY,
+        CATEGORY,
+        SUBJECT,
+        DESCRIPTION,
+        NAME,
+        EMAIL,
+        LOCALE,
+    ];
 }
 
 /// What the learner typed and chose, unchecked. Every field may be anything.
@@ -270,6 +285,19 @@ impl Ticket {
     /// Attached files (names, types, sizes).
     pub fn attachments(&self) -> &[AttachmentMeta] {
         &self.attachments
+    }
+
+    /// The values of [`field::STORED`], in its order.
+    pub fn stored_text(&self) -> [&str; field::STORED.len()] {
+        [
+            &self.priority,
+            &self.category,
+            &self.subject,
+            &self.description,
+            &self.name,
+            &self.email,
+            &self.locale,
+        ]
     }
 
     /// The ticket JSON body of design §5, keys in a fixed order:

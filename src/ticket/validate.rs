@@ -595,6 +595,25 @@ mod tests {
         assert_eq!(back, without_files);
     }
 
+    /// The server stores `stored_text()` under the names of `field::STORED`: each value must be
+    /// the one the ticket JSON carries under that name, or a field would land in another's
+    /// column.
+    #[test]
+    fn stored_text_is_in_the_order_of_the_stored_names() {
+        let ticket = validate(&good(), None).expect("valid");
+        let json = match crate::base::json::from_str(&ticket.to_json()) {
+            Ok(crate::base::json::Value::Object(map)) => map,
+            other => panic!("not an object: {other:?}"),
+        };
+        for (name, value) in super::super::field::STORED.iter().zip(ticket.stored_text()) {
+            assert_eq!(
+                json.get(name).and_then(|v| v.as_str()),
+                Some(value),
+                "{name}"
+            );
+        }
+    }
+
     #[test]
     fn from_json_reports_types_then_rules() {
         let to_pairs = |r: Result<Ticket, Vec<FieldError>>| -> Vec<(String, String)> {

@@ -534,8 +534,8 @@ async fn show_in(app: &App, scope: Scope, number: String, headers: &HeaderMap) -
             &json!({
                 "number": t.number(),
                 "status": t.status,
-                "priority": t.priority,
-                "subject": t.subject,
+                "priority": t.priority(),
+                "subject": t.subject(),
                 "created_at": store::rfc3339(t.created_at),
                 "response_due_at": store::rfc3339(t.response_due_at),
                 "updated_at": store::rfc3339(t.updated_at),

@@ -166,7 +166,7 @@ pub fn enqueue_learner_email(
     let (Some(from), _) = client_mail(conn, &ticket.client)? else {
         return Ok(false);
     };
-    if ticket.email.trim().is_empty() {
+    if ticket.email().trim().is_empty() {
         return Ok(false);
     }
     let (event, reply) = match news {
@@ -174,7 +174,7 @@ pub fn enqueue_learner_email(
         LearnerNews::Resolved(text) => ("resolved", text),
     };
     let payload = json!({
-        "ticket_id": ticket_id, "to": ticket.email, "from": from, "event": event, "reply": reply,
+        "ticket_id": ticket_id, "to": ticket.email(), "from": from, "event": event, "reply": reply,
     });
     enqueue_mail(conn, &ticket.client, LEARNER_EMAIL, &payload, &from, now)?;
     Ok(true)
@@ -414,12 +414,12 @@ pub fn ticket_event_data(
         "ticket": {
             "number": t.number(),
             "status": t.status,
-            "priority": t.priority,
-            "category": t.category,
-            "subject": t.subject,
-            "description": t.description,
-            "locale": t.locale,
-            "learner": { "name": t.name, "email": t.email },
+            "priority": t.priority(),
+            "category": t.category(),
+            "subject": t.subject(),
+            "description": t.description(),
+            "locale": t.locale(),
+            "learner": { "name": t.name(), "email": t.email() },
             "created_at": super::rfc3339(t.created_at),
             "response_due_at": super::rfc3339(t.response_due_at),
         }

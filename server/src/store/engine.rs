@@ -308,10 +308,7 @@ mod tests {
             .await
             .expect("read")
             .expect("found");
-        assert_eq!(
-            (ticket.subject.as_str(), replies.len()),
-            ("Cannot log in", 0)
-        );
+        assert_eq!((ticket.subject(), replies.len()), ("Cannot log in", 0));
         assert!(token::token_matches(&summary.token, &ticket.token_hash));
         // Another client's route does not see it.
         assert!(other

@@ -27,6 +27,7 @@ pub mod sessions;
 pub mod token;
 pub mod writer;
 
+use lms_support_widget::ticket::field;
 use lms_support_widget::time::Timestamp;
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension as _};
 use std::fmt;
@@ -313,20 +314,9 @@ pub struct TicketRecord {
     pub token_hash: Vec<u8>,
     /// `open`, `pending`, `resolved` or `closed`.
     pub status: String,
-    /// Priority id.
-    pub priority: String,
-    /// Category id.
-    pub category: String,
-    /// Subject line.
-    pub subject: String,
-    /// Description.
-    pub description: String,
-    /// Learner's name, possibly empty.
-    pub name: String,
-    /// Learner's e-mail.
-    pub email: String,
-    /// Learner's language tag, possibly empty.
-    pub locale: String,
+    /// The values of the ticket's text fields, in the order of [`field::STORED`] (read them with
+    /// [`TicketRecord::text`] or the named accessors).
+    pub text: Vec<String>,
     /// Context entries the learner agreed to send.
     pub context: Vec<(String, String)>,
     /// When it was created.
@@ -356,6 +346,58 @@ impl TicketRecord {
     pub fn number(&self) -> String {
         number(&self.prefix, self.seq)
     }
+
+    /// The stored value of the text field `name` (one of [`field::STORED`]); empty for a name
+    /// that is not one.
+    pub fn text(&self, name: &str) -> &str {
+        field::STORED
+            .iter()
+            .position(|stored| *stored == name)
+            .and_then(|i| self.text.get(i))
+            .map_or("", String::as_str)
+    }
+
+    /// Every stored text field with its name, in the order of [`field::STORED`].
+    pub fn text_fields(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        field::STORED
+            .into_iter()
+            .zip(self.text.iter().map(String::as_str))
+    }
+
+    /// Priority id.
+    pub fn priority(&self) -> &str {
+        self.text(field::PRIORITY)
+    }
+
+    /// Category id.
+    pub fn category(&self) -> &str {
+        self.text(field::CATEGORY)
+    }
+
+    /// Subject line.
+    pub fn subject(&self) -> &str {
+        self.text(field::SUBJECT)
+    }
+
+    /// Description.
+    pub fn description(&self) -> &str {
+        self.text(field::DESCRIPTION)
+    }
+
+    /// Learner's name, possibly empty.
+    pub fn name(&self) -> &str {
+        self.text(field::NAME)
+    }
+
+    /// Learner's e-mail.
+    pub fn email(&self) -> &str {
+        self.text(field::EMAIL)
+    }
+
+    /// Learner's language tag, possibly empty.
+    pub fn locale(&self) -> &str {
+        self.text(field::LOCALE)
+    }
 }
 
 /// An agent's reply.
@@ -382,39 +424,36 @@ pub struct Attachment {
     pub path: String,
 }
 
-/// The `tickets` columns in the order [`TicketRecord`] is read from.
-pub const TICKET_COLUMNS: &str =
-    "id, client, seq, prefix, token_hash, status, priority, category, subject, \
-    description, name, email, locale, context, created_at, response_due_at, updated_at, \
-    resolved_at, closed_at, escalation_level, escalated_at, rating, feedback_comment, feedback_at";
+/// The `tickets` columns the record is read from: all of them, since [`ticket_from_row`] (and
+/// PostgreSQL's) reads each by name, so a column a migration adds for a new field of
+/// [`field::STORED`] is read without being listed anywhere else.
+pub const TICKET_COLUMNS: &str = "*";
 
 fn ticket_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<TicketRecord> {
-    let context_json: String = row.get(13)?;
+    let context_json: String = row.get(field::CONTEXT)?;
+    let mut text = Vec::with_capacity(field::STORED.len());
+    for name in field::STORED {
+        text.push(row.get(name)?);
+    }
     Ok(TicketRecord {
-        id: row.get(0)?,
-        client: row.get(1)?,
-        seq: row.get(2)?,
-        prefix: row.get(3)?,
-        token_hash: row.get(4)?,
-        status: row.get(5)?,
-        priority: row.get(6)?,
-        category: row.get(7)?,
-        subject: row.get(8)?,
-        description: row.get(9)?,
-        name: row.get(10)?,
-        email: row.get(11)?,
-        locale: row.get(12)?,
+        id: row.get("id")?,
+        client: row.get("client")?,
+        seq: row.get("seq")?,
+        prefix: row.get("prefix")?,
+        token_hash: row.get("token_hash")?,
+        status: row.get("status")?,
+        text,
         context: context_from_json(&context_json),
-        created_at: row.get(14)?,
-        response_due_at: row.get(15)?,
-        updated_at: row.get(16)?,
-        resolved_at: row.get(17)?,
-        closed_at: row.get(18)?,
-        escalation_level: row.get(19)?,
-        escalated_at: row.get(20)?,
-        rating: row.get(21)?,
-        feedback_comment: row.get(22)?,
-        feedback_at: row.get(23)?,
+        created_at: row.get("created_at")?,
+        response_due_at: row.get("response_due_at")?,
+        updated_at: row.get("updated_at")?,
+        resolved_at: row.get("resolved_at")?,
+        closed_at: row.get("closed_at")?,
+        escalation_level: row.get("escalation_level")?,
+        escalated_at: row.get("escalated_at")?,
+        rating: row.get("rating")?,
+        feedback_comment: row.get("feedback_comment")?,
+        feedback_at: row.get("feedback_at")?,
     })
 }
 

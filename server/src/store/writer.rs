@@ -15,10 +15,11 @@
 use super::token;
 use super::{StoreError, ATTACHMENTS_DIR, REPLAY_TOKEN_SECONDS};
 use lms_support_widget::help_events::Counter;
-use lms_support_widget::ticket::Ticket;
+use lms_support_widget::ticket::{field, Ticket};
 use rusqlite::{params, Connection, OptionalExtension as _};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, SyncSender, TrySendError};
+use std::sync::LazyLock;
 use tokio::sync::oneshot;
 
 /// Most jobs committed in one transaction.
@@ -454,27 +455,19 @@ fn create(conn: &Connection, data: &Path, new: &NewTicket) -> Result<CreateOutco
              RETURNING next - 1",
         )?
         .query_row([&new.client], |r| r.get(0))?;
-    conn.prepare_cached(
-        "INSERT INTO tickets (prefix, token_hash, status, priority, category, subject, description,
-             name, email, locale, context, created_at, response_due_at, updated_at, client, seq)
-         VALUES (?1, ?2, 'open', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?11, ?13, ?14)",
-    )?
-    .execute(params![
-        &new.prefix,
-        &token::hash_token(&new.token)[..],
-        t.priority(),
-        t.category(),
-        t.subject(),
-        t.description(),
-        t.name(),
-        t.email(),
-        t.locale(),
-        super::context_to_json(t.context()),
-        new.now,
-        new.due,
-        &new.client,
-        seq,
-    ])?;
+    let token_hash = token::hash_token(&new.token);
+    let context = super::context_to_json(t.context());
+    let mut values: Vec<&dyn rusqlite::ToSql> = vec![&new.prefix, &token_hash, &seq, &new.client];
+    let text = t.stored_text();
+    values.extend(text.iter().map(|v| v as &dyn rusqlite::ToSql));
+    values.extend([
+        &context as &dyn rusqlite::ToSql,
+        &new.now,
+        &new.due,
+        &new.now,
+    ]);
+    conn.prepare_cached(&INSERT_TICKET)?
+        .execute(rusqlite::params_from_iter(values))?;
     let id = conn.last_insert_rowid();
     super::schedule::link_ticket(conn, id, t.context())?;
     conn.prepare_cached(
@@ -529,6 +522,28 @@ fn create(conn: &Connection, data: &Path, new: &NewTicket) -> Result<CreateOutco
         response_due_at: new.due,
     }))
 }
+
+/// The ticket's `INSERT`, its text columns named by [`field::STORED`] (the values of
+/// [`Ticket::stored_text`] in their order) between the record's own columns and its times.
+static INSERT_TICKET: LazyLock<String> = LazyLock::new(|| {
+    let columns = [
+        &["prefix", "token_hash", "seq", "client"][..],
+        &field::STORED[..],
+        &[
+            field::CONTEXT,
+            "created_at",
+            "response_due_at",
+            "updated_at",
+        ][..],
+    ]
+    .concat();
+    let placeholders: Vec<String> = (1..=columns.len()).map(|i| format!("?{i}")).collect();
+    format!(
+        "INSERT INTO tickets (status, {}) VALUES ('open', {})",
+        columns.join(", "),
+        placeholders.join(", ")
+    )
+});
 
 fn feedback(
     conn: &Connection,

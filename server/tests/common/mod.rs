@@ -348,3 +348,45 @@ fn dechunk(mut rest: &[u8]) -> Vec<u8> {
         rest = &rest[size + 2..];
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// a ticket with every stored field
+
+/// A valid ticket JSON body with a distinct value in each text field the server stores
+/// (`ticket::field::STORED`), and those values by field name. A field added to that list gets
+/// `"<name> round trip"` unless it is given a valid value here.
+pub fn ticket_with_every_stored_field() -> (String, Vec<(&'static str, String)>) {
+    use lms_support_widget::ticket::field;
+    let values: Vec<(&'static str, String)> = field::STORED
+        .into_iter()
+        .map(|name| {
+            let value = match name {
+                field::PRIORITY => "critical".to_string(),
+                field::CATEGORY => "access".to_string(),
+                field::DESCRIPTION => "Round-trip description,\non two lines.".to_string(),
+                field::EMAIL => "rosa.round@example.edu".to_string(),
+                field::LOCALE => "pt-BR".to_string(),
+                other => format!("{other} round trip"),
+            };
+            (name, value)
+        })
+        .collect();
+    let mut body: serde_json::Map<String, serde_json::Value> = values
+        .iter()
+        .map(|(name, value)| (name.to_string(), value.clone().into()))
+        .collect();
+    body.insert(field::HONEYPOT.into(), "".into());
+    (serde_json::Value::Object(body).to_string(), values)
+}
+
+/// Fails unless the agent's `tickets show` printed every value (each line of a multi-line one).
+pub fn assert_shows_every_value(shown: &str, values: &[(&str, String)]) {
+    for (name, value) in values {
+        for line in value.lines() {
+            assert!(
+                shown.contains(line),
+                "`tickets show` lacks the {name} {line:?}:\n{shown}"
+            );
+        }
+    }
+}

@@ -29,6 +29,7 @@ use super::{
 };
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use lms_support_widget::help_events::Counter;
+use lms_support_widget::ticket::field;
 use std::path::PathBuf;
 use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot};
@@ -640,32 +641,30 @@ async fn connect_one(
 /// # Errors
 /// A column of an unexpected type.
 pub fn ticket_from_row(row: &Row) -> Result<TicketRecord, tokio_postgres::Error> {
-    let context: String = row.try_get(13)?;
+    let context: String = row.try_get(field::CONTEXT)?;
+    let mut text = Vec::with_capacity(field::STORED.len());
+    for name in field::STORED {
+        text.push(row.try_get(name)?);
+    }
     Ok(TicketRecord {
-        id: row.try_get(0)?,
-        client: row.try_get(1)?,
-        seq: row.try_get(2)?,
-        prefix: row.try_get(3)?,
-        token_hash: row.try_get(4)?,
-        status: row.try_get(5)?,
-        priority: row.try_get(6)?,
-        category: row.try_get(7)?,
-        subject: row.try_get(8)?,
-        description: row.try_get(9)?,
-        name: row.try_get(10)?,
-        email: row.try_get(11)?,
-        locale: row.try_get(12)?,
+        id: row.try_get("id")?,
+        client: row.try_get("client")?,
+        seq: row.try_get("seq")?,
+        prefix: row.try_get("prefix")?,
+        token_hash: row.try_get("token_hash")?,
+        status: row.try_get("status")?,
+        text,
         context: super::context_from_json(&context),
-        created_at: row.try_get(14)?,
-        response_due_at: row.try_get(15)?,
-        updated_at: row.try_get(16)?,
-        resolved_at: row.try_get(17)?,
-        closed_at: row.try_get(18)?,
-        escalation_level: row.try_get(19)?,
-        escalated_at: row.try_get(20)?,
-        rating: row.try_get(21)?,
-        feedback_comment: row.try_get(22)?,
-        feedback_at: row.try_get(23)?,
+        created_at: row.try_get("created_at")?,
+        response_due_at: row.try_get("response_due_at")?,
+        updated_at: row.try_get("updated_at")?,
+        resolved_at: row.try_get("resolved_at")?,
+        closed_at: row.try_get("closed_at")?,
+        escalation_level: row.try_get("escalation_level")?,
+        escalated_at: row.try_get("escalated_at")?,
+        rating: row.try_get("rating")?,
+        feedback_comment: row.try_get("feedback_comment")?,
+        feedback_at: row.try_get("feedback_at")?,
     })
 }
 
