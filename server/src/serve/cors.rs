@@ -3,8 +3,9 @@
 //!
 //! A page on an allowed origin gets `Access-Control-Allow-Origin` naming that origin (never
 //! `*`, and no credentials: the API uses bearer tokens, not cookies) and may read
-//! `Retry-After`. Any other origin gets no CORS headers at all, so the browser keeps the
-//! response from the page. Same-origin requests (the demo, whose feed says `"api": "/v1"`)
+//! `Retry-After` and `ETag`. Any other origin gets no `Access-Control-Allow-Origin`, so the
+//! browser keeps the response from the page (the layer still lists the methods and headers
+//! in a preflight and the exposed headers in a response: they grant nothing without it). Same-origin requests (the demo, whose feed says `"api": "/v1"`)
 //! need none of this. Every ticket response varies by `Origin`, so a cache cannot hand one
 //! origin's answer to another.
 //!
@@ -13,20 +14,37 @@
 //! read the answers.
 
 use super::App;
-use axum::body::Body;
-use axum::extract::{Request, State};
-use axum::http::header::{self, HeaderMap, HeaderValue};
-use axum::http::Uri;
-use axum::http::{Response, StatusCode};
-use axum::middleware::Next;
+use axum::http::header::{self, HeaderName, HeaderValue};
+use axum::http::{Method, Uri};
 use std::sync::Arc;
+use std::time::Duration;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 
-/// Methods the ticket API answers.
-const METHODS: &str = "GET, POST, OPTIONS";
-/// Request headers a page may send.
-const HEADERS: &str = "Content-Type, Idempotency-Key, Authorization, If-None-Match";
-/// How long a browser may cache a preflight answer (seconds).
-const MAX_AGE: &str = "600";
+/// How long a browser may cache a preflight answer.
+const MAX_AGE: Duration = Duration::from_secs(600);
+
+/// The CORS layer of the ticket routes (`tower-http`'s): the request's `Origin` is allowed
+/// when it is one of the origins of the client whose path it is ([`allowed`]). A preflight
+/// (any `OPTIONS`) is answered by the layer itself: `200`, the methods and headers a page may
+/// use, and `Access-Control-Allow-Origin` only for an allowed origin, which is what the
+/// browser checks. Every response varies by `Origin`, and an actual response lets the page
+/// read `Retry-After` (the outbox's backoff) and `ETag` (the status check's `If-None-Match`).
+pub fn layer(app: Arc<App>) -> CorsLayer {
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::predicate(move |origin, parts| {
+            allowed(&app, &parts.uri, origin)
+        }))
+        .allow_methods([Method::GET, Method::POST, Method::OPTIONS])
+        .allow_headers([
+            header::CONTENT_TYPE,
+            HeaderName::from_static("idempotency-key"),
+            header::AUTHORIZATION,
+            header::IF_NONE_MATCH,
+        ])
+        .expose_headers([header::RETRY_AFTER, header::ETAG])
+        .max_age(MAX_AGE)
+        .vary([header::ORIGIN])
+}
 
 /// Checks an `--allow-origin` value and returns it in canonical form: `scheme://host[:port]`,
 /// lowercase, no trailing slash.
@@ -53,65 +71,24 @@ pub fn parse_origin(text: &str) -> Result<String, String> {
     }
 }
 
-/// The request's `Origin` when it is one of the origins allowed for this path.
-fn allowed_origin<'a>(app: &App, uri: &Uri, headers: &'a HeaderMap) -> Option<&'a HeaderValue> {
-    let origin = headers.get(header::ORIGIN)?;
-    let text = origin.to_str().ok()?.to_ascii_lowercase();
-    let allowed = match (
+/// Whether `origin` is one of the origins allowed for this path: under `--config` those of
+/// the client named in `/v1/clients/{id}/…`, else those given with `--allow-origin`.
+fn allowed(app: &App, uri: &Uri, origin: &HeaderValue) -> bool {
+    let Ok(text) = origin.to_str().map(str::to_ascii_lowercase) else {
+        return false;
+    };
+    match (
         &app.clients,
         uri.path()
             .strip_prefix("/v1/clients/")
             .and_then(|rest| rest.split('/').next()),
     ) {
-        (Some(clients), Some(id)) => clients.client(id)?.origins.contains(&text),
+        (Some(clients), Some(id)) => clients
+            .client(id)
+            .is_some_and(|client| client.origins.contains(&text)),
         (None, None) => app.tickets.allowed_origins.contains(&text),
         _ => false,
-    };
-    allowed.then_some(origin)
-}
-
-/// Middleware for the ticket routes: adds the CORS headers for an allowed origin.
-pub async fn headers(State(app): State<Arc<App>>, request: Request, next: Next) -> Response<Body> {
-    let origin = allowed_origin(&app, request.uri(), request.headers()).cloned();
-    let mut response = next.run(request).await;
-    let h = response.headers_mut();
-    h.append(header::VARY, HeaderValue::from_static("Origin"));
-    if let Some(origin) = origin {
-        h.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin);
-        h.insert(
-            header::ACCESS_CONTROL_EXPOSE_HEADERS,
-            HeaderValue::from_static("Retry-After, ETag"),
-        );
     }
-    response
-}
-
-/// `OPTIONS` on a ticket route: the preflight. An allowed origin learns the methods and
-/// headers it may use; any other gets `204` with no CORS headers, which the browser reads as
-/// a refusal.
-pub async fn preflight(
-    State(app): State<Arc<App>>,
-    uri: Uri,
-    headers: HeaderMap,
-) -> Response<Body> {
-    let mut response = Response::new(Body::empty());
-    *response.status_mut() = StatusCode::NO_CONTENT;
-    if allowed_origin(&app, &uri, &headers).is_some() {
-        let h = response.headers_mut();
-        h.insert(
-            header::ACCESS_CONTROL_ALLOW_METHODS,
-            HeaderValue::from_static(METHODS),
-        );
-        h.insert(
-            header::ACCESS_CONTROL_ALLOW_HEADERS,
-            HeaderValue::from_static(HEADERS),
-        );
-        h.insert(
-            header::ACCESS_CONTROL_MAX_AGE,
-            HeaderValue::from_static(MAX_AGE),
-        );
-    }
-    response
 }
 
 #[cfg(test)]

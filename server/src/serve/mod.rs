@@ -117,44 +117,28 @@ pub fn router(app: Arc<App>) -> Router {
     let ticket_routes = Router::new()
         .route(
             "/v1/tickets",
-            post(tickets::create)
-                .options(cors::preflight)
-                .layer(DefaultBodyLimit::max(upload::MULTIPART_MAX)),
+            post(tickets::create).layer(DefaultBodyLimit::max(upload::MULTIPART_MAX)),
         )
-        .route(
-            "/v1/tickets/{number}",
-            get(tickets::show).options(cors::preflight),
-        )
-        .route(
-            "/v1/tickets/{number}/feedback",
-            post(tickets::feedback).options(cors::preflight),
-        )
+        .route("/v1/tickets/{number}", get(tickets::show))
+        .route("/v1/tickets/{number}/feedback", post(tickets::feedback))
         .route(
             "/v1/clients/{client}/tickets",
-            post(tickets::create_for_client)
-                .options(cors::preflight)
-                .layer(DefaultBodyLimit::max(upload::MULTIPART_MAX)),
+            post(tickets::create_for_client).layer(DefaultBodyLimit::max(upload::MULTIPART_MAX)),
         )
         .route(
             "/v1/clients/{client}/tickets/{number}",
-            get(tickets::show_for_client).options(cors::preflight),
+            get(tickets::show_for_client),
         )
         .route(
             "/v1/clients/{client}/tickets/{number}/feedback",
-            post(tickets::feedback_for_client).options(cors::preflight),
+            post(tickets::feedback_for_client),
         )
-        .route(
-            "/v1/events",
-            post(help_events::record).options(cors::preflight),
-        )
+        .route("/v1/events", post(help_events::record))
         .route(
             "/v1/clients/{client}/events",
-            post(help_events::record_for_client).options(cors::preflight),
+            post(help_events::record_for_client),
         )
-        .route_layer(axum::middleware::from_fn_with_state(
-            app.clone(),
-            cors::headers,
-        ));
+        .route_layer(cors::layer(app.clone()));
     // No CORS layer: the admin API is for servers and the console (`/admin`) on the same
     // origin.
     let admin_routes = Router::new()
