@@ -268,6 +268,23 @@ fn value(selector: &str) -> String {
         .unwrap()
 }
 
+/// Shift+Tab from the dialog's first control (the close button): where the wrap puts focus,
+/// the last control the view shows.
+fn shift_tab_from_close() -> Option<web_sys::Element> {
+    let close: HtmlElement = find(".lsw-close").unwrap().dyn_into().unwrap();
+    close.focus().unwrap();
+    let init = web_sys::KeyboardEventInit::new();
+    init.set_key("Tab");
+    init.set_shift_key(true);
+    init.set_bubbles(true);
+    init.set_composed(true);
+    init.set_cancelable(true);
+    let event =
+        web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    close.dispatch_event(&event).unwrap();
+    focused()
+}
+
 #[wasm_bindgen_test]
 async fn a_ticket_handed_in_takes_the_forms_place_and_is_not_sent_twice() {
     open_ticket_form().await;
@@ -314,6 +331,13 @@ async fn a_ticket_handed_in_takes_the_forms_place_and_is_not_sent_twice() {
         "the card says it is not sent yet"
     );
 
+    // The Tab wrap skips the hidden form: the last control is "Write another ticket".
+    assert_eq!(
+        shift_tab_from_close().and_then(|e| e.get_attribute("data-action")),
+        Some("new-ticket".to_string()),
+        "Shift+Tab from the first control wraps to the last one shown"
+    );
+
     click("[data-action='new-ticket']");
     assert!(!find(".lsw-form").unwrap().has_attribute("hidden"));
     assert_eq!(value("#lsw-t-subject"), "", "a new, empty draft");
@@ -330,6 +354,11 @@ async fn a_ticket_handed_in_takes_the_forms_place_and_is_not_sent_twice() {
         focused().and_then(|e| e.get_attribute("id")).as_deref(),
         Some("lsw-t-category"),
         "the new draft starts at its first field"
+    );
+    assert_eq!(
+        shift_tab_from_close().and_then(|e| e.get_attribute("type")),
+        Some("submit".to_string()),
+        "with the form back, the last control is Send"
     );
 
     set("#lsw-t-subject", "Grades page is blank");

@@ -101,6 +101,47 @@ pub fn now_ms() -> f64 {
     js_sys::Date::now()
 }
 
+/// An element the widget shows and hides. Whether it shows is kept here, in Rust, and written
+/// to the element's `hidden` attribute; nothing reads the attribute back (the dialog's Tab wrap
+/// asks the parts which of their regions are hidden).
+#[derive(Debug)]
+pub struct Shown {
+    element: Element,
+    shown: std::cell::Cell<bool>,
+}
+
+impl Shown {
+    /// `element`, shown or hidden.
+    pub fn new(element: Element, shown: bool) -> Result<Shown, JsValue> {
+        let this = Shown {
+            element,
+            shown: std::cell::Cell::new(shown),
+        };
+        this.set(shown)?;
+        Ok(this)
+    }
+
+    /// Shows or hides the element.
+    pub fn set(&self, shown: bool) -> Result<(), JsValue> {
+        self.shown.set(shown);
+        if shown {
+            self.element.remove_attribute("hidden")
+        } else {
+            self.element.set_attribute("hidden", "")
+        }
+    }
+
+    /// Whether it was last shown.
+    pub fn is_shown(&self) -> bool {
+        self.shown.get()
+    }
+
+    /// The element.
+    pub fn element(&self) -> &Element {
+        &self.element
+    }
+}
+
 /// An event listener, removed from its target when dropped.
 pub struct Listener {
     target: EventTarget,

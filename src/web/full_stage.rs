@@ -56,6 +56,13 @@ impl Parts {
         });
         let weak: Weak<Composed> = Rc::downgrade(&parts);
         parts.tickets.set_help_events(parts.help.events());
+        let tickets = weak.clone();
+        parts.help.set_hidden_elsewhere(Rc::new(move || {
+            tickets
+                .upgrade()
+                .map(|parts| parts.tickets.hidden_regions())
+                .unwrap_or_default()
+        }));
         let handed_in = weak.clone();
         parts.tickets.on_handed_in(Rc::new(move || {
             if let Some(parts) = handed_in.upgrade() {

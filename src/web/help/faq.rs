@@ -76,6 +76,11 @@ impl Disclosures {
         self.items.clear();
     }
 
+    /// The targets of the closed disclosures (their lists and answers are hidden).
+    pub fn closed_targets(&self) -> impl Iterator<Item = &Element> {
+        self.items.iter().filter(|d| !d.open).map(|d| &d.target)
+    }
+
     fn fresh_id(&mut self) -> String {
         self.next_id += 1;
         format!("{}{}", self.prefix, self.next_id)

@@ -85,7 +85,12 @@ struct Inner {
     open: bool,
     /// The section the dialog shows (or will show when opened).
     view: View,
+    /// What the other parts hide inside their views, for the Tab wrap.
+    hidden_elsewhere: Option<HiddenRegions>,
 }
+
+/// Asks a part which regions of its views are hidden now (from its own state).
+pub type HiddenRegions = Rc<dyn Fn() -> Vec<Element>>;
 
 fn with_inner<R>(weak: &Weak<RefCell<Inner>>, f: impl FnOnce(&mut Inner) -> R) -> Option<R> {
     let rc = weak.upgrade()?;
@@ -205,6 +210,7 @@ impl HelpPanel {
             announce_timer: None,
             open: false,
             view: View::Help,
+            hidden_elsewhere: None,
         }));
         let weak = Rc::downgrade(&inner);
         let on = |f: fn(&mut Inner, &web_sys::Event) -> Result<(), JsValue>| {
@@ -231,6 +237,11 @@ impl HelpPanel {
             Ok(mut inner) => f(&mut inner),
             Err(_) => R::default(),
         }
+    }
+
+    /// Where the Tab wrap learns which regions of the other parts' views are hidden.
+    pub fn set_hidden_elsewhere(&self, regions: HiddenRegions) {
+        self.with(|s| s.hidden_elsewhere = Some(regions));
     }
 
     /// Takes a new feed and its FAQ index; an open panel is redrawn from it at once.
@@ -592,6 +603,25 @@ impl Inner {
         }
     }
 
+    /// The regions of the dialog hidden now, as the parts' state says (not as the DOM's
+    /// `hidden` attributes do): the views not showing, the closed topics and answers, and what
+    /// the tickets part hides in its views. The causes and flows sections are emptied when
+    /// they hide, so they hold no control then.
+    fn hidden_regions(&self) -> Vec<Element> {
+        let mut hidden: Vec<Element> = self
+            .views
+            .iter()
+            .filter(|(view, _)| *view != self.view)
+            .map(|(_, section)| section.clone())
+            .collect();
+        hidden.extend(self.browse_items.closed_targets().cloned());
+        hidden.extend(self.results_items.closed_targets().cloned());
+        if let Some(elsewhere) = &self.hidden_elsewhere {
+            hidden.extend(elsewhere());
+        }
+        hidden
+    }
+
     /// Escape closes; Tab and Shift+Tab wrap inside the dialog.
     fn on_key(&mut self, event: &web_sys::Event) -> Result<(), JsValue> {
         let Some(event) = event.dyn_ref::<KeyboardEvent>().filter(|_| self.open) else {
@@ -604,10 +634,15 @@ impl Inner {
             }
             "Tab" => {
                 let focusable = self.dialog.query_selector_all(FOCUSABLE)?;
+                let hidden = self.hidden_regions();
                 let visible: Vec<HtmlElement> = (0..focusable.length())
                     .filter_map(|i| focusable.item(i))
                     .filter_map(|n| n.dyn_into::<HtmlElement>().ok())
-                    .filter(|e| e.closest("[hidden]").ok().flatten().is_none())
+                    .filter(|e| {
+                        !hidden
+                            .iter()
+                            .any(|region| region.contains(Some(e.as_ref())))
+                    })
                     .collect();
                 let (Some(first), Some(last)) = (visible.first(), visible.last()) else {
                     return Ok(());

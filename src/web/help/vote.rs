@@ -13,6 +13,8 @@ use web_sys::{Document, Element, HtmlElement};
 struct VoteBox {
     subject: Subject,
     root: Element,
+    /// The id of the question that labels the box (`lsw-vote3`).
+    id: String,
     yes: Element,
     no: Element,
     /// The reason buttons once No was pressed; `None` is "Send" without a reason.
@@ -90,6 +92,7 @@ impl VoteBoxes {
         self.boxes.push(VoteBox {
             subject,
             root: root.clone(),
+            id,
             yes,
             no,
             reasons: Vec::new(),
@@ -145,12 +148,7 @@ impl VoteBoxes {
 
 /// On No: the reasons to pick from (each sends), and Send without one.
 fn ask_reason(vote: &mut VoteBox, doc: &Document, lang: Lang) -> Result<(), JsValue> {
-    let lead_id = format!(
-        "{}-why",
-        vote.root
-            .get_attribute("aria-labelledby")
-            .unwrap_or_default()
-    );
+    let lead_id = format!("{}-why", vote.id);
     let lead = text_el(
         doc,
         "p",

@@ -13,7 +13,7 @@ use crate::ticket::view::{
     card_view, context_label, field_error_message, FormView, Progress, TicketDesk, Update,
 };
 use crate::ticket::{AttachmentMeta, FieldError, TicketDraft, DESCRIPTION_MAX, SUBJECT_MAX};
-use crate::web::dom::{action_button, append, el, report, text_el};
+use crate::web::dom::{action_button, append, el, report, text_el, Shown};
 use crate::web::help::faq::Disclosures;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{
@@ -85,15 +85,15 @@ pub struct TicketForm {
     /// The whole ticket view (deflection, form, status).
     section: Element,
     /// Suggested FAQ answers while the subject is typed.
-    deflect: Element,
+    deflect: Shown,
     suggestions: Disclosures,
     /// Active maintenance or known issues attached to the ticket.
     attached: Element,
     /// The cards of the tickets handed in from this page, and "Write another ticket".
-    handed: Element,
+    handed: Shown,
     handed_list: Element,
-    write_another: Element,
-    form: Element,
+    write_another: Shown,
+    form: Shown,
     send: Element,
     /// Which tickets were handed in and whether the form holds a draft.
     desk: TicketDesk,
@@ -102,7 +102,7 @@ pub struct TicketForm {
     /// host's prefill is checked against, without reading our own options back.
     priority_radios: Vec<(String, HtmlInputElement)>,
     category_ids: Vec<String>,
-    critical_check: Element,
+    critical_check: Shown,
     subject: HtmlInputElement,
     description: HtmlTextAreaElement,
     name: HtmlInputElement,
@@ -158,7 +158,6 @@ impl TicketForm {
         let attached = el(doc, "div", "lsw-causes")?;
         attached.set_attribute("hidden", "")?;
         let deflect = el(doc, "div", "lsw-deflect")?;
-        deflect.set_attribute("hidden", "")?;
 
         let form = el(doc, "form", "lsw-form")?;
         form.set_attribute("novalidate", "")?;
@@ -167,7 +166,6 @@ impl TicketForm {
         priorities.set_id("lsw-t-priority");
         priorities.set_attribute("aria-describedby", "lsw-t-priority-error")?;
         let critical_check = el(doc, "div", "lsw-critical-check")?;
-        critical_check.set_attribute("hidden", "")?;
         critical_check.set_attribute("role", "group")?;
         let check_text = text_el(doc, "p", "", message(lang, Msg::CriticalCheck))?;
         check_text.set_id("lsw-critical-text");
@@ -228,7 +226,6 @@ impl TicketForm {
         // Focused when the form gives way to the ticket just handed in: keyboard and screen
         // reader users land on what happened, and an Enter pressed twice falls on no control.
         let handed = el(doc, "div", "lsw-handed")?;
-        handed.set_attribute("hidden", "")?;
         handed.set_attribute("tabindex", "-1")?;
         let handed_list = el(doc, "ul", "lsw-ticket-list")?;
         let write_another = action_button(
@@ -237,7 +234,6 @@ impl TicketForm {
             message(lang, Msg::WriteAnother),
             "new-ticket",
         )?;
-        write_another.set_attribute("hidden", "")?;
         handed.append_child(&handed_list)?;
         handed.append_child(&write_another)?;
 
@@ -314,19 +310,19 @@ impl TicketForm {
         Ok(TicketForm {
             doc: doc.clone(),
             section,
-            deflect,
+            deflect: Shown::new(deflect, false)?,
             suggestions: Disclosures::new("lsw-s"),
             attached,
-            handed,
+            handed: Shown::new(handed, false)?,
             handed_list,
-            write_another,
-            form,
+            write_another: Shown::new(write_another, false)?,
+            form: Shown::new(form, true)?,
             send,
             desk: TicketDesk::default(),
             priorities,
             priority_radios: Vec::new(),
             category_ids: Vec::new(),
-            critical_check,
+            critical_check: Shown::new(critical_check, false)?,
             subject,
             description,
             name,
@@ -386,13 +382,13 @@ impl TicketForm {
 
     /// Shows suggested answers above the form while the subject is typed.
     pub fn show_suggestions(&mut self, entries: &[FaqLine], subject: &str) -> Result<(), JsValue> {
-        let deflect = self.deflect.clone();
+        let deflect = self.deflect.element().clone();
         deflect.replace_children_with_node_0();
         self.suggestions.clear();
+        self.deflect.set(!entries.is_empty())?;
         if entries.is_empty() {
-            return deflect.set_attribute("hidden", "");
+            return Ok(());
         }
-        deflect.remove_attribute("hidden")?;
         append(
             &deflect,
             text_el(
@@ -565,16 +561,13 @@ impl TicketForm {
 
     /// Shows or hides the "is it really critical?" check after a priority choice.
     pub fn on_priority_change(&self) -> Result<(), JsValue> {
-        if self.selected_priority().as_deref() == Some("critical") {
-            self.critical_check.remove_attribute("hidden")
-        } else {
-            self.critical_check.set_attribute("hidden", "")
-        }
+        self.critical_check
+            .set(self.selected_priority().as_deref() == Some("critical"))
     }
 
     /// The learner answered the critical check; "no" switches to routine.
     pub fn answer_critical_check(&self, keep_critical: bool) -> Result<(), JsValue> {
-        self.critical_check.set_attribute("hidden", "")?;
+        self.critical_check.set(false)?;
         if !keep_critical {
             if let Some(routine) = self.priority_radio("routine") {
                 routine.set_checked(true);
@@ -809,7 +802,7 @@ impl TicketForm {
         self.files.clear();
         self.draw_previews()?;
         self.show_errors(&[])?;
-        self.deflect.set_attribute("hidden", "")
+        self.deflect.set(false)
     }
 
     /// The form's ticket went into the outbox under `key`: Send is disabled and the form gives
@@ -818,7 +811,7 @@ impl TicketForm {
         self.desk.hand_in(key, subject);
         self.show_form(false)?;
         self.draw_handed()?;
-        self.handed.unchecked_ref::<HtmlElement>().focus()
+        self.handed.element().unchecked_ref::<HtmlElement>().focus()
     }
 
     /// Shows a result on its ticket's card (see [`TicketDesk::update`]); on
@@ -844,7 +837,7 @@ impl TicketForm {
             return Ok(false);
         }
         self.reset()?;
-        self.critical_check.set_attribute("hidden", "")?;
+        self.critical_check.set(false)?;
         self.status.replace_children_with_node_0();
         self.status.remove_attribute("data-state")?;
         self.show_form(true)?;
@@ -857,9 +850,27 @@ impl TicketForm {
         let first = if self.desk.accepts_send() {
             self.category.clone().unchecked_into::<Element>()
         } else {
-            self.handed.clone()
+            self.handed.element().clone()
         };
         first.dyn_into().ok()
+    }
+
+    /// The regions of the ticket view hidden now, from this form's state, for the dialog's Tab
+    /// wrap. The attached-items box and field errors hold no control.
+    pub fn hidden_regions(&self) -> Vec<Element> {
+        let mut hidden: Vec<Element> = [
+            &self.deflect,
+            &self.critical_check,
+            &self.handed,
+            &self.write_another,
+            &self.form,
+        ]
+        .into_iter()
+        .filter(|region| !region.is_shown())
+        .map(|region| region.element().clone())
+        .collect();
+        hidden.extend(self.suggestions.closed_targets().cloned());
+        hidden
     }
 
     /// Focuses Send (after a refused ticket came back without field errors).
@@ -870,11 +881,11 @@ impl TicketForm {
     fn show_form(&self, shown: bool) -> Result<(), JsValue> {
         if shown {
             self.send.remove_attribute("disabled")?;
-            self.form.remove_attribute("hidden")
+            self.form.set(true)
         } else {
             self.send.set_attribute("disabled", "")?;
-            self.deflect.set_attribute("hidden", "")?;
-            self.form.set_attribute("hidden", "")
+            self.deflect.set(false)?;
+            self.form.set(false)
         }
     }
 
@@ -895,16 +906,8 @@ impl TicketForm {
             )?;
             self.handed_list.append_child(&li)?;
         }
-        if self.desk.tickets().is_empty() {
-            self.handed.set_attribute("hidden", "")?;
-        } else {
-            self.handed.remove_attribute("hidden")?;
-        }
-        if self.desk.accepts_send() {
-            self.write_another.set_attribute("hidden", "")
-        } else {
-            self.write_another.remove_attribute("hidden")
-        }
+        self.handed.set(!self.desk.tickets().is_empty())?;
+        self.write_another.set(!self.desk.accepts_send())
     }
 
     /// Replaces the status line (announced politely).

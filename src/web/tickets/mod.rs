@@ -250,6 +250,11 @@ impl Tickets {
         self.with(|s| s.show_my_tickets())
     }
 
+    /// The regions of its views hidden now, from its state (for the dialog's Tab wrap).
+    pub fn hidden_regions(&self) -> Vec<web_sys::Element> {
+        self.with(|s| s.form.hidden_regions())
+    }
+
     /// The control a keyboard user starts from in `view`.
     pub fn first_control(&self, view: View) -> Option<web_sys::HtmlElement> {
         self.with(|s| match view {
