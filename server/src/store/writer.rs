@@ -457,6 +457,7 @@ fn create(conn: &Connection, data: &Path, new: &NewTicket) -> Result<CreateOutco
         .query_row([&new.client], |r| r.get(0))?;
     let token_hash = token::hash_token(&new.token);
     let context = super::context_to_json(t.context());
+    // In the column order of INSERT_TICKET.
     let mut values: Vec<&dyn rusqlite::ToSql> = vec![&new.prefix, &token_hash, &seq, &new.client];
     let text = t.stored_text();
     values.extend(text.iter().map(|v| v as &dyn rusqlite::ToSql));
