@@ -50,6 +50,8 @@
   // Events from the widget: on window as lms-support:<name>, then to on() handlers. The full
   // stage's takeover would repeat `ready` and the banner already shown; the host sees each once.
   function emit(name, detail) {
+    // While the panel is open the overlay host goes to the top of the stack (style.css).
+    if (fitHost && /^(open|close)$/.test(name)) fitHost.toggleAttribute('data-lsw-open', name === 'open');
     if (name === 'ready') {
       if (readySent) return;
       readySent = true;
@@ -72,6 +74,9 @@
     });
   }
 
+  // The host's own way into help (local_lmssupport's "Help and support" in Moodle's footer
+  // popover, a link an admin puts in a menu): any link to #lms-support-help opens the panel,
+  // and the page then shows no floating launcher unless data-launcher names a corner.
   function stageConfig() {
     var c = {};
     for (var k in config) if (config[k] !== undefined) c[k] = config[k];
@@ -164,10 +169,10 @@
   // measures and moves (hostFit, from pkg-templates/host-fit.js, decides): hit tests on a
   // grid over the upper half of the viewport, and up the launcher's column, each hit climbed to
   // its nearest fixed or sticky box; plus chrome off screen at load (Moodle's closed drawers) and
-  // the vendor's data-fixed-chrome selectors. Boxes move through inline top/height (the CSSOM,
-  // which a strict style-src allows); their own inline values are put back exactly.
+  // the vendor's data-fixed-chrome selectors; again when the host's chrome changes after load.
   /* __HOST_FIT__ */
   var fitHost = null, fitBoxes = [], fitInput = [], fitApplied = '', fitRo = null, fitSheet = null, fitOwnRule = '', fitLift = 0, fitPending = 0;
+  var fitMo = null, fitMutations = [], fitKnown = new Set(), fitWatched = new Set();
   function rectOf(el) {
     var r = el.getBoundingClientRect();
     return [r.top, r.left, r.width, r.height];
@@ -218,14 +223,50 @@
       console.warn(PREFIX + ' data-fixed-chrome', error); // the browser's message names the selector
     }
     fitInput = [+(position === 'overlay'), vw, vh, 0, 0, 0].concat(l);
+    fitMutations = [];
     fitBoxes.forEach(function (el) {
-      fitInput = fitInput.concat(rectOf(el), /y/.test(getComputedStyle(el).position)); // sticky, not fixed
+      var style = getComputedStyle(el);
+      fitInput = fitInput.concat(rectOf(el), /y/.test(style.position), parseInt(style.zIndex)); // sticky, not fixed
+      fitKnown.add(el);
+      // Observed once each (observing reports at once): a header that collapses, a toggle shown.
+      if (!fitWatched.has(el)) fitRo.observe(el);
+      fitWatched.add(el);
     });
     fitApply();
   }
   // A window being resized fires many events a frame: measure once, in the next frame.
   function fitMeasureSoon() {
-    if (!fitPending) fitPending = requestAnimationFrame(function () { fitPending = 0; fitMeasure(); });
+    fitMutated([null]); // null: measure, whatever the mutations were
+  }
+  // Chrome the host adds or changes after load (a header its script renders late, a bar made
+  // fixed on scroll, one removed): once a frame, the elements the page's mutations added or
+  // restyled are checked, and only a fixed or sticky one not yet measured (or a measured one no
+  // longer fixed or on the page) measures again. A measured element is not checked twice for
+  // the same state, so a fixed tooltip that follows the pointer costs one measure, not one a
+  // frame.
+  function fitMutated(records) {
+    fitMutations = fitMutations.concat(records);
+    if (!fitPending) fitPending = requestAnimationFrame(fitCheck);
+  }
+  function fitCheck() {
+    fitPending = 0;
+    var changed = fitBoxes.some(function (el) { return !el.isConnected; });
+    fitMutations.forEach(function (r) {
+      if (!r) return (changed = true);
+      var els = [r.target];
+      r.addedNodes.forEach(function (n) {
+        if (n.querySelectorAll) els = els.concat(n, [].slice.call(n.querySelectorAll('*')));
+      });
+      els.forEach(function (el) {
+        var fixed = el.isConnected && /fixed|sticky/.test(getComputedStyle(el).position);
+        if (el !== fitHost && fixed !== fitKnown.has(el)) {
+          changed = true;
+          fitKnown[fixed ? 'add' : 'delete'](el);
+        }
+      });
+    });
+    fitMutations = [];
+    if (changed) fitMeasure();
   }
   // Moves the measured boxes for the banner as it is now (push mode: as far as it is on screen).
   function fitApply() {
@@ -238,9 +279,9 @@
     fitApplied = css;
     fitLift = out[3];
     css = fitOwnRule = 'lms-support-widget{--lsw-top:' + out[0] + 'px;--lsw-left:' + out[1]
-      + 'px;--lsw-right:' + out[2] + 'px;--lsw-lift:' + -out[3] + 'px}'; // lift: up
+      + 'px;--lsw-right:' + out[2] + 'px;--lsw-lift:' + -out[3] + 'px;--lsw-z:' + out[4] + '}'; // lift: up
     fitBoxes.forEach(function (el, i) {
-      var down = out[4 + 2 * i], height = out[5 + 2 * i];
+      var down = out[5 + 2 * i], height = out[6 + 2 * i];
       if (down !== down) return; // NaN: it stays (a mark without a rule does nothing)
       el.setAttribute('data-lsw', i);
       // `translate`, not `top`: it composes with the host's own transform, and a transform is
@@ -259,13 +300,18 @@
     // The banner's size changed (a phase, "+N more", a narrower window), or a host box's (a
     // header that collapses on scroll). Observed once: observing again reports again.
     fitRo = new ResizeObserver(fitMeasure);
+    fitRo.observe(fitHost);
+    fitKnown = new Set();
+    fitWatched = new Set();
     fitMeasure();
-    fitBoxes.concat(fitHost).forEach(function (el) { fitRo.observe(el); });
+    fitMo = new MutationObserver(fitMutated);
+    fitMo.observe(document.body, { childList: true, subtree: true, attributes: true, attributeFilter: ['class', 'style', 'hidden'] });
     addEventListener('resize', fitMeasureSoon);
     addEventListener('scroll', fitApply); // moves things in push mode only (not cancelable)
   }
   function fitStop() {
     if (fitRo) fitRo.disconnect();
+    if (fitMo) fitMo.disconnect();
     cancelAnimationFrame(fitPending);
     fitPending = 0;
     removeEventListener('resize', fitMeasureSoon);

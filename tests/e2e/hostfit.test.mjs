@@ -3,7 +3,9 @@
 // every banner phase, in push and overlay mode, 1280 and 320 px wide:
 // - every host control (navigation links, user menu, drawer toggles, the host's help button) is
 //   still the element under its own centre (`elementFromPoint`), our banner and launcher
-//   included in what could cover it;
+//   included in what could cover it; so are the items of the host's menus once opened (Moodle's
+//   user menu) and the links of chrome the host's script adds after the banner is up (the
+//   generic page's course bar);
 // - in push mode nothing of the host's content is hidden (its heading and breadcrumb are hit);
 // - after dismissal, and after destroy(), the host's layout is exactly what it is with no
 //   widget (boxes and inline styles of every element we check).
@@ -16,7 +18,9 @@ import { launchBrowser, startServer } from './harness.mjs';
 // Per page: `chrome` are the controls in the host's fixed or sticky bars (usable in both modes);
 // `flow` are controls in the page flow and `content` the top of the page's content: push mode
 // must not hide them, overlay mode covers the top of the flow by definition. `chromeBoxes` are
-// compared, with `chrome`, to the page without the widget. HOSTFIT_PAGE=moodle runs one page.
+// compared, with `chrome`, to the page without the widget. `menus` are [toggle, items]: the menu
+// is opened and its items hit-tested. `ready` is host chrome to wait for (added late by the
+// page's script). HOSTFIT_PAGE=moodle runs one page.
 const PAGES = {
   '/moodle.html': {
     chrome: ['.navbar-brand', '.more-nav .nav-link', '#nav-notification-popover-toggle', '#user-menu-toggle',
@@ -24,6 +28,7 @@ const PAGES = {
       '#prev-activity-link', '#next-activity-link'],
     content: ['#page-header h1', '.breadcrumb a'],
     chromeBoxes: ['.navbar.fixed-top', '#theme_boost-drawers-courseindex', '.drawer-left-toggle', '#page'],
+    menus: [['#user-menu-toggle', '#user-action-menu .dropdown-item']],
   },
   '/canvas.html': {
     chrome: ['.ic-app-header__logomark', '.ic-app-header__menu-list-link'],
@@ -38,9 +43,10 @@ const PAGES = {
     chromeBoxes: ['.learning-header', 'main'],
   },
   '/sticky.html': {
-    chrome: ['.site-logo', '#nav-courses', '#nav-calendar', '#site-account'],
+    chrome: ['.site-logo', '#nav-courses', '#nav-calendar', '#site-account', '#course-bar a'],
     content: ['.site-main h1'],
-    chromeBoxes: ['.site-header', '.site-main'],
+    chromeBoxes: ['.site-header', '.site-main', '#course-bar'],
+    ready: '#course-bar',
   },
 };
 const WIDTHS = [1280, 320];
@@ -67,16 +73,18 @@ function phases(now) {
   };
 }
 
-let server, browser, demoFeed, position = 'push', noWidget = false;
+let server, browser, demoFeed, position = 'push', noWidget = false, keepLauncher = true;
 before(async () => {
   server = await startServer({ name: 'hostfit' });
   demoFeed = JSON.parse(readFileSync(server.feedPath, 'utf8'));
   browser = await launchBrowser();
   // Overlay mode is the same page with data-position="overlay"; "no widget" drops the loader.
+  // Moodle keeps its floating launcher here (the plugin's "keep" setting), to test its corner.
   await browser.context.route((url) => url.pathname.endsWith('.html'), async (route) => {
     const response = await route.fetch();
     let body = await response.text();
     if (position === 'overlay') body = body.replace(' data-feed=', ' data-position="overlay" data-feed=');
+    if (keepLauncher) body = body.replace(' data-feed=', ' data-launcher="bottom-right" data-feed=');
     await route.fulfill({ response, body });
   });
   await browser.context.route('**/widget/loader.js', (route) => (noWidget ? route.abort() : route.fallback()));
@@ -124,6 +132,20 @@ async function load(page, path, width) {
   await page.setViewportSize({ width, height: width > 600 ? 800 : 640 });
   await page.goto(server.url + path);
   await page.waitForLoadState('load');
+  const ready = PAGES[path]?.ready;
+  if (ready) await page.locator(ready).waitFor({ state: 'attached', timeout: 10_000 });
+}
+
+/** Opens each of the host's menus in turn and hit-tests its items: {toggle > item#i: 'ok' | …}. */
+async function menuHits(page, menus = []) {
+  const out = {};
+  for (const [toggle, items] of menus) {
+    await page.locator(toggle).click();
+    await frames(page);
+    for (const [key, v] of Object.entries(await hitTest(page, [items]))) out[`${toggle} > ${key}`] = v;
+    await page.locator(toggle).click();
+  }
+  return out;
 }
 
 test('host controls stay usable and the host layout comes back exactly, on every LMS chrome page', { timeout: 600_000 }, async () => {
@@ -139,8 +161,10 @@ test('host controls stay usable and the host layout comes back exactly, on every
       noWidget = true;
       position = 'push';
       await load(page, path, width);
-      const reachable = Object.entries(await hitTest(page, [...spec.chrome, ...spec.flow || [], ...spec.content]))
-        .filter(([, v]) => v === 'ok').map(([k]) => k);
+      const reachable = Object.entries({
+        ...await hitTest(page, [...spec.chrome, ...spec.flow || [], ...spec.content]),
+        ...await menuHits(page, spec.menus),
+      }).filter(([, v]) => v === 'ok').map(([k]) => k);
       const baseline = await layout(page, [...spec.chromeBoxes, ...spec.chrome]);
       noWidget = false;
       for (const mode of POSITIONS) {
@@ -154,7 +178,7 @@ test('host controls stay usable and the host layout comes back exactly, on every
           await frames(page);
           const where = `${path} ${width}px ${mode} ${phase}`;
           const selectors = mode === 'push' ? [...spec.chrome, ...spec.flow || [], ...spec.content] : spec.chrome;
-          const hits = await hitTest(page, selectors);
+          const hits = { ...await hitTest(page, selectors), ...await menuHits(page, spec.menus) };
           for (const key of reachable) {
             if (!(key in hits)) continue;
             checked += 1;
