@@ -77,9 +77,19 @@
   // The host's own way into help (local_lmssupport's "Help and support" in Moodle's footer
   // popover, a link an admin puts in a menu): any link to #lms-support-help opens the panel,
   // and the page then shows no floating launcher unless data-launcher names a corner.
+  var ENTRY = 'a[href$="#lms-support-help"]';
+  function entryClick(event) {
+    if (event.target.closest && event.target.closest(ENTRY)) {
+      event.preventDefault();
+      api.open('help');
+    }
+  }
+  document.addEventListener('click', entryClick);
+
   function stageConfig() {
     var c = {};
     for (var k in config) if (config[k] !== undefined) c[k] = config[k];
+    if (!c.launcher && document.querySelector(ENTRY)) c.launcher = 'none';
     c.emit = emit;
     c.requestPanel = function (part) { api.open(part); };
     return c;
@@ -431,6 +441,7 @@
     destroy: function () {
       if (destroyed) return;
       destroyed = true;
+      document.removeEventListener('click', entryClick);
       stopWarmUp();
       fitStop();
       try { if (stage) stage.destroy(); } catch (error) {

@@ -237,3 +237,56 @@ test('host controls stay usable and the host layout comes back exactly, on every
   assert.deepEqual(errors, [], 'no uncaught error on the page');
   assert.deepEqual(failures, [], `host fit problems:\n${failures.join('\n')}`);
 });
+
+test('Moodle: drawers closed and opened under the banner keep their toggles and links usable', { timeout: 120_000 }, async () => {
+  const page = await browser.context.newPage();
+  const failures = [];
+  writeFeed(phases(Date.now()).in_progress);
+  for (const mode of POSITIONS) {
+    position = mode;
+    await page.evaluate(() => localStorage.clear()).catch(() => {});
+    await load(page, '/moodle.html', 1280);
+    await page.locator('lms-support-widget .lsw-item').first().waitFor({ state: 'visible', timeout: 10_000 });
+    await frames(page);
+    // Closed: the toggle that Boost shows instead (display: none while the drawer is open).
+    await page.locator('.drawertoggle').click();
+    await frames(page);
+    for (const [key, v] of Object.entries(await hitTest(page, ['.drawer-left-toggle .btn', '#user-menu-toggle']))) {
+      if (v !== 'ok') failures.push(`${mode} drawer closed: ${key} ${v}`);
+    }
+    // Opened again from that toggle.
+    await page.locator('.drawer-left-toggle .btn').click();
+    await frames(page);
+    const open = await hitTest(page, ['.drawertoggle', '.courseindex-link']);
+    if (Object.keys(open).length < 4) failures.push(`${mode} drawer opened: only ${JSON.stringify(open)} on screen`);
+    for (const [key, v] of Object.entries(open)) if (v !== 'ok') failures.push(`${mode} drawer opened: ${key} ${v}`);
+  }
+  position = 'push';
+  await page.close();
+  assert.deepEqual(failures, []);
+});
+
+test('Moodle: "Help and support" in the footer popover opens the help panel, and no floating launcher shows beside it', { timeout: 60_000 }, async () => {
+  const page = await browser.context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  keepLauncher = false;
+  try {
+    writeFeed(phases(Date.now()).upcoming);
+    await load(page, '/moodle.html', 1280);
+    await page.locator('lms-support-widget .lsw-item').first().waitFor({ state: 'visible', timeout: 10_000 });
+    assert.ok(await page.locator('lms-support-widget .lsw-launcher').isHidden(), 'the floating launcher is hidden while the page has the entry');
+    // Boost's "?" button opens a copy of the footer, with the plugin's entry, in a popover.
+    await page.locator('.btn-footer-popover').click();
+    const entry = page.locator('.popover.footer a[href="#lms-support-help"]');
+    await entry.waitFor({ state: 'visible' });
+    assert.equal(await entry.textContent(), 'Help and support');
+    await entry.click();
+    await page.locator('lms-support-widget [role="dialog"]').waitFor({ state: 'visible', timeout: 10_000 });
+    assert.ok(!page.url().includes('#'), `the address keeps no fragment: ${page.url()}`);
+    assert.deepEqual(errors, []);
+  } finally {
+    keepLauncher = true;
+    await page.close();
+  }
+});
