@@ -182,7 +182,7 @@
   // the vendor's data-fixed-chrome selectors; again when the host's chrome changes after load.
   /* __HOST_FIT__ */
   var fitHost = null, fitBoxes = [], fitInput = [], fitApplied = '', fitRo = null, fitSheet = null, fitOwnRule = '', fitLift = 0, fitPending = 0;
-  var fitMo = null, fitMutations = [], fitKnown = new Set(), fitWatched = new Set();
+  var fitMo = null, fitMutations = [], fitKnown = new Set(), fitWatched = new Set(), fitRoots = [];
   function rectOf(el) {
     var r = el.getBoundingClientRect();
     return [r.top, r.left, r.width, r.height];
@@ -212,8 +212,14 @@
     // Each element's style is read once per measure: the grid's hits share most ancestors, and
     // a climb that reaches one already climbed has nothing new to find.
     var seen = new Set();
-    function add(el) {
-      for (; el && el !== fitHost && !seen.has(el); el = el.parentElement) {
+    function add(el, x, y) {
+      // Into open shadow roots, and up the composed tree (a slotted node's slot): a web
+      // component's bar is fixed inside its shadow root (Brightspace's immersive navbar).
+      // (The topmost element of the shadow tree there, under ours or slotted nodes.)
+      for (var inner; x >= 0 && el && el.shadowRoot && (inner = el.shadowRoot.elementsFromPoint(x, y).find(function (e) {
+        return e.getRootNode() === el.shadowRoot;
+      }));) el = inner;
+      for (; el && el !== fitHost && !seen.has(el); el = el.assignedSlot || el.parentElement || el.getRootNode().host) {
         seen.add(el);
         if (/fixed|sticky/.test(getComputedStyle(el).position)) {
           if (fitBoxes.indexOf(el) < 0) fitBoxes.push(el);
@@ -224,11 +230,11 @@
     for (var y = 1; y < vh; y += 20) {
       [2, vw / 4, vw / 2, vw * 0.75, l[1] + l[2] / 2, vw - 3].forEach(function (x) {
         var hits = document.elementsFromPoint(x, y);
-        add(hits[hits[0] === fitHost ? 1 : 0]);
+        add(hits[hits[0] === fitHost ? 1 : 0], x, y);
       });
     }
     try {
-      document.querySelectorAll('.drawer,.drawer-toggler' + (d.fixedChrome ? ',' + d.fixedChrome : '')).forEach(add);
+      document.querySelectorAll('.drawer,.drawer-toggler' + (d.fixedChrome ? ',' + d.fixedChrome : '')).forEach(function (el) { add(el); });
     } catch (error) {
       console.warn(PREFIX + ' data-fixed-chrome', error); // the browser's message names the selector
     }
@@ -294,6 +300,12 @@
       var down = out[5 + 2 * i], height = out[6 + 2 * i];
       if (down !== down) return; // NaN: it stays (a mark without a rule does nothing)
       el.setAttribute('data-lsw', i);
+      // A box in a shadow root gets our rules there too (given back in fitStop).
+      var root = el.getRootNode();
+      if (root.adoptedStyleSheets.indexOf(fitSheet) < 0) {
+        root.adoptedStyleSheets = root.adoptedStyleSheets.concat(fitSheet);
+        fitRoots.push(root);
+      }
       // `translate`, not `top`: it composes with the host's own transform, and a transform is
       // not a layout shift (CLS).
       css += '[data-lsw="' + i + '"]{translate:0 ' + down + 'px!important'
@@ -306,6 +318,7 @@
     fitHost = document.querySelector('lms-support-widget');
     if (!fitHost) return; // (the widget mounts only where constructable stylesheets exist)
     fitSheet = new CSSStyleSheet();
+    fitRoots = [document];
     document.adoptedStyleSheets = document.adoptedStyleSheets.concat(fitSheet);
     // The banner's size changed (a phase, "+N more", a narrower window), or a host box's (a
     // header that collapses on scroll). Observed once: observing again reports again.
@@ -327,7 +340,9 @@
     removeEventListener('resize', fitMeasureSoon);
     removeEventListener('scroll', fitApply);
     fitRestore();
-    document.adoptedStyleSheets = document.adoptedStyleSheets.filter(function (s) { return s !== fitSheet; });
+    fitRoots.forEach(function (root) {
+      root.adoptedStyleSheets = root.adoptedStyleSheets.filter(function (s) { return s !== fitSheet; });
+    });
     fitHost = null;
   }
 

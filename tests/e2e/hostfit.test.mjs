@@ -1,5 +1,6 @@
 // End to end: the widget fits into real LMS chrome. On test pages that copy each LMS's chrome
-// (Moodle Boost, Canvas, Open edX, a generic theme whose fixed header collapses on scroll), for
+// (Moodle Boost, Canvas, Open edX, Brightspace's immersive navbar in a shadow root, a generic
+// theme whose fixed header collapses on scroll), for
 // every banner phase, in push and overlay mode, 1280 and 320 px wide:
 // - every host control (navigation links, user menu, drawer toggles, the host's help button) is
 //   still the element under its own centre (`elementFromPoint`), our banner and launcher
@@ -41,6 +42,11 @@ const PAGES = {
     flow: ['.course-tabs-navigation .nav-link'],
     content: ['main h1'],
     chromeBoxes: ['.learning-header', 'main'],
+  },
+  '/brightspace.html': {
+    chrome: ['.d2l-assignment-title', '.d2l-immersive-actions a', '#d2l-close'],
+    content: ['.d2l-page-title', '#d2l-rubric'],
+    chromeBoxes: ['d2l-navigation-immersive', '.d2l-page-main'],
   },
   '/sticky.html': {
     chrome: ['.site-logo', '#nav-courses', '#nav-calendar', '#site-account', '#course-bar a'],
@@ -220,11 +226,17 @@ test('host controls stay usable and the host layout comes back exactly, on every
           await frames(page);
           const afterwards = await layout(page, [...spec.chromeBoxes, ...spec.chrome]);
           // Nothing of ours on the host's elements; after destroy(), not even our own rule.
-          const leftovers = await page.evaluate((destroyed) => ({
-            marks: document.querySelectorAll('[data-lsw]').length,
-            rules: document.adoptedStyleSheets.flatMap((sheet) => [...sheet.cssRules])
-              .filter((rule) => destroyed || rule.selectorText !== 'lms-support-widget').length,
-          }), phase === 'in_progress');
+          // Host web components' shadow roots (Brightspace's navbar) included.
+          const leftovers = await page.evaluate((destroyed) => {
+            const roots = [document, ...[...document.querySelectorAll('*')]
+              .filter((el) => el.shadowRoot && el.tagName !== 'LMS-SUPPORT-WIDGET').map((el) => el.shadowRoot)];
+            return {
+              marks: roots.reduce((n, root) => n + root.querySelectorAll('[data-lsw]').length, 0),
+              rules: roots.flatMap((root) => root.adoptedStyleSheets).flatMap((sheet) => [...sheet.cssRules])
+                .filter((rule) => rule.selectorText?.includes('lsw') || rule.cssText.includes('--lsw'))
+                .filter((rule) => destroyed || rule.selectorText !== 'lms-support-widget').length,
+            };
+          }, phase === 'in_progress');
           if (leftovers.marks || leftovers.rules) failures.push(`${where}: left behind ${JSON.stringify(leftovers)}`);
           const diff = afterwards.filter((line, i) => line !== baseline[i]);
           if (diff.length) failures.push(`${where}: after dismissal the layout differs from the page without the widget:\n    ${diff.join('\n    ')}\n  expected:\n    ${baseline.filter((line, i) => line !== afterwards[i]).join('\n    ')}`);
