@@ -285,20 +285,33 @@ test('Moodle: "Help and support" in the footer popover opens the help panel, and
   keepLauncher = false;
   try {
     writeFeed(phases(Date.now()).upcoming);
-    await load(page, '/moodle.html', 1280);
-    await page.locator('lms-support-widget .lsw-item').first().waitFor({ state: 'visible', timeout: 10_000 });
-    assert.ok(await page.locator('lms-support-widget .lsw-launcher').isHidden(), 'the floating launcher is hidden while the page has the entry');
-    // Boost's "?" button opens a copy of the footer, with the plugin's entry, in a popover.
-    await page.locator('.btn-footer-popover').click();
-    const entry = page.locator('.popover.footer a[href="#lms-support-help"]');
-    await entry.waitFor({ state: 'visible' });
-    assert.equal(await entry.textContent(), 'Help and support');
-    await entry.click();
-    await page.locator('lms-support-widget [role="dialog"]').waitFor({ state: 'visible', timeout: 10_000 });
-    assert.ok(!page.url().includes('#'), `the address keeps no fragment: ${page.url()}`);
+    for (const mode of POSITIONS) {
+      position = mode;
+      await load(page, '/moodle.html', 1280);
+      await page.locator('lms-support-widget .lsw-item').first().waitFor({ state: 'visible', timeout: 10_000 });
+      assert.ok(await page.locator('lms-support-widget .lsw-launcher').isHidden(), 'the floating launcher is hidden while the page has the entry');
+      // Boost's "?" button opens a copy of the footer, with the plugin's entry, in a popover.
+      await page.locator('.btn-footer-popover').click();
+      const entry = page.locator('.popover.footer a[href="#lms-support-help"]');
+      await entry.waitFor({ state: 'visible' });
+      assert.equal(await entry.textContent(), 'Help and support');
+      await entry.click();
+      await page.locator('lms-support-widget [role="dialog"]').waitFor({ state: 'visible', timeout: 10_000 });
+      assert.ok(!page.url().includes('#'), `the address keeps no fragment: ${page.url()}`);
+      // The open panel is over the navbar (the overlay banner is under it only while closed):
+      // its close button, in the navbar's band, is ours.
+      const closeHit = await page.evaluate(() => {
+        const close = document.querySelector('lms-support-widget').shadowRoot.querySelector('.lsw-close');
+        const r = close.getBoundingClientRect();
+        return { top: r.top, hit: document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2)?.tagName };
+      });
+      assert.ok(closeHit.top < 60, `${mode}: the close button is in the navbar's band (${closeHit.top})`);
+      assert.equal(closeHit.hit, 'LMS-SUPPORT-WIDGET', `${mode}: the panel's close button is covered`);
+    }
     assert.deepEqual(errors, []);
   } finally {
     keepLauncher = true;
+    position = 'push';
     await page.close();
   }
 });
