@@ -261,7 +261,8 @@
   // the same state, so a fixed tooltip that follows the pointer costs one measure, not one a
   // frame.
   function fitMutated(records) {
-    fitMutations = fitMutations.concat(records);
+    // Frames do not run in a background tab: past a few hundred records, measure instead.
+    fitMutations = fitMutations.length > 500 ? [null] : fitMutations.concat(records);
     if (!fitPending) fitPending = requestAnimationFrame(fitCheck);
   }
   function fitCheck() {
