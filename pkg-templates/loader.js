@@ -76,8 +76,10 @@
 
   // The host's own way into help (local_lmssupport's "Help and support" in Moodle's footer
   // popover, a link an admin puts in a menu): any link to #lms-support-help opens the panel,
-  // and the page then shows no floating launcher unless data-launcher names a corner.
-  var ENTRY = 'a[href$="#lms-support-help"]';
+  // and the page then shows no floating launcher unless data-launcher names a corner. Any
+  // element with such an href: a link web component (Brightspace's <d2l-navigation-link>)
+  // keeps its <a> in its shadow root and the click reaches us from the host.
+  var ENTRY = '[href$="#lms-support-help"]';
   function entryClick(event) {
     if (event.target.closest && event.target.closest(ENTRY)) {
       event.preventDefault();

@@ -1,4 +1,4 @@
-// <d2l-navigation-immersive> as BrightspaceUILabs/navigation draws it (its shadow root, class
+// <d2l-navigation-immersive> and <d2l-navigation-link> as BrightspaceUILabs/navigation draws them (its shadow root, class
 // names, geometry and z-index; their Polymer template reduced to plain DOM): a fixed bar at the
 // top with the back link, the "middle" and "right" slots, and a spacer in the flow under it.
 (function () {
@@ -41,4 +41,17 @@
     }
   }
   customElements.define('d2l-navigation-immersive', NavigationImmersive);
+
+  // <d2l-navigation-link href text>, the navbar's link (custom links an admin adds to a
+  // navbar are these): its <a> is in its shadow root, the host reflects href.
+  class NavigationLink extends HTMLElement {
+    connectedCallback() {
+      if (this.shadowRoot) return;
+      var link = el('a', 'd2l-focusable', this.attachShadow({ mode: 'open' }));
+      link.href = this.getAttribute('href');
+      link.title = this.getAttribute('text');
+      link.appendChild(document.createElement('slot'));
+    }
+  }
+  customElements.define('d2l-navigation-link', NavigationLink);
 })();

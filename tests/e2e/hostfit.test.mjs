@@ -315,3 +315,26 @@ test('Moodle: "Help and support" in the footer popover opens the help panel, and
     await page.close();
   }
 });
+
+test('Brightspace: a navbar link web component to #lms-support-help (its <a> in its shadow root) opens the help panel', { timeout: 60_000 }, async () => {
+  const page = await browser.context.newPage();
+  try {
+    writeFeed(phases(Date.now()).upcoming);
+    await load(page, '/brightspace.html', 1280);
+    await page.locator('lms-support-widget .lsw-item').first().waitFor({ state: 'visible', timeout: 10_000 });
+    // A custom link as an admin adds one to a navbar (rendered after load, as the navbar is).
+    await page.evaluate(() => {
+      const link = document.createElement('d2l-navigation-link');
+      link.setAttribute('href', '#lms-support-help');
+      link.setAttribute('text', 'Help and support');
+      link.setAttribute('slot', 'right');
+      link.textContent = 'Help and support';
+      document.querySelector('d2l-navigation-immersive').append(link);
+    });
+    await page.locator('d2l-navigation-link').click();
+    await page.locator('lms-support-widget [role="dialog"]').waitFor({ state: 'visible', timeout: 10_000 });
+    assert.ok(!page.url().includes('#'), `the address keeps no fragment: ${page.url()}`);
+  } finally {
+    await page.close();
+  }
+});
