@@ -81,6 +81,8 @@ bench: widget server
 	node tests/e2e/bench-first-banner.mjs
 	@# Cumulative Layout Shift the widget adds, warm and cold, push and overlay (demo and Moodle pages).
 	node tests/e2e/bench-cls.mjs
+	@# Main-thread time host fit's watch for late chrome adds while the host page mutates every frame.
+	node tests/e2e/bench-hostfit.mjs
 	@# Send-to-stored median and p90 through a fault-injecting proxy (about 2 minutes, 6 at most).
 	node tests/e2e/bench-outbox-faults.mjs
 	@# How long hostile feeds (a 50,000-key object, a 20 MB title) block the page's main thread.

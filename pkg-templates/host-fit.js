@@ -24,14 +24,21 @@
 
    input: mode (0 push, 1 overlay), vw, vh, the banner's height, its bottom now and its top at
    rest (scrolled to the top), the launcher's top, left, width, height (0s when hidden), then
-   each host box, to the end, as top, left, width, height, sticky (truthy for position: sticky).
-   output: the banner's top (overlay), inset left, inset right, the launcher's lift, then per box
-   how far down it moves and its new height, NaN where it stays (or keeps its height). */
+   each host box, to the end, as top, left, width, height, sticky (truthy for position: sticky),
+   z-index (NaN for auto).
+   output: the banner's top (overlay), inset left, inset right, the launcher's lift, the overlay
+   banner's z-index, then per box how far down it moves and its new height, NaN where it stays
+   (or keeps its height).
+
+   The overlay banner's z-index is just under the lowest of the top bars it docks below: their
+   menus (Moodle's user menu, drawn inside the navbar's stacking context) then open over it as
+   they open over the page, and it stays above the page's content. Without such a bar, or when
+   a bar's z-index is auto or below 2, it stays at the top of the stack. */
 function hostFit(input) {
   var EDGE = 1.5, GAP = 8;
   var overlay = input[0], vw = input[1], vh = input[2], height = input[3], atRest = input[5];
-  var l = input.slice(6, 10), out = [0, 0, 0, 0], boxes = [];
-  for (var i = 10; i < input.length; i += 5) boxes.push(input.slice(i, i + 5));
+  var l = input.slice(6, 10), out = [0, 0, 0, 0, 2147483000], boxes = [];
+  for (var i = 10; i < input.length; i += 6) boxes.push(input.slice(i, i + 6));
   // 1: a bar across the top, 2: a full-height rail at a side, 3: other boxes anchored in the
   // upper half (drawers, toggles), 0: none of ours (bottom boxes, full-screen layers such as
   // dialogs, sticky boxes not at the top) or no banner.
@@ -42,7 +49,10 @@ function hostFit(input) {
     var k = height <= 0 ? 0 : b[4] ? bar
       : atTop && full && !wide ? 2 : full && wide ? 0 : bar || (b[0] < vh / 2 && b[0] + b[3] > 0 ? 3 : 0);
     if (k === 2) out[left ? 1 : 2] = Math.max(out[left ? 1 : 2], left ? b[1] + b[2] : vw - b[1]);
-    if (k === 1 && overlay) out[0] = Math.max(out[0], b[0] + b[3]);
+    if (k === 1 && overlay) {
+      out[0] = Math.max(out[0], b[0] + b[3]);
+      if (b[5] > 1) out[4] = Math.min(out[4], b[5] - 1);
+    }
     return k;
   });
   // The launcher goes above every box below the middle of the viewport in its column (with a

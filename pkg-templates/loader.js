@@ -50,6 +50,8 @@
   // Events from the widget: on window as lms-support:<name>, then to on() handlers. The full
   // stage's takeover would repeat `ready` and the banner already shown; the host sees each once.
   function emit(name, detail) {
+    // While the panel is open the overlay host goes to the top of the stack (style.css).
+    if (fitHost && /^(open|close)$/.test(name)) fitHost.toggleAttribute('data-lsw-open', name === 'open');
     if (name === 'ready') {
       if (readySent) return;
       readySent = true;
@@ -72,9 +74,24 @@
     });
   }
 
+  // The host's own way into help (local_lmssupport's "Help and support" in Moodle's footer
+  // popover, a link an admin puts in a menu): any link to #lms-support-help opens the panel,
+  // and the page then shows no floating launcher unless data-launcher names a corner. Any
+  // element with such an href: a link web component (Brightspace's <d2l-navigation-link>)
+  // keeps its <a> in its shadow root and the click reaches us from the host.
+  var ENTRY = '[href$="#lms-support-help"]';
+  function entryClick(event) {
+    if (event.target.closest && event.target.closest(ENTRY)) {
+      event.preventDefault();
+      api.open('help');
+    }
+  }
+  document.addEventListener('click', entryClick);
+
   function stageConfig() {
     var c = {};
     for (var k in config) if (config[k] !== undefined) c[k] = config[k];
+    if (!c.launcher && document.querySelector(ENTRY)) c.launcher = 'none';
     c.emit = emit;
     c.requestPanel = function (part) { api.open(part); };
     return c;
@@ -164,10 +181,10 @@
   // measures and moves (hostFit, from pkg-templates/host-fit.js, decides): hit tests on a
   // grid over the upper half of the viewport, and up the launcher's column, each hit climbed to
   // its nearest fixed or sticky box; plus chrome off screen at load (Moodle's closed drawers) and
-  // the vendor's data-fixed-chrome selectors. Boxes move through inline top/height (the CSSOM,
-  // which a strict style-src allows); their own inline values are put back exactly.
+  // the vendor's data-fixed-chrome selectors; again when the host's chrome changes after load.
   /* __HOST_FIT__ */
   var fitHost = null, fitBoxes = [], fitInput = [], fitApplied = '', fitRo = null, fitSheet = null, fitOwnRule = '', fitLift = 0, fitPending = 0;
+  var fitMo = null, fitMutations = [], fitKnown = new Set(), fitWatched = new Set(), fitRoots = [];
   function rectOf(el) {
     var r = el.getBoundingClientRect();
     return [r.top, r.left, r.width, r.height];
@@ -197,8 +214,14 @@
     // Each element's style is read once per measure: the grid's hits share most ancestors, and
     // a climb that reaches one already climbed has nothing new to find.
     var seen = new Set();
-    function add(el) {
-      for (; el && el !== fitHost && !seen.has(el); el = el.parentElement) {
+    function add(el, x, y) {
+      // Into open shadow roots, and up the composed tree (a slotted node's slot): a web
+      // component's bar is fixed inside its shadow root (Brightspace's immersive navbar).
+      // (The topmost element of the shadow tree there, under ours or slotted nodes.)
+      for (var inner; x >= 0 && el && el.shadowRoot && (inner = el.shadowRoot.elementsFromPoint(x, y).find(function (e) {
+        return e.getRootNode() === el.shadowRoot;
+      }));) el = inner;
+      for (; el && el !== fitHost && !seen.has(el); el = el.assignedSlot || el.parentElement || el.getRootNode().host) {
         seen.add(el);
         if (/fixed|sticky/.test(getComputedStyle(el).position)) {
           if (fitBoxes.indexOf(el) < 0) fitBoxes.push(el);
@@ -209,23 +232,60 @@
     for (var y = 1; y < vh; y += 20) {
       [2, vw / 4, vw / 2, vw * 0.75, l[1] + l[2] / 2, vw - 3].forEach(function (x) {
         var hits = document.elementsFromPoint(x, y);
-        add(hits[hits[0] === fitHost ? 1 : 0]);
+        add(hits[hits[0] === fitHost ? 1 : 0], x, y);
       });
     }
     try {
-      document.querySelectorAll('.drawer,.drawer-toggler' + (d.fixedChrome ? ',' + d.fixedChrome : '')).forEach(add);
+      document.querySelectorAll('.drawer,.drawer-toggler' + (d.fixedChrome ? ',' + d.fixedChrome : '')).forEach(function (el) { add(el); });
     } catch (error) {
       console.warn(PREFIX + ' data-fixed-chrome', error); // the browser's message names the selector
     }
     fitInput = [+(position === 'overlay'), vw, vh, 0, 0, 0].concat(l);
+    fitMutations = [];
     fitBoxes.forEach(function (el) {
-      fitInput = fitInput.concat(rectOf(el), /y/.test(getComputedStyle(el).position)); // sticky, not fixed
+      var style = getComputedStyle(el);
+      fitInput = fitInput.concat(rectOf(el), /y/.test(style.position), parseInt(style.zIndex)); // sticky, not fixed
+      fitKnown.add(el);
+      // Observed once each (observing reports at once): a header that collapses, a toggle shown.
+      if (!fitWatched.has(el)) fitRo.observe(el);
+      fitWatched.add(el);
     });
     fitApply();
   }
   // A window being resized fires many events a frame: measure once, in the next frame.
   function fitMeasureSoon() {
-    if (!fitPending) fitPending = requestAnimationFrame(function () { fitPending = 0; fitMeasure(); });
+    fitMutated([null]); // null: measure, whatever the mutations were
+  }
+  // Chrome the host adds or changes after load (a header its script renders late, a bar made
+  // fixed on scroll, one removed): once a frame, the elements the page's mutations added or
+  // restyled are checked, and only a fixed or sticky one not yet measured (or a measured one no
+  // longer fixed or on the page) measures again. A measured element is not checked twice for
+  // the same state, so a fixed tooltip that follows the pointer costs one measure, not one a
+  // frame.
+  function fitMutated(records) {
+    // Frames do not run in a background tab: past a few hundred records, measure instead.
+    fitMutations = fitMutations.length > 500 ? [null] : fitMutations.concat(records);
+    if (!fitPending) fitPending = requestAnimationFrame(fitCheck);
+  }
+  function fitCheck() {
+    fitPending = 0;
+    var changed = fitBoxes.some(function (el) { return !el.isConnected; });
+    fitMutations.forEach(function (r) {
+      if (!r) return (changed = true);
+      var els = [r.target];
+      r.addedNodes.forEach(function (n) {
+        if (n.querySelectorAll) els = els.concat(n, [].slice.call(n.querySelectorAll('*')));
+      });
+      els.forEach(function (el) {
+        var fixed = el.isConnected && /fixed|sticky/.test(getComputedStyle(el).position);
+        if (el !== fitHost && fixed !== fitKnown.has(el)) {
+          changed = true;
+          fitKnown[fixed ? 'add' : 'delete'](el);
+        }
+      });
+    });
+    fitMutations = [];
+    if (changed) fitMeasure();
   }
   // Moves the measured boxes for the banner as it is now (push mode: as far as it is on screen).
   function fitApply() {
@@ -238,11 +298,17 @@
     fitApplied = css;
     fitLift = out[3];
     css = fitOwnRule = 'lms-support-widget{--lsw-top:' + out[0] + 'px;--lsw-left:' + out[1]
-      + 'px;--lsw-right:' + out[2] + 'px;--lsw-lift:' + -out[3] + 'px}'; // lift: up
+      + 'px;--lsw-right:' + out[2] + 'px;--lsw-lift:' + -out[3] + 'px;--lsw-z:' + out[4] + '}'; // lift: up
     fitBoxes.forEach(function (el, i) {
-      var down = out[4 + 2 * i], height = out[5 + 2 * i];
+      var down = out[5 + 2 * i], height = out[6 + 2 * i];
       if (down !== down) return; // NaN: it stays (a mark without a rule does nothing)
       el.setAttribute('data-lsw', i);
+      // A box in a shadow root gets our rules there too (given back in fitStop).
+      var root = el.getRootNode();
+      if (root.adoptedStyleSheets.indexOf(fitSheet) < 0) {
+        root.adoptedStyleSheets = root.adoptedStyleSheets.concat(fitSheet);
+        fitRoots.push(root);
+      }
       // `translate`, not `top`: it composes with the host's own transform, and a transform is
       // not a layout shift (CLS).
       css += '[data-lsw="' + i + '"]{translate:0 ' + down + 'px!important'
@@ -255,23 +321,31 @@
     fitHost = document.querySelector('lms-support-widget');
     if (!fitHost) return; // (the widget mounts only where constructable stylesheets exist)
     fitSheet = new CSSStyleSheet();
+    fitRoots = [document];
     document.adoptedStyleSheets = document.adoptedStyleSheets.concat(fitSheet);
     // The banner's size changed (a phase, "+N more", a narrower window), or a host box's (a
     // header that collapses on scroll). Observed once: observing again reports again.
     fitRo = new ResizeObserver(fitMeasure);
+    fitRo.observe(fitHost);
+    fitKnown = new Set();
+    fitWatched = new Set();
     fitMeasure();
-    fitBoxes.concat(fitHost).forEach(function (el) { fitRo.observe(el); });
+    fitMo = new MutationObserver(fitMutated);
+    fitMo.observe(document.body, { childList: true, subtree: true, attributes: true, attributeFilter: ['class', 'style', 'hidden'] });
     addEventListener('resize', fitMeasureSoon);
     addEventListener('scroll', fitApply); // moves things in push mode only (not cancelable)
   }
   function fitStop() {
     if (fitRo) fitRo.disconnect();
+    if (fitMo) fitMo.disconnect();
     cancelAnimationFrame(fitPending);
     fitPending = 0;
     removeEventListener('resize', fitMeasureSoon);
     removeEventListener('scroll', fitApply);
     fitRestore();
-    document.adoptedStyleSheets = document.adoptedStyleSheets.filter(function (s) { return s !== fitSheet; });
+    fitRoots.forEach(function (root) {
+      root.adoptedStyleSheets = root.adoptedStyleSheets.filter(function (s) { return s !== fitSheet; });
+    });
     fitHost = null;
   }
 
@@ -385,6 +459,7 @@
     destroy: function () {
       if (destroyed) return;
       destroyed = true;
+      document.removeEventListener('click', entryClick);
       stopWarmUp();
       fitStop();
       try { if (stage) stage.destroy(); } catch (error) {

@@ -11,18 +11,19 @@ const VW = 1280, VH = 800;
 const PUSH = 0, OVERLAY = 1;
 const NO_LAUNCHER = [0, 0, 0, 0];
 const LAUNCHER = [736, 1180, 80, 44]; // bottom right, 20 px from the edges
-/** Runs the decision; boxes are {rect: [top, left, width, height], sticky}. */
+/** Runs the decision; boxes are {rect: [top, left, width, height], sticky, z} (z: NaN for auto). */
 function fit({ mode = PUSH, height, bottom = height, atRest = 0, launcher = NO_LAUNCHER, boxes }) {
   const input = [mode, VW, VH, height, bottom, atRest, ...launcher];
-  for (const b of boxes) input.push(...b.rect, b.sticky ? 1 : 0);
+  for (const b of boxes) input.push(...b.rect, b.sticky ? 1 : 0, b.z ?? NaN);
   const out = hostFit(input);
   const moves = [];
-  for (let i = 4; i < out.length; i += 2) {
+  for (let i = 5; i < out.length; i += 2) {
     moves.push(Number.isNaN(out[i]) ? null : { down: out[i], height: Number.isNaN(out[i + 1]) ? null : out[i + 1] });
   }
-  return { bannerTop: out[0], insetLeft: out[1], insetRight: out[2], lift: out[3], moves };
+  return { bannerTop: out[0], insetLeft: out[1], insetRight: out[2], lift: out[3], z: out[4], moves };
 }
 const fixed = (...rect) => ({ rect, sticky: false });
+const TOP = 2147483000;
 // Moodle Boost at 1280 × 800: navbar, course-index drawer, its toggle, footer popover button, sticky footer.
 const moodle = () => [
   fixed(0, 0, VW, 60), fixed(60, 0, 285, 740), fixed(71.2, 0, 44, 36), fixed(688, 1212, 36, 36), fixed(720, 0, VW, 80),
@@ -93,4 +94,24 @@ test('the launcher stays when its corner is free, when boxes are elsewhere or ta
   assert.equal(fit({ height: 0, launcher: LAUNCHER, boxes: [fixed(736, 20, 80, 44)] }).lift, 0);
   assert.equal(fit({ height: 0, launcher: LAUNCHER, boxes: [fixed(60, 995, 285, 740)] }).lift, 0);
   assert.equal(fit({ height: 0, launcher: NO_LAUNCHER, boxes: moodle() }).lift, 0);
+});
+
+test('the overlay banner goes just under the lowest top bar it docks below, so their menus open over it', () => {
+  // Moodle's navbar (z-index 1030) over its drawer (1015): the banner at 1029.
+  const boxes = moodle().map((b, i) => ({ ...b, z: [1030, 1015, 2, 1000, 1000][i] }));
+  assert.equal(fit({ mode: OVERLAY, height: 138, boxes }).z, 1029);
+  // Two bars docked: under both.
+  const two = [{ rect: [0, 0, VW, 60], z: 1030 }, { rect: [0, 0, VW, 40], z: 900 }];
+  assert.equal(fit({ mode: OVERLAY, height: 100, boxes: two }).z, 899);
+  // A sticky header (Open edX, z-index 1000).
+  assert.equal(fit({ mode: OVERLAY, height: 100, boxes: [{ rect: [0, 0, VW, 64], sticky: true, z: 1000 }] }).z, 999);
+});
+
+test('the overlay banner stays at the top of the stack with no bar above it, or a bar with z-index auto or 1', () => {
+  assert.equal(fit({ mode: OVERLAY, height: 100, boxes: [] }).z, TOP);
+  assert.equal(fit({ mode: OVERLAY, height: 100, boxes: [fixed(0, 0, VW, 60)] }).z, TOP);
+  assert.equal(fit({ mode: OVERLAY, height: 100, boxes: [{ rect: [0, 0, VW, 60], z: 1 }] }).z, TOP);
+  // Boxes that are not top bars (a drawer, a rail, the sticky footer) do not lower it.
+  const others = [{ rect: [60, 0, 285, 740], z: 5 }, { rect: [0, 0, 84, VH], z: 5 }, { rect: [720, 0, VW, 80], z: 5 }];
+  assert.equal(fit({ mode: OVERLAY, height: 100, boxes: others }).z, TOP);
 });

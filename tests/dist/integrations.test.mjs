@@ -432,12 +432,18 @@ describe('moodle', () => {
     assert.equal(moodleVersion(new Date('2026-12-07T10:00:00Z')), '2026120710');
     assert.ok(Number(moodleVersion(new Date('2027-01-01T00:00:00Z'))) > Number(moodleVersion(new Date('2026-12-31T23:59:59Z'))));
 
-    assert.deepEqual(result.callbacks.map((c) => c.hook), ['core\\hook\\output\\before_footer_html_generation']);
-    const callback = result.callbacks[0].callback;
-    const [cls, method] = Array.isArray(callback) ? callback : callback.split('::');
-    assert.equal(cls.replace(/^\\/, ''), 'local_lmssupport\\hook_callbacks');
-    assert.match(readFileSync(join(moodle, 'classes/hook_callbacks.php'), 'utf8'),
-      new RegExp(`public static function ${method}\\(`));
+    // The script tag before the footer; "Help and support" in the standard footer (Moodle's own
+    // hook names, core\hook\output\*, and one method each of the same name).
+    assert.deepEqual(result.callbacks.map((c) => c.hook), [
+      'core\\hook\\output\\before_footer_html_generation', 'core\\hook\\output\\before_standard_footer_html_generation',
+    ]);
+    for (const { hook, callback } of result.callbacks) {
+      const [cls, method] = Array.isArray(callback) ? callback : callback.split('::');
+      assert.equal(cls.replace(/^\\/, ''), 'local_lmssupport\\hook_callbacks');
+      assert.equal(method, hook.split('\\').pop());
+      assert.match(readFileSync(join(moodle, 'classes/hook_callbacks.php'), 'utf8'),
+        new RegExp(`public static function ${method}\\(\\s*\\\\${hook.replaceAll('\\', '\\\\')} \\$hook`));
+    }
 
     // What may leave for the support provider is declared as an external location, with a
     // string for each field in both languages.
@@ -449,7 +455,7 @@ describe('moodle', () => {
     const { en, es } = result.strings;
     for (const key of [summary, ...Object.values(fields)]) assert.ok(en[key] && es[key], `missing string ${key}`);
     assert.deepEqual(Object.keys(es).sort(), Object.keys(en).sort());
-    for (const key of ['pluginname', 'feedurl', 'feedurl_desc', 'locale', 'locale_desc', 'enabled', 'enabled_desc', 'prefilluser', 'prefilluser_desc']) {
+    for (const key of ['pluginname', 'feedurl', 'feedurl_desc', 'locale', 'locale_desc', 'enabled', 'enabled_desc', 'prefilluser', 'prefilluser_desc', 'helpandsupport', 'keeplauncher', 'keeplauncher_desc']) {
       assert.ok(en[key] && es[key], `missing string ${key}`);
     }
     assert.match(en['privacy:metadata:lmssupport_provider'], /ticket/);
@@ -500,11 +506,34 @@ describe('moodle', () => {
     assert.match(readFileSync(join(moodle, 'settings.php'), 'utf8'), /'local_lmssupport\/prefilluser',[^;]*\b0\s*\)\);/);
   });
 
-  test('the legacy callback and the 4.4 hook share one embed path', () => {
+  test('the legacy callbacks and the 4.4 hooks share one embed path each', () => {
     const lib = readFileSync(join(moodle, 'lib.php'), 'utf8');
+    const hooks = readFileSync(join(moodle, 'classes/hook_callbacks.php'), 'utf8');
     assert.match(lib, /function local_lmssupport_before_footer\(\)/);
     assert.match(lib, /class_exists\(\\core\\hook\\output\\before_footer_html_generation::class\)/);
     assert.match(lib, /embed::footer_html\(\)/);
-    assert.match(readFileSync(join(moodle, 'classes/hook_callbacks.php'), 'utf8'), /embed::footer_html\(\)/);
+    assert.match(hooks, /embed::footer_html\(\)/);
+    // Moodle 4.1-4.3 call <component>_standard_footer_html(); 4.4+ the hook that replaced it.
+    assert.match(lib, /function local_lmssupport_standard_footer_html\(\)/);
+    assert.match(lib, /class_exists\(\\core\\hook\\output\\before_standard_footer_html_generation::class\)/);
+    assert.match(lib, /embed::help_entry_html\(\)/);
+    assert.match(hooks, /embed::help_entry_html\(\)/);
+  });
+
+  test('"Help and support" is an escaped link to #lms-support-help; the floating button shows only when the site keeps it (off by default)', () => {
+    const html = php(`
+      define('MOODLE_INTERNAL', true);
+      function s($v) { return htmlspecialchars((string) $v, ENT_QUOTES | ENT_HTML401 | ENT_SUBSTITUTE, 'UTF-8'); }
+      class html_writer {
+        public static function link($url, $text) { return '<a href="' . s($url) . '">' . $text . '</a>'; }
+        public static function div($content, $class) { return '<div class="' . s($class) . '">' . $content . '</div>'; }
+      }
+      require 'classes/embed.php';
+      echo \\local_lmssupport\\embed::help_entry('Help & <support>');
+    `, moodle);
+    assert.equal(html, '<div class="lmssupport-help"><a href="#lms-support-help">Help &amp; &lt;support&gt;</a></div>');
+    assert.match(readFileSync(join(moodle, 'settings.php'), 'utf8'), /'local_lmssupport\/keeplauncher',[^;]*\b0\s*\)\);/);
+    assert.match(readFileSync(join(moodle, 'classes/embed.php'), 'utf8'),
+      /'launcher' => get_config\('local_lmssupport', 'keeplauncher'\) \? 'bottom-right' : null/);
   });
 });

@@ -42,11 +42,20 @@ async function newPage() {
   return { page, problems };
 }
 
-/** Opens the help panel with the launcher and waits for the dialog. */
+/** Opens the help panel with the launcher, or on a Moodle page (which has no floating launcher
+ *  by default) with "Help and support" in the footer popover, and waits for the dialog. */
 async function openHelp(page) {
-  await widget(page, '.lsw-launcher').click();
+  if (await page.locator('.btn-footer-popover').count()) {
+    await page.locator('.btn-footer-popover').click();
+    await page.locator('.popover.footer a[href="#lms-support-help"]').click();
+  } else {
+    await widget(page, '.lsw-launcher').click();
+  }
   await widget(page, '[role="dialog"]').waitFor({ state: 'visible' });
 }
+
+/** The widget is mounted: its launcher is in the shadow root (hidden on a page with its own entry). */
+const mounted = (page) => widget(page, '.lsw-launcher').waitFor({ state: 'attached', timeout: 10_000 });
 
 /** Opens the ticket form from the help panel's "Contact support". */
 async function openTicketForm(page) {
@@ -69,7 +78,7 @@ for (const [path, query, quiet] of [
     const { page, problems } = await newPage();
     const response = await page.goto(server.url + path);
     assert.equal(response.headers()['content-security-policy'], CSP, 'the page is served with the strict CSP');
-    await widget(page, '.lsw-launcher').waitFor({ state: 'visible', timeout: 10_000 });
+    await mounted(page);
     if (!quiet) await widget(page, '.lsw-item').first().waitFor({ state: 'visible', timeout: 10_000 });
     await page.waitForLoadState('networkidle');
 
@@ -326,7 +335,7 @@ test('canvas.html: the ticket form shows the Canvas course id and the learner', 
 test('moodle.html: the ticket form shows the Moodle course id and the sesskey never appears', async () => {
   const { page, problems } = await newPage();
   await page.goto(server.url + '/moodle.html');
-  await widget(page, '.lsw-launcher').waitFor({ state: 'visible', timeout: 10_000 });
+  await mounted(page);
   await page.waitForLoadState('networkidle');
   await openHelp(page);
   await openTicketForm(page);

@@ -1,9 +1,12 @@
 // End to end: the widget fits into real LMS chrome. On test pages that copy each LMS's chrome
-// (Moodle Boost, Canvas, Open edX, a generic theme whose fixed header collapses on scroll), for
+// (Moodle Boost, Canvas, Open edX, Brightspace's immersive navbar in a shadow root, a generic
+// theme whose fixed header collapses on scroll), for
 // every banner phase, in push and overlay mode, 1280 and 320 px wide:
 // - every host control (navigation links, user menu, drawer toggles, the host's help button) is
 //   still the element under its own centre (`elementFromPoint`), our banner and launcher
-//   included in what could cover it;
+//   included in what could cover it; so are the items of the host's menus once opened (Moodle's
+//   user menu) and the links of chrome the host's script adds after the banner is up (the
+//   generic page's course bar);
 // - in push mode nothing of the host's content is hidden (its heading and breadcrumb are hit);
 // - after dismissal, and after destroy(), the host's layout is exactly what it is with no
 //   widget (boxes and inline styles of every element we check).
@@ -16,7 +19,9 @@ import { launchBrowser, startServer } from './harness.mjs';
 // Per page: `chrome` are the controls in the host's fixed or sticky bars (usable in both modes);
 // `flow` are controls in the page flow and `content` the top of the page's content: push mode
 // must not hide them, overlay mode covers the top of the flow by definition. `chromeBoxes` are
-// compared, with `chrome`, to the page without the widget. HOSTFIT_PAGE=moodle runs one page.
+// compared, with `chrome`, to the page without the widget. `menus` are [toggle, items]: the menu
+// is opened and its items hit-tested. `ready` is host chrome to wait for (added late by the
+// page's script). HOSTFIT_PAGE=moodle runs one page.
 const PAGES = {
   '/moodle.html': {
     chrome: ['.navbar-brand', '.more-nav .nav-link', '#nav-notification-popover-toggle', '#user-menu-toggle',
@@ -24,6 +29,7 @@ const PAGES = {
       '#prev-activity-link', '#next-activity-link'],
     content: ['#page-header h1', '.breadcrumb a'],
     chromeBoxes: ['.navbar.fixed-top', '#theme_boost-drawers-courseindex', '.drawer-left-toggle', '#page'],
+    menus: [['#user-menu-toggle', '#user-action-menu .dropdown-item']],
   },
   '/canvas.html': {
     chrome: ['.ic-app-header__logomark', '.ic-app-header__menu-list-link'],
@@ -37,10 +43,16 @@ const PAGES = {
     content: ['main h1'],
     chromeBoxes: ['.learning-header', 'main'],
   },
+  '/brightspace.html': {
+    chrome: ['.d2l-assignment-title', '.d2l-immersive-actions a', '#d2l-close'],
+    content: ['.d2l-page-title', '#d2l-rubric'],
+    chromeBoxes: ['d2l-navigation-immersive', '.d2l-page-main'],
+  },
   '/sticky.html': {
-    chrome: ['.site-logo', '#nav-courses', '#nav-calendar', '#site-account'],
+    chrome: ['.site-logo', '#nav-courses', '#nav-calendar', '#site-account', '#course-bar a'],
     content: ['.site-main h1'],
-    chromeBoxes: ['.site-header', '.site-main'],
+    chromeBoxes: ['.site-header', '.site-main', '#course-bar'],
+    ready: '#course-bar',
   },
 };
 const WIDTHS = [1280, 320];
@@ -67,16 +79,18 @@ function phases(now) {
   };
 }
 
-let server, browser, demoFeed, position = 'push', noWidget = false;
+let server, browser, demoFeed, position = 'push', noWidget = false, keepLauncher = true;
 before(async () => {
   server = await startServer({ name: 'hostfit' });
   demoFeed = JSON.parse(readFileSync(server.feedPath, 'utf8'));
   browser = await launchBrowser();
   // Overlay mode is the same page with data-position="overlay"; "no widget" drops the loader.
+  // Moodle keeps its floating launcher here (the plugin's "keep" setting), to test its corner.
   await browser.context.route((url) => url.pathname.endsWith('.html'), async (route) => {
     const response = await route.fetch();
     let body = await response.text();
     if (position === 'overlay') body = body.replace(' data-feed=', ' data-position="overlay" data-feed=');
+    if (keepLauncher) body = body.replace(' data-feed=', ' data-launcher="bottom-right" data-feed=');
     await route.fulfill({ response, body });
   });
   await browser.context.route('**/widget/loader.js', (route) => (noWidget ? route.abort() : route.fallback()));
@@ -124,6 +138,20 @@ async function load(page, path, width) {
   await page.setViewportSize({ width, height: width > 600 ? 800 : 640 });
   await page.goto(server.url + path);
   await page.waitForLoadState('load');
+  const ready = PAGES[path]?.ready;
+  if (ready) await page.locator(ready).waitFor({ state: 'attached', timeout: 10_000 });
+}
+
+/** Opens each of the host's menus in turn and hit-tests its items: {toggle > item#i: 'ok' | …}. */
+async function menuHits(page, menus = []) {
+  const out = {};
+  for (const [toggle, items] of menus) {
+    await page.locator(toggle).click();
+    await frames(page);
+    for (const [key, v] of Object.entries(await hitTest(page, [items]))) out[`${toggle} > ${key}`] = v;
+    await page.locator(toggle).click();
+  }
+  return out;
 }
 
 test('host controls stay usable and the host layout comes back exactly, on every LMS chrome page', { timeout: 600_000 }, async () => {
@@ -139,8 +167,10 @@ test('host controls stay usable and the host layout comes back exactly, on every
       noWidget = true;
       position = 'push';
       await load(page, path, width);
-      const reachable = Object.entries(await hitTest(page, [...spec.chrome, ...spec.flow || [], ...spec.content]))
-        .filter(([, v]) => v === 'ok').map(([k]) => k);
+      const reachable = Object.entries({
+        ...await hitTest(page, [...spec.chrome, ...spec.flow || [], ...spec.content]),
+        ...await menuHits(page, spec.menus),
+      }).filter(([, v]) => v === 'ok').map(([k]) => k);
       const baseline = await layout(page, [...spec.chromeBoxes, ...spec.chrome]);
       noWidget = false;
       for (const mode of POSITIONS) {
@@ -154,7 +184,7 @@ test('host controls stay usable and the host layout comes back exactly, on every
           await frames(page);
           const where = `${path} ${width}px ${mode} ${phase}`;
           const selectors = mode === 'push' ? [...spec.chrome, ...spec.flow || [], ...spec.content] : spec.chrome;
-          const hits = await hitTest(page, selectors);
+          const hits = { ...await hitTest(page, selectors), ...await menuHits(page, spec.menus) };
           for (const key of reachable) {
             if (!(key in hits)) continue;
             checked += 1;
@@ -196,11 +226,17 @@ test('host controls stay usable and the host layout comes back exactly, on every
           await frames(page);
           const afterwards = await layout(page, [...spec.chromeBoxes, ...spec.chrome]);
           // Nothing of ours on the host's elements; after destroy(), not even our own rule.
-          const leftovers = await page.evaluate((destroyed) => ({
-            marks: document.querySelectorAll('[data-lsw]').length,
-            rules: document.adoptedStyleSheets.flatMap((sheet) => [...sheet.cssRules])
-              .filter((rule) => destroyed || rule.selectorText !== 'lms-support-widget').length,
-          }), phase === 'in_progress');
+          // Host web components' shadow roots (Brightspace's navbar) included.
+          const leftovers = await page.evaluate((destroyed) => {
+            const roots = [document, ...[...document.querySelectorAll('*')]
+              .filter((el) => el.shadowRoot && el.tagName !== 'LMS-SUPPORT-WIDGET').map((el) => el.shadowRoot)];
+            return {
+              marks: roots.reduce((n, root) => n + root.querySelectorAll('[data-lsw]').length, 0),
+              rules: roots.flatMap((root) => root.adoptedStyleSheets).flatMap((sheet) => [...sheet.cssRules])
+                .filter((rule) => rule.selectorText?.includes('lsw') || rule.cssText.includes('--lsw'))
+                .filter((rule) => destroyed || rule.selectorText !== 'lms-support-widget').length,
+            };
+          }, phase === 'in_progress');
           if (leftovers.marks || leftovers.rules) failures.push(`${where}: left behind ${JSON.stringify(leftovers)}`);
           const diff = afterwards.filter((line, i) => line !== baseline[i]);
           if (diff.length) failures.push(`${where}: after dismissal the layout differs from the page without the widget:\n    ${diff.join('\n    ')}\n  expected:\n    ${baseline.filter((line, i) => line !== afterwards[i]).join('\n    ')}`);
@@ -212,4 +248,93 @@ test('host controls stay usable and the host layout comes back exactly, on every
   console.log(summary.join('\n'));
   assert.deepEqual(errors, [], 'no uncaught error on the page');
   assert.deepEqual(failures, [], `host fit problems:\n${failures.join('\n')}`);
+});
+
+test('Moodle: drawers closed and opened under the banner keep their toggles and links usable', { timeout: 120_000 }, async () => {
+  const page = await browser.context.newPage();
+  const failures = [];
+  writeFeed(phases(Date.now()).in_progress);
+  for (const mode of POSITIONS) {
+    position = mode;
+    await page.evaluate(() => localStorage.clear()).catch(() => {});
+    await load(page, '/moodle.html', 1280);
+    await page.locator('lms-support-widget .lsw-item').first().waitFor({ state: 'visible', timeout: 10_000 });
+    await frames(page);
+    // Closed: the toggle that Boost shows instead (display: none while the drawer is open).
+    await page.locator('.drawertoggle').click();
+    await frames(page);
+    for (const [key, v] of Object.entries(await hitTest(page, ['.drawer-left-toggle .btn', '#user-menu-toggle']))) {
+      if (v !== 'ok') failures.push(`${mode} drawer closed: ${key} ${v}`);
+    }
+    // Opened again from that toggle.
+    await page.locator('.drawer-left-toggle .btn').click();
+    await frames(page);
+    const open = await hitTest(page, ['.drawertoggle', '.courseindex-link']);
+    if (Object.keys(open).length < 4) failures.push(`${mode} drawer opened: only ${JSON.stringify(open)} on screen`);
+    for (const [key, v] of Object.entries(open)) if (v !== 'ok') failures.push(`${mode} drawer opened: ${key} ${v}`);
+  }
+  position = 'push';
+  await page.close();
+  assert.deepEqual(failures, []);
+});
+
+test('Moodle: "Help and support" in the footer popover opens the help panel, and no floating launcher shows beside it', { timeout: 60_000 }, async () => {
+  const page = await browser.context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  keepLauncher = false;
+  try {
+    writeFeed(phases(Date.now()).upcoming);
+    for (const mode of POSITIONS) {
+      position = mode;
+      await load(page, '/moodle.html', 1280);
+      await page.locator('lms-support-widget .lsw-item').first().waitFor({ state: 'visible', timeout: 10_000 });
+      assert.ok(await page.locator('lms-support-widget .lsw-launcher').isHidden(), 'the floating launcher is hidden while the page has the entry');
+      // Boost's "?" button opens a copy of the footer, with the plugin's entry, in a popover.
+      await page.locator('.btn-footer-popover').click();
+      const entry = page.locator('.popover.footer a[href="#lms-support-help"]');
+      await entry.waitFor({ state: 'visible' });
+      assert.equal(await entry.textContent(), 'Help and support');
+      await entry.click();
+      await page.locator('lms-support-widget [role="dialog"]').waitFor({ state: 'visible', timeout: 10_000 });
+      assert.ok(!page.url().includes('#'), `the address keeps no fragment: ${page.url()}`);
+      // The open panel is over the navbar (the overlay banner is under it only while closed):
+      // its close button, in the navbar's band, is ours.
+      const closeHit = await page.evaluate(() => {
+        const close = document.querySelector('lms-support-widget').shadowRoot.querySelector('.lsw-close');
+        const r = close.getBoundingClientRect();
+        return { top: r.top, hit: document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2)?.tagName };
+      });
+      assert.ok(closeHit.top < 60, `${mode}: the close button is in the navbar's band (${closeHit.top})`);
+      assert.equal(closeHit.hit, 'LMS-SUPPORT-WIDGET', `${mode}: the panel's close button is covered`);
+    }
+    assert.deepEqual(errors, []);
+  } finally {
+    keepLauncher = true;
+    position = 'push';
+    await page.close();
+  }
+});
+
+test('Brightspace: a navbar link web component to #lms-support-help (its <a> in its shadow root) opens the help panel', { timeout: 60_000 }, async () => {
+  const page = await browser.context.newPage();
+  try {
+    writeFeed(phases(Date.now()).upcoming);
+    await load(page, '/brightspace.html', 1280);
+    await page.locator('lms-support-widget .lsw-item').first().waitFor({ state: 'visible', timeout: 10_000 });
+    // A custom link as an admin adds one to a navbar (rendered after load, as the navbar is).
+    await page.evaluate(() => {
+      const link = document.createElement('d2l-navigation-link');
+      link.setAttribute('href', '#lms-support-help');
+      link.setAttribute('text', 'Help and support');
+      link.setAttribute('slot', 'right');
+      link.textContent = 'Help and support';
+      document.querySelector('d2l-navigation-immersive').append(link);
+    });
+    await page.locator('d2l-navigation-link').click();
+    await page.locator('lms-support-widget [role="dialog"]').waitFor({ state: 'visible', timeout: 10_000 });
+    assert.ok(!page.url().includes('#'), `the address keeps no fragment: ${page.url()}`);
+  } finally {
+    await page.close();
+  }
 });

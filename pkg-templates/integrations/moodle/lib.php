@@ -38,3 +38,18 @@ function local_lmssupport_before_footer(): string {
     }
     return \local_lmssupport\embed::footer_html();
 }
+
+/**
+ * Adds "Help and support" to the standard footer on Moodle 4.1 to 4.3 (in Boost, the footer
+ * popover behind the "?" button).
+ *
+ * Moodle 4.4 and later call hook_callbacks::before_standard_footer_html_generation instead.
+ *
+ * @return string HTML added to the standard footer.
+ */
+function local_lmssupport_standard_footer_html(): string {
+    if (class_exists(\core\hook\output\before_standard_footer_html_generation::class)) {
+        return '';
+    }
+    return \local_lmssupport\embed::help_entry_html();
+}

@@ -49,6 +49,14 @@ if ($hassiteconfig) {
         PARAM_ALPHANUMEXT,
         10
     ));
+    // Off by default: "Help and support" in the footer is the way in; the floating button
+    // would sit beside Boost's own "?" button.
+    $settings->add(new admin_setting_configcheckbox(
+        'local_lmssupport/keeplauncher',
+        new lang_string('keeplauncher', 'local_lmssupport'),
+        new lang_string('keeplauncher_desc', 'local_lmssupport'),
+        0
+    ));
     // Off by default: name and e-mail are personal data (see the privacy note in its description).
     $settings->add(new admin_setting_configcheckbox(
         'local_lmssupport/prefilluser',

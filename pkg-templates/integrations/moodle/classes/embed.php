@@ -33,8 +33,14 @@ class embed {
     /** Subresource Integrity hash of that loader. */
     const LOADER_SRI = '{{LOADER_SRI}}';
 
+    /** The link the widget's loader answers on any page: it opens the help panel. */
+    const HELP_LINK = '#lms-support-help';
+
     /** @var bool Whether the tag was already printed on this page. */
     private static $done = false;
+
+    /** @var bool Whether the help entry was already printed on this page. */
+    private static $entrydone = false;
 
     /**
      * The script tag for the current page, or '' when the widget does not belong on it.
@@ -51,6 +57,35 @@ class embed {
         }
         self::$done = true;
         return self::script_tag($data);
+    }
+
+    /**
+     * "Help and support" for Moodle's standard footer (in Boost, the footer popover beside
+     * "Contact site support"), on the pages that get the widget; '' elsewhere.
+     *
+     * A link to #lms-support-help: the widget's loader opens the help panel when it is
+     * clicked, wherever it is (Boost shows a copy of the footer in its popover), and hides the
+     * floating Help button while the page has one, unless "Also show the floating Help button"
+     * is on. Without the widget (a script blocker) it only changes the address's fragment.
+     *
+     * @return string HTML.
+     */
+    public static function help_entry_html(): string {
+        if (self::$entrydone || self::page_data() === null) {
+            return '';
+        }
+        self::$entrydone = true;
+        return self::help_entry(get_string('helpandsupport', 'local_lmssupport'));
+    }
+
+    /**
+     * The entry's markup with the given (already translated) text; html_writer escapes it.
+     *
+     * @param string $text
+     * @return string HTML.
+     */
+    public static function help_entry(string $text): string {
+        return \html_writer::div(\html_writer::link(self::HELP_LINK, s($text)), 'lmssupport-help');
     }
 
     /**
@@ -98,6 +133,8 @@ class embed {
             'feed' => $feed,
             'locale' => $locale === '' ? 'auto' : $locale,
             'lms' => 'moodle',
+            // Named, the corner keeps the floating Help button beside the footer entry.
+            'launcher' => get_config('local_lmssupport', 'keeplauncher') ? 'bottom-right' : null,
         ];
         if ($PAGE->pagelayout === 'secure' || strpos((string) $PAGE->pagetype, 'mod-quiz-attempt') === 0) {
             $data['quiet'] = 'true';

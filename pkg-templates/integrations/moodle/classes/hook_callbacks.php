@@ -36,4 +36,15 @@ class hook_callbacks {
             $hook->add_html($html);
         }
     }
+
+    /**
+     * Adds "Help and support" to the standard footer (in Boost, the footer popover).
+     *
+     * @param \core\hook\output\before_standard_footer_html_generation $hook
+     */
+    public static function before_standard_footer_html_generation(
+        \core\hook\output\before_standard_footer_html_generation $hook
+    ): void {
+        $hook->add_html(embed::help_entry_html());
+    }
 }

@@ -28,4 +28,8 @@ $callbacks = [
         'hook' => \core\hook\output\before_footer_html_generation::class,
         'callback' => [\local_lmssupport\hook_callbacks::class, 'before_footer_html_generation'],
     ],
+    [
+        'hook' => \core\hook\output\before_standard_footer_html_generation::class,
+        'callback' => [\local_lmssupport\hook_callbacks::class, 'before_standard_footer_html_generation'],
+    ],
 ];
