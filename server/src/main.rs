@@ -222,11 +222,14 @@ enum Command {
         #[command(subcommand)]
         action: authoring::MaintenanceCommand,
     },
-    /// Outgoing messages (helpdesk e-mail): list them, retry failed ones.
+    /// Outgoing messages (e-mail, webhooks): list them, retry failed ones.
     Deliveries {
         /// The server's data directory (the one given to `serve --data`).
         #[arg(long, value_name = "DIR", default_value = "data", global = true)]
         data: PathBuf,
+        /// The server's PostgreSQL database (`serve --database`), instead of --data's SQLite.
+        #[arg(long, value_name = "URL", env = "LMS_SUPPORT_DATABASE", global = true)]
+        database: Option<String>,
         #[command(subcommand)]
         action: DeliveriesCommand,
     },
@@ -460,9 +463,15 @@ fn main() -> ExitCode {
             data,
             database,
         } => report::run(&data, database.as_deref(), &client, since.as_deref(), json),
-        Command::Deliveries { data, action } => match action {
-            DeliveriesCommand::List { failed } => delivery::list(&data, failed),
-            DeliveriesCommand::Retry { id, .. } => delivery::retry(&data, id),
+        Command::Deliveries {
+            data,
+            database,
+            action,
+        } => match action {
+            DeliveriesCommand::List { failed } => {
+                delivery::list(&data, database.as_deref(), failed)
+            }
+            DeliveriesCommand::Retry { id, .. } => delivery::retry(&data, database.as_deref(), id),
         },
     })
 }

@@ -244,19 +244,6 @@ async fn not_on_postgres() -> axum::response::Response {
     response
 }
 
-/// What `--database postgres://…` cannot do yet, as a line for stderr: the delivery queue
-/// (its worker and everything that queues) is SQLite's.
-fn postgres_refusals(config: &Config, clients: Option<&clients::Clients>) -> Option<String> {
-    if config.smtp.is_some() {
-        return Some(
-            "--smtp works with SQLite only for now; leave out --database or --smtp".to_string(),
-        );
-    }
-    let config = clients?.config();
-    let delivering = clients::delivering_clients(&config);
-    (!delivering.is_empty()).then(|| clients::deliveries_refusal(&delivering))
-}
-
 /// Runs the server until a shutdown signal; returns the exit status.
 pub fn run(config: Config) -> u8 {
     let mut origins = Vec::new();
@@ -348,13 +335,6 @@ pub fn run(config: Config) -> u8 {
             ));
             return 2;
         }
-        if let Some(refusal) = postgres_refusals(&config, clients.as_deref()) {
-            output::stderr(&format!("{refusal}\n"));
-            return 2;
-        }
-        if let Some(clients) = &clients {
-            clients.refuse_deliveries();
-        }
         let pg = match runtime.block_on(Postgres::connect(&url, config.data.clone())) {
             Ok(pg) => pg,
             Err(e) => {
@@ -362,13 +342,20 @@ pub fn run(config: Config) -> u8 {
                 return 1;
             }
         };
+        if let Some(clients) = &clients {
+            let tables = clients::DeliveryTables::Postgres(pg.clone(), runtime.handle().clone());
+            if let Err(e) = clients.follow_webhooks(tables, config.smtp.is_some()) {
+                output::stderr(&format!("cannot store the webhook receivers: {e}\n"));
+                return 1;
+            }
+        }
         let limiter = |bucket, per_hour, per_day| ratelimit::Limiter::Shared {
             pg: pg.clone(),
             bucket,
             per_hour,
             per_day,
         };
-        let tickets = tickets::Tickets::new(
+        let mut tickets = tickets::Tickets::new(
             Engine::Postgres(pg.clone()),
             limiter("created", config.rate_limit_hour, config.rate_limit_day),
             limiter("rejected", config.rejected_limit_hour, 0),
@@ -376,6 +363,7 @@ pub fn run(config: Config) -> u8 {
             prefix.to_string(),
             config.data.clone(),
         );
+        tickets.helpdesk_mail = relay.is_some();
         let writer_thread = Arc::new(std::sync::Mutex::new(None));
         return runtime.block_on(serve(
             config,
@@ -384,7 +372,7 @@ pub fn run(config: Config) -> u8 {
             None,
             trusted,
             writer_thread,
-            None,
+            relay,
         ));
     }
     let db = store::db_path(&config.data);
@@ -404,7 +392,8 @@ pub fn run(config: Config) -> u8 {
         }
     };
     if let Some(clients) = &clients {
-        if let Err(e) = clients.follow_webhooks(config.data.clone(), config.smtp.is_some()) {
+        let tables = clients::DeliveryTables::Sqlite(config.data.clone());
+        if let Err(e) = clients.follow_webhooks(tables, config.smtp.is_some()) {
             output::stderr(&format!("cannot store the webhook receivers: {e}\n"));
             return 1;
         }
@@ -519,13 +508,11 @@ async fn serve(
     if let Some(relay) = &relay {
         log::event("info", "delivering through", &[("smtp", &relay.display())]);
     }
-    // The queue is SQLite's (PostgreSQL refuses what would fill it, see `postgres_refusals`).
-    let deliveries = app
-        .tickets
-        .store
-        .sqlite_readers()
-        .is_some()
-        .then(|| tokio::spawn(crate::delivery::worker(config.data.clone(), relay)));
+    let queue = match app.tickets.store.postgres() {
+        Some(pg) => crate::delivery::Queue::Postgres(pg.clone()),
+        None => crate::delivery::Queue::Sqlite,
+    };
+    let deliveries = tokio::spawn(crate::delivery::worker(queue, config.data.clone(), relay));
     log::event("info", "store", &[("engine", app.tickets.store.name())]);
 
     let stopping = Arc::new(tokio::sync::Notify::new());
@@ -550,9 +537,7 @@ async fn serve(
         () = grace => log::event("warn", "stopped with requests still in flight", &[]),
     }
     maintenance.abort();
-    if let Some(deliveries) = deliveries {
-        deliveries.abort();
-    }
+    deliveries.abort();
     if let Some(watcher) = watcher {
         watcher.abort();
     }

@@ -15,11 +15,14 @@
 //! rated ticket. A batch that fails is retried job by job, each in its own transaction, so one
 //! bad job fails alone.
 //!
-//! Not here yet (SQLite only, refused by `serve` on PostgreSQL): the delivery queue's worker
-//! and the jobs that feed it (helpdesk e-mail, webhooks, learner e-mail), the admin API, the
-//! helpdesk hook, `notice resolve --resolve-tickets`, tokens. The agent CLI (`tickets`) works
-//! here too, and so do `maintenance` and `notice` (see `crate::authoring`).
+//! The delivery queue is here too ([`deliveries`]): each change queues its e-mails and webhooks
+//! in its own transaction, and every instance's worker claims messages so none is sent twice.
+//!
+//! Not here yet (SQLite only, `501` from `serve` on PostgreSQL): the admin API, the helpdesk
+//! hook, `notice resolve --resolve-tickets`, tokens. The agent CLI (`tickets`) works here too,
+//! and so do `maintenance`, `notice` and `deliveries` (see `crate::authoring`).
 
+pub mod deliveries;
 pub mod schema;
 
 use super::writer::{CreateOutcome, FeedbackOutcome, NewTicket, TicketSummary, WriteError};
@@ -408,6 +411,64 @@ impl Postgres {
         Ok(())
     }
 
+    /// Claims the next message due at `now` for this instance's worker (see [`deliveries`]),
+    /// with what its e-mail needs: the ticket and its attachments.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn claim_delivery(
+        &self,
+        now: i64,
+    ) -> Result<Option<deliveries::Claimed>, StoreError> {
+        let db = self.pool.get().await?;
+        let Some(delivery) = deliveries::claim(&**db, now).await? else {
+            return Ok(None);
+        };
+        let ticket_id = delivery
+            .payload
+            .get("ticket_id")
+            .and_then(serde_json::Value::as_i64);
+        let (ticket, files) = match ticket_id {
+            Some(id) if delivery.kind != super::deliveries::WEBHOOK => {
+                let ticket = deliveries::tickets(&**db, &[id]).await?.pop();
+                (ticket, attachments(&**db, id).await?)
+            }
+            _ => (None, Vec::new()),
+        };
+        Ok(Some(deliveries::Claimed {
+            delivery,
+            ticket,
+            files,
+        }))
+    }
+
+    /// Records an attempt of a claimed message: `Ok(now)` delivered, `Err((error, next))`
+    /// failed and due again at `next`.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn mark_delivery(
+        &self,
+        id: i64,
+        outcome: Result<i64, (&str, i64)>,
+    ) -> Result<(), StoreError> {
+        let db = self.pool.get().await?;
+        deliveries::mark(&**db, id, outcome).await
+    }
+
+    /// Makes the `webhooks` and `client_mail` tables follow the configuration.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn sync_deliveries(
+        &self,
+        hooks: &[(String, super::deliveries::Webhook)],
+        mail: &[super::deliveries::ClientMail],
+    ) -> Result<(), StoreError> {
+        let mut db = self.pool.get().await?;
+        deliveries::sync(&mut db, hooks, mail).await
+    }
+
     /// A pooled connection, for tests that look at rows directly.
     ///
     /// # Errors
@@ -422,25 +483,82 @@ impl Postgres {
 // one connection's operations (the agent CLI, and the pool's)
 
 /// Escalates each critical ticket still open or pending that missed its response target or
-/// is unresolved [`super::ESCALATE_AFTER_SECONDS`] after creation (SQLite's rule, without the
-/// escalation e-mail, which PostgreSQL does not queue yet); how many. Idempotent.
+/// is unresolved [`super::ESCALATE_AFTER_SECONDS`] after creation (SQLite's rule), and queues
+/// the e-mail to its client's `escalation_email` and the `ticket.updated` webhooks; how many.
+/// Idempotent, and told once across instances: the marking and the queueing are one
+/// statement, which queues only for the rows its `UPDATE` changed (a ticket another instance
+/// escalated first is no longer at level 0 when this one's `UPDATE` reaches it).
 ///
 /// # Errors
 /// Database errors.
 pub async fn escalate(db: &impl GenericClient, now: i64) -> Result<usize, StoreError> {
-    let n = db
-        .execute(
-            "UPDATE tickets SET escalation_level = 1, escalated_at = $1
-             WHERE priority = $2 AND status IN ('open', 'pending') AND escalation_level = 0
-               AND (created_at <= $3 OR (status = 'open' AND response_due_at <= $1))",
-            &[
-                &now,
-                &super::ESCALATING_PRIORITY,
-                &(now - super::ESCALATE_AFTER_SECONDS),
-            ],
+    const DUE: &str = "priority = $2 AND status IN ('open', 'pending') AND escalation_level = 0
+               AND (created_at <= $3 OR (status = 'open' AND response_due_at <= $1))";
+    let bounds: [&(dyn ToSql + Sync); 3] = [
+        &now,
+        &super::ESCALATING_PRIORITY,
+        &(now - super::ESCALATE_AFTER_SECONDS),
+    ];
+    let due = db
+        .query(
+            &format!("SELECT {TICKET_COLUMNS} FROM tickets WHERE {DUE} ORDER BY id"),
+            &bounds,
         )
-        .await?;
-    Ok(count(n))
+        .await?
+        .iter()
+        .map(ticket_from_row)
+        .collect::<Result<Vec<_>, _>>()?;
+    if due.is_empty() {
+        return Ok(0);
+    }
+    let mut queued = Vec::new();
+    let clients: Vec<&str> = due.iter().map(|t| t.client.as_str()).collect();
+    let hooks = deliveries::receivers(db, &clients).await?;
+    for ticket in &due {
+        let unanswered = ticket.status == "open" && ticket.response_due_at <= now;
+        let reason = if unanswered {
+            "not answered within its response target"
+        } else {
+            "not resolved 2 hours after it was filed"
+        };
+        if let (Some(from), Some(to)) = deliveries::client_mail(db, &ticket.client).await? {
+            let payload = super::deliveries::escalation_payload(ticket.id, &from, &to, reason);
+            queued.push(deliveries::mail(
+                ticket.id,
+                &ticket.client,
+                super::deliveries::ESCALATION_EMAIL,
+                &payload,
+                &from,
+                now,
+            )?);
+        }
+        let change = serde_json::json!({ "type": "escalated", "level": 1, "reason": reason });
+        queued.extend(deliveries::ticket_event(
+            &hooks,
+            ticket,
+            "ticket.updated",
+            Some(change),
+            now,
+        )?);
+    }
+    let ids: Vec<i64> = due.iter().map(|t| t.id).collect();
+    let update = format!(
+        "UPDATE tickets SET escalation_level = 1, escalated_at = $1 WHERE id = ANY($4) AND {DUE}"
+    );
+    let mut params: Vec<Box<dyn ToSql + Sync + Send>> = vec![
+        Box::new(now),
+        Box::new(super::ESCALATING_PRIORITY),
+        Box::new(now - super::ESCALATE_AFTER_SECONDS),
+        Box::new(ids),
+    ];
+    params.extend(deliveries::params(&queued));
+    let refs: Vec<&(dyn ToSql + Sync)> = params
+        .iter()
+        .map(|p| -> &(dyn ToSql + Sync) { p.as_ref() })
+        .collect();
+    let sql = deliveries::escalate_sql(&update, 5);
+    let n: i64 = db.query_one(&sql, &refs).await?.try_get(0)?;
+    Ok(usize::try_from(n).unwrap_or(0))
 }
 
 /// The ticket a number names (see [`super::ticket_by_number`]).
@@ -551,8 +669,8 @@ pub async fn list(
         .map_err(StoreError::from)
 }
 
-/// Applies an agent's action to ticket `id` at `now` in one transaction (see
-/// [`super::apply`]; no e-mail or webhook is queued on PostgreSQL yet).
+/// Applies an agent's action to ticket `id` at `now` in one transaction, with the learner's
+/// e-mail and the webhooks it queues (see [`super::apply`]).
 ///
 /// # Errors
 /// [`super::ActionError::Closed`] for a closed ticket; store errors.
@@ -610,6 +728,17 @@ pub async fn apply(
             .await
             .map_err(store)?;
         }
+    }
+    // What SQLite's `apply` queues, in the same transaction.
+    let (change, news) = super::agent_change(action, "agent", status.as_deref());
+    if let Some(ticket) = deliveries::tickets(&tx, &[id])
+        .await
+        .map_err(ActionError::Store)?
+        .pop()
+    {
+        deliveries::after_agent_change(&tx, &ticket, news, change, now)
+            .await
+            .map_err(ActionError::Store)?;
     }
     tx.commit().await.map_err(store)?;
     Ok(())
@@ -927,19 +1056,25 @@ async fn run_jobs(
     // Polled together, the calls go out back to back: one round trip for the batch.
     let rows = futures_util::future::try_join_all(calls).await?;
     let mut outcomes = Vec::with_capacity(jobs.len());
+    let mut created = Vec::new();
+    let mut rated = Vec::new();
     for (job, row) in jobs.iter().zip(&rows) {
         outcomes.push(match job {
             Prepared::Create(new, ..) => {
                 let outcome = create_outcome(row)?;
                 if let CreateOutcome::Created(summary) = &outcome {
                     store_attachments(&tx, data, new, summary.id).await?;
+                    created.push((new_record(new, summary.id, row.try_get(3)?), &new.helpdesk));
                 }
                 Outcome::Create(Ok(outcome))
             }
-            Prepared::Feedback(..) => {
+            Prepared::Feedback(id, rating, comment, now, _) => {
                 let code: String = row.try_get(0)?;
                 Outcome::Feedback(Ok(match code.as_str() {
-                    "saved" => FeedbackOutcome::Saved,
+                    "saved" => {
+                        rated.push((*id, *rating, comment.as_str(), *now));
+                        FeedbackOutcome::Saved
+                    }
                     "already_rated" => FeedbackOutcome::AlreadyRated,
                     "not_resolved" => FeedbackOutcome::NotResolved,
                     _ => FeedbackOutcome::NotFound,
@@ -947,8 +1082,89 @@ async fn run_jobs(
             }
         });
     }
+    queue_messages(&tx, &created, &rated).await?;
     tx.commit().await?;
     Ok(outcomes)
+}
+
+/// The row a create job stored (what `lms_create_ticket` inserts).
+fn new_record(new: &NewTicket, id: i64, seq: i64) -> TicketRecord {
+    let t = &new.ticket;
+    TicketRecord {
+        id,
+        client: new.client.clone(),
+        seq,
+        prefix: new.prefix.clone(),
+        token_hash: token::hash_token(&new.token).to_vec(),
+        status: "open".to_string(),
+        priority: t.priority().to_string(),
+        category: t.category().to_string(),
+        subject: t.subject().to_string(),
+        description: t.description().to_string(),
+        name: t.name().to_string(),
+        email: t.email().to_string(),
+        locale: t.locale().to_string(),
+        context: t.context().to_vec(),
+        created_at: new.now,
+        response_due_at: new.due,
+        updated_at: new.now,
+        resolved_at: None,
+        closed_at: None,
+        escalation_level: 0,
+        escalated_at: None,
+        rating: None,
+        feedback_comment: None,
+        feedback_at: None,
+    }
+}
+
+/// Queues what SQLite's writer queues with a batch's changes, in its transaction: each new
+/// ticket's helpdesk e-mail and `ticket.created` webhooks, each rating's `feedback.created`.
+/// One query for the receivers, one insert; nothing more when the batch queues nothing.
+async fn queue_messages(
+    tx: &tokio_postgres::Transaction<'_>,
+    created: &[(TicketRecord, &Option<super::deliveries::HelpdeskRoute>)],
+    rated: &[(i64, i64, &str, i64)],
+) -> Result<(), StoreError> {
+    if created.is_empty() && rated.is_empty() {
+        return Ok(());
+    }
+    let rated_ids: Vec<i64> = rated.iter().map(|r| r.0).collect();
+    let rated_tickets = deliveries::tickets(tx, &rated_ids).await?;
+    let mut clients: Vec<&str> = created
+        .iter()
+        .map(|(t, _)| t.client.as_str())
+        .chain(rated_tickets.iter().map(|t| t.client.as_str()))
+        .collect();
+    clients.sort_unstable();
+    clients.dedup();
+    let hooks = deliveries::receivers(tx, &clients).await?;
+    let mut rows = Vec::new();
+    for (ticket, route) in created {
+        if let Some(route) = route {
+            rows.push(deliveries::helpdesk(ticket, route, ticket.created_at)?);
+        }
+        rows.extend(deliveries::ticket_event(
+            &hooks,
+            ticket,
+            "ticket.created",
+            None,
+            ticket.created_at,
+        )?);
+    }
+    for (id, rating, comment, now) in rated {
+        if let Some(ticket) = rated_tickets.iter().find(|t| t.id == *id) {
+            let change = serde_json::json!({ "rating": rating, "comment": comment });
+            rows.extend(deliveries::ticket_event(
+                &hooks,
+                ticket,
+                "feedback.created",
+                Some(change),
+                *now,
+            )?);
+        }
+    }
+    deliveries::insert(tx, &rows).await
 }
 
 /// The ids of the windows and notices the learner's page showed (see
