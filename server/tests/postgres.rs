@@ -279,18 +279,191 @@ fn both_instances_serve_a_schedule_change_at_once() {
     );
 }
 
-/// What PostgreSQL does not do yet is refused, not half done: the admin API answers `501`;
-/// a `--database` that is not PostgreSQL is refused at start-up.
+/// The admin side on PostgreSQL, across two instances: a token made with `tokens create
+/// --database` works on both; a window added through the admin API on one is listed, served
+/// and audited by the other; a console session opened on one is good on the other until the
+/// token is revoked; a signed helpdesk hook sent to one replies to the learner once, its
+/// replay to the other refused. What is not on PostgreSQL yet says so: `resolve_tickets`
+/// answers `501`; a `--database` that is not PostgreSQL is refused at start-up.
 #[test]
-fn what_is_not_on_postgres_yet_says_so() {
+fn the_admin_api_console_and_hook_work_across_instances() {
+    const HOOK_SECRET: &str = "hook_pg_fedcba9876543210fedcba98765432";
     let cluster = Cluster::shared();
     let url = cluster.fresh_database();
-    let s = scratch("refusals");
-    let server = Server::start(&s, &["--database", &url]);
-    let admin = server.get("/v1/admin/maintenance", &[]);
-    assert_eq!(admin.status, 501, "{}", admin.text());
-    assert_eq!(admin.json()["errors"][0]["code"], "not_on_postgres");
-    assert_eq!(server.get("/readyz", &[]).status, 200);
+    let s = scratch("admin");
+    let conf = s.path("conf");
+    let out = common::Output::of(common::lms_support().arg("demo-config").arg(&conf));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let acme_path = conf.join("clients/acme.json");
+    let mut acme: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&acme_path).expect("acme.json")).expect("json");
+    acme["helpdesk_hook_secret"] = json!(HOOK_SECRET);
+    std::fs::write(&acme_path, acme.to_string()).expect("write acme.json");
+    let cli = |args: &[&str]| {
+        common::Output::of(common::lms_support().args(args).args(["--database", &url]))
+    };
+    let made = cli(&["tokens", "create", "--name", "ops", "--scope", "admin"]);
+    assert_eq!(made.code, 0, "{}", made.stderr);
+    let secret = made.stdout.trim().to_string();
+    let (a, b) = two_instances(&s, &url, &["--config", conf.to_str().expect("utf-8 path")]);
+    let bearer = format!("Bearer {secret}");
+    let auth = [
+        ("Authorization", bearer.as_str()),
+        ("Content-Type", "application/json"),
+    ];
+
+    let added = a.request(
+        "POST",
+        "/v1/admin/maintenance",
+        &auth,
+        json!({
+            "id": "mw-api",
+            "target": {"groups": ["eu-1"]},
+            "title": {"en": "Exam platform upgrade"},
+            "starts_at": "2030-01-05T01:00:00Z",
+            "ends_at": "2030-01-05T03:00:00Z",
+            "severity": "major"
+        })
+        .to_string()
+        .as_bytes(),
+    );
+    assert_eq!(added.status, 201, "{}", added.text());
+    let listed = b.get("/v1/admin/maintenance", &auth);
+    assert_eq!(listed.status, 200, "{}", listed.text());
+    assert_eq!(listed.json()["items"][0]["id"], "mw-api");
+    assert!(b
+        .get("/v1/feed?client=uni", &[])
+        .text()
+        .contains("Exam platform upgrade"));
+    let refused = b.request(
+        "POST",
+        "/v1/admin/maintenance",
+        &auth,
+        br#"{"id": "mw-bad", "target": {"all": true}, "title": {"en": "No times"}}"#,
+    );
+    assert_eq!(refused.status, 422, "{}", refused.text());
+    let audit = b.get("/v1/admin/audit", &auth);
+    assert_eq!(audit.status, 200, "{}", audit.text());
+    let actions: Vec<String> = audit.json()["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .map(|e| {
+            format!(
+                "{} {}",
+                e["actor"].as_str().unwrap_or(""),
+                e["action"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
+    assert_eq!(actions[1..], ["ops maintenance.add"], "{actions:?}");
+    assert!(actions[0].ends_with(" token.create"), "{actions:?}");
+    let resolve_all = a.request(
+        "POST",
+        "/v1/admin/notices/inc-1/resolve",
+        &auth,
+        br#"{"resolve_tickets": true}"#,
+    );
+    assert_eq!(resolve_all.status, 501, "{}", resolve_all.text());
+    assert_eq!(resolve_all.json()["errors"][0]["code"], "not_on_postgres");
+
+    // The console: signed in on one instance, recognised by the other.
+    let origin_a = format!("http://{}", a.addr);
+    let signed = a.request(
+        "POST",
+        "/admin/session",
+        &[
+            ("Origin", origin_a.as_str()),
+            ("lms-support-console", "1"),
+            ("Content-Type", "application/json"),
+        ],
+        json!({ "token": secret }).to_string().as_bytes(),
+    );
+    assert_eq!(signed.status, 201, "{}", signed.text());
+    let cookie = signed
+        .header("set-cookie")
+        .and_then(|c| c.split(';').next())
+        .expect("cookie")
+        .to_string();
+    let origin_b = format!("http://{}", b.addr);
+    let as_console = [
+        ("Cookie", cookie.as_str()),
+        ("Origin", origin_b.as_str()),
+        ("lms-support-console", "1"),
+    ];
+    let who = b.get("/admin/session", &as_console);
+    assert_eq!(who.status, 200, "{}", who.text());
+    assert_eq!(who.json()["name"], "ops");
+    assert_eq!(b.get("/v1/admin/tickets", &as_console).status, 200);
+
+    // The helpdesk hook: applied once, whichever instance gets it.
+    let ticket = a.request(
+        "POST",
+        "/v1/clients/acme/tickets",
+        &[
+            ("Content-Type", "application/json"),
+            ("Idempotency-Key", key(77).as_str()),
+        ],
+        &ticket("Quiz locked"),
+    );
+    assert_eq!(ticket.status, 201, "{}", ticket.text());
+    let number = ticket.json()["number"].as_str().unwrap_or("").to_string();
+    let body = json!({"client": "acme", "ticket": number, "type": "reply",
+                      "author": "Dana (helpdesk)", "body": "Your quiz is unlocked."})
+    .to_string();
+    let t = i64::try_from(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("clock")
+            .as_secs(),
+    )
+    .expect("time");
+    let signature = format!(
+        "t={t},v1={}",
+        sinks::hmac_hex(HOOK_SECRET, t, body.as_bytes())
+    );
+    let send = |server: &Server| {
+        server.request(
+            "POST",
+            "/v1/hooks/helpdesk",
+            &[
+                ("Content-Type", "application/json"),
+                ("LMS-Support-Signature", signature.as_str()),
+                ("LMS-Support-Delivery", "zd-77"),
+            ],
+            body.as_bytes(),
+        )
+    };
+    let applied = send(&b);
+    assert_eq!(applied.status, 200, "{}", applied.text());
+    assert_eq!(send(&a).status, 401, "a replay on the other instance");
+    let token = format!("Bearer {}", ticket.json()["token"].as_str().unwrap_or(""));
+    let shown = a.get(
+        &format!("/v1/clients/acme/tickets/{number}"),
+        &[("Authorization", token.as_str())],
+    );
+    assert_eq!(shown.json()["replies"].as_array().map(Vec::len), Some(1));
+    assert_eq!(shown.json()["replies"][0]["body"], "Your quiz is unlocked.");
+    assert_eq!(shown.json()["status"], "pending");
+
+    // Revoked on the database: refused by both, the console's session with it.
+    let listed = cli(&["tokens", "list"]);
+    assert!(
+        listed.stdout.contains("\tops\tadmin\t"),
+        "{}",
+        listed.stdout
+    );
+    assert_eq!(cli(&["tokens", "revoke", "ops"]).code, 0);
+    assert_eq!(a.get("/v1/admin/maintenance", &auth).status, 401);
+    assert_eq!(b.get("/admin/session", &as_console).status, 401);
+
+    let backup = cli(&["backup", "/tmp/unused-backup"]);
+    assert_eq!(backup.code, 2, "{}", backup.stderr);
+    assert!(
+        backup.stderr.contains("pg_dump -Fc") && backup.stderr.contains("attachments"),
+        "{}",
+        backup.stderr
+    );
     let bad = common::Output::of(
         common::lms_support()
             .args(["serve", "--addr", "127.0.0.1:0", "--database", "mysql://x"])

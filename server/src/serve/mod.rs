@@ -96,7 +96,7 @@ pub struct App {
     tickets: tickets::Tickets,
     /// The database writer's thread, for `/readyz`; taken when the server stops.
     writer_thread: WriterThread,
-    /// The admin API's state; `None` on PostgreSQL, where the admin API is not yet.
+    /// SQLite's admin connection; `None` on PostgreSQL, whose pool the admin API uses.
     admin: Option<admin::Admin>,
 }
 
@@ -199,22 +199,7 @@ pub fn router(app: Arc<App>) -> Router {
         .layer(DefaultBodyLimit::max(admin::BODY_MAX))
         // The console's cookie is believed only past this check (CSRF; see `console`).
         .layer(axum::middleware::from_fn(console::guard));
-    // The admin API, the console's sessions and the helpdesk hook are on SQLite only for now.
-    let on_sqlite = app.tickets.store.sqlite_readers().is_some();
-    let (admin_routes, hook) = if on_sqlite {
-        (
-            admin_routes,
-            post(hooks::helpdesk).layer(DefaultBodyLimit::max(hooks::BODY_MAX)),
-        )
-    } else {
-        (
-            Router::new()
-                .route("/v1/admin/{*rest}", axum::routing::any(not_on_postgres))
-                .route("/admin/session", axum::routing::any(not_on_postgres))
-                .route("/admin/preview/feed", axum::routing::any(not_on_postgres)),
-            axum::routing::any(not_on_postgres),
-        )
-    };
+    let hook = post(hooks::helpdesk).layer(DefaultBodyLimit::max(hooks::BODY_MAX));
     Router::new()
         .route("/v1/feed", get(feed::get).options(feed::preflight))
         .merge(admin_routes)
@@ -230,18 +215,6 @@ pub fn router(app: Arc<App>) -> Router {
         .layer(axum::middleware::from_fn(compress::weaken_etags))
         .layer(axum::middleware::from_fn(log::requests))
         .with_state(app)
-}
-
-/// `501` for the parts that work on SQLite only (the admin API, the helpdesk hook) when the
-/// store is PostgreSQL.
-async fn not_on_postgres() -> axum::response::Response {
-    let mut response = http::respond(
-        axum::http::StatusCode::NOT_IMPLEMENTED,
-        "application/json",
-        r#"{"errors":[{"field":"database","code":"not_on_postgres"}]}"#,
-    );
-    http::set(&mut response, axum::http::header::CACHE_CONTROL, "no-store");
-    response
 }
 
 /// Runs the server until a shutdown signal; returns the exit status.

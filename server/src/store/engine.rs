@@ -12,8 +12,10 @@
 //! directly (see [`super::pg`] for what PostgreSQL does not do yet); the delivery worker
 //! takes its engine's queue itself (`crate::delivery::Queue`).
 
-use super::pg::Postgres;
+use super::admin_tokens::AdminToken;
+use super::pg::{admin, Postgres};
 use super::schedule::{self, Item};
+use super::sessions::Session;
 use super::writer::{CreateOutcome, FeedbackOutcome, NewTicket, WriteError, Writer};
 use super::{Readers, Reply, StoreError, TicketRecord};
 use lms_support_widget::help_events::Counter;
@@ -39,14 +41,6 @@ impl Engine {
         match self {
             Engine::Sqlite { .. } => "sqlite",
             Engine::Postgres(_) => "postgres",
-        }
-    }
-
-    /// SQLite's readers, for the parts not on PostgreSQL yet (the admin API).
-    pub fn sqlite_readers(&self) -> Option<&Arc<Readers>> {
-        match self {
-            Engine::Sqlite { readers, .. } => Some(readers),
-            Engine::Postgres(_) => None,
         }
     }
 
@@ -171,6 +165,100 @@ impl Engine {
         match self {
             Engine::Sqlite { readers, .. } => readers.run(|c| schedule::list(c, None)).await,
             Engine::Postgres(pg) => pg.schedule_list().await,
+        }
+    }
+
+    /// The windows (or notices), oldest first.
+    ///
+    /// # Errors
+    /// Store errors.
+    pub async fn schedule_of(&self, kind: schedule::Kind) -> Result<Vec<Item>, StoreError> {
+        let mut items = self.schedule_list().await?;
+        items.retain(|item| item.kind == kind);
+        Ok(items)
+    }
+
+    /// The window or notice with this id.
+    ///
+    /// # Errors
+    /// Store errors.
+    pub async fn schedule_item(&self, id: &str) -> Result<Option<Item>, StoreError> {
+        Ok(self
+            .schedule_list()
+            .await?
+            .into_iter()
+            .find(|item| item.id == id))
+    }
+
+    /// Tickets, oldest first (see [`super::list`]).
+    ///
+    /// # Errors
+    /// Store errors.
+    pub async fn list_tickets(
+        &self,
+        filter: super::ListFilter,
+    ) -> Result<Vec<TicketRecord>, StoreError> {
+        match self {
+            Engine::Sqlite { readers, .. } => readers.run(move |c| super::list(c, &filter)).await,
+            Engine::Postgres(pg) => super::pg::list(&**pg.connection().await?, &filter).await,
+        }
+    }
+
+    /// The audit log, oldest first, for one item or all.
+    ///
+    /// # Errors
+    /// Store errors.
+    pub async fn audit_log(
+        &self,
+        target: Option<String>,
+    ) -> Result<Vec<schedule::AuditEntry>, StoreError> {
+        match self {
+            Engine::Sqlite { readers, .. } => {
+                readers
+                    .run(move |c| schedule::audit_log(c, target.as_deref()))
+                    .await
+            }
+            Engine::Postgres(pg) => {
+                admin::audit_log(&**pg.connection().await?, target.as_deref()).await
+            }
+        }
+    }
+
+    /// The active admin token whose plaintext is `presented`.
+    ///
+    /// # Errors
+    /// Store errors.
+    pub async fn authenticate(&self, presented: String) -> Result<Option<AdminToken>, StoreError> {
+        match self {
+            Engine::Sqlite { readers, .. } => {
+                readers
+                    .run(move |c| super::admin_tokens::authenticate(c, &presented))
+                    .await
+            }
+            Engine::Postgres(pg) => {
+                admin::authenticate(&**pg.connection().await?, &presented).await
+            }
+        }
+    }
+
+    /// The live console session whose id is `presented`.
+    ///
+    /// # Errors
+    /// Store errors.
+    pub async fn find_session(
+        &self,
+        presented: String,
+        now: i64,
+    ) -> Result<Option<Session>, StoreError> {
+        match self {
+            Engine::Sqlite { readers, .. } => {
+                readers
+                    .run(move |c| super::sessions::find(c, &presented, now))
+                    .await
+            }
+            Engine::Postgres(pg) => {
+                admin::find_session(&**pg.connection().await?, &presented, now).await
+            }
         }
     }
 }

@@ -22,6 +22,7 @@
 //! hook, `notice resolve --resolve-tickets`, tokens. The agent CLI (`tickets`) works here too,
 //! and so do `maintenance`, `notice` and `deliveries` (see `crate::authoring`).
 
+pub mod admin;
 pub mod deliveries;
 pub mod schema;
 
@@ -93,6 +94,7 @@ pub const COPIED_TABLES: &[&str] = &[
     "ticket_notices",
     "audit_log",
     "admin_tokens",
+    "admin_sessions",
     "deliveries",
     "webhooks",
     "hook_ids_seen",
@@ -469,11 +471,10 @@ impl Postgres {
         deliveries::sync(&mut db, hooks, mail).await
     }
 
-    /// A pooled connection, for tests that look at rows directly.
+    /// A pooled connection (the admin side's reads and writes, tests).
     ///
     /// # Errors
     /// Database errors.
-    #[cfg(test)]
     pub async fn connection(&self) -> Result<deadpool_postgres::Object, StoreError> {
         Ok(self.pool.get().await?)
     }
@@ -680,9 +681,39 @@ pub async fn apply(
     action: super::AgentAction<'_>,
     now: i64,
 ) -> Result<(), super::ActionError> {
+    apply_as(db, id, action, "agent", None, now).await
+}
+
+/// [`apply`], with a reply signed by `author` and, for an inbound hook, its `(client,
+/// delivery id)` remembered in the same transaction so that a replay changes nothing (see
+/// [`super::apply_as`]).
+///
+/// # Errors
+/// [`super::ActionError::Closed`], [`super::ActionError::Replay`]; store errors.
+pub async fn apply_as(
+    db: &mut tokio_postgres::Client,
+    id: i64,
+    action: super::AgentAction<'_>,
+    author: &str,
+    hook: Option<(&str, &str)>,
+    now: i64,
+) -> Result<(), super::ActionError> {
     use super::{ActionError, AgentAction};
     let store = |e: tokio_postgres::Error| ActionError::Store(StoreError::from(e));
     let tx = db.transaction().await.map_err(store)?;
+    if let Some((client, delivery_id)) = hook {
+        let fresh = tx
+            .execute(
+                "INSERT INTO hook_ids_seen (client, delivery_id, at) VALUES ($1, $2, $3)
+                 ON CONFLICT DO NOTHING",
+                &[&client, &delivery_id, &now],
+            )
+            .await
+            .map_err(store)?;
+        if fresh == 0 {
+            return Err(ActionError::Replay);
+        }
+    }
     let status: Option<String> = tx
         .query_opt(
             "SELECT status FROM tickets WHERE id = $1 FOR UPDATE",
@@ -697,8 +728,8 @@ pub async fn apply(
     match action {
         AgentAction::Reply(body) => {
             tx.execute(
-                "INSERT INTO replies (ticket_id, at, author, body) VALUES ($1, $2, 'agent', $3)",
-                &[&id, &now, &body],
+                "INSERT INTO replies (ticket_id, at, author, body) VALUES ($1, $2, $3, $4)",
+                &[&id, &now, &author, &body],
             )
             .await
             .map_err(store)?;
@@ -730,7 +761,7 @@ pub async fn apply(
         }
     }
     // What SQLite's `apply` queues, in the same transaction.
-    let (change, news) = super::agent_change(action, "agent", status.as_deref());
+    let (change, news) = super::agent_change(action, author, status.as_deref());
     if let Some(ticket) = deliveries::tickets(&tx, &[id])
         .await
         .map_err(ActionError::Store)?

@@ -314,6 +314,14 @@ const MIGRATIONS: &[&str] = &[
         count BIGINT NOT NULL,
         PRIMARY KEY (client, day, kind, key)
     );",
+    // 3: admin console sessions (SQLite's version 7): the SHA-256 of the id the browser holds,
+    // the token it acts as, an absolute expiry.
+    "CREATE TABLE admin_sessions (
+        id_hash BYTEA PRIMARY KEY,
+        token_id BIGINT NOT NULL REFERENCES admin_tokens (id),
+        created_at BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL
+    );",
 ];
 
 /// The schema version this build writes.
