@@ -754,9 +754,6 @@ mod tests {
     fn escalation_and_events_are_queued_once_on_postgres() {
         use crate::store::deliveries::{ClientMail, Webhook};
         on_postgres("escalation", |engines| async move {
-            let Some(pg) = engines[0].postgres() else {
-                panic!("not postgres");
-            };
             let hook = Webhook {
                 url: "http://127.0.0.1:9/hook".into(),
                 secret: "s".into(),
@@ -766,16 +763,22 @@ mod tests {
                     "feedback.created".into(),
                 ],
             };
-            pg.sync_deliveries(
-                &[("acme".to_string(), hook)],
-                &[ClientMail {
-                    client: "acme".into(),
-                    notify_from: Some("support@acme.example".into()),
-                    escalation_email: Some("escalations@acme.example".into()),
-                }],
-            )
-            .await
-            .expect("sync");
+            // Each instance syncs its configuration, the same one.
+            for engine in &engines {
+                let Some(pg) = engine.postgres() else {
+                    panic!("not postgres");
+                };
+                pg.sync_deliveries(
+                    &[("acme".to_string(), hook.clone())],
+                    &[ClientMail {
+                        client: "acme".into(),
+                        notify_from: Some("support@acme.example".into()),
+                        escalation_email: Some("escalations@acme.example".into()),
+                    }],
+                )
+                .await
+                .expect("sync");
+            }
             let mut critical = new_ticket("acme", "k1", 1, 1000);
             critical.ticket = {
                 let draft = TicketDraft {

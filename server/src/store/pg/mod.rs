@@ -7,9 +7,12 @@
 //!
 //! Writes keep SQLite's group commit ([`crate::store::writer`]): a writer task takes every job
 //! waiting, up to [`MAX_BATCH`], and commits them in one transaction (two such tasks per
-//! instance, so one batch is written while the other's commit is flushed), the calls of
-//! the whole batch pipelined in one round trip (each job is one call of a PL/pgSQL function,
-//! see [`schema`]). Locks are taken in one global order by every instance, so batches never
+//! instance, so one batch is written while the other's commit is flushed). A batch of plain
+//! creates (no files, nothing to queue: the common case) is one statement sent without
+//! `BEGIN`/`COMMIT`, `lms_create_tickets` with a column array per field, so it is its own
+//! transaction: one round trip and one flush. Other batches pipeline their calls in one
+//! round trip inside `BEGIN` … `COMMIT` (each job is one call of a PL/pgSQL function, see
+//! [`schema`]). Locks are taken in one global order by every instance, so batches never
 //! deadlock: the batch's idempotency keys (advisory locks, by hash), then the tickets rated
 //! (by id); two instances' batches wait for each other only when they share a key or a
 //! rated ticket. A batch that fails is retried job by job, each in its own transaction, so one
@@ -56,7 +59,13 @@ const WRITERS: usize = 2;
 pub struct Postgres {
     pool: Pool,
     jobs: mpsc::Sender<Job>,
+    /// The webhook receivers of this instance's configuration, which the writer queues
+    /// events for without a query per batch (the `webhooks` table holds the same, for the CLI).
+    receivers: Receivers,
 }
+
+/// The receivers the writer tasks read, shared with [`Postgres::sync_deliveries`].
+type Receivers = Arc<std::sync::RwLock<deliveries::Receivers>>;
 
 type Answer<T> = oneshot::Sender<Result<T, StoreError>>;
 
@@ -174,16 +183,24 @@ impl Postgres {
         drop(first);
         let (jobs, queue) = mpsc::channel(QUEUE);
         let queue = Arc::new(tokio::sync::Mutex::new(queue));
+        let receivers = Receivers::default();
         for _ in 0..WRITERS {
             let writer = WriterConnection::open(&config).await?;
             tokio::spawn(run_writer(
                 config.clone(),
                 writer,
-                data.clone(),
+                Batches {
+                    data: data.clone(),
+                    receivers: receivers.clone(),
+                },
                 queue.clone(),
             ));
         }
-        Ok(Arc::new(Postgres { pool, jobs }))
+        Ok(Arc::new(Postgres {
+            pool,
+            jobs,
+            receivers,
+        }))
     }
 
     /// True while the writer task runs.
@@ -468,7 +485,20 @@ impl Postgres {
         mail: &[super::deliveries::ClientMail],
     ) -> Result<(), StoreError> {
         let mut db = self.pool.get().await?;
-        deliveries::sync(&mut db, hooks, mail).await
+        deliveries::sync(&mut db, hooks, mail).await?;
+        let mut receivers = deliveries::Receivers::new();
+        for (client, hook) in hooks {
+            receivers.entry(client.clone()).or_default().push((
+                hook.url.clone(),
+                hook.secret.clone(),
+                hook.events.join(","),
+            ));
+        }
+        *self
+            .receivers
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = receivers;
+        Ok(())
     }
 
     /// A pooled connection (the admin side's reads and writes, tests).
@@ -839,6 +869,7 @@ const RECONNECT_AFTER: std::time::Duration = std::time::Duration::from_secs(1);
 struct WriterConnection {
     client: tokio_postgres::Client,
     create: tokio_postgres::Statement,
+    create_many: tokio_postgres::Statement,
     feedback: tokio_postgres::Statement,
 }
 
@@ -846,19 +877,29 @@ impl WriterConnection {
     async fn open(config: &tokio_postgres::Config) -> Result<WriterConnection, StoreError> {
         let client = connect_one(config).await?;
         let create = client.prepare(CREATE_SQL).await?;
+        let create_many = client.prepare(CREATE_MANY_SQL).await?;
         let feedback = client.prepare(FEEDBACK_SQL).await?;
         Ok(WriterConnection {
             client,
             create,
+            create_many,
             feedback,
         })
     }
 }
 
+/// What every batch of a writer needs besides its connection.
+struct Batches {
+    /// Where attachments go.
+    data: PathBuf,
+    /// The instance's webhook receivers.
+    receivers: Receivers,
+}
+
 async fn run_writer(
     config: tokio_postgres::Config,
     mut client: WriterConnection,
-    data: PathBuf,
+    batches: Batches,
     queue: Arc<tokio::sync::Mutex<mpsc::Receiver<Job>>>,
 ) {
     loop {
@@ -878,7 +919,7 @@ async fn run_writer(
             }
             batch
         };
-        commit_batch(&mut client, &data, batch).await;
+        commit_batch(&mut client, &batches, batch).await;
         // The jobs of a batch on a lost connection were answered with the error (the widget
         // retries them); later ones need a connection again. Jobs wait meanwhile, and a full
         // queue answers `503`.
@@ -952,15 +993,28 @@ const CREATE_SQL: &str =
     "SELECT o_outcome, o_id, o_prefix, o_seq, o_token, o_status, o_priority, o_due
      FROM lms_create_ticket($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,
                             $14, $15, $16, $17, $18, $19, $20)";
+const CREATE_MANY_SQL: &str = "SELECT * FROM lms_create_tickets($1, $2, $3, $4, $5, $6, $7, $8,
+     $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)";
 const FEEDBACK_SQL: &str = "SELECT lms_feedback($1, $2, $3, $4)";
 /// The batch's idempotency keys, locked in one order by every instance (see the module docs).
 const LOCK_KEYS_SQL: &str = "SELECT count(pg_advisory_xact_lock(h)) FROM
      (SELECT DISTINCT hashtextextended(k, 0) AS h FROM unnest($1::text[]) AS k ORDER BY 1) AS s";
 
-async fn commit_batch(client: &mut WriterConnection, data: &std::path::Path, batch: Vec<Job>) {
+async fn commit_batch(client: &mut WriterConnection, batches: &Batches, batch: Vec<Job>) {
     let mut jobs: Vec<Prepared> = batch.into_iter().filter_map(prepare).collect();
     jobs.sort_by(|a, b| a.order().cmp(&b.order()));
-    match run_jobs(client, data, &jobs).await {
+    let receivers = batches
+        .receivers
+        .read()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .clone();
+    let data = batches.data.as_path();
+    let ran = if creates_only(&jobs, &receivers) {
+        run_creates(client, &jobs).await
+    } else {
+        run_jobs(client, data, &receivers, &jobs).await
+    };
+    match ran {
         Ok(outcomes) => answer(jobs, outcomes),
         Err(batch_error) => {
             // One job may have failed the others: each alone, in its own transaction.
@@ -973,7 +1027,7 @@ async fn commit_batch(client: &mut WriterConnection, data: &std::path::Path, bat
             let mut outcomes = Vec::with_capacity(jobs.len());
             for job in &jobs {
                 let alone = std::slice::from_ref(job);
-                outcomes.push(match run_jobs(client, data, alone).await {
+                outcomes.push(match run_jobs(client, data, &receivers, alone).await {
                     Ok(mut one) => one.pop().unwrap_or_else(|| failed(job, "no answer")),
                     Err(e) => failed(job, &e.to_string()),
                 });
@@ -1012,10 +1066,119 @@ fn answer(jobs: Vec<Prepared>, outcomes: Vec<Outcome>) {
     }
 }
 
+/// True when every job is a create that moves no files and queues no message: then the
+/// batch is one statement ([`run_creates`]).
+fn creates_only(jobs: &[Prepared], receivers: &deliveries::Receivers) -> bool {
+    jobs.iter().all(|job| match job {
+        Prepared::Create(new, ..) => {
+            new.staging.is_none() && new.helpdesk.is_none() && !receivers.contains_key(&new.client)
+        }
+        Prepared::Feedback(..) => false,
+    })
+}
+
+/// Runs a batch of creates as one statement in its own transaction (`lms_create_tickets`): one
+/// round trip, committed when the answer comes back.
+async fn run_creates(
+    client: &mut WriterConnection,
+    jobs: &[Prepared],
+) -> Result<Vec<Outcome>, StoreError> {
+    let mut c = CreateColumns::default();
+    for job in jobs {
+        if let Prepared::Create(new, _, fresh, fresh_hash) = job {
+            let t = &new.ticket;
+            c.keys.push(new.key.as_str());
+            c.body_hashes.push(&new.body_hash[..]);
+            c.clients.push(new.client.as_str());
+            c.prefixes.push(new.prefix.as_str());
+            c.tokens.push(new.token.as_str());
+            c.token_hashes.push(token::hash_token(&new.token).to_vec());
+            c.fresh_tokens.push(fresh.as_str());
+            c.fresh_hashes.push(fresh_hash.as_slice());
+            c.priorities.push(t.priority());
+            c.categories.push(t.category());
+            c.subjects.push(t.subject());
+            c.descriptions.push(t.description());
+            c.names.push(t.name());
+            c.emails.push(t.email());
+            c.locales.push(t.locale());
+            c.contexts.push(super::context_to_json(t.context()));
+            c.notices.push(active_items(t.context()).join(","));
+            c.nows.push(new.now);
+            c.dues.push(new.due);
+        }
+    }
+    let token_seconds = REPLAY_TOKEN_SECONDS;
+    let token_hashes: Vec<&[u8]> = c.token_hashes.iter().map(Vec::as_slice).collect();
+    let rows = client
+        .client
+        .query(
+            &client.create_many,
+            &[
+                &c.keys,
+                &c.body_hashes,
+                &c.clients,
+                &c.prefixes,
+                &c.tokens,
+                &token_hashes,
+                &c.fresh_tokens,
+                &c.fresh_hashes,
+                &c.priorities,
+                &c.categories,
+                &c.subjects,
+                &c.descriptions,
+                &c.names,
+                &c.emails,
+                &c.locales,
+                &c.contexts,
+                &c.notices,
+                &c.nows,
+                &c.dues,
+                &token_seconds,
+            ],
+        )
+        .await?;
+    if rows.len() != jobs.len() {
+        return Err(StoreError::Postgres(format!(
+            "{} answers for {} tickets",
+            rows.len(),
+            jobs.len()
+        )));
+    }
+    rows.iter()
+        .map(|row| Ok(Outcome::Create(Ok(create_outcome(row)?))))
+        .collect()
+}
+
+/// The arrays `lms_create_tickets` takes, a column each.
+#[derive(Default)]
+struct CreateColumns<'a> {
+    keys: Vec<&'a str>,
+    body_hashes: Vec<&'a [u8]>,
+    clients: Vec<&'a str>,
+    prefixes: Vec<&'a str>,
+    tokens: Vec<&'a str>,
+    token_hashes: Vec<Vec<u8>>,
+    fresh_tokens: Vec<&'a str>,
+    fresh_hashes: Vec<&'a [u8]>,
+    priorities: Vec<&'a str>,
+    categories: Vec<&'a str>,
+    subjects: Vec<&'a str>,
+    descriptions: Vec<&'a str>,
+    names: Vec<&'a str>,
+    emails: Vec<&'a str>,
+    locales: Vec<&'a str>,
+    contexts: Vec<String>,
+    notices: Vec<String>,
+    nows: Vec<i64>,
+    dues: Vec<i64>,
+}
+
 /// Runs `jobs` in one transaction and commits: every answer, or the error that failed them.
 async fn run_jobs(
     client: &mut WriterConnection,
     data: &std::path::Path,
+    receivers: &deliveries::Receivers,
     jobs: &[Prepared],
 ) -> Result<Vec<Outcome>, StoreError> {
     let create = client.create.clone();
@@ -1113,7 +1276,7 @@ async fn run_jobs(
             }
         });
     }
-    queue_messages(&tx, &created, &rated).await?;
+    queue_messages(&tx, receivers, &created, &rated).await?;
     tx.commit().await?;
     Ok(outcomes)
 }
@@ -1150,10 +1313,11 @@ fn new_record(new: &NewTicket, id: i64, seq: i64) -> TicketRecord {
 }
 
 /// Queues what SQLite's writer queues with a batch's changes, in its transaction: each new
-/// ticket's helpdesk e-mail and `ticket.created` webhooks, each rating's `feedback.created`.
-/// One query for the receivers, one insert; nothing more when the batch queues nothing.
+/// ticket's helpdesk e-mail and `ticket.created` webhooks (for the instance's receivers,
+/// `hooks`), each rating's `feedback.created`. One insert; nothing when nothing is queued.
 async fn queue_messages(
     tx: &tokio_postgres::Transaction<'_>,
+    hooks: &deliveries::Receivers,
     created: &[(TicketRecord, &Option<super::deliveries::HelpdeskRoute>)],
     rated: &[(i64, i64, &str, i64)],
 ) -> Result<(), StoreError> {
@@ -1161,22 +1325,18 @@ async fn queue_messages(
         return Ok(());
     }
     let rated_ids: Vec<i64> = rated.iter().map(|r| r.0).collect();
-    let rated_tickets = deliveries::tickets(tx, &rated_ids).await?;
-    let mut clients: Vec<&str> = created
-        .iter()
-        .map(|(t, _)| t.client.as_str())
-        .chain(rated_tickets.iter().map(|t| t.client.as_str()))
-        .collect();
-    clients.sort_unstable();
-    clients.dedup();
-    let hooks = deliveries::receivers(tx, &clients).await?;
+    let rated_tickets = if hooks.is_empty() {
+        Vec::new()
+    } else {
+        deliveries::tickets(tx, &rated_ids).await?
+    };
     let mut rows = Vec::new();
     for (ticket, route) in created {
         if let Some(route) = route {
             rows.push(deliveries::helpdesk(ticket, route, ticket.created_at)?);
         }
         rows.extend(deliveries::ticket_event(
-            &hooks,
+            hooks,
             ticket,
             "ticket.created",
             None,
@@ -1187,7 +1347,7 @@ async fn queue_messages(
         if let Some(ticket) = rated_tickets.iter().find(|t| t.id == *id) {
             let change = serde_json::json!({ "rating": rating, "comment": comment });
             rows.extend(deliveries::ticket_event(
-                &hooks,
+                hooks,
                 ticket,
                 "feedback.created",
                 Some(change),
