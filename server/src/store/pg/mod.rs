@@ -52,8 +52,8 @@ const POOL_SIZE: usize = 16;
 /// Writer tasks per instance, each with its own connection: while some wait for their commit
 /// to reach the disk, the next batches are already being written (PostgreSQL flushes
 /// concurrent commits together). SQLite's single writer has no such wait: it does not sync per
-/// commit. Four rather than two: `make bench`'s two instances on this 2-core machine went from
-/// about 800 to about 1,300 creates/s (eight would not do better).
+/// commit. Four rather than two: in alternating `make bench` runs on a busy 2-core machine, two
+/// instances went from 550–1,200 to 1,150–2,350 creates/s (eight did not do better).
 const WRITERS: usize = 4;
 
 /// A handle on the database: a pool for reads and counters, and the writer task.
