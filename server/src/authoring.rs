@@ -449,12 +449,9 @@ fn run(
     }
 }
 
-/// Runs a schedule command on PostgreSQL with the very code that runs on SQLite: in one
-/// PostgreSQL transaction that holds the `schedule_version` row (so authoring from several
-/// places takes turns), the schedule is loaded into an in-memory SQLite store, the command
-/// runs there (validation, revisions, ids, audit rows), and what it changed is written back:
-/// the items that differ, the new audit rows, the bumped version. Every instance serves the
-/// change on its next feed request.
+/// Runs a schedule command on PostgreSQL with the very code that runs on SQLite (see
+/// [`crate::store::pg::admin::schedule_change`]). Every instance serves the change on its
+/// next feed request.
 fn on_postgres(
     url: &str,
     command: impl FnOnce(&mut Connection) -> Result<String, Failure>,
@@ -468,104 +465,13 @@ fn on_postgres(
         .enable_all()
         .build()
         .map_err(|e| (format!("cannot start the async runtime: {e}"), 1))?;
-    let pg_error = |e: tokio_postgres::Error| db(StoreError::from(e));
     runtime.block_on(async {
         let mut client = crate::store::pg::connect_migrated(url)
             .await
             .map_err(|e| (format!("cannot open the PostgreSQL database: {e}"), 1))?;
-        let tx = client.transaction().await.map_err(pg_error)?;
-        let version: i64 = tx
-            .query_one(
-                "SELECT version FROM schedule_version WHERE id = 1 FOR UPDATE",
-                &[],
-            )
+        crate::store::pg::admin::schedule_change(&mut client, command)
             .await
-            .map_err(pg_error)?
-            .get(0);
-        let rows = tx
-            .query(
-                &format!("SELECT {} FROM schedule", schedule::ITEM_COLUMNS),
-                &[],
-            )
-            .await
-            .map_err(pg_error)?;
-        let mut memory = Connection::open_in_memory().map_err(|e| db(e.into()))?;
-        crate::store::schema::migrate(&memory).map_err(db)?;
-        let load = |memory: &Connection| -> rusqlite::Result<()> {
-            memory.execute("UPDATE schedule_version SET version = ?1", [version])?;
-            let mut insert = memory.prepare(&format!(
-                "INSERT INTO schedule ({}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                schedule::ITEM_COLUMNS
-            ))?;
-            for r in &rows {
-                insert.execute(rusqlite::params![
-                    r.get::<_, String>(0),
-                    r.get::<_, String>(1),
-                    r.get::<_, String>(2),
-                    r.get::<_, String>(3),
-                    r.get::<_, String>(4),
-                    r.get::<_, i64>(5),
-                    r.get::<_, String>(6),
-                    r.get::<_, i64>(7),
-                    r.get::<_, i64>(8),
-                ])?;
-            }
-            Ok(())
-        };
-        load(&memory).map_err(|e| db(e.into()))?;
-        let before = schedule::list(&memory, None).map_err(db)?;
-        let text = command(&mut memory)?;
-        let after = schedule::list(&memory, None).map_err(db)?;
-        for item in after.iter().filter(|item| !before.contains(item)) {
-            let entry = serde_json::Value::Object(item.entry.clone()).to_string();
-            let targets = serde_json::Value::from(item.target.names().to_vec()).to_string();
-            tx.execute(
-                "INSERT INTO schedule (id, kind, target_kind, targets, entry, revision, status,
-                                       created_at, updated_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-                 ON CONFLICT (id) DO UPDATE SET kind = $2, target_kind = $3, targets = $4,
-                     entry = $5, revision = $6, status = $7, created_at = $8, updated_at = $9",
-                &[
-                    &item.id,
-                    &item.kind.as_str(),
-                    &item.target.kind_str(),
-                    &targets,
-                    &entry,
-                    &item.revision,
-                    &item.status,
-                    &item.created_at,
-                    &item.updated_at,
-                ],
-            )
-            .await
-            .map_err(pg_error)?;
-        }
-        for entry in schedule::audit_log(&memory, None).map_err(db)? {
-            tx.execute(
-                "INSERT INTO audit_log (at, actor, action, target_kind, target_id, before, after)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                &[
-                    &entry.at,
-                    &entry.actor,
-                    &entry.action,
-                    &entry.target_kind,
-                    &entry.target_id,
-                    &entry.before,
-                    &entry.after,
-                ],
-            )
-            .await
-            .map_err(pg_error)?;
-        }
-        let new_version = schedule::version(&memory).map_err(db)?;
-        tx.execute(
-            "UPDATE schedule_version SET version = $1 WHERE id = 1",
-            &[&new_version],
-        )
-        .await
-        .map_err(pg_error)?;
-        tx.commit().await.map_err(pg_error)?;
-        Ok(text)
+            .map_err(db)?
     })
 }
 

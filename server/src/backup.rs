@@ -34,6 +34,22 @@ pub struct Summary {
     pub bytes: u64,
 }
 
+/// `backup --database postgres://…`: the state is PostgreSQL's, which its own tools back up
+/// consistently while the instances run; this says how (exit status 2, nothing copied).
+pub fn on_postgres(dest: &Path, data: &Path, url: &str) -> u8 {
+    let name = url.rsplit('/').next().unwrap_or("lms_support");
+    let name = name.split('?').next().unwrap_or(name);
+    crate::output::stderr(&format!(
+        "backup copies a SQLite data directory; the database {name} is PostgreSQL's to back up, while the servers run:\n  \
+         pg_dump -Fc '{url}' > {}/lms-support.dump   (restore with pg_restore -d {name})\n  \
+         cp -a {}/attachments {}/   (the ticket attachments, which stay files under --data)\n",
+        dest.display(),
+        data.display(),
+        dest.display()
+    ));
+    2
+}
+
 /// Runs the command; returns the exit status (0 done, 1 failed, 2 bad usage).
 pub fn run(dest: &Path, data: &Path) -> u8 {
     let source = store::db_path(data);

@@ -175,7 +175,8 @@ fn percent_decode(text: &str) -> Option<String> {
 /// # Errors
 /// A sentence: the ticket is gone, an address does not parse, or the store failed.
 pub fn helpdesk_email(
-    conn: &Connection,
+    ticket: &store::TicketRecord,
+    files: &[store::Attachment],
     data: &Path,
     delivery: &deliveries::Delivery,
 ) -> Result<Message, String> {
@@ -185,7 +186,6 @@ pub fn helpdesk_email(
             .get(key)
             .ok_or_else(|| format!("payload without {key:?}"))
     };
-    let ticket_id = field("ticket_id")?.as_i64().unwrap_or(0);
     let address = |key: &str| -> Result<lettre::Address, String> {
         field(key)?
             .as_str()
@@ -193,10 +193,6 @@ pub fn helpdesk_email(
             .parse()
             .map_err(|e| format!("{key}: {e}"))
     };
-    let ticket = store::ticket(conn, ticket_id)
-        .map_err(|e| e.to_string())?
-        .ok_or_else(|| format!("ticket {ticket_id} not found"))?;
-    let files = store::attachments(conn, ticket_id).map_err(|e| e.to_string())?;
     let learner_address: lettre::Address = ticket
         .email()
         .parse()
@@ -238,7 +234,7 @@ pub fn helpdesk_email(
         "\nReply to this e-mail to answer the learner directly; keep {number} in the subject.\n"
     ));
     let mut body = MultiPart::mixed().singlepart(SinglePart::plain(text));
-    for file in &files {
+    for file in files {
         let content_type = ContentType::parse(&file.mime)
             .unwrap_or(ContentType::parse("application/octet-stream").map_err(|e| e.to_string())?);
         match std::fs::read(data.join(&file.path)) {
@@ -312,20 +308,6 @@ fn payload_address(delivery: &deliveries::Delivery, key: &str) -> Result<lettre:
         .map_err(|e| format!("{key}: {e}"))
 }
 
-fn queued_ticket(
-    conn: &Connection,
-    delivery: &deliveries::Delivery,
-) -> Result<store::TicketRecord, String> {
-    let id = delivery
-        .payload
-        .get("ticket_id")
-        .and_then(serde_json::Value::as_i64)
-        .unwrap_or(0);
-    store::ticket(conn, id)
-        .map_err(|e| e.to_string())?
-        .ok_or_else(|| format!("ticket {id} not found"))
-}
-
 fn date_of(seconds: i64) -> std::time::SystemTime {
     std::time::UNIX_EPOCH + Duration::from_secs(u64::try_from(seconds).unwrap_or(0))
 }
@@ -337,11 +319,10 @@ fn date_of(seconds: i64) -> std::time::SystemTime {
 /// # Errors
 /// A sentence: the ticket is gone, an address does not parse, or the store failed.
 pub fn learner_email(
-    conn: &Connection,
+    ticket: &store::TicketRecord,
     delivery: &deliveries::Delivery,
 ) -> Result<Message, String> {
     use lms_support_widget::i18n::{fill, learner_mail, Lang};
-    let ticket = queued_ticket(conn, delivery)?;
     let lang = Lang::negotiate(ticket.locale());
     let words = learner_mail(lang);
     let number = ticket.number();
@@ -386,10 +367,9 @@ pub fn learner_email(
 /// # Errors
 /// A sentence: the ticket is gone, an address does not parse, or the store failed.
 pub fn escalation_email(
-    conn: &Connection,
+    ticket: &store::TicketRecord,
     delivery: &deliveries::Delivery,
 ) -> Result<Message, String> {
-    let ticket = queued_ticket(conn, delivery)?;
     let number = ticket.number();
     let reason = payload_text(delivery, "reason")?;
     let mut text = format!(
@@ -532,7 +512,32 @@ enum Outgoing {
     },
 }
 
+/// The id of the ticket a queued e-mail is about.
+fn ticket_id(d: &deliveries::Delivery) -> i64 {
+    d.payload
+        .get("ticket_id")
+        .and_then(serde_json::Value::as_i64)
+        .unwrap_or(0)
+}
+
+/// [`compose`] with the ticket and attachments read from SQLite.
 fn prepare(conn: &Connection, data: &Path, d: &deliveries::Delivery) -> Result<Outgoing, String> {
+    if d.kind == deliveries::WEBHOOK {
+        return compose(d, None, &[], data);
+    }
+    let id = ticket_id(d);
+    let ticket = store::ticket(conn, id).map_err(|e| e.to_string())?;
+    let files = store::attachments(conn, id).map_err(|e| e.to_string())?;
+    compose(d, ticket.as_ref(), &files, data)
+}
+
+/// The message to send for `d`; an e-mail is written from its `ticket` (and `files`).
+fn compose(
+    d: &deliveries::Delivery,
+    ticket: Option<&store::TicketRecord>,
+    files: &[store::Attachment],
+    data: &Path,
+) -> Result<Outgoing, String> {
     if d.kind == deliveries::WEBHOOK {
         let text = |key: &str| {
             d.payload
@@ -547,10 +552,11 @@ fn prepare(conn: &Connection, data: &Path, d: &deliveries::Delivery) -> Result<O
             body: text("body")?,
         });
     }
+    let ticket = ticket.ok_or_else(|| format!("ticket {} not found", ticket_id(d)))?;
     let message = match d.kind.as_str() {
-        deliveries::LEARNER_EMAIL => learner_email(conn, d),
-        deliveries::ESCALATION_EMAIL => escalation_email(conn, d),
-        _ => helpdesk_email(conn, data, d),
+        deliveries::LEARNER_EMAIL => learner_email(ticket, d),
+        deliveries::ESCALATION_EMAIL => escalation_email(ticket, d),
+        _ => helpdesk_email(ticket, files, data, d),
     };
     message.map(|m| Outgoing::Mail(Box::new(m)))
 }
@@ -580,11 +586,152 @@ async fn post_webhook(
     }
 }
 
-/// Sends due messages (e-mail through `relay`, webhooks over HTTP) until the task is dropped. Uses its own connection to
-/// the database, like the agent's CLI (WAL and `busy_timeout` let it write beside the
-/// writer thread); only this task marks deliveries, one at a time, so one process never
-/// sends a message twice except after a failed or unacknowledged attempt.
-pub async fn worker(data: PathBuf, relay: Option<Relay>) {
+/// Where the worker finds the queue.
+#[derive(Clone, Debug)]
+pub enum Queue {
+    /// `DATA/support.db`, on a connection of the worker's own.
+    Sqlite,
+    /// The PostgreSQL database several instances share: messages are claimed one at a time
+    /// (see [`store::pg::deliveries`]), so no two instances send the same one.
+    Postgres(Arc<store::pg::Postgres>),
+}
+
+/// How the worker sends: the relay's transport (if any) and the webhook client.
+struct Senders {
+    transport: Option<AsyncSmtpTransport<Tokio1Executor>>,
+    http: reqwest::Client,
+}
+
+impl Senders {
+    fn new(relay: Option<&Relay>) -> Option<Senders> {
+        let transport = match relay.map(Relay::transport).transpose() {
+            Ok(t) => t,
+            Err(e) => {
+                crate::serve::log_event("error", "cannot set up the SMTP relay", &[("error", &e)]);
+                return None;
+            }
+        };
+        // Redirects are not followed: a signed body is for the URL configured, nowhere else.
+        match reqwest::Client::builder()
+            .timeout(WEBHOOK_TIMEOUT)
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("lms-support/", env!("CARGO_PKG_VERSION")))
+            .build()
+        {
+            Ok(http) => Some(Senders { transport, http }),
+            Err(e) => {
+                crate::serve::log_event(
+                    "error",
+                    "cannot set up the webhook client",
+                    &[("error", &e.to_string())],
+                );
+                None
+            }
+        }
+    }
+
+    /// One attempt.
+    async fn send(
+        &self,
+        delivery: &deliveries::Delivery,
+        message: Result<Outgoing, String>,
+    ) -> Result<(), String> {
+        match (message, &self.transport) {
+            (Ok(Outgoing::Mail(message)), Some(transport)) => transport
+                .send(*message)
+                .await
+                .map(|_| ())
+                .map_err(|e| e.to_string()),
+            (Ok(Outgoing::Mail(_)), None) => {
+                Err("no SMTP relay: start serve with --smtp".to_string())
+            }
+            (Ok(Outgoing::Webhook { url, secret, body }), _) => {
+                post_webhook(&self.http, &delivery.message_id, &url, &secret, body).await
+            }
+            (Err(e), _) => Err(e),
+        }
+    }
+}
+
+/// Logs an attempt and, if it could not be recorded, why.
+fn log_attempt(
+    delivery: &deliveries::Delivery,
+    outcome: &Result<(), String>,
+    marked: Result<(), StoreError>,
+) {
+    let (level, what, error) = match outcome {
+        Ok(()) => ("info", "delivered", ""),
+        Err(e) => ("warn", "delivery failed; will retry", e.as_str()),
+    };
+    let (id_text, attempts_text) = (delivery.id.to_string(), (delivery.attempts + 1).to_string());
+    let mut fields = vec![
+        ("delivery", id_text.as_str()),
+        ("kind", delivery.kind.as_str()),
+        ("message_id", delivery.message_id.as_str()),
+        ("attempt", attempts_text.as_str()),
+    ];
+    if !error.is_empty() {
+        fields.push(("error", error));
+    }
+    crate::serve::log_event(level, what, &fields);
+    if let Err(e) = marked {
+        crate::serve::log_event(
+            "error",
+            "cannot record a delivery attempt",
+            &[("error", &e.to_string())],
+        );
+    }
+}
+
+/// Sends due messages (e-mail through `relay`, webhooks over HTTP) from `queue` until the
+/// task is dropped.
+pub async fn worker(queue: Queue, data: PathBuf, relay: Option<Relay>) {
+    let Some(senders) = Senders::new(relay.as_ref()) else {
+        return;
+    };
+    match queue {
+        Queue::Sqlite => sqlite_worker(&senders, data).await,
+        Queue::Postgres(pg) => postgres_worker(&senders, &pg, &data).await,
+    }
+}
+
+/// The worker on PostgreSQL: claim one due message, send it, record the attempt; when none is
+/// due, wait [`POLL`]. Each instance runs one; claims keep them off each other's messages.
+async fn postgres_worker(senders: &Senders, pg: &store::pg::Postgres, data: &Path) {
+    loop {
+        let claimed = match pg.claim_delivery(now()).await {
+            Ok(Some(claimed)) => claimed,
+            Ok(None) => {
+                tokio::time::sleep(POLL).await;
+                continue;
+            }
+            Err(e) => {
+                crate::serve::log_event(
+                    "error",
+                    "delivery queue unreadable",
+                    &[("error", &e.to_string())],
+                );
+                tokio::time::sleep(POLL).await;
+                continue;
+            }
+        };
+        let delivery = &claimed.delivery;
+        let message = compose(delivery, claimed.ticket.as_ref(), &claimed.files, data);
+        let outcome = senders.send(delivery, message).await;
+        let next = now() + backoff_seconds(delivery.attempts + 1, random());
+        let marked = match &outcome {
+            Ok(()) => pg.mark_delivery(delivery.id, Ok(now())).await,
+            Err(e) => pg.mark_delivery(delivery.id, Err((e, next))).await,
+        };
+        log_attempt(delivery, &outcome, marked);
+    }
+}
+
+/// The worker on SQLite. Uses its own connection to the database, like the agent's CLI (WAL
+/// and `busy_timeout` let it write beside the writer thread); only this task marks
+/// deliveries, one at a time, so one process never sends a message twice except after a
+/// failed or unacknowledged attempt.
+async fn sqlite_worker(senders: &Senders, data: PathBuf) {
     let conn = match store::open_existing(&store::db_path(&data)) {
         Ok(Some(conn)) => Arc::new(Mutex::new(conn)),
         Ok(None) => return,
@@ -592,30 +739,6 @@ pub async fn worker(data: PathBuf, relay: Option<Relay>) {
             crate::serve::log_event(
                 "error",
                 "delivery worker cannot open the database",
-                &[("error", &e.to_string())],
-            );
-            return;
-        }
-    };
-    let transport = match relay.as_ref().map(Relay::transport).transpose() {
-        Ok(t) => t,
-        Err(e) => {
-            crate::serve::log_event("error", "cannot set up the SMTP relay", &[("error", &e)]);
-            return;
-        }
-    };
-    // Redirects are not followed: a signed body is for the URL configured, nowhere else.
-    let http = match reqwest::Client::builder()
-        .timeout(WEBHOOK_TIMEOUT)
-        .redirect(reqwest::redirect::Policy::none())
-        .user_agent(concat!("lms-support/", env!("CARGO_PKG_VERSION")))
-        .build()
-    {
-        Ok(http) => http,
-        Err(e) => {
-            crate::serve::log_event(
-                "error",
-                "cannot set up the webhook client",
                 &[("error", &e.to_string())],
             );
             return;
@@ -654,98 +777,53 @@ pub async fn worker(data: PathBuf, relay: Option<Relay>) {
             continue;
         }
         for (delivery, message) in batch {
-            let outcome = match (message, &transport) {
-                (Ok(Outgoing::Mail(message)), Some(transport)) => transport
-                    .send(*message)
-                    .await
-                    .map(|_| ())
-                    .map_err(|e| e.to_string()),
-                (Ok(Outgoing::Mail(_)), None) => {
-                    Err("no SMTP relay: start serve with --smtp".to_string())
-                }
-                (Ok(Outgoing::Webhook { url, secret, body }), _) => {
-                    post_webhook(&http, &delivery.message_id, &url, &secret, body).await
-                }
-                (Err(e), _) => Err(e),
-            };
+            let outcome = senders.send(&delivery, message).await;
             let db = conn.clone();
             let id = delivery.id;
-            let attempts = delivery.attempts + 1;
-            let next = now() + backoff_seconds(attempts, random());
-            let (level, what, error) = match &outcome {
-                Ok(()) => ("info", "delivered", String::new()),
-                Err(e) => ("warn", "delivery failed; will retry", e.clone()),
-            };
+            let next = now() + backoff_seconds(delivery.attempts + 1, random());
+            let result = outcome.clone();
             let marked = tokio::task::spawn_blocking(move || {
                 let conn = db.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-                match outcome {
+                match result {
                     Ok(()) => deliveries::mark_delivered(&conn, id, now()),
                     Err(e) => deliveries::mark_failed(&conn, id, &e, next),
                 }
             })
             .await
             .unwrap_or(Err(StoreError::Closed));
-            let (id_text, attempts_text) = (id.to_string(), attempts.to_string());
-            let mut fields = vec![
-                ("delivery", id_text.as_str()),
-                ("kind", delivery.kind.as_str()),
-                ("message_id", delivery.message_id.as_str()),
-                ("attempt", attempts_text.as_str()),
-            ];
-            if !error.is_empty() {
-                fields.push(("error", error.as_str()));
-            }
-            crate::serve::log_event(level, what, &fields);
-            if let Err(e) = marked {
-                crate::serve::log_event(
-                    "error",
-                    "cannot record a delivery attempt",
-                    &[("error", &e.to_string())],
-                );
-            }
+            log_attempt(&delivery, &outcome, marked);
         }
     }
 }
 
-/// `lms-support deliveries list [--failed]`: one tab-separated line per message.
-pub fn list(data: &Path, failed_only: bool) -> u8 {
-    let Some(conn) = open(data) else { return 1 };
-    match deliveries::list(&conn, failed_only) {
-        Ok(rows) => {
-            let mut out =
-                String::from("ID\tCLIENT\tKIND\tTICKET\tATTEMPTS\tSTATE\tLAST ERROR\tMESSAGE-ID\n");
-            for d in rows {
-                // A webhook names its ticket inside the body it will send.
-                let webhook_ticket = || {
-                    let body = d.payload.get("body")?.as_str()?;
-                    let body: serde_json::Value = serde_json::from_str(body).ok()?;
-                    Some(body["data"]["ticket"]["number"].as_str()?.to_string())
-                };
-                let ticket = d
-                    .payload
-                    .get("ticket_id")
-                    .and_then(serde_json::Value::as_i64)
-                    .and_then(|id| store::ticket(&conn, id).ok().flatten())
-                    .map(|t| t.number())
-                    .or_else(webhook_ticket)
-                    .unwrap_or_else(|| "-".to_string());
-                let state = match d.delivered_at {
-                    Some(at) => format!("delivered {}", store::rfc3339(at)),
-                    None => format!("next attempt {}", store::rfc3339(d.next_attempt_at)),
-                };
-                out.push_str(&format!(
-                    "{}\t{}\t{}\t{ticket}\t{}\t{state}\t{}\t{}\n",
-                    d.id,
-                    if d.client.is_empty() { "-" } else { &d.client },
-                    d.kind,
-                    d.attempts,
-                    d.last_error
-                        .as_deref()
-                        .unwrap_or("-")
-                        .replace(['\n', '\t'], " "),
-                    d.message_id
-                ));
-            }
+/// `lms-support deliveries list [--failed]`: one tab-separated line per message, from SQLite
+/// in `data` or the PostgreSQL `database`.
+pub fn list(data: &Path, database: Option<&str>, failed_only: bool) -> u8 {
+    let listed = match database {
+        Some(url) => on_postgres(url, |db| async move {
+            let rows = store::pg::deliveries::list(&db, failed_only).await?;
+            let ids: Vec<i64> = rows.iter().filter_map(queued_ticket_id).collect();
+            let numbers: std::collections::HashMap<i64, String> =
+                store::pg::deliveries::tickets(&db, &ids)
+                    .await?
+                    .into_iter()
+                    .map(|t| (t.id, t.number()))
+                    .collect();
+            Ok(table(&rows, |id| numbers.get(&id).cloned()))
+        }),
+        None => {
+            let Some(conn) = open(data) else { return 1 };
+            deliveries::list(&conn, failed_only)
+                .map(|rows| {
+                    table(&rows, |id| {
+                        store::ticket(&conn, id).ok().flatten().map(|t| t.number())
+                    })
+                })
+                .map_err(|e| e.to_string())
+        }
+    };
+    match listed {
+        Ok(out) => {
             output::stdout(&out);
             0
         }
@@ -756,36 +834,128 @@ pub fn list(data: &Path, failed_only: bool) -> u8 {
     }
 }
 
-/// `lms-support deliveries retry ID|--all`: makes undelivered messages due now; a running
-/// `serve --smtp` sends them within a second.
-pub fn retry(data: &Path, id: Option<i64>) -> u8 {
-    let Some(conn) = open(data) else { return 1 };
-    if let Some(id) = id {
-        match deliveries::get(&conn, id) {
-            Ok(None) => {
-                output::stderr(&format!("no delivery {id}\n"));
-                return 1;
-            }
-            Ok(Some(d)) if d.delivered_at.is_some() => {
-                output::stderr(&format!("delivery {id} was already delivered\n"));
-                return 1;
-            }
-            Ok(Some(_)) => {}
-            Err(e) => {
-                output::stderr(&format!("{e}\n"));
-                return 1;
-            }
-        }
+fn queued_ticket_id(d: &deliveries::Delivery) -> Option<i64> {
+    d.payload
+        .get("ticket_id")
+        .and_then(serde_json::Value::as_i64)
+}
+
+/// Runs `work` on a connection to the PostgreSQL database at `url`; a store error becomes
+/// its sentence.
+fn on_postgres<T, F, Fut>(url: &str, work: F) -> Result<T, String>
+where
+    F: FnOnce(tokio_postgres::Client) -> Fut,
+    Fut: std::future::Future<Output = Result<T, StoreError>>,
+{
+    let runtime = store::pg::cli_runtime(url)?;
+    runtime.block_on(async {
+        let db = store::pg::connect_migrated(url)
+            .await
+            .map_err(|e| format!("cannot open the PostgreSQL database: {e}"))?;
+        work(db).await.map_err(|e| format!("database error: {e}"))
+    })
+}
+
+/// The listing: a header, then one line per message; `number_of` names a ticket by id.
+fn table(rows: &[deliveries::Delivery], number_of: impl Fn(i64) -> Option<String>) -> String {
+    let mut out =
+        String::from("ID\tCLIENT\tKIND\tTICKET\tATTEMPTS\tSTATE\tLAST ERROR\tMESSAGE-ID\n");
+    for d in rows {
+        // A webhook names its ticket inside the body it will send.
+        let webhook_ticket = || {
+            let body = d.payload.get("body")?.as_str()?;
+            let body: serde_json::Value = serde_json::from_str(body).ok()?;
+            Some(body["data"]["ticket"]["number"].as_str()?.to_string())
+        };
+        let ticket = queued_ticket_id(d)
+            .and_then(&number_of)
+            .or_else(webhook_ticket)
+            .unwrap_or_else(|| "-".to_string());
+        let state = match d.delivered_at {
+            Some(at) => format!("delivered {}", store::rfc3339(at)),
+            None => format!("next attempt {}", store::rfc3339(d.next_attempt_at)),
+        };
+        out.push_str(&format!(
+            "{}\t{}\t{}\t{ticket}\t{}\t{state}\t{}\t{}\n",
+            d.id,
+            if d.client.is_empty() { "-" } else { &d.client },
+            d.kind,
+            d.attempts,
+            d.last_error
+                .as_deref()
+                .unwrap_or("-")
+                .replace(['\n', '\t'], " "),
+            d.message_id
+        ));
     }
-    match deliveries::retry(&conn, id, now()) {
-        Ok(n) => {
-            output::stdout(&format!("{n} deliveries due now\n"));
+    out
+}
+
+/// `lms-support deliveries retry ID|--all`: makes undelivered messages due now; a running
+/// `serve` sends them within a second.
+pub fn retry(data: &Path, database: Option<&str>, id: Option<i64>) -> u8 {
+    let retried = match database {
+        Some(url) => on_postgres(url, |db| async move {
+            let found = match id {
+                Some(id) => Some(store::pg::deliveries::get(&db, id).await?),
+                None => None,
+            };
+            let n = match found {
+                Some(None)
+                | Some(Some(deliveries::Delivery {
+                    delivered_at: Some(_),
+                    ..
+                })) => None,
+                _ => Some(store::pg::deliveries::retry(&db, id, now()).await?),
+            };
+            Ok((found, n))
+        })
+        .and_then(|(found, n)| retry_outcome(id, found, n.map(|n| n as usize))),
+        None => {
+            let Some(conn) = open(data) else { return 1 };
+            let found = match id.map(|id| deliveries::get(&conn, id)).transpose() {
+                Ok(found) => found,
+                Err(e) => {
+                    output::stderr(&format!("{e}\n"));
+                    return 1;
+                }
+            };
+            let n = match found {
+                Some(None)
+                | Some(Some(deliveries::Delivery {
+                    delivered_at: Some(_),
+                    ..
+                })) => Ok(None),
+                _ => deliveries::retry(&conn, id, now()).map(Some),
+            };
+            n.map_err(|e| e.to_string())
+                .and_then(|n| retry_outcome(id, found, n))
+        }
+    };
+    match retried {
+        Ok(text) => {
+            output::stdout(&text);
             0
         }
         Err(e) => {
             output::stderr(&format!("{e}\n"));
             1
         }
+    }
+}
+
+/// What `retry` says: how many are due now, or why the one named was not retried.
+fn retry_outcome(
+    id: Option<i64>,
+    found: Option<Option<deliveries::Delivery>>,
+    retried: Option<usize>,
+) -> Result<String, String> {
+    match (id, found, retried) {
+        (Some(id), Some(None), _) => Err(format!("no delivery {id}")),
+        (Some(id), Some(Some(d)), _) if d.delivered_at.is_some() => {
+            Err(format!("delivery {id} was already delivered"))
+        }
+        (_, _, n) => Ok(format!("{} deliveries due now\n", n.unwrap_or(0))),
     }
 }
 

@@ -198,6 +198,10 @@ enum Command {
         /// The server's data directory (the one given to `serve --data`).
         #[arg(long, value_name = "DIR", default_value = "data")]
         data: PathBuf,
+        /// A PostgreSQL database (`serve --database`) is not copied by this command: it says
+        /// how to back one up with PostgreSQL's own tools instead.
+        #[arg(long, value_name = "URL", env = "LMS_SUPPORT_DATABASE")]
+        database: Option<String>,
     },
     /// Work tickets as an agent: list, show, reply, resolve, close.
     Tickets {
@@ -222,11 +226,14 @@ enum Command {
         #[command(subcommand)]
         action: authoring::MaintenanceCommand,
     },
-    /// Outgoing messages (helpdesk e-mail): list them, retry failed ones.
+    /// Outgoing messages (e-mail, webhooks): list them, retry failed ones.
     Deliveries {
         /// The server's data directory (the one given to `serve --data`).
         #[arg(long, value_name = "DIR", default_value = "data", global = true)]
         data: PathBuf,
+        /// The server's PostgreSQL database (`serve --database`), instead of --data's SQLite.
+        #[arg(long, value_name = "URL", env = "LMS_SUPPORT_DATABASE", global = true)]
+        database: Option<String>,
         #[command(subcommand)]
         action: DeliveriesCommand,
     },
@@ -265,6 +272,9 @@ enum Command {
         /// The server's data directory (the one given to `serve --data`).
         #[arg(long, value_name = "DIR", default_value = "data", global = true)]
         data: PathBuf,
+        /// The server's PostgreSQL database (`serve --database`), instead of --data's SQLite.
+        #[arg(long, value_name = "URL", env = "LMS_SUPPORT_DATABASE", global = true)]
+        database: Option<String>,
         #[command(subcommand)]
         action: tokens::TokensCommand,
     },
@@ -414,7 +424,16 @@ fn main() -> ExitCode {
             smtp,
             database,
         }),
-        Command::Backup { dest, data } => backup::run(&dest, &data),
+        Command::Backup {
+            dest,
+            data,
+            database: Some(url),
+        } => backup::on_postgres(&dest, &data, &url),
+        Command::Backup {
+            dest,
+            data,
+            database: None,
+        } => backup::run(&dest, &data),
         Command::MigrateToPostgres { data, database } => migrate_pg::run(&data, &database),
         Command::Tickets {
             data,
@@ -452,7 +471,11 @@ fn main() -> ExitCode {
             database,
             action,
         } => authoring::notice(&data, database.as_deref(), action),
-        Command::Tokens { data, action } => tokens::run(&data, action),
+        Command::Tokens {
+            data,
+            database,
+            action,
+        } => tokens::run(&data, database.as_deref(), action),
         Command::Report {
             client,
             since,
@@ -460,9 +483,15 @@ fn main() -> ExitCode {
             data,
             database,
         } => report::run(&data, database.as_deref(), &client, since.as_deref(), json),
-        Command::Deliveries { data, action } => match action {
-            DeliveriesCommand::List { failed } => delivery::list(&data, failed),
-            DeliveriesCommand::Retry { id, .. } => delivery::retry(&data, id),
+        Command::Deliveries {
+            data,
+            database,
+            action,
+        } => match action {
+            DeliveriesCommand::List { failed } => {
+                delivery::list(&data, database.as_deref(), failed)
+            }
+            DeliveriesCommand::Retry { id, .. } => delivery::retry(&data, database.as_deref(), id),
         },
     })
 }

@@ -1,5 +1,6 @@
 //! `lms-support tokens create|list|revoke`: bearer tokens for the admin API, on the data
-//! directory the server uses (`--data DIR`), while it runs. The rules and SQL live in
+//! directory the server uses (`--data DIR`) or its PostgreSQL database (`--database URL`),
+//! while it runs. The rules and SQL live in
 //! [`crate::store::admin_tokens`]. Exit statuses: 0 done, 1 refused or a database problem,
 //! 2 bad usage.
 
@@ -33,8 +34,9 @@ pub enum TokensCommand {
     },
 }
 
-/// Runs a tokens command on the database in `data`; returns the exit status.
-pub fn run(data: &Path, command: TokensCommand) -> u8 {
+/// Runs a tokens command on the database in `data`, or on the PostgreSQL `database`; returns
+/// the exit status.
+pub fn run(data: &Path, database: Option<&str>, command: TokensCommand) -> u8 {
     let now = match crate::agent::now() {
         Ok(now) => now,
         Err(message) => {
@@ -56,6 +58,10 @@ pub fn run(data: &Path, command: TokensCommand) -> u8 {
             }
         }
     }
+    let actor = crate::authoring::actor();
+    if let Some(url) = database {
+        return report(on_postgres(url, command, &actor, &scopes, now));
+    }
     // Tokens may be made before the server ever ran, so the database is created here.
     let mut conn = match store::open_or_create_in(data) {
         Ok(conn) => conn,
@@ -64,33 +70,72 @@ pub fn run(data: &Path, command: TokensCommand) -> u8 {
             return 1;
         }
     };
-    let actor = crate::authoring::actor();
     // Printed: stdout (the secret alone, for `$(…)`, or the answer) and a note for stderr.
     let result = match command {
         TokensCommand::Create { name, .. } => {
-            admin_tokens::create(&mut conn, &actor, &name, &scopes, now).map(|(made, secret)| {
-                (
-                    format!("{secret}\n"),
-                    format!(
-                        "token {} ({}) created with scope {}; it is shown only this once\n",
-                        made.id,
-                        made.name,
-                        scope_list(&made.scopes)
-                    ),
-                )
-            })
+            admin_tokens::create(&mut conn, &actor, &name, &scopes, now).map(created)
         }
         TokensCommand::List => admin_tokens::list(&conn)
             .map(|list| (table(&list), String::new()))
             .map_err(TokenError::Store),
-        TokensCommand::Revoke { token } => admin_tokens::revoke(&mut conn, &actor, &token, now)
-            .map(|t| {
-                (
-                    format!("token {} ({}) revoked\n", t.id, t.name),
-                    String::new(),
-                )
-            }),
+        TokensCommand::Revoke { token } => {
+            admin_tokens::revoke(&mut conn, &actor, &token, now).map(revoked)
+        }
     };
+    report(result)
+}
+
+/// The same commands on PostgreSQL ([`crate::store::pg::admin`]).
+fn on_postgres(
+    url: &str,
+    command: TokensCommand,
+    actor: &str,
+    scopes: &[Scope],
+    now: i64,
+) -> Result<(String, String), TokenError> {
+    use crate::store::pg;
+    let runtime =
+        pg::cli_runtime(url).map_err(|e| TokenError::Store(store::StoreError::Postgres(e)))?;
+    runtime.block_on(async {
+        let mut db = pg::connect_migrated(url).await.map_err(TokenError::Store)?;
+        match command {
+            TokensCommand::Create { name, .. } => {
+                pg::admin::create_token(&mut db, actor, &name, scopes, now)
+                    .await
+                    .map(created)
+            }
+            TokensCommand::List => pg::admin::list_tokens(&db)
+                .await
+                .map(|list| (table(&list), String::new()))
+                .map_err(TokenError::Store),
+            TokensCommand::Revoke { token } => pg::admin::revoke_token(&mut db, actor, &token, now)
+                .await
+                .map(revoked),
+        }
+    })
+}
+
+/// What `create` prints: the secret alone on stdout, a note on stderr.
+fn created((made, secret): (admin_tokens::AdminToken, String)) -> (String, String) {
+    (
+        format!("{secret}\n"),
+        format!(
+            "token {} ({}) created with scope {}; it is shown only this once\n",
+            made.id,
+            made.name,
+            scope_list(&made.scopes)
+        ),
+    )
+}
+
+fn revoked(t: admin_tokens::AdminToken) -> (String, String) {
+    (
+        format!("token {} ({}) revoked\n", t.id, t.name),
+        String::new(),
+    )
+}
+
+fn report(result: Result<(String, String), TokenError>) -> u8 {
     match result {
         Ok((out, note)) => {
             output::stdout(&out);

@@ -7,69 +7,15 @@
 
 mod common;
 
+#[path = "common/sinks.rs"]
+mod sinks;
+
 use common::{lms_support, Output, Reply, Scratch, Server};
 use serde_json::{json, Value};
+use sinks::{free_port, received, Sink};
 use std::collections::BTreeMap;
-use std::io::{BufRead as _, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
-
-/// The SMTP server, killed on drop.
-struct Sink {
-    child: Child,
-}
-
-impl Sink {
-    fn start(port: u16, dir: &Path) -> Sink {
-        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/smtp_sink.py");
-        let mut child = Command::new("/usr/bin/python3")
-            .arg(script)
-            .arg(port.to_string())
-            .arg(dir)
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("start /usr/bin/python3 (scripts/setup.sh installs python3-aiosmtpd)");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().expect("stdout"))
-            .read_line(&mut line)
-            .expect("read ready line");
-        assert_eq!(
-            line, "ready\n",
-            "the SMTP sink did not start (is aiosmtpd installed?)"
-        );
-        Sink { child }
-    }
-}
-
-impl Drop for Sink {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("free port")
-        .port()
-}
-
-/// Every message received so far, as the sink's MIME parser read it.
-fn received(dir: &Path) -> Vec<Value> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .expect("mail dir")
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .collect();
-    files.sort();
-    files
-        .iter()
-        .map(|p| serde_json::from_slice(&std::fs::read(p).expect("read")).expect("json"))
-        .collect()
-}
 
 fn wait_until<T>(what: &str, timeout: Duration, mut check: impl FnMut() -> Option<T>) -> T {
     let start = Instant::now();

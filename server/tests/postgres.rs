@@ -8,6 +8,9 @@ mod common;
 #[path = "common/pg_cluster.rs"]
 mod pg_cluster;
 
+#[path = "common/sinks.rs"]
+mod sinks;
+
 use common::{Reply, Scratch, Server};
 use pg_cluster::{database_name, Cluster};
 use serde_json::json;
@@ -208,19 +211,6 @@ fn both_instances_serve_a_schedule_change_at_once() {
     let conf = s.path("conf");
     let out = common::Output::of(common::lms_support().arg("demo-config").arg(&conf));
     assert_eq!(out.code, 0, "{}", out.stderr);
-    // E-mail and webhooks are SQLite's for now: the example's acme sends e-mail.
-    let acme_path = conf.join("clients/acme.json");
-    let mut acme: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(&acme_path).expect("acme.json")).expect("json");
-    for field in [
-        "helpdesk_email",
-        "notify_from",
-        "escalation_email",
-        "webhooks",
-    ] {
-        acme.as_object_mut().expect("object").remove(field);
-    }
-    std::fs::write(&acme_path, acme.to_string()).expect("write acme.json");
     let conf_arg = conf.to_str().expect("utf-8 path");
     let (a, b) = two_instances(&s, &url, &["--config", conf_arg]);
     let before: Vec<String> = [&a, &b]
@@ -287,47 +277,192 @@ fn both_instances_serve_a_schedule_change_at_once() {
         cluster.psql(db, "SELECT version FROM schedule_version"),
         "2"
     );
-
-    // A client edited to send e-mail is refused at the reload, as at start-up: nothing on
-    // PostgreSQL would send it. The last good configuration stays in force.
-    let uni_path = conf.join("clients/uni.json");
-    let mut uni: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(&uni_path).expect("uni.json")).expect("json");
-    uni["notify_from"] = json!("support@uni.example");
-    std::fs::write(&uni_path, uni.to_string()).expect("write uni.json");
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !a.logs().contains("send e-mail or webhooks") {
-        assert!(Instant::now() < deadline, "not refused: {}", a.logs());
-        std::thread::sleep(Duration::from_millis(200));
-    }
-    assert!(a.logs().contains("configuration refused"), "{}", a.logs());
-    assert_eq!(a.get("/v1/feed?client=uni", &[]).status, 200);
 }
 
-/// What PostgreSQL does not do yet is refused, not half done: the admin API answers `501`,
-/// and `--smtp` is refused at start-up.
+/// The admin side on PostgreSQL, across two instances: a token made with `tokens create
+/// --database` works on both; a window added through the admin API on one is listed, served
+/// and audited by the other; a console session opened on one is good on the other until the
+/// token is revoked; a signed helpdesk hook sent to one replies to the learner once, its
+/// replay to the other refused. What is not on PostgreSQL yet says so: `resolve_tickets`
+/// answers `501`; a `--database` that is not PostgreSQL is refused at start-up.
 #[test]
-fn what_is_not_on_postgres_yet_says_so() {
+fn the_admin_api_console_and_hook_work_across_instances() {
+    const HOOK_SECRET: &str = "hook_pg_fedcba9876543210fedcba98765432";
     let cluster = Cluster::shared();
     let url = cluster.fresh_database();
-    let s = scratch("refusals");
-    let server = Server::start(&s, &["--database", &url]);
-    let admin = server.get("/v1/admin/maintenance", &[]);
-    assert_eq!(admin.status, 501, "{}", admin.text());
-    assert_eq!(admin.json()["errors"][0]["code"], "not_on_postgres");
-    assert_eq!(server.get("/readyz", &[]).status, 200);
-    let out = common::Output::of(
-        common::lms_support()
-            .args(["serve", "--addr", "127.0.0.1:0", "--database", &url])
-            .args(["--smtp", "smtp://127.0.0.1:1"])
-            .arg("--data")
-            .arg(s.path("other")),
+    let s = scratch("admin");
+    let conf = s.path("conf");
+    let out = common::Output::of(common::lms_support().arg("demo-config").arg(&conf));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let acme_path = conf.join("clients/acme.json");
+    let mut acme: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&acme_path).expect("acme.json")).expect("json");
+    acme["helpdesk_hook_secret"] = json!(HOOK_SECRET);
+    std::fs::write(&acme_path, acme.to_string()).expect("write acme.json");
+    let cli = |args: &[&str]| {
+        common::Output::of(common::lms_support().args(args).args(["--database", &url]))
+    };
+    let made = cli(&["tokens", "create", "--name", "ops", "--scope", "admin"]);
+    assert_eq!(made.code, 0, "{}", made.stderr);
+    let secret = made.stdout.trim().to_string();
+    let (a, b) = two_instances(&s, &url, &["--config", conf.to_str().expect("utf-8 path")]);
+    let bearer = format!("Bearer {secret}");
+    let auth = [
+        ("Authorization", bearer.as_str()),
+        ("Content-Type", "application/json"),
+    ];
+
+    let added = a.request(
+        "POST",
+        "/v1/admin/maintenance",
+        &auth,
+        json!({
+            "id": "mw-api",
+            "target": {"groups": ["eu-1"]},
+            "title": {"en": "Exam platform upgrade"},
+            "starts_at": "2030-01-05T01:00:00Z",
+            "ends_at": "2030-01-05T03:00:00Z",
+            "severity": "major"
+        })
+        .to_string()
+        .as_bytes(),
     );
-    assert_eq!(out.code, 2);
+    assert_eq!(added.status, 201, "{}", added.text());
+    let listed = b.get("/v1/admin/maintenance", &auth);
+    assert_eq!(listed.status, 200, "{}", listed.text());
+    assert_eq!(listed.json()["items"][0]["id"], "mw-api");
+    assert!(b
+        .get("/v1/feed?client=uni", &[])
+        .text()
+        .contains("Exam platform upgrade"));
+    let refused = b.request(
+        "POST",
+        "/v1/admin/maintenance",
+        &auth,
+        br#"{"id": "mw-bad", "target": {"all": true}, "title": {"en": "No times"}}"#,
+    );
+    assert_eq!(refused.status, 422, "{}", refused.text());
+    let audit = b.get("/v1/admin/audit", &auth);
+    assert_eq!(audit.status, 200, "{}", audit.text());
+    let actions: Vec<String> = audit.json()["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .map(|e| {
+            format!(
+                "{} {}",
+                e["actor"].as_str().unwrap_or(""),
+                e["action"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
+    assert_eq!(actions[1..], ["ops maintenance.add"], "{actions:?}");
+    assert!(actions[0].ends_with(" token.create"), "{actions:?}");
+    let resolve_all = a.request(
+        "POST",
+        "/v1/admin/notices/inc-1/resolve",
+        &auth,
+        br#"{"resolve_tickets": true}"#,
+    );
+    assert_eq!(resolve_all.status, 501, "{}", resolve_all.text());
+    assert_eq!(resolve_all.json()["errors"][0]["code"], "not_on_postgres");
+
+    // The console: signed in on one instance, recognised by the other.
+    let origin_a = format!("http://{}", a.addr);
+    let signed = a.request(
+        "POST",
+        "/admin/session",
+        &[
+            ("Origin", origin_a.as_str()),
+            ("lms-support-console", "1"),
+            ("Content-Type", "application/json"),
+        ],
+        json!({ "token": secret }).to_string().as_bytes(),
+    );
+    assert_eq!(signed.status, 201, "{}", signed.text());
+    let cookie = signed
+        .header("set-cookie")
+        .and_then(|c| c.split(';').next())
+        .expect("cookie")
+        .to_string();
+    let origin_b = format!("http://{}", b.addr);
+    let as_console = [
+        ("Cookie", cookie.as_str()),
+        ("Origin", origin_b.as_str()),
+        ("lms-support-console", "1"),
+    ];
+    let who = b.get("/admin/session", &as_console);
+    assert_eq!(who.status, 200, "{}", who.text());
+    assert_eq!(who.json()["name"], "ops");
+    assert_eq!(b.get("/v1/admin/tickets", &as_console).status, 200);
+
+    // The helpdesk hook: applied once, whichever instance gets it.
+    let ticket = a.request(
+        "POST",
+        "/v1/clients/acme/tickets",
+        &[
+            ("Content-Type", "application/json"),
+            ("Idempotency-Key", key(77).as_str()),
+        ],
+        &ticket("Quiz locked"),
+    );
+    assert_eq!(ticket.status, 201, "{}", ticket.text());
+    let number = ticket.json()["number"].as_str().unwrap_or("").to_string();
+    let body = json!({"client": "acme", "ticket": number, "type": "reply",
+                      "author": "Dana (helpdesk)", "body": "Your quiz is unlocked."})
+    .to_string();
+    let t = i64::try_from(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("clock")
+            .as_secs(),
+    )
+    .expect("time");
+    let signature = format!(
+        "t={t},v1={}",
+        sinks::hmac_hex(HOOK_SECRET, t, body.as_bytes())
+    );
+    let send = |server: &Server| {
+        server.request(
+            "POST",
+            "/v1/hooks/helpdesk",
+            &[
+                ("Content-Type", "application/json"),
+                ("LMS-Support-Signature", signature.as_str()),
+                ("LMS-Support-Delivery", "zd-77"),
+            ],
+            body.as_bytes(),
+        )
+    };
+    let applied = send(&b);
+    assert_eq!(applied.status, 200, "{}", applied.text());
+    assert_eq!(send(&a).status, 401, "a replay on the other instance");
+    let token = format!("Bearer {}", ticket.json()["token"].as_str().unwrap_or(""));
+    let shown = a.get(
+        &format!("/v1/clients/acme/tickets/{number}"),
+        &[("Authorization", token.as_str())],
+    );
+    assert_eq!(shown.json()["replies"].as_array().map(Vec::len), Some(1));
+    assert_eq!(shown.json()["replies"][0]["body"], "Your quiz is unlocked.");
+    assert_eq!(shown.json()["status"], "pending");
+
+    // Revoked on the database: refused by both, the console's session with it.
+    let listed = cli(&["tokens", "list"]);
     assert!(
-        out.stderr.contains("--smtp works with SQLite only"),
+        listed.stdout.contains("\tops\tadmin\t"),
         "{}",
-        out.stderr
+        listed.stdout
+    );
+    assert_eq!(cli(&["tokens", "revoke", "ops"]).code, 0);
+    assert_eq!(a.get("/v1/admin/maintenance", &auth).status, 401);
+    assert_eq!(b.get("/admin/session", &as_console).status, 401);
+
+    let backup = cli(&["backup", "/tmp/unused-backup"]);
+    assert_eq!(backup.code, 2, "{}", backup.stderr);
+    assert!(
+        backup.stderr.contains("pg_dump -Fc") && backup.stderr.contains("attachments"),
+        "{}",
+        backup.stderr
     );
     let bad = common::Output::of(
         common::lms_support()
@@ -577,4 +712,181 @@ fn help_event_counts_from_both_instances_add_up() {
     let report: serde_json::Value = serde_json::from_str(&out.stdout).expect("JSON report");
     assert_eq!(report["sessions"], 3);
     assert_eq!(report["sessions_with_ticket"], 1);
+}
+
+/// The receivers' secret in [`two_instances_deliver_each_message_once`].
+const WEBHOOK_SECRET: &str = "whsec_pg_0123456789abcdef0123456789ab";
+
+/// Two instances on one database both run the delivery worker: the helpdesk e-mail and the
+/// `ticket.created` webhook of tickets filed on either, and the learner's e-mail and the
+/// `ticket.updated` webhook of an agent's reply (`tickets reply --database`), each reach the
+/// real SMTP server or the webhook receiver exactly once, and `deliveries list --database`
+/// shows every one delivered. The receiver takes a moment per POST, as a real one does, so
+/// both workers find the same messages due at the same time: only the claim keeps them from
+/// both sending them.
+#[test]
+fn two_instances_deliver_each_message_once() {
+    let cluster = Cluster::shared();
+    let url = cluster.fresh_database();
+    let s = scratch("deliveries");
+    let mail = s.path("mail");
+    std::fs::create_dir_all(&mail).expect("mail dir");
+    let port = sinks::free_port();
+    let _sink = sinks::Sink::start(port, &mail);
+    let posts = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let _receiver =
+        sinks::Receiver::start(0, WEBHOOK_SECRET, Duration::from_millis(20), posts.clone());
+    let conf = s.path("conf");
+    let out = common::Output::of(common::lms_support().arg("demo-config").arg(&conf));
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let acme_path = conf.join("clients/acme.json");
+    let mut acme: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&acme_path).expect("acme.json")).expect("json");
+    acme["webhooks"] = json!([{
+        "url": format!("http://127.0.0.1:{}/hook", _receiver.port),
+        "secret": WEBHOOK_SECRET,
+        "events": ["ticket.created", "ticket.updated"],
+    }]);
+    std::fs::write(&acme_path, acme.to_string()).expect("write acme.json");
+    let smtp = format!("smtp://127.0.0.1:{port}");
+    let (a, b) = two_instances(
+        &s,
+        &url,
+        &[
+            "--config",
+            conf.to_str().expect("utf-8 path"),
+            "--smtp",
+            &smtp,
+            "--rate-limit-hour",
+            "0",
+        ],
+    );
+    const TICKETS: u32 = 20;
+    let mut numbers = Vec::new();
+    for n in 0..TICKETS {
+        let server = if n % 2 == 0 { &a } else { &b };
+        let key = key(n);
+        let made = server.request(
+            "POST",
+            "/v1/clients/acme/tickets",
+            &[
+                ("Content-Type", "application/json"),
+                ("Idempotency-Key", key.as_str()),
+            ],
+            &ticket(&format!("ticket {n}")),
+        );
+        assert_eq!(made.status, 201, "{}", made.text());
+        numbers.push(made.json()["number"].as_str().unwrap_or("").to_string());
+    }
+    let replied = common::Output::of(common::lms_support().args([
+        "tickets",
+        "reply",
+        &numbers[0],
+        "Fixed, please try again.",
+        "--database",
+        &url,
+    ]));
+    assert_eq!(replied.code, 0, "{}", replied.stderr);
+
+    // Per ticket an e-mail and a webhook; the reply adds one of each.
+    let expected = 2 * TICKETS as usize + 2;
+    let list = || {
+        let out = common::Output::of(common::lms_support().args([
+            "deliveries",
+            "list",
+            "--database",
+            &url,
+        ]));
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        out.stdout
+            .lines()
+            .skip(1)
+            .map(|l| l.split('\t').map(str::to_string).collect::<Vec<_>>())
+            .collect::<Vec<_>>()
+    };
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let rows = loop {
+        let rows = list();
+        if rows.len() == expected && rows.iter().all(|r| r[5].starts_with("delivered")) {
+            break rows;
+        }
+        assert!(Instant::now() < deadline, "not all delivered: {rows:?}");
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    // A moment for a second sender, if there were one, to finish its sends too.
+    std::thread::sleep(Duration::from_secs(1));
+
+    let messages = sinks::received(&mail);
+    let mut ids: Vec<&str> = messages
+        .iter()
+        .map(|m| m["headers"]["message-id"].as_str().unwrap_or(""))
+        .collect();
+    ids.sort_unstable();
+    let total = ids.len();
+    ids.dedup();
+    let posted = posts.lock().expect("posts").clone();
+    let mut deliveries: Vec<&str> = posted.iter().map(|p| p.delivery.as_str()).collect();
+    deliveries.sort_unstable();
+    let posted_total = deliveries.len();
+    deliveries.dedup();
+    let sent_by = |server: &Server| server.logs().matches("msg=delivered ").count();
+    println!(
+        "two instances' deliveries: {expected} queued, e-mails received {total} ({} distinct), webhooks received {posted_total} ({} distinct); sent by a {}, by b {}",
+        ids.len(),
+        deliveries.len(),
+        sent_by(&a),
+        sent_by(&b)
+    );
+    assert_eq!(total, TICKETS as usize + 1, "each e-mail exactly once");
+    assert_eq!(ids.len(), total, "an e-mail was sent twice");
+    assert_eq!(
+        posted_total,
+        TICKETS as usize + 1,
+        "each webhook exactly once"
+    );
+    assert_eq!(deliveries.len(), posted_total, "a webhook was sent twice");
+    assert!(posted.iter().all(|p| p.signature_ok), "{posted:?}");
+
+    let mut subjects: Vec<String> = messages
+        .iter()
+        .map(|m| m["headers"]["subject"].as_str().unwrap_or("").to_string())
+        .collect();
+    subjects.sort();
+    let mut wanted: Vec<String> = (0..TICKETS)
+        .map(|n| format!("[{}] [routine] ticket {n}", numbers[n as usize]))
+        .collect();
+    let learner = messages
+        .iter()
+        .find(|m| m["rcpt_tos"] == json!(["ana@example.edu"]))
+        .expect("the learner's e-mail");
+    wanted.push(
+        learner["headers"]["subject"]
+            .as_str()
+            .unwrap_or("")
+            .to_string(),
+    );
+    wanted.sort();
+    assert_eq!(subjects, wanted);
+    assert!(
+        learner["text"]
+            .as_str()
+            .is_some_and(|t| t.contains("Fixed, please try again.")),
+        "{learner}"
+    );
+    let updated: Vec<&sinks::Received> = posted
+        .iter()
+        .filter(|p| p.body["type"] == "ticket.updated")
+        .collect();
+    assert_eq!(updated.len(), 1, "{posted:?}");
+    assert_eq!(
+        updated[0].body["data"]["ticket"]["number"],
+        numbers[0].as_str()
+    );
+    // The list names each message's ticket and the id it was sent with.
+    let listed_ids: BTreeSet<&str> = rows.iter().map(|r| r[7].as_str()).collect();
+    assert!(ids.iter().all(|id| listed_ids.contains(id)), "{rows:?}");
+    assert!(
+        deliveries.iter().all(|id| listed_ids.contains(id)),
+        "{rows:?}"
+    );
 }

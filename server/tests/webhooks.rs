@@ -8,125 +8,19 @@
 
 mod common;
 
+#[path = "common/sinks.rs"]
+mod sinks;
+
 use common::{lms_support, Output, Scratch, Server};
-use hmac::{KeyInit as _, Mac as _};
 use serde_json::{json, Value};
+use sinks::{hmac_hex, Received, Receiver};
 use std::collections::BTreeMap;
-use std::io::{BufRead as _, BufReader, Read as _, Write as _};
-use std::net::TcpListener;
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 const SECRET: &str = "whsec_0123456789abcdef0123456789abcdef";
 const HOOK_SECRET: &str = "hook_fedcba9876543210fedcba9876543210";
-
-fn hmac_hex(secret: &str, t: i64, body: &[u8]) -> String {
-    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).expect("key");
-    mac.update(format!("{t}.").as_bytes());
-    mac.update(body);
-    mac.finalize()
-        .into_bytes()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
-/// One POST as the receiver saw it.
-#[derive(Clone, Debug)]
-struct Received {
-    delivery: String,
-    signature_ok: bool,
-    body: Value,
-}
-
-/// The webhook receiver: answers 200 to each POST and records it; stops on drop.
-struct Receiver {
-    stop: Arc<AtomicBool>,
-    port: u16,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
-
-impl Receiver {
-    fn start(port: u16, log: Arc<Mutex<Vec<Received>>>) -> Receiver {
-        let listener = TcpListener::bind(("127.0.0.1", port)).expect("bind receiver");
-        let port = listener.local_addr().expect("addr").port();
-        let stop = Arc::new(AtomicBool::new(false));
-        let stopping = stop.clone();
-        let thread = std::thread::spawn(move || {
-            for stream in listener.incoming() {
-                if stopping.load(Ordering::SeqCst) {
-                    break;
-                }
-                let Ok(mut stream) = stream else { continue };
-                let mut reader = BufReader::new(stream.try_clone().expect("clone"));
-                let mut headers = BTreeMap::new();
-                let mut line = String::new();
-                if reader.read_line(&mut line).unwrap_or(0) == 0 {
-                    continue;
-                }
-                loop {
-                    line.clear();
-                    if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
-                        break;
-                    }
-                    if let Some((k, v)) = line.trim_end().split_once(':') {
-                        headers.insert(k.trim().to_ascii_lowercase(), v.trim().to_string());
-                    }
-                }
-                let length: usize = headers
-                    .get("content-length")
-                    .and_then(|v| v.parse().ok())
-                    .unwrap_or(0);
-                let mut body = vec![0; length];
-                if reader.read_exact(&mut body).is_err() {
-                    continue;
-                }
-                let signature = headers
-                    .get("lms-support-signature")
-                    .cloned()
-                    .unwrap_or_default();
-                let t: i64 = signature
-                    .split(',')
-                    .find_map(|p| p.strip_prefix("t="))
-                    .and_then(|t| t.parse().ok())
-                    .unwrap_or(0);
-                let v1 = signature
-                    .split(',')
-                    .find_map(|p| p.strip_prefix("v1="))
-                    .unwrap_or("");
-                log.lock().expect("log").push(Received {
-                    delivery: headers
-                        .get("lms-support-delivery")
-                        .cloned()
-                        .unwrap_or_default(),
-                    signature_ok: hmac_hex(SECRET, t, &body) == v1,
-                    body: serde_json::from_slice(&body).unwrap_or(Value::Null),
-                });
-                let _ = stream.write_all(
-                    b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n",
-                );
-            }
-        });
-        Receiver {
-            stop,
-            port,
-            thread: Some(thread),
-        }
-    }
-}
-
-impl Drop for Receiver {
-    fn drop(&mut self) {
-        self.stop.store(true, Ordering::SeqCst);
-        // Wakes the accept loop, which then ends and closes the port.
-        let _ = std::net::TcpStream::connect(("127.0.0.1", self.port));
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
-    }
-}
 
 fn wait_until<T>(what: &str, timeout: Duration, mut check: impl FnMut() -> Option<T>) -> T {
     let start = Instant::now();
@@ -222,7 +116,7 @@ fn every_event_arrives_once_signed_even_across_a_receiver_outage() {
         std::fs::create_dir_all(s.path(dir)).expect("scratch dir");
     }
     let log = Arc::new(Mutex::new(Vec::new()));
-    let receiver = Receiver::start(0, log.clone());
+    let receiver = Receiver::start(0, SECRET, Duration::ZERO, log.clone());
     let port = receiver.port;
     configure(&s, port);
     let conf = s.path("conf");
@@ -281,7 +175,7 @@ fn every_event_arrives_once_signed_even_across_a_receiver_outage() {
     });
     // Long enough for some to fail twice.
     std::thread::sleep(Duration::from_secs(2));
-    let _receiver = Receiver::start(port, log.clone());
+    let _receiver = Receiver::start(port, SECRET, Duration::ZERO, log.clone());
     let rows = wait_until("every delivery delivered", Duration::from_secs(60), || {
         let rows = deliveries(&data);
         rows.iter()
@@ -361,7 +255,7 @@ fn a_signed_helpdesk_hook_reaches_the_learner_and_forgeries_change_nothing() {
         std::fs::create_dir_all(s.path(dir)).expect("scratch dir");
     }
     let log = Arc::new(Mutex::new(Vec::new()));
-    let _receiver = Receiver::start(0, log.clone());
+    let _receiver = Receiver::start(0, SECRET, Duration::ZERO, log.clone());
     configure(&s, _receiver.port);
     let conf = s.path("conf");
     let server = Server::start(
@@ -461,7 +355,7 @@ fn an_escalated_ticket_is_told_to_webhooks_once() {
         std::fs::create_dir_all(s.path(dir)).expect("scratch dir");
     }
     let log = Arc::new(Mutex::new(Vec::new()));
-    let receiver = Receiver::start(0, log.clone());
+    let receiver = Receiver::start(0, SECRET, Duration::ZERO, log.clone());
     configure(&s, receiver.port);
     let conf = s.path("conf");
     let server = Server::start(

@@ -30,9 +30,9 @@
 
 use super::{log, App};
 use crate::clock;
-use crate::store::admin_tokens::{self, AdminToken, Scope};
+use crate::store::admin_tokens::{AdminToken, Scope};
 use crate::store::schedule::{self, Change, Item, Kind, ScheduleError, Target};
-use crate::store::{self, sessions, ListFilter, StoreError};
+use crate::store::{self, ListFilter, StoreError};
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, State};
 use axum::http::header::{self, HeaderMap, HeaderValue};
@@ -70,22 +70,10 @@ impl Admin {
 
 type Answer = Response<Body>;
 
-/// The admin API works on SQLite's connections; on PostgreSQL its routes are not mounted
-/// (`serve` answers `501`), so this only guards the types.
-fn not_on_postgres() -> StoreError {
-    StoreError::Postgres("the admin API is not available on PostgreSQL yet".to_string())
-}
-
-/// Runs `f` on one of SQLite's reader connections.
-pub(super) async fn on_sqlite<T, F>(app: &App, f: F) -> Result<T, StoreError>
-where
-    T: Send + 'static,
-    F: FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
-{
-    match app.tickets.store.sqlite_readers() {
-        Some(readers) => readers.run(f).await,
-        None => Err(not_on_postgres()),
-    }
+/// The engine's error for a request that needs SQLite's admin connection on a server without
+/// one (it cannot happen: `serve` gives SQLite servers that connection).
+fn no_admin_connection() -> StoreError {
+    StoreError::Postgres("no admin connection".to_string())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -105,7 +93,7 @@ async fn list_items(app: &App, headers: &HeaderMap, kind: Kind) -> Answer {
     if let Err(refusal) = authorize(app, headers, Scope::Schedule).await {
         return refusal;
     }
-    match on_sqlite(app, move |conn| schedule::list(conn, Some(kind))).await {
+    match app.tickets.store.schedule_of(kind).await {
         Ok(items) => json_response(
             StatusCode::OK,
             &json!({ "items": items.iter().map(Item::to_json).collect::<Vec<_>>() }),
@@ -136,8 +124,7 @@ async fn get_item(app: &App, headers: &HeaderMap, kind: Kind, id: String) -> Ans
     if let Err(refusal) = authorize(app, headers, Scope::Schedule).await {
         return refusal;
     }
-    let lookup = id.clone();
-    match on_sqlite(app, move |conn| schedule::get(conn, &lookup)).await {
+    match app.tickets.store.schedule_item(&id).await {
         Ok(Some(item)) if item.kind == kind => json_response(StatusCode::OK, &item.to_json()),
         Ok(_) => schedule_error(ScheduleError::NotFound { kind, id }),
         Err(e) => internal("cannot read the schedule", &e),
@@ -331,6 +318,18 @@ pub async fn resolve_notice(
             )
         }
     };
+    if resolve_tickets && app.tickets.store.postgres().is_some() {
+        // The tickets' replies and e-mails are SQLite's code; on PostgreSQL the notice is
+        // resolved alone and its tickets with `lms-support tickets resolve --database`.
+        return errors(
+            StatusCode::NOT_IMPLEMENTED,
+            &[(
+                "resolve_tickets",
+                "not_on_postgres",
+                "resolve the notice without it, and its tickets with lms-support tickets resolve --database",
+            )],
+        );
+    }
     let now = clock::now().seconds();
     change(&app, move |conn| {
         schedule::resolve_notice(
@@ -356,8 +355,19 @@ async fn change<F>(app: &App, f: F) -> Answer
 where
     F: FnOnce(&mut Connection) -> Result<(StatusCode, Value), ScheduleError> + Send + 'static,
 {
+    if let Some(pg) = app.tickets.store.postgres() {
+        let done = match pg.connection().await {
+            Ok(mut db) => crate::store::pg::admin::schedule_change(&mut db, f).await,
+            Err(e) => Err(e),
+        };
+        return match done {
+            Ok(Ok((status, value))) => json_response(status, &value),
+            Ok(Err(e)) => schedule_error(e),
+            Err(e) => internal("a schedule change failed", &e),
+        };
+    }
     let Some(admin) = &app.admin else {
-        return internal("a schedule change failed", &not_on_postgres());
+        return internal("a schedule change failed", &no_admin_connection());
     };
     let conn = admin.conn.clone();
     let done = tokio::task::spawn_blocking(move || {
@@ -515,7 +525,7 @@ pub async fn list_tickets(State(app): State<Arc<App>>, uri: Uri, headers: Header
         client: query_param(&uri, "client"),
         ..ListFilter::default()
     };
-    match on_sqlite(&app, move |conn| store::list(conn, &filter)).await {
+    match app.tickets.store.list_tickets(filter).await {
         Ok(list) => json_response(
             StatusCode::OK,
             &json!({ "tickets": list.iter().map(|t| json!({
@@ -541,11 +551,7 @@ pub async fn audit(State(app): State<Arc<App>>, uri: Uri, headers: HeaderMap) ->
         return refusal;
     }
     let target = query_param(&uri, "target");
-    match on_sqlite(&app, move |conn| {
-        schedule::audit_log(conn, target.as_deref())
-    })
-    .await
-    {
+    match app.tickets.store.audit_log(target).await {
         Ok(entries) => {
             let parse = |text: &Option<String>| {
                 text.as_deref()
@@ -583,15 +589,10 @@ pub(super) async fn authorize(
     scope: Scope,
 ) -> Result<AdminToken, Answer> {
     let found = match (bearer(headers), super::console::session_cookie(headers)) {
-        (Some(presented), _) => {
-            on_sqlite(app, move |conn| {
-                admin_tokens::authenticate(conn, &presented)
-            })
-            .await
-        }
+        (Some(presented), _) => app.tickets.store.authenticate(presented).await,
         (None, Some(session)) => {
             let now = clock::now().seconds();
-            let found = on_sqlite(app, move |conn| sessions::find(conn, &session, now)).await;
+            let found = app.tickets.store.find_session(session, now).await;
             match found {
                 Ok(None) => return Err(super::console::session_ended()),
                 other => other.map(|s| s.map(|s| s.token)),

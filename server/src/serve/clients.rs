@@ -45,35 +45,19 @@ pub struct Clients {
     schedule: Mutex<Option<(i64, Arc<Vec<Item>>)>>,
     /// Assembled feeds by client id.
     feeds: Mutex<HashMap<String, Arc<Assembled>>>,
-    /// The data directory whose `webhooks` and `client_mail` tables follow the configuration,
-    /// and whether e-mail is sent (`--smtp`).
-    data: std::sync::OnceLock<(PathBuf, bool)>,
-    /// Set on PostgreSQL, where a configuration whose clients send e-mail or webhooks is
-    /// refused (nothing would send them yet), at a reload as at start-up.
-    without_deliveries: std::sync::OnceLock<()>,
+    /// The store whose `webhooks` and `client_mail` tables follow the configuration, and
+    /// whether e-mail is sent (`--smtp`).
+    data: std::sync::OnceLock<(DeliveryTables, bool)>,
 }
 
-/// The clients of `config` that send e-mail or webhooks, which need the delivery queue.
-pub fn delivering_clients(config: &Config) -> Vec<&str> {
-    config
-        .clients
-        .values()
-        .filter(|c| {
-            c.helpdesk.is_some()
-                || c.notify_from.is_some()
-                || c.escalation_email.is_some()
-                || !c.webhooks.is_empty()
-        })
-        .map(|c| c.id.as_str())
-        .collect()
-}
-
-/// The refusal of a configuration with such clients on PostgreSQL, as one line.
-pub fn deliveries_refusal(clients: &[&str]) -> String {
-    format!(
-        "clients {} send e-mail or webhooks, which work with SQLite only for now; leave out --database or remove helpdesk_email, notify_from, escalation_email and webhooks",
-        clients.join(", ")
-    )
+/// Where the `webhooks` and `client_mail` tables are.
+#[derive(Debug)]
+pub enum DeliveryTables {
+    /// In the SQLite database of this data directory.
+    Sqlite(PathBuf),
+    /// In the PostgreSQL database, written through the server's runtime (reloads run on a
+    /// blocking thread).
+    Postgres(Arc<crate::store::pg::Postgres>, tokio::runtime::Handle),
 }
 
 /// One client's feed as served.
@@ -106,13 +90,7 @@ impl Clients {
             schedule: Mutex::new(None),
             feeds: Mutex::new(HashMap::new()),
             data: std::sync::OnceLock::new(),
-            without_deliveries: std::sync::OnceLock::new(),
         })
-    }
-
-    /// From now on, refuse configurations whose clients send e-mail or webhooks (PostgreSQL).
-    pub fn refuse_deliveries(&self) {
-        let _ = self.without_deliveries.set(());
     }
 
     /// The configuration in force.
@@ -133,13 +111,13 @@ impl Clients {
     ///
     /// # Errors
     /// The store's error.
-    pub fn follow_webhooks(&self, data: PathBuf, mail: bool) -> Result<(), String> {
-        let _ = self.data.set((data, mail));
+    pub fn follow_webhooks(&self, tables: DeliveryTables, mail: bool) -> Result<(), String> {
+        let _ = self.data.set((tables, mail));
         self.sync_webhooks()
     }
 
     fn sync_webhooks(&self) -> Result<(), String> {
-        let Some((data, mail)) = self.data.get() else {
+        let Some((tables, mail)) = self.data.get() else {
             return Ok(());
         };
         let config = self.config();
@@ -148,8 +126,6 @@ impl Clients {
             .values()
             .flat_map(|c| c.webhooks.iter().map(|h| (c.id.clone(), h.clone())))
             .collect();
-        let mut conn =
-            crate::store::open_writer(&crate::store::db_path(data)).map_err(|e| e.to_string())?;
         // Without a relay, no e-mail to learners or escalation addresses is queued: it could
         // never be sent.
         let mail: Vec<_> = config
@@ -162,22 +138,26 @@ impl Clients {
                 escalation_email: c.escalation_email.clone(),
             })
             .collect();
-        crate::store::deliveries::sync_webhooks(&mut conn, &hooks).map_err(|e| e.to_string())?;
-        crate::store::deliveries::sync_client_mail(&mut conn, &mail).map_err(|e| e.to_string())
+        match tables {
+            DeliveryTables::Sqlite(data) => {
+                let mut conn = crate::store::open_writer(&crate::store::db_path(data))
+                    .map_err(|e| e.to_string())?;
+                crate::store::deliveries::sync_webhooks(&mut conn, &hooks)
+                    .map_err(|e| e.to_string())?;
+                crate::store::deliveries::sync_client_mail(&mut conn, &mail)
+                    .map_err(|e| e.to_string())
+            }
+            DeliveryTables::Postgres(pg, runtime) => runtime
+                .block_on(pg.sync_deliveries(&hooks, &mail))
+                .map_err(|e| e.to_string()),
+        }
     }
 
     /// Reads the configuration again; a bad one is logged and refused.
     pub fn reload(&self, why: &str) {
         *lock(&self.fingerprint) = vendor::fingerprint(&self.dir);
         let dir = self.dir.display().to_string();
-        let loaded = vendor::load(&self.dir).and_then(|config| {
-            let delivering = delivering_clients(&config);
-            if self.without_deliveries.get().is_some() && !delivering.is_empty() {
-                return Err(vec![deliveries_refusal(&delivering)]);
-            }
-            Ok(config)
-        });
-        match loaded {
+        match vendor::load(&self.dir) {
             Ok(config) => {
                 log_warnings(&config, &self.dir);
                 let count = config.clients.len().to_string();

@@ -32,7 +32,7 @@ use super::http::{respond, set};
 use super::proxy::ForwardedHttps;
 use super::App;
 use crate::clock;
-use crate::store::admin_tokens::{self, Scope};
+use crate::store::admin_tokens::Scope;
 use crate::store::schedule::{self, Item, Kind};
 use crate::store::sessions;
 use axum::body::Body;
@@ -45,12 +45,50 @@ use std::sync::Arc;
 
 type Answer = Response<Body>;
 
-/// Sessions live beside the admin tokens, on SQLite; on PostgreSQL these routes are not
-/// mounted (`serve` answers `501`), so this only guards the types.
-fn not_on_sqlite() -> crate::store::StoreError {
-    crate::store::StoreError::Postgres(
-        "the admin console is not available on PostgreSQL yet".into(),
-    )
+/// Opens a session in the engine's store: SQLite's admin connection, or PostgreSQL.
+async fn open_session(
+    app: &App,
+    token: crate::store::admin_tokens::AdminToken,
+    now: i64,
+) -> Result<(sessions::Session, String), crate::store::StoreError> {
+    if let Some(pg) = app.tickets.store.postgres() {
+        let mut db = pg.connection().await?;
+        return crate::store::pg::admin::open_session(&mut db, &token, now).await;
+    }
+    let conn = app
+        .admin
+        .as_ref()
+        .map(admin::Admin::connection)
+        .ok_or_else(|| crate::store::StoreError::Postgres("no admin connection".into()))?;
+    tokio::task::spawn_blocking(move || {
+        let mut conn = conn
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        sessions::open(&mut conn, &token, now)
+    })
+    .await
+    .map_err(|e| crate::store::StoreError::Io(std::io::Error::other(e.to_string())))?
+}
+
+/// Ends a session in the engine's store; whether there was one.
+async fn close_session(app: &App, id: String, now: i64) -> Result<bool, crate::store::StoreError> {
+    if let Some(pg) = app.tickets.store.postgres() {
+        let mut db = pg.connection().await?;
+        return crate::store::pg::admin::close_session(&mut db, &id, now).await;
+    }
+    let conn = app
+        .admin
+        .as_ref()
+        .map(admin::Admin::connection)
+        .ok_or_else(|| crate::store::StoreError::Postgres("no admin connection".into()))?;
+    tokio::task::spawn_blocking(move || {
+        let mut conn = conn
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        sessions::close(&mut conn, &id, now)
+    })
+    .await
+    .map_err(|e| crate::store::StoreError::Io(std::io::Error::other(e.to_string())))?
 }
 
 /// The session cookie's name.
@@ -317,10 +355,7 @@ pub async fn sign_in(State(app): State<Arc<App>>, request: Request) -> Answer {
             )
         }
     };
-    let found = super::admin::on_sqlite(&app, move |conn| {
-        admin_tokens::authenticate(conn, &presented)
-    })
-    .await;
+    let found = app.tickets.store.authenticate(presented).await;
     let token = match found {
         Ok(Some(token)) => token,
         Ok(None) => {
@@ -336,18 +371,8 @@ pub async fn sign_in(State(app): State<Arc<App>>, request: Request) -> Answer {
         Err(e) => return internal("cannot check a token", &e),
     };
     let now = clock::now().seconds();
-    let Some(conn) = app.admin.as_ref().map(admin::Admin::connection) else {
-        return internal("cannot open a console session", &not_on_sqlite());
-    };
-    let opened = tokio::task::spawn_blocking(move || {
-        let mut conn = conn
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        sessions::open(&mut conn, &token, now)
-    })
-    .await;
-    match opened {
-        Ok(Ok((session, id))) => {
+    match open_session(&app, token, now).await {
+        Ok((session, id)) => {
             let mut response = json_response(
                 StatusCode::CREATED,
                 &session_json(
@@ -363,11 +388,7 @@ pub async fn sign_in(State(app): State<Arc<App>>, request: Request) -> Answer {
             );
             response
         }
-        Ok(Err(e)) => internal("cannot open a console session", &e),
-        Err(e) => internal(
-            "cannot open a console session",
-            &crate::store::StoreError::Io(std::io::Error::other(e.to_string())),
-        ),
+        Err(e) => internal("cannot open a console session", &e),
     }
 }
 
@@ -377,7 +398,7 @@ pub async fn whoami(State(app): State<Arc<App>>, headers: HeaderMap) -> Answer {
         return session_ended();
     };
     let now = clock::now().seconds();
-    match super::admin::on_sqlite(&app, move |conn| sessions::find(conn, &id, now)).await {
+    match app.tickets.store.find_session(id, now).await {
         Ok(Some(s)) => json_response(
             StatusCode::OK,
             &session_json(&s.token.name, &s.token.scopes, s.expires_at),
@@ -393,25 +414,8 @@ pub async fn sign_out(State(app): State<Arc<App>>, request: Request) -> Answer {
     let https = https_of(&request);
     if let Some(id) = session_cookie(request.headers()) {
         let now = clock::now().seconds();
-        let Some(conn) = app.admin.as_ref().map(admin::Admin::connection) else {
-            return internal("cannot end a console session", &not_on_sqlite());
-        };
-        let closed = tokio::task::spawn_blocking(move || {
-            let mut conn = conn
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            sessions::close(&mut conn, &id, now)
-        })
-        .await;
-        match closed {
-            Ok(Ok(_)) => {}
-            Ok(Err(e)) => return internal("cannot end a console session", &e),
-            Err(e) => {
-                return internal(
-                    "cannot end a console session",
-                    &crate::store::StoreError::Io(std::io::Error::other(e.to_string())),
-                )
-            }
+        if let Err(e) = close_session(&app, id, now).await {
+            return internal("cannot end a console session", &e);
         }
     }
     let mut response = Response::new(Body::empty());
@@ -461,7 +465,7 @@ pub async fn preview_feed(State(app): State<Arc<App>>, uri: Uri, headers: Header
             return errors(StatusCode::BAD_REQUEST, &[("draft", "malformed", &message)])
         }
     };
-    let mut items = match super::admin::on_sqlite(&app, |conn| schedule::list(conn, None)).await {
+    let mut items = match app.tickets.store.schedule_list().await {
         Ok(items) => items,
         Err(e) => return internal("cannot read the schedule", &e),
     };

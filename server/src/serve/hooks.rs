@@ -112,11 +112,6 @@ pub async fn helpdesk(
     let Some(number) = ticket_number(text("ticket")) else {
         return error(StatusCode::UNPROCESSABLE_ENTITY, "ticket", "invalid");
     };
-    enum Change {
-        Reply { author: String, body: String },
-        Resolve,
-        Close,
-    }
     let change = match text("type") {
         "reply" => {
             let author = text("author").trim().to_string();
@@ -139,33 +134,13 @@ pub async fn helpdesk(
         },
         _ => return error(StatusCode::UNPROCESSABLE_ENTITY, "type", "invalid"),
     };
-    let db = store::db_path(&app.tickets.data);
-    let client = client_id.clone();
-    let outcome = tokio::task::spawn_blocking(move || -> Result<Option<()>, ActionError> {
-        let mut conn = store::open_writer(&db).map_err(ActionError::Store)?;
-        let Some(ticket) =
-            store::ticket_by_number(&conn, &number, Some(&client)).map_err(ActionError::Store)?
-        else {
-            return Ok(None);
-        };
-        let (action, author) = match &change {
-            Change::Reply { author, body } => (AgentAction::Reply(body), author.as_str()),
-            Change::Resolve => (AgentAction::Resolve, "agent"),
-            Change::Close => (AgentAction::Close, "agent"),
-        };
-        let hook = Some((client.as_str(), delivery_id.as_str()));
-        store::apply_as(
-            &mut conn,
-            ticket.id,
-            action,
-            author,
-            hook,
-            crate::clock::now().seconds(),
-        )
-        .map(Some)
-    })
-    .await
-    .unwrap_or(Err(ActionError::Store(store::StoreError::Closed)));
+    let now = crate::clock::now().seconds();
+    let outcome = if let Some(pg) = app.tickets.store.postgres() {
+        let hook = Some((client_id.as_str(), delivery_id.as_str()));
+        apply_on_postgres(pg, &client_id, &number, &change, hook, now).await
+    } else {
+        apply_on_sqlite(&app, client_id.clone(), number, change, delivery_id, now).await
+    };
     match outcome {
         Ok(Some(())) => answer(StatusCode::OK, &json!({ "applied": true })),
         Ok(None) => error(StatusCode::NOT_FOUND, "ticket", "not_found"),
@@ -180,4 +155,68 @@ pub async fn helpdesk(
             error(StatusCode::SERVICE_UNAVAILABLE, "store", "unavailable")
         }
     }
+}
+
+/// What a hook asks for.
+enum Change {
+    Reply { author: String, body: String },
+    Resolve,
+    Close,
+}
+
+impl Change {
+    fn action(&self) -> (AgentAction<'_>, &str) {
+        match self {
+            Change::Reply { author, body } => (AgentAction::Reply(body), author.as_str()),
+            Change::Resolve => (AgentAction::Resolve, "agent"),
+            Change::Close => (AgentAction::Close, "agent"),
+        }
+    }
+}
+
+/// Applies the change to the client's ticket `number` on PostgreSQL; `Ok(None)`: no such ticket.
+async fn apply_on_postgres(
+    pg: &crate::store::pg::Postgres,
+    client: &str,
+    number: &str,
+    change: &Change,
+    hook: Option<(&str, &str)>,
+    now: i64,
+) -> Result<Option<()>, ActionError> {
+    let mut db = pg.connection().await.map_err(ActionError::Store)?;
+    let Some(ticket) = crate::store::pg::ticket_by_number(&**db, number, Some(client))
+        .await
+        .map_err(ActionError::Store)?
+    else {
+        return Ok(None);
+    };
+    let (action, author) = change.action();
+    crate::store::pg::apply_as(&mut db, ticket.id, action, author, hook, now)
+        .await
+        .map(Some)
+}
+
+/// Applies the change on SQLite, off the async threads.
+async fn apply_on_sqlite(
+    app: &App,
+    client: String,
+    number: String,
+    change: Change,
+    delivery_id: String,
+    now: i64,
+) -> Result<Option<()>, ActionError> {
+    let db = store::db_path(&app.tickets.data);
+    tokio::task::spawn_blocking(move || -> Result<Option<()>, ActionError> {
+        let mut conn = store::open_writer(&db).map_err(ActionError::Store)?;
+        let Some(ticket) =
+            store::ticket_by_number(&conn, &number, Some(&client)).map_err(ActionError::Store)?
+        else {
+            return Ok(None);
+        };
+        let (action, author) = change.action();
+        let hook = Some((client.as_str(), delivery_id.as_str()));
+        store::apply_as(&mut conn, ticket.id, action, author, hook, now).map(Some)
+    })
+    .await
+    .unwrap_or(Err(ActionError::Store(store::StoreError::Closed)))
 }

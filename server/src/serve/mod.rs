@@ -96,7 +96,7 @@ pub struct App {
     tickets: tickets::Tickets,
     /// The database writer's thread, for `/readyz`; taken when the server stops.
     writer_thread: WriterThread,
-    /// The admin API's state; `None` on PostgreSQL, where the admin API is not yet.
+    /// SQLite's admin connection; `None` on PostgreSQL, whose pool the admin API uses.
     admin: Option<admin::Admin>,
 }
 
@@ -183,22 +183,7 @@ pub fn router(app: Arc<App>) -> Router {
         .layer(DefaultBodyLimit::max(admin::BODY_MAX))
         // The console's cookie is believed only past this check (CSRF; see `console`).
         .layer(axum::middleware::from_fn(console::guard));
-    // The admin API, the console's sessions and the helpdesk hook are on SQLite only for now.
-    let on_sqlite = app.tickets.store.sqlite_readers().is_some();
-    let (admin_routes, hook) = if on_sqlite {
-        (
-            admin_routes,
-            post(hooks::helpdesk).layer(DefaultBodyLimit::max(hooks::BODY_MAX)),
-        )
-    } else {
-        (
-            Router::new()
-                .route("/v1/admin/{*rest}", axum::routing::any(not_on_postgres))
-                .route("/admin/session", axum::routing::any(not_on_postgres))
-                .route("/admin/preview/feed", axum::routing::any(not_on_postgres)),
-            axum::routing::any(not_on_postgres),
-        )
-    };
+    let hook = post(hooks::helpdesk).layer(DefaultBodyLimit::max(hooks::BODY_MAX));
     Router::new()
         .route("/v1/feed", get(feed::get).options(feed::preflight))
         .merge(admin_routes)
@@ -214,31 +199,6 @@ pub fn router(app: Arc<App>) -> Router {
         .layer(axum::middleware::from_fn(compress::weaken_etags))
         .layer(axum::middleware::from_fn(log::requests))
         .with_state(app)
-}
-
-/// `501` for the parts that work on SQLite only (the admin API, the helpdesk hook) when the
-/// store is PostgreSQL.
-async fn not_on_postgres() -> axum::response::Response {
-    let mut response = http::respond(
-        axum::http::StatusCode::NOT_IMPLEMENTED,
-        "application/json",
-        r#"{"errors":[{"field":"database","code":"not_on_postgres"}]}"#,
-    );
-    http::set(&mut response, axum::http::header::CACHE_CONTROL, "no-store");
-    response
-}
-
-/// What `--database postgres://…` cannot do yet, as a line for stderr: the delivery queue
-/// (its worker and everything that queues) is SQLite's.
-fn postgres_refusals(config: &Config, clients: Option<&clients::Clients>) -> Option<String> {
-    if config.smtp.is_some() {
-        return Some(
-            "--smtp works with SQLite only for now; leave out --database or --smtp".to_string(),
-        );
-    }
-    let config = clients?.config();
-    let delivering = clients::delivering_clients(&config);
-    (!delivering.is_empty()).then(|| clients::deliveries_refusal(&delivering))
 }
 
 /// Runs the server until a shutdown signal; returns the exit status.
@@ -332,13 +292,6 @@ pub fn run(config: Config) -> u8 {
             ));
             return 2;
         }
-        if let Some(refusal) = postgres_refusals(&config, clients.as_deref()) {
-            output::stderr(&format!("{refusal}\n"));
-            return 2;
-        }
-        if let Some(clients) = &clients {
-            clients.refuse_deliveries();
-        }
         let pg = match runtime.block_on(Postgres::connect(&url, config.data.clone())) {
             Ok(pg) => pg,
             Err(e) => {
@@ -346,13 +299,20 @@ pub fn run(config: Config) -> u8 {
                 return 1;
             }
         };
+        if let Some(clients) = &clients {
+            let tables = clients::DeliveryTables::Postgres(pg.clone(), runtime.handle().clone());
+            if let Err(e) = clients.follow_webhooks(tables, config.smtp.is_some()) {
+                output::stderr(&format!("cannot store the webhook receivers: {e}\n"));
+                return 1;
+            }
+        }
         let limiter = |bucket, per_hour, per_day| ratelimit::Limiter::Shared {
             pg: pg.clone(),
             bucket,
             per_hour,
             per_day,
         };
-        let tickets = tickets::Tickets::new(
+        let mut tickets = tickets::Tickets::new(
             Engine::Postgres(pg.clone()),
             limiter("created", config.rate_limit_hour, config.rate_limit_day),
             limiter("rejected", config.rejected_limit_hour, 0),
@@ -360,6 +320,7 @@ pub fn run(config: Config) -> u8 {
             prefix.to_string(),
             config.data.clone(),
         );
+        tickets.helpdesk_mail = relay.is_some();
         let writer_thread = Arc::new(std::sync::Mutex::new(None));
         return runtime.block_on(serve(
             config,
@@ -368,7 +329,7 @@ pub fn run(config: Config) -> u8 {
             None,
             trusted,
             writer_thread,
-            None,
+            relay,
         ));
     }
     let db = store::db_path(&config.data);
@@ -388,7 +349,8 @@ pub fn run(config: Config) -> u8 {
         }
     };
     if let Some(clients) = &clients {
-        if let Err(e) = clients.follow_webhooks(config.data.clone(), config.smtp.is_some()) {
+        let tables = clients::DeliveryTables::Sqlite(config.data.clone());
+        if let Err(e) = clients.follow_webhooks(tables, config.smtp.is_some()) {
             output::stderr(&format!("cannot store the webhook receivers: {e}\n"));
             return 1;
         }
@@ -503,13 +465,11 @@ async fn serve(
     if let Some(relay) = &relay {
         log::event("info", "delivering through", &[("smtp", &relay.display())]);
     }
-    // The queue is SQLite's (PostgreSQL refuses what would fill it, see `postgres_refusals`).
-    let deliveries = app
-        .tickets
-        .store
-        .sqlite_readers()
-        .is_some()
-        .then(|| tokio::spawn(crate::delivery::worker(config.data.clone(), relay)));
+    let queue = match app.tickets.store.postgres() {
+        Some(pg) => crate::delivery::Queue::Postgres(pg.clone()),
+        None => crate::delivery::Queue::Sqlite,
+    };
+    let deliveries = tokio::spawn(crate::delivery::worker(queue, config.data.clone(), relay));
     log::event("info", "store", &[("engine", app.tickets.store.name())]);
 
     let stopping = Arc::new(tokio::sync::Notify::new());
@@ -534,9 +494,7 @@ async fn serve(
         () = grace => log::event("warn", "stopped with requests still in flight", &[]),
     }
     maintenance.abort();
-    if let Some(deliveries) = deliveries {
-        deliveries.abort();
-    }
+    deliveries.abort();
     if let Some(watcher) = watcher {
         watcher.abort();
     }

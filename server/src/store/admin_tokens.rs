@@ -108,14 +108,14 @@ impl From<rusqlite::Error> for TokenError {
     }
 }
 
-fn is_valid_name(name: &str) -> bool {
+pub(crate) fn is_valid_name(name: &str) -> bool {
     (1..=64).contains(&name.len())
         && name
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'@' | b':'))
 }
 
-fn scopes_text(scopes: &[Scope]) -> String {
+pub(crate) fn scopes_text(scopes: &[Scope]) -> String {
     scopes
         .iter()
         .map(|s| s.as_str())
@@ -123,7 +123,7 @@ fn scopes_text(scopes: &[Scope]) -> String {
         .join(" ")
 }
 
-fn scopes_of(text: &str) -> Vec<Scope> {
+pub(crate) fn scopes_of(text: &str) -> Vec<Scope> {
     text.split_whitespace().filter_map(Scope::parse).collect()
 }
 
@@ -251,7 +251,7 @@ pub fn authenticate(conn: &Connection, presented: &str) -> Result<Option<AdminTo
         .optional()?)
 }
 
-fn to_json(t: &AdminToken) -> String {
+pub(crate) fn to_json(t: &AdminToken) -> String {
     serde_json::json!({
         "id": t.id,
         "name": t.name,

@@ -56,7 +56,7 @@ pub fn enqueue_helpdesk_email(
     route: &HelpdeskRoute,
     now: i64,
 ) -> Result<i64, StoreError> {
-    let payload = json!({ "ticket_id": ticket_id, "to": route.to, "from": route.from });
+    let payload = helpdesk_payload(ticket_id, route);
     enqueue_mail(conn, client, HELPDESK_EMAIL, &payload, &route.from, now)
 }
 
@@ -70,12 +70,7 @@ fn enqueue_mail(
     from: &str,
     now: i64,
 ) -> Result<i64, StoreError> {
-    // The id is only known after the insert; a random nonce keeps ids from two databases (a
-    // restored backup, a second installation) from colliding at the receiver.
-    let nonce = random_hex(6)?;
-    let domain = from
-        .rsplit_once('@')
-        .map_or("lms-support.invalid", |(_, d)| d);
+    let (nonce, domain) = mail_id_parts(from)?;
     conn.prepare_cached(
         "INSERT INTO deliveries (client, kind, message_id, payload, next_attempt_at, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
@@ -91,6 +86,20 @@ fn enqueue_mail(
     conn.prepare_cached("UPDATE deliveries SET message_id = ?2 WHERE id = ?1")?
         .execute(params![id, format!("<delivery-{id}.{nonce}@{domain}>")])?;
     Ok(id)
+}
+
+/// The parts of a queued e-mail's `Message-ID`, `<delivery-ID.NONCE@DOMAIN>`, other than the
+/// row id (known only once inserted): a random nonce keeps ids from two databases (a restored
+/// backup, a second installation) from colliding at the receiver, and the sender's domain.
+///
+/// # Errors
+/// No random bytes.
+pub fn mail_id_parts(from: &str) -> Result<(String, String), StoreError> {
+    let nonce = random_hex(6)?;
+    let domain = from
+        .rsplit_once('@')
+        .map_or("lms-support.invalid", |(_, d)| d);
+    Ok((nonce, domain.to_string()))
 }
 
 /// The kind of the e-mail telling a learner of an agent's reply or of the resolution.
@@ -166,18 +175,40 @@ pub fn enqueue_learner_email(
     let (Some(from), _) = client_mail(conn, &ticket.client)? else {
         return Ok(false);
     };
-    if ticket.email().trim().is_empty() {
+    let Some(payload) = learner_payload(&ticket, &from, news) else {
         return Ok(false);
+    };
+    enqueue_mail(conn, &ticket.client, LEARNER_EMAIL, &payload, &from, now)?;
+    Ok(true)
+}
+
+/// The payload of a learner's e-mail about `news`, sent from `from`; `None` when the ticket
+/// has no address.
+pub fn learner_payload(
+    ticket: &super::TicketRecord,
+    from: &str,
+    news: LearnerNews<'_>,
+) -> Option<serde_json::Value> {
+    if ticket.email().trim().is_empty() {
+        return None;
     }
     let (event, reply) = match news {
         LearnerNews::Reply(text) => ("reply", Some(text)),
         LearnerNews::Resolved(text) => ("resolved", text),
     };
-    let payload = json!({
-        "ticket_id": ticket_id, "to": ticket.email(), "from": from, "event": event, "reply": reply,
-    });
-    enqueue_mail(conn, &ticket.client, LEARNER_EMAIL, &payload, &from, now)?;
-    Ok(true)
+    Some(json!({
+        "ticket_id": ticket.id, "to": ticket.email(), "from": from, "event": event, "reply": reply,
+    }))
+}
+
+/// The payload of the e-mail telling `to` why ticket `ticket_id` escalated.
+pub fn escalation_payload(ticket_id: i64, from: &str, to: &str, reason: &str) -> serde_json::Value {
+    json!({ "ticket_id": ticket_id, "to": to, "from": from, "reason": reason })
+}
+
+/// The payload of a new ticket's e-mail to the client's helpdesk.
+pub fn helpdesk_payload(ticket_id: i64, route: &HelpdeskRoute) -> serde_json::Value {
+    json!({ "ticket_id": ticket_id, "to": route.to, "from": route.from })
 }
 
 /// Queues the e-mail telling ticket `ticket_id`'s client's `escalation_email` why it was
@@ -198,7 +229,7 @@ pub fn enqueue_escalation_email(
     let (Some(from), Some(to)) = client_mail(conn, &ticket.client)? else {
         return Ok(false);
     };
-    let payload = json!({ "ticket_id": ticket_id, "to": to, "from": from, "reason": reason });
+    let payload = escalation_payload(ticket_id, &from, &to, reason);
     enqueue_mail(conn, &ticket.client, ESCALATION_EMAIL, &payload, &from, now)?;
     Ok(true)
 }
@@ -379,22 +410,45 @@ pub fn enqueue_event(
         .collect::<Result<_, _>>()?;
     let mut queued = 0;
     for (url, secret, events) in receivers {
-        if !events.split(',').any(|e| e == event) {
+        if !wants(&events, event) {
             continue;
         }
-        let id = format!("dlv_{}", random_hex(12)?);
-        let body = json!({
-            "id": id, "type": event, "created": now, "client": client, "data": data,
-        });
-        let payload = json!({ "url": url, "secret": secret, "body": body.to_string() });
+        let (id, payload) = webhook_payload(client, event, &data, now, &url, &secret)?;
         conn.prepare_cached(
             "INSERT INTO deliveries (client, kind, message_id, payload, next_attempt_at, created_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
         )?
-        .execute(params![client, WEBHOOK, id, payload.to_string(), now])?;
+        .execute(params![client, WEBHOOK, id, payload, now])?;
         queued += 1;
     }
     Ok(queued)
+}
+
+/// True when a receiver's `events` (as stored: comma-separated) include `event`.
+pub fn wants(events: &str, event: &str) -> bool {
+    events.split(',').any(|e| e == event)
+}
+
+/// One webhook delivery of `event` to the receiver at `url`: its delivery id (`dlv_…`, also
+/// the body's `id`) and the stored payload (URL, secret and the body, fixed now so that every
+/// attempt sends the same bytes).
+///
+/// # Errors
+/// No random bytes.
+pub fn webhook_payload(
+    client: &str,
+    event: &str,
+    data: &serde_json::Value,
+    now: i64,
+    url: &str,
+    secret: &str,
+) -> Result<(String, String), StoreError> {
+    let id = format!("dlv_{}", random_hex(12)?);
+    let body = json!({
+        "id": id, "type": event, "created": now, "client": client, "data": data,
+    });
+    let payload = json!({ "url": url, "secret": secret, "body": body.to_string() });
+    Ok((id, payload.to_string()))
 }
 
 /// What a webhook says about ticket `id`: number, status, priority, subject and the learner,
@@ -410,6 +464,12 @@ pub fn ticket_event_data(
     let Some(t) = super::ticket(conn, id)? else {
         return Ok(None);
     };
+    let data = event_data(&t, change);
+    Ok(Some((t.client, data)))
+}
+
+/// What a webhook says about ticket `t` (see [`ticket_event_data`]).
+pub fn event_data(t: &super::TicketRecord, change: Option<serde_json::Value>) -> serde_json::Value {
     let mut data = json!({
         "ticket": {
             "number": t.number(),
@@ -427,7 +487,7 @@ pub fn ticket_event_data(
     if let Some(change) = change {
         data["change"] = change;
     }
-    Ok(Some((t.client, data)))
+    data
 }
 
 /// Records an inbound hook's delivery id; false if it was seen before (a replay).

@@ -8,11 +8,14 @@
 //! for PostgreSQL); the semantics are the same, and the suite at the bottom of this file runs
 //! the same scenarios on both.
 //!
-//! Not here: the admin API, the helpdesk hook, the delivery queue and the CLI still work on
-//! SQLite's connection directly (see [`super::pg`] for what PostgreSQL does not do yet).
+//! Not here: the admin API, the helpdesk hook and the CLI still work on SQLite's connection
+//! directly (see [`super::pg`] for what PostgreSQL does not do yet); the delivery worker
+//! takes its engine's queue itself (`crate::delivery::Queue`).
 
-use super::pg::Postgres;
+use super::admin_tokens::AdminToken;
+use super::pg::{admin, Postgres};
 use super::schedule::{self, Item};
+use super::sessions::Session;
 use super::writer::{CreateOutcome, FeedbackOutcome, NewTicket, WriteError, Writer};
 use super::{Readers, Reply, StoreError, TicketRecord};
 use lms_support_widget::help_events::Counter;
@@ -38,14 +41,6 @@ impl Engine {
         match self {
             Engine::Sqlite { .. } => "sqlite",
             Engine::Postgres(_) => "postgres",
-        }
-    }
-
-    /// SQLite's readers, for the parts not on PostgreSQL yet (the admin API).
-    pub fn sqlite_readers(&self) -> Option<&Arc<Readers>> {
-        match self {
-            Engine::Sqlite { readers, .. } => Some(readers),
-            Engine::Postgres(_) => None,
         }
     }
 
@@ -170,6 +165,100 @@ impl Engine {
         match self {
             Engine::Sqlite { readers, .. } => readers.run(|c| schedule::list(c, None)).await,
             Engine::Postgres(pg) => pg.schedule_list().await,
+        }
+    }
+
+    /// The windows (or notices), oldest first.
+    ///
+    /// # Errors
+    /// Store errors.
+    pub async fn schedule_of(&self, kind: schedule::Kind) -> Result<Vec<Item>, StoreError> {
+        let mut items = self.schedule_list().await?;
+        items.retain(|item| item.kind == kind);
+        Ok(items)
+    }
+
+    /// The window or notice with this id.
+    ///
+    /// # Errors
+    /// Store errors.
+    pub async fn schedule_item(&self, id: &str) -> Result<Option<Item>, StoreError> {
+        Ok(self
+            .schedule_list()
+            .await?
+            .into_iter()
+            .find(|item| item.id == id))
+    }
+
+    /// Tickets, oldest first (see [`super::list`]).
+    ///
+    /// # Errors
+    /// Store errors.
+    pub async fn list_tickets(
+        &self,
+        filter: super::ListFilter,
+    ) -> Result<Vec<TicketRecord>, StoreError> {
+        match self {
+            Engine::Sqlite { readers, .. } => readers.run(move |c| super::list(c, &filter)).await,
+            Engine::Postgres(pg) => super::pg::list(&**pg.connection().await?, &filter).await,
+        }
+    }
+
+    /// The audit log, oldest first, for one item or all.
+    ///
+    /// # Errors
+    /// Store errors.
+    pub async fn audit_log(
+        &self,
+        target: Option<String>,
+    ) -> Result<Vec<schedule::AuditEntry>, StoreError> {
+        match self {
+            Engine::Sqlite { readers, .. } => {
+                readers
+                    .run(move |c| schedule::audit_log(c, target.as_deref()))
+                    .await
+            }
+            Engine::Postgres(pg) => {
+                admin::audit_log(&**pg.connection().await?, target.as_deref()).await
+            }
+        }
+    }
+
+    /// The active admin token whose plaintext is `presented`.
+    ///
+    /// # Errors
+    /// Store errors.
+    pub async fn authenticate(&self, presented: String) -> Result<Option<AdminToken>, StoreError> {
+        match self {
+            Engine::Sqlite { readers, .. } => {
+                readers
+                    .run(move |c| super::admin_tokens::authenticate(c, &presented))
+                    .await
+            }
+            Engine::Postgres(pg) => {
+                admin::authenticate(&**pg.connection().await?, &presented).await
+            }
+        }
+    }
+
+    /// The live console session whose id is `presented`.
+    ///
+    /// # Errors
+    /// Store errors.
+    pub async fn find_session(
+        &self,
+        presented: String,
+        now: i64,
+    ) -> Result<Option<Session>, StoreError> {
+        match self {
+            Engine::Sqlite { readers, .. } => {
+                readers
+                    .run(move |c| super::sessions::find(c, &presented, now))
+                    .await
+            }
+            Engine::Postgres(pg) => {
+                admin::find_session(&**pg.connection().await?, &presented, now).await
+            }
         }
     }
 }
@@ -560,5 +649,173 @@ mod tests {
     #[test]
     fn notices_and_schedule_on_postgres() {
         on_postgres("notices", notices_and_schedule);
+    }
+
+    /// What `serve` queued on PostgreSQL, as `(kind, ticket id or webhook event)`, by id.
+    async fn queued(engine: &Engine) -> Vec<(String, String)> {
+        let Engine::Postgres(pg) = engine else {
+            return Vec::new();
+        };
+        let db = pg.connection().await.expect("connection");
+        crate::store::pg::deliveries::list(&**db, false)
+            .await
+            .expect("list")
+            .into_iter()
+            .map(|d| {
+                let about = match d.payload.get("body").and_then(|b| b.as_str()) {
+                    Some(body) => serde_json::from_str::<serde_json::Value>(body)
+                        .map(|b| b["type"].as_str().unwrap_or("").to_string())
+                        .unwrap_or_default(),
+                    None => d.payload["ticket_id"].to_string(),
+                };
+                (d.kind, about)
+            })
+            .collect()
+    }
+
+    /// A message claimed by one instance is no one else's until the claim runs out; then (the
+    /// instance died mid-send) the next instance takes it, with the same message id. Once
+    /// marked delivered it is done.
+    #[test]
+    fn a_claim_keeps_a_message_from_a_second_sender_until_it_runs_out() {
+        use crate::store::deliveries::HelpdeskRoute;
+        use crate::store::pg::deliveries::CLAIM_SECONDS;
+        let with_route = |key: &str, now: i64| NewTicket {
+            helpdesk: Some(HelpdeskRoute {
+                to: "helpdesk@acme.example".into(),
+                from: "support@acme.example".into(),
+            }),
+            ..new_ticket("acme", key, 1, now)
+        };
+        on_postgres("claims", |engines| async move {
+            engines[0]
+                .create(with_route("k1", 1000))
+                .await
+                .expect("create");
+            let (Some(a), Some(b)) = (engines[0].postgres(), engines[1].postgres()) else {
+                panic!("not postgres");
+            };
+            let first = a.claim_delivery(1000).await.expect("claim").expect("due");
+            assert_eq!(first.delivery.kind, "helpdesk_email");
+            assert_eq!(
+                first.ticket.as_ref().map(|t| t.subject()),
+                Some("Cannot log in")
+            );
+            assert!(first
+                .delivery
+                .message_id
+                .starts_with(&format!("<delivery-{}.", first.delivery.id)));
+            assert!(b.claim_delivery(1000).await.expect("claim").is_none());
+            assert!(b
+                .claim_delivery(1000 + CLAIM_SECONDS - 1)
+                .await
+                .expect("claim")
+                .is_none());
+            let again = b
+                .claim_delivery(1000 + CLAIM_SECONDS)
+                .await
+                .expect("claim")
+                .expect("due again");
+            assert_eq!(
+                (again.delivery.id, again.delivery.message_id.as_str()),
+                (first.delivery.id, first.delivery.message_id.as_str())
+            );
+            b.mark_delivery(again.delivery.id, Ok(1000 + CLAIM_SECONDS))
+                .await
+                .expect("mark");
+            assert!(a.claim_delivery(1_000_000).await.expect("claim").is_none());
+            // A failed attempt is due again at the time it gives, not before.
+            engines[1]
+                .create(with_route("k2", 2000))
+                .await
+                .expect("create");
+            let second = a.claim_delivery(2000).await.expect("claim").expect("due");
+            a.mark_delivery(second.delivery.id, Err(("refused", 2005)))
+                .await
+                .expect("mark");
+            assert!(b.claim_delivery(2004).await.expect("claim").is_none());
+            let retried = b.claim_delivery(2005).await.expect("claim").expect("due");
+            assert_eq!(
+                (
+                    retried.delivery.attempts,
+                    retried.delivery.last_error.as_deref()
+                ),
+                (1, Some("refused"))
+            );
+        });
+    }
+
+    /// Two instances running their maintenance at once escalate a late critical ticket once
+    /// and queue its e-mail and webhook once; new tickets and ratings queue their webhooks.
+    #[test]
+    fn escalation_and_events_are_queued_once_on_postgres() {
+        use crate::store::deliveries::{ClientMail, Webhook};
+        on_postgres("escalation", |engines| async move {
+            let hook = Webhook {
+                url: "http://127.0.0.1:9/hook".into(),
+                secret: "s".into(),
+                events: vec![
+                    "ticket.created".into(),
+                    "ticket.updated".into(),
+                    "feedback.created".into(),
+                ],
+            };
+            // Each instance syncs its configuration, the same one.
+            for engine in &engines {
+                let Some(pg) = engine.postgres() else {
+                    panic!("not postgres");
+                };
+                pg.sync_deliveries(
+                    &[("acme".to_string(), hook.clone())],
+                    &[ClientMail {
+                        client: "acme".into(),
+                        notify_from: Some("support@acme.example".into()),
+                        escalation_email: Some("escalations@acme.example".into()),
+                    }],
+                )
+                .await
+                .expect("sync");
+            }
+            let mut critical = new_ticket("acme", "k1", 1, 1000);
+            critical.ticket = {
+                let draft = TicketDraft {
+                    subject: "Exam down".into(),
+                    description: "Nobody can open the exam.".into(),
+                    priority: "critical".into(),
+                    category: "outage".into(),
+                    email: "ana@example.edu".into(),
+                    ..TicketDraft::default()
+                };
+                ticket::validate(&draft, None).expect("valid")
+            };
+            let CreateOutcome::Created(made) = engines[0].create(critical).await.expect("create")
+            else {
+                panic!("not created");
+            };
+            let (one, other) = tokio::join!(
+                engines[0].maintain(1000 + 3600),
+                engines[1].maintain(1000 + 3600)
+            );
+            let escalated = one.expect("maintain").0 + other.expect("maintain").0;
+            assert_eq!(escalated, 1);
+            resolve(&engines[1], made.id).await;
+            assert_eq!(
+                engines[1]
+                    .feedback(made.id, 5, "ok".into(), 9000)
+                    .await
+                    .expect("rate"),
+                FeedbackOutcome::Saved
+            );
+            let id = made.id.to_string();
+            assert_eq!(
+                queued(&engines[0]).await,
+                [
+                    ("webhook".to_string(), "ticket.created".to_string()),
+                    ("escalation_email".to_string(), id),
+                    ("webhook".to_string(), "ticket.updated".to_string()),
+                    ("webhook".to_string(), "feedback.created".to_string()),
+                ]
+            );
+        });
     }
 }

@@ -761,22 +761,7 @@ pub fn apply_as(
             )?;
         }
     }
-    let change = match action {
-        AgentAction::Reply(body) => {
-            serde_json::json!({ "type": "reply", "author": author, "body": body })
-        }
-        AgentAction::Resolve => serde_json::json!({ "type": "status", "status": "resolved" }),
-        AgentAction::Close => serde_json::json!({ "type": "status", "status": "closed" }),
-    };
-    // The learner hears of a reply or the resolution by e-mail (closing tells them nothing new).
-    let news = match action {
-        AgentAction::Reply(body) => Some(deliveries::LearnerNews::Reply(body)),
-        AgentAction::Resolve if status.as_deref() != Some("resolved") => {
-            Some(deliveries::LearnerNews::Resolved(None))
-        }
-        AgentAction::Resolve => None,
-        AgentAction::Close => None,
-    };
+    let (change, news) = agent_change(action, author, status.as_deref());
     if let Some(news) = news {
         deliveries::enqueue_learner_email(&tx, id, news, now).map_err(ActionError::Store)?;
     }
@@ -788,6 +773,30 @@ pub fn apply_as(
     }
     tx.commit()?;
     Ok(())
+}
+
+/// What an agent's `action` on a ticket that was `status` tells webhooks (the `change`) and
+/// the learner by e-mail (a reply or the resolution; closing tells them nothing new).
+pub fn agent_change<'a>(
+    action: AgentAction<'a>,
+    author: &str,
+    status: Option<&str>,
+) -> (serde_json::Value, Option<deliveries::LearnerNews<'a>>) {
+    let change = match action {
+        AgentAction::Reply(body) => {
+            serde_json::json!({ "type": "reply", "author": author, "body": body })
+        }
+        AgentAction::Resolve => serde_json::json!({ "type": "status", "status": "resolved" }),
+        AgentAction::Close => serde_json::json!({ "type": "status", "status": "closed" }),
+    };
+    let news = match action {
+        AgentAction::Reply(body) => Some(deliveries::LearnerNews::Reply(body)),
+        AgentAction::Resolve if status != Some("resolved") => {
+            Some(deliveries::LearnerNews::Resolved(None))
+        }
+        AgentAction::Resolve | AgentAction::Close => None,
+    };
+    (change, news)
 }
 
 /// An instant as RFC 3339 UTC text, `2026-12-06T05:00:00Z`.

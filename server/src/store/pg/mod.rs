@@ -6,20 +6,27 @@
 //! `schedule_version` row each instance reads per feed request (a revision check, as on SQLite).
 //!
 //! Writes keep SQLite's group commit ([`crate::store::writer`]): a writer task takes every job
-//! waiting, up to [`MAX_BATCH`], and commits them in one transaction (two such tasks per
-//! instance, so one batch is written while the other's commit is flushed), the calls of
-//! the whole batch pipelined in one round trip (each job is one call of a PL/pgSQL function,
-//! see [`schema`]). Locks are taken in one global order by every instance, so batches never
+//! waiting, up to [`MAX_BATCH`], and commits them in one transaction (four such tasks per
+//! instance, so batches are written while others' commits are flushed). A batch of plain
+//! creates (no files, nothing to queue: the common case) is one statement sent without
+//! `BEGIN`/`COMMIT`, `lms_create_tickets` with a column array per field, so it is its own
+//! transaction: one round trip and one flush. Other batches pipeline their calls in one
+//! round trip inside `BEGIN` … `COMMIT` (each job is one call of a PL/pgSQL function, see
+//! [`schema`]). Locks are taken in one global order by every instance, so batches never
 //! deadlock: the batch's idempotency keys (advisory locks, by hash), then the tickets rated
 //! (by id); two instances' batches wait for each other only when they share a key or a
 //! rated ticket. A batch that fails is retried job by job, each in its own transaction, so one
 //! bad job fails alone.
 //!
-//! Not here yet (SQLite only, refused by `serve` on PostgreSQL): the delivery queue's worker
-//! and the jobs that feed it (helpdesk e-mail, webhooks, learner e-mail), the admin API, the
-//! helpdesk hook, `notice resolve --resolve-tickets`, tokens. The agent CLI (`tickets`) works
-//! here too, and so do `maintenance` and `notice` (see `crate::authoring`).
+//! The delivery queue is here too ([`deliveries`]): each change queues its e-mails and webhooks
+//! in its own transaction, and every instance's worker claims messages so none is sent twice.
+//!
+//! Not here yet (SQLite only, `501` from `serve` on PostgreSQL): the admin API, the helpdesk
+//! hook, `notice resolve --resolve-tickets`, tokens. The agent CLI (`tickets`) works here too,
+//! and so do `maintenance`, `notice` and `deliveries` (see `crate::authoring`).
 
+pub mod admin;
+pub mod deliveries;
 pub mod schema;
 
 use super::writer::{CreateOutcome, FeedbackOutcome, NewTicket, TicketSummary, WriteError};
@@ -43,17 +50,25 @@ pub const MAX_BATCH: usize = 256;
 const QUEUE: usize = 8192;
 /// Connections per instance for reads and rate limits (the writers have their own).
 const POOL_SIZE: usize = 16;
-/// Writer tasks per instance, each with its own connection: while one waits for its commit to
-/// reach the disk, the next batch is already being written (PostgreSQL flushes concurrent
-/// commits together). SQLite's single writer has no such wait: it does not sync per commit.
-const WRITERS: usize = 2;
+/// Writer tasks per instance, each with its own connection: while some wait for their commit
+/// to reach the disk, the next batches are already being written (PostgreSQL flushes
+/// concurrent commits together). SQLite's single writer has no such wait: it does not sync per
+/// commit. Four rather than two: in alternating `make bench` runs on a busy 2-core machine, two
+/// instances went from 550–1,200 to 1,150–2,350 creates/s (eight did not do better).
+const WRITERS: usize = 4;
 
 /// A handle on the database: a pool for reads and counters, and the writer task.
 #[derive(Debug)]
 pub struct Postgres {
     pool: Pool,
     jobs: mpsc::Sender<Job>,
+    /// The webhook receivers of this instance's configuration, which the writer queues
+    /// events for without a query per batch (the `webhooks` table holds the same, for the CLI).
+    receivers: Receivers,
 }
+
+/// The receivers the writer tasks read, shared with [`Postgres::sync_deliveries`].
+type Receivers = Arc<std::sync::RwLock<deliveries::Receivers>>;
 
 type Answer<T> = oneshot::Sender<Result<T, StoreError>>;
 
@@ -91,6 +106,7 @@ pub const COPIED_TABLES: &[&str] = &[
     "ticket_notices",
     "audit_log",
     "admin_tokens",
+    "admin_sessions",
     "deliveries",
     "webhooks",
     "hook_ids_seen",
@@ -170,16 +186,24 @@ impl Postgres {
         drop(first);
         let (jobs, queue) = mpsc::channel(QUEUE);
         let queue = Arc::new(tokio::sync::Mutex::new(queue));
+        let receivers = Receivers::default();
         for _ in 0..WRITERS {
             let writer = WriterConnection::open(&config).await?;
             tokio::spawn(run_writer(
                 config.clone(),
                 writer,
-                data.clone(),
+                Batches {
+                    data: data.clone(),
+                    receivers: receivers.clone(),
+                },
                 queue.clone(),
             ));
         }
-        Ok(Arc::new(Postgres { pool, jobs }))
+        Ok(Arc::new(Postgres {
+            pool,
+            jobs,
+            receivers,
+        }))
     }
 
     /// True while the writer task runs.
@@ -409,11 +433,81 @@ impl Postgres {
         Ok(())
     }
 
-    /// A pooled connection, for tests that look at rows directly.
+    /// Claims the next message due at `now` for this instance's worker (see [`deliveries`]),
+    /// with what its e-mail needs: the ticket and its attachments.
     ///
     /// # Errors
     /// Database errors.
-    #[cfg(test)]
+    pub async fn claim_delivery(
+        &self,
+        now: i64,
+    ) -> Result<Option<deliveries::Claimed>, StoreError> {
+        let db = self.pool.get().await?;
+        let Some(delivery) = deliveries::claim(&**db, now).await? else {
+            return Ok(None);
+        };
+        let ticket_id = delivery
+            .payload
+            .get("ticket_id")
+            .and_then(serde_json::Value::as_i64);
+        let (ticket, files) = match ticket_id {
+            Some(id) if delivery.kind != super::deliveries::WEBHOOK => {
+                let ticket = deliveries::tickets(&**db, &[id]).await?.pop();
+                (ticket, attachments(&**db, id).await?)
+            }
+            _ => (None, Vec::new()),
+        };
+        Ok(Some(deliveries::Claimed {
+            delivery,
+            ticket,
+            files,
+        }))
+    }
+
+    /// Records an attempt of a claimed message: `Ok(now)` delivered, `Err((error, next))`
+    /// failed and due again at `next`.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn mark_delivery(
+        &self,
+        id: i64,
+        outcome: Result<i64, (&str, i64)>,
+    ) -> Result<(), StoreError> {
+        let db = self.pool.get().await?;
+        deliveries::mark(&**db, id, outcome).await
+    }
+
+    /// Makes the `webhooks` and `client_mail` tables follow the configuration.
+    ///
+    /// # Errors
+    /// Database errors.
+    pub async fn sync_deliveries(
+        &self,
+        hooks: &[(String, super::deliveries::Webhook)],
+        mail: &[super::deliveries::ClientMail],
+    ) -> Result<(), StoreError> {
+        let mut db = self.pool.get().await?;
+        deliveries::sync(&mut db, hooks, mail).await?;
+        let mut receivers = deliveries::Receivers::new();
+        for (client, hook) in hooks {
+            receivers.entry(client.clone()).or_default().push((
+                hook.url.clone(),
+                hook.secret.clone(),
+                hook.events.join(","),
+            ));
+        }
+        *self
+            .receivers
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = receivers;
+        Ok(())
+    }
+
+    /// A pooled connection (the admin side's reads and writes, tests).
+    ///
+    /// # Errors
+    /// Database errors.
     pub async fn connection(&self) -> Result<deadpool_postgres::Object, StoreError> {
         Ok(self.pool.get().await?)
     }
@@ -423,25 +517,82 @@ impl Postgres {
 // one connection's operations (the agent CLI, and the pool's)
 
 /// Escalates each critical ticket still open or pending that missed its response target or
-/// is unresolved [`super::ESCALATE_AFTER_SECONDS`] after creation (SQLite's rule, without the
-/// escalation e-mail, which PostgreSQL does not queue yet); how many. Idempotent.
+/// is unresolved [`super::ESCALATE_AFTER_SECONDS`] after creation (SQLite's rule), and queues
+/// the e-mail to its client's `escalation_email` and the `ticket.updated` webhooks; how many.
+/// Idempotent, and told once across instances: the marking and the queueing are one
+/// statement, which queues only for the rows its `UPDATE` changed (a ticket another instance
+/// escalated first is no longer at level 0 when this one's `UPDATE` reaches it).
 ///
 /// # Errors
 /// Database errors.
 pub async fn escalate(db: &impl GenericClient, now: i64) -> Result<usize, StoreError> {
-    let n = db
-        .execute(
-            "UPDATE tickets SET escalation_level = 1, escalated_at = $1
-             WHERE priority = $2 AND status IN ('open', 'pending') AND escalation_level = 0
-               AND (created_at <= $3 OR (status = 'open' AND response_due_at <= $1))",
-            &[
-                &now,
-                &super::ESCALATING_PRIORITY,
-                &(now - super::ESCALATE_AFTER_SECONDS),
-            ],
+    const DUE: &str = "priority = $2 AND status IN ('open', 'pending') AND escalation_level = 0
+               AND (created_at <= $3 OR (status = 'open' AND response_due_at <= $1))";
+    let bounds: [&(dyn ToSql + Sync); 3] = [
+        &now,
+        &super::ESCALATING_PRIORITY,
+        &(now - super::ESCALATE_AFTER_SECONDS),
+    ];
+    let due = db
+        .query(
+            &format!("SELECT {TICKET_COLUMNS} FROM tickets WHERE {DUE} ORDER BY id"),
+            &bounds,
         )
-        .await?;
-    Ok(count(n))
+        .await?
+        .iter()
+        .map(ticket_from_row)
+        .collect::<Result<Vec<_>, _>>()?;
+    if due.is_empty() {
+        return Ok(0);
+    }
+    let mut queued = Vec::new();
+    let clients: Vec<&str> = due.iter().map(|t| t.client.as_str()).collect();
+    let hooks = deliveries::receivers(db, &clients).await?;
+    for ticket in &due {
+        let unanswered = ticket.status == "open" && ticket.response_due_at <= now;
+        let reason = if unanswered {
+            "not answered within its response target"
+        } else {
+            "not resolved 2 hours after it was filed"
+        };
+        if let (Some(from), Some(to)) = deliveries::client_mail(db, &ticket.client).await? {
+            let payload = super::deliveries::escalation_payload(ticket.id, &from, &to, reason);
+            queued.push(deliveries::mail(
+                ticket.id,
+                &ticket.client,
+                super::deliveries::ESCALATION_EMAIL,
+                &payload,
+                &from,
+                now,
+            )?);
+        }
+        let change = serde_json::json!({ "type": "escalated", "level": 1, "reason": reason });
+        queued.extend(deliveries::ticket_event(
+            &hooks,
+            ticket,
+            "ticket.updated",
+            Some(change),
+            now,
+        )?);
+    }
+    let ids: Vec<i64> = due.iter().map(|t| t.id).collect();
+    let update = format!(
+        "UPDATE tickets SET escalation_level = 1, escalated_at = $1 WHERE id = ANY($4) AND {DUE}"
+    );
+    let mut params: Vec<Box<dyn ToSql + Sync + Send>> = vec![
+        Box::new(now),
+        Box::new(super::ESCALATING_PRIORITY),
+        Box::new(now - super::ESCALATE_AFTER_SECONDS),
+        Box::new(ids),
+    ];
+    params.extend(deliveries::params(&queued));
+    let refs: Vec<&(dyn ToSql + Sync)> = params
+        .iter()
+        .map(|p| -> &(dyn ToSql + Sync) { p.as_ref() })
+        .collect();
+    let sql = deliveries::escalate_sql(&update, 5);
+    let n: i64 = db.query_one(&sql, &refs).await?.try_get(0)?;
+    Ok(usize::try_from(n).unwrap_or(0))
 }
 
 /// The ticket a number names (see [`super::ticket_by_number`]).
@@ -552,8 +703,8 @@ pub async fn list(
         .map_err(StoreError::from)
 }
 
-/// Applies an agent's action to ticket `id` at `now` in one transaction (see
-/// [`super::apply`]; no e-mail or webhook is queued on PostgreSQL yet).
+/// Applies an agent's action to ticket `id` at `now` in one transaction, with the learner's
+/// e-mail and the webhooks it queues (see [`super::apply`]).
 ///
 /// # Errors
 /// [`super::ActionError::Closed`] for a closed ticket; store errors.
@@ -563,9 +714,39 @@ pub async fn apply(
     action: super::AgentAction<'_>,
     now: i64,
 ) -> Result<(), super::ActionError> {
+    apply_as(db, id, action, "agent", None, now).await
+}
+
+/// [`apply`], with a reply signed by `author` and, for an inbound hook, its `(client,
+/// delivery id)` remembered in the same transaction so that a replay changes nothing (see
+/// [`super::apply_as`]).
+///
+/// # Errors
+/// [`super::ActionError::Closed`], [`super::ActionError::Replay`]; store errors.
+pub async fn apply_as(
+    db: &mut tokio_postgres::Client,
+    id: i64,
+    action: super::AgentAction<'_>,
+    author: &str,
+    hook: Option<(&str, &str)>,
+    now: i64,
+) -> Result<(), super::ActionError> {
     use super::{ActionError, AgentAction};
     let store = |e: tokio_postgres::Error| ActionError::Store(StoreError::from(e));
     let tx = db.transaction().await.map_err(store)?;
+    if let Some((client, delivery_id)) = hook {
+        let fresh = tx
+            .execute(
+                "INSERT INTO hook_ids_seen (client, delivery_id, at) VALUES ($1, $2, $3)
+                 ON CONFLICT DO NOTHING",
+                &[&client, &delivery_id, &now],
+            )
+            .await
+            .map_err(store)?;
+        if fresh == 0 {
+            return Err(ActionError::Replay);
+        }
+    }
     let status: Option<String> = tx
         .query_opt(
             "SELECT status FROM tickets WHERE id = $1 FOR UPDATE",
@@ -580,8 +761,8 @@ pub async fn apply(
     match action {
         AgentAction::Reply(body) => {
             tx.execute(
-                "INSERT INTO replies (ticket_id, at, author, body) VALUES ($1, $2, 'agent', $3)",
-                &[&id, &now, &body],
+                "INSERT INTO replies (ticket_id, at, author, body) VALUES ($1, $2, $3, $4)",
+                &[&id, &now, &author, &body],
             )
             .await
             .map_err(store)?;
@@ -611,6 +792,17 @@ pub async fn apply(
             .await
             .map_err(store)?;
         }
+    }
+    // What SQLite's `apply` queues, in the same transaction.
+    let (change, news) = super::agent_change(action, author, status.as_deref());
+    if let Some(ticket) = deliveries::tickets(&tx, &[id])
+        .await
+        .map_err(ActionError::Store)?
+        .pop()
+    {
+        deliveries::after_agent_change(&tx, &ticket, news, change, now)
+            .await
+            .map_err(ActionError::Store)?;
     }
     tx.commit().await.map_err(store)?;
     Ok(())
@@ -678,6 +870,7 @@ const RECONNECT_AFTER: std::time::Duration = std::time::Duration::from_secs(1);
 struct WriterConnection {
     client: tokio_postgres::Client,
     create: tokio_postgres::Statement,
+    create_many: tokio_postgres::Statement,
     feedback: tokio_postgres::Statement,
 }
 
@@ -685,19 +878,29 @@ impl WriterConnection {
     async fn open(config: &tokio_postgres::Config) -> Result<WriterConnection, StoreError> {
         let client = connect_one(config).await?;
         let create = client.prepare(CREATE_SQL).await?;
+        let create_many = client.prepare(CREATE_MANY_SQL).await?;
         let feedback = client.prepare(FEEDBACK_SQL).await?;
         Ok(WriterConnection {
             client,
             create,
+            create_many,
             feedback,
         })
     }
 }
 
+/// What every batch of a writer needs besides its connection.
+struct Batches {
+    /// Where attachments go.
+    data: PathBuf,
+    /// The instance's webhook receivers.
+    receivers: Receivers,
+}
+
 async fn run_writer(
     config: tokio_postgres::Config,
     mut client: WriterConnection,
-    data: PathBuf,
+    batches: Batches,
     queue: Arc<tokio::sync::Mutex<mpsc::Receiver<Job>>>,
 ) {
     loop {
@@ -717,7 +920,7 @@ async fn run_writer(
             }
             batch
         };
-        commit_batch(&mut client, &data, batch).await;
+        commit_batch(&mut client, &batches, batch).await;
         // The jobs of a batch on a lost connection were answered with the error (the widget
         // retries them); later ones need a connection again. Jobs wait meanwhile, and a full
         // queue answers `503`.
@@ -791,15 +994,28 @@ const CREATE_SQL: &str =
     "SELECT o_outcome, o_id, o_prefix, o_seq, o_token, o_status, o_priority, o_due
      FROM lms_create_ticket($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13,
                             $14, $15, $16, $17, $18, $19, $20)";
+const CREATE_MANY_SQL: &str = "SELECT * FROM lms_create_tickets($1, $2, $3, $4, $5, $6, $7, $8,
+     $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)";
 const FEEDBACK_SQL: &str = "SELECT lms_feedback($1, $2, $3, $4)";
 /// The batch's idempotency keys, locked in one order by every instance (see the module docs).
 const LOCK_KEYS_SQL: &str = "SELECT count(pg_advisory_xact_lock(h)) FROM
      (SELECT DISTINCT hashtextextended(k, 0) AS h FROM unnest($1::text[]) AS k ORDER BY 1) AS s";
 
-async fn commit_batch(client: &mut WriterConnection, data: &std::path::Path, batch: Vec<Job>) {
+async fn commit_batch(client: &mut WriterConnection, batches: &Batches, batch: Vec<Job>) {
     let mut jobs: Vec<Prepared> = batch.into_iter().filter_map(prepare).collect();
     jobs.sort_by(|a, b| a.order().cmp(&b.order()));
-    match run_jobs(client, data, &jobs).await {
+    let receivers = batches
+        .receivers
+        .read()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .clone();
+    let data = batches.data.as_path();
+    let ran = if creates_only(&jobs, &receivers) {
+        run_creates(client, &jobs).await
+    } else {
+        run_jobs(client, data, &receivers, &jobs).await
+    };
+    match ran {
         Ok(outcomes) => answer(jobs, outcomes),
         Err(batch_error) => {
             // One job may have failed the others: each alone, in its own transaction.
@@ -812,7 +1028,7 @@ async fn commit_batch(client: &mut WriterConnection, data: &std::path::Path, bat
             let mut outcomes = Vec::with_capacity(jobs.len());
             for job in &jobs {
                 let alone = std::slice::from_ref(job);
-                outcomes.push(match run_jobs(client, data, alone).await {
+                outcomes.push(match run_jobs(client, data, &receivers, alone).await {
                     Ok(mut one) => one.pop().unwrap_or_else(|| failed(job, "no answer")),
                     Err(e) => failed(job, &e.to_string()),
                 });
@@ -851,10 +1067,119 @@ fn answer(jobs: Vec<Prepared>, outcomes: Vec<Outcome>) {
     }
 }
 
+/// True when every job is a create that moves no files and queues no message: then the
+/// batch is one statement ([`run_creates`]).
+fn creates_only(jobs: &[Prepared], receivers: &deliveries::Receivers) -> bool {
+    jobs.iter().all(|job| match job {
+        Prepared::Create(new, ..) => {
+            new.staging.is_none() && new.helpdesk.is_none() && !receivers.contains_key(&new.client)
+        }
+        Prepared::Feedback(..) => false,
+    })
+}
+
+/// Runs a batch of creates as one statement in its own transaction (`lms_create_tickets`): one
+/// round trip, committed when the answer comes back.
+async fn run_creates(
+    client: &mut WriterConnection,
+    jobs: &[Prepared],
+) -> Result<Vec<Outcome>, StoreError> {
+    let mut c = CreateColumns::default();
+    for job in jobs {
+        if let Prepared::Create(new, _, fresh, fresh_hash) = job {
+            let t = &new.ticket;
+            c.keys.push(new.key.as_str());
+            c.body_hashes.push(&new.body_hash[..]);
+            c.clients.push(new.client.as_str());
+            c.prefixes.push(new.prefix.as_str());
+            c.tokens.push(new.token.as_str());
+            c.token_hashes.push(token::hash_token(&new.token).to_vec());
+            c.fresh_tokens.push(fresh.as_str());
+            c.fresh_hashes.push(fresh_hash.as_slice());
+            c.priorities.push(t.priority());
+            c.categories.push(t.category());
+            c.subjects.push(t.subject());
+            c.descriptions.push(t.description());
+            c.names.push(t.name());
+            c.emails.push(t.email());
+            c.locales.push(t.locale());
+            c.contexts.push(super::context_to_json(t.context()));
+            c.notices.push(active_items(t.context()).join(","));
+            c.nows.push(new.now);
+            c.dues.push(new.due);
+        }
+    }
+    let token_seconds = REPLAY_TOKEN_SECONDS;
+    let token_hashes: Vec<&[u8]> = c.token_hashes.iter().map(Vec::as_slice).collect();
+    let rows = client
+        .client
+        .query(
+            &client.create_many,
+            &[
+                &c.keys,
+                &c.body_hashes,
+                &c.clients,
+                &c.prefixes,
+                &c.tokens,
+                &token_hashes,
+                &c.fresh_tokens,
+                &c.fresh_hashes,
+                &c.priorities,
+                &c.categories,
+                &c.subjects,
+                &c.descriptions,
+                &c.names,
+                &c.emails,
+                &c.locales,
+                &c.contexts,
+                &c.notices,
+                &c.nows,
+                &c.dues,
+                &token_seconds,
+            ],
+        )
+        .await?;
+    if rows.len() != jobs.len() {
+        return Err(StoreError::Postgres(format!(
+            "{} answers for {} tickets",
+            rows.len(),
+            jobs.len()
+        )));
+    }
+    rows.iter()
+        .map(|row| Ok(Outcome::Create(Ok(create_outcome(row)?))))
+        .collect()
+}
+
+/// The arrays `lms_create_tickets` takes, a column each.
+#[derive(Default)]
+struct CreateColumns<'a> {
+    keys: Vec<&'a str>,
+    body_hashes: Vec<&'a [u8]>,
+    clients: Vec<&'a str>,
+    prefixes: Vec<&'a str>,
+    tokens: Vec<&'a str>,
+    token_hashes: Vec<Vec<u8>>,
+    fresh_tokens: Vec<&'a str>,
+    fresh_hashes: Vec<&'a [u8]>,
+    priorities: Vec<&'a str>,
+    categories: Vec<&'a str>,
+    subjects: Vec<&'a str>,
+    descriptions: Vec<&'a str>,
+    names: Vec<&'a str>,
+    emails: Vec<&'a str>,
+    locales: Vec<&'a str>,
+    contexts: Vec<String>,
+    notices: Vec<String>,
+    nows: Vec<i64>,
+    dues: Vec<i64>,
+}
+
 /// Runs `jobs` in one transaction and commits: every answer, or the error that failed them.
 async fn run_jobs(
     client: &mut WriterConnection,
     data: &std::path::Path,
+    receivers: &deliveries::Receivers,
     jobs: &[Prepared],
 ) -> Result<Vec<Outcome>, StoreError> {
     let create = client.create.clone();
@@ -926,19 +1251,25 @@ async fn run_jobs(
     // Polled together, the calls go out back to back: one round trip for the batch.
     let rows = futures_util::future::try_join_all(calls).await?;
     let mut outcomes = Vec::with_capacity(jobs.len());
+    let mut created = Vec::new();
+    let mut rated = Vec::new();
     for (job, row) in jobs.iter().zip(&rows) {
         outcomes.push(match job {
             Prepared::Create(new, ..) => {
                 let outcome = create_outcome(row)?;
                 if let CreateOutcome::Created(summary) = &outcome {
                     store_attachments(&tx, data, new, summary.id).await?;
+                    created.push((new_record(new, summary.id, row.try_get(3)?), &new.helpdesk));
                 }
                 Outcome::Create(Ok(outcome))
             }
-            Prepared::Feedback(..) => {
+            Prepared::Feedback(id, rating, comment, now, _) => {
                 let code: String = row.try_get(0)?;
                 Outcome::Feedback(Ok(match code.as_str() {
-                    "saved" => FeedbackOutcome::Saved,
+                    "saved" => {
+                        rated.push((*id, *rating, comment.as_str(), *now));
+                        FeedbackOutcome::Saved
+                    }
                     "already_rated" => FeedbackOutcome::AlreadyRated,
                     "not_resolved" => FeedbackOutcome::NotResolved,
                     _ => FeedbackOutcome::NotFound,
@@ -946,8 +1277,84 @@ async fn run_jobs(
             }
         });
     }
+    queue_messages(&tx, receivers, &created, &rated).await?;
     tx.commit().await?;
     Ok(outcomes)
+}
+
+/// The row a create job stored (what `lms_create_ticket` inserts).
+fn new_record(new: &NewTicket, id: i64, seq: i64) -> TicketRecord {
+    let t = &new.ticket;
+    TicketRecord {
+        id,
+        client: new.client.clone(),
+        seq,
+        prefix: new.prefix.clone(),
+        token_hash: token::hash_token(&new.token).to_vec(),
+        status: "open".to_string(),
+        text: t
+            .stored_text()
+            .iter()
+            .map(|value| value.to_string())
+            .collect(),
+        context: t.context().to_vec(),
+        created_at: new.now,
+        response_due_at: new.due,
+        updated_at: new.now,
+        resolved_at: None,
+        closed_at: None,
+        escalation_level: 0,
+        escalated_at: None,
+        rating: None,
+        feedback_comment: None,
+        feedback_at: None,
+    }
+}
+
+/// Queues what SQLite's writer queues with a batch's changes, in its transaction: each new
+/// ticket's helpdesk e-mail and `ticket.created` webhooks (for the instance's receivers,
+/// `hooks`), each rating's `feedback.created`. One insert; nothing when nothing is queued.
+async fn queue_messages(
+    tx: &tokio_postgres::Transaction<'_>,
+    hooks: &deliveries::Receivers,
+    created: &[(TicketRecord, &Option<super::deliveries::HelpdeskRoute>)],
+    rated: &[(i64, i64, &str, i64)],
+) -> Result<(), StoreError> {
+    if created.is_empty() && rated.is_empty() {
+        return Ok(());
+    }
+    let rated_ids: Vec<i64> = rated.iter().map(|r| r.0).collect();
+    let rated_tickets = if hooks.is_empty() {
+        Vec::new()
+    } else {
+        deliveries::tickets(tx, &rated_ids).await?
+    };
+    let mut rows = Vec::new();
+    for (ticket, route) in created {
+        if let Some(route) = route {
+            rows.push(deliveries::helpdesk(ticket, route, ticket.created_at)?);
+        }
+        rows.extend(deliveries::ticket_event(
+            hooks,
+            ticket,
+            "ticket.created",
+            None,
+            ticket.created_at,
+        )?);
+    }
+    for (id, rating, comment, now) in rated {
+        if let Some(ticket) = rated_tickets.iter().find(|t| t.id == *id) {
+            let change = serde_json::json!({ "rating": rating, "comment": comment });
+            rows.extend(deliveries::ticket_event(
+                hooks,
+                ticket,
+                "feedback.created",
+                Some(change),
+                *now,
+            )?);
+        }
+    }
+    deliveries::insert(tx, &rows).await
 }
 
 /// The ids of the windows and notices the learner's page showed (see

@@ -314,6 +314,46 @@ const MIGRATIONS: &[&str] = &[
         count BIGINT NOT NULL,
         PRIMARY KEY (client, day, kind, key)
     );",
+    // 3: admin console sessions (SQLite's version 7): the SHA-256 of the id the browser holds,
+    // the token it acts as, an absolute expiry.
+    "CREATE TABLE admin_sessions (
+        id_hash BYTEA PRIMARY KEY,
+        token_id BIGINT NOT NULL REFERENCES admin_tokens (id),
+        created_at BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL
+    );",
+    // 4: a batch of creates in one statement (the writer's fast path): sent without BEGIN and
+    // COMMIT, it is its own transaction, so a batch costs one round trip and one flush. The
+    // batch's idempotency keys are locked first, in one order on every instance (see
+    // lms_create_ticket); one job's error fails the statement, and the writer then runs the
+    // jobs one by one. `p_notices` holds each ticket's notice ids joined by commas.
+    r"
+    CREATE FUNCTION lms_create_tickets(
+        p_keys TEXT[], p_body_hashes BYTEA[], p_clients TEXT[], p_prefixes TEXT[],
+        p_tokens TEXT[], p_token_hashes BYTEA[], p_fresh_tokens TEXT[], p_fresh_hashes BYTEA[],
+        p_priorities TEXT[], p_categories TEXT[], p_subjects TEXT[], p_descriptions TEXT[],
+        p_names TEXT[], p_emails TEXT[], p_locales TEXT[], p_contexts TEXT[], p_notices TEXT[],
+        p_nows BIGINT[], p_dues BIGINT[], p_token_seconds BIGINT)
+    RETURNS TABLE (o_outcome TEXT, o_id BIGINT, o_prefix TEXT, o_seq BIGINT, o_token TEXT,
+                   o_status TEXT, o_priority TEXT, o_due BIGINT)
+    LANGUAGE plpgsql AS $$
+    DECLARE
+        h BIGINT;
+    BEGIN
+        FOR h IN SELECT DISTINCT hashtextextended(k, 0) FROM unnest(p_keys) AS k ORDER BY 1 LOOP
+            PERFORM pg_advisory_xact_lock(h);
+        END LOOP;
+        FOR i IN 1 .. coalesce(array_length(p_keys, 1), 0) LOOP
+            RETURN QUERY SELECT * FROM lms_create_ticket(
+                p_keys[i], p_body_hashes[i], p_clients[i], p_prefixes[i], p_tokens[i],
+                p_token_hashes[i], p_fresh_tokens[i], p_fresh_hashes[i], p_priorities[i],
+                p_categories[i], p_subjects[i], p_descriptions[i], p_names[i], p_emails[i],
+                p_locales[i], p_contexts[i],
+                coalesce(string_to_array(nullif(p_notices[i], ''), ','), '{}'::text[]),
+                p_nows[i], p_dues[i], p_token_seconds);
+        END LOOP;
+    END $$;
+    ",
 ];
 
 /// The schema version this build writes.
