@@ -28,6 +28,9 @@ use std::rc::{Rc, Weak};
 use wasm_bindgen::JsValue;
 use web_sys::{CssStyleSheet, Element, ShadowRootInit, ShadowRootMode};
 
+/// This stage's stylesheet (the banner's snapshot carries it to the loader).
+pub(super) const STYLE: &str = Parts::STYLE;
+
 /// Feed refresh period while the page stays open.
 const REFRESH_MS: f64 = 5.0 * 60.0 * 1000.0;
 /// On returning to a tab, refetch only if the last fetch is older than this.
@@ -78,6 +81,7 @@ impl Widget {
     /// A message when the page has no body or the browser lacks shadow DOM or constructable
     /// stylesheets; nothing is left on the page then.
     pub fn mount(config: Config) -> Result<Widget, String> {
+        dom::mark("lms-support:mount-start");
         let doc = dom::document().ok_or("no document")?;
         let body = doc
             .body()
@@ -92,7 +96,7 @@ impl Widget {
             .attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))
             .map_err(js)?;
         let sheet = CssStyleSheet::new().map_err(js)?;
-        sheet.replace_sync(Parts::STYLE).map_err(js)?;
+        sheet.replace_sync(STYLE).map_err(js)?;
         shadow.set_adopted_style_sheets(&Array::of1(&sheet));
 
         let lang = Lang::negotiate(&config.locale);
@@ -100,6 +104,7 @@ impl Widget {
         host.set_attribute("dir", if lang.is_rtl() { "rtl" } else { "ltr" })
             .map_err(js)?;
         let base = Rc::new(Base::new(config, lang, doc, shadow));
+        dom::mark("lms-support:base-built");
         let banner = Banner::mount(base.clone()).map_err(js)?;
         let parts = Parts::mount(base.clone()).map_err(js)?;
         body.prepend_with_node_1(&host).map_err(js)?;
@@ -129,7 +134,9 @@ impl Widget {
         let mut state = self.state.borrow_mut();
         let url = state.base.config().feed_url.clone();
         if let Some(cached) = CachedFeed::load(&BrowserStorage, &url) {
+            dom::mark("lms-support:cache-read");
             state.accept_feed(&cached.body, cached.etag, false);
+            dom::mark("lms-support:cache-parsed");
         }
 
         let on_visible = {
@@ -212,7 +219,9 @@ async fn refresh(weak: Weak<RefCell<State>>) {
         return;
     };
     let Some((url, etag)) = request else { return };
+    dom::mark("lms-support:feed-requested");
     let result = fetch_feed(&url, etag.as_deref()).await;
+    dom::mark("lms-support:feed-answered");
     let events = with_state(&weak, |s| {
         s.fetching = false;
         s.last_fetch_ms = dom::now_ms();
