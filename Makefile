@@ -73,14 +73,16 @@ test-dist: dist
 size: widget
 	node scripts/size.mjs --check
 
-## Time from script start to banner painted, and the layout shift it adds, measured in headless
-## Chromium; tickets' Send-to-stored under faults; main-thread blocking by hostile feeds; search;
+## Time from script start to banner painted (a breakdown by step), the layout shift it adds and
+## the long tasks it runs, measured in headless Chromium; tickets' Send-to-stored under faults; main-thread blocking by hostile feeds; search;
 ## ticket creates/s on SQLite and PostgreSQL (one and two instances).
 bench: widget server
 	node scripts/size.mjs
 	node tests/e2e/bench-first-banner.mjs
 	@# Cumulative Layout Shift the widget adds, warm and cold, push and overlay (demo and Moodle pages).
 	node tests/e2e/bench-cls.mjs
+	@# Long tasks (> 50 ms) on the host's main thread: loading, opening help, typing in search, 1,000 FAQ entries.
+	node tests/e2e/bench-long-tasks.mjs
 	@# Send-to-stored median and p90 through a fault-injecting proxy (about 2 minutes, 6 at most).
 	node tests/e2e/bench-outbox-faults.mjs
 	@# How long hostile feeds (a 50,000-key object, a 20 MB title) block the page's main thread.
