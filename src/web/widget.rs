@@ -16,7 +16,7 @@ use crate::web::banner::Banner;
 use crate::web::base::Base;
 use crate::web::config::Config;
 use crate::web::dom::{self, describe, dispatch_all, report, warn, Events, Listener, Timer};
-use crate::web::fetch::{fetch_feed, FeedResponse};
+use crate::web::fetch::{FeedRequest, FeedResponse};
 #[cfg(not(feature = "panel"))]
 use crate::web::first_stage::Parts;
 #[cfg(feature = "panel")]
@@ -88,6 +88,17 @@ impl Widget {
             .ok_or("the page has no <body> yet; load the script with defer")?;
         let js = |e: JsValue| describe(&e);
 
+        // The fresh feed is asked for first, with the cached copy's ETag: it is on its way while
+        // the widget builds and draws the cached copy (the loader drew the banner already, from
+        // its snapshot), instead of after the mount and the host fit.
+        let cached = CachedFeed::load(&BrowserStorage, &config.feed_url);
+        dom::mark("lms-support:cache-read");
+        let request = FeedRequest::send(
+            &config.feed_url,
+            cached.as_ref().and_then(|c| c.etag.as_deref()),
+        );
+        dom::mark("lms-support:feed-requested");
+
         // A custom element name: host CSS written for div/section cannot select our host.
         let host = doc.create_element("lms-support-widget").map_err(js)?;
         host.set_attribute("data-position", config.position.as_str())
@@ -116,25 +127,23 @@ impl Widget {
             parts,
             feed: None,
             etag: None,
-            fetching: false,
+            fetching: true,
             last_fetch_ms: 0.0,
             refresh_timer: None,
             listeners: Vec::new(),
             keep_in_body: None,
         }));
         let widget = Widget { state };
-        let events = widget.start().map_err(js)?;
+        let events = widget.start(cached).map_err(js)?;
         dispatch_all(events);
-        spawn_refresh(Rc::downgrade(&widget.state));
+        wasm_bindgen_futures::spawn_local(receive(Rc::downgrade(&widget.state), request));
         Ok(widget)
     }
 
-    fn start(&self) -> Result<Events, JsValue> {
+    fn start(&self, cached: Option<CachedFeed>) -> Result<Events, JsValue> {
         let weak = Rc::downgrade(&self.state);
         let mut state = self.state.borrow_mut();
-        let url = state.base.config().feed_url.clone();
-        if let Some(cached) = CachedFeed::load(&BrowserStorage, &url) {
-            dom::mark("lms-support:cache-read");
+        if let Some(cached) = cached {
             state.accept_feed(&cached.body, cached.etag, false);
             dom::mark("lms-support:cache-parsed");
         }
@@ -209,22 +218,30 @@ fn spawn_refresh(weak: Weak<RefCell<State>>) {
 }
 
 async fn refresh(weak: Weak<RefCell<State>>) {
-    let Some(request) = with_state(&weak, |s| {
+    let request = with_state(&weak, |s| {
         if s.fetching {
             return None;
         }
         s.fetching = true;
-        Some((s.base.config().feed_url.clone(), s.etag.clone()))
-    }) else {
-        return;
-    };
-    let Some((url, etag)) = request else { return };
-    dom::mark("lms-support:feed-requested");
-    let result = fetch_feed(&url, etag.as_deref()).await;
+        Some(FeedRequest::send(
+            &s.base.config().feed_url,
+            s.etag.as_deref(),
+        ))
+    });
+    if let Some(request) = request.flatten() {
+        receive(weak, request).await;
+    }
+}
+
+/// Takes the answer to a feed request sent with `fetching` set.
+async fn receive(weak: Weak<RefCell<State>>, request: FeedRequest) {
+    let result = request.answer().await;
     dom::mark("lms-support:feed-answered");
+    let mut again = false;
     let events = with_state(&weak, |s| {
         s.fetching = false;
         s.last_fetch_ms = dom::now_ms();
+        let url = s.base.config().feed_url.clone();
         let mut events = Events::new();
         match result {
             Ok(FeedResponse::Fresh { body, etag }) => {
@@ -234,7 +251,9 @@ async fn refresh(weak: Weak<RefCell<State>>) {
                         CachedFeed { body, etag }.save(&BrowserStorage, &url);
                 }
             }
-            Ok(FeedResponse::NotModified) => {}
+            // The first request carried the cached copy's ETag before that copy was parsed: if
+            // it was refused, ask again without one.
+            Ok(FeedResponse::NotModified) => again = s.feed.is_none(),
             Err(message) => {
                 let kept = if s.feed.is_some() {
                     "showing the last good copy"
@@ -252,6 +271,9 @@ async fn refresh(weak: Weak<RefCell<State>>) {
         events
     });
     dispatch_all(events.unwrap_or_default());
+    if again {
+        spawn_refresh(weak);
+    }
 }
 
 fn error_detail(kind: &str, message: &str) -> JsValue {
