@@ -333,9 +333,8 @@ pub fn mark(name: &str) {
     }
 }
 
-/// Sets a performance mark just after the next paint: a task posted from the next animation
-/// frame's callback runs once that frame's rendering (style, layout, paint) is done. (A second
-/// animation frame, as before, marks a whole frame later: 16 ms more at 60 Hz.)
+/// Sets a performance mark in the second animation frame from now, i.e. after the next paint
+/// (a frame later than the paint itself; the first frame is marked `lms-support:banner-frame`).
 pub fn mark_after_paint(name: &'static str) {
     let Some(page) = window() else { return };
     let inner = Closure::once_into_js(move || mark(name));
@@ -343,10 +342,7 @@ pub fn mark_after_paint(name: &'static str) {
         // The frame the banner is first in starts here (its paint follows this callback).
         mark("lms-support:banner-frame");
         if let Some(w) = window() {
-            report(
-                w.set_timeout_with_callback_and_timeout_and_arguments_0(inner.unchecked_ref(), 0),
-                "page",
-            );
+            report(w.request_animation_frame(inner.unchecked_ref()), "page");
         }
     });
     report(page.request_animation_frame(outer.unchecked_ref()), "page");
