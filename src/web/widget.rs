@@ -2,10 +2,10 @@
 //! refreshed) and the parts it composes: the [`Banner`] and the [`Parts`] of the stage this
 //! build is (the first stage's launcher, or the full stage's help panel and tickets).
 //!
-//! Life cycle: [`Widget::mount`] draws the cached feed at once (if any), then fetches a fresh
-//! one, and again every five minutes and when the tab comes back after a minute. Each part
-//! owns its nodes, listeners, timers and storage; the widget only hands them the feed and
-//! tells them when to look again. Dropping the [`Widget`] removes its node, and dropping its
+//! Life cycle: [`Widget::mount`] asks for a fresh feed, then draws the cached one at once (if
+//! any) while the answer is on its way; it fetches again every five minutes and when the tab
+//! comes back after a minute. Each part owns its nodes, listeners, timers and storage; the
+//! widget only hands them the feed and tells them when to look again. Dropping the [`Widget`] removes its node, and dropping its
 //! parts their listeners and timers. Callbacks hold weak references, so a pending fetch or
 //! timer after destruction does nothing.
 
