@@ -73,8 +73,8 @@ test-dist: dist
 size: widget
 	node scripts/size.mjs --check
 
-## Time from script start to banner painted, and the layout shift it adds, measured in headless
-## Chromium; tickets' Send-to-stored under faults; main-thread blocking by hostile feeds; search;
+## Time from script start to banner painted (a breakdown by step), the layout shift it adds and
+## the long tasks it runs, measured in headless Chromium; tickets' Send-to-stored under faults; main-thread blocking by hostile feeds; search;
 ## ticket creates/s on SQLite and PostgreSQL (one and two instances).
 bench: widget server
 	node scripts/size.mjs
@@ -83,6 +83,8 @@ bench: widget server
 	node tests/e2e/bench-cls.mjs
 	@# Main-thread time host fit's watch for late chrome adds while the host page mutates every frame.
 	node tests/e2e/bench-hostfit.mjs
+	@# Long tasks (> 50 ms) on the host's main thread: loading, opening help, typing in search, 1,000 FAQ entries.
+	node tests/e2e/bench-long-tasks.mjs
 	@# Send-to-stored median and p90 through a fault-injecting proxy (about 2 minutes, 6 at most).
 	node tests/e2e/bench-outbox-faults.mjs
 	@# How long hostile feeds (a 50,000-key object, a 20 MB title) block the page's main thread.

@@ -17,7 +17,12 @@
   var VERSION = '__VERSION__';
   var STAGES = __STAGES__;
   var perf = window.performance;
-  if (perf && perf.mark) perf.mark('lms-support:script-start');
+  // The steps to the first banner, as performance marks (lms-support:<step>), which
+  // tests/e2e/bench-first-banner.mjs prints as a breakdown.
+  function mark(step) {
+    if (perf && perf.mark) perf.mark('lms-support:' + step);
+  }
+  mark('script-start');
   if (window.LmsSupport) {
     console.info(PREFIX + ' already loaded on this page; ignoring a second script tag');
     return;
@@ -92,6 +97,7 @@
     var c = {};
     for (var k in config) if (config[k] !== undefined) c[k] = config[k];
     if (!c.launcher && document.querySelector(ENTRY)) c.launcher = 'none';
+    c.viewContext = viewContext;
     c.emit = emit;
     c.requestPanel = function (part) { api.open(part); };
     return c;
@@ -113,9 +119,13 @@
     (document.head || document.documentElement).appendChild(link);
     links.push(link);
     var wasm = fetch(new URL(files.wasm, base).href, { integrity: files.wasmSri, mode: 'cors', credentials: 'omit' });
-    wasm.catch(function () {}); // reported through the module's init below, not as unhandled
+    wasm.then(function () { mark(name + '-wasm-answered'); }, function () {});
     loads[name] = import(jsUrl).then(function (module) {
-      return module.default({ module_or_path: wasm }).then(function () { return module; });
+      mark(name + '-js-imported');
+      return module.default({ module_or_path: wasm }).then(function () {
+        mark(name + '-instantiated');
+        return module;
+      });
     });
     return loads[name];
   }
@@ -349,11 +359,93 @@
     fitHost = null;
   }
 
-  var bannerReady = Promise.all([load('banner'), whenBodyReady()]).then(function (r) {
+  // The banner as the widget last drew it on a page like this one (src/web/banner/snapshot.rs:
+  // its nodes as data, the stylesheet, and until when it is true), drawn at once, while the
+  // Wasm is on its way: the banner is in the first frames and, in push mode, in place before
+  // the host's first paint, so nothing jumps. It is inert (no clicks, no announcement) until
+  // the widget, mounting, draws the same banner, and replaces it in the same task. The
+  // context is what the banner depends on besides the feed and the clock; a console preview
+  // (data-now) has none.
+  var viewContext = d.now ? undefined
+    : JSON.stringify([config, document.documentElement.lang, navigator.languages, new Date().getTimezoneOffset()]);
+  var snapshotHost = null;
+  function drawSnapshot() {
+    try {
+      var feed = new URL(config.feed, document.baseURI).href;
+      var snap = JSON.parse(window.localStorage.getItem(__BANNER_VIEW_KEY_PREFIX__ + feed));
+      if (!snap || viewContext === undefined || snap.context !== viewContext || !(Date.now() / 1000 < snap.until)
+        || !document.body || !document.adoptedStyleSheets) return;
+      // A page the feed marks quiet shows less; an invalid selector throws: no snapshot either.
+      if (snap.quiet_pages.some(function (q) { return document.querySelector(q); })) return;
+      var host = document.createElement('lms-support-widget');
+      setAttributes(host, snap.host);
+      host.inert = true;
+      var shadow = host.attachShadow({ mode: 'open' });
+      var sheet = new CSSStyleSheet();
+      sheet.replaceSync(snap.style);
+      shadow.adoptedStyleSheets = [sheet];
+      shadow.appendChild(buildNode(snap.tree));
+      document.body.prepend(host);
+      snapshotHost = host;
+      mark('snapshot-drawn');
+      markAfterPaint('banner-painted');
+    } catch (error) {
+      // Unreadable: the widget draws the banner when it mounts, as without a snapshot.
+    }
+  }
+  function buildNode(node) {
+    if (typeof node === 'string') return document.createTextNode(node);
+    var el = document.createElement(node[0]);
+    setAttributes(el, node[1]);
+    for (var i = 2; i < node.length; i++) el.appendChild(buildNode(node[i]));
+    return el;
+  }
+  function setAttributes(el, flat) {
+    for (var i = 0; i + 1 < flat.length; i += 2) el.setAttribute(flat[i], flat[i + 1]);
+  }
+  function dropSnapshot() {
+    if (snapshotHost) snapshotHost.remove();
+    snapshotHost = null;
+  }
+  // After the next paint: in the second animation frame from now (as src/web/dom.rs's
+  // mark_after_paint, so both ways to the first banner are timed alike).
+  function markAfterPaint(step) {
+    requestAnimationFrame(function () { requestAnimationFrame(function () { mark(step); }); });
+  }
+
+  // The first use of Intl on a page loads its locale data: 20–40 ms measured here inside the
+  // widget's mount (its date formatters). Done now, in a task of its own while the Wasm is on
+  // its way, the mount's task is that much shorter.
+  function warmIntl() {
+    try {
+      var locale = d.locale && d.locale !== 'auto' ? d.locale : document.documentElement.lang || undefined;
+      new Intl.DateTimeFormat(locale, {
+        weekday: 'long', month: 'long', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short'
+      }).formatRange(0, 3600000);
+      new Intl.RelativeTimeFormat(locale, { numeric: 'auto' }).format(1, 'day');
+    } catch (error) {
+      // An invalid tag: the widget falls back to English itself.
+    }
+  }
+
+  var bannerLoad = load('banner'); // first: the requests go out before anything is drawn
+  setTimeout(warmIntl, 0);
+  drawSnapshot();
+  if (snapshotHost) {
+    fitStart();
+    mark('snapshot-fitted');
+  }
+  var bannerReady = Promise.all([bannerLoad, whenBodyReady().then(function () { mark('body-ready'); })]).then(function (r) {
     if (destroyed || stage) return;
-    if (r[0].mount(stageConfig())) {
+    var mounted = r[0].mount(stageConfig());
+    dropSnapshot();
+    if (!mounted) {
+      fitStop();
+    } else {
+      mark('mounted');
       stage = r[0];
       fitStart();
+      mark('host-fitted');
       warmHost = fitHost;
       if (warmHost) {
         warmHost.addEventListener('pointerover', warmUp);
@@ -362,6 +454,8 @@
     }
   });
   bannerReady.catch(function (error) {
+    dropSnapshot();
+    fitStop();
     console.error(PREFIX + ' could not start; the page works without it:', error);
   });
 
@@ -437,7 +531,10 @@
     },
     setLocale: function (tag) {
       tag = String(tag);
-      if (/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/.test(tag)) config.locale = tag;
+      if (/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/.test(tag)) {
+        config.locale = tag;
+        viewContext = undefined; // the page's data-* no longer say what the banner shows
+      }
       later('setLocale', function () { if (stage) stage.setLocale(tag); });
     },
     on: function (name, fn) {
@@ -462,6 +559,7 @@
       document.removeEventListener('click', entryClick);
       stopWarmUp();
       fitStop();
+      dropSnapshot();
       try { if (stage) stage.destroy(); } catch (error) {
         console.error(PREFIX + ' destroy() failed:', error);
       }

@@ -5,8 +5,8 @@
 //! Runs natively only: it resolves time zones with the IANA database (`TzDatabase`).
 
 use lms_support_widget::banner::{
-    active_items, banner_view, next_change, relative_span, ActiveItem, LiveRole, Phase,
-    RelativeUnit, TimeLine, Viewer,
+    active_items, banner_view, next_change, relative_span, text_stable_until, ActiveItem, LiveRole,
+    Phase, RelativeUnit, TimeLine, Viewer,
 };
 use lms_support_widget::feed::{self, Feed};
 use lms_support_widget::time::Timestamp;
@@ -845,4 +845,72 @@ fn hours_on_the_same_day_then_minutes_rounded_up() {
         "never \"in 0 minutes\" while time remains"
     );
     assert_eq!(relative_span(now, now, EST, EST), (0, RelativeUnit::Minute));
+}
+
+// ---------------------------------------------------------------------------------------------
+// text_stable_until: how long the banner as drawn may be shown again before the Wasm redraws it
+// ---------------------------------------------------------------------------------------------
+
+fn view_at(at: &str) -> lms_support_widget::banner::BannerView {
+    let feed = parse(DESIGN_EXAMPLE);
+    banner_view(&items(&feed, &Viewer::default(), at), "en", &|_| false).unwrap()
+}
+
+#[test]
+fn in_3_days_stays_until_the_learners_next_midnight() {
+    // The upgrade starts 2026-12-06 05:00 UTC; at 10:00 UTC on the 3rd it is "in 3 days".
+    let view = view_at("2026-12-03T10:00:00Z");
+    assert!(matches!(view.items[0].time, TimeLine::Range { .. }));
+    let now = utc("2026-12-03T10:00:00Z");
+    // In Tokyo the 4th begins at 15:00 UTC ("in 2 days" from then on); in London at midnight.
+    assert_eq!(
+        text_stable_until(&view, now, &|_| JST),
+        Some(utc("2026-12-03T15:00:00Z"))
+    );
+    assert_eq!(
+        text_stable_until(&view, now, &|_| 0),
+        Some(utc("2026-12-04T00:00:00Z"))
+    );
+}
+
+#[test]
+fn in_5_hours_changes_on_the_hour_before_the_start() {
+    // 23:30 UTC on the 5th, in London: the start (05:00 on the 6th) is tomorrow, so "in 1 day"
+    // until midnight. At 00:30 it is 4 h 30 min away, "in 4 hours", until 01:00:00 included
+    // (4 h exactly); a second later it reads "in 3 hours".
+    let view = view_at("2026-12-05T23:30:00Z");
+    assert_eq!(
+        text_stable_until(&view, utc("2026-12-05T23:30:00Z"), &|_| 0),
+        Some(utc("2026-12-06T00:00:00Z"))
+    );
+    let view = view_at("2026-12-06T00:30:00Z");
+    assert_eq!(
+        text_stable_until(&view, utc("2026-12-06T00:30:00Z"), &|_| 0),
+        Some(utc("2026-12-06T01:00:01Z"))
+    );
+}
+
+#[test]
+fn a_countdown_is_never_stable_and_downtime_text_always_is() {
+    // The last hour: a countdown ticking every second.
+    assert_eq!(
+        text_stable_until(
+            &view_at("2026-12-06T04:30:00Z"),
+            utc("2026-12-06T04:30:00Z"),
+            &|_| 0
+        ),
+        None
+    );
+    // During the window the banner reads "until 11:00": nothing in it moves with the clock.
+    let view = view_at("2026-12-06T06:00:00Z");
+    assert!(
+        view.items
+            .iter()
+            .all(|i| !matches!(i.time, TimeLine::Range { .. } | TimeLine::Countdown { .. })),
+        "{view:?}"
+    );
+    assert_eq!(
+        text_stable_until(&view, utc("2026-12-06T06:00:00Z"), &|_| 0),
+        Some(Timestamp(i64::MAX))
+    );
 }

@@ -470,6 +470,49 @@ fn item_view(item: &ActiveItem<'_>, locale: &str, lang: Lang) -> ItemView {
     }
 }
 
+/// Until when the words of `view`, drawn at `now`, stay the same while no phase changes (see
+/// [`next_change`] for those): a range's "in 3 days" reads "in 2 days" from the learner's next
+/// midnight, "in 5 hours" changes on the hour. The instant returned is the first at which
+/// some text reads differently (exclusive end); `None` when the view shows a countdown, which
+/// changes every second. `offset_at` is the learner's UTC offset (seconds) at an instant.
+///
+/// The loader draws the banner as last drawn before the Wasm arrives only until then.
+pub fn text_stable_until(
+    view: &BannerView,
+    now: Timestamp,
+    offset_at: &dyn Fn(Timestamp) -> i32,
+) -> Option<Timestamp> {
+    let mut until = Timestamp(i64::MAX);
+    for item in &view.items {
+        match item.time {
+            TimeLine::Countdown { .. } => return None,
+            TimeLine::Range { starts_at, .. } => {
+                let offset_then = offset_at(starts_at);
+                let span = |at: Timestamp| relative_span(at, starts_at, offset_at(at), offset_then);
+                let shown = span(now);
+                // The span only shrinks as time passes, so once it reads differently it stays
+                // different: find the first such second by bisection, up to the start.
+                let (mut same, mut other) =
+                    (now.seconds(), starts_at.seconds().max(now.seconds() + 1));
+                if span(Timestamp(other)) == shown {
+                    continue;
+                }
+                while other - same > 1 {
+                    let mid = same + (other - same) / 2;
+                    if span(Timestamp(mid)) == shown {
+                        same = mid;
+                    } else {
+                        other = mid;
+                    }
+                }
+                until = until.min(Timestamp(other));
+            }
+            TimeLine::Until { .. } | TimeLine::None => {}
+        }
+    }
+    Some(until)
+}
+
 /// A unit for "in 3 days" / "in 5 hours", formatted by the browser's `Intl.RelativeTimeFormat`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RelativeUnit {

@@ -20,6 +20,10 @@ pub mod keys {
     pub const DISMISSED: &str = "lms-support:dismissed";
     /// The last good feed and its ETag ([`super::CachedFeed`]).
     pub const FEED_PREFIX: &str = "lms-support:feed:";
+    /// The banner as the widget last drew it, for the loader to draw on the next page load
+    /// before the Wasm is in (`web::banner::snapshot`; the loader's copy of this key is filled
+    /// in by `scripts/bundle.mjs`). Present only while that drawing is still true.
+    pub const BANNER_VIEW_PREFIX: &str = "lms-support:banner-view:";
     /// The last valid support block ([`super::last_good_support`]).
     pub const SUPPORT_PREFIX: &str = "lms-support:support:";
     /// The outbox ([`crate::ticket::outbox::Outbox::to_json`]). Present only while it holds

@@ -54,6 +54,10 @@ pub struct Config {
     /// (`data-ticket-check-seconds`, default [`crate::ticket::news::CHECK_SECONDS`]).
     #[cfg(feature = "panel")]
     pub ticket_check_seconds: i64,
+    /// The loader's name for this page's context (its `data-*` attributes and the page's
+    /// language): the banner's snapshot is saved for it (`web::banner::snapshot`); `None`
+    /// saves none.
+    pub view_context: Option<String>,
 }
 
 thread_local! {
@@ -177,6 +181,7 @@ impl Config {
             .collect(),
             #[cfg(feature = "panel")]
             ticket_check_seconds: ticket_check_seconds(value),
+            view_context: prop(value, "viewContext"),
         })
     }
 }

@@ -366,15 +366,22 @@ pub fn dispatch(name: &str, detail: &JsValue) {
     }
 }
 
-/// Sets a performance mark in the second animation frame from now, i.e. after the next paint.
+/// Sets a performance mark now: the steps to the first banner (`lms-support:*`), which
+/// `tests/e2e/bench-first-banner.mjs` prints as a breakdown.
+pub fn mark(name: &str) {
+    if let Some(perf) = window().and_then(|w| w.performance()) {
+        report(perf.mark(name), "page");
+    }
+}
+
+/// Sets a performance mark in the second animation frame from now, i.e. after the next paint
+/// (a frame later than the paint itself; the first frame is marked `lms-support:banner-frame`).
 pub fn mark_after_paint(name: &'static str) {
     let Some(page) = window() else { return };
-    let inner = Closure::once_into_js(move || {
-        if let Some(perf) = window().and_then(|w| w.performance()) {
-            report(perf.mark(name), "page");
-        }
-    });
+    let inner = Closure::once_into_js(move || mark(name));
     let outer = Closure::once_into_js(move || {
+        // The frame the banner is first in starts here (its paint follows this callback).
+        mark("lms-support:banner-frame");
         if let Some(w) = window() {
             report(w.request_animation_frame(inner.unchecked_ref()), "page");
         }

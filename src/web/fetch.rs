@@ -22,11 +22,33 @@ pub enum FeedResponse {
     NotModified,
 }
 
-/// Requests the feed; `etag` is the one of the copy we hold.
-///
-/// # Errors
-/// A message for the console: network failure, timeout, or a non-2xx status.
-pub async fn fetch_feed(url: &str, etag: Option<&str>) -> Result<FeedResponse, String> {
+/// A feed request on its way: sent when made, read with [`FeedRequest::answer`].
+#[derive(Debug)]
+pub struct FeedRequest {
+    url: String,
+    sent: Result<JsFuture, String>,
+}
+
+impl FeedRequest {
+    /// Sends the request now (not on the first poll, as an `async fn` would); `etag` is the one
+    /// of the copy we hold.
+    pub fn send(url: &str, etag: Option<&str>) -> FeedRequest {
+        FeedRequest {
+            url: url.to_string(),
+            sent: send_feed_request(url, etag),
+        }
+    }
+
+    /// The answer.
+    ///
+    /// # Errors
+    /// A message for the console: network failure, timeout, or a non-2xx status.
+    pub async fn answer(self) -> Result<FeedResponse, String> {
+        read_feed_response(&self.url, self.sent?).await
+    }
+}
+
+fn send_feed_request(url: &str, etag: Option<&str>) -> Result<JsFuture, String> {
     let window = window().ok_or("no window")?;
     let init = RequestInit::new();
     init.set_method("GET");
@@ -45,7 +67,11 @@ pub async fn fetch_feed(url: &str, etag: Option<&str>) -> Result<FeedResponse, S
     init.set_headers(&headers);
     let request = Request::new_with_str_and_init(url, &init)
         .map_err(|e| format!("bad feed URL {url:?}: {}", describe(&e)))?;
-    let response: Response = JsFuture::from(window.fetch_with_request(&request))
+    Ok(JsFuture::from(window.fetch_with_request(&request)))
+}
+
+async fn read_feed_response(url: &str, sent: JsFuture) -> Result<FeedResponse, String> {
+    let response: Response = sent
         .await
         .map_err(|e| format!("feed request to {url} failed: {}", describe(&e)))?
         .dyn_into()

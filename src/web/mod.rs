@@ -158,6 +158,8 @@ pub fn set_locale(tag: String) {
         return;
     }
     config.locale = tag;
+    // The page's data-* no longer say what the banner shows: no snapshot for the next load.
+    config.view_context = None;
     let old = MOUNTED.with(|m| m.borrow_mut().take());
     drop(old);
     match Widget::mount(config) {

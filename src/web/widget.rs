@@ -2,10 +2,10 @@
 //! refreshed) and the parts it composes: the [`Banner`] and the [`Parts`] of the stage this
 //! build is (the first stage's launcher, or the full stage's help panel and tickets).
 //!
-//! Life cycle: [`Widget::mount`] draws the cached feed at once (if any), then fetches a fresh
-//! one, and again every five minutes and when the tab comes back after a minute. Each part
-//! owns its nodes, listeners, timers and storage; the widget only hands them the feed and
-//! tells them when to look again. Dropping the [`Widget`] removes its node, and dropping its
+//! Life cycle: [`Widget::mount`] asks for a fresh feed, then draws the cached one at once (if
+//! any) while the answer is on its way; it fetches again every five minutes and when the tab
+//! comes back after a minute. Each part owns its nodes, listeners, timers and storage; the
+//! widget only hands them the feed and tells them when to look again. Dropping the [`Widget`] removes its node, and dropping its
 //! parts their listeners and timers. Callbacks hold weak references, so a pending fetch or
 //! timer after destruction does nothing.
 
@@ -16,7 +16,7 @@ use crate::web::banner::Banner;
 use crate::web::base::Base;
 use crate::web::config::Config;
 use crate::web::dom::{self, describe, dispatch_all, report, warn, Events, Listener, Timer};
-use crate::web::fetch::{fetch_feed, FeedResponse};
+use crate::web::fetch::{FeedRequest, FeedResponse};
 #[cfg(not(feature = "panel"))]
 use crate::web::first_stage::Parts;
 #[cfg(feature = "panel")]
@@ -27,6 +27,9 @@ use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 use wasm_bindgen::JsValue;
 use web_sys::{CssStyleSheet, Element, ShadowRootInit, ShadowRootMode};
+
+/// This stage's stylesheet (the banner's snapshot carries it to the loader).
+pub(super) const STYLE: &str = Parts::STYLE;
 
 /// Feed refresh period while the page stays open.
 const REFRESH_MS: f64 = 5.0 * 60.0 * 1000.0;
@@ -78,11 +81,23 @@ impl Widget {
     /// A message when the page has no body or the browser lacks shadow DOM or constructable
     /// stylesheets; nothing is left on the page then.
     pub fn mount(config: Config) -> Result<Widget, String> {
+        dom::mark("lms-support:mount-start");
         let doc = dom::document().ok_or("no document")?;
         let body = doc
             .body()
             .ok_or("the page has no <body> yet; load the script with defer")?;
         let js = |e: JsValue| describe(&e);
+
+        // The fresh feed is asked for first, with the cached copy's ETag: it is on its way while
+        // the widget builds and draws the cached copy (the loader drew the banner already, from
+        // its snapshot), instead of after the mount and the host fit.
+        let cached = CachedFeed::load(&BrowserStorage, &config.feed_url);
+        dom::mark("lms-support:cache-read");
+        let request = FeedRequest::send(
+            &config.feed_url,
+            cached.as_ref().and_then(|c| c.etag.as_deref()),
+        );
+        dom::mark("lms-support:feed-requested");
 
         // A custom element name: host CSS written for div/section cannot select our host.
         let host = doc.create_element("lms-support-widget").map_err(js)?;
@@ -92,7 +107,7 @@ impl Widget {
             .attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))
             .map_err(js)?;
         let sheet = CssStyleSheet::new().map_err(js)?;
-        sheet.replace_sync(Parts::STYLE).map_err(js)?;
+        sheet.replace_sync(STYLE).map_err(js)?;
         shadow.set_adopted_style_sheets(&Array::of1(&sheet));
 
         let lang = Lang::negotiate(&config.locale);
@@ -100,6 +115,7 @@ impl Widget {
         host.set_attribute("dir", if lang.is_rtl() { "rtl" } else { "ltr" })
             .map_err(js)?;
         let base = Rc::new(Base::new(config, lang, doc, shadow));
+        dom::mark("lms-support:base-built");
         let banner = Banner::mount(base.clone()).map_err(js)?;
         let parts = Parts::mount(base.clone()).map_err(js)?;
         body.prepend_with_node_1(&host).map_err(js)?;
@@ -111,25 +127,25 @@ impl Widget {
             parts,
             feed: None,
             etag: None,
-            fetching: false,
+            fetching: true,
             last_fetch_ms: 0.0,
             refresh_timer: None,
             listeners: Vec::new(),
             keep_in_body: None,
         }));
         let widget = Widget { state };
-        let events = widget.start().map_err(js)?;
+        let events = widget.start(cached).map_err(js)?;
         dispatch_all(events);
-        spawn_refresh(Rc::downgrade(&widget.state));
+        wasm_bindgen_futures::spawn_local(receive(Rc::downgrade(&widget.state), request));
         Ok(widget)
     }
 
-    fn start(&self) -> Result<Events, JsValue> {
+    fn start(&self, cached: Option<CachedFeed>) -> Result<Events, JsValue> {
         let weak = Rc::downgrade(&self.state);
         let mut state = self.state.borrow_mut();
-        let url = state.base.config().feed_url.clone();
-        if let Some(cached) = CachedFeed::load(&BrowserStorage, &url) {
+        if let Some(cached) = cached {
             state.accept_feed(&cached.body, cached.etag, false);
+            dom::mark("lms-support:cache-parsed");
         }
 
         let on_visible = {
@@ -202,20 +218,30 @@ fn spawn_refresh(weak: Weak<RefCell<State>>) {
 }
 
 async fn refresh(weak: Weak<RefCell<State>>) {
-    let Some(request) = with_state(&weak, |s| {
+    let request = with_state(&weak, |s| {
         if s.fetching {
             return None;
         }
         s.fetching = true;
-        Some((s.base.config().feed_url.clone(), s.etag.clone()))
-    }) else {
-        return;
-    };
-    let Some((url, etag)) = request else { return };
-    let result = fetch_feed(&url, etag.as_deref()).await;
+        Some(FeedRequest::send(
+            &s.base.config().feed_url,
+            s.etag.as_deref(),
+        ))
+    });
+    if let Some(request) = request.flatten() {
+        receive(weak, request).await;
+    }
+}
+
+/// Takes the answer to a feed request sent with `fetching` set.
+async fn receive(weak: Weak<RefCell<State>>, request: FeedRequest) {
+    let result = request.answer().await;
+    dom::mark("lms-support:feed-answered");
+    let mut again = false;
     let events = with_state(&weak, |s| {
         s.fetching = false;
         s.last_fetch_ms = dom::now_ms();
+        let url = s.base.config().feed_url.clone();
         let mut events = Events::new();
         match result {
             Ok(FeedResponse::Fresh { body, etag }) => {
@@ -225,7 +251,9 @@ async fn refresh(weak: Weak<RefCell<State>>) {
                         CachedFeed { body, etag }.save(&BrowserStorage, &url);
                 }
             }
-            Ok(FeedResponse::NotModified) => {}
+            // The first request carried the cached copy's ETag before that copy was parsed: if
+            // it was refused, ask again without one.
+            Ok(FeedResponse::NotModified) => again = s.feed.is_none(),
             Err(message) => {
                 let kept = if s.feed.is_some() {
                     "showing the last good copy"
@@ -243,6 +271,9 @@ async fn refresh(weak: Weak<RefCell<State>>) {
         events
     });
     dispatch_all(events.unwrap_or_default());
+    if again {
+        spawn_refresh(weak);
+    }
 }
 
 fn error_detail(kind: &str, message: &str) -> JsValue {

@@ -1,48 +1,72 @@
 // Prints the Cumulative Layout Shift the widget adds to a course page, measured with a
 // `layout-shift` PerformanceObserver in headless Chromium: cold (fresh profile: nothing cached)
-// and warm (reloaded: HTTP cache and the cached feed), push and overlay mode, on the demo course
-// page and the Moodle Boost page. Numbers, not a test. RUNS=3 by default.
-import { launchBrowser, startServer } from './harness.mjs';
+// and warm (a new page in the same browser: HTTP cache, the cached feed and the banner's
+// snapshot), push and overlay mode, on the demo course page and the Moodle Boost page. Numbers,
+// not a test. RUNS=3 by default.
+//
+// Overlay mode is set on the page's own script tag by an init script (no request routing: a
+// route would turn the HTTP cache off, and the warm load would not be one).
+// BEFORE=dir (a copy of target/widget made before a change) measures that build too, beside
+// this one.
+import { launchBrowser, startServer, widgetDir } from './harness.mjs';
 
 const RUNS = Number(process.env.RUNS || 3);
 const PAGES = ['/', '/moodle.html'];
-const server = await startServer({ name: 'bench-cls' });
+const builds = [['after', widgetDir]];
+if (process.env.BEFORE) builds.unshift(['before', process.env.BEFORE]);
 
-/** Loads (or reloads) and returns the page's CLS once the banner has shown and settled. */
-async function cls(page, load) {
-  await load();
-  await page.locator('lms-support-widget .lsw-item').first().waitFor({ state: 'visible', timeout: 10_000 });
+/** Opens the page in a new tab and returns its CLS once the banner has shown and settled. */
+async function cls(context, url, mode) {
+  const page = await context.newPage();
+  if (mode === 'overlay') {
+    await page.addInitScript(() => {
+      new MutationObserver((_, observer) => {
+        const script = document.querySelector('script[data-feed]');
+        if (script) { script.dataset.position = 'overlay'; observer.disconnect(); }
+      }).observe(document, { childList: true, subtree: true });
+    });
+  }
+  await page.goto(url);
+  // The widget's own banner (the snapshot the loader draws first is inert).
+  await page.waitForFunction(() => [...document.querySelectorAll('lms-support-widget')]
+    .some((host) => !host.inert && host.shadowRoot.querySelector('.lsw-item')), null, { timeout: 10_000 });
   await page.waitForTimeout(500);
-  return page.evaluate(() => new Promise((resolve) => {
-    let total = 0;
+  const total = await page.evaluate(() => new Promise((resolve) => {
+    let sum = 0;
     new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) if (!entry.hadRecentInput) total += entry.value;
+      for (const entry of list.getEntries()) if (!entry.hadRecentInput) sum += entry.value;
     }).observe({ type: 'layout-shift', buffered: true });
-    setTimeout(() => resolve(total), 50);
+    setTimeout(() => resolve(sum), 50);
   }));
+  await page.close();
+  return total;
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const servers = [];
 try {
+  for (const [build, dir] of builds) servers.push([build, await startServer({ name: `bench-cls-${build}`, widget: dir })]);
   for (const path of PAGES) {
     for (const mode of ['push', 'overlay']) {
-      const cold = [], warm = [];
-      for (let i = 0; i < RUNS; i++) {
-        const browser = await launchBrowser();
-        await browser.context.route((url) => url.pathname.endsWith('.html') || url.pathname === '/', async (route) => {
-          const response = await route.fetch();
-          let body = await response.text();
-          if (mode === 'overlay') body = body.replace(' data-feed=', ' data-position="overlay" data-feed=');
-          await route.fulfill({ response, body });
-        });
-        const page = await browser.context.newPage();
-        cold.push(await cls(page, () => page.goto(server.url + path)));
-        warm.push(await cls(page, () => page.reload()));
-        await browser.close();
+      const line = [];
+      for (const [build, server] of servers) {
+        const cold = [], warm = [];
+        for (let i = 0; i < RUNS; i++) {
+          const browser = await launchBrowser();
+          try {
+            cold.push(await cls(browser.context, server.url + path, mode));
+            warm.push(await cls(browser.context, server.url + path, mode));
+          } finally {
+            await browser.close();
+          }
+        }
+        // How often the loader ran before the host's first rendering: then the warm load shifts nothing.
+        const zero = warm.filter((v) => v === 0).length;
+        line.push(`${builds.length > 1 ? build + ' ' : ''}cold ${median(cold).toFixed(3)}, warm ${median(warm).toFixed(3)} (0 in ${zero}/${RUNS})`);
       }
-      console.log(`CLS ${path} ${mode}: cold ${median(cold).toFixed(3)}, warm ${median(warm).toFixed(3)} (median of ${RUNS})`);
+      console.log(`CLS ${path} ${mode}: ${line.join('; ')} (median of ${RUNS}; goal warm 0, "good" < 0.1)`);
     }
   }
 } finally {
-  await server.stop();
+  for (const [, server] of servers) await server.stop();
 }

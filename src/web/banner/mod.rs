@@ -8,9 +8,10 @@
 //! when the tab becomes visible again. It knows nothing of the help panel or tickets.
 
 mod draw;
+mod snapshot;
 
 use crate::banner::countdown::{countdown_period_ms, format_countdown_minutes};
-use crate::banner::{active_items, banner_view, next_change, BannerView, Phase};
+use crate::banner::{active_items, banner_view, next_change, text_stable_until, BannerView, Phase};
 use crate::base::feed::Feed;
 use crate::base::i18n::{fill, message, Msg};
 use crate::base::storage::Dismissals;
@@ -178,6 +179,7 @@ impl Inner {
             // `draw` wrote the seconds; under reduced motion the countdown shows minutes only.
             self.tick_countdown(true);
         }
+        self.save_snapshot(view.as_ref(), now);
         if let Some(v) = view.as_ref().filter(|_| newly_shown) {
             let ids: Array = v
                 .items
@@ -189,11 +191,43 @@ impl Inner {
             events.push(("banner-shown", detail.into()));
             if !self.painted_once {
                 self.painted_once = true;
+                dom::mark("lms-support:banner-drawn");
                 dom::mark_after_paint("lms-support:banner-painted");
             }
         }
         self.view = view;
         events
+    }
+
+    /// Saves the banner as drawn for the loader's next page load (see [`snapshot`]), true until
+    /// its next phase change or change of words. Not on a quiet page (its banner is not the
+    /// other pages'), and not while expanded (the next page starts collapsed).
+    fn save_snapshot(&self, view: Option<&BannerView>, now: Timestamp) {
+        let config = self.base.config();
+        let (Some(context), false) = (&config.view_context, self.quiet) else {
+            return;
+        };
+        let until = view.filter(|_| !self.expanded).and_then(|view| {
+            let formatter = self.base.formatter();
+            let words = text_stable_until(view, now, &|at| formatter.offset_at(at))?;
+            let phase = self
+                .feed
+                .as_ref()
+                .and_then(|f| next_change(f, now, self.base.zones()));
+            Some(phase.map_or(words, |phase| phase.min(words)))
+        });
+        let quiet_pages = self
+            .feed
+            .as_ref()
+            .map_or(&[][..], |f| &f.client.quiet_pages[..]);
+        snapshot::save(
+            &config.feed_url,
+            context,
+            &self.region,
+            crate::web::widget::STYLE,
+            quiet_pages,
+            until,
+        );
     }
 
     /// Redraws, then arms the timers the current view needs.

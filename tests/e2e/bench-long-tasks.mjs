@@ -1,0 +1,87 @@
+// Prints the long tasks (> 50 ms, a `longtask` PerformanceObserver) on the host's main thread
+// while the widget loads, while a learner types in the help search, and with a feed of 1,000
+// FAQ entries (bench/gen-faq.mjs), on the demo course page in headless Chromium. The demo page
+// runs almost no script of its own, so its long tasks are ours. Cold: a fresh profile; warm: a
+// new page in the same browser. Numbers, not a test (goal, issue 14: none of ours).
+//
+// BEFORE=dir (a copy of target/widget made before a change) measures that build too, beside
+// this one. RUNS=5 by default.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { launchBrowser, startServer, widgetDir } from './harness.mjs';
+import { generateFaq } from '../../bench/gen-faq.mjs';
+
+const RUNS = Number(process.env.RUNS || 5);
+const QUERY = 'how do i submit my assignment late';
+const builds = [['after', widgetDir]];
+if (process.env.BEFORE) builds.unshift(['before', process.env.BEFORE]);
+
+const observe = () => {
+  window.__longTasks = [];
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) window.__longTasks.push(entry.duration);
+  }).observe({ type: 'longtask', buffered: true });
+};
+const takeTasks = (page) => page.evaluate(() => window.__longTasks.splice(0));
+
+/** One browser: the cold load, the warm load, then opening help and typing on the warm page. */
+async function run(url) {
+  const browser = await launchBrowser();
+  try {
+    const out = {};
+    for (const kind of ['cold', 'warm']) {
+      const page = await browser.context.newPage();
+      await page.addInitScript(observe);
+      await page.goto(url);
+      await page.waitForFunction(() => performance.getEntriesByName('lms-support:banner-painted').length > 0,
+        null, { timeout: 10_000 });
+      await page.waitForLoadState('networkidle');
+      await page.waitForTimeout(300);
+      out[kind] = await takeTasks(page);
+      if (kind === 'warm') {
+        await page.evaluate(() => window.LmsSupport.open('help'));
+        const search = page.locator('lms-support-widget input[type="search"]');
+        await search.waitFor({ state: 'visible', timeout: 10_000 });
+        await page.waitForTimeout(300);
+        out.open = await takeTasks(page);
+        await search.pressSequentially(QUERY, { delay: 60 });
+        await page.waitForTimeout(300);
+        out.typing = await takeTasks(page);
+      }
+      await page.close();
+    }
+    return out;
+  } finally {
+    await browser.close();
+  }
+}
+
+const servers = [];
+try {
+  for (const [build, dir] of builds) servers.push([build, await startServer({ name: `bench-long-${build}`, widget: dir })]);
+  const feeds = {};
+  for (const [build, server] of servers) {
+    const demo = readFileSync(server.feedPath, 'utf8');
+    const big = JSON.parse(demo);
+    big.faq = generateFaq({ count: 1000, seed: 14, real: big.faq });
+    feeds[build] = { 'demo feed': demo, 'feed with 1,000 FAQ entries': JSON.stringify(big) };
+  }
+  for (const feed of Object.keys(feeds[servers[0][0]])) {
+    console.log(`long tasks (> 50 ms), ${feed}: longest ms (median of ${RUNS} runs) · long tasks per run (median)`);
+    const rows = {};
+    for (const [build, server] of servers) {
+      writeFileSync(server.feedPath, feeds[build][feed]);
+      const samples = [];
+      for (let i = 0; i < RUNS; i++) samples.push(await run(server.url + '/'));
+      for (const step of ['cold', 'warm', 'open', 'typing']) {
+        const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+        const longest = median(samples.map((s) => Math.max(0, ...s[step])));
+        const count = median(samples.map((s) => s[step].length));
+        (rows[step] = rows[step] || []).push(`${builds.length > 1 ? build + ' ' : ''}${longest.toFixed(0).padStart(4)} ms · ${count}`);
+      }
+    }
+    const label = { cold: 'cold load', warm: 'warm load', open: 'opening help', typing: `typing "${QUERY}"` };
+    for (const [step, cells] of Object.entries(rows)) console.log(`  ${label[step].padEnd(48)}${cells.join('   ')}`);
+  }
+} finally {
+  for (const [, server] of servers) await server.stop();
+}

@@ -1,0 +1,85 @@
+// End to end: on the next page of a learner who has seen the banner, the loader draws it from
+// the widget's snapshot before the Wasm (and the feed) arrive, so it is in the first frames and
+// nothing jumps; the widget then takes over in place, with its dismissals. The Wasm and the feed
+// are held by the test, not raced against a clock.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { launchBrowser, startServer } from './harness.mjs';
+
+let server;
+before(async () => {
+  server = await startServer({ name: 'first-frames' });
+});
+after(async () => {
+  await server?.stop();
+});
+
+const bannerText = (page) => page.evaluate(() =>
+  [...document.querySelector('lms-support-widget').shadowRoot.querySelectorAll('.lsw-item')]
+    .map((item) => `${item.dataset.id}: ${item.textContent}`));
+
+test('the next page draws the banner before the Wasm and the feed arrive, and the widget takes over', async () => {
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.context.newPage();
+    await page.goto(server.url + '/');
+    const first = page.locator('lms-support-widget .lsw-item').first();
+    await first.waitFor({ state: 'visible', timeout: 10_000 });
+    const dismissed = await first.getAttribute('data-id');
+    await first.locator('.lsw-dismiss').click();
+    await page.waitForFunction((id) => !document.querySelector('lms-support-widget')
+      .shadowRoot.querySelector(`.lsw-item[data-id="${id}"]`), dismissed);
+    await page.waitForLoadState('networkidle');
+    const shown = await bannerText(page);
+    assert.ok(shown.length > 0, 'the demo feed has more than the dismissed item');
+
+    // The next course page, with the banner stage's Wasm and the feed held back.
+    let release;
+    const held = new Promise((resolve) => { release = resolve; });
+    let heldRequests = 0;
+    await browser.context.route((url) => /\/lms_support_banner\.[0-9a-f]+\.wasm$/.test(url.pathname)
+      || url.pathname === '/v1/feed', async (route) => {
+      heldRequests++;
+      await held;
+      await route.fallback();
+    });
+    const next = await browser.context.newPage();
+    const shifts = [];
+    // Layout shifts, with when they happened; the widget's mount is marked (lms-support:mounted).
+    await next.exposeFunction('reportShift', (value) => shifts.push(value));
+    await next.addInitScript(() => {
+      new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) {
+          if (!entry.hadRecentInput) window.reportShift({ value: entry.value, at: entry.startTime });
+        }
+      }).observe({ type: 'layout-shift', buffered: true });
+    });
+    await next.goto(server.url + '/', { waitUntil: 'domcontentloaded' });
+    await next.locator('lms-support-widget .lsw-item').first().waitFor({ state: 'visible', timeout: 10_000 });
+    assert.ok(heldRequests > 0, 'the Wasm was requested and is held');
+    assert.deepEqual(await bannerText(next), shown, 'the banner as the learner last saw it, dismissal included');
+    assert.equal(await next.evaluate(() => document.querySelector('lms-support-widget').inert), true,
+      'the drawing takes no clicks before the widget is there');
+
+    release();
+    await next.waitForFunction(() => {
+      const hosts = document.querySelectorAll('lms-support-widget');
+      return hosts.length === 1 && !hosts[0].inert && window.LmsSupport;
+    }, null, { timeout: 10_000 });
+    await next.waitForLoadState('networkidle');
+    assert.deepEqual(await bannerText(next), shown, 'the widget drew the same banner in its place');
+    // The widget's own banner works: another dismissal takes the item away.
+    const item = next.locator('lms-support-widget .lsw-item').first();
+    const id = await item.getAttribute('data-id');
+    await item.locator('.lsw-dismiss').click();
+    await next.waitForFunction((id) => !document.querySelector('lms-support-widget')
+      .shadowRoot.querySelector(`.lsw-item[data-id="${id}"]`), id);
+    // The host's first paint may come before the loader runs (here the routes turn the HTTP
+    // cache off, so loader.js comes from the network): drawing the snapshot may shift the page
+    // once. Taking over from it must not.
+    const mounted = await next.evaluate(() => performance.getEntriesByName('lms-support:mounted')[0].startTime);
+    assert.deepEqual(shifts.filter((s) => s.at >= mounted), [], 'the widget took over in place: nothing shifted');
+  } finally {
+    await browser.close();
+  }
+});
