@@ -18,7 +18,7 @@ setup:
 ## every page, the full stage on first open. Release builds, wasm-opt, esbuild, hashes, .gz/.br.
 widget: setup
 	wasm-pack --quiet build --release --target web --out-dir target/pkg-banner --no-pack -- --no-default-features
-	wasm-pack --quiet build --release --target web --out-dir target/pkg --no-pack
+	wasm-pack --quiet build --release --target web --out-dir target/pkg --no-pack -- --features fetched-catalogues
 	node scripts/bundle.mjs
 
 server: setup

@@ -12,6 +12,11 @@ import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 const root = new URL('../..', import.meta.url).pathname;
 const dist = join(root, 'dist');
 const sha384 = (bytes) => 'sha384-' + createHash('sha384').update(bytes).digest('base64');
+// The SRI hash of `bytes` with the algorithm `sri` names (the strings' lists use sha256).
+const sriLike = (sri, bytes) => {
+  const algorithm = sri.split('-')[0];
+  return algorithm + '-' + createHash(algorithm).update(bytes).digest('base64');
+};
 const read = (...p) => readFileSync(join(dist, ...p));
 const manifest = JSON.parse(read('widget', 'manifest.json'));
 const walk = (dir) => readdirSync(dir).flatMap((n) => statSync(join(dir, n)).isDirectory()
@@ -21,7 +26,7 @@ test('every shipped file matches the SRI hash and sizes in the manifest', () => 
   assert.ok(Object.keys(manifest.files).length >= 5);
   for (const [name, f] of Object.entries(manifest.files)) {
     const bytes = read('widget', name);
-    assert.equal(sha384(bytes), f.sri, name);
+    assert.equal(sriLike(f.sri, bytes), f.sri, name);
     assert.equal(bytes.length, f.bytes, name);
     assert.ok(existsSync(join(dist, 'widget', name + '.gz')) && existsSync(join(dist, 'widget', name + '.br')), name);
     // The precompressed copies (Zopfli's gzip, brotli) are what is served: each inflates to
@@ -45,6 +50,15 @@ test('stage files carry a content hash in their names and the loader pins each b
       assert.ok(loader.includes(name), `the loader names ${name}`);
       assert.ok(loader.includes(sha384(bytes)), `the loader pins ${name} by its hash`);
     }
+  }
+  // The full stage's strings in each language but English: named by content, pinned by SRI.
+  const lists = Object.entries(manifest.files).filter(([, f]) => f.locale);
+  assert.deepEqual(lists.map(([, f]) => f.locale).sort(), ['ar', 'de', 'es', 'fr', 'pt']);
+  for (const [name, f] of lists) {
+    const bytes = read('widget', name);
+    assert.ok(name.includes(createHash('sha256').update(bytes).digest('hex').slice(0, 12)), `${name} is named by its content`);
+    assert.ok(loader.includes(f.sri), `the loader pins ${name} by its hash`);
+    assert.ok(JSON.parse(bytes).every((s) => typeof s === 'string' && s.length > 0), `${name}: a list of strings`);
   }
   assert.doesNotMatch(loader, /__[A-Z_]+__/, 'no placeholder left in the loader');
 });
