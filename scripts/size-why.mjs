@@ -123,14 +123,14 @@ function group(name) {
   if (n.startsWith('<')) n = n.slice(1);
   n = n.replace(/^(impl|dyn) /, '').replace(/^&(mut )?/, '');
   const path = n.split(/<|>| as |\{/)[0].split('::').filter(Boolean);
-  if (path.length === 1) return path[0];
+  if (path.length <= 1) return path[0] || n;
   // Types and functions end a path: keep modules only (lower-case), up to `depth` parts.
   const modules = [];
   for (const part of path.slice(0, -1)) {
     if (!/^[a-z_][a-z0-9_]*$/.test(part) || modules.length === depth) break;
     modules.push(part);
   }
-  return modules.join('::') || path[0];
+  return modules.join('::') || path[0] || n;
 }
 
 function report(stage) {

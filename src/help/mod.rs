@@ -125,7 +125,7 @@ pub fn categories(faq: &[FaqEntry], lang: Lang) -> Vec<CategoryView> {
         }
     }
     // Uncategorised entries go last.
-    groups.sort_by_key(|g| g.id.is_empty());
+    crate::base::sort::sort_by(&mut groups, |a, b| a.id.is_empty().cmp(&b.id.is_empty()));
     groups
 }
 
