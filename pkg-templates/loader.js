@@ -340,9 +340,12 @@
   function upgrade() {
     if (!fullReady) {
       fullReady = Promise.all([load('full'), bannerReady.catch(function () {}), loadStrings('full', learnerLocale())]).then(function (r) {
+        // setLocale may have changed the language meanwhile: mount with that one's strings.
+        return Promise.all([r[0], loadStrings('full', learnerLocale())]);
+      }).then(function (r) {
         var full = r[0];
         if (destroyed) return;
-        addStrings(full, r[2]);
+        addStrings(full, r[1]);
         stopWarmUp();
         handingOver = true;
         try {

@@ -310,6 +310,23 @@ test('the help panel speaks the learner\'s language, its strings fetched beside 
   await page.close();
 });
 
+test('setLocale() while the full stage is still loading opens help in the new language', async () => {
+  const { page, errors } = await newPage();
+  await delayWasm(page, 800);
+  await page.goto(server.url + '/');
+  await waitForEvent(page, 'ready');
+  // The full stage is on its way (held back 800 ms) when the language changes.
+  await page.evaluate(() => window.LmsSupport.open('help'));
+  await page.waitForTimeout(200);
+  await page.evaluate(() => window.LmsSupport.setLocale('fr'));
+  const title = widget(page, '.lsw-panel-title');
+  await title.waitFor({ state: 'visible', timeout: 15_000 });
+  assert.equal(await title.textContent(), 'Aide et assistance');
+  assert.equal(await page.locator('lms-support-widget').getAttribute('lang'), 'fr');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('when the learner\'s strings cannot be fetched, the help panel opens in English', async () => {
   const { page, errors } = await newPage();
   const warnings = [];
