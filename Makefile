@@ -9,7 +9,7 @@ export WASM_BINDGEN_TEST_TIMEOUT ?= 180
 
 SERVER := target/debug/lms-support
 
-.PHONY: setup widget server demo dist test test-native test-browser test-e2e test-dist size bench clean
+.PHONY: setup widget server demo dist test test-native test-browser test-e2e test-dist size size-why bench clean
 
 setup:
 	@bash scripts/setup.sh
@@ -18,7 +18,7 @@ setup:
 ## every page, the full stage on first open. Release builds, wasm-opt, esbuild, hashes, .gz/.br.
 widget: setup
 	wasm-pack --quiet build --release --target web --out-dir target/pkg-banner --no-pack -- --no-default-features
-	wasm-pack --quiet build --release --target web --out-dir target/pkg --no-pack
+	wasm-pack --quiet build --release --target web --out-dir target/pkg --no-pack -- --features fetched-catalogues
 	node scripts/bundle.mjs
 
 server: setup
@@ -72,6 +72,11 @@ test-dist: dist
 ## Bytes every learner downloads (gzip, brotli), per file and stage; fails over budget.
 size: widget
 	node scripts/size.mjs --check
+
+## Where each stage's Wasm bytes are: sections, code per module, largest functions, longest
+## strings (scripts/size-why.mjs; wasm-opt from node_modules keeps the name section for it).
+size-why: widget
+	node scripts/size-why.mjs
 
 ## Time from script start to banner painted (a breakdown by step), the layout shift it adds and
 ## the long tasks it runs, measured in headless Chromium; tickets' Send-to-stored under faults; main-thread blocking by hostile feeds; search;

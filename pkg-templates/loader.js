@@ -130,6 +130,50 @@
     return loads[name];
   }
 
+  // The learner's strings. The full stage's Wasm speaks English only (the banner stage has its
+  // few strings of every language built in); every other language's strings are a list beside
+  // it (STAGES.full.strings), fetched with its hash alongside the module and handed to it
+  // before it mounts. The language is picked as the widget picks
+  // it (src/web/config.rs, page_locale; Lang::negotiate): data-locale, else <html lang>, else
+  // the browser's languages, by the primary subtag. Without a list (an unknown language, a
+  // failed fetch) the widget speaks English.
+  var LANGUAGE_TAG = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/;
+  function learnerLocale() {
+    if (config.locale && config.locale !== 'auto' && LANGUAGE_TAG.test(config.locale)) return config.locale;
+    var html = document.documentElement.getAttribute('lang');
+    if (html && LANGUAGE_TAG.test(html)) return html;
+    var tags = navigator.languages || [];
+    for (var i = 0; i < tags.length; i++) if (LANGUAGE_TAG.test(tags[i])) return tags[i];
+    return 'en';
+  }
+  var stringLoads = {};
+  // Resolves to [language, list] for the stage, or to null: English needs no list. A list's
+  // file is named by its content's hash and pinned by its SRI hash: [hash, sri].
+  function loadStrings(name, tag) {
+    var lang = String(tag).split(/[-_]/)[0].toLowerCase();
+    var file = (STAGES[name].strings || {})[lang];
+    if (!file) return Promise.resolve(null);
+    var key = name + ':' + lang;
+    if (!stringLoads[key]) {
+      var url = new URL('lms_support_' + name + '-' + lang + '.' + file[0] + '.json', base).href;
+      stringLoads[key] = fetch(url, { integrity: file[1], mode: 'cors', credentials: 'omit' })
+        .then(function (response) {
+          if (!response.ok) throw new Error('HTTP ' + response.status + ' for ' + response.url);
+          return response.json();
+        })
+        .then(function (list) { return [lang, list]; }, function (error) {
+          delete stringLoads[key]; // a later setLocale or open tries again
+          console.warn(PREFIX + ' could not load the "' + lang + '" strings; showing English:', error);
+          return null;
+        });
+    }
+    return stringLoads[key];
+  }
+  function addStrings(module, strings) {
+    // One string crosses into the Wasm, joined by U+001F, which no string holds (i18n::SEPARATOR).
+    if (strings) module.addStrings(strings[0], strings[1].join('\u001f'));
+  }
+
   function whenBodyReady() {
     return new Promise(function (resolve) {
       if (document.body) resolve();
@@ -178,6 +222,7 @@
     if (first && first.classList && first.classList.contains(__LAUNCHER_CLASS__)) {
       stopWarmUp();
       load('full').catch(function () {});
+      loadStrings('full', learnerLocale());
     }
   }
   function stopWarmUp() {
@@ -462,9 +507,13 @@
   var fullReady = null;
   function upgrade() {
     if (!fullReady) {
-      fullReady = Promise.all([load('full'), bannerReady.catch(function () {})]).then(function (r) {
+      fullReady = Promise.all([load('full'), bannerReady.catch(function () {}), loadStrings('full', learnerLocale())]).then(function (r) {
+        // setLocale may have changed the language meanwhile: mount with that one's strings.
+        return Promise.all([r[0], loadStrings('full', learnerLocale())]);
+      }).then(function (r) {
         var full = r[0];
         if (destroyed) return;
+        addStrings(full, r[1]);
         stopWarmUp();
         handingOver = true;
         try {
@@ -535,7 +584,15 @@
         config.locale = tag;
         viewContext = undefined; // the page's data-* no longer say what the banner shows
       }
-      later('setLocale', function () { if (stage) stage.setLocale(tag); });
+      later('setLocale', function () {
+        if (!stage) return;
+        var current = stage;
+        return loadStrings(isFull ? 'full' : 'banner', tag).then(function (strings) {
+          if (stage !== current) return; // replaced meanwhile: the new stage mounted in config.locale
+          addStrings(current, strings);
+          current.setLocale(tag);
+        });
+      });
     },
     on: function (name, fn) {
       if (EVENTS.indexOf(name) < 0 || typeof fn !== 'function') {

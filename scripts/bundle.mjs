@@ -25,7 +25,7 @@ mkdirSync(out, { recursive: true });
 const hash = (bytes) => createHash('sha256').update(bytes).digest('hex').slice(0, 12);
 export const sri = (bytes) => 'sha384-' + createHash('sha384').update(bytes).digest('base64');
 const files = {};
-async function emit(name, bytes, stage) {
+async function emit(name, bytes, stage, locale) {
   const gzip = await gzipAsync(bytes, { numiterations: 15 });
   const brotli = brotliCompressSync(bytes, {
     params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length },
@@ -33,13 +33,18 @@ async function emit(name, bytes, stage) {
   writeFileSync(join(out, name), bytes);
   writeFileSync(join(out, name + '.gz'), gzip);
   writeFileSync(join(out, name + '.br'), brotli);
-  files[name] = { stage, bytes: bytes.length, gzip: gzip.length, brotli: brotli.length, sri: sri(bytes) };
+  files[name] = { stage, ...(locale && { locale }), bytes: bytes.length, gzip: gzip.length, brotli: brotli.length, sri: sri(bytes) };
 }
 
 function minify(source, format) {
   return execFileSync(bin('esbuild'), ['--minify', `--format=${format}`, '--target=es2020', '--log-level=warning'],
     { input: source });
 }
+
+// The full stage's Wasm speaks English only (the `fetched-catalogues` feature); the other
+// languages' strings are lists the loader fetches beside it, written from the built-in tables.
+const catalogues = JSON.parse(execFileSync('cargo', ['run', '-q', '--example', 'catalogues'],
+  { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 }));
 
 const stages = {};
 for (const [stage, dir] of [['banner', 'target/pkg-banner'], ['full', 'target/pkg']]) {
@@ -55,6 +60,19 @@ for (const [stage, dir] of [['banner', 'target/pkg-banner'], ['full', 'target/pk
   await emit(wasmName, wasm, stage);
   await emit(jsName, glue, stage);
   stages[stage] = { js: jsName, jsSri: files[jsName].sri, wasm: wasmName, wasmSri: files[wasmName].sri };
+  if (stage !== 'full') continue;
+  stages[stage].strings = {};
+  for (const [lang, list] of Object.entries(catalogues)) {
+    // The loader joins the list with U+001F for the Wasm (i18n::SEPARATOR).
+    if (list.some((s) => s.includes('\u001f'))) throw new Error(`[bundle] a ${lang} string holds U+001F`);
+    const json = Buffer.from(JSON.stringify(list));
+    const contentHash = hash(json);
+    const name = `lms_support_${stage}-${lang}.${contentHash}.json`;
+    await emit(name, json, stage, lang);
+    // sha256 rather than sha384: five of these are in the loader every page downloads.
+    files[name].sri = 'sha256-' + createHash('sha256').update(json).digest('base64');
+    stages[stage].strings[lang] = [contentHash, files[name].sri];
+  }
 }
 
 // The few names the loader shares with the widget, read from their one definition in the Rust

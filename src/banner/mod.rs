@@ -286,7 +286,7 @@ pub fn active_items<'f>(
         .chain(notices)
         .filter(|item| !viewer.quiet || matches!(item.phase, Phase::InProgress | Phase::Imminent))
         .collect();
-    items.sort_by(|a, b| {
+    crate::base::sort::sort_by(&mut items, |a, b| {
         b.rank_severity()
             .cmp(&a.rank_severity())
             .then(a.phase.cmp(&b.phase))

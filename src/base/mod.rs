@@ -1,10 +1,11 @@
 //! The shared base the three parts stand on: JSON, instants and time zones, feed text in
 //! several languages, the catalogue of every string the widget shows, storage keys and shapes,
-//! and the feed itself. Nothing here knows the banner, the help panel or tickets.
+//! the feed itself, and one shared sort. Nothing here knows the banner, the help panel or tickets.
 
 pub mod feed;
 pub mod i18n;
 pub mod json;
+pub mod sort;
 pub mod storage;
 pub mod text;
 pub mod time;

@@ -439,7 +439,7 @@ impl<'a> InlineParser<'a> {
                 k += 1;
             }
         }
-        backtick_runs.sort_unstable();
+        crate::base::sort::sort_by(&mut backtick_runs, Ord::cmp);
         InlineParser {
             src,
             bytes,

@@ -125,7 +125,7 @@ pub fn categories(faq: &[FaqEntry], lang: Lang) -> Vec<CategoryView> {
         }
     }
     // Uncategorised entries go last.
-    groups.sort_by_key(|g| g.id.is_empty());
+    crate::base::sort::sort_by(&mut groups, |a, b| a.id.is_empty().cmp(&b.id.is_empty()));
     groups
 }
 
@@ -241,7 +241,11 @@ pub fn category_label(id: &str, lang: Lang) -> String {
         let mut chars = spaced.chars();
         chars
             .next()
-            .map(|c| c.to_uppercase().chain(chars).collect())
+            .map(|c| {
+                std::iter::once(search::normalize::uppercase(c))
+                    .chain(chars)
+                    .collect()
+            })
             .unwrap_or_default()
     })
 }
@@ -388,6 +392,14 @@ mod tests {
         assert_eq!(category_label("account", Lang::Fr), "Compte et connexion");
         assert_eq!(category_label("", Lang::Pt), "Outras perguntas");
         assert_eq!(category_label("media", Lang::Ar), "الفيديو والوسائط");
+        // Unknown ids as written, spaced, first letter capitalised (in any European alphabet).
+        assert_eq!(category_label("lti_tools", Lang::Es), "Lti tools");
+        assert_eq!(
+            category_label("émargement-en-ligne", Lang::Fr),
+            "Émargement en ligne"
+        );
+        assert_eq!(category_label("экзамены", Lang::En), "Экзамены");
+        assert_eq!(category_label("42-labs", Lang::En), "42 labs");
     }
 
     #[test]

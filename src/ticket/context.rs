@@ -537,6 +537,6 @@ fn secret_values(facts: &PageFacts) -> Vec<String> {
     .map(|(_, v)| v.trim().to_string())
     .collect();
     // Longest first, so a secret that contains another is removed whole.
-    secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    crate::base::sort::sort_by(&mut secrets, |a, b| b.len().cmp(&a.len()));
     secrets
 }

@@ -74,6 +74,22 @@ pub fn mount(config: JsValue) -> bool {
     }
 }
 
+/// Keeps the strings of one language (`tag`: `"es"`), which the loader fetched beside the
+/// module, joined by `crate::base::i18n::SEPARATOR`, for mounting in it; see
+/// `crate::base::i18n::add_catalogue`. Returns false (and logs why) when the list is not this
+/// build's.
+#[cfg(feature = "fetched-catalogues")]
+#[wasm_bindgen(js_name = addStrings)]
+pub fn add_strings(tag: String, strings: String) -> bool {
+    match crate::base::i18n::add_catalogue(&tag, strings) {
+        Ok(()) => true,
+        Err(message) => {
+            dom::warn(&message);
+            false
+        }
+    }
+}
+
 /// Removes the widget: its nodes, listeners and timers. Safe to call when not mounted.
 #[wasm_bindgen]
 pub fn destroy() {

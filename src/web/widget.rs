@@ -110,7 +110,8 @@ impl Widget {
         sheet.replace_sync(STYLE).map_err(js)?;
         shadow.set_adopted_style_sheets(&Array::of1(&sheet));
 
-        let lang = Lang::negotiate(&config.locale);
+        // English when the loader could not bring this language's strings.
+        let lang = crate::base::i18n::speakable(Lang::negotiate(&config.locale));
         host.set_attribute("lang", lang.tag()).map_err(js)?;
         host.set_attribute("dir", if lang.is_rtl() { "rtl" } else { "ltr" })
             .map_err(js)?;

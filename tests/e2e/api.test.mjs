@@ -279,6 +279,72 @@ test('setLocale() switches the widget language live', async () => {
   await page.close();
 });
 
+// The full stage speaks English only; the loader fetches the learner's other language beside
+// it (lms_support_full-<lang>.<hash>.json) and again on setLocale.
+test('the help panel speaks the learner\'s language, its strings fetched beside the full stage', async () => {
+  const { page, errors } = await newPage();
+  const fetched = [];
+  page.on('request', (r) => {
+    const m = r.url().match(/\/lms_support_full-(\w+)\.[0-9a-f]{12}\.json$/);
+    if (m) fetched.push(m[1]);
+  });
+  await page.goto(server.url + '/');
+  await waitForEvent(page, 'ready');
+  await page.evaluate(() => window.LmsSupport.setLocale('es-MX'));
+  await page.evaluate(() => window.LmsSupport.open('help'));
+  const title = widget(page, '.lsw-panel-title');
+  await title.waitFor({ state: 'visible' });
+  assert.equal(await title.textContent(), 'Ayuda y soporte');
+  await page.evaluate(() => window.LmsSupport.setLocale('ar'));
+  await page.waitForFunction(() => document.querySelector('lms-support-widget')?.getAttribute('lang') === 'ar');
+  await title.waitFor({ state: 'visible' });
+  assert.equal(await title.textContent(), 'المساعدة والدعم');
+  assert.equal(await page.locator('lms-support-widget').getAttribute('dir'), 'rtl');
+  // A language we do not speak is English, with no file to fetch.
+  await page.evaluate(() => window.LmsSupport.setLocale('zh'));
+  await page.waitForFunction(() => document.querySelector('lms-support-widget')?.getAttribute('lang') === 'en');
+  await title.waitFor({ state: 'visible' });
+  assert.equal(await title.textContent(), 'Help and support');
+  assert.deepEqual(fetched, ['es', 'ar']);
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('setLocale() while the full stage is still loading opens help in the new language', async () => {
+  const { page, errors } = await newPage();
+  await delayWasm(page, 800);
+  await page.goto(server.url + '/');
+  await waitForEvent(page, 'ready');
+  // The full stage is on its way (held back 800 ms) when the language changes.
+  await page.evaluate(() => window.LmsSupport.open('help'));
+  await page.waitForTimeout(200);
+  await page.evaluate(() => window.LmsSupport.setLocale('fr'));
+  const title = widget(page, '.lsw-panel-title');
+  await title.waitFor({ state: 'visible', timeout: 15_000 });
+  assert.equal(await title.textContent(), 'Aide et assistance');
+  assert.equal(await page.locator('lms-support-widget').getAttribute('lang'), 'fr');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('when the learner\'s strings cannot be fetched, the help panel opens in English', async () => {
+  const { page, errors } = await newPage();
+  const warnings = [];
+  page.on('console', (m) => { if (m.type() === 'warning') warnings.push(m.text()); });
+  await page.route(/\/lms_support_full-de\.[0-9a-f]{12}\.json$/, (route) => route.abort());
+  await page.goto(server.url + '/');
+  await waitForEvent(page, 'ready');
+  await page.evaluate(() => window.LmsSupport.setLocale('de'));
+  await page.evaluate(() => window.LmsSupport.open('help'));
+  const title = widget(page, '.lsw-panel-title');
+  await title.waitFor({ state: 'visible' });
+  assert.equal(await title.textContent(), 'Help and support');
+  assert.equal(await page.locator('lms-support-widget').getAttribute('lang'), 'en');
+  assert.ok(warnings.some((w) => w.includes('[lms-support] could not load the "de" strings; showing English')), warnings.join('\n'));
+  assert.deepEqual(errors, []);
+  await page.close();
+});
+
 test('calls made before the widget is ready are replayed once it is', async () => {
   const { page, errors } = await newPage();
   await delayWasm(page, 1500);

@@ -137,6 +137,8 @@ for (const locale of ['en', 'ar']) {
     await openHelp(page);
     if (locale !== 'en') {
       await page.evaluate((l) => window.LmsSupport.setLocale(l), locale);
+      // The remount comes after the language's strings arrive (the loader fetches them).
+      await page.waitForFunction((l) => document.querySelector('lms-support-widget')?.getAttribute('lang') === l, locale);
       await widget(page, '.lsw-flows h3').waitFor({ state: 'visible' });
       assert.equal(await page.locator('lms-support-widget').getAttribute('dir'), 'rtl');
     }

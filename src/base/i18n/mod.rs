@@ -26,8 +26,13 @@
 //! first-strong isolates (U+2068 … U+2069) so that e.g. `+1 555 0100` keeps its order inside
 //! an Arabic sentence.
 
+mod fetched;
 #[cfg(feature = "panel")]
 mod panel;
+
+#[cfg(not(feature = "fetched-catalogues"))]
+pub use fetched::catalogue_strings;
+pub use fetched::{add_catalogue, speakable, Catalogue, CATEGORY_IDS, SEPARATOR};
 
 /// A language the widget's UI is translated into.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -314,11 +319,18 @@ impl CountMsg {
 pub fn message(lang: Lang, msg: Msg) -> &'static str {
     match lang {
         Lang::En => en(msg),
+        #[cfg(not(feature = "fetched-catalogues"))]
         Lang::Es => es(msg),
+        #[cfg(not(feature = "fetched-catalogues"))]
         Lang::Fr => fr(msg),
+        #[cfg(not(feature = "fetched-catalogues"))]
         Lang::Pt => pt(msg),
+        #[cfg(not(feature = "fetched-catalogues"))]
         Lang::De => de(msg),
+        #[cfg(not(feature = "fetched-catalogues"))]
         Lang::Ar => ar(msg),
+        #[cfg(feature = "fetched-catalogues")]
+        _ => fetched::installed(lang).map_or_else(|| en(msg), |c| c.message(msg)),
     }
 }
 
@@ -340,11 +352,19 @@ pub fn message_count(lang: Lang, msg: CountMsg, n: u64) -> String {
 fn panel_message(lang: Lang, msg: Msg) -> &'static str {
     match lang {
         Lang::En => panel::en(msg),
+        #[cfg(not(feature = "fetched-catalogues"))]
         Lang::Es => panel::es(msg),
+        #[cfg(not(feature = "fetched-catalogues"))]
         Lang::Fr => panel::fr(msg),
+        #[cfg(not(feature = "fetched-catalogues"))]
         Lang::Pt => panel::pt(msg),
+        #[cfg(not(feature = "fetched-catalogues"))]
         Lang::De => panel::de(msg),
+        #[cfg(not(feature = "fetched-catalogues"))]
         Lang::Ar => panel::ar(msg),
+        // Only English is built in: `message` asks the installed catalogue for the others.
+        #[cfg(feature = "fetched-catalogues")]
+        _ => "",
     }
 }
 
@@ -368,49 +388,63 @@ fn panel_plural_forms(_: Lang, _: CountMsg) -> &'static [(Plural, &'static str)]
 pub fn plural_forms(lang: Lang, msg: CountMsg) -> &'static [(Plural, &'static str)] {
     use CountMsg::*;
     use Plural::*;
+    #[cfg(feature = "fetched-catalogues")]
+    if lang != Lang::En {
+        return fetched::installed(lang)
+            .map_or_else(|| plural_forms(Lang::En, msg), |c| c.forms(msg));
+    }
     match (lang, msg) {
         (Lang::En, Results) => &[
             (One, "{count} answer found"),
             (Other, "{count} answers found"),
         ],
         (Lang::En, MoreItems) => &[(One, "+{count} more"), (Other, "+{count} more")],
+        #[cfg(not(feature = "fetched-catalogues"))]
         (Lang::Es, Results) => &[
             (One, "{count} respuesta encontrada"),
             (Many, "{count} de respuestas encontradas"),
             (Other, "{count} respuestas encontradas"),
         ],
+        #[cfg(not(feature = "fetched-catalogues"))]
         (Lang::Es, MoreItems) => &[
             (One, "+{count} más"),
             (Many, "+{count} más"),
             (Other, "+{count} más"),
         ],
+        #[cfg(not(feature = "fetched-catalogues"))]
         (Lang::Fr, Results) => &[
             (One, "{count}\u{a0}réponse trouvée"),
             (Many, "{count}\u{a0}de réponses trouvées"),
             (Other, "{count}\u{a0}réponses trouvées"),
         ],
+        #[cfg(not(feature = "fetched-catalogues"))]
         (Lang::Fr, MoreItems) => &[
             (One, "+{count}\u{a0}autre"),
             (Many, "+{count}\u{a0}autres"),
             (Other, "+{count}\u{a0}autres"),
         ],
+        #[cfg(not(feature = "fetched-catalogues"))]
         (Lang::Pt, Results) => &[
             (One, "{count} resposta encontrada"),
             (Many, "{count} de respostas encontradas"),
             (Other, "{count} respostas encontradas"),
         ],
+        #[cfg(not(feature = "fetched-catalogues"))]
         (Lang::Pt, MoreItems) => &[
             (One, "+{count} outro"),
             (Many, "+{count} outros"),
             (Other, "+{count} outros"),
         ],
+        #[cfg(not(feature = "fetched-catalogues"))]
         (Lang::De, Results) => &[
             (One, "{count} Antwort gefunden"),
             (Other, "{count} Antworten gefunden"),
         ],
         // "weitere" agrees with the implied "Meldung(en)" in both numbers.
+        #[cfg(not(feature = "fetched-catalogues"))]
         (Lang::De, MoreItems) => &[(One, "+{count} weitere"), (Other, "+{count} weitere")],
         // 3–10 take the plural noun, 11–99 the accusative singular, 100+ the genitive singular.
+        #[cfg(not(feature = "fetched-catalogues"))]
         (Lang::Ar, Results) => &[
             (Zero, "لم يُعثر على أي إجابة"),
             (One, "تم العثور على إجابة واحدة"),
@@ -419,6 +453,7 @@ pub fn plural_forms(lang: Lang, msg: CountMsg) -> &'static [(Plural, &'static st
             (Many, "تم العثور على {count} إجابةً"),
             (Other, "تم العثور على {count} إجابة"),
         ],
+        #[cfg(not(feature = "fetched-catalogues"))]
         (Lang::Ar, MoreItems) => &[
             (Zero, "لا إشعارات أخرى"),
             (One, "+إشعار آخر"),
@@ -429,6 +464,8 @@ pub fn plural_forms(lang: Lang, msg: CountMsg) -> &'static [(Plural, &'static st
         ],
         // The launcher's badge is drawn by the full stage only.
         (_, NewReplies | TicketsResolved) => panel_plural_forms(lang, msg),
+        #[cfg(feature = "fetched-catalogues")]
+        _ => &[],
     }
 }
 
@@ -458,6 +495,7 @@ fn en(msg: Msg) -> &'static str {
     }
 }
 
+#[cfg(not(feature = "fetched-catalogues"))]
 fn es(msg: Msg) -> &'static str {
     use Msg::*;
     match msg {
@@ -482,6 +520,7 @@ fn es(msg: Msg) -> &'static str {
     }
 }
 
+#[cfg(not(feature = "fetched-catalogues"))]
 fn fr(msg: Msg) -> &'static str {
     use Msg::*;
     match msg {
@@ -508,6 +547,7 @@ fn fr(msg: Msg) -> &'static str {
     }
 }
 
+#[cfg(not(feature = "fetched-catalogues"))]
 fn pt(msg: Msg) -> &'static str {
     use Msg::*;
     match msg {
@@ -534,6 +574,7 @@ fn pt(msg: Msg) -> &'static str {
     }
 }
 
+#[cfg(not(feature = "fetched-catalogues"))]
 fn de(msg: Msg) -> &'static str {
     use Msg::*;
     match msg {
@@ -560,6 +601,7 @@ fn de(msg: Msg) -> &'static str {
     }
 }
 
+#[cfg(not(feature = "fetched-catalogues"))]
 fn ar(msg: Msg) -> &'static str {
     use Msg::*;
     match msg {
@@ -655,13 +697,22 @@ pub fn category_name(id: &str, lang: Lang) -> Option<&'static str> {
         ],
         _ => return None,
     };
+    #[cfg(feature = "fetched-catalogues")]
+    let _ = (es, fr, pt, de, ar);
     Some(match lang {
         Lang::En => en,
+        #[cfg(not(feature = "fetched-catalogues"))]
         Lang::Es => es,
+        #[cfg(not(feature = "fetched-catalogues"))]
         Lang::Fr => fr,
+        #[cfg(not(feature = "fetched-catalogues"))]
         Lang::Pt => pt,
+        #[cfg(not(feature = "fetched-catalogues"))]
         Lang::De => de,
+        #[cfg(not(feature = "fetched-catalogues"))]
         Lang::Ar => ar,
+        #[cfg(feature = "fetched-catalogues")]
+        _ => return fetched::installed(lang).map_or(Some(en), |c| c.category(id)),
     })
 }
 

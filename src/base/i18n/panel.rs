@@ -16,44 +16,53 @@ pub(super) fn plural_forms(
             (One, "{count} ticket resolved"),
             (Other, "{count} tickets resolved"),
         ],
+        #[cfg(not(feature = "fetched-catalogues"))]
         (Lang::Es, NewReplies) => &[
             (One, "{count} respuesta nueva"),
             (Many, "{count} de respuestas nuevas"),
             (Other, "{count} respuestas nuevas"),
         ],
+        #[cfg(not(feature = "fetched-catalogues"))]
         (Lang::Es, TicketsResolved) => &[
             (One, "{count} solicitud resuelta"),
             (Many, "{count} de solicitudes resueltas"),
             (Other, "{count} solicitudes resueltas"),
         ],
+        #[cfg(not(feature = "fetched-catalogues"))]
         (Lang::Fr, NewReplies) => &[
             (One, "{count}\u{a0}nouvelle réponse"),
             (Many, "{count}\u{a0}de nouvelles réponses"),
             (Other, "{count}\u{a0}nouvelles réponses"),
         ],
+        #[cfg(not(feature = "fetched-catalogues"))]
         (Lang::Fr, TicketsResolved) => &[
             (One, "{count}\u{a0}demande résolue"),
             (Many, "{count}\u{a0}de demandes résolues"),
             (Other, "{count}\u{a0}demandes résolues"),
         ],
+        #[cfg(not(feature = "fetched-catalogues"))]
         (Lang::Pt, NewReplies) => &[
             (One, "{count} nova resposta"),
             (Many, "{count} de novas respostas"),
             (Other, "{count} novas respostas"),
         ],
+        #[cfg(not(feature = "fetched-catalogues"))]
         (Lang::Pt, TicketsResolved) => &[
             (One, "{count} chamado resolvido"),
             (Many, "{count} de chamados resolvidos"),
             (Other, "{count} chamados resolvidos"),
         ],
+        #[cfg(not(feature = "fetched-catalogues"))]
         (Lang::De, NewReplies) => &[
             (One, "{count} neue Antwort"),
             (Other, "{count} neue Antworten"),
         ],
+        #[cfg(not(feature = "fetched-catalogues"))]
         (Lang::De, TicketsResolved) => &[
             (One, "{count} Anfrage gelöst"),
             (Other, "{count} Anfragen gelöst"),
         ],
+        #[cfg(not(feature = "fetched-catalogues"))]
         (Lang::Ar, NewReplies) => &[
             (Zero, "لا ردود جديدة"),
             (One, "رد جديد واحد"),
@@ -62,6 +71,7 @@ pub(super) fn plural_forms(
             (Many, "{count} ردًا جديدًا"),
             (Other, "{count} رد جديد"),
         ],
+        #[cfg(not(feature = "fetched-catalogues"))]
         (Lang::Ar, TicketsResolved) => &[
             (Zero, "لم يُحل أي طلب"),
             (One, "تم حل طلب واحد"),
@@ -71,6 +81,8 @@ pub(super) fn plural_forms(
             (Other, "تم حل {count} طلب"),
         ],
         (_, Results | MoreItems) => &[],
+        #[cfg(feature = "fetched-catalogues")]
+        _ => &[],
     }
 }
 
@@ -187,6 +199,7 @@ pub(super) fn en(msg: super::Msg) -> &'static str {
 
 /// Spanish strings of the help panel and the ticket form, which only the second stage (the
 /// `panel` feature) ships.
+#[cfg(not(feature = "fetched-catalogues"))]
 pub(super) fn es(msg: super::Msg) -> &'static str {
     use super::Msg::*;
     match msg {
@@ -298,6 +311,7 @@ pub(super) fn es(msg: super::Msg) -> &'static str {
 
 /// French strings of the help panel and the ticket form, which only the second stage (the
 /// `panel` feature) ships.
+#[cfg(not(feature = "fetched-catalogues"))]
 pub(super) fn fr(msg: super::Msg) -> &'static str {
     use super::Msg::*;
     match msg {
@@ -409,6 +423,7 @@ pub(super) fn fr(msg: super::Msg) -> &'static str {
 
 /// Portuguese strings of the help panel and the ticket form, which only the second stage (the
 /// `panel` feature) ships.
+#[cfg(not(feature = "fetched-catalogues"))]
 pub(super) fn pt(msg: super::Msg) -> &'static str {
     use super::Msg::*;
     match msg {
@@ -520,6 +535,7 @@ pub(super) fn pt(msg: super::Msg) -> &'static str {
 
 /// German strings of the help panel and the ticket form, which only the second stage (the
 /// `panel` feature) ships.
+#[cfg(not(feature = "fetched-catalogues"))]
 pub(super) fn de(msg: super::Msg) -> &'static str {
     use super::Msg::*;
     match msg {
@@ -631,6 +647,7 @@ pub(super) fn de(msg: super::Msg) -> &'static str {
 
 /// Arabic strings of the help panel and the ticket form, which only the second stage (the
 /// `panel` feature) ships.
+#[cfg(not(feature = "fetched-catalogues"))]
 pub(super) fn ar(msg: super::Msg) -> &'static str {
     use super::Msg::*;
     match msg {

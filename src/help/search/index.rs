@@ -201,7 +201,7 @@ impl SearchIndex {
         }
 
         let mut sorted: Vec<(String, u32)> = vocabulary.into_iter().collect();
-        sorted.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        crate::base::sort::sort_by(&mut sorted, |a, b| a.0.cmp(&b.0));
         let mut index = SearchIndex {
             ids,
             stop: stopwords(&language),

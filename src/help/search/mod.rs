@@ -47,7 +47,7 @@
 
 mod fuzzy;
 mod index;
-mod normalize;
+pub(crate) mod normalize;
 mod query;
 
 pub use index::SearchIndex;
