@@ -117,7 +117,7 @@ impl Widget {
             .map_err(js)?;
         let base = Rc::new(Base::new(config, lang, doc, shadow));
         dom::mark("lms-support:base-built");
-        let banner = Banner::mount(base.clone()).map_err(js)?;
+        let banner = Banner::mount(base.clone(), STYLE).map_err(js)?;
         let parts = Parts::mount(base.clone()).map_err(js)?;
         body.prepend_with_node_1(&host).map_err(js)?;
 

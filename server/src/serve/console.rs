@@ -55,19 +55,7 @@ async fn open_session(
         let mut db = pg.connection().await?;
         return crate::store::pg::admin::open_session(&mut db, &token, now).await;
     }
-    let conn = app
-        .admin
-        .as_ref()
-        .map(admin::Admin::connection)
-        .ok_or_else(|| crate::store::StoreError::Postgres("no admin connection".into()))?;
-    tokio::task::spawn_blocking(move || {
-        let mut conn = conn
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        sessions::open(&mut conn, &token, now)
-    })
-    .await
-    .map_err(|e| crate::store::StoreError::Io(std::io::Error::other(e.to_string())))?
+    on_sqlite(app, move |conn| sessions::open(conn, &token, now)).await
 }
 
 /// Ends a session in the engine's store; whether there was one.
@@ -76,6 +64,14 @@ async fn close_session(app: &App, id: String, now: i64) -> Result<bool, crate::s
         let mut db = pg.connection().await?;
         return crate::store::pg::admin::close_session(&mut db, &id, now).await;
     }
+    on_sqlite(app, move |conn| sessions::close(conn, &id, now)).await
+}
+
+/// Runs `work` on the SQLite admin connection, on a blocking thread.
+async fn on_sqlite<T: Send + 'static>(
+    app: &App,
+    work: impl FnOnce(&mut rusqlite::Connection) -> Result<T, crate::store::StoreError> + Send + 'static,
+) -> Result<T, crate::store::StoreError> {
     let conn = app
         .admin
         .as_ref()
@@ -85,7 +81,7 @@ async fn close_session(app: &App, id: String, now: i64) -> Result<bool, crate::s
         let mut conn = conn
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        sessions::close(&mut conn, &id, now)
+        work(&mut conn)
     })
     .await
     .map_err(|e| crate::store::StoreError::Io(std::io::Error::other(e.to_string())))?

@@ -524,22 +524,26 @@ mod tests {
         on_postgres("feedback", feedback_rules);
     }
 
+    /// acme's ticket `k1` at 1000: critical, "Exam down", from ana@example.edu.
+    fn critical_ticket() -> NewTicket {
+        let mut critical = new_ticket("acme", "k1", 1, 1000);
+        let draft = TicketDraft {
+            subject: "Exam down".into(),
+            description: "Nobody can open the exam.".into(),
+            priority: "critical".into(),
+            category: "outage".into(),
+            email: "ana@example.edu".into(),
+            ..TicketDraft::default()
+        };
+        critical.ticket = ticket::validate(&draft, None).expect("valid");
+        critical
+    }
+
     /// A critical ticket unanswered at its target escalates once; replay tokens are
     /// forgotten after a day, and a replay then gets a fresh token that works.
     async fn maintenance(engines: Vec<Engine>) {
         let engine = &engines[0];
-        let mut critical = new_ticket("acme", "k1", 1, 1000);
-        critical.ticket = {
-            let draft = TicketDraft {
-                subject: "Exam down".into(),
-                description: "Nobody can open the exam.".into(),
-                priority: "critical".into(),
-                category: "outage".into(),
-                email: "ana@example.edu".into(),
-                ..TicketDraft::default()
-            };
-            ticket::validate(&draft, None).expect("valid")
-        };
+        let critical = critical_ticket();
         engine.create(critical).await.expect("create");
         engine
             .create(new_ticket("acme", "k2", 1, 1000))
@@ -776,18 +780,7 @@ mod tests {
                 .await
                 .expect("sync");
             }
-            let mut critical = new_ticket("acme", "k1", 1, 1000);
-            critical.ticket = {
-                let draft = TicketDraft {
-                    subject: "Exam down".into(),
-                    description: "Nobody can open the exam.".into(),
-                    priority: "critical".into(),
-                    category: "outage".into(),
-                    email: "ana@example.edu".into(),
-                    ..TicketDraft::default()
-                };
-                ticket::validate(&draft, None).expect("valid")
-            };
+            let critical = critical_ticket();
             let CreateOutcome::Created(made) = engines[0].create(critical).await.expect("create")
             else {
                 panic!("not created");

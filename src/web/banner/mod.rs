@@ -40,6 +40,8 @@ impl std::fmt::Debug for Banner {
 
 struct Inner {
     base: Rc<Base>,
+    /// The widget's stylesheet (see [`Banner::mount`]).
+    style: &'static str,
     region: Element,
     feed: Option<Rc<Feed>>,
     /// The page matched `quiet` or one of the feed's `client.quiet_pages`.
@@ -63,8 +65,9 @@ fn with_inner<R>(weak: &Weak<RefCell<Inner>>, f: impl FnOnce(&mut Inner) -> R) -
 }
 
 impl Banner {
-    /// Adds the (empty) banner region to the shadow root.
-    pub fn mount(base: Rc<Base>) -> Result<Banner, JsValue> {
+    /// Adds the (empty) banner region to the shadow root; `style` is the widget's stylesheet,
+    /// saved with each snapshot so the loader can draw it before the Wasm arrives.
+    pub fn mount(base: Rc<Base>, style: &'static str) -> Result<Banner, JsValue> {
         let region = el(base.doc(), "section", "lsw-banner")?;
         region.set_attribute("aria-label", message(base.lang(), Msg::RegionLabel))?;
         region.set_attribute("role", "status")?;
@@ -73,6 +76,7 @@ impl Banner {
         let inner = Rc::new_cyclic(|weak| {
             RefCell::new(Inner {
                 base,
+                style,
                 region: region.clone(),
                 feed: None,
                 quiet: false,
@@ -224,7 +228,7 @@ impl Inner {
             &config.feed_url,
             context,
             &self.region,
-            crate::web::widget::STYLE,
+            self.style,
             quiet_pages,
             until,
         );
