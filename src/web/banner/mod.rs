@@ -108,8 +108,8 @@ impl Banner {
                         Ok(found) => found.is_some(),
                         Err(_) => {
                             warn(&format!(
-                                "feed: client.quiet_pages has an invalid CSS selector {selector:?}"
-                            ));
+                            "feed: client.quiet_pages has an invalid CSS selector \"{selector}\""
+                        ));
                             false
                         }
                     }
@@ -221,7 +221,6 @@ impl Inner {
             .as_ref()
             .map_or(&[][..], |f| &f.client.quiet_pages[..]);
         snapshot::save(
-            &config.feed_url,
             context,
             &self.region,
             crate::web::widget::STYLE,
