@@ -29,7 +29,7 @@ use wasm_bindgen::JsValue;
 use web_sys::{CssStyleSheet, Element, ShadowRootInit, ShadowRootMode};
 
 /// This stage's stylesheet (the banner's snapshot carries it to the loader).
-pub(super) const STYLE: &str = Parts::STYLE;
+const STYLE: &str = Parts::STYLE;
 
 /// Feed refresh period while the page stays open.
 const REFRESH_MS: f64 = 5.0 * 60.0 * 1000.0;
@@ -117,7 +117,7 @@ impl Widget {
             .map_err(js)?;
         let base = Rc::new(Base::new(config, lang, doc, shadow));
         dom::mark("lms-support:base-built");
-        let banner = Banner::mount(base.clone()).map_err(js)?;
+        let banner = Banner::mount(base.clone(), STYLE).map_err(js)?;
         let parts = Parts::mount(base.clone()).map_err(js)?;
         body.prepend_with_node_1(&host).map_err(js)?;
 

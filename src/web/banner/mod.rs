@@ -50,6 +50,8 @@ struct Inner {
     /// The countdowns the banner shows, with the instant each counts to.
     countdowns: Vec<(Element, Timestamp)>,
     painted_once: bool,
+    /// The stage's stylesheet, saved with the snapshot (given by the widget, which owns it).
+    style: &'static str,
     phase_timer: Option<Timer>,
     countdown_timer: Option<Timer>,
     weak: Weak<RefCell<Inner>>,
@@ -63,8 +65,8 @@ fn with_inner<R>(weak: &Weak<RefCell<Inner>>, f: impl FnOnce(&mut Inner) -> R) -
 }
 
 impl Banner {
-    /// Adds the (empty) banner region to the shadow root.
-    pub fn mount(base: Rc<Base>) -> Result<Banner, JsValue> {
+    /// Adds the (empty) banner region to the shadow root; `style` is the stage's stylesheet.
+    pub fn mount(base: Rc<Base>, style: &'static str) -> Result<Banner, JsValue> {
         let region = el(base.doc(), "section", "lsw-banner")?;
         region.set_attribute("aria-label", message(base.lang(), Msg::RegionLabel))?;
         region.set_attribute("role", "status")?;
@@ -81,6 +83,7 @@ impl Banner {
                 view: None,
                 countdowns: Vec::new(),
                 painted_once: false,
+                style,
                 phase_timer: None,
                 countdown_timer: None,
                 weak: weak.clone(),
@@ -220,13 +223,7 @@ impl Inner {
             .feed
             .as_ref()
             .map_or(&[][..], |f| &f.client.quiet_pages[..]);
-        snapshot::save(
-            context,
-            &self.region,
-            crate::web::widget::STYLE,
-            quiet_pages,
-            until,
-        );
+        snapshot::save(context, &self.region, self.style, quiet_pages, until);
     }
 
     /// Redraws, then arms the timers the current view needs.
