@@ -99,6 +99,7 @@
     if (!c.launcher && document.querySelector(ENTRY)) c.launcher = 'none';
     c.viewContext = viewContext;
     c.emit = emit;
+    c.saveView = saveView;
     c.requestPanel = function (part) { api.open(part); };
     return c;
   }
@@ -106,6 +107,7 @@
   // The JS is preloaded with its integrity hash, so the import below uses the checked copy;
   // the Wasm is fetched with its hash and handed to the module.
   var loads = {};
+  var glues = {}; // the stages' JS, imported (before their Wasm is instantiated)
   var links = [];
   function load(name) {
     if (loads[name]) return loads[name];
@@ -120,7 +122,7 @@
     links.push(link);
     var wasm = fetch(new URL(files.wasm, base).href, { integrity: files.wasmSri, mode: 'cors', credentials: 'omit' });
     wasm.then(function () { mark(name + '-wasm-answered'); }, function () {});
-    loads[name] = import(jsUrl).then(function (module) {
+    loads[name] = (glues[name] = import(jsUrl)).then(function (module) {
       mark(name + '-js-imported');
       return module.default({ module_or_path: wasm }).then(function () {
         mark(name + '-instantiated');
@@ -132,7 +134,7 @@
 
   // The learner's strings. The full stage's Wasm speaks English only (the banner stage has its
   // few strings of every language built in); every other language's strings are a list beside
-  // it (STAGES.full.strings), fetched with its hash alongside the module and handed to it
+  // it (named in the full stage's glue), fetched with its hash once the glue is in and handed to it
   // before it mounts. The language is picked as the widget picks
   // it (src/web/config.rs, page_locale; Lang::negotiate): data-locale, else <html lang>, else
   // the browser's languages, by the primary subtag. Without a list (an unknown language, a
@@ -147,27 +149,30 @@
     return 'en';
   }
   var stringLoads = {};
-  // Resolves to [language, list] for the stage, or to null: English needs no list. A list's
-  // file is named by its content's hash and pinned by its SRI hash: [hash, sri].
+  // Resolves to [language, list] for the stage, or to null: English needs no list. The lists
+  // are named in the stage's glue (its `stringLists`: [content hash, SRI] per language, so
+  // every page's loader does not carry them), each file named by its content's hash and
+  // pinned by its SRI hash.
   function loadStrings(name, tag) {
     var lang = String(tag).split(/[-_]/)[0].toLowerCase();
-    var file = (STAGES[name].strings || {})[lang];
-    if (!file) return Promise.resolve(null);
     var key = name + ':' + lang;
-    if (!stringLoads[key]) {
-      var url = new URL('lms_support_' + name + '-' + lang + '.' + file[0] + '.json', base).href;
-      stringLoads[key] = fetch(url, { integrity: file[1], mode: 'cors', credentials: 'omit' })
+    load(name);
+    return stringLoads[key] || (stringLoads[key] = glues[name].then(function (module) {
+      var file = (module.stringLists || {})[lang];
+      return file && fetch(new URL('lms_support_' + name + '-' + lang + '.' + file[0] + '.json', base).href,
+        { integrity: file[1], mode: 'cors', credentials: 'omit' })
         .then(function (response) {
           if (!response.ok) throw new Error('HTTP ' + response.status + ' for ' + response.url);
           return response.json();
         })
         .then(function (list) { return [lang, list]; }, function (error) {
-          delete stringLoads[key]; // a later setLocale or open tries again
           console.warn(PREFIX + ' could not load the "' + lang + '" strings; showing English:', error);
-          return null;
+          throw error;
         });
-    }
-    return stringLoads[key];
+    }).catch(function () {
+      delete stringLoads[key]; // a later setLocale or open tries again (the stage's failure is told there)
+      return null;
+    }));
   }
   function addStrings(module, strings) {
     // One string crosses into the Wasm, joined by U+001F, which no string holds (i18n::SEPARATOR).
@@ -181,11 +186,16 @@
     });
   }
 
+  // The widget's keys in localStorage are per feed (src/base/storage.rs, keys::for_feed); throws
+  // on an invalid data-feed (the callers catch it).
+  function feedKey(prefix) {
+    return prefix + new URL(config.feed, document.baseURI).href;
+  }
+
   // The widget keeps its outbox under this key only while tickets wait in it (src/base/storage.rs).
   function outboxWaiting() {
     try {
-      var feed = new URL(config.feed, document.baseURI).href;
-      return window.localStorage.getItem(__OUTBOX_KEY_PREFIX__ + feed) !== null;
+      return localStorage.getItem(feedKey(__OUTBOX_KEY_PREFIX__)) !== null;
     } catch (error) {
       return false;
     }
@@ -195,8 +205,7 @@
   // (src/base/storage.rs); the full stage checks them and draws the launcher's badge.
   function ticketNewsWaiting() {
     try {
-      var feed = new URL(config.feed, document.baseURI).href;
-      var news = JSON.parse(window.localStorage.getItem(__TICKET_NEWS_KEY_PREFIX__ + feed));
+      var news = JSON.parse(localStorage.getItem(feedKey(__TICKET_NEWS_KEY_PREFIX__)));
       return !!news && (news.badge > 0 || news.check_at <= Date.now() / 1000);
     } catch (error) {
       return false;
@@ -416,8 +425,7 @@
   var snapshotHost = null;
   function drawSnapshot() {
     try {
-      var feed = new URL(config.feed, document.baseURI).href;
-      var snap = JSON.parse(window.localStorage.getItem(__BANNER_VIEW_KEY_PREFIX__ + feed));
+      var snap = JSON.parse(localStorage.getItem(feedKey(__BANNER_VIEW_KEY_PREFIX__)));
       if (!snap || viewContext === undefined || snap.context !== viewContext || !(Date.now() / 1000 < snap.until)
         || !document.body || !document.adoptedStyleSheets) return;
       // A page the feed marks quiet shows less; an invalid selector throws: no snapshot either.
@@ -437,6 +445,30 @@
     } catch (error) {
       // Unreadable: the widget draws the banner when it mounts, as without a snapshot.
     }
+  }
+  // The widget's banner region as drawn, saved for drawSnapshot (src/web/banner/snapshot.rs
+  // decides when and until when): record is its JSON [context, until, quiet pages, stylesheet],
+  // or null to forget the saved one. Written only when it changed (most loads draw the same).
+  function saveView(region, record) {
+    try {
+      var key = feedKey(__BANNER_VIEW_KEY_PREFIX__);
+      var host = region.getRootNode().host;
+      if (!record || !host) return localStorage.removeItem(key);
+      record = JSON.parse(record);
+      var text = JSON.stringify({ context: record[0], until: record[1], quiet_pages: record[2],
+        host: attributesOf(host), style: record[3], tree: nodeView(region) });
+      if (localStorage.getItem(key) !== text) localStorage.setItem(key, text);
+    } catch (error) {
+      console.warn(PREFIX + ' could not save the banner for the next page:', error);
+    }
+  }
+  // A text node as its text; an element as [tag, [name, value, …], …children].
+  function nodeView(node) {
+    return node.nodeType === 3 ? node.data : [node.localName, attributesOf(node)].concat([].filter.call(
+      node.childNodes, function (child) { return child.nodeType === 1 || child.nodeType === 3; }).map(nodeView));
+  }
+  function attributesOf(el) {
+    return [].concat.apply([], [].map.call(el.attributes, function (a) { return [a.name, a.value]; }));
   }
   function buildNode(node) {
     if (typeof node === 'string') return document.createTextNode(node);

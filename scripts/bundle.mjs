@@ -54,25 +54,29 @@ for (const [stage, dir] of [['banner', 'target/pkg-banner'], ['full', 'target/pk
   ], { stdio: 'inherit' });
   const wasm = readFileSync(optimized);
   rmSync(optimized);
-  const glue = minify(readFileSync(join(root, dir, 'lms_support_widget.js')), 'esm');
+  // The full stage's glue carries its strings' lists, [content hash, SRI] per language, as an
+  // export: only a learner who opens help needs them, and the glue is itself pinned by the
+  // loader's SRI hash, so every page's loader does not carry them.
+  const strings = {};
+  if (stage === 'full') {
+    for (const [lang, list] of Object.entries(catalogues)) {
+      // The loader joins the list with U+001F for the Wasm (i18n::SEPARATOR).
+      if (list.some((s) => s.includes('\u001f'))) throw new Error(`[bundle] a ${lang} string holds U+001F`);
+      const json = Buffer.from(JSON.stringify(list));
+      const contentHash = hash(json);
+      const name = `lms_support_${stage}-${lang}.${contentHash}.json`;
+      await emit(name, json, stage, lang);
+      files[name].sri = 'sha256-' + createHash('sha256').update(json).digest('base64'); // shorter, as strong here
+      strings[lang] = [contentHash, files[name].sri];
+    }
+  }
+  const glue = minify(readFileSync(join(root, dir, 'lms_support_widget.js'), 'utf8')
+    + (stage === 'full' ? `\nexport const stringLists = ${JSON.stringify(strings)};\n` : ''), 'esm');
   const wasmName = `lms_support_${stage}.${hash(wasm)}.wasm`;
   const jsName = `lms_support_${stage}.${hash(glue)}.js`;
   await emit(wasmName, wasm, stage);
   await emit(jsName, glue, stage);
   stages[stage] = { js: jsName, jsSri: files[jsName].sri, wasm: wasmName, wasmSri: files[wasmName].sri };
-  if (stage !== 'full') continue;
-  stages[stage].strings = {};
-  for (const [lang, list] of Object.entries(catalogues)) {
-    // The loader joins the list with U+001F for the Wasm (i18n::SEPARATOR).
-    if (list.some((s) => s.includes('\u001f'))) throw new Error(`[bundle] a ${lang} string holds U+001F`);
-    const json = Buffer.from(JSON.stringify(list));
-    const contentHash = hash(json);
-    const name = `lms_support_${stage}-${lang}.${contentHash}.json`;
-    await emit(name, json, stage, lang);
-    // sha256 rather than sha384: five of these are in the loader every page downloads.
-    files[name].sri = 'sha256-' + createHash('sha256').update(json).digest('base64');
-    stages[stage].strings[lang] = [contentHash, files[name].sri];
-  }
 }
 
 // The few names the loader shares with the widget, read from their one definition in the Rust

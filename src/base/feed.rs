@@ -583,7 +583,7 @@ impl Cx<'_> {
                         &path,
                         id,
                         format!(
-                            "duplicate id {:?}; the first entry with it is used",
+                            "duplicate id \"{}\"; the first entry with it is used",
                             entry.id()
                         ),
                     ),
@@ -613,14 +613,14 @@ fn object(value: &Value) -> Result<&Map, String> {
 }
 
 fn required<'v>(obj: &'v Map, key: &str) -> Result<&'v Value, String> {
-    obj.get(key).ok_or_else(|| format!("missing {key:?}"))
+    obj.get(key).ok_or_else(|| format!("missing \"{key}\""))
 }
 
 fn string(obj: &Map, key: &str) -> Result<Option<String>, String> {
     match obj.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.clone())),
-        Some(_) => Err(format!("{key:?} must be a string")),
+        Some(_) => Err(format!("\"{key}\" must be a string")),
     }
 }
 
@@ -643,7 +643,7 @@ fn whole(
     };
     value.map(|n| n as u32).ok_or_else(|| {
         format!(
-            "{key:?} must be a whole number from {} to {}",
+            "\"{key}\" must be a whole number from {} to {}",
             range.start(),
             range.end()
         )
@@ -651,7 +651,7 @@ fn whole(
 }
 
 fn strings(obj: &Map, key: &str) -> Result<Vec<String>, String> {
-    let err = || format!("{key:?} must be an array of strings");
+    let err = || format!("\"{key}\" must be an array of strings");
     match obj.get(key) {
         None | Some(Value::Null) => Ok(Vec::new()),
         Some(Value::Array(items)) => items
@@ -676,7 +676,7 @@ fn severity(obj: &Map, default: Severity) -> Result<Severity, String> {
         Some("critical") => Severity::Critical,
         Some(other) => {
             return Err(format!(
-            "\"severity\" must be \"info\", \"minor\", \"major\" or \"critical\", not {other:?}"
+            "\"severity\" must be \"info\", \"minor\", \"major\" or \"critical\", not \"{other}\""
         ))
         }
     })
@@ -688,7 +688,9 @@ fn instant(obj: &Map, key: &str) -> Result<Option<Timestamp>, String> {
     string(obj, key)?
         .map(|s| {
             Timestamp::parse_rfc3339(&s).map_err(|_| {
-                format!("{key:?} must be an RFC 3339 time like \"2026-12-06T05:00:00Z\", not {s:?}")
+                format!(
+                    "\"{key}\" must be an RFC 3339 time like \"2026-12-06T05:00:00Z\", not \"{s}\""
+                )
             })
         })
         .transpose()
@@ -754,7 +756,7 @@ fn window_of(
         Some("cancelled") => true,
         Some(other) => {
             return Err(format!(
-                "\"status\" must be \"scheduled\" or \"cancelled\", not {other:?}"
+                "\"status\" must be \"scheduled\" or \"cancelled\", not \"{other}\""
             ))
         }
     };
@@ -792,7 +794,7 @@ fn recurrence_of(obj: &Map, zones: &dyn TimeZones) -> Result<Recurrence, String>
     let weekday = || -> Result<Weekday, String> {
         let name = string(obj, "weekday")?.ok_or("missing \"weekday\"")?;
         Weekday::parse(&name)
-            .ok_or_else(|| format!("\"weekday\" must be \"mon\", \"tue\", \"wed\", \"thu\", \"fri\", \"sat\" or \"sun\", not {name:?}"))
+            .ok_or_else(|| format!("\"weekday\" must be \"mon\", \"tue\", \"wed\", \"thu\", \"fri\", \"sat\" or \"sun\", not \"{name}\""))
     };
     let every = match string(obj, "every")?.as_deref() {
         Some("day") => Cadence::Day,
@@ -819,14 +821,14 @@ fn recurrence_of(obj: &Map, zones: &dyn TimeZones) -> Result<Recurrence, String>
         },
         Some(other) => {
             return Err(format!(
-                "\"every\" must be \"day\", \"week\" or \"month\", not {other:?}"
+                "\"every\" must be \"day\", \"week\" or \"month\", not \"{other}\""
             ))
         }
         None => return Err("\"every\" must be \"day\", \"week\" or \"month\"".into()),
     };
     let start_text = string(obj, "start")?.ok_or("missing \"start\"")?;
     let start = parse_clock(&start_text).ok_or_else(|| {
-        format!("\"start\" must be a 24-hour time like \"01:00\", not {start_text:?}")
+        format!("\"start\" must be a 24-hour time like \"01:00\", not \"{start_text}\"")
     })?;
     let duration_minutes = match obj.get("duration_minutes") {
         None => return Err("missing \"duration_minutes\"".into()),
@@ -834,7 +836,7 @@ fn recurrence_of(obj: &Map, zones: &dyn TimeZones) -> Result<Recurrence, String>
     };
     let time_zone = string(obj, "time_zone")?.ok_or("missing \"time_zone\"")?;
     if zones.offset_at(&time_zone, Timestamp(0)).is_err() {
-        return Err(format!("unknown time zone {time_zone:?}"));
+        return Err(format!("unknown time zone \"{time_zone}\""));
     }
     Ok(Recurrence {
         every,
@@ -856,7 +858,7 @@ fn notice_of(value: &Value, cx: &mut Cx<'_>, path: &str) -> Result<Notice, Strin
     );
     match string(obj, "kind")?.as_deref() {
         None | Some("known_issue") => {}
-        Some(other) => return Err(format!("\"kind\" must be \"known_issue\", not {other:?}")),
+        Some(other) => return Err(format!("\"kind\" must be \"known_issue\", not \"{other}\"")),
     }
     let status = match string(obj, "status")?.as_deref() {
         None | Some("investigating") => NoticeStatus::Investigating,
@@ -865,7 +867,7 @@ fn notice_of(value: &Value, cx: &mut Cx<'_>, path: &str) -> Result<Notice, Strin
         Some("resolved") => NoticeStatus::Resolved,
         Some(other) => {
             return Err(format!(
-                "\"status\" must be \"investigating\", \"identified\", \"monitoring\" or \"resolved\", not {other:?}"
+                "\"status\" must be \"investigating\", \"identified\", \"monitoring\" or \"resolved\", not \"{other}\""
             ))
         }
     };

@@ -93,9 +93,9 @@ pub fn localized_field(
     required_field: bool,
 ) -> Result<LocalizedText, String> {
     let shape =
-        || format!("{key:?} must be an object of language tag to text, like {{\"en\": \"…\"}}");
+        || format!("\"{key}\" must be an object of language tag to text, like {{\"en\": \"…\"}}");
     let value = match obj.get(key) {
-        None | Some(Value::Null) if required_field => return Err(format!("missing {key:?}")),
+        None | Some(Value::Null) if required_field => return Err(format!("missing \"{key}\"")),
         None | Some(Value::Null) => return Ok(LocalizedText::default()),
         Some(v) => v,
     };
@@ -104,7 +104,7 @@ pub fn localized_field(
     for (tag, text) in map {
         if !is_language_tag(tag) {
             return Err(format!(
-                "{key:?} has {tag:?}, which is not a language tag like \"en\" or \"pt-BR\""
+                "\"{key}\" has \"{tag}\", which is not a language tag like \"en\" or \"pt-BR\""
             ));
         }
         let text = text.as_str().ok_or_else(shape)?;
@@ -113,7 +113,7 @@ pub fn localized_field(
         }
     }
     if required_field && entries.is_empty() {
-        return Err(format!("{key:?} has no text in any language"));
+        return Err(format!("\"{key}\" has no text in any language"));
     }
     Ok(LocalizedText::new(entries))
 }

@@ -30,7 +30,7 @@ impl Timestamp {
     /// "2026-12-06T05:00:00Z"`.
     pub fn parse_rfc3339(text: &str) -> Result<Timestamp, String> {
         parse_rfc3339(text).ok_or_else(|| {
-            format!("{text:?} is not an RFC 3339 time like \"2026-12-06T05:00:00Z\"")
+            format!("\"{text}\" is not an RFC 3339 time like \"2026-12-06T05:00:00Z\"")
         })
     }
 

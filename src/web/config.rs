@@ -93,14 +93,14 @@ impl Config {
             .and_then(|d| d.base_uri().ok().flatten())
             .unwrap_or_default();
         let feed_url = web_sys::Url::new_with_base(&feed, &base)
-            .map_err(|_| format!("data-feed {feed:?} is not a URL"))?
+            .map_err(|_| format!("data-feed \"{feed}\" is not a URL"))?
             .href();
         let position = match prop(value, "position").as_deref() {
             None | Some("push") => Position::Push,
             Some("overlay") => Position::Overlay,
             Some(other) => {
                 return Err(format!(
-                    "data-position must be \"push\" or \"overlay\", not {other:?}"
+                    "data-position must be \"push\" or \"overlay\", not \"{other}\""
                 ))
             }
         };
@@ -109,7 +109,7 @@ impl Config {
             Some("true") => true,
             Some(other) => {
                 return Err(format!(
-                    "data-quiet must be \"true\" or \"false\", not {other:?}"
+                    "data-quiet must be \"true\" or \"false\", not \"{other}\""
                 ))
             }
         };
@@ -117,7 +117,7 @@ impl Config {
             Some(tag) if tag != "auto" && crate::base::text::is_language_tag(&tag) => tag,
             Some(tag) if tag != "auto" => {
                 dom::warn(&format!(
-                    "data-locale {tag:?} is not a language tag; using the page's language"
+                    "data-locale \"{tag}\" is not a language tag; using the page's language"
                 ));
                 page_locale()
             }
@@ -130,7 +130,7 @@ impl Config {
             Some("none") => Launcher::None,
             Some(other) => {
                 return Err(format!(
-                    "data-launcher must be \"bottom-right\", \"bottom-left\" or \"none\", not {other:?}"
+                    "data-launcher must be \"bottom-right\", \"bottom-left\" or \"none\", not \"{other}\""
                 ))
             }
         };
@@ -139,7 +139,9 @@ impl Config {
             None => 0.0,
             Some(at) => {
                 let at = crate::time::Timestamp::parse_rfc3339(&at).map_err(|_| {
-                    format!("data-now must be an instant such as 2026-12-13T05:30:00Z, not {at:?}")
+                    format!(
+                        "data-now must be an instant such as 2026-12-13T05:30:00Z, not \"{at}\""
+                    )
                 })?;
                 at.seconds() as f64 * 1000.0 - dom::now_ms()
             }
@@ -155,7 +157,7 @@ impl Config {
             .is_ok();
             if !known {
                 dom::warn(&format!(
-                    "data-time-zone {zone:?} is not an IANA time zone; using the browser's"
+                    "data-time-zone \"{zone}\" is not an IANA time zone; using the browser's"
                 ));
             }
             known
@@ -197,7 +199,7 @@ fn ticket_check_seconds(value: &JsValue) -> i64 {
             Ok(seconds) if seconds >= 1 => seconds,
             _ => {
                 dom::warn(&format!(
-                    "data-ticket-check-seconds must be a whole number of seconds such as \"300\", not {text:?}; using {CHECK_SECONDS}"
+                    "data-ticket-check-seconds must be a whole number of seconds such as \"300\", not \"{text}\"; using {CHECK_SECONDS}"
                 ));
                 CHECK_SECONDS
             }

@@ -308,13 +308,15 @@ struct Hooks {
     emit: Option<js_sys::Function>,
     #[cfg_attr(feature = "panel", allow(dead_code))]
     request_panel: Option<js_sys::Function>,
+    save_view: Option<js_sys::Function>,
 }
 
 thread_local! {
     static HOOKS: std::cell::RefCell<Hooks> = std::cell::RefCell::default();
 }
 
-/// Keeps the loader's `emit` and `requestPanel` functions from the mount configuration.
+/// Keeps the loader's `emit`, `requestPanel` and `saveView` functions from the mount
+/// configuration.
 pub fn set_hooks(config: &JsValue) {
     let function = |key: &str| {
         js_sys::Reflect::get(config, &JsValue::from_str(key))
@@ -324,6 +326,7 @@ pub fn set_hooks(config: &JsValue) {
     let hooks = Hooks {
         emit: function("emit"),
         request_panel: function("requestPanel"),
+        save_view: function("saveView"),
     };
     HOOKS.with(|h| *h.borrow_mut() = hooks);
 }
@@ -339,6 +342,16 @@ pub fn request_panel(part: &str) {
             }
         }
         None => warn("this build has no help panel and no loader to fetch it"),
+    }
+}
+
+/// Hands the loader the banner's region and `record` (JSON text), or null to forget the saved
+/// banner (`saveView` in `pkg-templates/loader.js`). Without a loader there is no one to draw it.
+pub fn save_view(region: &web_sys::Element, record: Option<&str>) {
+    let save = HOOKS.with(|h| h.borrow().save_view.clone());
+    let record = record.map_or(JsValue::NULL, JsValue::from_str);
+    if let Some(Err(e)) = save.map(|f| f.call2(&JsValue::NULL, region, &record)) {
+        warn(&format!("could not save the banner: {}", describe(&e)));
     }
 }
 

@@ -66,7 +66,7 @@ fn send_feed_request(url: &str, etag: Option<&str>) -> Result<JsFuture, String> 
     }
     init.set_headers(&headers);
     let request = Request::new_with_str_and_init(url, &init)
-        .map_err(|e| format!("bad feed URL {url:?}: {}", describe(&e)))?;
+        .map_err(|e| format!("bad feed URL \"{url}\": {}", describe(&e)))?;
     Ok(JsFuture::from(window.fetch_with_request(&request)))
 }
 

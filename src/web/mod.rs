@@ -116,7 +116,7 @@ pub fn open(part: Option<String>) {
         Some("my-tickets") => Part::MyTickets,
         Some(other) => {
             dom::warn(&format!(
-                "open({other:?}): unknown part; use \"help\" or \"ticket\""
+                "open(\"{other}\"): unknown part; use \"help\" or \"ticket\""
             ));
             return;
         }
@@ -155,7 +155,7 @@ pub fn set_locale(tag: String) {
     let tag = tag.trim().to_string();
     if !crate::base::text::is_language_tag(&tag) {
         dom::warn(&format!(
-            "setLocale({tag:?}): not a language tag such as \"es\" or \"pt-BR\"; language unchanged"
+            "setLocale(\"{tag}\"): not a language tag such as \"es\" or \"pt-BR\"; language unchanged"
         ));
         return;
     }

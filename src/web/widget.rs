@@ -29,7 +29,7 @@ use wasm_bindgen::JsValue;
 use web_sys::{CssStyleSheet, Element, ShadowRootInit, ShadowRootMode};
 
 /// This stage's stylesheet (the banner's snapshot carries it to the loader).
-pub(super) const STYLE: &str = Parts::STYLE;
+const STYLE: &str = Parts::STYLE;
 
 /// Feed refresh period while the page stays open.
 const REFRESH_MS: f64 = 5.0 * 60.0 * 1000.0;

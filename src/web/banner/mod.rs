@@ -40,8 +40,6 @@ impl std::fmt::Debug for Banner {
 
 struct Inner {
     base: Rc<Base>,
-    /// The widget's stylesheet (see [`Banner::mount`]).
-    style: &'static str,
     region: Element,
     feed: Option<Rc<Feed>>,
     /// The page matched `quiet` or one of the feed's `client.quiet_pages`.
@@ -52,6 +50,8 @@ struct Inner {
     /// The countdowns the banner shows, with the instant each counts to.
     countdowns: Vec<(Element, Timestamp)>,
     painted_once: bool,
+    /// The stage's stylesheet, saved with the snapshot (given by the widget, which owns it).
+    style: &'static str,
     phase_timer: Option<Timer>,
     countdown_timer: Option<Timer>,
     weak: Weak<RefCell<Inner>>,
@@ -76,7 +76,6 @@ impl Banner {
         let inner = Rc::new_cyclic(|weak| {
             RefCell::new(Inner {
                 base,
-                style,
                 region: region.clone(),
                 feed: None,
                 quiet: false,
@@ -85,6 +84,7 @@ impl Banner {
                 view: None,
                 countdowns: Vec::new(),
                 painted_once: false,
+                style,
                 phase_timer: None,
                 countdown_timer: None,
                 weak: weak.clone(),
@@ -112,8 +112,8 @@ impl Banner {
                         Ok(found) => found.is_some(),
                         Err(_) => {
                             warn(&format!(
-                                "feed: client.quiet_pages has an invalid CSS selector {selector:?}"
-                            ));
+                            "feed: client.quiet_pages has an invalid CSS selector \"{selector}\""
+                        ));
                             false
                         }
                     }
@@ -224,14 +224,7 @@ impl Inner {
             .feed
             .as_ref()
             .map_or(&[][..], |f| &f.client.quiet_pages[..]);
-        snapshot::save(
-            &config.feed_url,
-            context,
-            &self.region,
-            self.style,
-            quiet_pages,
-            until,
-        );
+        snapshot::save(context, &self.region, self.style, quiet_pages, until);
     }
 
     /// Redraws, then arms the timers the current view needs.
