@@ -8,9 +8,9 @@
 //! for PostgreSQL); the semantics are the same, and the suite at the bottom of this file runs
 //! the same scenarios on both.
 //!
-//! Not here: the admin API, the helpdesk hook and the CLI still work on SQLite's connection
-//! directly (see [`super::pg`] for what PostgreSQL does not do yet); the delivery worker
-//! takes its engine's queue itself (`crate::delivery::Queue`).
+//! Not here: the admin API's schedule changes, the helpdesk hook and the CLI call each
+//! engine's code directly (SQLite's connection, or [`super::pg`] and [`super::pg::admin`]);
+//! the delivery worker takes its engine's queue itself (`crate::delivery::Queue`).
 
 use super::admin_tokens::AdminToken;
 use super::pg::{admin, Postgres};
@@ -59,7 +59,7 @@ impl Engine {
     pub async fn create(&self, ticket: NewTicket) -> Result<CreateOutcome, WriteError> {
         match self {
             Engine::Sqlite { writer, .. } => writer.create(ticket).await,
-            Engine::Postgres(pg) => pg.create(ticket).await,
+            Engine::Postgres(pg) => pg.writer().create(ticket).await,
         }
     }
 
@@ -76,7 +76,7 @@ impl Engine {
     ) -> Result<FeedbackOutcome, WriteError> {
         match self {
             Engine::Sqlite { writer, .. } => writer.feedback(id, rating, comment, now).await,
-            Engine::Postgres(pg) => pg.feedback(id, rating, comment, now).await,
+            Engine::Postgres(pg) => pg.writer().feedback(id, rating, comment, now).await,
         }
     }
 

@@ -11,6 +11,9 @@
 //! When the queue is full, [`Writer`] says so at once ([`WriteError::Busy`]) and the handler
 //! answers `503` with `Retry-After`, which the widget's outbox retries, instead of letting
 //! requests pile up without bound.
+//!
+//! The handle ([`Handle`]) serves PostgreSQL's writer tasks too ([`super::pg`]): handlers queue
+//! the same [`TicketJob`]s and await the same answers whichever engine commits them.
 
 use super::token;
 use super::{StoreError, ATTACHMENTS_DIR, REPLAY_TOKEN_SECONDS};
@@ -125,46 +128,166 @@ impl From<StoreError> for WriteError {
     }
 }
 
-type Reply<T> = oneshot::Sender<Result<T, StoreError>>;
+/// Where a job's answer goes.
+pub type Reply<T> = oneshot::Sender<Result<T, StoreError>>;
 
-enum Job {
+/// The jobs both engines' writers take from the ticket handlers.
+pub enum TicketJob {
+    /// Create a ticket, or find the one its idempotency key made.
     Create(Box<NewTicket>, Reply<CreateOutcome>),
-    Feedback {
-        id: i64,
-        rating: i64,
-        comment: String,
-        now: i64,
-        reply: Reply<FeedbackOutcome>,
-    },
+    /// Rate a resolved ticket.
+    Feedback(Rating, Reply<FeedbackOutcome>),
+}
+
+/// A learner's rating of a resolved ticket.
+#[derive(Debug)]
+pub struct Rating {
+    /// The ticket.
+    pub id: i64,
+    /// 1 to 5.
+    pub rating: i64,
+    /// The learner's words.
+    pub comment: String,
+    /// When.
+    pub now: i64,
+}
+
+impl std::fmt::Debug for TicketJob {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            TicketJob::Create(..) => "TicketJob::Create",
+            TicketJob::Feedback(..) => "TicketJob::Feedback",
+        })
+    }
+}
+
+/// A job for SQLite's writer thread: a ticket handler's, or the server's own.
+#[derive(Debug)]
+pub enum Job {
+    /// A create or a rating.
+    Ticket(TicketJob),
+    /// Escalate overdue tickets and forget expired replay tokens.
     Maintain {
+        /// When.
         now: i64,
+        /// Tickets escalated, tokens forgotten.
         reply: Reply<(usize, usize)>,
     },
+    /// Add help events' counts.
     HelpCounts {
+        /// The client.
         client: String,
+        /// `YYYY-MM-DD`.
         day: String,
+        /// What to add.
         counts: Vec<(Counter, u64)>,
+        /// Done.
         reply: Reply<()>,
     },
 }
 
-/// The handle handlers use to reach the writer thread. Dropping every handle stops the thread
-/// once it has finished the jobs already sent.
-#[derive(Clone, Debug)]
-pub struct Writer {
-    jobs: SyncSender<Job>,
+impl From<TicketJob> for Job {
+    fn from(job: TicketJob) -> Job {
+        Job::Ticket(job)
+    }
 }
 
-impl std::fmt::Debug for Job {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Job::Create(..) => "Job::Create",
-            Job::Feedback { .. } => "Job::Feedback",
-            Job::Maintain { .. } => "Job::Maintain",
-            Job::HelpCounts { .. } => "Job::HelpCounts",
+/// The sending end of a writer's bounded queue: SQLite's thread's channel, PostgreSQL's
+/// tasks' channel.
+pub trait Queue {
+    /// What the writer takes: at least the ticket handlers' jobs.
+    type Job: From<TicketJob>;
+
+    /// Queues `job` without waiting: [`WriteError::Busy`] when the queue is full.
+    ///
+    /// # Errors
+    /// Full, or the writer stopped.
+    fn offer(&self, job: Self::Job) -> Result<(), WriteError>;
+}
+
+impl<J: From<TicketJob>> Queue for SyncSender<J> {
+    type Job = J;
+
+    fn offer(&self, job: J) -> Result<(), WriteError> {
+        self.try_send(job).map_err(|e| match e {
+            TrySendError::Full(_) => WriteError::Busy,
+            TrySendError::Disconnected(_) => WriteError::Store(StoreError::Closed),
         })
     }
 }
+
+impl<J: From<TicketJob>> Queue for tokio::sync::mpsc::Sender<J> {
+    type Job = J;
+
+    fn offer(&self, job: J) -> Result<(), WriteError> {
+        use tokio::sync::mpsc::error::TrySendError;
+        self.try_send(job).map_err(|e| match e {
+            TrySendError::Full(_) => WriteError::Busy,
+            TrySendError::Closed(_) => WriteError::Store(StoreError::Closed),
+        })
+    }
+}
+
+/// The handle handlers use to reach a writer, whichever the engine: each call queues a job
+/// and awaits its answer, which comes once the job's transaction has committed.
+#[derive(Clone, Debug)]
+pub struct Handle<Q> {
+    jobs: Q,
+}
+
+impl<Q: Queue> Handle<Q> {
+    /// The handle on the writer that reads `jobs`.
+    pub fn new(jobs: Q) -> Handle<Q> {
+        Handle { jobs }
+    }
+
+    /// Creates a ticket, or finds the one its idempotency key made (on any instance sharing
+    /// the database).
+    ///
+    /// # Errors
+    /// [`WriteError::Busy`] when the queue is full; store errors.
+    pub async fn create(&self, ticket: NewTicket) -> Result<CreateOutcome, WriteError> {
+        self.ask(|reply| TicketJob::Create(Box::new(ticket), reply).into())
+            .await
+    }
+
+    /// Stores a rating for a resolved ticket that has none.
+    ///
+    /// # Errors
+    /// [`WriteError::Busy`] when the queue is full; store errors.
+    pub async fn feedback(
+        &self,
+        id: i64,
+        rating: i64,
+        comment: String,
+        now: i64,
+    ) -> Result<FeedbackOutcome, WriteError> {
+        let rating = Rating {
+            id,
+            rating,
+            comment,
+            now,
+        };
+        self.ask(|reply| TicketJob::Feedback(rating, reply).into())
+            .await
+    }
+
+    /// The queue's sending end (to ask whether the writer still runs).
+    pub fn queue(&self) -> &Q {
+        &self.jobs
+    }
+
+    /// Queues the job `make` builds around its reply, and awaits the answer.
+    async fn ask<T>(&self, make: impl FnOnce(Reply<T>) -> Q::Job) -> Result<T, WriteError> {
+        let (reply, answer) = oneshot::channel();
+        self.jobs.offer(make(reply))?;
+        Ok(answer.await.unwrap_or(Err(StoreError::Closed))?)
+    }
+}
+
+/// The handle on SQLite's writer thread. Dropping every handle stops the thread once it has
+/// finished the jobs already sent.
+pub type Writer = Handle<SyncSender<Job>>;
 
 impl Writer {
     /// Starts the writer thread on `conn` (opened with [`super::open_writer`]); files are
@@ -180,39 +303,7 @@ impl Writer {
         let handle = std::thread::Builder::new()
             .name("db-writer".to_string())
             .spawn(move || run(conn, &data, &queue))?;
-        Ok((Writer { jobs }, handle))
-    }
-
-    /// Creates a ticket, or finds the one its idempotency key made.
-    ///
-    /// # Errors
-    /// [`WriteError::Busy`] when the queue is full; store errors.
-    pub async fn create(&self, ticket: NewTicket) -> Result<CreateOutcome, WriteError> {
-        let (reply, answer) = oneshot::channel();
-        self.send(Job::Create(Box::new(ticket), reply))?;
-        Ok(answer.await.unwrap_or(Err(StoreError::Closed))?)
-    }
-
-    /// Stores a rating for a resolved ticket that has none.
-    ///
-    /// # Errors
-    /// [`WriteError::Busy`] when the queue is full; store errors.
-    pub async fn feedback(
-        &self,
-        id: i64,
-        rating: i64,
-        comment: String,
-        now: i64,
-    ) -> Result<FeedbackOutcome, WriteError> {
-        let (reply, answer) = oneshot::channel();
-        self.send(Job::Feedback {
-            id,
-            rating,
-            comment,
-            now,
-            reply,
-        })?;
-        Ok(answer.await.unwrap_or(Err(StoreError::Closed))?)
+        Ok((Handle::new(jobs), handle))
     }
 
     /// Escalates overdue critical tickets and forgets expired replay tokens; returns how many
@@ -221,9 +312,7 @@ impl Writer {
     /// # Errors
     /// [`WriteError::Busy`] when the queue is full; store errors.
     pub async fn maintain(&self, now: i64) -> Result<(usize, usize), WriteError> {
-        let (reply, answer) = oneshot::channel();
-        self.send(Job::Maintain { now, reply })?;
-        Ok(answer.await.unwrap_or(Err(StoreError::Closed))?)
+        self.ask(|reply| Job::Maintain { now, reply }).await
     }
 
     /// Adds a batch of help events' counts to `client`'s `day`.
@@ -236,21 +325,13 @@ impl Writer {
         day: String,
         counts: Vec<(Counter, u64)>,
     ) -> Result<(), WriteError> {
-        let (reply, answer) = oneshot::channel();
-        self.send(Job::HelpCounts {
+        self.ask(|reply| Job::HelpCounts {
             client,
             day,
             counts,
             reply,
-        })?;
-        Ok(answer.await.unwrap_or(Err(StoreError::Closed))?)
-    }
-
-    fn send(&self, job: Job) -> Result<(), WriteError> {
-        self.jobs.try_send(job).map_err(|e| match e {
-            TrySendError::Full(_) => WriteError::Busy,
-            TrySendError::Disconnected(_) => WriteError::Store(StoreError::Closed),
         })
+        .await
     }
 }
 
@@ -331,22 +412,16 @@ fn commit_batch(conn: &mut Connection, data: &Path, batch: Vec<Job>) {
     for job in batch {
         let savepoint = conn.execute_batch("SAVEPOINT job");
         let result = match job {
-            Job::Create(ticket, reply) => {
+            Job::Ticket(TicketJob::Create(ticket, reply)) => {
                 let result = savepoint
                     .map_err(StoreError::from)
                     .and_then(|()| create(conn, data, &ticket));
                 Done::Create(reply, result)
             }
-            Job::Feedback {
-                id,
-                rating,
-                comment,
-                now,
-                reply,
-            } => {
+            Job::Ticket(TicketJob::Feedback(r, reply)) => {
                 let result = savepoint
                     .map_err(StoreError::from)
-                    .and_then(|()| feedback(conn, id, rating, &comment, now));
+                    .and_then(|()| feedback(conn, r.id, r.rating, &r.comment, r.now));
                 Done::Feedback(reply, result)
             }
             Job::Maintain { now, reply } => {
@@ -390,8 +465,12 @@ fn commit_batch(conn: &mut Connection, data: &Path, batch: Vec<Job>) {
 
 fn answer_without_running(job: Job, message: &str) {
     let done = match job {
-        Job::Create(_, reply) => Done::Create(reply, Ok(CreateOutcome::KeyReused)),
-        Job::Feedback { reply, .. } => Done::Feedback(reply, Ok(FeedbackOutcome::NotFound)),
+        Job::Ticket(TicketJob::Create(_, reply)) => {
+            Done::Create(reply, Ok(CreateOutcome::KeyReused))
+        }
+        Job::Ticket(TicketJob::Feedback(_, reply)) => {
+            Done::Feedback(reply, Ok(FeedbackOutcome::NotFound))
+        }
         Job::Maintain { reply, .. } => Done::Maintain(reply, Ok((0, 0))),
         Job::HelpCounts { reply, .. } => Done::Unit(reply, Ok(())),
     };

@@ -21,15 +21,19 @@
 //! The delivery queue is here too ([`deliveries`]): each change queues its e-mails and webhooks
 //! in its own transaction, and every instance's worker claims messages so none is sent twice.
 //!
-//! Not here yet (SQLite only, `501` from `serve` on PostgreSQL): the admin API, the helpdesk
-//! hook, `notice resolve --resolve-tickets`, tokens. The agent CLI (`tickets`) works here too,
-//! and so do `maintenance`, `notice` and `deliveries` (see `crate::authoring`).
+//! The admin side is here too ([`admin`]): tokens, console sessions, the audit log, schedule
+//! changes (SQLite's code on an in-memory copy, see [`admin::schedule_change`]) and resolving
+//! a notice with its tickets. So are the helpdesk hook ([`apply_as`] remembers its delivery
+//! ids), the agent CLI (`tickets`), `maintenance`, `notice`, `tokens` and `deliveries`.
+//! Not here: `backup` (PostgreSQL's own `pg_dump` does it).
 
 pub mod admin;
 pub mod deliveries;
 pub mod schema;
 
-use super::writer::{CreateOutcome, FeedbackOutcome, NewTicket, TicketSummary, WriteError};
+use super::writer::{
+    CreateOutcome, FeedbackOutcome, Handle, NewTicket, Reply as Answer, TicketJob, TicketSummary,
+};
 use super::{
     schedule, token, Reply, StoreError, TicketRecord, ATTACHMENTS_DIR, REPLAY_TOKEN_SECONDS,
     TICKET_COLUMNS,
@@ -39,7 +43,7 @@ use lms_support_widget::help_events::Counter;
 use lms_support_widget::ticket::field;
 use std::path::PathBuf;
 use std::sync::Arc;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::mpsc;
 use tokio_postgres::types::ToSql;
 use tokio_postgres::{GenericClient, Row};
 
@@ -57,11 +61,11 @@ const POOL_SIZE: usize = 16;
 /// instances went from 550–1,200 to 1,150–2,350 creates/s (eight did not do better).
 const WRITERS: usize = 4;
 
-/// A handle on the database: a pool for reads and counters, and the writer task.
+/// A handle on the database: a pool for reads and counters, and the writer tasks.
 #[derive(Debug)]
 pub struct Postgres {
     pool: Pool,
-    jobs: mpsc::Sender<Job>,
+    writer: Handle<mpsc::Sender<TicketJob>>,
     /// The webhook receivers of this instance's configuration, which the writer queues
     /// events for without a query per batch (the `webhooks` table holds the same, for the CLI).
     receivers: Receivers,
@@ -69,28 +73,6 @@ pub struct Postgres {
 
 /// The receivers the writer tasks read, shared with [`Postgres::sync_deliveries`].
 type Receivers = Arc<std::sync::RwLock<deliveries::Receivers>>;
-
-type Answer<T> = oneshot::Sender<Result<T, StoreError>>;
-
-enum Job {
-    Create(Box<NewTicket>, Answer<CreateOutcome>),
-    Feedback {
-        id: i64,
-        rating: i64,
-        comment: String,
-        now: i64,
-        reply: Answer<FeedbackOutcome>,
-    },
-}
-
-impl std::fmt::Debug for Job {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
-            Job::Create(..) => "Job::Create",
-            Job::Feedback { .. } => "Job::Feedback",
-        })
-    }
-}
 
 /// The tables `migrate-to-postgres` copies, parents before children (foreign keys). Every
 /// table of both schemas except PostgreSQL's own `rate_limits` (one process keeps those in
@@ -201,14 +183,19 @@ impl Postgres {
         }
         Ok(Arc::new(Postgres {
             pool,
-            jobs,
+            writer: Handle::new(jobs),
             receivers,
         }))
     }
 
-    /// True while the writer task runs.
+    /// True while the writer tasks run.
     pub fn writer_running(&self) -> bool {
-        !self.jobs.is_closed()
+        !self.writer.queue().is_closed()
+    }
+
+    /// The writer tasks: creates and ratings, committed in batches (see the module docs).
+    pub fn writer(&self) -> &Handle<mpsc::Sender<TicketJob>> {
+        &self.writer
     }
 
     /// Answers `SELECT 1` on a pooled connection.
@@ -218,45 +205,6 @@ impl Postgres {
     pub async fn ping(&self) -> Result<(), StoreError> {
         self.pool.get().await?.execute("SELECT 1", &[]).await?;
         Ok(())
-    }
-
-    /// Creates a ticket, or finds the one its idempotency key made (on any instance).
-    ///
-    /// # Errors
-    /// [`WriteError::Busy`] when the queue is full; store errors.
-    pub async fn create(&self, ticket: NewTicket) -> Result<CreateOutcome, WriteError> {
-        let (reply, answer) = oneshot::channel();
-        self.send(Job::Create(Box::new(ticket), reply))?;
-        Ok(answer.await.unwrap_or(Err(StoreError::Closed))?)
-    }
-
-    /// Stores a rating for a resolved ticket that has none.
-    ///
-    /// # Errors
-    /// [`WriteError::Busy`] when the queue is full; store errors.
-    pub async fn feedback(
-        &self,
-        id: i64,
-        rating: i64,
-        comment: String,
-        now: i64,
-    ) -> Result<FeedbackOutcome, WriteError> {
-        let (reply, answer) = oneshot::channel();
-        self.send(Job::Feedback {
-            id,
-            rating,
-            comment,
-            now,
-            reply,
-        })?;
-        Ok(answer.await.unwrap_or(Err(StoreError::Closed))?)
-    }
-
-    fn send(&self, job: Job) -> Result<(), WriteError> {
-        self.jobs.try_send(job).map_err(|e| match e {
-            mpsc::error::TrySendError::Full(_) => WriteError::Busy,
-            mpsc::error::TrySendError::Closed(_) => WriteError::Store(StoreError::Closed),
-        })
     }
 
     /// Escalates overdue critical tickets, forgets replay tokens a day old and rate-limit
@@ -901,7 +849,7 @@ async fn run_writer(
     config: tokio_postgres::Config,
     mut client: WriterConnection,
     batches: Batches,
-    queue: Arc<tokio::sync::Mutex<mpsc::Receiver<Job>>>,
+    queue: Arc<tokio::sync::Mutex<mpsc::Receiver<TicketJob>>>,
 ) {
     loop {
         // One writer takes what waits while the other commits its batch.
@@ -963,9 +911,9 @@ enum Outcome {
     Feedback(Result<FeedbackOutcome, StoreError>),
 }
 
-fn prepare(job: Job) -> Option<Prepared> {
+fn prepare(job: TicketJob) -> Option<Prepared> {
     match job {
-        Job::Create(ticket, reply) => {
+        TicketJob::Create(ticket, reply) => {
             // A fresh token in case this is a replay whose plaintext was forgotten.
             match token::new_token() {
                 Ok(fresh) => {
@@ -980,13 +928,9 @@ fn prepare(job: Job) -> Option<Prepared> {
                 }
             }
         }
-        Job::Feedback {
-            id,
-            rating,
-            comment,
-            now,
-            reply,
-        } => Some(Prepared::Feedback(id, rating, comment, now, reply)),
+        TicketJob::Feedback(r, reply) => {
+            Some(Prepared::Feedback(r.id, r.rating, r.comment, r.now, reply))
+        }
     }
 }
 
@@ -1001,7 +945,7 @@ const FEEDBACK_SQL: &str = "SELECT lms_feedback($1, $2, $3, $4)";
 const LOCK_KEYS_SQL: &str = "SELECT count(pg_advisory_xact_lock(h)) FROM
      (SELECT DISTINCT hashtextextended(k, 0) AS h FROM unnest($1::text[]) AS k ORDER BY 1) AS s";
 
-async fn commit_batch(client: &mut WriterConnection, batches: &Batches, batch: Vec<Job>) {
+async fn commit_batch(client: &mut WriterConnection, batches: &Batches, batch: Vec<TicketJob>) {
     let mut jobs: Vec<Prepared> = batch.into_iter().filter_map(prepare).collect();
     jobs.sort_by(|a, b| a.order().cmp(&b.order()));
     let receivers = batches
