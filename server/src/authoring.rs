@@ -285,19 +285,30 @@ pub fn maintenance(data: &Path, database: Option<&str>, command: MaintenanceComm
 
 /// Runs a `notice` command on the data directory; returns the exit status.
 pub fn notice(data: &Path, database: Option<&str>, command: NoticeCommand) -> u8 {
-    let tickets_on_postgres = database.is_some()
-        && matches!(
-            command,
-            NoticeCommand::Resolve {
-                resolve_tickets: true,
-                ..
-            }
-        );
-    if tickets_on_postgres {
-        output::stderr(
-            "--resolve-tickets works with SQLite only for now; resolve the notice without it and the tickets with `lms-support tickets resolve --database …`\n",
-        );
-        return 2;
+    if let (
+        Some(url),
+        NoticeCommand::Resolve {
+            id,
+            message,
+            resolve_tickets,
+        },
+    ) = (database, &command)
+    {
+        // The tickets are in PostgreSQL, not in the in-memory copy a schedule change runs on.
+        return on_postgres(url, async |client, actor, now| {
+            crate::store::pg::admin::resolve_notice(
+                client,
+                &actor,
+                id,
+                message.as_deref(),
+                *resolve_tickets,
+                now,
+            )
+            .await
+            .map_err(db)?
+            .map(|done| resolved_text(&done, *resolve_tickets))
+            .map_err(refused)
+        });
     }
     run(data, database, |conn, actor, now| match command {
         NoticeCommand::Post {
@@ -370,23 +381,27 @@ pub fn notice(data: &Path, database: Option<&str>, command: NoticeCommand) -> u8
                 now,
             )
             .map_err(refused)?;
-            Ok(if resolve_tickets {
-                let n = done.tickets.len();
-                let list = if n == 0 {
-                    String::new()
-                } else {
-                    format!(": {}", done.tickets.join(", "))
-                };
-                format!(
-                    "{} resolved; {n} ticket{} resolved{list}\n",
-                    done.item.id,
-                    if n == 1 { "" } else { "s" }
-                )
-            } else {
-                format!("{} resolved\n", done.item.id)
-            })
+            Ok(resolved_text(&done, resolve_tickets))
         }
     })
+}
+
+/// What `notice resolve` prints.
+fn resolved_text(done: &schedule::Resolved, resolve_tickets: bool) -> String {
+    if !resolve_tickets {
+        return format!("{} resolved\n", done.item.id);
+    }
+    let n = done.tickets.len();
+    let list = if n == 0 {
+        String::new()
+    } else {
+        format!(": {}", done.tickets.join(", "))
+    };
+    format!(
+        "{} resolved; {n} ticket{} resolved{list}\n",
+        done.item.id,
+        if n == 1 { "" } else { "s" }
+    )
 }
 
 /// A failure: the message and the exit status.
@@ -409,35 +424,30 @@ fn run(
     database: Option<&str>,
     command: impl FnOnce(&mut Connection, &str, i64) -> Result<String, Failure>,
 ) -> u8 {
+    if let Some(url) = database {
+        // The very code that runs on SQLite (see [`crate::store::pg::admin::schedule_change`]);
+        // every instance serves the change on its next feed request.
+        return on_postgres(url, async |client, actor, now| {
+            crate::store::pg::admin::schedule_change(client, |conn| command(conn, &actor, now))
+                .await
+                .map_err(db)?
+        });
+    }
     let now = match crate::agent::now() {
         Ok(now) => now,
-        Err(message) => {
-            output::stderr(&format!("{message}\n"));
-            return 2;
-        }
+        Err(message) => return report(Err((message, 2))),
     };
-    if let Some(url) = database {
-        return match on_postgres(url, |conn| command(conn, &actor(), now)) {
-            Ok(text) => {
-                output::stdout(&text);
-                0
-            }
-            Err((message, status)) => {
-                output::stderr(&format!("{message}\n"));
-                status
-            }
-        };
-    }
     // The schedule may be written before the server ever ran, so the database is created here.
     let mut conn = match store::open_or_create_in(data) {
         Ok(conn) => conn,
-        Err(message) => {
-            output::stderr(&format!("{message}\n"));
-            return 1;
-        }
+        Err(message) => return report(Err((message, 1))),
     };
-    let actor = actor();
-    match command(&mut conn, &actor, now) {
+    report(command(&mut conn, &actor(), now))
+}
+
+/// Prints what a command did, or why it failed; its exit status.
+fn report(done: Result<String, Failure>) -> u8 {
+    match done {
         Ok(text) => {
             output::stdout(&text);
             0
@@ -449,30 +459,26 @@ fn run(
     }
 }
 
-/// Runs a schedule command on PostgreSQL with the very code that runs on SQLite (see
-/// [`crate::store::pg::admin::schedule_change`]). Every instance serves the change on its
-/// next feed request.
+/// Runs `work` (given the connection, the actor and the time) on the PostgreSQL database at
+/// `url`, its schema brought up to date; prints the outcome and returns the exit status.
 fn on_postgres(
     url: &str,
-    command: impl FnOnce(&mut Connection) -> Result<String, Failure>,
-) -> Result<String, Failure> {
-    if !crate::store::pg::is_postgres_url(url) {
-        return Err(usage(&format!(
-            "--database {url:?} is not a PostgreSQL URL (postgres://USER@HOST/DB)"
-        )));
-    }
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| (format!("cannot start the async runtime: {e}"), 1))?;
-    runtime.block_on(async {
+    work: impl AsyncFnOnce(&mut tokio_postgres::Client, String, i64) -> Result<String, Failure>,
+) -> u8 {
+    let now = match crate::agent::now() {
+        Ok(now) => now,
+        Err(message) => return report(Err((message, 2))),
+    };
+    let runtime = match crate::store::pg::cli_runtime(url) {
+        Ok(runtime) => runtime,
+        Err(message) => return report(Err((message, 2))),
+    };
+    report(runtime.block_on(async {
         let mut client = crate::store::pg::connect_migrated(url)
             .await
             .map_err(|e| (format!("cannot open the PostgreSQL database: {e}"), 1))?;
-        crate::store::pg::admin::schedule_change(&mut client, command)
-            .await
-            .map_err(db)?
-    })
+        work(&mut client, actor(), now).await
+    }))
 }
 
 /// Who the audit log names for a change from the CLI: `cli:<login>`.

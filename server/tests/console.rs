@@ -1,21 +1,37 @@
 //! The admin console's server side (`/admin`): sign-in, the session cookie, the CSRF rules on
 //! the admin API, sign-out, and the preview feed; against the real binary on a free loopback
-//! port and the real SQLite file. The console's pages themselves run in Chromium
+//! port, with the sessions in each store: the real SQLite file and a real PostgreSQL
+//! (`on_sqlite::…`, `on_postgres::…`). The console's pages themselves run in Chromium
 //! (`tests/e2e/console.test.mjs`).
 //!
 //! Runs natively (`cargo test -p lms-support-server --test console`).
 
 mod common;
 
+#[path = "common/pg_cluster.rs"]
+mod pg_cluster;
+
+#[path = "common/engines.rs"]
+#[macro_use]
+mod engines;
+
 use common::{lms_support, Output, Reply, Scratch, Server};
+use engines::Engine;
 use serde_json::{json, Value};
+
+on_both_engines!(
+    the_session_cookie_acts_as_the_token_only_from_the_consoles_own_pages,
+    a_revoked_token_ends_its_sessions_and_scopes_still_apply,
+    behind_an_https_proxy_the_cookie_is_secure_and_only_https_pages_may_use_it,
+    the_preview_feed_applies_a_draft_without_storing_it,
+);
 
 const MARK: (&str, &str) = ("lms-support-console", "1");
 
-/// A server on the demo configuration (clients acme and uni in group eu-1) with an admin token
-/// `ops` and a schedule-only token `bot`; `extra` flags go to `serve`.
-fn start(name: &str, extra: &[&str]) -> (Scratch, Server, String, String) {
-    let s = Scratch::new("console", name);
+/// A server on the demo configuration (clients acme and uni in group eu-1) and `engine`'s
+/// store with an admin token `ops` and a schedule-only token `bot`; `extra` flags go to `serve`.
+fn start(engine: &Engine, name: &str, extra: &[&str]) -> (Scratch, Server, String, String) {
+    let s = Scratch::new("console", &format!("{name}-{}", engine.name()));
     for dir in ["www", "widget"] {
         std::fs::create_dir_all(s.path(dir)).expect("scratch dir");
     }
@@ -28,13 +44,15 @@ fn start(name: &str, extra: &[&str]) -> (Scratch, Server, String, String) {
                 .args([
                     "tokens", "create", "--name", name, "--scope", scope, "--data",
                 ])
-                .arg(s.data()),
+                .arg(s.data())
+                .args(engine.args()),
         );
         assert_eq!(out.code, 0, "{}", out.stderr);
         out.stdout.trim().to_string()
     };
     let (ops, bot) = (token("ops", "admin"), token("bot", "schedule"));
-    let mut args = vec!["--config", config.to_str().expect("utf-8 path")];
+    let mut args = engine.args();
+    args.extend(["--config", config.to_str().expect("utf-8 path")]);
     args.extend(extra);
     let server = Server::start(&s, &args);
     (s, server, ops, bot)
@@ -87,9 +105,8 @@ fn window(id: &str) -> Value {
     })
 }
 
-#[test]
-fn the_session_cookie_acts_as_the_token_only_from_the_consoles_own_pages() {
-    let (_s, server, ops, _) = start("csrf", &[]);
+fn the_session_cookie_acts_as_the_token_only_from_the_consoles_own_pages(engine: &Engine) {
+    let (_s, server, ops, _) = start(engine, "csrf", &[]);
     let own = origin(&server);
 
     let wrong = sign_in(&server, "lms_0000");
@@ -233,9 +250,8 @@ fn the_session_cookie_acts_as_the_token_only_from_the_consoles_own_pages() {
     );
 }
 
-#[test]
-fn a_revoked_token_ends_its_sessions_and_scopes_still_apply() {
-    let (s, server, _, bot) = start("revoke", &[]);
+fn a_revoked_token_ends_its_sessions_and_scopes_still_apply(engine: &Engine) {
+    let (s, server, _, bot) = start(engine, "revoke", &[]);
     let session = format!("lms_admin_session={}", session_of(&sign_in(&server, &bot)));
     assert_eq!(
         server
@@ -251,7 +267,8 @@ fn a_revoked_token_ends_its_sessions_and_scopes_still_apply() {
     let out = Output::of(
         lms_support()
             .args(["tokens", "revoke", "bot", "--data"])
-            .arg(s.data()),
+            .arg(s.data())
+            .args(engine.args()),
     );
     assert_eq!(out.code, 0, "{}", out.stderr);
     let refused = server.get("/v1/admin/maintenance", &[("Cookie", &session), MARK]);
@@ -259,9 +276,8 @@ fn a_revoked_token_ends_its_sessions_and_scopes_still_apply() {
     assert_eq!(first_error(&refused), pair("session", "ended"));
 }
 
-#[test]
-fn behind_an_https_proxy_the_cookie_is_secure_and_only_https_pages_may_use_it() {
-    let (_s, server, ops, _) = start("proxy", &["--trusted-proxy", "127.0.0.1"]);
+fn behind_an_https_proxy_the_cookie_is_secure_and_only_https_pages_may_use_it(engine: &Engine) {
+    let (_s, server, ops, _) = start(engine, "proxy", &["--trusted-proxy", "127.0.0.1"]);
     let host = server.addr.clone();
     let https = format!("https://{host}");
     let signed = server.request(
@@ -293,9 +309,8 @@ fn behind_an_https_proxy_the_cookie_is_secure_and_only_https_pages_may_use_it() 
     );
 }
 
-#[test]
-fn the_preview_feed_applies_a_draft_without_storing_it() {
-    let (_s, server, ops, _) = start("preview", &[]);
+fn the_preview_feed_applies_a_draft_without_storing_it(engine: &Engine) {
+    let (_s, server, ops, _) = start(engine, "preview", &[]);
     let session = format!("lms_admin_session={}", session_of(&sign_in(&server, &ops)));
     let encode = |draft: &Value| {
         const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
@@ -385,7 +400,7 @@ fn the_preview_feed_applies_a_draft_without_storing_it() {
 
 #[test]
 fn the_console_pages_carry_a_strict_policy_and_cannot_be_framed_elsewhere() {
-    let (_s, server, _, _) = start("pages", &[]);
+    let (_s, server, _, _) = start(&Engine::Sqlite, "pages", &[]);
     let redirect = server.get("/admin", &[]);
     assert_eq!(redirect.status, 301);
     assert_eq!(redirect.header("location"), Some("/admin/"));

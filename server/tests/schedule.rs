@@ -1,22 +1,39 @@
 //! The shared schedule from the CLI (`lms-support maintenance …`, `notice …`), against the real
 //! binary and the real SQLite file: times in a zone with the feed's DST rule, revisions, the
-//! audit log, messages word for word, and resolving a notice together with its tickets.
+//! audit log, messages word for word, and resolving a notice together with its tickets (that
+//! one on SQLite and on a real PostgreSQL too, `--database`).
 //!
 //! Runs natively (`cargo test -p lms-support-server --test schedule`).
 
 mod common;
 
+#[path = "common/pg_cluster.rs"]
+mod pg_cluster;
+
+#[path = "common/engines.rs"]
+#[macro_use]
+mod engines;
+
 use common::{lms_support, Output, Scratch, Server};
+use engines::Engine;
 use serde_json::{json, Value};
 use std::path::Path;
 
+on_both_engines!(resolving_a_notice_answers_and_resolves_its_open_tickets);
+
 /// `lms-support KIND --data DATA ARGS…` as user `ana`, at a fixed clock.
 fn cli(data: &Path, kind: &str, args: &[&str]) -> Output {
+    cli_on(&Engine::Sqlite, data, kind, args)
+}
+
+/// [`cli`] on `engine`'s store.
+fn cli_on(engine: &Engine, data: &Path, kind: &str, args: &[&str]) -> Output {
     Output::of(
         lms_support()
             .arg(kind)
             .arg("--data")
             .arg(data)
+            .args(engine.args())
             .args(args)
             .env("USER", "ana")
             .env("LMS_SUPPORT_NOW", "2026-12-01T09:00:00Z"),
@@ -403,11 +420,13 @@ fn file_ticket(server: &Server, n: u32, active_items: Option<&str>) -> (String, 
     )
 }
 
-#[test]
-fn resolving_a_notice_answers_and_resolves_its_open_tickets() {
-    let s = served("resolve");
+fn resolving_a_notice_answers_and_resolves_its_open_tickets(engine: &Engine) {
+    let s = served(&format!("resolve-{}", engine.name()));
     let data = s.data();
-    let server = Server::start(&s, &["--ticket-prefix", "ACME"]);
+    let mut args = engine.args();
+    args.extend(["--ticket-prefix", "ACME"]);
+    let server = Server::start(&s, &args);
+    let notice = |data: &Path, args: &[&str]| cli_on(engine, data, "notice", args);
     ok(
         &notice(
             &data,
@@ -431,7 +450,7 @@ fn resolving_a_notice_answers_and_resolves_its_open_tickets() {
         ["ACME-000001", "ACME-000002", "ACME-000003"]
     );
     // An agent closed the second one already: it stays closed.
-    let agent = |args: &[&str]| cli(&data, "tickets", args);
+    let agent = |args: &[&str]| cli_on(engine, &data, "tickets", args);
     assert_eq!(agent(&["close", "ACME-000002"]).code, 0);
     let listed = agent(&["list", "--notice", "inc-7"]);
     assert_eq!(listed.code, 0, "{}", listed.stderr);
@@ -488,17 +507,12 @@ fn resolving_a_notice_answers_and_resolves_its_open_tickets() {
     assert_eq!(status("ACME-000002"), "ACME-000002  closed  high");
     assert_eq!(status("ACME-000003"), "ACME-000003  open  high");
     // The audit log names the tickets resolved and the message they got.
-    let conn = rusqlite::Connection::open(data.join("support.db")).expect("db");
-    let (actor, after): (String, String) = conn
-        .query_row(
-            "SELECT actor, after FROM audit_log WHERE action = 'tickets.resolve'",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .expect("audit row");
+    let sql = "SELECT actor || ' ' || after FROM audit_log WHERE action = 'tickets.resolve'";
+    let row = engine.query_text(&data, sql, sql);
+    let (actor, after) = row.split_once(' ').expect("actor and after");
     assert_eq!(actor, "cli:ana");
     assert_eq!(
-        serde_json::from_str::<Value>(&after).expect("json"),
+        serde_json::from_str::<Value>(after).expect("json"),
         json!({"message": "Video playback is fast again. Sorry for the trouble.", "tickets": ["ACME-000001"]})
     );
     refused(

@@ -43,20 +43,7 @@ fn file_ticket_at(server: &Server, n: u32, subject: &str, priority: &str) -> Val
         "priority": priority, "category": "access", "name": "Ana", "email": "ana@example.edu",
         "locale": "en", "honeypot": ""
     });
-    let reply = server.request(
-        "POST",
-        "/v1/clients/acme/tickets",
-        &[
-            ("Content-Type", "application/json"),
-            (
-                "Idempotency-Key",
-                &format!("{n:08x}-0000-4000-8000-00000000abcd"),
-            ),
-        ],
-        ticket.to_string().as_bytes(),
-    );
-    assert_eq!(reply.status, 201, "{}", reply.text());
-    reply.json()
+    common::post_ticket(server, "/v1/clients/acme/tickets", n, &ticket)
 }
 
 fn agent(data: &Path, args: &[&str]) -> Output {

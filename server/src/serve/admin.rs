@@ -318,19 +318,32 @@ pub async fn resolve_notice(
             )
         }
     };
-    if resolve_tickets && app.tickets.store.postgres().is_some() {
-        // The tickets' replies and e-mails are SQLite's code; on PostgreSQL the notice is
-        // resolved alone and its tickets with `lms-support tickets resolve --database`.
-        return errors(
-            StatusCode::NOT_IMPLEMENTED,
-            &[(
-                "resolve_tickets",
-                "not_on_postgres",
-                "resolve the notice without it, and its tickets with lms-support tickets resolve --database",
-            )],
-        );
-    }
     let now = clock::now().seconds();
+    let answer = |done: schedule::Resolved| {
+        (
+            StatusCode::OK,
+            json!({ "item": done.item.to_json(), "resolved_tickets": done.tickets }),
+        )
+    };
+    if let Some(pg) = app.tickets.store.postgres() {
+        // The tickets are in PostgreSQL, not in the in-memory copy a schedule change runs on.
+        let done = match pg.connection().await {
+            Ok(mut db) => {
+                let message = message.as_deref();
+                crate::store::pg::admin::resolve_notice(
+                    &mut db,
+                    &token.name,
+                    &id,
+                    message,
+                    resolve_tickets,
+                    now,
+                )
+                .await
+            }
+            Err(e) => Err(e),
+        };
+        return changed(done.map(|resolved| resolved.map(answer)));
+    }
     change(&app, move |conn| {
         schedule::resolve_notice(
             conn,
@@ -340,12 +353,7 @@ pub async fn resolve_notice(
             resolve_tickets,
             now,
         )
-        .map(|done| {
-            (
-                StatusCode::OK,
-                json!({ "item": done.item.to_json(), "resolved_tickets": done.tickets }),
-            )
-        })
+        .map(answer)
     })
     .await
 }
@@ -360,11 +368,7 @@ where
             Ok(mut db) => crate::store::pg::admin::schedule_change(&mut db, f).await,
             Err(e) => Err(e),
         };
-        return match done {
-            Ok(Ok((status, value))) => json_response(status, &value),
-            Ok(Err(e)) => schedule_error(e),
-            Err(e) => internal("a schedule change failed", &e),
-        };
+        return changed(done);
     }
     let Some(admin) = &app.admin else {
         return internal("a schedule change failed", &no_admin_connection());
@@ -377,13 +381,15 @@ where
         f(&mut conn)
     })
     .await;
+    changed(done.map_err(|e| StoreError::Io(std::io::Error::other(e.to_string()))))
+}
+
+/// The answer to a schedule change that ran: its own, its refusal, or a `500`.
+fn changed(done: Result<Result<(StatusCode, Value), ScheduleError>, StoreError>) -> Answer {
     match done {
         Ok(Ok((status, value))) => json_response(status, &value),
         Ok(Err(e)) => schedule_error(e),
-        Err(e) => internal(
-            "a schedule change failed",
-            &StoreError::Io(std::io::Error::other(e.to_string())),
-        ),
+        Err(e) => internal("a schedule change failed", &e),
     }
 }
 

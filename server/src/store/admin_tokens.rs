@@ -7,7 +7,9 @@
 //! token are audit-logged too. Revoking keeps the row (its name stays in old audit entries);
 //! a revoked token is refused at once.
 //!
-//! All SQL for tokens lives here, so another engine can implement the same functions.
+//! SQLite's SQL for tokens lives here, PostgreSQL's in [`super::pg::admin`]; the checks both
+//! make before storing a token (`new_secret`) and the scope rules ([`AdminToken::allows`])
+//! are written once, here.
 
 use super::token;
 use super::StoreError;
@@ -108,7 +110,28 @@ impl From<rusqlite::Error> for TokenError {
     }
 }
 
-pub(crate) fn is_valid_name(name: &str) -> bool {
+/// What every engine checks and makes before storing a new token: the name, the scopes
+/// (sorted, once each, at least one) and the secret.
+///
+/// # Errors
+/// [`TokenError::BadName`], [`TokenError::NoScope`]; no random bytes.
+pub(crate) fn new_secret(name: &str, scopes: &[Scope]) -> Result<(Vec<Scope>, String), TokenError> {
+    if !is_valid_name(name) {
+        return Err(TokenError::BadName);
+    }
+    let mut scopes = scopes.to_vec();
+    scopes.sort_unstable();
+    scopes.dedup();
+    if scopes.is_empty() {
+        return Err(TokenError::NoScope);
+    }
+    let secret = token::new_token()
+        .map(|hex| format!("{PREFIX}{hex}"))
+        .map_err(|e| TokenError::Store(StoreError::Io(std::io::Error::other(e.to_string()))))?;
+    Ok((scopes, secret))
+}
+
+fn is_valid_name(name: &str) -> bool {
     (1..=64).contains(&name.len())
         && name
             .bytes()
@@ -150,18 +173,7 @@ pub fn create(
     scopes: &[Scope],
     now: i64,
 ) -> Result<(AdminToken, String), TokenError> {
-    if !is_valid_name(name) {
-        return Err(TokenError::BadName);
-    }
-    let mut scopes = scopes.to_vec();
-    scopes.sort_unstable();
-    scopes.dedup();
-    if scopes.is_empty() {
-        return Err(TokenError::NoScope);
-    }
-    let secret = token::new_token()
-        .map(|hex| format!("{PREFIX}{hex}"))
-        .map_err(|e| TokenError::Store(StoreError::Io(std::io::Error::other(e.to_string()))))?;
+    let (scopes, secret) = new_secret(name, scopes)?;
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let taken: bool = tx
         .prepare_cached("SELECT 1 FROM admin_tokens WHERE name = ?1 AND revoked_at IS NULL")?

@@ -576,13 +576,7 @@ pub fn resolve_notice(
     resolve_tickets: bool,
     now: i64,
 ) -> Result<Resolved, ScheduleError> {
-    let message = message.map(str::trim).filter(|m| !m.is_empty());
-    if resolve_tickets && message.is_none() {
-        return Err(ScheduleError::invalid(
-            "message",
-            "resolving the notice's tickets needs a message for the learners".into(),
-        ));
-    }
+    let message = resolution_message(message, resolve_tickets)?;
     let mut resolved = Vec::new();
     let item = modify(
         conn,
@@ -606,6 +600,38 @@ pub fn resolve_notice(
         item,
         tickets: resolved,
     })
+}
+
+/// The message of a notice's resolution, trimmed (`None` when empty); refused when the
+/// notice's tickets are to be resolved without one (both engines check it first).
+///
+/// # Errors
+/// [`ScheduleError::Invalid`] (`message`).
+pub(crate) fn resolution_message(
+    message: Option<&str>,
+    resolve_tickets: bool,
+) -> Result<Option<&str>, ScheduleError> {
+    let message = message.map(str::trim).filter(|m| !m.is_empty());
+    if resolve_tickets && message.is_none() {
+        return Err(ScheduleError::invalid(
+            "message",
+            "resolving the notice's tickets needs a message for the learners".into(),
+        ));
+    }
+    Ok(message)
+}
+
+/// The `ticket.updated` change of a ticket resolved with `notice`.
+pub(crate) fn resolved_with_notice(notice: &str, message: &str) -> Value {
+    serde_json::json!({
+        "type": "status", "status": "resolved", "notice": notice,
+        "reply": { "author": "agent", "body": message },
+    })
+}
+
+/// The `after` of the `tickets.resolve` audit row: the message and the tickets' numbers.
+pub(crate) fn tickets_resolved_audit(message: &str, numbers: &[String]) -> String {
+    serde_json::json!({ "message": message, "tickets": numbers }).to_string()
 }
 
 /// Replies to and resolves the open tickets linked to `notice`, with one audit row
@@ -637,10 +663,7 @@ fn resolve_linked_tickets(
             params![id, now],
         )?;
         // One `ticket.updated` per ticket, in this transaction like the change itself.
-        let change = serde_json::json!({
-            "type": "status", "status": "resolved", "notice": notice,
-            "reply": { "author": "agent", "body": message },
-        });
+        let change = resolved_with_notice(notice, message);
         // One e-mail to the learner: resolved, with the message.
         super::deliveries::enqueue_learner_email(
             tx,
@@ -663,7 +686,7 @@ fn resolve_linked_tickets(
             now,
             actor,
             notice,
-            serde_json::json!({ "message": message, "tickets": numbers }).to_string()
+            tickets_resolved_audit(message, &numbers)
         ],
     )?;
     Ok(numbers)

@@ -8,9 +8,10 @@
 //! audit-logged under the token's name. Nothing here knows about cookies or CSRF: that is
 //! the HTTP layer's concern (`serve::console`).
 //!
-//! All SQL for sessions lives here, so another engine can implement the same functions.
+//! SQLite's SQL for sessions lives here, PostgreSQL's in [`super::pg::admin`]; a new session
+//! (its random id and expiry, `new_session`) is made here for both.
 
-use super::admin_tokens::{AdminToken, Scope};
+use super::admin_tokens::{self, AdminToken};
 use super::{token, StoreError};
 use rusqlite::{params, Connection, OptionalExtension as _, TransactionBehavior};
 
@@ -36,24 +37,31 @@ pub fn open(
     token: &AdminToken,
     now: i64,
 ) -> Result<(Session, String), StoreError> {
-    let id =
-        token::new_token().map_err(|e| StoreError::Io(std::io::Error::other(e.to_string())))?;
-    let expires_at = now + LIFETIME_SECS;
+    let (session, id) = new_session(token, now)?;
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     tx.execute("DELETE FROM admin_sessions WHERE expires_at <= ?1", [now])?;
     tx.execute(
         "INSERT INTO admin_sessions (id_hash, token_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
-        params![&token::hash_token(&id)[..], token.id, now, expires_at],
+        params![&token::hash_token(&id)[..], token.id, now, session.expires_at],
     )?;
     audit(&tx, &token.name, "console.sign_in", token.id, now)?;
     tx.commit()?;
-    Ok((
-        Session {
-            token: token.clone(),
-            expires_at,
-        },
-        id,
-    ))
+    Ok((session, id))
+}
+
+/// A session for `token` signed in at `now`, and its random id (what every engine makes
+/// before storing the id's hash).
+///
+/// # Errors
+/// No random bytes.
+pub(crate) fn new_session(token: &AdminToken, now: i64) -> Result<(Session, String), StoreError> {
+    let id =
+        token::new_token().map_err(|e| StoreError::Io(std::io::Error::other(e.to_string())))?;
+    let session = Session {
+        token: token.clone(),
+        expires_at: now + LIFETIME_SECS,
+    };
+    Ok((session, id))
 }
 
 /// The live session whose id is `presented`: not expired, not signed out, its token active.
@@ -73,7 +81,7 @@ pub fn find(conn: &Connection, presented: &str, now: i64) -> Result<Option<Sessi
                 token: AdminToken {
                     id: row.get(0)?,
                     name: row.get(1)?,
-                    scopes: scopes.split_whitespace().filter_map(Scope::parse).collect(),
+                    scopes: admin_tokens::scopes_of(&scopes),
                     created_at: row.get(3)?,
                     revoked_at: row.get(4)?,
                 },
@@ -126,7 +134,7 @@ fn audit(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::admin_tokens;
+    use crate::store::admin_tokens::{self, Scope};
 
     #[test]
     fn a_session_acts_as_its_token_until_it_expires_is_closed_or_the_token_is_revoked() {

@@ -352,6 +352,28 @@ fn dechunk(mut rest: &[u8]) -> Vec<u8> {
 // ---------------------------------------------------------------------------------------------
 // a ticket with every stored field
 
+/// Files `ticket` (JSON) with `POST path` and the idempotency key numbered `n`; asserts `201`
+/// and returns the answer.
+pub fn post_ticket(
+    server: &Server,
+    path: &str,
+    n: u32,
+    ticket: &serde_json::Value,
+) -> serde_json::Value {
+    let key = format!("{n:08x}-0000-4000-8000-00000000abcd");
+    let reply = server.request(
+        "POST",
+        path,
+        &[
+            ("Content-Type", "application/json"),
+            ("Idempotency-Key", &key),
+        ],
+        ticket.to_string().as_bytes(),
+    );
+    assert_eq!(reply.status, 201, "{}", reply.text());
+    reply.json()
+}
+
 /// A valid ticket JSON body with a distinct value in each text field the server stores
 /// (`ticket::field::STORED`), and those values by field name. A field added to that list gets
 /// `"<name> round trip"` unless it is given a valid value here.

@@ -8,9 +8,10 @@
 //! take turns), the schedule is loaded into an in-memory SQLite store, the change runs there
 //! (validation, revisions, ids, audit rows), and what it changed is written back.
 
-use super::super::admin_tokens::{self, AdminToken, Scope, TokenError, PREFIX};
+use super::super::admin_tokens::{self, AdminToken, Scope, TokenError};
+use super::super::deliveries::LearnerNews;
 use super::super::schedule::{self, AuditEntry};
-use super::super::sessions::{Session, LIFETIME_SECS};
+use super::super::sessions::{self, Session};
 use super::super::{token, StoreError};
 use tokio_postgres::GenericClient;
 
@@ -63,18 +64,7 @@ pub async fn create_token(
     now: i64,
 ) -> Result<(AdminToken, String), TokenError> {
     let store = |e: tokio_postgres::Error| TokenError::Store(StoreError::from(e));
-    if !admin_tokens::is_valid_name(name) {
-        return Err(TokenError::BadName);
-    }
-    let mut scopes = scopes.to_vec();
-    scopes.sort_unstable();
-    scopes.dedup();
-    if scopes.is_empty() {
-        return Err(TokenError::NoScope);
-    }
-    let secret = token::new_token()
-        .map(|hex| format!("{PREFIX}{hex}"))
-        .map_err(|e| TokenError::Store(StoreError::Io(std::io::Error::other(e.to_string()))))?;
+    let (scopes, secret) = admin_tokens::new_secret(name, scopes)?;
     let tx = db.transaction().await.map_err(store)?;
     // Two CLIs making the same name at once take turns here.
     tx.execute(
@@ -224,16 +214,19 @@ pub async fn open_session(
     token: &AdminToken,
     now: i64,
 ) -> Result<(Session, String), StoreError> {
-    let id =
-        token::new_token().map_err(|e| StoreError::Io(std::io::Error::other(e.to_string())))?;
-    let expires_at = now + LIFETIME_SECS;
+    let (session, id) = sessions::new_session(token, now)?;
     let tx = db.transaction().await?;
     tx.execute("DELETE FROM admin_sessions WHERE expires_at <= $1", &[&now])
         .await?;
     tx.execute(
         "INSERT INTO admin_sessions (id_hash, token_id, created_at, expires_at)
          VALUES ($1, $2, $3, $4)",
-        &[&&token::hash_token(&id)[..], &token.id, &now, &expires_at],
+        &[
+            &&token::hash_token(&id)[..],
+            &token.id,
+            &now,
+            &session.expires_at,
+        ],
     )
     .await?;
     audit(
@@ -247,13 +240,7 @@ pub async fn open_session(
     )
     .await?;
     tx.commit().await?;
-    Ok((
-        Session {
-            token: token.clone(),
-            expires_at,
-        },
-        id,
-    ))
+    Ok((session, id))
 }
 
 /// The live session whose id is `presented` (see [`crate::store::sessions::find`]).
@@ -346,13 +333,130 @@ pub async fn schedule_change<T, E>(
     change: impl FnOnce(&mut rusqlite::Connection) -> Result<T, E>,
 ) -> Result<Result<T, E>, StoreError> {
     let tx = client.transaction().await?;
-    let version: i64 = tx
+    let done = change_in(&tx, change).await?;
+    if done.is_ok() {
+        tx.commit().await?;
+    }
+    Ok(done)
+}
+
+/// Resolves notice `id` as [`schedule::resolve_notice`] does on SQLite: with
+/// `resolve_tickets`, every open or pending ticket linked to it gets `message` as the agent's
+/// reply and is resolved, its learner's e-mail and `ticket.updated` webhooks are queued and
+/// one `tickets.resolve` audit row names them; all in the notice's transaction, so a notice
+/// that cannot be resolved (unknown, already resolved) leaves its tickets as they were.
+///
+/// # Errors
+/// Database errors; the change's own refusal inside `Ok`.
+pub async fn resolve_notice(
+    client: &mut tokio_postgres::Client,
+    actor: &str,
+    id: &str,
+    message: Option<&str>,
+    resolve_tickets: bool,
+    now: i64,
+) -> Result<Result<schedule::Resolved, schedule::ScheduleError>, StoreError> {
+    let message = match schedule::resolution_message(message, resolve_tickets) {
+        Ok(message) => message,
+        Err(e) => return Ok(Err(e)),
+    };
+    let tx = client.transaction().await?;
+    // The version row first, as every schedule change takes it: two resolutions take turns.
+    lock_schedule(&tx).await?;
+    let tickets = match (resolve_tickets, message) {
+        (true, Some(message)) => resolve_linked_tickets(&tx, actor, id, message, now).await?,
+        _ => Vec::new(),
+    };
+    let done = change_in(&tx, |memory| {
+        schedule::resolve_notice(memory, actor, id, message, false, now)
+    })
+    .await?;
+    let mut resolved = match done {
+        Ok(resolved) => resolved,
+        Err(e) => return Ok(Err(e)),
+    };
+    resolved.tickets = tickets;
+    tx.commit().await?;
+    Ok(Ok(resolved))
+}
+
+/// The tickets part of [`resolve_notice`], on the tickets in PostgreSQL (the schedule change
+/// itself runs on the in-memory copy, which has none); their numbers, oldest first.
+async fn resolve_linked_tickets(
+    tx: &tokio_postgres::Transaction<'_>,
+    actor: &str,
+    notice: &str,
+    message: &str,
+    now: i64,
+) -> Result<Vec<String>, StoreError> {
+    let open = tx
+        .query(
+            "SELECT t.id, t.prefix, t.seq FROM tickets t
+             JOIN ticket_notices n ON n.ticket_id = t.id
+             WHERE n.notice_id = $1 AND t.status IN ('open', 'pending')
+             ORDER BY t.id FOR UPDATE OF t",
+            &[&notice],
+        )
+        .await?;
+    let mut ids = Vec::with_capacity(open.len());
+    let mut numbers = Vec::with_capacity(open.len());
+    for row in &open {
+        ids.push(row.try_get::<_, i64>(0)?);
+        numbers.push(super::super::number(
+            &row.try_get::<_, String>(1)?,
+            row.try_get(2)?,
+        ));
+    }
+    if !ids.is_empty() {
+        tx.execute(
+            "INSERT INTO replies (ticket_id, at, author, body)
+             SELECT id, $2, 'agent', $3 FROM unnest($1::bigint[]) AS id ORDER BY id",
+            &[&ids, &now, &message],
+        )
+        .await?;
+        tx.execute(
+            "UPDATE tickets SET status = 'resolved', updated_at = $2,
+                    resolved_at = COALESCE(resolved_at, $2) WHERE id = ANY($1)",
+            &[&ids, &now],
+        )
+        .await?;
+        let change = schedule::resolved_with_notice(notice, message);
+        for ticket in super::deliveries::tickets(tx, &ids).await? {
+            let news = Some(LearnerNews::Resolved(Some(message)));
+            super::deliveries::after_agent_change(tx, &ticket, news, change.clone(), now).await?;
+        }
+    }
+    tx.execute(
+        "INSERT INTO audit_log (at, actor, action, target_kind, target_id, before, after)
+         VALUES ($1, $2, 'tickets.resolve', 'notice', $3, NULL, $4)",
+        &[
+            &now,
+            &actor,
+            &notice,
+            &schedule::tickets_resolved_audit(message, &numbers),
+        ],
+    )
+    .await?;
+    Ok(numbers)
+}
+
+/// Takes the `schedule_version` row for the transaction; its version.
+async fn lock_schedule(tx: &tokio_postgres::Transaction<'_>) -> Result<i64, StoreError> {
+    Ok(tx
         .query_one(
             "SELECT version FROM schedule_version WHERE id = 1 FOR UPDATE",
             &[],
         )
         .await?
-        .try_get(0)?;
+        .try_get(0)?)
+}
+
+/// The body of [`schedule_change`], in the caller's transaction, which commits it.
+async fn change_in<T, E>(
+    tx: &tokio_postgres::Transaction<'_>,
+    change: impl FnOnce(&mut rusqlite::Connection) -> Result<T, E>,
+) -> Result<Result<T, E>, StoreError> {
+    let version = lock_schedule(tx).await?;
     let rows = tx
         .query(
             &format!("SELECT {} FROM schedule", schedule::ITEM_COLUMNS),
@@ -432,6 +536,5 @@ pub async fn schedule_change<T, E>(
         &[&new_version],
     )
     .await?;
-    tx.commit().await?;
     Ok(Ok(done))
 }
