@@ -19,6 +19,8 @@ mod first_stage;
 #[cfg(feature = "panel")]
 mod full_stage;
 #[cfg(feature = "panel")]
+pub use full_stage::{close, open, prefill};
+#[cfg(feature = "panel")]
 mod help;
 #[cfg(feature = "panel")]
 mod tickets;
