@@ -202,11 +202,12 @@
   }
 
   // Tickets sent from this browser are watched for news under this key while any is open
-  // (src/base/storage.rs); the full stage checks them and draws the launcher's badge.
+  // (src/base/storage.rs; the record's fields: src/ticket/news.rs); the full stage checks them
+  // and draws the launcher's badge.
   function ticketNewsWaiting() {
     try {
       var news = JSON.parse(localStorage.getItem(feedKey(__TICKET_NEWS_KEY_PREFIX__)));
-      return !!news && (news.badge > 0 || news.check_at <= Date.now() / 1000);
+      return !!news && (news[__NEWS_BADGE__] > 0 || news[__NEWS_CHECK_AT__] <= Date.now() / 1000);
     } catch (error) {
       return false;
     }

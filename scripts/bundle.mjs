@@ -91,6 +91,8 @@ const loader = readFileSync(join(root, 'pkg-templates/loader.js'), 'utf8')
   .replace('/* __HOST_FIT__ */', () => readFileSync(join(root, 'pkg-templates/host-fit.js'), 'utf8'))
   .replaceAll('__OUTBOX_KEY_PREFIX__', () => rustConst('src/base/storage.rs', 'OUTBOX_PREFIX'))
   .replaceAll('__TICKET_NEWS_KEY_PREFIX__', () => rustConst('src/base/storage.rs', 'TICKET_NEWS_PREFIX'))
+  .replaceAll('__NEWS_CHECK_AT__', () => rustConst('src/ticket/news.rs', 'CHECK_AT_FIELD'))
+  .replaceAll('__NEWS_BADGE__', () => rustConst('src/ticket/news.rs', 'BADGE_FIELD'))
   .replaceAll('__BANNER_VIEW_KEY_PREFIX__', () => rustConst('src/base/storage.rs', 'BANNER_VIEW_PREFIX'))
   .replaceAll('__LAUNCHER_CLASS__', () => rustConst('src/web/launcher.rs', 'LAUNCHER_CLASS'))
   .replace('var STAGES = __STAGES__;', () => `var STAGES = ${JSON.stringify(stages)};`);

@@ -72,7 +72,15 @@ fn feed_revalidates_with_etag_and_changes_with_the_file() {
     assert_eq!(first.header("content-type"), Some("application/json"));
     assert_eq!(first.header("cache-control"), Some("no-cache"));
     assert_eq!(first.header("access-control-allow-origin"), Some("*"));
-    assert_eq!(first.header("access-control-expose-headers"), Some("ETag"));
+    // The page may read the tag it revalidates with, and how long to wait after a 503.
+    let exposed = first
+        .header("access-control-expose-headers")
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    assert!(
+        exposed.contains("etag") && exposed.contains("retry-after"),
+        "{exposed}"
+    );
     let etag = first.header("etag").expect("etag").to_string();
     assert!(
         etag.starts_with('"') && etag.ends_with('"') && etag.len() > 2,
@@ -137,12 +145,15 @@ fn feed_revalidates_with_etag_and_changes_with_the_file() {
         .header("access-control-allow-methods")
         .unwrap_or("")
         .contains("GET"));
+    assert_eq!(preflight.header("access-control-max-age"), Some("86400"));
 
     // The file disappears: 503 with a JSON error, logged.
     std::fs::remove_file(s.path("feed.json")).expect("remove feed");
     let gone = server.get("/v1/feed", &[]);
     assert_eq!(gone.status, 503);
     assert_eq!(gone.header("content-type"), Some("application/json"));
+    assert_eq!(gone.header("access-control-allow-origin"), Some("*"));
+    assert_eq!(gone.header("retry-after"), Some("30"));
     let error: serde_json::Value = serde_json::from_slice(&gone.body).expect("JSON error body");
     assert!(error["error"].is_string());
     let logs = server.logs();

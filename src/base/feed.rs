@@ -11,9 +11,7 @@ use crate::base::json::{Map, Value};
 use crate::base::text::{localized_field as localized, LocalizedText};
 use crate::base::time::{parse_clock, Timestamp, Weekday};
 use crate::base::zone::TimeZones;
-#[cfg(feature = "panel")]
-use crate::help::flows;
-use crate::help::flows::Flow;
+use crate::help::flows::{self, Flow};
 use std::fmt;
 
 /// A validated feed.
@@ -271,7 +269,7 @@ pub struct Parsed {
     /// How many entries the banner's lists held before validation.
     pub listed: Listed,
     /// The `support` block as JSON text when it is valid, to keep as the last good one
-    /// ([`Parsed::keep_last_good_support`]).
+    /// ([`Parsed::keep_last_good_support`]). Not in the banner stage, which never reads it.
     #[cfg(feature = "panel")]
     pub support_json: Option<String>,
 }
@@ -312,7 +310,6 @@ impl Parsed {
     /// is missing or invalid, `last_good` (the last valid one, see [`Parsed::support_json`])
     /// takes its place, and where it has no fallback contact, the last good contacts do.
     /// Returns what was wrong, for a warning, when something was replaced.
-    #[cfg(feature = "panel")]
     pub fn keep_last_good_support(&mut self, last_good: Option<Support>) -> Option<&'static str> {
         let last_good = last_good?;
         match &mut self.feed.support {
@@ -330,7 +327,6 @@ impl Parsed {
 }
 
 /// Reads a support block kept by [`Parsed::support_json`]; `None` when it is not one.
-#[cfg(feature = "panel")]
 pub fn support_from_json(text: &str) -> Option<Support> {
     let value = crate::base::json::from_str(text).ok()?;
     let (mut unknown, mut problems) = (Vec::new(), Vec::new());
@@ -454,14 +450,16 @@ pub fn parse(json: &str, zones: &dyn TimeZones) -> Result<Parsed, FeedError> {
     // The banner stage of the widget (built without the `panel` feature) never shows the FAQ
     // or the ticket form: it leaves them unread, and their parsers out of its Wasm. The full
     // stage, the server and the CLI read and check them.
-    #[cfg(feature = "panel")]
-    {
+    if cfg!(feature = "panel") {
         out.feed.faq = cx.entries(root, "faq", faq_of);
         if let Some(support) = root.get("support") {
             match support_of(support, &mut cx) {
                 Ok(s) => {
                     out.feed.support = Some(s);
-                    out.support_json = Some(support.to_string());
+                    #[cfg(feature = "panel")]
+                    {
+                        out.support_json = Some(support.to_string());
+                    }
                 }
                 Err(message) => cx.problem("support", None, message),
             }
@@ -490,7 +488,6 @@ pub fn parse(json: &str, zones: &dyn TimeZones) -> Result<Parsed, FeedError> {
 
 /// A flow whose endings all exist in the feed: a learner must never reach an ending that
 /// cannot be shown. Each dangling ending is one problem, in order; the flow is dropped.
-#[cfg(feature = "panel")]
 fn flow_with_targets(
     value: &Value,
     cx: &mut Cx<'_>,
@@ -883,7 +880,6 @@ fn notice_of(value: &Value, cx: &mut Cx<'_>, path: &str) -> Result<Notice, Strin
     })
 }
 
-#[cfg(feature = "panel")]
 fn faq_of(value: &Value, cx: &mut Cx<'_>, path: &str) -> Result<FaqEntry, String> {
     let obj = object(value)?;
     let id = id_of(obj)?;
@@ -907,7 +903,6 @@ fn client_of(value: &Value, cx: &mut Cx<'_>) -> Result<Client, String> {
     })
 }
 
-#[cfg(feature = "panel")]
 fn support_of(value: &Value, cx: &mut Cx<'_>) -> Result<Support, String> {
     let obj = object(value)?;
     cx.note_unknown(

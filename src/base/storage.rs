@@ -295,7 +295,6 @@ impl CachedFeed {
 }
 
 /// The last valid support block seen for `feed_url` (see `feed::Parsed::keep_last_good_support`).
-#[cfg(feature = "panel")]
 pub fn last_good_support(
     storage: &impl Storage,
     feed_url: &str,
@@ -310,7 +309,6 @@ pub fn last_good_support(
 ///
 /// # Errors
 /// When it could not be saved.
-#[cfg(feature = "panel")]
 pub fn save_last_good_support(
     storage: &impl Storage,
     feed_url: &str,

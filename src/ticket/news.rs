@@ -28,6 +28,12 @@ pub const CHECK_SECONDS: i64 = 300;
 /// Tickets watched at most; the oldest go first (a learner files a handful, not hundreds).
 const MAX_WATCHED: usize = 20;
 
+/// The stored record's field the loader reads to know a check is due: when, in seconds since
+/// the epoch (`scripts/bundle.mjs` copies the name into `loader.js`).
+pub const CHECK_AT_FIELD: &str = "check_at";
+/// The stored record's field the loader reads to know a badge waits: its count.
+pub const BADGE_FIELD: &str = "badge";
+
 /// One watched ticket: what the API last said and what the learner last saw.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Watched {
@@ -136,7 +142,7 @@ impl TicketNews {
         TicketNews {
             check_at: Timestamp(
                 record
-                    .get("check_at")
+                    .get(CHECK_AT_FIELD)
                     .and_then(Value::as_i64)
                     .unwrap_or_default(),
             ),
@@ -171,9 +177,9 @@ impl TicketNews {
             })
             .collect();
         let mut record = Map::new();
-        record.insert("check_at".into(), Value::from(self.check_at.seconds()));
+        record.insert(CHECK_AT_FIELD.into(), Value::from(self.check_at.seconds()));
         // For the loader, which loads the full stage to show it.
-        record.insert("badge".into(), Value::from(self.badge_count()));
+        record.insert(BADGE_FIELD.into(), Value::from(self.badge_count()));
         record.insert("tickets".into(), Value::Array(items));
         storage.set(&key, &Value::Object(record).to_string())
     }

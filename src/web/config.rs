@@ -2,7 +2,7 @@
 
 use crate::web::dom;
 use js_sys::Reflect;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 /// Where the banner goes relative to the host page.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -50,10 +50,9 @@ pub struct Config {
     /// The learner's IANA zone when the page knows it (`data-time-zone`, say from the LMS
     /// profile); `None`: the browser's.
     pub time_zone: Option<String>,
-    /// Seconds between two checks of the learner's tickets for news
-    /// (`data-ticket-check-seconds`, default [`crate::ticket::news::CHECK_SECONDS`]).
-    #[cfg(feature = "panel")]
-    pub ticket_check_seconds: i64,
+    /// The object the loader mounted with, for the settings one stage's part reads itself
+    /// ([`Config::setting`], [`Config::function`]): the other stage has no code for them.
+    pub given: JsValue,
     /// The loader's name for this page's context (its `data-*` attributes and the page's
     /// language): the banner's snapshot is saved for it (`web::banner::snapshot`); `None`
     /// saves none.
@@ -81,6 +80,18 @@ fn prop(value: &JsValue, key: &str) -> Option<String> {
 }
 
 impl Config {
+    /// A setting given as text (`"ticketCheckSeconds"`), trimmed; `None` when absent or empty.
+    pub fn setting(&self, key: &str) -> Option<String> {
+        prop(&self.given, key)
+    }
+
+    /// One of the loader's functions (`"requestPanel"`).
+    pub fn function(&self, key: &str) -> Option<js_sys::Function> {
+        Reflect::get(&self.given, &JsValue::from_str(key))
+            .ok()
+            .and_then(|f| f.dyn_into().ok())
+    }
+
     /// Reads `{feed, locale, quiet, position, role, course, timeZone, now, …}`.
     ///
     /// # Errors
@@ -181,29 +192,9 @@ impl Config {
             .iter()
             .filter_map(|(js, key)| prop(value, js).map(|v| (key.to_string(), v)))
             .collect(),
-            #[cfg(feature = "panel")]
-            ticket_check_seconds: ticket_check_seconds(value),
+            given: value.clone(),
             view_context: prop(value, "viewContext"),
         })
-    }
-}
-
-/// `data-ticket-check-seconds`: a whole number of seconds, at least 1; anything else is
-/// logged and the default is used.
-#[cfg(feature = "panel")]
-fn ticket_check_seconds(value: &JsValue) -> i64 {
-    use crate::ticket::news::CHECK_SECONDS;
-    match prop(value, "ticketCheckSeconds") {
-        None => CHECK_SECONDS,
-        Some(text) => match text.parse::<i64>() {
-            Ok(seconds) if seconds >= 1 => seconds,
-            _ => {
-                dom::warn(&format!(
-                    "data-ticket-check-seconds must be a whole number of seconds such as \"300\", not \"{text}\"; using {CHECK_SECONDS}"
-                ));
-                CHECK_SECONDS
-            }
-        },
     }
 }
 

@@ -306,8 +306,6 @@ impl std::fmt::Debug for Timer {
 #[derive(Default)]
 struct Hooks {
     emit: Option<js_sys::Function>,
-    #[cfg_attr(feature = "panel", allow(dead_code))]
-    request_panel: Option<js_sys::Function>,
     save_view: Option<js_sys::Function>,
 }
 
@@ -315,8 +313,8 @@ thread_local! {
     static HOOKS: std::cell::RefCell<Hooks> = std::cell::RefCell::default();
 }
 
-/// Keeps the loader's `emit`, `requestPanel` and `saveView` functions from the mount
-/// configuration.
+/// Keeps the loader's `emit` and `saveView` functions from the mount configuration
+/// (`requestPanel` is the first stage's: [`crate::web::config::Config::function`]).
 pub fn set_hooks(config: &JsValue) {
     let function = |key: &str| {
         js_sys::Reflect::get(config, &JsValue::from_str(key))
@@ -325,24 +323,9 @@ pub fn set_hooks(config: &JsValue) {
     };
     let hooks = Hooks {
         emit: function("emit"),
-        request_panel: function("requestPanel"),
         save_view: function("saveView"),
     };
     HOOKS.with(|h| *h.borrow_mut() = hooks);
-}
-
-/// Asks the loader for the second stage (help panel and ticket form) and to open `part`.
-#[cfg(not(feature = "panel"))]
-pub fn request_panel(part: &str) {
-    let request = HOOKS.with(|h| h.borrow().request_panel.clone());
-    match request {
-        Some(f) => {
-            if let Err(e) = f.call1(&JsValue::NULL, &JsValue::from_str(part)) {
-                warn(&format!("could not load the help panel: {}", describe(&e)));
-            }
-        }
-        None => warn("this build has no help panel and no loader to fetch it"),
-    }
 }
 
 /// Hands the loader the banner's region and `record` (JSON text), or null to forget the saved

@@ -4,7 +4,7 @@
 
 use crate::base::feed::{Feed, Parsed};
 use crate::web::base::Base;
-use crate::web::dom::{self, report, Listener};
+use crate::web::dom::{self, describe, report, Listener};
 use std::rc::Rc;
 use wasm_bindgen::JsValue;
 
@@ -34,10 +34,11 @@ impl Parts {
         )?;
         base.shadow().append_child(&launcher)?;
         let button = launcher.clone();
+        let request_panel = config.function("requestPanel");
         let click = Listener::new(launcher.as_ref(), "click", move |_| {
             // The panel's code is on its way: show it (the full stage replaces this button).
             report(button.set_attribute("aria-busy", "true"), "widget");
-            dom::request_panel("help");
+            request(request_panel.as_ref(), "help");
         })?;
         Ok(Parts { _click: click })
     }
@@ -59,5 +60,17 @@ impl Parts {
     /// Nothing to reopen (see [`Parts::open_view`]).
     pub fn reopen(&self, view: std::convert::Infallible) {
         match view {}
+    }
+}
+
+/// Asks the loader (its `requestPanel`) for the full stage and to open `part`.
+fn request(request_panel: Option<&js_sys::Function>, part: &str) {
+    match request_panel {
+        Some(f) => {
+            if let Err(e) = f.call1(&JsValue::NULL, &JsValue::from_str(part)) {
+                dom::warn(&format!("could not load the help panel: {}", describe(&e)));
+            }
+        }
+        None => dom::warn("this build has no help panel and no loader to fetch it"),
     }
 }

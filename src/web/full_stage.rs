@@ -5,13 +5,14 @@
 
 use crate::base::feed::{Feed, Parsed};
 use crate::web::base::Base;
-use crate::web::dom::Listener;
+use crate::web::dom::{self, Listener};
 use crate::web::help::faq::FaqIndex;
 use crate::web::help::{HelpPanel, View};
 use crate::web::tickets::form::HostPrefill;
 use crate::web::tickets::{keep_last_good_support, Tickets};
 use std::rc::{Rc, Weak};
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement};
 
 /// The help panel and tickets, and the listener that routes between them.
@@ -212,4 +213,76 @@ impl Composed {
             _ => {}
         }
     }
+}
+
+// The full stage's JS API beside `web::mount`, `destroy` and `setLocale`: what opens, fills
+// and closes the panel.
+
+enum Part {
+    Help,
+    Ticket,
+    MyTickets,
+}
+
+/// Opens a part of the widget: `"help"` (the default), `"ticket"` (the ticket form), or
+/// `"my-tickets"` (the loader's, for the link in learners' e-mails; not in the host's API).
+#[wasm_bindgen]
+pub fn open(part: Option<String>) {
+    // "my-tickets" is the loader's, for the link in learners' e-mails (`#lms-support-tickets`).
+    let part = match part.as_deref() {
+        None | Some("help") => Part::Help,
+        Some("ticket") => Part::Ticket,
+        Some("my-tickets") => Part::MyTickets,
+        Some(other) => {
+            dom::warn(&format!(
+                "open(\"{other}\"): unknown part; use \"help\" or \"ticket\""
+            ));
+            return;
+        }
+    };
+    super::MOUNTED.with(|m| {
+        if let Some(widget) = m.borrow().as_ref() {
+            // Focus goes back to the host's control that called us; to our launcher when
+            // focus was nowhere (the body) or in our own shadow root (the host element).
+            let opener = dom::document()
+                .and_then(|d| d.active_element())
+                .filter(|e| {
+                    !matches!(
+                        e.tag_name().as_str(),
+                        "BODY" | "HTML" | "LMS-SUPPORT-WIDGET"
+                    )
+                })
+                .and_then(|e| e.dyn_into().ok());
+            widget.with_parts(|p| match part {
+                Part::Help => p.open_help(opener),
+                Part::Ticket => p.open_ticket(opener),
+                Part::MyTickets => p.open_my_tickets(opener),
+            });
+        }
+    });
+}
+
+/// Fills ticket fields (`{subject, description, priority, category, name, email}`, strings):
+/// at once if the ticket form is showing, else when it is next opened. Errors are logged.
+#[wasm_bindgen]
+pub fn prefill(fields: JsValue) {
+    let fields = match HostPrefill::from_js(&fields) {
+        Ok(fields) => fields,
+        Err(message) => return dom::warn(&message),
+    };
+    super::MOUNTED.with(|m| {
+        if let Some(widget) = m.borrow().as_ref() {
+            widget.with_parts(|p| p.prefill(fields));
+        }
+    });
+}
+
+/// Closes the help panel if it is open.
+#[wasm_bindgen]
+pub fn close() {
+    super::MOUNTED.with(|m| {
+        if let Some(widget) = m.borrow().as_ref() {
+            widget.with_parts(|p| p.close());
+        }
+    });
 }

@@ -54,33 +54,3 @@ pub fn button(
     }
     Ok(button)
 }
-
-/// The badge's class inside the launcher.
-#[cfg(feature = "panel")]
-const BADGE_CLASS: &str = "lsw-badge";
-
-/// Draws (or, with `None`, removes) the news badge inside `launcher`: a visible count hidden
-/// from assistive technology, and the words ("1 new reply") in a visually hidden span, so the
-/// launcher's accessible name becomes "Help 1 new reply" (the browser puts a space between the
-/// two, as the hidden span is positioned). The launcher itself does not move.
-#[cfg(feature = "panel")]
-pub fn set_badge(
-    doc: &Document,
-    launcher: &Element,
-    badge: Option<&crate::ticket::news::BadgeView>,
-) -> Result<(), JsValue> {
-    while let Some(old) = launcher.query_selector(&format!(".{BADGE_CLASS}"))? {
-        old.remove();
-    }
-    let Some(badge) = badge else {
-        return Ok(());
-    };
-    let holder = crate::web::dom::el(doc, "span", BADGE_CLASS)?;
-    let count = crate::web::dom::text_el(doc, "span", "lsw-badge-count", &badge.count.to_string())?;
-    count.set_attribute("aria-hidden", "true")?;
-    let words = crate::web::dom::text_el(doc, "span", "lsw-visually-hidden", &badge.label)?;
-    holder.append_child(&count)?;
-    holder.append_child(&words)?;
-    launcher.append_child(&holder)?;
-    Ok(())
-}

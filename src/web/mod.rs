@@ -7,24 +7,31 @@
 // The banner-only first stage leaves the panel's share of these helpers unused.
 #![cfg_attr(not(feature = "panel"), allow(dead_code))]
 
-// The parts: the banner on every page, the help panel and tickets in the full stage only.
+// The parts: the banner on every page.
 mod banner;
+
+// The `panel` gate: the full stage is the help panel and tickets, composed with the banner by
+// `full_stage` (which also holds the JS API that opens, fills and closes the panel); the
+// banner-only first stage composes the banner with the launcher alone (`first_stage`). The
+// widget mounts the `Parts` of whichever is built. Everything else here is in both stages.
+#[cfg(not(feature = "panel"))]
+mod first_stage;
+#[cfg(feature = "panel")]
+mod full_stage;
+#[cfg(feature = "panel")]
+pub use full_stage::{close, open, prefill};
 #[cfg(feature = "panel")]
 mod help;
 #[cfg(feature = "panel")]
 mod tickets;
 
-// The shell: what every part shares, and the two stages' ways of composing the parts.
+// The shell: what every part shares.
 mod base;
 #[cfg(feature = "bench")]
 pub mod bench;
 mod config;
 mod dom;
 mod fetch;
-#[cfg(not(feature = "panel"))]
-mod first_stage;
-#[cfg(feature = "panel")]
-mod full_stage;
 mod intl;
 mod launcher;
 mod storage;
@@ -38,8 +45,6 @@ pub use widget::Widget;
 
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
-#[cfg(feature = "panel")]
-use wasm_bindgen::JsCast;
 
 thread_local! {
     static MOUNTED: RefCell<Option<Widget>> = const { RefCell::new(None) };
@@ -97,52 +102,6 @@ pub fn destroy() {
     drop(widget);
 }
 
-#[cfg(feature = "panel")]
-enum Part {
-    Help,
-    Ticket,
-    MyTickets,
-}
-
-/// Opens a part of the widget: `"help"` (the default), `"ticket"` (the ticket form), or
-/// `"my-tickets"` (the loader's, for the link in learners' e-mails; not in the host's API).
-#[cfg(feature = "panel")]
-#[wasm_bindgen]
-pub fn open(part: Option<String>) {
-    // "my-tickets" is the loader's, for the link in learners' e-mails (`#lms-support-tickets`).
-    let part = match part.as_deref() {
-        None | Some("help") => Part::Help,
-        Some("ticket") => Part::Ticket,
-        Some("my-tickets") => Part::MyTickets,
-        Some(other) => {
-            dom::warn(&format!(
-                "open(\"{other}\"): unknown part; use \"help\" or \"ticket\""
-            ));
-            return;
-        }
-    };
-    MOUNTED.with(|m| {
-        if let Some(widget) = m.borrow().as_ref() {
-            // Focus goes back to the host's control that called us; to our launcher when
-            // focus was nowhere (the body) or in our own shadow root (the host element).
-            let opener = dom::document()
-                .and_then(|d| d.active_element())
-                .filter(|e| {
-                    !matches!(
-                        e.tag_name().as_str(),
-                        "BODY" | "HTML" | "LMS-SUPPORT-WIDGET"
-                    )
-                })
-                .and_then(|e| e.dyn_into().ok());
-            widget.with_parts(|p| match part {
-                Part::Help => p.open_help(opener),
-                Part::Ticket => p.open_ticket(opener),
-                Part::MyTickets => p.open_my_tickets(opener),
-            });
-        }
-    });
-}
-
 /// Switches the widget's language live (`LmsSupport.setLocale("es")`), without a page reload.
 ///
 /// `tag` is a BCP 47 language tag; anything else is logged and changes nothing. When mounted,
@@ -187,33 +146,6 @@ pub fn set_locale(tag: String) {
         }
         Err(message) => dom::error(&format!("setLocale: could not remount: {message}")),
     }
-}
-
-/// Fills ticket fields (`{subject, description, priority, category, name, email}`, strings):
-/// at once if the ticket form is showing, else when it is next opened. Errors are logged.
-#[cfg(feature = "panel")]
-#[wasm_bindgen]
-pub fn prefill(fields: JsValue) {
-    let fields = match tickets::form::HostPrefill::from_js(&fields) {
-        Ok(fields) => fields,
-        Err(message) => return dom::warn(&message),
-    };
-    MOUNTED.with(|m| {
-        if let Some(widget) = m.borrow().as_ref() {
-            widget.with_parts(|p| p.prefill(fields));
-        }
-    });
-}
-
-/// Closes the help panel if it is open.
-#[cfg(feature = "panel")]
-#[wasm_bindgen]
-pub fn close() {
-    MOUNTED.with(|m| {
-        if let Some(widget) = m.borrow().as_ref() {
-            widget.with_parts(|p| p.close());
-        }
-    });
 }
 
 fn install_panic_hook() {

@@ -327,9 +327,7 @@ pub fn client_param(query: Option<&str>) -> Option<&str> {
 
 fn json_error(status: StatusCode, code: &str, message: &str) -> Response<Body> {
     let body = serde_json::json!({ "error": code, "message": message }).to_string();
-    let mut response = respond(status, "application/json", body);
-    super::feed::public(&mut response);
-    response
+    respond(status, "application/json", body)
 }
 
 /// `GET /v1/feed?client=ID` in `--config` mode.
@@ -359,7 +357,6 @@ pub async fn feed_response(
             response
                 .headers_mut()
                 .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-            super::feed::public(&mut response);
             response
         }
         Ok(None) => json_error(

@@ -1,17 +1,24 @@
-//! CORS for the ticket API: only the origins given with `--allow-origin` (design §5), or
-//! under `--config` the origins of the client whose API it is (`/v1/clients/{id}/…`).
+//! CORS, from `tower-http`'s layer, for the two kinds of routes a page on another origin calls.
 //!
+//! **Public routes** ([`public`]): the feed and the widget's files. Any page may read them
+//! (`Access-Control-Allow-Origin: *`, no credentials) and the feed's `ETag` and `Retry-After`;
+//! a cross-origin feed request is preflighted because the widget revalidates with
+//! `If-None-Match`. The answer is the same for every origin, so it does not vary by `Origin`.
+//!
+//! **The ticket API** ([`layer`]): only the origins given with `--allow-origin` (design §5), or
+//! under `--config` the origins of the client whose API it is (`/v1/clients/{id}/…`).
 //! A page on an allowed origin gets `Access-Control-Allow-Origin` naming that origin (never
 //! `*`, and no credentials: the API uses bearer tokens, not cookies) and may read
 //! `Retry-After` and `ETag`. Any other origin gets no `Access-Control-Allow-Origin`, so the
 //! browser keeps the response from the page (the layer still lists the methods and headers
-//! in a preflight and the exposed headers in a response: they grant nothing without it). Same-origin requests (the demo, whose feed says `"api": "/v1"`)
-//! need none of this. Every ticket response varies by `Origin`, so a cache cannot hand one
-//! origin's answer to another.
+//! in a preflight and the exposed headers in a response: they grant nothing without it).
+//! Same-origin requests (the demo, whose feed says `"api": "/v1"`) need none of this. Every
+//! ticket response varies by `Origin`, so a cache cannot hand one origin's answer to another.
 //!
 //! This is not access control: a script outside a browser can call the API from anywhere.
 //! Rate limits, validation and tokens protect it; CORS only decides which pages' scripts may
-//! read the answers.
+//! read the answers. The admin API has no CORS layer: it is for servers and the console on the
+//! same origin.
 
 use super::App;
 use axum::http::header::{self, HeaderName, HeaderValue};
@@ -22,6 +29,24 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 
 /// How long a browser may cache a preflight answer.
 const MAX_AGE: Duration = Duration::from_secs(600);
+/// How long for the public routes, whose answer never changes.
+const PUBLIC_MAX_AGE: Duration = Duration::from_secs(86_400);
+
+/// The CORS layer of the public routes (the feed, the widget's files): every origin may read
+/// them. A preflight (any `OPTIONS`) is answered by the layer: `200`, `GET`/`HEAD` with
+/// `If-None-Match`, cached for a day. An actual response carries
+/// `Access-Control-Allow-Origin: *` and lets the page read `ETag` (the widget's
+/// revalidation) and `Retry-After` (a feed that cannot be read now).
+pub fn public() -> CorsLayer {
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::any())
+        .allow_methods([Method::GET, Method::HEAD, Method::OPTIONS])
+        .allow_headers([header::IF_NONE_MATCH])
+        .expose_headers([header::ETAG, header::RETRY_AFTER])
+        .max_age(PUBLIC_MAX_AGE)
+        // The same answer for every origin: nothing to vary by.
+        .vary(Vec::new())
+}
 
 /// The CORS layer of the ticket routes (`tower-http`'s): the request's `Origin` is allowed
 /// when it is one of the origins of the client whose path it is ([`allowed`]). A preflight

@@ -53,7 +53,6 @@ pub async fn get(
                     "application/json",
                     r#"{"error":"feed_unavailable","message":"the feed cannot be read right now; try again later"}"#,
                 );
-                public(&mut response);
                 response
                     .headers_mut()
                     .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -76,40 +75,5 @@ pub async fn get(
     response
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    public(&mut response);
     response
-}
-
-/// `OPTIONS /v1/feed`: the CORS preflight a browser sends because the widget adds `If-None-Match`.
-pub async fn preflight() -> Response<Body> {
-    let mut response = Response::new(Body::empty());
-    *response.status_mut() = StatusCode::NO_CONTENT;
-    public(&mut response);
-    let h = response.headers_mut();
-    h.insert(
-        header::ACCESS_CONTROL_ALLOW_METHODS,
-        HeaderValue::from_static("GET, HEAD, OPTIONS"),
-    );
-    h.insert(
-        header::ACCESS_CONTROL_ALLOW_HEADERS,
-        HeaderValue::from_static("If-None-Match"),
-    );
-    h.insert(
-        header::ACCESS_CONTROL_MAX_AGE,
-        HeaderValue::from_static("86400"),
-    );
-    response
-}
-
-/// The feed is public: any page may read it, and its `ETag`.
-pub(super) fn public(response: &mut Response<Body>) {
-    let h = response.headers_mut();
-    h.insert(
-        header::ACCESS_CONTROL_ALLOW_ORIGIN,
-        HeaderValue::from_static("*"),
-    );
-    h.insert(
-        header::ACCESS_CONTROL_EXPOSE_HEADERS,
-        HeaderValue::from_static("ETag"),
-    );
 }

@@ -184,13 +184,6 @@ async fn serve_file(root: &Path, path: &Path, tree: Tree, headers: &HeaderMap) -
                 HeaderValue::from_static(DEMO_CSP),
             );
         }
-        if tree == Tree::Widget {
-            // Host pages on other origins load the module with fetch(), which needs CORS.
-            h.insert(
-                header::ACCESS_CONTROL_ALLOW_ORIGIN,
-                HeaderValue::from_static("*"),
-            );
-        }
         return response;
     }
     not_found()

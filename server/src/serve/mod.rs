@@ -31,7 +31,7 @@ use crate::store::{self, writer::Writer, Readers};
 use crate::{clock, demo, output};
 use axum::body::Bytes;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
+use axum::routing::{any, get, post};
 use axum::Router;
 use feed::FeedSource;
 use std::path::{Path, PathBuf};
@@ -184,8 +184,15 @@ pub fn router(app: Arc<App>) -> Router {
         // The console's cookie is believed only past this check (CSRF; see `console`).
         .layer(axum::middleware::from_fn(console::guard));
     let hook = post(hooks::helpdesk).layer(DefaultBodyLimit::max(hooks::BODY_MAX));
+    // Any page may read these: the feed, and the widget's files, which host pages on other
+    // origins load with fetch().
+    let public_routes = Router::new()
+        .route("/v1/feed", get(feed::get))
+        .route("/widget", any(files::handle))
+        .route("/widget/{*file}", any(files::handle))
+        .route_layer(cors::public());
     Router::new()
-        .route("/v1/feed", get(feed::get).options(feed::preflight))
+        .merge(public_routes)
         .merge(admin_routes)
         .route("/v1/hooks/helpdesk", hook)
         .route("/admin", get(console::redirect))

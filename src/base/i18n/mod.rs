@@ -27,7 +27,6 @@
 //! an Arabic sentence.
 
 mod fetched;
-#[cfg(feature = "panel")]
 mod panel;
 
 #[cfg(not(feature = "fetched-catalogues"))]
@@ -347,9 +346,12 @@ pub fn message_count(lang: Lang, msg: CountMsg, n: u64) -> String {
 }
 
 /// The help panel's and the ticket form's strings (see `panel`); none in the banner-only
-/// first stage, which never asks for them.
-#[cfg(feature = "panel")]
+/// first stage (without the `panel` feature), which never asks for them: this constant test
+/// keeps their tables out of its Wasm.
 fn panel_message(lang: Lang, msg: Msg) -> &'static str {
+    if !cfg!(feature = "panel") {
+        return "";
+    }
     match lang {
         Lang::En => panel::en(msg),
         #[cfg(not(feature = "fetched-catalogues"))]
@@ -368,19 +370,12 @@ fn panel_message(lang: Lang, msg: Msg) -> &'static str {
     }
 }
 
-#[cfg(not(feature = "panel"))]
-fn panel_message(_: Lang, _: Msg) -> &'static str {
-    ""
-}
-
-#[cfg(feature = "panel")]
+/// The panel's counted messages, none in the banner-only first stage (see [`panel_message`]).
 fn panel_plural_forms(lang: Lang, msg: CountMsg) -> &'static [(Plural, &'static str)] {
+    if !cfg!(feature = "panel") {
+        return &[];
+    }
     panel::plural_forms(lang, msg)
-}
-
-#[cfg(not(feature = "panel"))]
-fn panel_plural_forms(_: Lang, _: CountMsg) -> &'static [(Plural, &'static str)] {
-    &[]
 }
 
 /// The forms of `msg` in `lang`, one per category of [`Lang::plural_categories`]. A `zero`,

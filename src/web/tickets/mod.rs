@@ -114,6 +114,8 @@ struct Inner {
     launcher: Option<web_sys::Element>,
     /// Checks the watched tickets for news every period ([`crate::ticket::news`]).
     news_timer: Option<Timer>,
+    /// That period in seconds (`data-ticket-check-seconds`).
+    news_period: i64,
     /// The trail of the guided flow the form was opened from, for the ticket's context.
     flow_path: Option<String>,
     /// Told when a ticket is handed in (the help session counts it).
@@ -144,6 +146,8 @@ impl Tickets {
         let section = form.section().clone();
         let list = my_tickets.section().clone();
         let base_feed_url = base.config().feed_url.clone();
+        let news_period =
+            news::check_period(base.config().setting("ticketCheckSeconds").as_deref());
         let inner = Rc::new_cyclic(|weak| {
             RefCell::new(Inner {
                 base,
@@ -158,6 +162,7 @@ impl Tickets {
                 host_prefill: None,
                 launcher: None,
                 news_timer: None,
+                news_period,
                 flow_path: None,
                 on_handed_in: None,
                 help_events: None,

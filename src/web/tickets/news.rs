@@ -12,10 +12,30 @@ use crate::web::fetch::send_request;
 use crate::web::storage::BrowserStorage;
 use std::cell::RefCell;
 use std::rc::Weak;
+use wasm_bindgen::JsValue;
+use web_sys::{Document, Element};
+
+/// `data-ticket-check-seconds`: a whole number of seconds, at least 1; anything else is
+/// logged and the default is used.
+pub(super) fn check_period(written: Option<&str>) -> i64 {
+    use crate::ticket::news::CHECK_SECONDS;
+    match written {
+        None => CHECK_SECONDS,
+        Some(text) => match text.parse::<i64>() {
+            Ok(seconds) if seconds >= 1 => seconds,
+            _ => {
+                warn(&format!(
+                    "data-ticket-check-seconds must be a whole number of seconds such as \"300\", not \"{text}\"; using {CHECK_SECONDS}"
+                ));
+                CHECK_SECONDS
+            }
+        },
+    }
+}
 
 impl Inner {
     fn period(&self) -> i64 {
-        self.base.config().ticket_check_seconds
+        self.news_period
     }
 
     fn load_news(&self) -> TicketNews {
@@ -81,7 +101,7 @@ impl Inner {
         if let Some(launcher) = &self.launcher {
             let badge = news.badge(self.base.lang());
             report(
-                crate::web::launcher::set_badge(self.base.doc(), launcher, badge.as_ref()),
+                set_badge(self.base.doc(), launcher, badge.as_ref()),
                 "launcher",
             );
         }
@@ -160,4 +180,32 @@ async fn check_one(weak: Weak<RefCell<Inner>>, api: String, check: Check, token:
         }
         s.save_news(&news);
     });
+}
+
+/// The badge's class inside the launcher.
+const BADGE_CLASS: &str = "lsw-badge";
+
+/// Draws (or, with `None`, removes) the news badge inside `launcher`: a visible count hidden
+/// from assistive technology, and the words ("1 new reply") in a visually hidden span, so the
+/// launcher's accessible name becomes "Help 1 new reply" (the browser puts a space between the
+/// two, as the hidden span is positioned). The launcher itself does not move.
+fn set_badge(
+    doc: &Document,
+    launcher: &Element,
+    badge: Option<&crate::ticket::news::BadgeView>,
+) -> Result<(), JsValue> {
+    while let Some(old) = launcher.query_selector(&format!(".{BADGE_CLASS}"))? {
+        old.remove();
+    }
+    let Some(badge) = badge else {
+        return Ok(());
+    };
+    let holder = crate::web::dom::el(doc, "span", BADGE_CLASS)?;
+    let count = crate::web::dom::text_el(doc, "span", "lsw-badge-count", &badge.count.to_string())?;
+    count.set_attribute("aria-hidden", "true")?;
+    let words = crate::web::dom::text_el(doc, "span", "lsw-visually-hidden", &badge.label)?;
+    holder.append_child(&count)?;
+    holder.append_child(&words)?;
+    launcher.append_child(&holder)?;
+    Ok(())
 }
