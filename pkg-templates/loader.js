@@ -249,6 +249,11 @@
   /* __HOST_FIT__ */
   var fitHost = null, fitBoxes = [], fitInput = [], fitApplied = '', fitRo = null, fitSheet = null, fitOwnRule = '', fitLift = 0, fitPending = 0;
   var fitMo = null, fitMutations = [], fitKnown = new Set(), fitWatched = new Set(), fitRoots = [];
+  // Overlay: the banner is fixed at --lsw-top, which only a measure of the parsed page with the
+  // banner drawn knows (the navbar may come later in the HTML, the feed later still). Until
+  // then it is hidden (style.css), so it first shows where it stays: shown at the top and then
+  // moved down, it would count as a layout shift, even unpainted (the hit tests lay it out).
+  var fitPlaced = false;
   function rectOf(el) {
     var r = el.getBoundingClientRect();
     return [r.top, r.left, r.width, r.height];
@@ -358,6 +363,14 @@
     fitInput.splice(3, 3, r.height, r.bottom, r.top + scrollY);
     var out = hostFit(fitInput);
     var css = out.join();
+    if (document.readyState !== 'loading' && !fitPlaced && r.height) {
+      fitPlaced = true;
+      // Shown once it has been laid out hidden in its place (two frames on).
+      var placed = fitHost;
+      requestAnimationFrame(function () {
+        requestAnimationFrame(function () { placed.removeAttribute('data-lsw-unplaced'); });
+      });
+    }
     if (css === fitApplied) return;
     fitApplied = css;
     fitLift = out[3];
@@ -391,6 +404,8 @@
     // header that collapses on scroll). Observed once: observing again reports again.
     fitRo = new ResizeObserver(fitMeasure);
     fitRo.observe(fitHost);
+    if (position === 'overlay' && !fitPlaced) fitHost.setAttribute('data-lsw-unplaced', '');
+    if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', fitMeasure);
     fitKnown = new Set();
     fitWatched = new Set();
     fitMeasure();
@@ -406,6 +421,7 @@
     fitPending = 0;
     removeEventListener('resize', fitMeasureSoon);
     removeEventListener('scroll', fitApply);
+    document.removeEventListener('DOMContentLoaded', fitMeasure);
     fitRestore();
     fitRoots.forEach(function (root) {
       root.adoptedStyleSheets = root.adoptedStyleSheets.filter(function (s) { return s !== fitSheet; });
@@ -456,7 +472,8 @@
       if (!record || !host) return localStorage.removeItem(key);
       record = JSON.parse(record);
       var text = JSON.stringify({ context: record[0], until: record[1], quiet_pages: record[2],
-        host: attributesOf(host), style: record[3], tree: nodeView(region) });
+        host: attributesOf(host).filter(function (v, i, all) { return !/^data-lsw-/.test(all[i - i % 2]); }),
+        style: record[3], tree: nodeView(region) });
       if (localStorage.getItem(key) !== text) localStorage.setItem(key, text);
     } catch (error) {
       console.warn(PREFIX + ' could not save the banner for the next page:', error);
@@ -507,10 +524,26 @@
 
   var bannerLoad = load('banner'); // first: the requests go out before anything is drawn
   setTimeout(warmIntl, 0);
-  drawSnapshot();
-  if (snapshotHost) {
-    fitStart();
-    mark('snapshot-fitted');
+  function drawSnapshotFitted() {
+    drawSnapshot();
+    if (snapshotHost) {
+      fitStart();
+      mark('snapshot-fitted');
+    }
+  }
+  // In <head> without async or defer (the render-blocking embedding), <body> does not exist yet:
+  // the snapshot is drawn when the parser adds it, in the microtask right after, which always
+  // runs before the browser renders, so the host's content is never painted without the banner
+  // above it (layout shift 0 on every warm load, not on most).
+  var bodyWatch = null;
+  if (document.body) drawSnapshotFitted();
+  else {
+    bodyWatch = new MutationObserver(function () {
+      if (!document.body) return;
+      bodyWatch.disconnect();
+      if (!stage && !destroyed) drawSnapshotFitted();
+    });
+    bodyWatch.observe(document.documentElement, { childList: true });
   }
   var bannerReady = Promise.all([bannerLoad, whenBodyReady().then(function () { mark('body-ready'); })]).then(function (r) {
     if (destroyed || stage) return;
@@ -645,6 +678,7 @@
     destroy: function () {
       if (destroyed) return;
       destroyed = true;
+      if (bodyWatch) bodyWatch.disconnect();
       document.removeEventListener('click', entryClick);
       stopWarmUp();
       fitStop();
