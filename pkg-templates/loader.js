@@ -249,11 +249,6 @@
   /* __HOST_FIT__ */
   var fitHost = null, fitBoxes = [], fitInput = [], fitApplied = '', fitRo = null, fitSheet = null, fitOwnRule = '', fitLift = 0, fitPending = 0;
   var fitMo = null, fitMutations = [], fitKnown = new Set(), fitWatched = new Set(), fitRoots = [];
-  // Overlay: the banner is fixed at --lsw-top, which only a measure of the parsed page with the
-  // banner drawn knows (the navbar may come later in the HTML, the feed later still). Until
-  // then it is hidden (style.css), so it first shows where it stays: shown at the top and then
-  // moved down, it would count as a layout shift, even unpainted (the hit tests lay it out).
-  var fitPlaced = false;
   function rectOf(el) {
     var r = el.getBoundingClientRect();
     return [r.top, r.left, r.width, r.height];
@@ -363,14 +358,6 @@
     fitInput.splice(3, 3, r.height, r.bottom, r.top + scrollY);
     var out = hostFit(fitInput);
     var css = out.join();
-    if (document.readyState !== 'loading' && !fitPlaced && r.height) {
-      fitPlaced = true;
-      // Shown once it has been laid out hidden in its place (two frames on).
-      var placed = fitHost;
-      requestAnimationFrame(function () {
-        requestAnimationFrame(function () { placed.removeAttribute('data-lsw-unplaced'); });
-      });
-    }
     if (css === fitApplied) return;
     fitApplied = css;
     fitLift = out[3];
@@ -404,7 +391,7 @@
     // header that collapses on scroll). Observed once: observing again reports again.
     fitRo = new ResizeObserver(fitMeasure);
     fitRo.observe(fitHost);
-    if (position === 'overlay' && !fitPlaced) fitHost.setAttribute('data-lsw-unplaced', '');
+    // Drawn while the page is parsed (the render-blocking embedding): measured again once it is.
     if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', fitMeasure);
     fitKnown = new Set();
     fitWatched = new Set();
@@ -472,8 +459,7 @@
       if (!record || !host) return localStorage.removeItem(key);
       record = JSON.parse(record);
       var text = JSON.stringify({ context: record[0], until: record[1], quiet_pages: record[2],
-        host: attributesOf(host).filter(function (v, i, all) { return !/^data-lsw-/.test(all[i - i % 2]); }),
-        style: record[3], tree: nodeView(region) });
+        host: attributesOf(host), style: record[3], tree: nodeView(region) });
       if (localStorage.getItem(key) !== text) localStorage.setItem(key, text);
     } catch (error) {
       console.warn(PREFIX + ' could not save the banner for the next page:', error);
