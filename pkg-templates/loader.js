@@ -458,8 +458,9 @@
       var host = region.getRootNode().host;
       if (!record || !host) return localStorage.removeItem(key);
       record = JSON.parse(record);
+      // A countdown's copy is drawn hidden (style.css): it only keeps the banner's space.
       var text = JSON.stringify({ context: record[0], until: record[1], quiet_pages: record[2],
-        host: attributesOf(host), style: record[3], tree: nodeView(region) });
+        host: attributesOf(host).concat(record[4] ? ['data-lsw-reserve', ''] : []), style: record[3], tree: nodeView(region) });
       if (localStorage.getItem(key) !== text) localStorage.setItem(key, text);
     } catch (error) {
       console.warn(PREFIX + ' could not save the banner for the next page:', error);
