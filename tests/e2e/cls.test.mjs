@@ -5,9 +5,9 @@
 // shifts anything, cold included: the banner is docked below the host's bars by a transform.
 // Asserted over several warm loads per mode, on the Moodle Boost page (1280 and 320 px, and in
 // the last hour's countdown) and on the generic demo page (its loader tag made render-blocking
-// by a route; routes turn the HTTP cache off, which this embedding does not depend on). Layout shifts are summed with a
-// buffered `layout-shift` PerformanceObserver once the widget's own banner is up and settled
-// (two frames): the mechanism, not a timing, is what makes them 0.
+// by a route; routes turn the HTTP cache off, which this embedding does not depend on). Layout
+// shifts are summed with a buffered `layout-shift` PerformanceObserver once the widget's own
+// banner is up and settled (two frames): the mechanism, not a timing, is what makes them 0.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
