@@ -84,7 +84,7 @@ size-why: widget
 bench: widget server
 	node scripts/size.mjs
 	node tests/e2e/bench-first-banner.mjs
-	@# Cumulative Layout Shift the widget adds, warm and cold, push and overlay (demo and Moodle pages).
+	@# Cumulative Layout Shift the widget adds, warm and cold, push and overlay (demo and Moodle pages), loader deferred and render-blocking side by side.
 	node tests/e2e/bench-cls.mjs
 	@# Main-thread time host fit's watch for late chrome adds while the host page mutates every frame.
 	node tests/e2e/bench-hostfit.mjs

@@ -392,6 +392,8 @@
     // header that collapses on scroll). Observed once: observing again reports again.
     fitRo = new ResizeObserver(fitMeasure);
     fitRo.observe(fitHost);
+    // Drawn while the page is parsed (the render-blocking embedding): measured again once it is.
+    if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', fitMeasure);
     fitKnown = new Set();
     fitWatched = new Set();
     fitMeasure();
@@ -407,6 +409,7 @@
     fitPending = 0;
     removeEventListener('resize', fitMeasureSoon);
     removeEventListener('scroll', fitApply);
+    document.removeEventListener('DOMContentLoaded', fitMeasure);
     fitRestore();
     fitRoots.forEach(function (root) {
       root.adoptedStyleSheets = root.adoptedStyleSheets.filter(function (s) { return s !== fitSheet; });
@@ -456,8 +459,9 @@
       var host = region.getRootNode().host;
       if (!record || !host) return localStorage.removeItem(key);
       record = JSON.parse(record);
+      // A countdown's copy is drawn hidden (style.css): it only keeps the banner's space.
       var text = JSON.stringify({ context: record[0], until: record[1], quiet_pages: record[2],
-        host: attributesOf(host), style: record[3], tree: nodeView(region) });
+        host: attributesOf(host).concat(record[4] ? ['data-lsw-reserve', ''] : []), style: record[3], tree: nodeView(region) });
       if (localStorage.getItem(key) !== text) localStorage.setItem(key, text);
     } catch (error) {
       console.warn(PREFIX + ' could not save the banner for the next page:', error);
@@ -508,10 +512,26 @@
 
   var bannerLoad = load('banner'); // first: the requests go out before anything is drawn
   setTimeout(warmIntl, 0);
-  drawSnapshot();
-  if (snapshotHost) {
-    fitStart();
-    mark('snapshot-fitted');
+  function drawSnapshotFitted() {
+    drawSnapshot();
+    if (snapshotHost) {
+      fitStart();
+      mark('snapshot-fitted');
+    }
+  }
+  // In <head> without async or defer (the render-blocking embedding), <body> does not exist yet:
+  // the snapshot is drawn when the parser adds it, in the microtask right after, which always
+  // runs before the browser renders, so the host's content is never painted without the banner
+  // above it (layout shift 0 on every warm load, not on most).
+  var bodyWatch = null;
+  if (document.body) drawSnapshotFitted();
+  else {
+    bodyWatch = new MutationObserver(function () {
+      if (!document.body) return;
+      bodyWatch.disconnect();
+      if (!stage && !destroyed) drawSnapshotFitted();
+    });
+    bodyWatch.observe(document.documentElement, { childList: true });
   }
   var bannerReady = Promise.all([bannerLoad, whenBodyReady().then(function () { mark('body-ready'); })]).then(function (r) {
     if (destroyed || stage) return;
@@ -646,6 +666,7 @@
     destroy: function () {
       if (destroyed) return;
       destroyed = true;
+      if (bodyWatch) bodyWatch.disconnect();
       document.removeEventListener('click', entryClick);
       stopWarmUp();
       fitStop();

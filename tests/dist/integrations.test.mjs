@@ -57,11 +57,13 @@ function scriptTags(text) {
   });
 }
 
-function assertPinnedTag(attrs, where) {
+/** `defer`: false for a tag meant for <head> without it (the Moodle plugin's, render-blocking). */
+function assertPinnedTag(attrs, where, defer = true) {
   assert.equal(attrs.get('src'), LOADER_URL, `${where}: src`);
   assert.equal(attrs.get('integrity'), expectedSri, `${where}: integrity`);
   assert.equal(attrs.get('crossorigin'), 'anonymous', `${where}: crossorigin`);
-  assert.ok(attrs.has('defer'), `${where}: defer`);
+  assert.equal(attrs.has('defer'), defer, `${where}: defer ${defer ? 'expected' : 'unexpected'}`);
+  assert.ok(!attrs.has('async'), `${where}: async`);
   assert.equal(attrs.get('data-feed'), FEED_URL, `${where}: data-feed`);
 }
 
@@ -174,14 +176,15 @@ describe('rendering', () => {
     assert.ok(hashes >= 7, `only ${hashes} hashes rendered`);
   });
 
-  test('every loader <script> tag has src, integrity, crossorigin and defer', () => {
+  test('every loader <script> tag has src, integrity, crossorigin, and defer except the one for <head>', () => {
     const tagged = new Set();
     for (const path of outFiles().filter((p) => /\.(html|md)$/.test(p))) {
       for (const attrs of scriptTags(read(path))) {
         const src = attrs.get('src') ?? '';
         if (path.endsWith('.html')) assert.ok(src, `${path}: a <script> without src`);
         if (src.includes('loader.js') || path.endsWith('.html')) {
-          assertPinnedTag(attrs, path);
+          // The generic snippet goes in <head> without defer (render-blocking: no layout shift).
+          assertPinnedTag(attrs, path, path !== 'generic/snippet.html');
           tagged.add(path);
         }
       }
@@ -275,7 +278,7 @@ describe('rendering', () => {
     assert.equal(lines.length, written.length);
     assert.deepEqual(lines.map((l) => rel(cliOut, l)).sort(), [...written].sort());
     const [tag] = scriptTags(readFileSync(join(cliOut, 'generic/snippet.html'), 'utf8'));
-    assertPinnedTag(tag, 'cli generic/snippet.html');
+    assertPinnedTag(tag, 'cli generic/snippet.html', false);
     assert.equal(readFileSync(join(cliOut, 'moodle/README.md'), 'utf8'), read('moodle/README.md'));
   });
 });
@@ -432,10 +435,10 @@ describe('moodle', () => {
     assert.equal(moodleVersion(new Date('2026-12-07T10:00:00Z')), '2026120710');
     assert.ok(Number(moodleVersion(new Date('2027-01-01T00:00:00Z'))) > Number(moodleVersion(new Date('2026-12-31T23:59:59Z'))));
 
-    // The script tag before the footer; "Help and support" in the standard footer (Moodle's own
+    // The script tag in <head>; "Help and support" in the standard footer (Moodle's own
     // hook names, core\hook\output\*, and one method each of the same name).
     assert.deepEqual(result.callbacks.map((c) => c.hook), [
-      'core\\hook\\output\\before_footer_html_generation', 'core\\hook\\output\\before_standard_footer_html_generation',
+      'core\\hook\\output\\before_standard_head_html_generation', 'core\\hook\\output\\before_standard_footer_html_generation',
     ]);
     for (const { hook, callback } of result.callbacks) {
       const [cls, method] = Array.isArray(callback) ? callback : callback.split('::');
@@ -482,7 +485,8 @@ describe('moodle', () => {
     `, moodle);
     const tags = scriptTags(html);
     assert.equal(tags.length, 1, html);
-    assertPinnedTag(tags[0], 'moodle embed');
+    // In <head> without defer: the loader draws the cached banner before Moodle's first paint.
+    assertPinnedTag(tags[0], 'moodle embed', false);
     assert.equal(tags[0].get('data-lms'), 'moodle');
     assert.equal(tags[0].get('data-course'), '42');
     assert.equal(tags[0].get('data-course-name'), 'Q&A "Intro" <b>');
@@ -509,10 +513,11 @@ describe('moodle', () => {
   test('the legacy callbacks and the 4.4 hooks share one embed path each', () => {
     const lib = readFileSync(join(moodle, 'lib.php'), 'utf8');
     const hooks = readFileSync(join(moodle, 'classes/hook_callbacks.php'), 'utf8');
-    assert.match(lib, /function local_lmssupport_before_footer\(\)/);
-    assert.match(lib, /class_exists\(\\core\\hook\\output\\before_footer_html_generation::class\)/);
-    assert.match(lib, /embed::footer_html\(\)/);
-    assert.match(hooks, /embed::footer_html\(\)/);
+    // Moodle 4.1-4.3 call <component>_before_standard_html_head(); 4.4+ the hook that replaced it.
+    assert.match(lib, /function local_lmssupport_before_standard_html_head\(\)/);
+    assert.match(lib, /class_exists\(\\core\\hook\\output\\before_standard_head_html_generation::class\)/);
+    assert.match(lib, /embed::head_html\(\)/);
+    assert.match(hooks, /embed::head_html\(\)/);
     // Moodle 4.1-4.3 call <component>_standard_footer_html(); 4.4+ the hook that replaced it.
     assert.match(lib, /function local_lmssupport_standard_footer_html\(\)/);
     assert.match(lib, /class_exists\(\\core\\hook\\output\\before_standard_footer_html_generation::class\)/);

@@ -19,10 +19,10 @@ export const widgetDir = process.env.LMS_SUPPORT_WIDGET_DIR || join(root, 'targe
  *  `serveArgs` go after `serve` (e.g. `--rate-limit-hour 0`). With `config: true` it serves the
  *  example vendor configuration (`demo-config`, clients acme and uni) with `--config` instead of
  *  a demo feed with `--feed`; `configDir` is then where it is. `widget` is the widget build it
- *  serves (a benchmark compares two side by side). */
+ *  serves (a benchmark compares two side by side); `www` the static pages (default: www/). */
 export async function startServer({
   name = 'e2e', addr = '127.0.0.1:0', fresh = true, extraArgs = [], serveArgs = [], config = false,
-  widget = widgetDir,
+  widget = widgetDir, www = join(root, 'www'),
 } = {}) {
   const dir = join(outDir, name);
   if (fresh) {
@@ -36,7 +36,7 @@ export async function startServer({
   const source = config ? ['--config', configDir] : ['--feed', feedPath];
   const child = spawn(server, [
     ...extraArgs, 'serve', '--addr', addr, ...source,
-    '--static', join(root, 'www'), '--widget', widget, '--data', join(dir, 'data'),
+    '--static', www, '--widget', widget, '--data', join(dir, 'data'),
     ...serveArgs,
   ], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';

@@ -209,8 +209,8 @@ test('host controls stay usable and the host layout comes back exactly, on every
               if (v !== 'ok') { failed += 1; failures.push(`${where} scrolled: ${key} ${v}`); }
             }
             if (mode === 'overlay') {
-              const gap = await page.evaluate(() => document.querySelector('lms-support-widget').getBoundingClientRect().top
-                - document.getElementById('site-header').getBoundingClientRect().bottom);
+              const gap = await page.evaluate(() => document.querySelector('lms-support-widget').shadowRoot
+                .querySelector('.lsw-banner').getBoundingClientRect().top - document.getElementById('site-header').getBoundingClientRect().bottom);
               if (Math.abs(gap) > 1) failures.push(`${where} scrolled: the overlay banner is ${gap}px from the collapsed header`);
             }
             await page.evaluate(() => window.scrollTo(0, 0));

@@ -24,19 +24,19 @@
 defined('MOODLE_INTERNAL') || die();
 
 /**
- * Adds the widget's script tag before the footer on Moodle 4.1 to 4.3.
+ * Adds the widget's script tag to the page's <head> on Moodle 4.1 to 4.3.
  *
  * Moodle 4.4 and later call classes/hook_callbacks.php instead (db/hooks.php) and skip this
  * function; the class_exists() check and embed's own once-per-page guard make sure the tag is
  * never printed twice even if both paths run.
  *
- * @return string HTML appended to the page footer.
+ * @return string HTML added to the page's <head>.
  */
-function local_lmssupport_before_footer(): string {
-    if (class_exists(\core\hook\output\before_footer_html_generation::class)) {
+function local_lmssupport_before_standard_html_head(): string {
+    if (class_exists(\core\hook\output\before_standard_head_html_generation::class)) {
         return '';
     }
-    return \local_lmssupport\embed::footer_html();
+    return \local_lmssupport\embed::head_html();
 }
 
 /**

@@ -205,26 +205,40 @@ impl Inner {
 
     /// Saves the banner as drawn for the loader's next page load (see [`snapshot`]), true until
     /// its next phase change or change of words. Not on a quiet page (its banner is not the
-    /// other pages'), and not while expanded (the next page starts collapsed).
+    /// other pages'), and not while expanded (the next page starts collapsed). A countdown's
+    /// words change every second: its copy only reserves the banner's space (the loader draws
+    /// it hidden), until the phase changes.
     fn save_snapshot(&self, view: Option<&BannerView>, now: Timestamp) {
         let config = self.base.config();
         let (Some(context), false) = (&config.view_context, self.quiet) else {
             return;
         };
+        let mut reserve = false;
         let until = view.filter(|_| !self.expanded).and_then(|view| {
             let formatter = self.base.formatter();
-            let words = text_stable_until(view, now, &|at| formatter.offset_at(at))?;
+            let words = text_stable_until(view, now, &|at| formatter.offset_at(at));
+            reserve = words.is_none();
             let phase = self
                 .feed
                 .as_ref()
                 .and_then(|f| next_change(f, now, self.base.zones()));
-            Some(phase.map_or(words, |phase| phase.min(words)))
+            match (words, phase) {
+                (Some(words), Some(phase)) => Some(words.min(phase)),
+                (words, phase) => words.or(phase),
+            }
         });
         let quiet_pages = self
             .feed
             .as_ref()
             .map_or(&[][..], |f| &f.client.quiet_pages[..]);
-        snapshot::save(context, &self.region, self.style, quiet_pages, until);
+        snapshot::save(
+            context,
+            &self.region,
+            self.style,
+            quiet_pages,
+            until,
+            reserve,
+        );
     }
 
     /// Redraws, then arms the timers the current view needs.

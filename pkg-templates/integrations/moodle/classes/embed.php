@@ -19,6 +19,12 @@ namespace local_lmssupport;
 /**
  * Builds the widget's script tag, once per page, for both the hook and the legacy callback.
  *
+ * The tag goes in the page's <head> without defer or async: the loader then runs before the
+ * page's <body> is parsed and draws the banner as the learner last saw it (cached in the
+ * browser) as soon as <body> exists, before Moodle's page is first painted, so the banner's
+ * arrival moves nothing on the page (no layout shift). The loader is small (about 5.6 KB
+ * gzip) and cached; the widget itself loads in the background.
+ *
  * Shown to logged-in users only: not on the login page, not to guests or before login (they
  * cannot file a ticket with course context), and not in embedded, popup, print, redirect or
  * maintenance layouts. Quiz attempt pages and the secure (Safe Exam Browser) layout get
@@ -47,7 +53,7 @@ class embed {
      *
      * @return string HTML.
      */
-    public static function footer_html(): string {
+    public static function head_html(): string {
         if (self::$done) {
             return '';
         }
@@ -99,7 +105,6 @@ class embed {
             'src' => self::LOADER_URL,
             'integrity' => self::LOADER_SRI,
             'crossorigin' => 'anonymous',
-            'defer' => 'defer',
         ];
         foreach ($data as $name => $value) {
             if ($value !== null && $value !== '') {

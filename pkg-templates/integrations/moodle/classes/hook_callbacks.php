@@ -24,14 +24,14 @@ namespace local_lmssupport;
  */
 class hook_callbacks {
     /**
-     * Adds the widget's script tag before the footer.
+     * Adds the widget's script tag to the page's <head>.
      *
-     * @param \core\hook\output\before_footer_html_generation $hook
+     * @param \core\hook\output\before_standard_head_html_generation $hook
      */
-    public static function before_footer_html_generation(
-        \core\hook\output\before_footer_html_generation $hook
+    public static function before_standard_head_html_generation(
+        \core\hook\output\before_standard_head_html_generation $hook
     ): void {
-        $html = embed::footer_html();
+        $html = embed::head_html();
         if ($html !== '') {
             $hook->add_html($html);
         }

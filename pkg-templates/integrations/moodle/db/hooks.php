@@ -25,8 +25,8 @@ defined('MOODLE_INTERNAL') || die();
 
 $callbacks = [
     [
-        'hook' => \core\hook\output\before_footer_html_generation::class,
-        'callback' => [\local_lmssupport\hook_callbacks::class, 'before_footer_html_generation'],
+        'hook' => \core\hook\output\before_standard_head_html_generation::class,
+        'callback' => [\local_lmssupport\hook_callbacks::class, 'before_standard_head_html_generation'],
     ],
     [
         'hook' => \core\hook\output\before_standard_footer_html_generation::class,
