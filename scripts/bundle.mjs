@@ -49,8 +49,14 @@ const catalogues = JSON.parse(execFileSync('cargo', ['run', '-q', '--example', '
 const stages = {};
 for (const [stage, dir] of [['banner', 'target/pkg-banner'], ['full', 'target/pkg']]) {
   const optimized = join(out, `${stage}.wasm`);
+  // --low-memory-unused lets wasm-opt fold constant offsets into loads and stores (0.5 KB gzip off
+  // the banner stage, 1.1 KB off the full stage): Rust's linker puts the stack first, so the low
+  // 1 KB is the stack's far end, reached only by a stack overflow, which is already fatal.
+  // A function with one caller is inlined into it only when small (20 instructions, not any
+  // size): the module gets a little larger but compresses better, 1.4 KB gzip off the banner
+  // stage and 7.5 KB off the full stage (measured from 0 to 1000; 15-20 is best for both).
   execFileSync(bin('wasm-opt'), [
-    '-Oz', '--converge', '--strip-debug', '--strip-producers', join(root, dir, 'lms_support_widget_bg.wasm'), '-o', optimized,
+    '-Oz', '--converge', '--low-memory-unused', '--one-caller-inline-max-function-size', '20', '--strip-debug', '--strip-producers', join(root, dir, 'lms_support_widget_bg.wasm'), '-o', optimized,
   ], { stdio: 'inherit' });
   const wasm = readFileSync(optimized);
   rmSync(optimized);

@@ -137,7 +137,7 @@ function report(stage) {
   const tmp = mkdtempSync(join(tmpdir(), 'size-why-'));
   const wasmPath = join(tmp, 'stage.wasm');
   execFileSync(join(root, 'node_modules/.bin/wasm-opt'),
-    ['-Oz', '--converge', '-g', '--strip-producers', join(root, dirs[stage], 'lms_support_widget_bg.wasm'), '-o', wasmPath]);
+    ['-Oz', '--converge', '--low-memory-unused', '--one-caller-inline-max-function-size', '20', '-g', '--strip-producers', join(root, dirs[stage], 'lms_support_widget_bg.wasm'), '-o', wasmPath]);
   const bytes = readFileSync(wasmPath);
   rmSync(tmp, { recursive: true, force: true });
   const { sections, bodies, names, data } = parse(bytes);

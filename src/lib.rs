@@ -30,6 +30,11 @@ pub use base::{feed, i18n, json, storage, text, time, zone};
 pub use help::{events as help_events, flows, markdown, search};
 pub use ticket::view as ticket_view;
 
+// Smaller than std's dlmalloc in the Wasm (both stages), and single-threaded like the widget.
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 // The browser layer: the widget's shell and each part's nodes, listeners and timers.
 #[cfg(target_arch = "wasm32")]
 pub mod web;

@@ -389,7 +389,7 @@ fn write_string(f: &mut fmt::Formatter<'_>, s: &str) -> fmt::Result {
             c if (c as u32) < 0x20 => "",
             _ => continue,
         };
-        f.write_str(&s[start..i])?;
+        f.write_str(s.get(start..i).unwrap_or_default())?;
         if escape.is_empty() {
             write!(f, "\\u{:04x}", c as u32)?;
         } else {
@@ -397,7 +397,7 @@ fn write_string(f: &mut fmt::Formatter<'_>, s: &str) -> fmt::Result {
         }
         start = i + c.len_utf8();
     }
-    f.write_str(&s[start..])?;
+    f.write_str(s.get(start..).unwrap_or_default())?;
     f.write_char('"')
 }
 
@@ -467,6 +467,9 @@ pub fn from_str_within(text: &str, limits: &Limits) -> Result<Value, Error> {
     Ok(value)
 }
 
+// The cursor only ever stops on ASCII bytes, so its slices of the text are on char boundaries;
+// they are taken with `get` rather than indexing, which would link core's formatting of a bad
+// slice's panic message (about 1.5 KB gzip) into the banner stage.
 struct Parser<'a> {
     text: &'a str,
     bytes: &'a [u8],
@@ -476,7 +479,7 @@ struct Parser<'a> {
 
 impl Parser<'_> {
     fn error(&self, message: &str) -> Error {
-        let before = &self.text[..self.at.min(self.text.len())];
+        let before = self.text.get(..self.at).unwrap_or(self.text);
         let line = before.matches('\n').count() + 1;
         let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
         Error {
@@ -637,7 +640,7 @@ impl Parser<'_> {
                 return Err(self.error("invalid number"));
             }
         }
-        let text = &self.text[start..self.at];
+        let text = self.text.get(start..self.at).unwrap_or_default();
         Ok(Value::Number(
             match whole.then(|| text.parse::<i64>().ok()).flatten() {
                 Some(n) => Number::Int(n),
@@ -671,13 +674,13 @@ impl Parser<'_> {
             match self.peek() {
                 None => return Err(self.error("unterminated string")),
                 Some(b'"') => {
-                    out.push_str(&self.text[start..self.at]);
+                    out.push_str(self.text.get(start..self.at).unwrap_or_default());
                     self.at += 1;
                     return Ok(out);
                 }
                 Some(0..=0x1f) => return Err(self.error("control character in a string")),
                 Some(b'\\') => {
-                    out.push_str(&self.text[start..self.at]);
+                    out.push_str(self.text.get(start..self.at).unwrap_or_default());
                     self.at += 1;
                     let escaped = match self.peek() {
                         Some(b'"') => '"',

@@ -967,12 +967,33 @@ fn date_names(lang: Lang) -> (&'static [&'static str; 7], &'static [&'static str
     }
 }
 
-/// Replaces each `{name}` in `template` with its value.
+/// Replaces each `{name}` in `template` with its value, in one pass: a value is never read
+/// as a template (a feed title holding "{count}" stays as it is). Written without `format!`
+/// and `str::replace`, whose string slicing brought the banner stage core's panic formatting
+/// for bad slices.
 pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
-    let mut out = template.to_string();
-    for (name, value) in values {
-        out = out.replace(&format!("{{{name}}}"), value);
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some((before, after)) = rest.split_once('{') {
+        out.push_str(before);
+        let known = after.split_once('}').and_then(|(name, tail)| {
+            values
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, value)| (*value, tail))
+        });
+        match known {
+            Some((value, tail)) => {
+                out.push_str(value);
+                rest = tail;
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
     }
+    out.push_str(rest);
     out
 }
 
@@ -1285,5 +1306,16 @@ mod tests {
         assert_eq!(format_countdown(3600), "1:00:00");
         assert_eq!(format_countdown(-3), "0:00");
         assert_eq!(fill("+{count} more", &[("count", "2")]), "+2 more");
+    }
+
+    #[test]
+    fn a_filled_in_value_is_shown_as_it_is() {
+        // A query or title holding braces is not read as a placeholder of a later value.
+        let filled = fill(
+            "No answers for {query} in {place} {",
+            &[("query", "{place}"), ("place", "Help")],
+        );
+        assert_eq!(filled, "No answers for {place} in Help {");
+        assert_eq!(fill("{unknown} {count}", &[("count", "3")]), "{unknown} 3");
     }
 }
