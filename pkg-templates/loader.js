@@ -101,6 +101,11 @@
     c.emit = emit;
     c.saveView = saveView;
     c.requestPanel = function (part) { api.open(part); };
+    if (feedAnswer) {
+      c.feedAnswer = feedAnswer;
+      c.feedEtag = feedEtag;
+      feedAnswer = null; // a response is read once
+    }
     return c;
   }
 
@@ -484,10 +489,14 @@
     if (snapshotHost) snapshotHost.remove();
     snapshotHost = null;
   }
-  // After the next paint: in the second animation frame from now (as src/web/dom.rs's
+  // After the next paint: in the first task after the next frame, whose rendering (paint
+  // included) runs in the same task as its animation frame callbacks (as src/web/dom.rs's
   // mark_after_paint, so both ways to the first banner are timed alike).
   function markAfterPaint(step) {
-    requestAnimationFrame(function () { requestAnimationFrame(function () { mark(step); }); });
+    requestAnimationFrame(function () {
+      mark('banner-frame');
+      setTimeout(function () { mark(step); }, 0);
+    });
   }
 
   // The first use of Intl on a page loads its locale data: 20–40 ms measured here inside the
@@ -505,9 +514,39 @@
     }
   }
 
+  // The feed is asked for now, beside the Wasm, rather than by the widget once instantiated:
+  // its answer is in when the widget mounts (on a first visit the banner waits for it). It is
+  // asked with the ETag of the copy the widget cached (src/base/storage.rs, CachedFeed: the
+  // record {"body": …, "etag": …}, read from its end rather than parsed whole), as the widget
+  // would; the widget takes the answer only if that is still its copy's ETag
+  // (src/web/fetch.rs, FeedRequest::take_or_send), and only the first stage to mount takes it.
+  var feedAnswer = null, feedEtag = null;
+  function requestFeed() {
+    try {
+      var record = localStorage.getItem(feedKey(__FEED_KEY_PREFIX__)) || '';
+      var at = record.lastIndexOf(',"etag":'); // a quote inside the body's text is escaped
+      if (at > 0) feedEtag = JSON.parse(record.slice(at + 8, -1));
+    } catch (error) {
+      feedEtag = null; // no ETag: a full answer, which is as good
+    }
+    try {
+      var headers = { Accept: 'application/json' };
+      if (typeof feedEtag === 'string') headers['If-None-Match'] = feedEtag;
+      else feedEtag = null;
+      feedAnswer = fetch(feedKey(''), { cache: 'no-store', headers: headers, signal: AbortSignal.timeout(15000) });
+      feedAnswer.catch(function () {}); // read (and a failure told) by the widget
+      mark('feed-requested');
+    } catch (error) {
+      feedAnswer = null; // an invalid data-feed: the widget says so
+    }
+  }
+
   var bannerLoad = load('banner'); // first: the requests go out before anything is drawn
-  setTimeout(warmIntl, 0);
+  requestFeed();
   drawSnapshot();
+  // The first use of Intl is slow (see warmIntl): after the snapshot's paint, not before it.
+  if (snapshotHost) requestAnimationFrame(function () { setTimeout(warmIntl, 0); });
+  else setTimeout(warmIntl, 0);
   if (snapshotHost) {
     fitStart();
     mark('snapshot-fitted');
