@@ -26,6 +26,9 @@ struct Disclosure {
     faq: Option<usize>,
     /// The FAQ entry it shows, for good (none for a topic group).
     entry: Option<usize>,
+    /// A topic group's entries, drawn in its list the first time it opens (a FAQ of a
+    /// thousand entries would otherwise be twenty thousand DOM calls on opening the panel).
+    entries: Vec<FaqLine>,
     open: bool,
 }
 
@@ -86,8 +89,14 @@ impl Disclosures {
         format!("{}{}", self.prefix, self.next_id)
     }
 
-    /// A topic group: its toggle button and the (hidden) list it controls.
-    pub fn topic(&mut self, doc: &Document, label: &str) -> Result<(Element, Element), JsValue> {
+    /// A topic group: its toggle button and the (hidden) list it controls, which gets the
+    /// topic's `entries` when it first opens.
+    pub fn topic(
+        &mut self,
+        doc: &Document,
+        label: &str,
+        entries: Vec<FaqLine>,
+    ) -> Result<(Element, Element), JsValue> {
         let id = self.fresh_id();
         let button = disclosure_button(doc, label, &id, "lsw-topic")?;
         let list = el(doc, "div", "lsw-topic-entries")?;
@@ -98,6 +107,7 @@ impl Disclosures {
             target: list.clone(),
             faq: None,
             entry: None,
+            entries,
             open: false,
         });
         Ok((button, list))
@@ -140,6 +150,7 @@ impl Disclosures {
             target: answer,
             faq: Some(line.index),
             entry: Some(line.index),
+            entries: Vec::new(),
             open: false,
         });
         Ok(item)
@@ -181,6 +192,17 @@ impl Disclosures {
         feed: &Feed,
         locale: &str,
     ) -> Result<Toggled, JsValue> {
+        let entries = match self.items.get_mut(at) {
+            Some(topic) if open => std::mem::take(&mut topic.entries),
+            Some(_) => Vec::new(),
+            None => return Ok(Toggled::NotOurs),
+        };
+        if let Some(list) = self.items.get(at).map(|topic| topic.target.clone()) {
+            for line in &entries {
+                let item = self.faq_item(doc, line, None, "h4")?;
+                list.append_child(&item)?;
+            }
+        }
         let Some(item) = self.items.get_mut(at) else {
             return Ok(Toggled::NotOurs);
         };
