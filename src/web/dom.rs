@@ -397,7 +397,10 @@ pub fn mark_after_paint(name: &'static str) {
         // The frame the banner is first in starts here (its paint follows this callback).
         mark("lms-support:banner-frame");
         if let Some(w) = window() {
-            report(w.set_timeout_with_callback(after.unchecked_ref()), "page");
+            report(
+                w.set_timeout_with_callback_and_timeout_and_arguments_0(after.unchecked_ref(), 0),
+                "page",
+            );
         }
     });
     report(page.request_animation_frame(frame.unchecked_ref()), "page");

@@ -37,7 +37,8 @@ impl SentByLoader {
     pub fn from_config(config: &JsValue) -> Option<SentByLoader> {
         let get = |key: &str| Reflect::get(config, &JsValue::from_str(key)).ok();
         Some(SentByLoader {
-            answer: get("feedAnswer")?.dyn_into().ok()?,
+            // The loader's own fetch promise (not checked with instanceof: bytes on every page).
+            answer: get("feedAnswer").filter(JsValue::is_object)?.into(),
             etag: get("feedEtag").and_then(|etag| etag.as_string()),
         })
     }
