@@ -125,8 +125,14 @@
     link.crossOrigin = 'anonymous';
     (document.head || document.documentElement).appendChild(link);
     links.push(link);
-    var wasm = fetch(new URL(files.wasm, base).href, { integrity: files.wasmSri, mode: 'cors', credentials: 'omit' });
-    wasm.then(function () { mark(name + '-wasm-answered'); }, function () {});
+    var wasmUrl = new URL(files.wasm, base).href, wasmInit = { integrity: files.wasmSri, mode: 'cors', credentials: 'omit' };
+    // Compiled as it arrives, beside the glue's import rather than once the glue is in. When
+    // that fails (a CDN's wrong Content-Type, an error status) the glue gets the response of a
+    // second request and compiles it, or says why not, itself.
+    var wasm = fetch(wasmUrl, wasmInit).then(function (response) {
+      mark(name + '-wasm-answered');
+      return WebAssembly.compileStreaming(response).catch(function () { return fetch(wasmUrl, wasmInit); });
+    });
     loads[name] = (glues[name] = import(jsUrl)).then(function (module) {
       mark(name + '-js-imported');
       return module.default({ module_or_path: wasm }).then(function () {
