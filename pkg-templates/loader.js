@@ -133,6 +133,7 @@
       mark(name + '-wasm-answered');
       return WebAssembly.compileStreaming(response).catch(function () { return fetch(wasmUrl, wasmInit); });
     });
+    wasm.catch(function () {}); // handled once the glue is in (load's caller tells the failure)
     loads[name] = (glues[name] = import(jsUrl)).then(function (module) {
       mark(name + '-js-imported');
       return module.default({ module_or_path: wasm }).then(function () {
