@@ -260,7 +260,7 @@
   // the vendor's data-fixed-chrome selectors; again when the host's chrome changes after load.
   /* __HOST_FIT__ */
   var fitHost = null, fitBoxes = [], fitInput = [], fitApplied = '', fitRo = null, fitSheet = null, fitOwnRule = '', fitLift = 0, fitPending = 0;
-  var fitMo = null, fitMutations = [], fitKnown = new Set(), fitWatched = new Set(), fitRoots = [];
+  var fitMo = null, fitMutations = [], fitKnown = new Set(), fitWatched = new Set(), fitRoots = [], fitSizes = new Map();
   function rectOf(el) {
     var r = el.getBoundingClientRect();
     return [r.top, r.left, r.width, r.height];
@@ -327,6 +327,17 @@
       fitWatched.add(el);
     });
     fitApply();
+    fitSizes = new Map();
+    fitBoxes.concat(fitHost).forEach(function (el) { fitSizes.set(el, el.offsetWidth + 'x' + el.offsetHeight); });
+  }
+  // The observer reports each element when first observed, in the next frame's rendering
+  // (before its paint), and then whenever its size changes: a report of the size just measured
+  // measures nothing new, and measuring again there held the first banner's paint back.
+  function fitResized(entries) {
+    if (entries.some(function (e) {
+      var box = e.borderBoxSize && e.borderBoxSize[0];
+      return !box || fitSizes.get(e.target) !== Math.round(box.inlineSize) + 'x' + Math.round(box.blockSize);
+    })) fitMeasure();
   }
   // A window being resized fires many events a frame: measure once, in the next frame.
   function fitMeasureSoon() {
@@ -401,7 +412,7 @@
     document.adoptedStyleSheets = document.adoptedStyleSheets.concat(fitSheet);
     // The banner's size changed (a phase, "+N more", a narrower window), or a host box's (a
     // header that collapses on scroll). Observed once: observing again reports again.
-    fitRo = new ResizeObserver(fitMeasure);
+    fitRo = new ResizeObserver(fitResized);
     fitRo.observe(fitHost);
     fitKnown = new Set();
     fitWatched = new Set();

@@ -136,3 +136,45 @@ test('the loader asks for the feed while the Wasm is on its way, with the cached
     await browser.close();
   }
 });
+
+test('the host is measured once for the banner\'s first frame, not again in that frame', async () => {
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.context.newPage();
+    await page.goto(server.url + '/moodle.html');
+    await page.locator('lms-support-widget .lsw-item').first().waitFor({ state: 'visible', timeout: 10_000 });
+    await page.waitForLoadState('networkidle');
+    // The next page, with the Wasm held: only the loader's snapshot and its fit run.
+    let release;
+    const held = new Promise((resolve) => { release = resolve; });
+    await browser.context.route((url) => /\/lms_support_banner\.[0-9a-f]+\.wasm$/.test(url.pathname), async (route) => {
+      await held;
+      await route.fallback().catch(() => {});
+    });
+    const next = await browser.context.newPage();
+    await next.addInitScript(() => {
+      // When host fit hit-tests the page: its measures.
+      const elementsFromPoint = Document.prototype.elementsFromPoint;
+      window.__hitTests = [];
+      Document.prototype.elementsFromPoint = function (...args) {
+        window.__hitTests.push(performance.now());
+        return elementsFromPoint.apply(this, args);
+      };
+    });
+    await next.goto(server.url + '/moodle.html', { waitUntil: 'domcontentloaded' });
+    await next.waitForFunction(() => performance.getEntriesByName('lms-support:banner-painted').length > 0,
+      null, { timeout: 10_000 });
+    const { fitted, painted, hits } = await next.evaluate(() => ({
+      fitted: performance.getEntriesByName('lms-support:snapshot-fitted')[0]?.startTime,
+      painted: performance.getEntriesByName('lms-support:banner-painted')[0].startTime,
+      hits: window.__hitTests,
+    }));
+    assert.ok(fitted !== undefined, 'the loader drew and fitted the snapshot');
+    assert.ok(hits.some((t) => t <= fitted), 'the snapshot was fitted with hit tests');
+    assert.deepEqual(hits.filter((t) => t > fitted && t < painted), [],
+      'no second measure between the fit and the paint (the resize observer\'s first report is the size just measured)');
+    release();
+  } finally {
+    await browser.close();
+  }
+});
