@@ -101,6 +101,11 @@
     c.emit = emit;
     c.saveView = saveView;
     c.requestPanel = function (part) { api.open(part); };
+    if (feedAnswer) {
+      c.feedAnswer = feedAnswer;
+      c.feedEtag = feedEtag;
+      feedAnswer = null; // a response is read once
+    }
     return c;
   }
 
@@ -120,8 +125,15 @@
     link.crossOrigin = 'anonymous';
     (document.head || document.documentElement).appendChild(link);
     links.push(link);
-    var wasm = fetch(new URL(files.wasm, base).href, { integrity: files.wasmSri, mode: 'cors', credentials: 'omit' });
-    wasm.then(function () { mark(name + '-wasm-answered'); }, function () {});
+    var wasmUrl = new URL(files.wasm, base).href, wasmInit = { integrity: files.wasmSri, mode: 'cors', credentials: 'omit' };
+    // Compiled as it arrives, beside the glue's import rather than once the glue is in. When
+    // that fails (a CDN's wrong Content-Type, an error status) the glue gets the response of a
+    // second request and compiles it, or says why not, itself.
+    var wasm = fetch(wasmUrl, wasmInit).then(function (response) {
+      mark(name + '-wasm-answered');
+      return WebAssembly.compileStreaming(response).catch(function () { return fetch(wasmUrl, wasmInit); });
+    });
+    wasm.catch(function () {}); // handled once the glue is in (load's caller tells the failure)
     loads[name] = (glues[name] = import(jsUrl)).then(function (module) {
       mark(name + '-js-imported');
       return module.default({ module_or_path: wasm }).then(function () {
@@ -249,7 +261,7 @@
   // the vendor's data-fixed-chrome selectors; again when the host's chrome changes after load.
   /* __HOST_FIT__ */
   var fitHost = null, fitBoxes = [], fitInput = [], fitApplied = '', fitRo = null, fitSheet = null, fitOwnRule = '', fitLift = 0, fitPending = 0;
-  var fitMo = null, fitMutations = [], fitKnown = new Set(), fitWatched = new Set(), fitRoots = [];
+  var fitMo = null, fitMutations = [], fitKnown = new Set(), fitWatched = new Set(), fitRoots = [], fitSizes = new Map();
   function rectOf(el) {
     var r = el.getBoundingClientRect();
     return [r.top, r.left, r.width, r.height];
@@ -316,6 +328,17 @@
       fitWatched.add(el);
     });
     fitApply();
+    fitSizes = new Map();
+    fitBoxes.concat(fitHost).forEach(function (el) { fitSizes.set(el, el.offsetWidth + 'x' + el.offsetHeight); });
+  }
+  // The observer reports each element when first observed, in the next frame's rendering
+  // (before its paint), and then whenever its size changes: a report of the size just measured
+  // measures nothing new, and measuring again there held the first banner's paint back.
+  function fitResized(entries) {
+    if (entries.some(function (e) {
+      var box = e.borderBoxSize && e.borderBoxSize[0];
+      return !box || fitSizes.get(e.target) !== Math.round(box.inlineSize) + 'x' + Math.round(box.blockSize);
+    })) fitMeasure();
   }
   // A window being resized fires many events a frame: measure once, in the next frame.
   function fitMeasureSoon() {
@@ -390,7 +413,7 @@
     document.adoptedStyleSheets = document.adoptedStyleSheets.concat(fitSheet);
     // The banner's size changed (a phase, "+N more", a narrower window), or a host box's (a
     // header that collapses on scroll). Observed once: observing again reports again.
-    fitRo = new ResizeObserver(fitMeasure);
+    fitRo = new ResizeObserver(fitResized);
     fitRo.observe(fitHost);
     // Drawn while the page is parsed (the render-blocking embedding): measured again once it is.
     if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', fitMeasure);
@@ -489,10 +512,14 @@
     if (snapshotHost) snapshotHost.remove();
     snapshotHost = null;
   }
-  // After the next paint: in the second animation frame from now (as src/web/dom.rs's
+  // After the next paint: in the first task after the next frame, whose rendering (paint
+  // included) runs in the same task as its animation frame callbacks (as src/web/dom.rs's
   // mark_after_paint, so both ways to the first banner are timed alike).
   function markAfterPaint(step) {
-    requestAnimationFrame(function () { requestAnimationFrame(function () { mark(step); }); });
+    requestAnimationFrame(function () {
+      mark('banner-frame');
+      setTimeout(function () { mark(step); }, 0);
+    });
   }
 
   // The first use of Intl on a page loads its locale data: 20–40 ms measured here inside the
@@ -510,14 +537,44 @@
     }
   }
 
+  // The feed is asked for now, beside the Wasm, rather than by the widget once instantiated:
+  // its answer is in when the widget mounts (on a first visit the banner waits for it). It is
+  // asked with the ETag of the copy the widget cached (src/base/storage.rs, CachedFeed: the
+  // record {"body": …, "etag": …}, read from its end rather than parsed whole), as the widget
+  // would; the widget takes the answer only if that is still its copy's ETag
+  // (src/web/fetch.rs, FeedRequest::take_or_send), and only the first stage to mount takes it.
+  var feedAnswer = null, feedEtag = null;
+  function requestFeed() {
+    try {
+      var record = localStorage.getItem(feedKey(__FEED_KEY_PREFIX__)) || '';
+      var at = record.lastIndexOf(',"etag":'); // a quote inside the body's text is escaped
+      if (at > 0) feedEtag = JSON.parse(record.slice(at + 8, -1));
+    } catch (error) {
+      feedEtag = null; // no ETag: a full answer, which is as good
+    }
+    try {
+      var headers = { Accept: 'application/json' };
+      if (typeof feedEtag === 'string') headers['If-None-Match'] = feedEtag;
+      else feedEtag = null;
+      feedAnswer = fetch(feedKey(''), { cache: 'no-store', headers: headers, signal: AbortSignal.timeout(15000) });
+      feedAnswer.catch(function () {}); // read (and a failure told) by the widget
+      mark('feed-requested');
+    } catch (error) {
+      feedAnswer = null; // an invalid data-feed: the widget says so
+    }
+  }
+
   var bannerLoad = load('banner'); // first: the requests go out before anything is drawn
-  setTimeout(warmIntl, 0);
+  requestFeed();
   function drawSnapshotFitted() {
     drawSnapshot();
     if (snapshotHost) {
       fitStart();
       mark('snapshot-fitted');
     }
+    // The first use of Intl is slow (see warmIntl): after the snapshot's paint, not before it.
+    if (snapshotHost) requestAnimationFrame(function () { setTimeout(warmIntl, 0); });
+    else setTimeout(warmIntl, 0);
   }
   // In <head> without async or defer (the render-blocking embedding), <body> does not exist yet:
   // the snapshot is drawn when the parser adds it, in the microtask right after, which always

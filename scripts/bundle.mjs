@@ -95,6 +95,7 @@ function rustConst(file, name) {
 const loader = readFileSync(join(root, 'pkg-templates/loader.js'), 'utf8')
   .replaceAll('__VERSION__', version)
   .replace('/* __HOST_FIT__ */', () => readFileSync(join(root, 'pkg-templates/host-fit.js'), 'utf8'))
+  .replaceAll('__FEED_KEY_PREFIX__', () => rustConst('src/base/storage.rs', 'FEED_PREFIX'))
   .replaceAll('__OUTBOX_KEY_PREFIX__', () => rustConst('src/base/storage.rs', 'OUTBOX_PREFIX'))
   .replaceAll('__TICKET_NEWS_KEY_PREFIX__', () => rustConst('src/base/storage.rs', 'TICKET_NEWS_PREFIX'))
   .replaceAll('__NEWS_CHECK_AT__', () => rustConst('src/ticket/news.rs', 'CHECK_AT_FIELD'))

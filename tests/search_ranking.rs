@@ -11,7 +11,7 @@
 //! `SEARCH_BENCH_CORPUS=FILE` to also write its generated 10,000-entry feed).
 
 use lms_support_widget::feed::{self, FaqEntry};
-use lms_support_widget::search::{highlight_ranges, tokenize, Hit, SearchIndex};
+use lms_support_widget::search::{highlight_ranges, tokenize, Hit, IndexBuilder, SearchIndex};
 use lms_support_widget::text::LocalizedText;
 use lms_support_widget::zone::TzDatabase;
 use std::ops::Range;
@@ -1082,5 +1082,72 @@ fn hit_rate_on_large_feeds() {
             100.0 * hits as f64 / queries.len() as f64,
             misses.join("\n")
         );
+    }
+}
+
+#[test]
+fn an_index_built_a_few_entries_at_a_time_finds_what_one_built_at_once_finds() {
+    // The help panel builds the index in steps between the learner's keystrokes, and finishes
+    // it at once when they search before it is done: both must rank exactly as one build.
+    let faq = faq();
+    let queries = [
+        "contraseña",
+        "calificasiones",
+        "subir arch",
+        "password reset",
+        "how do i submit late",
+        "c",
+        "video",
+    ];
+    for locale in ["en", "es"] {
+        let whole = SearchIndex::build(&faq, locale);
+        for step in [1usize, 3, 7, 40] {
+            let mut builder = IndexBuilder::new(locale);
+            let mut steps = 0;
+            loop {
+                let mut budget = step;
+                let done = builder.add_from(&faq, || {
+                    let more = budget > 0;
+                    budget = budget.saturating_sub(1);
+                    more
+                });
+                steps += 1;
+                if done {
+                    break;
+                }
+                assert_eq!(
+                    builder.len(),
+                    steps * step,
+                    "{step}: a step adds what its budget allows"
+                );
+            }
+            assert!(steps >= faq.len() / step, "{step}: built in steps");
+            let stepped = builder.finish();
+            for query in queries {
+                assert_eq!(
+                    stepped.search(query, 10),
+                    whole.search(query, 10),
+                    "{locale} {step} {query:?}"
+                );
+            }
+        }
+        // Finished half-way: the rest in one go, as on a keystroke before the steps are done.
+        let mut builder = IndexBuilder::new(locale);
+        let mut budget = faq.len() / 2;
+        assert!(!builder.add_from(&faq, || {
+            let more = budget > 0;
+            budget = budget.saturating_sub(1);
+            more
+        }));
+        assert_eq!(builder.len(), faq.len() / 2);
+        assert!(builder.add_from(&faq, || true));
+        let finished = builder.finish();
+        for query in queries {
+            assert_eq!(
+                finished.search(query, 10),
+                whole.search(query, 10),
+                "{locale} {query:?}"
+            );
+        }
     }
 }

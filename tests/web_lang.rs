@@ -104,6 +104,10 @@ async fn help_panel_marks_fallback_causes_questions_and_answers() {
     assert_eq!(cause.text_content().as_deref(), Some("Planned upgrade"));
     assert_eq!(cause.get_attribute("lang").as_deref(), Some("en"));
 
+    // The topic's questions are drawn when it opens.
+    for topic in all(".lsw-topic") {
+        topic.unchecked_ref::<HtmlElement>().click();
+    }
     let questions = all(".lsw-browse .lsw-question");
     let question = |i: usize| questions[i].query_selector("span").unwrap().unwrap();
     assert_eq!(questions.len(), 2);

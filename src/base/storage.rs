@@ -9,7 +9,7 @@
 //! This module does not log: a write that fails returns a [`StorageError`], and the browser
 //! layer reports it once, in one place.
 
-use crate::base::json::{Map, Value};
+use crate::base::json::{Limits, Map, Value};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 
@@ -267,10 +267,20 @@ pub struct CachedFeed {
 }
 
 impl CachedFeed {
+    /// The record holds the feed's whole text as one string, escaped (a quote or a backslash
+    /// doubles): a feed may be as long as its own parse allows, however long a string of the
+    /// feed may be. (At the default 64 KiB per string, a feed of a few hundred FAQ answers
+    /// was never read back, so every page waited for the network and parsed it again.)
+    const RECORD_LIMITS: Limits = Limits {
+        max_text_bytes: 2 * Limits::DEFAULT.max_text_bytes + 64,
+        max_string_bytes: 2 * Limits::DEFAULT.max_text_bytes,
+        ..Limits::DEFAULT
+    };
+
     /// The copy cached for `feed_url`, if any.
     pub fn load(storage: &impl Storage, feed_url: &str) -> Option<CachedFeed> {
         let text = storage.get(&keys::for_feed(keys::FEED_PREFIX, feed_url))?;
-        let value: Value = crate::base::json::from_str(&text).ok()?;
+        let value: Value = crate::base::json::from_str_within(&text, &Self::RECORD_LIMITS).ok()?;
         Some(CachedFeed {
             body: value.get("body")?.as_str()?.to_string(),
             etag: value.get("etag").and_then(Value::as_str).map(String::from),
@@ -327,6 +337,27 @@ mod tests {
     use super::*;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn a_cached_feed_longer_than_a_json_string_may_be_is_read_back() {
+        // A feed of a thousand FAQ answers is about 750 KB: over the 64 KiB of one string.
+        let storage = MemoryStorage::new();
+        let url = "https://support.example/v1/feed?client=acme";
+        let answer = "A long answer with \"quotes\" and a \\ backslash. ".repeat(20_000);
+        let body = format!("{{\"faq\":[{{\"answer\":\"{answer}\"}}]}}");
+        assert!(body.len() > 3 * Limits::DEFAULT.max_string_bytes);
+        let etag = Some("\"v1\"".to_string());
+        assert_eq!(
+            CachedFeed {
+                body: body.clone(),
+                etag: etag.clone()
+            }
+            .save(&storage, url),
+            Ok(())
+        );
+        let cached = CachedFeed::load(&storage, url).expect("the cached feed is read back");
+        assert_eq!((cached.body, cached.etag), (body, etag));
+    }
 
     #[test]
     fn a_vote_counts_once_per_browser_across_reloads_and_tabs() {

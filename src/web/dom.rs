@@ -370,19 +370,23 @@ pub fn mark(name: &str) {
     }
 }
 
-/// Sets a performance mark in the second animation frame from now, i.e. after the next paint
-/// (a frame later than the paint itself; the first frame is marked `lms-support:banner-frame`).
+/// Sets a performance mark after the next paint: in the first task after the next animation
+/// frame, whose rendering (paint included) runs in the same task as its callbacks. The frame
+/// itself is marked `lms-support:banner-frame` (as the loader's `markAfterPaint`).
 pub fn mark_after_paint(name: &'static str) {
     let Some(page) = window() else { return };
-    let inner = Closure::once_into_js(move || mark(name));
-    let outer = Closure::once_into_js(move || {
+    let after = Closure::once_into_js(move || mark(name));
+    let frame = Closure::once_into_js(move || {
         // The frame the banner is first in starts here (its paint follows this callback).
         mark("lms-support:banner-frame");
         if let Some(w) = window() {
-            report(w.request_animation_frame(inner.unchecked_ref()), "page");
+            report(
+                w.set_timeout_with_callback_and_timeout_and_arguments_0(after.unchecked_ref(), 0),
+                "page",
+            );
         }
     });
-    report(page.request_animation_frame(outer.unchecked_ref()), "page");
+    report(page.request_animation_frame(frame.unchecked_ref()), "page");
 }
 
 /// Events for the host page, dispatched once our state is released (a host handler may call

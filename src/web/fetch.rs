@@ -1,7 +1,8 @@
 //! Fetching the feed with `If-None-Match`.
 
 use crate::web::dom::{describe, window};
-use wasm_bindgen::JsCast;
+use js_sys::{Promise, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortSignal, Headers, Request, RequestCache, RequestInit, Response};
 
@@ -22,6 +23,27 @@ pub enum FeedResponse {
     NotModified,
 }
 
+/// The feed request the loader sent at script start, beside the Wasm's download
+/// (`feedAnswer`, a promise of the `Response`, and `feedEtag`, the ETag it sent, in the mount
+/// configuration; `pkg-templates/loader.js`), so that its answer is in by the mount.
+#[derive(Debug)]
+pub struct SentByLoader {
+    answer: Promise,
+    etag: Option<String>,
+}
+
+impl SentByLoader {
+    /// The loader's request, if it sent one for this mount.
+    pub fn from_config(config: &JsValue) -> Option<SentByLoader> {
+        let get = |key: &str| Reflect::get(config, &JsValue::from_str(key)).ok();
+        Some(SentByLoader {
+            // The loader's own fetch promise (not checked with instanceof: bytes on every page).
+            answer: get("feedAnswer").filter(JsValue::is_object)?.into(),
+            etag: get("feedEtag").and_then(|etag| etag.as_string()),
+        })
+    }
+}
+
 /// A feed request on its way: sent when made, read with [`FeedRequest::answer`].
 #[derive(Debug)]
 pub struct FeedRequest {
@@ -36,6 +58,18 @@ impl FeedRequest {
         FeedRequest {
             url: url.to_string(),
             sent: send_feed_request(url, etag),
+        }
+    }
+
+    /// The request the loader sent at script start when it asked with `etag`, the ETag of
+    /// the copy we hold (a `304` answers for the copy it named), else a new one.
+    pub fn take_or_send(url: &str, etag: Option<&str>, sent: Option<SentByLoader>) -> FeedRequest {
+        match sent {
+            Some(sent) if sent.etag.as_deref() == etag => FeedRequest {
+                url: url.to_string(),
+                sent: Ok(JsFuture::from(sent.answer)),
+            },
+            _ => FeedRequest::send(url, etag),
         }
     }
 

@@ -89,10 +89,7 @@ impl Parts {
     /// Hands a new feed, with one FAQ index for both parts to share, to the help panel and
     /// tickets.
     pub fn set_feed(&self, feed: Rc<Feed>) {
-        let index = Rc::new(FaqIndex::new(
-            feed.clone(),
-            &self.parts.base.config().locale,
-        ));
+        let index = FaqIndex::new(feed.clone(), &self.parts.base.config().locale);
         self.parts.help.set_feed(feed.clone(), index.clone());
         self.parts.tickets.set_feed(feed, index);
     }

@@ -66,7 +66,8 @@ pub fn mount(config: JsValue) -> bool {
         return false;
     }
     dom::set_hooks(&config);
-    let widget = Config::from_js(&config).and_then(Widget::mount);
+    let sent = fetch::SentByLoader::from_config(&config);
+    let widget = Config::from_js(&config).and_then(|c| Widget::mount(c, sent));
     match widget {
         Ok(widget) => {
             MOUNTED.with(|m| *m.borrow_mut() = Some(widget));
@@ -137,7 +138,7 @@ pub fn set_locale(tag: String) {
     config.view_context = None;
     let old = MOUNTED.with(|m| m.borrow_mut().take());
     drop(old);
-    match Widget::mount(config) {
+    match Widget::mount(config, None) {
         Ok(widget) => {
             if let Some(view) = open {
                 widget.with_parts(|p| p.reopen(view));

@@ -16,7 +16,7 @@ use crate::web::banner::Banner;
 use crate::web::base::Base;
 use crate::web::config::Config;
 use crate::web::dom::{self, describe, dispatch_all, report, warn, Events, Listener, Timer};
-use crate::web::fetch::{FeedRequest, FeedResponse};
+use crate::web::fetch::{FeedRequest, FeedResponse, SentByLoader};
 #[cfg(not(feature = "panel"))]
 use crate::web::first_stage::Parts;
 #[cfg(feature = "panel")]
@@ -80,7 +80,8 @@ impl Widget {
     /// # Errors
     /// A message when the page has no body or the browser lacks shadow DOM or constructable
     /// stylesheets; nothing is left on the page then.
-    pub fn mount(config: Config) -> Result<Widget, String> {
+    /// `sent` is the feed request the loader sent at script start, if it did.
+    pub fn mount(config: Config, sent: Option<SentByLoader>) -> Result<Widget, String> {
         dom::mark("lms-support:mount-start");
         let doc = dom::document().ok_or("no document")?;
         let body = doc
@@ -88,14 +89,15 @@ impl Widget {
             .ok_or("the page has no <body> yet; load the script with defer")?;
         let js = |e: JsValue| describe(&e);
 
-        // The fresh feed is asked for first, with the cached copy's ETag: it is on its way while
-        // the widget builds and draws the cached copy (the loader drew the banner already, from
-        // its snapshot), instead of after the mount and the host fit.
+        // The fresh feed, asked for with the cached copy's ETag, is on its way (sent by the
+        // loader at script start, or sent now) while the widget builds and draws the cached
+        // copy (the loader drew the banner already, from its snapshot).
         let cached = CachedFeed::load(&BrowserStorage, &config.feed_url);
         dom::mark("lms-support:cache-read");
-        let request = FeedRequest::send(
+        let request = FeedRequest::take_or_send(
             &config.feed_url,
             cached.as_ref().and_then(|c| c.etag.as_deref()),
+            sent,
         );
         dom::mark("lms-support:feed-requested");
 

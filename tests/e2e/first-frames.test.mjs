@@ -83,3 +83,98 @@ test('the next page draws the banner before the Wasm and the feed arrive, and th
     await browser.close();
   }
 });
+
+test('the loader asks for the feed while the Wasm is on its way, with the cached copy\'s ETag, once a page', async () => {
+  const browser = await launchBrowser();
+  try {
+    const feedRequests = [];
+    browser.context.on('request', (request) => {
+      if (new URL(request.url()).pathname === '/v1/feed') feedRequests.push(request);
+    });
+    let release;
+    const held = new Promise((resolve) => { release = resolve; });
+    let wasmHeld = 0;
+    await browser.context.route((url) => /\/lms_support_banner\.[0-9a-f]+\.wasm$/.test(url.pathname), async (route) => {
+      wasmHeld++;
+      await held;
+      await route.fallback();
+    });
+    // A first visit: nothing cached, so the banner waits for the feed, which must not wait
+    // for the Wasm.
+    const page = await browser.context.newPage();
+    await page.goto(server.url + '/', { waitUntil: 'domcontentloaded' });
+    const deadline = Date.now() + 10_000; // not stuck: the old widget asked only once instantiated
+    while (feedRequests.length === 0 && Date.now() < deadline) await page.waitForTimeout(50);
+    assert.equal(feedRequests.length, 1, 'the feed was asked for while the Wasm was held');
+    assert.ok(wasmHeld > 0, 'the Wasm was requested and is held');
+    assert.equal(await page.evaluate(() => performance.getEntriesByName('lms-support:banner-instantiated').length), 0,
+      'the Wasm is not instantiated yet');
+    release();
+    await page.locator('lms-support-widget .lsw-item').first().waitFor({ state: 'visible', timeout: 10_000 });
+    await page.waitForLoadState('networkidle');
+    const first = await feedRequests[0].response();
+    assert.equal(first.status(), 200);
+    const etag = first.headers().etag;
+    assert.ok(etag, 'the demo server gives the feed an ETag');
+    assert.equal(feedRequests.length, 1, 'the widget took the loader\'s answer rather than asking again');
+
+    // The next page: the loader asks with the ETag of the copy the widget cached, and the
+    // widget takes the 304 as "the cached copy is current".
+    const next = await browser.context.newPage();
+    await next.goto(server.url + '/');
+    await next.locator('lms-support-widget:not([inert]) .lsw-item').first().waitFor({ state: 'visible', timeout: 10_000 });
+    await next.waitForLoadState('networkidle');
+    assert.equal(feedRequests.length, 2, 'one feed request for the next page');
+    assert.equal(feedRequests[1].headers()['if-none-match'], etag);
+    assert.equal((await feedRequests[1].response()).status(), 304);
+    assert.ok(await next.evaluate(() => {
+      const feed = performance.getEntriesByType('resource').find((e) => new URL(e.name).pathname === '/v1/feed');
+      const instantiated = performance.getEntriesByName('lms-support:banner-instantiated')[0];
+      return feed && instantiated && feed.startTime < instantiated.startTime;
+    }), 'the feed request started before the Wasm was instantiated');
+  } finally {
+    await browser.close();
+  }
+});
+
+test('the host is measured once for the banner\'s first frame, not again in that frame', async () => {
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.context.newPage();
+    await page.goto(server.url + '/moodle.html');
+    await page.locator('lms-support-widget .lsw-item').first().waitFor({ state: 'visible', timeout: 10_000 });
+    await page.waitForLoadState('networkidle');
+    // The next page, with the Wasm held: only the loader's snapshot and its fit run.
+    let release;
+    const held = new Promise((resolve) => { release = resolve; });
+    await browser.context.route((url) => /\/lms_support_banner\.[0-9a-f]+\.wasm$/.test(url.pathname), async (route) => {
+      await held;
+      await route.fallback().catch(() => {});
+    });
+    const next = await browser.context.newPage();
+    await next.addInitScript(() => {
+      // When host fit hit-tests the page: its measures.
+      const elementsFromPoint = Document.prototype.elementsFromPoint;
+      window.__hitTests = [];
+      Document.prototype.elementsFromPoint = function (...args) {
+        window.__hitTests.push(performance.now());
+        return elementsFromPoint.apply(this, args);
+      };
+    });
+    await next.goto(server.url + '/moodle.html', { waitUntil: 'domcontentloaded' });
+    await next.waitForFunction(() => performance.getEntriesByName('lms-support:banner-painted').length > 0,
+      null, { timeout: 10_000 });
+    const { fitted, painted, hits } = await next.evaluate(() => ({
+      fitted: performance.getEntriesByName('lms-support:snapshot-fitted')[0]?.startTime,
+      painted: performance.getEntriesByName('lms-support:banner-painted')[0].startTime,
+      hits: window.__hitTests,
+    }));
+    assert.ok(fitted !== undefined, 'the loader drew and fitted the snapshot');
+    assert.ok(hits.some((t) => t <= fitted), 'the snapshot was fitted with hit tests');
+    assert.deepEqual(hits.filter((t) => t > fitted && t < painted), [],
+      'no second measure between the fit and the paint (the resize observer\'s first report is the size just measured)');
+    release();
+  } finally {
+    await browser.close();
+  }
+});

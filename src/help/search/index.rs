@@ -142,53 +142,131 @@ impl SearchIndex {
     /// Indexes each entry's question, tags, category and answer as shown in `locale` (the
     /// question and answer through `LocalizedText::get`, so a missing translation falls back to
     /// English). Build once per feed version and locale; the index does not borrow `faq`.
+    /// [`IndexBuilder`] builds the same index a few entries at a time.
     pub fn build(faq: &[FaqEntry], locale: &str) -> SearchIndex {
-        let language = primary_language(locale).to_ascii_lowercase();
-        let mut vocabulary: HashMap<String, u32> = HashMap::new();
-        let mut counts: Vec<Counts> = Vec::new();
-        let mut lengths: Vec<[u32; FIELDS]> = Vec::with_capacity(faq.len());
-        let mut ids = Vec::with_capacity(faq.len());
-        for (entry, faq_entry) in faq.iter().enumerate() {
-            // More than 4 billion entries cannot be built in memory anyway.
-            let entry = u32::try_from(entry).unwrap_or(u32::MAX);
-            let mut length = [0u32; FIELDS];
-            let mut add = |field: usize, text: &str| {
-                for_each_word(text, |word, _| {
-                    length[field] = length[field].saturating_add(1);
-                    let id = match vocabulary.get(word) {
-                        Some(&id) => id,
-                        None => {
-                            let id = u32::try_from(counts.len()).unwrap_or(u32::MAX);
-                            vocabulary.insert(word.to_string(), id);
-                            counts.push(Vec::new());
-                            id
-                        }
-                    };
-                    let Some(list) = counts.get_mut(id as usize) else {
-                        return;
-                    };
-                    match list.last_mut() {
-                        Some((e, tf)) if *e == entry => tf[field] = tf[field].saturating_add(1),
-                        _ => {
-                            let mut tf = [0u16; FIELDS];
-                            tf[field] = 1;
-                            list.push((entry, tf));
-                        }
-                    }
-                });
-            };
-            add(QUESTION, faq_entry.question.get(locale));
-            for tag in &faq_entry.tags {
-                add(TAGS, tag);
-            }
-            if let Some(category) = &faq_entry.category {
-                add(CATEGORY, category);
-            }
-            add(ANSWER, &without_link_targets(faq_entry.answer.get(locale)));
-            lengths.push(length);
-            ids.push(faq_entry.id.clone());
+        let mut builder = IndexBuilder::new(locale);
+        for entry in faq {
+            builder.add(entry);
         }
+        builder.finish()
+    }
+}
 
+/// Builds a [`SearchIndex`] in steps, so that a large FAQ need not be indexed in one long task:
+/// [`IndexBuilder::add`] reads one entry's words (most of the work), [`IndexBuilder::finish`]
+/// weighs them once every entry is in. Adding the entries in feed order gives the index
+/// [`SearchIndex::build`] gives.
+pub struct IndexBuilder {
+    locale: String,
+    vocabulary: HashMap<String, u32>,
+    counts: Vec<Counts>,
+    lengths: Vec<[u32; FIELDS]>,
+    ids: Vec<String>,
+}
+
+impl fmt::Debug for IndexBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("IndexBuilder")
+            .field("entries", &self.ids.len())
+            .finish()
+    }
+}
+
+impl IndexBuilder {
+    /// An empty index of the FAQ as shown in `locale`.
+    pub fn new(locale: &str) -> IndexBuilder {
+        IndexBuilder {
+            locale: locale.to_string(),
+            vocabulary: HashMap::new(),
+            counts: Vec::new(),
+            lengths: Vec::new(),
+            ids: Vec::new(),
+        }
+    }
+
+    /// How many entries are in.
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// True before the first entry.
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    /// Reads the entries of `faq` after the ones already in, one by one while `more()` says
+    /// so (a time budget); returns true once every entry of `faq` is in. The same `faq` at
+    /// every call.
+    pub fn add_from(&mut self, faq: &[FaqEntry], mut more: impl FnMut() -> bool) -> bool {
+        for entry in faq.get(self.len()..).unwrap_or_default() {
+            if !more() {
+                return false;
+            }
+            self.add(entry);
+        }
+        true
+    }
+
+    /// Reads the next entry's words.
+    pub fn add(&mut self, faq_entry: &FaqEntry) {
+        let IndexBuilder {
+            locale,
+            vocabulary,
+            counts,
+            lengths,
+            ids,
+        } = self;
+        let locale = locale.as_str();
+        // More than 4 billion entries cannot be built in memory anyway.
+        let entry = u32::try_from(ids.len()).unwrap_or(u32::MAX);
+        let mut length = [0u32; FIELDS];
+        let mut add = |field: usize, text: &str| {
+            for_each_word(text, |word, _| {
+                length[field] = length[field].saturating_add(1);
+                let id = match vocabulary.get(word) {
+                    Some(&id) => id,
+                    None => {
+                        let id = u32::try_from(counts.len()).unwrap_or(u32::MAX);
+                        vocabulary.insert(word.to_string(), id);
+                        counts.push(Vec::new());
+                        id
+                    }
+                };
+                let Some(list) = counts.get_mut(id as usize) else {
+                    return;
+                };
+                match list.last_mut() {
+                    Some((e, tf)) if *e == entry => tf[field] = tf[field].saturating_add(1),
+                    _ => {
+                        let mut tf = [0u16; FIELDS];
+                        tf[field] = 1;
+                        list.push((entry, tf));
+                    }
+                }
+            });
+        };
+        add(QUESTION, faq_entry.question.get(locale));
+        for tag in &faq_entry.tags {
+            add(TAGS, tag);
+        }
+        if let Some(category) = &faq_entry.category {
+            add(CATEGORY, category);
+        }
+        add(ANSWER, &without_link_targets(faq_entry.answer.get(locale)));
+        lengths.push(length);
+        ids.push(faq_entry.id.clone());
+    }
+
+    /// The index of the entries added: every word weighed, the vocabulary sorted.
+    pub fn finish(self) -> SearchIndex {
+        let IndexBuilder {
+            locale,
+            vocabulary,
+            counts,
+            lengths,
+            ids,
+        } = self;
+        let language = primary_language(&locale).to_ascii_lowercase();
         let n = lengths.len().max(1) as f32;
         let mut average = [0f32; FIELDS];
         for length in &lengths {
@@ -251,7 +329,9 @@ impl SearchIndex {
         }
         index
     }
+}
 
+impl SearchIndex {
     /// The best `limit` entries for `query`, best first; ties keep feed order. An empty query
     /// (or one with no letters or digits) finds nothing.
     pub fn search(&self, query: &str, limit: usize) -> Vec<Hit> {

@@ -50,7 +50,7 @@ mod index;
 pub(crate) mod normalize;
 mod query;
 
-pub use index::SearchIndex;
+pub use index::{IndexBuilder, SearchIndex};
 
 use std::ops::Range;
 

@@ -8,11 +8,11 @@
 use crate::base::feed::Feed;
 use crate::base::i18n::Lang;
 use crate::base::text::lang_attribute;
-use crate::help::search::{highlight_ranges, SearchIndex};
+use crate::help::search::{highlight_ranges, IndexBuilder, SearchIndex};
 use crate::help::FaqLine;
-use crate::web::dom::{action_button, append, el, text_el};
+use crate::web::dom::{self, action_button, append, el, text_el, Timer};
 use crate::web::help::markdown::append_blocks;
-use std::cell::OnceCell;
+use std::cell::{OnceCell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::JsValue;
 use web_sys::{Document, Element};
@@ -26,6 +26,9 @@ struct Disclosure {
     faq: Option<usize>,
     /// The FAQ entry it shows, for good (none for a topic group).
     entry: Option<usize>,
+    /// A topic group's entries, drawn in its list the first time it opens (a FAQ of a
+    /// thousand entries would otherwise be twenty thousand DOM calls on opening the panel).
+    entries: Vec<FaqLine>,
     open: bool,
 }
 
@@ -86,8 +89,14 @@ impl Disclosures {
         format!("{}{}", self.prefix, self.next_id)
     }
 
-    /// A topic group: its toggle button and the (hidden) list it controls.
-    pub fn topic(&mut self, doc: &Document, label: &str) -> Result<(Element, Element), JsValue> {
+    /// A topic group: its toggle button and the (hidden) list it controls, which gets the
+    /// topic's `entries` when it first opens.
+    pub fn topic(
+        &mut self,
+        doc: &Document,
+        label: &str,
+        entries: Vec<FaqLine>,
+    ) -> Result<(Element, Element), JsValue> {
         let id = self.fresh_id();
         let button = disclosure_button(doc, label, &id, "lsw-topic")?;
         let list = el(doc, "div", "lsw-topic-entries")?;
@@ -98,6 +107,7 @@ impl Disclosures {
             target: list.clone(),
             faq: None,
             entry: None,
+            entries,
             open: false,
         });
         Ok((button, list))
@@ -140,6 +150,7 @@ impl Disclosures {
             target: answer,
             faq: Some(line.index),
             entry: Some(line.index),
+            entries: Vec::new(),
             open: false,
         });
         Ok(item)
@@ -181,6 +192,17 @@ impl Disclosures {
         feed: &Feed,
         locale: &str,
     ) -> Result<Toggled, JsValue> {
+        let entries = match self.items.get_mut(at) {
+            Some(topic) if open => std::mem::take(&mut topic.entries),
+            Some(_) => Vec::new(),
+            None => return Ok(Toggled::NotOurs),
+        };
+        if let Some(list) = self.items.get(at).map(|topic| topic.target.clone()) {
+            for line in &entries {
+                let item = self.faq_item(doc, line, None, "h4")?;
+                list.append_child(&item)?;
+            }
+        }
         let Some(item) = self.items.get_mut(at) else {
             return Ok(Toggled::NotOurs);
         };
@@ -251,12 +273,17 @@ fn append_highlighted(
     Ok(())
 }
 
-/// The FAQ search index of one feed version, built on first use and shared by the parts that
-/// search it (the help panel's search box, the ticket form's suggestions).
+/// The FAQ search index of one feed version, shared by the parts that search it (the help
+/// panel's search box, the ticket form's suggestions). It is built in steps of a few
+/// milliseconds each in tasks of their own, from the moment the feed is known, so that a
+/// large FAQ (1,000 entries take 100 ms and more) is not indexed in one long task on the first
+/// keystroke; a search before the steps are done finishes it at once, with the same results.
 pub struct FaqIndex {
     feed: Rc<Feed>,
     locale: String,
     index: OnceCell<SearchIndex>,
+    building: RefCell<Option<IndexBuilder>>,
+    steps: RefCell<Option<Timer>>,
 }
 
 impl std::fmt::Debug for FaqIndex {
@@ -265,19 +292,60 @@ impl std::fmt::Debug for FaqIndex {
     }
 }
 
+/// The time one step of the build may take: well under the 50 ms of a long task, so a
+/// keystroke waits little for it.
+const STEP_MS: f64 = 8.0;
+
 impl FaqIndex {
-    /// The (not yet built) index of `feed`'s FAQ in `locale`.
-    pub fn new(feed: Rc<Feed>, locale: &str) -> FaqIndex {
-        FaqIndex {
+    /// The index of `feed`'s FAQ in `locale`, its build started.
+    pub fn new(feed: Rc<Feed>, locale: &str) -> Rc<FaqIndex> {
+        let index = Rc::new(FaqIndex {
             feed,
             locale: locale.to_string(),
             index: OnceCell::new(),
-        }
+            building: RefCell::new(Some(IndexBuilder::new(locale))),
+            steps: RefCell::new(None),
+        });
+        let weak = Rc::downgrade(&index);
+        // Dropped with the index (a new feed), which stops the steps.
+        let steps = Timer::every(0.0, move || {
+            if let Some(index) = weak.upgrade() {
+                if index.step() {
+                    index.steps.borrow_mut().take();
+                }
+            }
+        });
+        *index.steps.borrow_mut() = steps
+            .map_err(|e| dom::warn(&format!("search index: {}", dom::describe(&e))))
+            .ok();
+        index
     }
 
-    /// The index, built now if this is the first search of this feed.
+    /// One step of the build: entries for up to [`STEP_MS`], or once every entry is in,
+    /// their weighing (in a task of its own). True once the index is built.
+    fn step(&self) -> bool {
+        let Ok(mut building) = self.building.try_borrow_mut() else {
+            return false;
+        };
+        if let Some(builder) = building.as_mut() {
+            if builder.len() < self.feed.faq.len() {
+                let until = dom::now_ms() + STEP_MS;
+                builder.add_from(&self.feed.faq, || dom::now_ms() < until);
+                return false;
+            }
+        }
+        drop(building);
+        self.get();
+        true
+    }
+
+    /// The index, finished now if its steps are not done.
     pub fn get(&self) -> &SearchIndex {
-        self.index
-            .get_or_init(|| SearchIndex::build(&self.feed.faq, &self.locale))
+        self.index.get_or_init(|| {
+            let builder = self.building.borrow_mut().take();
+            let mut builder = builder.unwrap_or_else(|| IndexBuilder::new(&self.locale));
+            builder.add_from(&self.feed.faq, || true);
+            builder.finish()
+        })
     }
 }

@@ -428,11 +428,9 @@ impl Inner {
             )?;
         }
         for topic in &view.topics {
-            let (toggle, list) = self.browse_items.topic(doc, &topic.label)?;
-            for entry in &topic.entries {
-                let item = self.browse_items.faq_item(doc, entry, None, "h4")?;
-                list.append_child(&item)?;
-            }
+            let (toggle, list) =
+                self.browse_items
+                    .topic(doc, &topic.label, topic.entries.clone())?;
             self.browse.append_child(&toggle)?;
             self.browse.append_child(&list)?;
         }
