@@ -14,7 +14,7 @@
 // this one.
 import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { launchBrowser, outDir, root, startServer, widgetDir } from './harness.mjs';
+import { embedAsOverlay, launchBrowser, outDir, root, startServer, widgetDir } from './harness.mjs';
 
 const RUNS = Number(process.env.RUNS || 3);
 const PAGES = ['index', 'moodle'];
@@ -37,14 +37,7 @@ if (process.env.BEFORE) builds.unshift(['before', process.env.BEFORE]);
 /** Opens the page in a new tab and returns its CLS once the banner has shown and settled. */
 async function cls(context, url, mode) {
   const page = await context.newPage();
-  if (mode === 'overlay') {
-    await page.addInitScript(() => {
-      new MutationObserver((_, observer) => {
-        const script = document.querySelector('script[data-feed]');
-        if (script) { script.dataset.position = 'overlay'; observer.disconnect(); }
-      }).observe(document, { childList: true, subtree: true });
-    });
-  }
+  if (mode === 'overlay') await embedAsOverlay(page);
   await page.goto(url);
   // The widget's own banner (the snapshot the loader draws first is inert).
   await page.waitForFunction(() => [...document.querySelectorAll('lms-support-widget')]

@@ -11,7 +11,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { launchBrowser, startServer } from './harness.mjs';
+import { embedAsOverlay, launchBrowser, startServer } from './harness.mjs';
 
 const WARM_LOADS = 3;
 const HOUR = 3600_000;
@@ -47,15 +47,7 @@ async function load(context, path, mode, width) {
   await page.setViewportSize({ width, height: width > 600 ? 800 : 640 });
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  // Overlay: set on the page's own tag before the loader runs (the parser runs microtasks first).
-  if (mode === 'overlay') {
-    await page.addInitScript(() => {
-      new MutationObserver((_, observer) => {
-        const script = document.querySelector('script[data-feed]');
-        if (script) { script.dataset.position = 'overlay'; observer.disconnect(); }
-      }).observe(document, { childList: true, subtree: true });
-    });
-  }
+  if (mode === 'overlay') await embedAsOverlay(page);
   await page.goto(server.url + path);
   await page.waitForFunction(() => [...document.querySelectorAll('lms-support-widget')]
     .some((host) => !host.inert && host.shadowRoot.querySelector('.lsw-item')), null, { timeout: 10_000 });

@@ -93,3 +93,14 @@ export function firstBannerMs(page) {
     return start && painted ? painted.startTime - start.startTime : null;
   });
 }
+
+/** Makes the page's own widget tag ask for the overlay banner, set before the loader runs (the
+ *  parser runs microtasks first), as a vendor writing `data-position="overlay"` would. */
+export async function embedAsOverlay(page) {
+  await page.addInitScript(() => {
+    new MutationObserver((_, observer) => {
+      const script = document.querySelector('script[data-feed]');
+      if (script) { script.dataset.position = 'overlay'; observer.disconnect(); }
+    }).observe(document, { childList: true, subtree: true });
+  });
+}
