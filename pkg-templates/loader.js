@@ -540,15 +540,16 @@
   // The feed is asked for now, beside the Wasm, rather than by the widget once instantiated:
   // its answer is in when the widget mounts (on a first visit the banner waits for it). It is
   // asked with the ETag of the copy the widget cached (src/base/storage.rs, CachedFeed: the
-  // record {"body": …, "etag": …}, read from its end rather than parsed whole), as the widget
-  // would; the widget takes the answer only if that is still its copy's ETag
+  // record "<etag>\n<feed text>", or before it {"body": …, "etag": …}, read from its end), as
+  // the widget would; the widget takes the answer only if that is still its copy's ETag
   // (src/web/fetch.rs, FeedRequest::take_or_send), and only the first stage to mount takes it.
   var feedAnswer = null, feedEtag = null;
   function requestFeed() {
+    var at;
     try {
       var record = localStorage.getItem(feedKey(__FEED_KEY_PREFIX__)) || '';
-      var at = record.lastIndexOf(',"etag":'); // a quote inside the body's text is escaped
-      if (at > 0) feedEtag = JSON.parse(record.slice(at + 8, -1));
+      if (record[0] != '{') feedEtag = record.slice(0, record.indexOf('\n')) || null;
+      else if ((at = record.lastIndexOf(',"etag":')) > 0) feedEtag = JSON.parse(record.slice(at + 8, -1));
     } catch (error) {
       feedEtag = null; // no ETag: a full answer, which is as good
     }

@@ -9,7 +9,7 @@
 //! This module does not log: a write that fails returns a [`StorageError`], and the browser
 //! layer reports it once, in one place.
 
-use crate::base::json::{Limits, Map, Value};
+use crate::base::json::{Limits, Value};
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 
@@ -267,23 +267,31 @@ pub struct CachedFeed {
 }
 
 impl CachedFeed {
-    /// The record holds the feed's whole text as one string, escaped (a quote or a backslash
-    /// doubles): a feed may be as long as its own parse allows, however long a string of the
-    /// feed may be. (At the default 64 KiB per string, a feed of a few hundred FAQ answers
-    /// was never read back, so every page waited for the network and parsed it again.)
-    const RECORD_LIMITS: Limits = Limits {
+    /// The record before this format: JSON `{"body": "<the feed text, escaped>", "etag": …}`,
+    /// still read (a warm load had to unescape the whole feed before parsing it).
+    const OLD_RECORD_LIMITS: Limits = Limits {
         max_text_bytes: 2 * Limits::DEFAULT.max_text_bytes + 64,
         max_string_bytes: 2 * Limits::DEFAULT.max_text_bytes,
         ..Limits::DEFAULT
     };
 
-    /// The copy cached for `feed_url`, if any.
+    /// The copy cached for `feed_url`, if any. The record is `<etag>\n<the feed's text>`
+    /// (the ETag line empty when there is none), so a warm load parses the feed once; the
+    /// loader reads the same first line (pkg-templates/loader.js, requestFeed).
     pub fn load(storage: &impl Storage, feed_url: &str) -> Option<CachedFeed> {
         let text = storage.get(&keys::for_feed(keys::FEED_PREFIX, feed_url))?;
-        let value: Value = crate::base::json::from_str_within(&text, &Self::RECORD_LIMITS).ok()?;
+        if text.starts_with('{') {
+            let value: Value =
+                crate::base::json::from_str_within(&text, &Self::OLD_RECORD_LIMITS).ok()?;
+            return Some(CachedFeed {
+                body: value.get("body")?.as_str()?.to_string(),
+                etag: value.get("etag").and_then(Value::as_str).map(String::from),
+            });
+        }
+        let (etag, body) = text.split_once('\n')?;
         Some(CachedFeed {
-            body: value.get("body")?.as_str()?.to_string(),
-            etag: value.get("etag").and_then(Value::as_str).map(String::from),
+            body: body.to_string(),
+            etag: (!etag.is_empty()).then(|| etag.to_string()),
         })
     }
 
@@ -292,14 +300,16 @@ impl CachedFeed {
     /// # Errors
     /// When it could not be saved (the next page load fetches the feed again).
     pub fn save(&self, storage: &impl Storage, feed_url: &str) -> Result<(), StorageError> {
-        let mut record = Map::new();
-        record.insert("body".into(), Value::from(self.body.as_str()));
-        if let Some(etag) = &self.etag {
-            record.insert("etag".into(), Value::from(etag.as_str()));
-        }
+        // A valid ETag is quoted and one header line; any other would misread the record
+        // (a leading `{` as the old format), so it is left out: a full fetch next time.
+        let etag = self
+            .etag
+            .as_deref()
+            .filter(|e| !e.starts_with('{') && !e.contains(['\n', '\r']))
+            .unwrap_or("");
         storage.set(
             &keys::for_feed(keys::FEED_PREFIX, feed_url),
-            &Value::Object(record).to_string(),
+            &format!("{etag}\n{}", self.body),
         )
     }
 }
@@ -357,6 +367,47 @@ mod tests {
         );
         let cached = CachedFeed::load(&storage, url).expect("the cached feed is read back");
         assert_eq!((cached.body, cached.etag), (body, etag));
+    }
+
+    #[test]
+    fn a_cached_feed_is_kept_as_its_text_so_a_warm_load_parses_it_once() {
+        let storage = MemoryStorage::new();
+        let url = "https://support.example/v1/feed?client=acme";
+        let body = "{\"faq\":[{\"answer\":\"a \\\"quoted\\\" answer\\nover two lines\"}]}";
+        let copy = CachedFeed {
+            body: body.into(),
+            etag: Some("W/\"v1\"".into()),
+        };
+        copy.save(&storage, url).expect("saved");
+        // The record is the ETag line, then the feed's text as served: nothing to unescape.
+        let key = keys::for_feed(keys::FEED_PREFIX, url);
+        assert_eq!(storage.get(&key), Some(format!("W/\"v1\"\n{body}")));
+        assert_eq!(CachedFeed::load(&storage, url), Some(copy));
+        let no_etag = CachedFeed {
+            body: body.into(),
+            etag: None,
+        };
+        no_etag.save(&storage, url).expect("saved");
+        assert_eq!(CachedFeed::load(&storage, url), Some(no_etag));
+    }
+
+    #[test]
+    fn a_feed_cached_in_the_old_json_record_is_still_used() {
+        // Written by the widget before the record became `<etag>\n<text>`: its copy is still
+        // drawn and revalidated with its ETag, rather than fetched again in full.
+        let storage = MemoryStorage::new();
+        let url = "https://support.example/v1/feed?client=acme";
+        let old = r#"{"body":"{\"version\":1,\"faq\":[]}","etag":"\"v1\""}"#;
+        storage
+            .set(&keys::for_feed(keys::FEED_PREFIX, url), old)
+            .expect("saved");
+        assert_eq!(
+            CachedFeed::load(&storage, url),
+            Some(CachedFeed {
+                body: r#"{"version":1,"faq":[]}"#.into(),
+                etag: Some("\"v1\"".into()),
+            })
+        );
     }
 
     #[test]

@@ -137,6 +137,42 @@ test('the loader asks for the feed while the Wasm is on its way, with the cached
   }
 });
 
+test('the feed is cached as its ETag line and its served text; a copy in the old JSON record is still revalidated', async () => {
+  const browser = await launchBrowser();
+  try {
+    const feedRequests = [];
+    browser.context.on('request', (request) => {
+      if (new URL(request.url()).pathname === '/v1/feed') feedRequests.push(request);
+    });
+    const page = await browser.context.newPage();
+    await page.goto(server.url + '/');
+    await page.locator('lms-support-widget .lsw-item').first().waitFor({ state: 'visible', timeout: 10_000 });
+    await page.waitForLoadState('networkidle');
+    const first = await feedRequests[0].response();
+    const etag = first.headers().etag;
+    const text = await first.text();
+    const [key, record] = await page.evaluate(() => {
+      const key = Object.keys(localStorage).find((k) => k.startsWith('lms-support:feed:'));
+      return [key, localStorage.getItem(key)];
+    });
+    // Nothing to unescape before the feed's own parse (the old record held it as a JSON string).
+    assert.equal(record, `${etag}\n${text}`, 'the record is the ETag line, then the feed as served');
+
+    // A copy cached by the widget before this format is drawn and revalidated, not fetched again.
+    await page.evaluate(([key, body, etag]) => localStorage.setItem(key, JSON.stringify({ body, etag })), [key, text, etag]);
+    await page.close();
+    const next = await browser.context.newPage();
+    await next.goto(server.url + '/');
+    await next.locator('lms-support-widget:not([inert]) .lsw-item').first().waitFor({ state: 'visible', timeout: 10_000 });
+    await next.waitForLoadState('networkidle');
+    assert.equal(feedRequests.length, 2, 'one feed request for the next page');
+    assert.equal(feedRequests[1].headers()['if-none-match'], etag);
+    assert.equal((await feedRequests[1].response()).status(), 304);
+  } finally {
+    await browser.close();
+  }
+});
+
 test('the host is measured once for the banner\'s first frame, not again in that frame', async () => {
   const browser = await launchBrowser();
   try {
