@@ -24,6 +24,7 @@ if (process.env.BEFORE) builds.unshift(['before', process.env.BEFORE]);
 // The steps in the order they happen on a warm load; a build without a mark leaves it blank.
 const STEPS = [
   ['snapshot-drawn', 'banner snapshot drawn by the loader'],
+  ['fit-layout', 'host fit: page layout read (forced)'],
   ['snapshot-fitted', 'host fit measured for the snapshot'],
   ['banner-wasm-answered', 'Wasm response (headers) in hand'],
   ['banner-js-imported', 'JS glue imported'],
