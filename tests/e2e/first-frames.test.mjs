@@ -84,13 +84,19 @@ test('the next page draws the banner before the Wasm and the feed arrive, and th
   }
 });
 
+/** The feed requests `context`'s pages make, in order, as they are made. */
+function recordFeedRequests(context) {
+  const requests = [];
+  context.on('request', (request) => {
+    if (new URL(request.url()).pathname === '/v1/feed') requests.push(request);
+  });
+  return requests;
+}
+
 test('the loader asks for the feed while the Wasm is on its way, with the cached copy\'s ETag, once a page', async () => {
   const browser = await launchBrowser();
   try {
-    const feedRequests = [];
-    browser.context.on('request', (request) => {
-      if (new URL(request.url()).pathname === '/v1/feed') feedRequests.push(request);
-    });
+    const feedRequests = recordFeedRequests(browser.context);
     let release;
     const held = new Promise((resolve) => { release = resolve; });
     let wasmHeld = 0;
@@ -140,10 +146,7 @@ test('the loader asks for the feed while the Wasm is on its way, with the cached
 test('the feed is cached as its ETag line and its served text; a copy in the old JSON record is still revalidated', async () => {
   const browser = await launchBrowser();
   try {
-    const feedRequests = [];
-    browser.context.on('request', (request) => {
-      if (new URL(request.url()).pathname === '/v1/feed') feedRequests.push(request);
-    });
+    const feedRequests = recordFeedRequests(browser.context);
     const page = await browser.context.newPage();
     await page.goto(server.url + '/');
     await page.locator('lms-support-widget .lsw-item').first().waitFor({ state: 'visible', timeout: 10_000 });
