@@ -695,6 +695,13 @@ pub async fn worker(queue: Queue, data: PathBuf, relay: Option<Relay>) {
     }
 }
 
+/// Both workers' answer to a queue they cannot read (database down, disk full): log it and
+/// try again after [`POLL`]; the messages stay queued.
+async fn wait_after_unreadable_queue(error: String) {
+    crate::serve::log_event("error", "delivery queue unreadable", &[("error", &error)]);
+    tokio::time::sleep(POLL).await;
+}
+
 /// The worker on PostgreSQL: claim one due message, send it, record the attempt; when none is
 /// due, wait [`POLL`]. Each instance runs one; claims keep them off each other's messages.
 async fn postgres_worker(senders: &Senders, pg: &store::pg::Postgres, data: &Path) {
@@ -706,12 +713,7 @@ async fn postgres_worker(senders: &Senders, pg: &store::pg::Postgres, data: &Pat
                 continue;
             }
             Err(e) => {
-                crate::serve::log_event(
-                    "error",
-                    "delivery queue unreadable",
-                    &[("error", &e.to_string())],
-                );
-                tokio::time::sleep(POLL).await;
+                wait_after_unreadable_queue(e.to_string()).await;
                 continue;
             }
         };
@@ -763,12 +765,7 @@ async fn sqlite_worker(senders: &Senders, data: PathBuf) {
         let batch = match batch {
             Ok(batch) => batch,
             Err(e) => {
-                crate::serve::log_event(
-                    "error",
-                    "delivery queue unreadable",
-                    &[("error", &e.to_string())],
-                );
-                tokio::time::sleep(POLL).await;
+                wait_after_unreadable_queue(e.to_string()).await;
                 continue;
             }
         };
