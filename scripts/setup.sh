@@ -4,6 +4,7 @@
 #
 #   - the wasm32-unknown-unknown target (rustup; if rustup cannot download it, Debian's
 #     rustc-web with a std built once for wasm32, see ../shared/toolchain.md "Route 2")
+#   - rust-src (rustup), so the shipped widget can build std itself (-Zbuild-std, smaller)
 #   - wasm-bindgen-cli at exactly the wasm-bindgen version in Cargo.lock
 #   - wasm-pack
 #   - Debian's chromium + chromium-driver (headless browser tests and the e2e)
@@ -61,6 +62,13 @@ fi
 if [ -f "$route2_stamp" ] && ! have_wasm_target; then
   # Route 2: put Debian's cargo/rustc ahead of rustup's shims for everything that follows.
   export PATH="$root/target/debian-rust-bin:$PATH"
+fi
+
+# --- std's source, for the shipped stages' -Zbuild-std (Makefile `widget`) ----------------
+if have_wasm_target && ! rustup component list --installed 2>/dev/null | grep -q '^rust-src'; then
+  say "adding rustup component rust-src (the shipped widget builds std itself, smaller)"
+  timeout 300 rustup component add rust-src \
+    || say "rustup could not add rust-src; the widget builds with the prebuilt std (larger)"
 fi
 
 # --- wasm-bindgen-cli, pinned to Cargo.lock -----------------------------------------------

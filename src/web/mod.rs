@@ -149,6 +149,13 @@ pub fn set_locale(tag: String) {
     }
 }
 
+/// Logs a panic before it traps. The shipped stages are built with `-Cpanic=immediate-abort`
+/// (Makefile `widget`), where a panic traps at once and no hook runs, so there it is left out
+/// (with the formatting it pulls in); the loader reports the trap instead.
+#[cfg(panic = "immediate-abort")]
+fn install_panic_hook() {}
+
+#[cfg(not(panic = "immediate-abort"))]
 fn install_panic_hook() {
     use std::sync::Once;
     static HOOK: Once = Once::new();
