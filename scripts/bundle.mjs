@@ -46,6 +46,30 @@ function minify(source, format) {
 const catalogues = JSON.parse(execFileSync('cargo', ['run', '-q', '--example', 'catalogues'],
   { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 }));
 
+// The glue with the Wasm's new import and export names (`renamed`, from wasm-opt's
+// --minify-imports-and-exports-and-modules: [module, old, new] per import, [old, new] per
+// export; the imports' module becomes "a"). Imports are the keys of the glue's imports object,
+// exports are read as `wasm.name`; an old name not found or left over means the glue changed
+// shape, and the build stops rather than ship a module that cannot be instantiated.
+function renameInGlue(glue, renamed) {
+  const modules = [...new Set(renamed.imports.map(([module]) => module))];
+  const moduleKey = `${JSON.stringify(modules[0])}: import`;
+  if (modules.length !== 1 || !glue.includes(moduleKey)) {
+    throw new Error(`[bundle] expected the imports of one module in the glue, found ${modules.join(', ')}`);
+  }
+  glue = glue.replace(moduleKey, '"a": import');
+  for (const [, from, to] of renamed.imports) {
+    const key = new RegExp(`\\b${from}(?=: function)`);
+    if (!key.test(glue)) throw new Error(`[bundle] the glue does not define the import ${from}`);
+    glue = glue.replace(key, JSON.stringify(to));
+    if (glue.includes(from)) throw new Error(`[bundle] the glue still names ${from}`);
+  }
+  for (const [from, to] of renamed.exports) {
+    glue = glue.replace(new RegExp(`\\bwasm\\.${from}\\b`, 'g'), `wasm[${JSON.stringify(to)}]`);
+  }
+  return glue;
+}
+
 const stages = {};
 for (const [stage, dir] of [['banner', 'target/pkg-banner'], ['full', 'target/pkg']]) {
   const optimized = join(out, `${stage}.wasm`);
@@ -58,6 +82,13 @@ for (const [stage, dir] of [['banner', 'target/pkg-banner'], ['full', 'target/pk
   execFileSync(bin('wasm-opt'), [
     '-Oz', '--converge', '--low-memory-unused', '--one-caller-inline-max-function-size', '20', '--strip-debug', '--strip-producers', join(root, dir, 'lms_support_widget_bg.wasm'), '-o', optimized,
   ], { stdio: 'inherit' });
+  // wasm-bindgen names every import after its JS function plus a 16-hex-digit hash
+  // (`__wbg_appendChild_7465eba84213c75f`), and these names are in both the Wasm and the glue:
+  // 117 imports in the banner stage. binaryen renames the imports, their module and the exports
+  // to a letter or two and prints the mapping, with which the glue is rewritten below.
+  const renamed = JSON.parse(execFileSync(bin('wasm-opt'), [
+    '--minify-imports-and-exports-and-modules', optimized, '-o', optimized,
+  ], { maxBuffer: 1 << 24 }));
   const wasm = readFileSync(optimized);
   rmSync(optimized);
   // The full stage's glue carries its strings' lists, [content hash, SRI] per language, as an
@@ -76,7 +107,7 @@ for (const [stage, dir] of [['banner', 'target/pkg-banner'], ['full', 'target/pk
       strings[lang] = [contentHash, files[name].sri];
     }
   }
-  const glue = minify(readFileSync(join(root, dir, 'lms_support_widget.js'), 'utf8')
+  const glue = minify(renameInGlue(readFileSync(join(root, dir, 'lms_support_widget.js'), 'utf8'), renamed)
     + (stage === 'full' ? `\nexport const stringLists = ${JSON.stringify(strings)};\n` : ''), 'esm');
   const wasmName = `lms_support_${stage}.${hash(wasm)}.wasm`;
   const jsName = `lms_support_${stage}.${hash(glue)}.js`;
