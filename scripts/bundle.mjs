@@ -37,7 +37,8 @@ async function emit(name, bytes, stage, locale) {
 }
 
 function minify(source, format) {
-  return execFileSync(bin('esbuild'), ['--minify', `--format=${format}`, '--target=es2020', '--log-level=warning'],
+  // Tree shaking is off by default for a single file not bundled; it drops the glue's unused helpers.
+  return execFileSync(bin('esbuild'), ['--minify', '--tree-shaking=true', `--format=${format}`, '--target=es2020', '--log-level=warning'],
     { input: source });
 }
 
@@ -67,7 +68,11 @@ function renameInGlue(glue, renamed) {
   for (const [from, to] of renamed.exports) {
     glue = glue.replace(new RegExp(`\\bwasm\\.${from}\\b`, 'g'), `wasm[${JSON.stringify(to)}]`);
   }
-  return glue;
+  // The loader instantiates with the default export only; without the `initSync` export,
+  // esbuild drops that function.
+  const exports = 'export { initSync, __wbg_init as default };';
+  if (!glue.includes(exports)) throw new Error('[bundle] the glue no longer ends with its usual exports');
+  return glue.replace(exports, 'export { __wbg_init as default };');
 }
 
 const stages = {};
@@ -85,9 +90,10 @@ for (const [stage, dir] of [['banner', 'target/pkg-banner'], ['full', 'target/pk
   // wasm-bindgen names every import after its JS function plus a 16-hex-digit hash
   // (`__wbg_appendChild_7465eba84213c75f`), and these names are in both the Wasm and the glue:
   // 117 imports in the banner stage. binaryen renames the imports, their module and the exports
-  // to a letter or two and prints the mapping, with which the glue is rewritten below.
+  // to a letter or two and prints the mapping, with which the glue is rewritten below. The
+  // target_features section is for tools such as wasm-bindgen; browsers ignore it.
   const renamed = JSON.parse(execFileSync(bin('wasm-opt'), [
-    '--minify-imports-and-exports-and-modules', optimized, '-o', optimized,
+    '--minify-imports-and-exports-and-modules', '--strip-target-features', optimized, '-o', optimized,
   ], { maxBuffer: 1 << 24 }));
   const wasm = readFileSync(optimized);
   rmSync(optimized);
