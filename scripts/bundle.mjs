@@ -23,6 +23,7 @@ rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 
 const hash = (bytes) => createHash('sha256').update(bytes).digest('hex').slice(0, 12);
+const sri256 = (bytes) => 'sha256-' + createHash('sha256').update(bytes).digest('base64');
 export const sri = (bytes) => 'sha384-' + createHash('sha384').update(bytes).digest('base64');
 const files = {};
 async function emit(name, bytes, stage, locale) {
@@ -109,7 +110,7 @@ for (const [stage, dir] of [['banner', 'target/pkg-banner'], ['full', 'target/pk
       const contentHash = hash(json);
       const name = `lms_support_${stage}-${lang}.${contentHash}.json`;
       await emit(name, json, stage, lang);
-      files[name].sri = 'sha256-' + createHash('sha256').update(json).digest('base64'); // shorter, as strong here
+      files[name].sri = sri256(json); // shorter, as strong here
       strings[lang] = [contentHash, files[name].sri];
     }
   }
@@ -119,6 +120,9 @@ for (const [stage, dir] of [['banner', 'target/pkg-banner'], ['full', 'target/pk
   const jsName = `lms_support_${stage}.${hash(glue)}.js`;
   await emit(wasmName, wasm, stage);
   await emit(jsName, glue, stage);
+  // Every page's loader carries these four hashes: SHA-256 is 20 characters shorter than
+  // SHA-384 each (incompressible), and as strong for pinning our own files.
+  for (const [name, bytes] of [[wasmName, wasm], [jsName, glue]]) files[name].sri = sri256(bytes);
   stages[stage] = { js: jsName, jsSri: files[jsName].sri, wasm: wasmName, wasmSri: files[wasmName].sri };
 }
 
