@@ -23,6 +23,7 @@ rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
 
 const hash = (bytes) => createHash('sha256').update(bytes).digest('hex').slice(0, 12);
+const sri256 = (bytes) => 'sha256-' + createHash('sha256').update(bytes).digest('base64');
 export const sri = (bytes) => 'sha384-' + createHash('sha384').update(bytes).digest('base64');
 const files = {};
 async function emit(name, bytes, stage, locale) {
@@ -37,7 +38,8 @@ async function emit(name, bytes, stage, locale) {
 }
 
 function minify(source, format) {
-  return execFileSync(bin('esbuild'), ['--minify', `--format=${format}`, '--target=es2020', '--log-level=warning'],
+  // Tree shaking is off by default for a single file not bundled; it drops the glue's unused helpers.
+  return execFileSync(bin('esbuild'), ['--minify', '--tree-shaking=true', `--format=${format}`, '--target=es2020', '--log-level=warning'],
     { input: source });
 }
 
@@ -45,6 +47,34 @@ function minify(source, format) {
 // languages' strings are lists the loader fetches beside it, written from the built-in tables.
 const catalogues = JSON.parse(execFileSync('cargo', ['run', '-q', '--example', 'catalogues'],
   { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 }));
+
+// The glue with the Wasm's new import and export names (`renamed`, from wasm-opt's
+// --minify-imports-and-exports-and-modules: [module, old, new] per import, [old, new] per
+// export; the imports' module becomes "a"). Imports are the keys of the glue's imports object,
+// exports are read as `wasm.name`; an old name not found or left over means the glue changed
+// shape, and the build stops rather than ship a module that cannot be instantiated.
+function renameInGlue(glue, renamed) {
+  const modules = [...new Set(renamed.imports.map(([module]) => module))];
+  const moduleKey = `${JSON.stringify(modules[0])}: import`;
+  if (modules.length !== 1 || !glue.includes(moduleKey)) {
+    throw new Error(`[bundle] expected the imports of one module in the glue, found ${modules.join(', ')}`);
+  }
+  glue = glue.replace(moduleKey, '"a": import');
+  for (const [, from, to] of renamed.imports) {
+    const key = new RegExp(`\\b${from}(?=: function)`);
+    if (!key.test(glue)) throw new Error(`[bundle] the glue does not define the import ${from}`);
+    glue = glue.replace(key, JSON.stringify(to));
+    if (glue.includes(from)) throw new Error(`[bundle] the glue still names ${from}`);
+  }
+  for (const [from, to] of renamed.exports) {
+    glue = glue.replace(new RegExp(`\\bwasm\\.${from}\\b`, 'g'), `wasm[${JSON.stringify(to)}]`);
+  }
+  // The loader instantiates with the default export only; without the `initSync` export,
+  // esbuild drops that function.
+  const exports = 'export { initSync, __wbg_init as default };';
+  if (!glue.includes(exports)) throw new Error('[bundle] the glue no longer ends with its usual exports');
+  return glue.replace(exports, 'export { __wbg_init as default };');
+}
 
 const stages = {};
 for (const [stage, dir] of [['banner', 'target/pkg-banner'], ['full', 'target/pkg']]) {
@@ -58,6 +88,14 @@ for (const [stage, dir] of [['banner', 'target/pkg-banner'], ['full', 'target/pk
   execFileSync(bin('wasm-opt'), [
     '-Oz', '--converge', '--low-memory-unused', '--one-caller-inline-max-function-size', '20', '--strip-debug', '--strip-producers', join(root, dir, 'lms_support_widget_bg.wasm'), '-o', optimized,
   ], { stdio: 'inherit' });
+  // wasm-bindgen names every import after its JS function plus a 16-hex-digit hash
+  // (`__wbg_appendChild_7465eba84213c75f`), and these names are in both the Wasm and the glue:
+  // 117 imports in the banner stage. binaryen renames the imports, their module and the exports
+  // to a letter or two and prints the mapping, with which the glue is rewritten below. The
+  // target_features section is for tools such as wasm-bindgen; browsers ignore it.
+  const renamed = JSON.parse(execFileSync(bin('wasm-opt'), [
+    '--minify-imports-and-exports-and-modules', '--strip-target-features', optimized, '-o', optimized,
+  ], { maxBuffer: 1 << 24 }));
   const wasm = readFileSync(optimized);
   rmSync(optimized);
   // The full stage's glue carries its strings' lists, [content hash, SRI] per language, as an
@@ -72,16 +110,19 @@ for (const [stage, dir] of [['banner', 'target/pkg-banner'], ['full', 'target/pk
       const contentHash = hash(json);
       const name = `lms_support_${stage}-${lang}.${contentHash}.json`;
       await emit(name, json, stage, lang);
-      files[name].sri = 'sha256-' + createHash('sha256').update(json).digest('base64'); // shorter, as strong here
+      files[name].sri = sri256(json); // shorter, as strong here
       strings[lang] = [contentHash, files[name].sri];
     }
   }
-  const glue = minify(readFileSync(join(root, dir, 'lms_support_widget.js'), 'utf8')
+  const glue = minify(renameInGlue(readFileSync(join(root, dir, 'lms_support_widget.js'), 'utf8'), renamed)
     + (stage === 'full' ? `\nexport const stringLists = ${JSON.stringify(strings)};\n` : ''), 'esm');
   const wasmName = `lms_support_${stage}.${hash(wasm)}.wasm`;
   const jsName = `lms_support_${stage}.${hash(glue)}.js`;
   await emit(wasmName, wasm, stage);
   await emit(jsName, glue, stage);
+  // Every page's loader carries these four hashes: SHA-256 is 20 characters shorter than
+  // SHA-384 each (incompressible), and as strong for pinning our own files.
+  for (const [name, bytes] of [[wasmName, wasm], [jsName, glue]]) files[name].sri = sri256(bytes);
   stages[stage] = { js: jsName, jsSri: files[jsName].sri, wasm: wasmName, wasmSri: files[wasmName].sri };
 }
 
