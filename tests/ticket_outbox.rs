@@ -12,8 +12,9 @@ wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 use std::collections::{BTreeMap, HashSet};
 
 use lms_support_widget::ticket::outbox::{
-    backoff_seconds, Entry, EntryState, Finished, Lease, Outbox, BACKOFF_BASE_SECONDS,
-    BACKOFF_CAP_SECONDS, BACKOFF_MIN_SECONDS, MAX_IN_FLIGHT, MAX_LEASE_SECONDS,
+    backoff_seconds, idempotency_key, Entry, EntryState, Finished, Lease, Outbox,
+    BACKOFF_BASE_SECONDS, BACKOFF_CAP_SECONDS, BACKOFF_MIN_SECONDS, MAX_IN_FLIGHT,
+    MAX_LEASE_SECONDS,
 };
 use lms_support_widget::ticket::request::{interpret_create, Receipt, SendOutcome};
 use lms_support_widget::ticket::FieldError;
@@ -1152,4 +1153,25 @@ fn concurrent_sends_with_reloads_mid_send_make_every_ticket_exactly_once() {
         assert_eq!(numbers.len(), tickets, "seed {seed}");
         assert_eq!(seen.len(), tickets, "seed {seed}");
     }
+}
+
+#[test]
+fn idempotency_keys_are_version_4_uuids_written_from_the_bytes() {
+    assert_eq!(
+        idempotency_key([0; 16]),
+        "00000000-0000-4000-8000-000000000000"
+    );
+    let bytes = [
+        0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef, 0xfe, 0xdc, 0xba, 0x98, 0x76, 0x54, 0x32,
+        0x10,
+    ];
+    // Version 4 in the 7th byte, the RFC 4122 variant in the 9th; the rest as given.
+    assert_eq!(
+        idempotency_key(bytes),
+        "01234567-89ab-4def-bedc-ba9876543210"
+    );
+    assert_eq!(
+        idempotency_key([0xff; 16]),
+        "ffffffff-ffff-4fff-bfff-ffffffffffff"
+    );
 }

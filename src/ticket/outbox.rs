@@ -410,6 +410,24 @@ impl Outbox {
     }
 }
 
+/// A ticket's idempotency key: a version-4 UUID (`xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx`, lower
+/// case) made from 16 random bytes, whose version and variant bits it sets. Written out by hand:
+/// `{:02x}` would bring hexadecimal formatting into the full stage for this one use.
+pub fn idempotency_key(mut bytes: [u8; 16]) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    let mut key = String::with_capacity(36);
+    for (i, byte) in bytes.into_iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            key.push('-');
+        }
+        key.push(char::from(HEX[usize::from(byte >> 4)]));
+        key.push(char::from(HEX[usize::from(byte & 0x0f)]));
+    }
+    key
+}
+
 /// The full-jitter backoff wait after `attempts` earlier failures, for a draw `r` in [0, 1).
 pub fn backoff_seconds(attempts: u32, r: f64) -> i64 {
     let ceiling = BACKOFF_BASE_SECONDS

@@ -111,14 +111,12 @@ pub struct Shown {
 }
 
 impl Shown {
-    /// `element`, shown or hidden.
-    pub fn new(element: Element, shown: bool) -> Result<Shown, JsValue> {
-        let this = Shown {
+    /// `element`, built already shown or hidden (with its `hidden` attribute) as `shown` says.
+    pub fn built(element: Element, shown: bool) -> Shown {
+        Shown {
             element,
             shown: std::cell::Cell::new(shown),
-        };
-        this.set(shown)?;
-        Ok(this)
+        }
     }
 
     /// Shows or hides the element.

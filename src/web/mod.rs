@@ -29,6 +29,8 @@ mod tickets;
 mod base;
 #[cfg(feature = "bench")]
 pub mod bench;
+#[cfg(feature = "panel")]
+mod build;
 mod config;
 mod dom;
 mod fetch;

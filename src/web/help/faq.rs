@@ -10,7 +10,8 @@ use crate::base::i18n::Lang;
 use crate::base::text::lang_attribute;
 use crate::help::search::{highlight_ranges, IndexBuilder, SearchIndex};
 use crate::help::FaqLine;
-use crate::web::dom::{self, action_button, append, el, text_el, Timer};
+use crate::web::build::{add, make};
+use crate::web::dom::{self, Timer};
 use crate::web::help::markdown::append_blocks;
 use std::cell::{OnceCell, RefCell};
 use std::rc::Rc;
@@ -99,9 +100,13 @@ impl Disclosures {
     ) -> Result<(Element, Element), JsValue> {
         let id = self.fresh_id();
         let button = disclosure_button(doc, label, &id, "lsw-topic")?;
-        let list = el(doc, "div", "lsw-topic-entries")?;
-        list.set_id(&id);
-        list.set_attribute("hidden", "")?;
+        let list = make(
+            doc,
+            "div",
+            "lsw-topic-entries",
+            &[("id", &id), ("hidden", "")],
+            "",
+        )?;
         self.items.push(Disclosure {
             button: button.clone(),
             target: list.clone(),
@@ -126,25 +131,26 @@ impl Disclosures {
         level: &str,
     ) -> Result<Element, JsValue> {
         let id = self.fresh_id();
-        let item = el(doc, "div", "lsw-faq")?;
         // Drawn for tests and host styling; never read back.
-        item.set_attribute("data-faq", &line.index.to_string())?;
-        let heading = el(doc, level, "")?;
+        let index = line.index.to_string();
+        let item = make(doc, "div", "lsw-faq", &[("data-faq", &index)], "")?;
+        let heading = add(doc, &item, level, "", &[], "")?;
         let button = disclosure_button(doc, "", &id, "lsw-question")?;
-        let label = el(doc, "span", "")?;
-        label.set_attribute("dir", "auto")?;
-        if let Some(tag) = &line.lang {
-            label.set_attribute("lang", tag)?;
-        }
-        append_highlighted(doc, &label, &line.question, query)?;
-        button.append_child(&label)?;
         heading.append_child(&button)?;
-        let answer = el(doc, "div", "lsw-answer")?;
-        answer.set_attribute("dir", "auto")?;
-        answer.set_id(&id);
-        answer.set_attribute("hidden", "")?;
-        item.append_child(&heading)?;
-        item.append_child(&answer)?;
+        let lang: &[(&str, &str)] = match &line.lang {
+            Some(tag) => &[("dir", "auto"), ("lang", tag)],
+            None => &[("dir", "auto")],
+        };
+        let label = add(doc, &button, "span", "", lang, "")?;
+        append_highlighted(doc, &label, &line.question, query)?;
+        let answer = add(
+            doc,
+            &item,
+            "div",
+            "lsw-answer",
+            &[("dir", "auto"), ("id", &id), ("hidden", "")],
+            "",
+        )?;
         self.items.push(Disclosure {
             button,
             target: answer,
@@ -241,10 +247,18 @@ fn disclosure_button(
     controls: &str,
     class: &str,
 ) -> Result<Element, JsValue> {
-    let button = action_button(doc, class, label, "toggle")?;
-    button.set_attribute("aria-expanded", "false")?;
-    button.set_attribute("aria-controls", controls)?;
-    Ok(button)
+    make(
+        doc,
+        "button",
+        class,
+        &[
+            ("type", "button"),
+            ("data-action", "toggle"),
+            ("aria-expanded", "false"),
+            ("aria-controls", controls),
+        ],
+        label,
+    )
 }
 
 /// Appends `text` with the parts matching `query` wrapped in `<mark>` elements.
@@ -264,7 +278,7 @@ fn append_highlighted(
         if !before.is_empty() {
             parent.append_child(&doc.create_text_node(before))?;
         }
-        append(parent, text_el(doc, "mark", "", marked))?;
+        add(doc, parent, "mark", "", &[], marked)?;
         at = range.end;
     }
     if let Some(rest) = text.get(at..).filter(|r| !r.is_empty()) {

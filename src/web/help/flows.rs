@@ -14,7 +14,7 @@ use crate::base::text::lang_attribute;
 use crate::help::events::{Ending, HelpEvent, Subject};
 use crate::help::flows::{flow_view, FlowBody, Tagged, Walk};
 use crate::help::CauseLine;
-use crate::web::dom::{action_button, append, el, text_el};
+use crate::web::build::add;
 use crate::web::help::events::HelpEvents;
 use crate::web::help::markdown::append_blocks;
 use crate::web::help::vote::VoteBoxes;
@@ -72,20 +72,13 @@ pub struct Context<'a> {
 }
 
 impl Flows {
-    /// The (empty, hidden) section.
-    pub fn new(doc: &Document) -> Result<Flows, JsValue> {
-        let section = el(doc, "section", "lsw-flows")?;
-        section.set_attribute("hidden", "")?;
-        Ok(Flows {
+    /// Draws into `section` (built empty and hidden).
+    pub fn new(section: Element) -> Flows {
+        Flows {
             section,
             walking: None,
             buttons: Vec::new(),
-        })
-    }
-
-    /// The section's node.
-    pub fn section(&self) -> &Element {
-        &self.section
+        }
     }
 
     /// Back to the list of flows (a new feed, the panel opened again).
@@ -164,156 +157,138 @@ impl Flows {
         focus: bool,
     ) -> Result<(), JsValue> {
         let (doc, lang) = (cx.doc, cx.lang);
-        self.section.replace_children_with_node_0();
+        let section = &self.section.clone();
+        section.replace_children_with_node_0();
         self.buttons.clear();
         if cx.feed.flows.is_empty() {
             self.walking = None;
-            return self.section.set_attribute("hidden", "");
+            return section.set_attribute("hidden", "");
         }
-        self.section.remove_attribute("hidden")?;
+        section.remove_attribute("hidden")?;
         let walking = self
             .walking
             .as_ref()
             .and_then(|(i, walk)| Some((cx.feed.flows.get(*i)?, walk)));
         let Some((flow, walk)) = walking else {
             self.walking = None;
-            let heading = text_el(doc, "h3", "", message(lang, Msg::FlowsHeading))?;
-            heading.set_attribute("tabindex", "-1")?;
-            self.section.append_child(&heading)?;
-            let list = el(doc, "ul", "lsw-flow-list")?;
+            let heading = add(
+                doc,
+                section,
+                "h3",
+                "",
+                &[("tabindex", "-1")],
+                message(lang, Msg::FlowsHeading),
+            )?;
+            let list = add(doc, section, "ul", "lsw-flow-list", &[], "")?;
             for (i, flow) in cx.feed.flows.iter().enumerate() {
                 let (tag, title) = flow.title.get_with_tag(cx.locale);
-                let button = action_button(doc, "lsw-secondary", title, "flow")?;
+                let li = add(doc, &list, "li", "", &[], "")?;
+                let button = self.button(doc, &li, title, Press::Start(i))?;
                 set_lang(&button, tag, lang)?;
-                let li = el(doc, "li", "")?;
-                li.append_child(&button)?;
-                list.append_child(&li)?;
-                self.buttons.push((button, Press::Start(i)));
             }
-            self.section.append_child(&list)?;
-            if focus {
-                heading.unchecked_ref::<HtmlElement>().focus()?;
-            }
-            return Ok(());
+            return focus_on(focus, &heading);
         };
         let view = flow_view(flow, walk, cx.locale);
-        let title = tagged_el(doc, "h3", "lsw-flow-title", &view.title, lang)?;
-        self.section.append_child(&title)?;
-        let step = el(doc, "div", "lsw-flow-step")?;
+        tagged_el(doc, section, "h3", "lsw-flow-title", &view.title, lang)?;
+        let step = add(doc, section, "div", "lsw-flow-step", &[], "")?;
+        let lead = |msg| add(doc, &step, "h4", "", &[], message(lang, msg));
         let heading = match &view.body {
             FlowBody::Question { question, answers } => {
-                let heading = tagged_el(doc, "h4", "", question, lang)?;
-                step.append_child(&heading)?;
-                let group = el(doc, "div", "lsw-flow-answers")?;
+                let heading = tagged_el(doc, &step, "h4", "", question, lang)?;
+                let group = add(doc, &step, "div", "lsw-flow-answers", &[], "")?;
                 for (i, answer) in answers.iter().enumerate() {
-                    let button = action_button(doc, "lsw-secondary", &answer.text, "flow")?;
+                    let button = self.button(doc, &group, &answer.text, Press::Answer(i))?;
                     set_lang(&button, &answer.tag, lang)?;
-                    group.append_child(&button)?;
-                    self.buttons.push((button, Press::Answer(i)));
                 }
-                step.append_child(&group)?;
                 heading
             }
             FlowBody::Faq(id) => {
                 let heading = match cx.feed.faq.iter().find(|e| &e.id == id) {
                     Some(entry) => {
                         let (tag, question) = entry.question.get_with_tag(cx.locale);
-                        let heading = text_el(doc, "h4", "", question)?;
+                        let heading = add(doc, &step, "h4", "", &[], question)?;
                         set_lang(&heading, tag, lang)?;
-                        step.append_child(&heading)?;
                         let (tag, answer) = entry.answer.get_with_tag(cx.locale);
-                        let body = el(doc, "div", "lsw-answer")?;
-                        body.set_attribute("dir", "auto")?;
+                        let body = add(doc, &step, "div", "lsw-answer", &[("dir", "auto")], "")?;
                         set_lang(&body, tag, lang)?;
                         append_blocks(doc, &body, &crate::help::markdown::parse(answer))?;
-                        step.append_child(&body)?;
                         heading
                     }
                     // Checked when the feed was read; kept safe all the same.
-                    None => {
-                        let heading = text_el(doc, "h4", "", message(lang, Msg::FlowAnswerLead))?;
-                        step.append_child(&heading)?;
-                        heading
-                    }
+                    None => lead(Msg::FlowAnswerLead)?,
                 };
                 self.vote(&step, cx, votes, &flow.id)?;
                 heading
             }
             FlowBody::Link { url, text } => {
-                let heading = text_el(doc, "h4", "", message(lang, Msg::FlowAnswerLead))?;
-                step.append_child(&heading)?;
-                let p = el(doc, "p", "")?;
-                let link = tagged_el(doc, "a", "", text, lang)?;
+                let heading = lead(Msg::FlowAnswerLead)?;
+                let p = add(doc, &step, "p", "", &[], "")?;
+                let link = tagged_el(doc, &p, "a", "", text, lang)?;
                 link.set_attribute("href", url)?;
                 link.set_attribute("target", "_blank")?;
                 link.set_attribute("rel", "noopener")?;
-                p.append_child(&link)?;
-                step.append_child(&p)?;
                 self.vote(&step, cx, votes, &flow.id)?;
                 heading
             }
             FlowBody::KnownIssues => {
-                let lead = if cx.causes.is_empty() {
+                let heading = lead(if cx.causes.is_empty() {
                     Msg::FlowNoKnownIssues
                 } else {
                     Msg::FlowKnownIssuesLead
-                };
-                let heading = text_el(doc, "h4", "", message(lang, lead))?;
-                step.append_child(&heading)?;
+                })?;
                 if !cx.causes.is_empty() {
-                    let list = el(doc, "ul", "")?;
-                    for cause in cx.causes {
-                        let li = el(doc, "li", "")?;
-                        append(
-                            &li,
-                            text_el(doc, "strong", "", &format!("{}: ", cause.heading)),
-                        )?;
-                        li.append_child(&crate::web::help::cause_title(doc, cause)?)?;
-                        list.append_child(&li)?;
-                    }
-                    step.append_child(&list)?;
+                    let list = add(doc, &step, "ul", "", &[], "")?;
+                    crate::web::help::cause_items(doc, &list, cx.causes, false)?;
                 }
                 self.vote(&step, cx, votes, &flow.id)?;
                 heading
             }
             FlowBody::Ticket { .. } => {
-                let heading = text_el(doc, "h4", "", message(lang, Msg::ContactSupport))?;
-                step.append_child(&heading)?;
-                append(
-                    &step,
-                    text_el(doc, "p", "", message(lang, Msg::FlowTicketLead)),
-                )?;
-                let button = action_button(
+                let heading = lead(Msg::ContactSupport)?;
+                add(doc, &step, "p", "", &[], message(lang, Msg::FlowTicketLead))?;
+                add(
                     doc,
+                    &step,
+                    "button",
                     "lsw-primary",
+                    &[("type", "button"), ("data-action", "flow-ticket")],
                     message(lang, Msg::TicketTitle),
-                    "flow-ticket",
                 )?;
-                step.append_child(&button)?;
                 heading
             }
         };
         heading.set_attribute("tabindex", "-1")?;
-        self.section.append_child(&step)?;
-        let nav = el(doc, "div", "lsw-flow-nav")?;
+        let nav = add(doc, section, "div", "lsw-flow-nav", &[], "")?;
         if view.can_go_back {
-            let back = action_button(doc, "lsw-secondary", message(lang, Msg::FlowBack), "flow")?;
-            nav.append_child(&back)?;
-            self.buttons.push((back, Press::Back));
+            self.button(doc, &nav, message(lang, Msg::FlowBack), Press::Back)?;
         }
-        let over = action_button(
+        self.button(
             doc,
-            "lsw-secondary",
+            &nav,
             message(lang, Msg::FlowStartOver),
-            "flow",
+            Press::StartOver,
         )?;
-        nav.append_child(&over)?;
-        self.buttons.push((over, Press::StartOver));
-        self.section.append_child(&nav)?;
-        if focus {
-            heading.unchecked_ref::<HtmlElement>().focus()?;
-        }
-        Ok(())
+        focus_on(focus, &heading)
+    }
+
+    /// A flow button in `parent`, kept with what it does.
+    fn button(
+        &mut self,
+        doc: &Document,
+        parent: &Element,
+        label: &str,
+        press: Press,
+    ) -> Result<Element, JsValue> {
+        let button = add(
+            doc,
+            parent,
+            "button",
+            "lsw-secondary",
+            &[("type", "button"), ("data-action", "flow")],
+            label,
+        )?;
+        self.buttons.push((button.clone(), press));
+        Ok(button)
     }
 
     fn vote(
@@ -352,17 +327,25 @@ fn set_lang(element: &Element, tag: &str, lang: Lang) -> Result<(), JsValue> {
     }
 }
 
-/// `<tag>` holding a feed text, with its `lang` when it differs from the widget's and
-/// `dir=auto` so a fallback text takes its own direction.
+/// `<tag>` holding a feed text, appended to `parent`, with its `lang` when it differs from the
+/// widget's and `dir=auto` so a fallback text takes its own direction.
 fn tagged_el(
     doc: &Document,
+    parent: &Element,
     tag: &str,
     class: &str,
     text: &Tagged,
     lang: Lang,
 ) -> Result<Element, JsValue> {
-    let element = text_el(doc, tag, class, &text.text)?;
-    element.set_attribute("dir", "auto")?;
+    let element = add(doc, parent, tag, class, &[("dir", "auto")], &text.text)?;
     set_lang(&element, &text.tag, lang)?;
     Ok(element)
+}
+
+/// Moves focus to `heading` when asked (after a press).
+fn focus_on(focus: bool, heading: &Element) -> Result<(), JsValue> {
+    if focus {
+        heading.unchecked_ref::<HtmlElement>().focus()?;
+    }
+    Ok(())
 }

@@ -3,25 +3,24 @@
 //! text nodes. No HTML string is ever parsed.
 
 use crate::help::markdown::{Block, Inline};
-use crate::web::dom::{el, text_el};
+use crate::web::build::{add, make};
 use wasm_bindgen::JsValue;
-use web_sys::{Document, Element, Node};
+use web_sys::{Document, Element};
 
 /// Appends the blocks of an answer to `parent`.
 pub fn append_blocks(doc: &Document, parent: &Element, blocks: &[Block]) -> Result<(), JsValue> {
     for block in blocks {
         let node = match block {
             Block::Paragraph(inlines) => {
-                let p = el(doc, "p", "")?;
+                let p = make(doc, "p", "", &[], "")?;
                 append_inlines(doc, &p, inlines, 0)?;
                 p
             }
             Block::List { ordered, items } => {
-                let list = el(doc, if *ordered { "ol" } else { "ul" }, "")?;
+                let list = make(doc, if *ordered { "ol" } else { "ul" }, "", &[], "")?;
                 for item in items {
-                    let li = el(doc, "li", "")?;
+                    let li = add(doc, &list, "li", "", &[], "")?;
                     append_inlines(doc, &li, item, 0)?;
-                    list.append_child(&li)?;
                 }
                 list
             }
@@ -42,46 +41,41 @@ fn append_inlines(
     depth: usize,
 ) -> Result<(), JsValue> {
     for inline in inlines {
-        let node: Node = match inline {
-            Inline::Text(text) => doc.create_text_node(text).into(),
-            Inline::Code(code) => text_el(doc, "code", "", code)?.into(),
-            Inline::LineBreak => el(doc, "br", "")?.into(),
+        let (tag, attrs, children, depth): (_, &[(&str, &str)], _, _) = match inline {
+            Inline::Text(text) => {
+                parent.append_child(&doc.create_text_node(text))?;
+                continue;
+            }
+            Inline::Code(code) => {
+                add(doc, parent, "code", "", &[], code)?;
+                continue;
+            }
+            Inline::LineBreak => ("br", &[], &[][..], depth),
             Inline::Emphasis(children) | Inline::Strong(children) if depth >= MAX_DEPTH => {
-                let span = el(doc, "span", "")?;
-                span.set_text_content(Some(&crate::help::markdown::plain_text(&[
-                    Block::Paragraph(children.clone()),
-                ])));
-                span.into()
+                let text = crate::help::markdown::plain_text(&[Block::Paragraph(children.clone())]);
+                add(doc, parent, "span", "", &[], &text)?;
+                continue;
             }
-            Inline::Emphasis(children) => {
-                let em = el(doc, "em", "")?;
-                append_inlines(doc, &em, children, depth + 1)?;
-                em.into()
-            }
-            Inline::Strong(children) => {
-                let strong = el(doc, "strong", "")?;
-                append_inlines(doc, &strong, children, depth + 1)?;
-                strong.into()
-            }
+            Inline::Emphasis(children) => ("em", &[], &children[..], depth + 1),
+            Inline::Strong(children) => ("strong", &[], &children[..], depth + 1),
             Inline::Link { href, children } => match crate::help::markdown::safe_href(href) {
                 // The parser only makes links with safe targets; checking again here keeps the
                 // DOM safe even if a caller builds the tree by hand.
                 Some(href) if depth < MAX_DEPTH => {
-                    let a = el(doc, "a", "")?;
-                    a.set_attribute("href", &href)?;
-                    a.set_attribute("rel", "noopener noreferrer")?;
-                    a.set_attribute("target", "_blank")?;
+                    let attrs = [
+                        ("href", href.as_str()),
+                        ("rel", "noopener noreferrer"),
+                        ("target", "_blank"),
+                    ];
+                    let a = add(doc, parent, "a", "", &attrs, "")?;
                     append_inlines(doc, &a, children, depth + 1)?;
-                    a.into()
+                    continue;
                 }
-                _ => {
-                    let span = el(doc, "span", "")?;
-                    append_inlines(doc, &span, children, MAX_DEPTH)?;
-                    span.into()
-                }
+                _ => ("span", &[], &children[..], MAX_DEPTH),
             },
         };
-        parent.append_child(&node)?;
+        let element = add(doc, parent, tag, "", attrs, "")?;
+        append_inlines(doc, &element, children, depth)?;
     }
     Ok(())
 }

@@ -20,7 +20,8 @@ use crate::base::i18n::{message, Msg};
 use crate::help::events::{no_result_terms, HelpEvent, Subject};
 use crate::help::{panel_view, search_results, CauseLine, PanelView};
 use crate::web::base::{now, Base};
-use crate::web::dom::{self, action_button, append, el, report, text_el, Listener, Timer};
+use crate::web::build::{add, build, make, Spec, Text};
+use crate::web::dom::{self, report, Listener, Timer};
 use crate::web::help::events::HelpEvents;
 use crate::web::help::faq::{Disclosures, FaqIndex, Toggled};
 use crate::web::help::flows::{FlowTicket, Flows};
@@ -34,6 +35,64 @@ use web_sys::{Document, Element, HtmlElement, HtmlInputElement, KeyboardEvent};
 /// Announce the result count once typing pauses this long (a count per keystroke is noise).
 const ANNOUNCE_DELAY_MS: f64 = 600.0;
 const FOCUSABLE: &str = "button, [href], input, select, textarea, [tabindex]:not([tabindex='-1'])";
+
+/// The dialog (hidden) around the views: its header and body.
+const DIALOG: Spec = Spec::el("div", "lsw-panel")
+    .attrs(&[
+        ("role", "dialog"),
+        ("aria-modal", "true"),
+        ("aria-labelledby", "lsw-panel-title"),
+        ("hidden", ""),
+    ])
+    .children(&[
+        Spec::el("div", "lsw-panel-header").children(&[
+            Spec::el("h2", "lsw-panel-title")
+                .msg(Msg::HelpTitle)
+                .attrs(&[("id", "lsw-panel-title")]),
+            Spec::el("button", "lsw-close")
+                .text(Text::Str("\u{00d7}"))
+                .attrs(&[("type", "button"), ("data-action", "close-help")])
+                .keep(),
+        ]),
+        // The help view, then the tickets part's views.
+        Spec::el("div", "lsw-panel-body")
+            .keep()
+            .children(&[HELP_VIEW.keep()]),
+    ]);
+
+/// The help view as first drawn: what comes from the feed is drawn on opening.
+const HELP_VIEW: Spec = Spec::el("div", "lsw-help").children(&[
+    Spec::el("section", "lsw-causes")
+        .attrs(&[("hidden", "")])
+        .keep(),
+    Spec::el("div", "lsw-search").children(&[
+        Spec::el("label", "lsw-search-label")
+            .msg(Msg::SearchLabel)
+            .attrs(&[("for", "lsw-q")]),
+        Spec::el("input", "lsw-q")
+            .attrs(&[
+                ("id", "lsw-q"),
+                ("type", "search"),
+                ("autocomplete", "off"),
+                ("spellcheck", "false"),
+                ("aria-describedby", "lsw-count"),
+            ])
+            .keep(),
+    ]),
+    Spec::el("p", "lsw-count")
+        .attrs(&[
+            ("id", "lsw-count"),
+            ("aria-live", "polite"),
+            ("role", "status"),
+        ])
+        .keep(),
+    Spec::el("div", "lsw-results").keep(),
+    Spec::el("section", "lsw-flows")
+        .attrs(&[("hidden", "")])
+        .keep(),
+    Spec::el("section", "lsw-browse").keep(),
+    Spec::el("section", "lsw-contact").keep(),
+]);
 
 /// The three views of the panel.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -50,8 +109,11 @@ pub enum View {
 pub struct HelpPanel {
     inner: Rc<RefCell<Inner>>,
     events: Rc<HelpEvents>,
-    _listeners: [Listener; 3],
+    _listeners: Vec<Listener>,
 }
+
+/// What a listener of the panel runs.
+type Handler = fn(&mut Inner, &web_sys::Event) -> Result<(), JsValue>;
 
 impl std::fmt::Debug for HelpPanel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -115,71 +177,30 @@ impl HelpPanel {
             config.launcher,
             config.launcher_label.as_deref(),
         )?;
-        let backdrop = el(doc, "div", "lsw-backdrop")?;
-        backdrop.set_attribute("data-action", "close-help")?;
-        backdrop.set_attribute("hidden", "")?;
-
-        let dialog = el(doc, "div", "lsw-panel")?;
-        dialog.set_attribute("role", "dialog")?;
-        dialog.set_attribute("aria-modal", "true")?;
-        dialog.set_attribute("aria-labelledby", "lsw-panel-title")?;
-        dialog.set_attribute("hidden", "")?;
-        let header = el(doc, "div", "lsw-panel-header")?;
-        let title = text_el(doc, "h2", "lsw-panel-title", message(lang, Msg::HelpTitle))?;
-        title.set_id("lsw-panel-title");
-        let close = action_button(doc, "lsw-close", "\u{00d7}", "close-help")?;
-        close.set_attribute("aria-label", message(lang, Msg::Close))?;
-        header.append_child(&title)?;
-        header.append_child(&close)?;
-
-        let body = el(doc, "div", "lsw-panel-body")?;
-        let causes = el(doc, "section", "lsw-causes")?;
-        causes.set_attribute("hidden", "")?;
-        let search = el(doc, "div", "lsw-search")?;
-        let search_label = text_el(
+        let (
+            dialog,
+            [close, body, help_section, causes, input, count, results, flows, browse, contact],
+        ) = build(doc, lang, &DIALOG)?;
+        let backdrop = make(
             doc,
-            "label",
-            "lsw-search-label",
-            message(lang, Msg::SearchLabel),
+            "div",
+            "lsw-backdrop",
+            &[("data-action", "close-help"), ("hidden", "")],
+            "",
         )?;
-        search_label.set_attribute("for", "lsw-q")?;
-        let input: HtmlInputElement = el(doc, "input", "lsw-q")?.unchecked_into();
-        input.set_id("lsw-q");
-        input.set_type("search");
-        input.set_attribute("autocomplete", "off")?;
-        input.set_attribute("spellcheck", "false")?;
-        input.set_attribute("placeholder", message(lang, Msg::SearchPlaceholder))?;
-        input.set_attribute("aria-describedby", "lsw-count")?;
-        search.append_child(&search_label)?;
-        search.append_child(&input)?;
-        let count = el(doc, "p", "lsw-count")?;
-        count.set_id("lsw-count");
-        count.set_attribute("aria-live", "polite")?;
-        count.set_attribute("role", "status")?;
-        let results = el(doc, "div", "lsw-results")?;
-        let browse = el(doc, "section", "lsw-browse")?;
-        let contact = el(doc, "section", "lsw-contact")?;
-        let flows = Flows::new(doc)?;
-        let help_section = el(doc, "div", "lsw-help")?;
-        for part in [
-            &causes,
-            &search,
-            &count,
-            &results,
-            flows.section(),
-            &browse,
-            &contact,
-        ] {
-            help_section.append_child(part)?;
-        }
-        body.append_child(&help_section)?;
-        body.append_child(ticket)?;
-        body.append_child(my_tickets)?;
-        dialog.append_child(&header)?;
-        dialog.append_child(&body)?;
-        for part in [&launcher_button, &backdrop, &dialog] {
-            base.shadow().append_child(part)?;
-        }
+        // One fallible step for the rest: a failure has one place to let go of the nodes.
+        (|| {
+            close.set_attribute("aria-label", message(lang, Msg::Close))?;
+            input.set_attribute("placeholder", message(lang, Msg::SearchPlaceholder))?;
+            body.append_child(ticket)?;
+            body.append_child(my_tickets)?;
+            for part in [&launcher_button, &backdrop, &dialog] {
+                base.shadow().append_child(part)?;
+            }
+            Ok::<_, JsValue>(())
+        })()?;
+        let input: HtmlInputElement = input.unchecked_into();
+        let flows = Flows::new(flows);
         let shadow = base.shadow().clone();
         let events = Rc::new(HelpEvents::new());
         let votes = VoteBoxes::new(&base.config().feed_url);
@@ -213,17 +234,21 @@ impl HelpPanel {
             hidden_elsewhere: None,
         }));
         let weak = Rc::downgrade(&inner);
-        let on = |f: fn(&mut Inner, &web_sys::Event) -> Result<(), JsValue>| {
+        let on = |f: Handler| {
             let weak = weak.clone();
             move |event: web_sys::Event| {
                 with_inner(&weak, |s| report(f(s, &event), "help panel"));
             }
         };
-        let listeners = [
-            Listener::new(shadow.as_ref(), "keydown", on(Inner::on_key))?,
-            Listener::new(input.as_ref(), "input", on(|s, _| s.show_results()))?,
-            Listener::new(help_section.as_ref(), "click", on(Inner::on_click))?,
+        let table: [(&web_sys::EventTarget, &'static str, Handler); 3] = [
+            (shadow.as_ref(), "keydown", Inner::on_key),
+            (input.as_ref(), "input", |s, _| s.show_results()),
+            (help_section.as_ref(), "click", Inner::on_click),
         ];
+        let mut listeners = Vec::with_capacity(table.len());
+        for (target, kind, handler) in table {
+            listeners.push(Listener::new(target, kind, on(handler))?);
+        }
         Ok(HelpPanel {
             inner,
             events,
@@ -389,22 +414,10 @@ impl Inner {
             self.causes.set_attribute("hidden", "")?;
         } else {
             self.causes.remove_attribute("hidden")?;
-            append(
-                &self.causes,
-                text_el(doc, "p", "lsw-causes-lead", message(lang, Msg::MayBeCaused)),
-            )?;
-            let list = el(doc, "ul", "")?;
-            for cause in &view.causes {
-                let li = el(doc, "li", "")?;
-                li.set_attribute("data-id", &cause.id)?;
-                append(
-                    &li,
-                    text_el(doc, "strong", "", &format!("{}: ", cause.heading)),
-                )?;
-                li.append_child(&cause_title(doc, cause)?)?;
-                list.append_child(&li)?;
-            }
-            self.causes.append_child(&list)?;
+            let lead = message(lang, Msg::MayBeCaused);
+            add(doc, &self.causes, "p", "lsw-causes-lead", &[], lead)?;
+            let list = add(doc, &self.causes, "ul", "", &[], "")?;
+            cause_items(doc, &list, &view.causes, true)?;
         }
 
         self.votes.prune();
@@ -422,9 +435,13 @@ impl Inner {
         self.browse.replace_children_with_node_0();
         self.browse_items.clear();
         if !view.topics.is_empty() {
-            append(
+            add(
+                doc,
                 &self.browse,
-                text_el(doc, "h3", "", message(lang, Msg::BrowseTopics)),
+                "h3",
+                "",
+                &[],
+                message(lang, Msg::BrowseTopics),
             )?;
         }
         for topic in &view.topics {
@@ -435,31 +452,39 @@ impl Inner {
             self.browse.append_child(&list)?;
         }
 
-        self.contact.replace_children_with_node_0();
-        append(
-            &self.contact,
-            text_el(doc, "h3", "", message(lang, Msg::StillNeedHelp)),
+        let contact = &self.contact;
+        contact.replace_children_with_node_0();
+        add(
+            doc,
+            contact,
+            "h3",
+            "",
+            &[],
+            message(lang, Msg::StillNeedHelp),
         )?;
-        let list = el(doc, "ul", "")?;
-        for contact in &view.contacts {
-            let li = el(doc, "li", "")?;
-            let a = text_el(doc, "a", "", &contact.label)?;
-            a.set_attribute("href", &contact.href)?;
-            li.append_child(&a)?;
-            list.append_child(&li)?;
+        let list = add(doc, contact, "ul", "", &[], "")?;
+        for line in &view.contacts {
+            let li = add(doc, &list, "li", "", &[], "")?;
+            add(doc, &li, "a", "", &[("href", &line.href)], &line.label)?;
         }
-        self.contact.append_child(&list)?;
         if view.offers_tickets {
             for (msg, action) in [
                 (Msg::ContactSupport, "open-ticket"),
                 (Msg::MyTickets, "open-my-tickets"),
             ] {
-                let button = action_button(doc, "lsw-secondary", message(lang, msg), action)?;
-                self.contact.append_child(&button)?;
+                let attrs = [("type", "button"), ("data-action", action)];
+                add(
+                    doc,
+                    contact,
+                    "button",
+                    "lsw-secondary",
+                    &attrs,
+                    message(lang, msg),
+                )?;
             }
         }
         if let Some(hours) = &view.hours {
-            append(&self.contact, text_el(doc, "p", "", hours))?;
+            add(doc, contact, "p", "", &[], hours)?;
         }
         Ok(())
     }
@@ -482,7 +507,7 @@ impl Inner {
             return Ok(());
         };
         if let Some(empty) = &view.empty_message {
-            append(&self.results, text_el(doc, "p", "lsw-empty", empty))?;
+            add(doc, &self.results, "p", "lsw-empty", &[], empty)?;
         }
         for (rank, entry) in view.entries.iter().enumerate() {
             // Results follow the dialog's h2 directly: h3 keeps the heading outline in order.
@@ -672,15 +697,30 @@ impl Inner {
     }
 }
 
+/// The causes in `list`, one `li` each: the heading in bold, then the title; with its `data-id`
+/// when `ids`.
+pub fn cause_items(
+    doc: &Document,
+    list: &Element,
+    causes: &[CauseLine],
+    ids: bool,
+) -> Result<(), JsValue> {
+    for cause in causes {
+        let id: &[(&str, &str)] = if ids { &[("data-id", &cause.id)] } else { &[] };
+        let li = add(doc, list, "li", "", id, "")?;
+        add(doc, &li, "strong", "", &[], &format!("{}: ", cause.heading))?;
+        li.append_child(&cause_title(doc, cause)?)?;
+    }
+    Ok(())
+}
+
 /// A cause's title: a plain text node, or a `span lang=…` when the feed fell back to another
 /// language than the widget's.
 pub fn cause_title(doc: &Document, cause: &CauseLine) -> Result<web_sys::Node, JsValue> {
     Ok(match &cause.title_lang {
         Some(tag) => {
-            let span = text_el(doc, "span", "", &cause.title)?;
-            span.set_attribute("lang", tag)?;
-            span.set_attribute("dir", "auto")?;
-            span.into()
+            let attrs = [("lang", tag.as_str()), ("dir", "auto")];
+            make(doc, "span", "", &attrs, &cause.title)?.into()
         }
         None => doc.create_text_node(&cause.title).into(),
     })

@@ -5,7 +5,7 @@
 use crate::base::i18n::{message, Lang, Msg};
 use crate::base::storage::Votes;
 use crate::help::events::{HelpEvent, Reason, Subject};
-use crate::web::dom::{action_button, el, text_el};
+use crate::web::build::{add, make};
 use crate::web::storage::BrowserStorage;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Document, Element, HtmlElement};
@@ -79,16 +79,24 @@ impl VoteBoxes {
         }
         self.next_id += 1;
         let id = format!("lsw-vote{}", self.next_id);
-        let root = el(doc, "div", "lsw-vote")?;
-        root.set_attribute("role", "group")?;
-        root.set_attribute("aria-labelledby", &id)?;
-        let question = text_el(doc, "p", "lsw-vote-question", message(lang, Msg::DidHelp))?;
-        question.set_id(&id);
-        let yes = action_button(doc, "lsw-secondary", message(lang, Msg::VoteYes), "vote")?;
-        let no = action_button(doc, "lsw-secondary", message(lang, Msg::VoteNo), "vote")?;
-        for part in [&question, &yes, &no] {
-            root.append_child(part)?;
-        }
+        let root = make(
+            doc,
+            "div",
+            "lsw-vote",
+            &[("role", "group"), ("aria-labelledby", &id)],
+            "",
+        )?;
+        let question = message(lang, Msg::DidHelp);
+        add(
+            doc,
+            &root,
+            "p",
+            "lsw-vote-question",
+            &[("id", &id)],
+            question,
+        )?;
+        let yes = vote_button(doc, &root, message(lang, Msg::VoteYes))?;
+        let no = vote_button(doc, &root, message(lang, Msg::VoteNo))?;
         self.boxes.push(VoteBox {
             subject,
             root: root.clone(),
@@ -134,8 +142,13 @@ impl VoteBoxes {
             .votes
             .add(&BrowserStorage, &self.feed_url, &key)
             .unwrap_or(true);
-        let thanks = text_el(doc, "p", "lsw-vote-thanks", message(lang, Msg::VoteThanks))?;
-        thanks.set_attribute("tabindex", "-1")?;
+        let thanks = make(
+            doc,
+            "p",
+            "lsw-vote-thanks",
+            &[("tabindex", "-1")],
+            message(lang, Msg::VoteThanks),
+        )?;
         vote.root.replace_children_with_node_1(&thanks);
         thanks.unchecked_ref::<HtmlElement>().focus()?;
         Ok(first.then_some(HelpEvent::Voted {
@@ -149,36 +162,38 @@ impl VoteBoxes {
 /// On No: the reasons to pick from (each sends), and Send without one.
 fn ask_reason(vote: &mut VoteBox, doc: &Document, lang: Lang) -> Result<(), JsValue> {
     let lead_id = format!("{}-why", vote.id);
-    let lead = text_el(
+    let lead = make(
         doc,
         "p",
         "lsw-vote-question",
+        &[("id", &lead_id)],
         message(lang, Msg::VoteReasonLead),
     )?;
-    lead.set_id(&lead_id);
     vote.root.replace_children_with_node_1(&lead);
     vote.root.set_attribute("aria-labelledby", &lead_id)?;
     vote.reasons.clear();
-    for reason in Reason::ALL {
-        let button = action_button(
-            doc,
-            "lsw-secondary",
-            message(lang, reason_message(reason)),
-            "vote",
-        )?;
-        vote.root.append_child(&button)?;
-        vote.reasons.push((button, Some(reason)));
+    for reason in Reason::ALL.map(Some).into_iter().chain([None]) {
+        let label = match reason {
+            Some(reason) => reason_message(reason),
+            None => Msg::VoteSendReason,
+        };
+        let button = vote_button(doc, &vote.root, message(lang, label))?;
+        vote.reasons.push((button, reason));
     }
-    let send = action_button(
-        doc,
-        "lsw-secondary",
-        message(lang, Msg::VoteSendReason),
-        "vote",
-    )?;
-    vote.root.append_child(&send)?;
-    vote.reasons.push((send, None));
     match vote.reasons.first() {
         Some((first, _)) => first.unchecked_ref::<HtmlElement>().focus(),
         None => Ok(()),
     }
+}
+
+/// A button of a vote box, in `parent`.
+fn vote_button(doc: &Document, parent: &Element, label: &str) -> Result<Element, JsValue> {
+    add(
+        doc,
+        parent,
+        "button",
+        "lsw-secondary",
+        &[("type", "button"), ("data-action", "vote")],
+        label,
+    )
 }

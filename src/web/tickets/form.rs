@@ -13,7 +13,8 @@ use crate::ticket::view::{
     card_view, context_label, field_error_message, FormView, Progress, TicketDesk, Update,
 };
 use crate::ticket::{AttachmentMeta, FieldError, TicketDraft, DESCRIPTION_MAX, SUBJECT_MAX};
-use crate::web::dom::{action_button, append, el, report, text_el, Shown};
+use crate::web::build::{add, build, button_spec, Spec};
+use crate::web::dom::{report, Shown};
 use crate::web::help::faq::Disclosures;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{
@@ -127,210 +128,205 @@ impl std::fmt::Debug for TicketForm {
     }
 }
 
-fn labelled(doc: &Document, id: &str, label: &str, control: &Element) -> Result<Element, JsValue> {
-    let field = el(doc, "div", "lsw-field")?;
-    let label_el = text_el(doc, "label", "lsw-label", label)?;
-    label_el.set_attribute("for", id)?;
-    control.set_id(id);
-    let error = el(doc, "p", "lsw-error")?;
-    error.set_id(&format!("{id}-error"));
-    error.set_attribute("hidden", "")?;
-    field.append_child(&label_el)?;
-    field.append_child(control)?;
-    field.append_child(&error)?;
-    Ok(field)
+/// A labelled field: the label, the control (whose `id` is `$id`) and its error line.
+macro_rules! field {
+    ($id:literal, $label:expr, $control:expr) => {
+        Spec::el("div", "lsw-field").children(&[
+            Spec::el("label", "lsw-label")
+                .msg($label)
+                .attrs(&[("for", $id)]),
+            $control,
+            Spec::el("p", "lsw-error").attrs(&[("id", concat!($id, "-error")), ("hidden", "")]),
+        ])
+    };
 }
+
+/// The ticket view as first drawn (hidden): choices, context, cards and status come later.
+const TICKET_VIEW: Spec = Spec::el("section", "lsw-ticket")
+    .attrs(&[("hidden", ""), ("aria-labelledby", "lsw-ticket-title")])
+    .children(&[
+        button_spec!("lsw-link-button", Msg::BackToHelp, "back-to-help"),
+        Spec::el("h3", "")
+            .msg(Msg::TicketTitle)
+            .attrs(&[("id", "lsw-ticket-title")]),
+        Spec::el("div", "lsw-causes")
+            .attrs(&[("hidden", "")])
+            .keep(),
+        // Focused when the form gives way to the ticket just handed in: keyboard and screen
+        // reader users land on what happened, and an Enter pressed twice falls on no control.
+        Spec::el("div", "lsw-handed")
+            .attrs(&[("tabindex", "-1"), ("hidden", "")])
+            .keep()
+            .children(&[
+                Spec::el("ul", "lsw-ticket-list").keep(),
+                Spec::el("button", "lsw-secondary")
+                    .msg(Msg::WriteAnother)
+                    .attrs(&[
+                        ("type", "button"),
+                        ("data-action", "new-ticket"),
+                        ("hidden", ""),
+                    ])
+                    .keep(),
+            ]),
+        Spec::el("div", "lsw-deflect")
+            .attrs(&[("hidden", "")])
+            .keep(),
+        Spec::el("form", "lsw-form")
+            .attrs(&[("novalidate", "")])
+            .keep()
+            .children(&[
+                field!(
+                    "lsw-t-category",
+                    Msg::FieldCategory,
+                    Spec::el("select", "lsw-input")
+                        .attrs(&[("id", "lsw-t-category")])
+                        .keep()
+                ),
+                Spec::el("div", "lsw-field").children(&[
+                    Spec::el("fieldset", "lsw-priorities")
+                        .attrs(&[
+                            ("id", "lsw-t-priority"),
+                            ("aria-describedby", "lsw-t-priority-error"),
+                        ])
+                        .keep()
+                        .children(&[Spec::el("legend", "lsw-label").msg(Msg::FieldPriority)]),
+                    Spec::el("div", "lsw-critical-check")
+                        .attrs(&[
+                            ("role", "group"),
+                            ("aria-labelledby", "lsw-critical-text"),
+                            ("hidden", ""),
+                        ])
+                        .keep()
+                        .children(&[
+                            Spec::el("p", "")
+                                .msg(Msg::CriticalCheck)
+                                .attrs(&[("id", "lsw-critical-text")]),
+                            button_spec!("lsw-secondary", Msg::CriticalYes, "critical-yes"),
+                            button_spec!("lsw-secondary", Msg::CriticalNo, "critical-no"),
+                        ]),
+                    Spec::el("p", "lsw-error")
+                        .attrs(&[("id", "lsw-t-priority-error"), ("hidden", "")]),
+                ]),
+                field!(
+                    "lsw-t-subject",
+                    Msg::FieldSubject,
+                    Spec::el("input", "lsw-input")
+                        .attrs(&[("id", "lsw-t-subject"), ("autocomplete", "off")])
+                        .keep()
+                ),
+                field!(
+                    "lsw-t-description",
+                    Msg::FieldDescription,
+                    Spec::el("textarea", "lsw-input")
+                        .attrs(&[("id", "lsw-t-description"), ("rows", "5")])
+                        .keep()
+                ),
+                field!(
+                    "lsw-t-name",
+                    Msg::FieldName,
+                    Spec::el("input", "lsw-input")
+                        .attrs(&[("id", "lsw-t-name"), ("autocomplete", "name")])
+                        .keep()
+                ),
+                field!(
+                    "lsw-t-email",
+                    Msg::FieldEmail,
+                    Spec::el("input", "lsw-input")
+                        .attrs(&[
+                            ("id", "lsw-t-email"),
+                            ("type", "email"),
+                            ("autocomplete", "email"),
+                        ])
+                        .keep()
+                ),
+                Spec::el("div", "lsw-field").children(&[
+                    Spec::el("label", "lsw-label")
+                        .msg(Msg::FieldFiles)
+                        .attrs(&[("for", "lsw-t-attachments")]),
+                    Spec::el("input", "lsw-file")
+                        .attrs(&[
+                            ("id", "lsw-t-attachments"),
+                            ("type", "file"),
+                            ("multiple", ""),
+                            (
+                                "accept",
+                                "image/png,image/jpeg,image/gif,image/webp,application/pdf",
+                            ),
+                        ])
+                        .keep(),
+                    Spec::el("p", "lsw-error")
+                        .attrs(&[("id", "lsw-t-attachments-error"), ("hidden", "")]),
+                    Spec::el("ul", "lsw-previews").keep(),
+                ]),
+                // A field people cannot see or reach: only bots fill it in.
+                Spec::el("div", "lsw-hp")
+                    .attrs(&[("aria-hidden", "true")])
+                    .children(&[field!(
+                        "lsw-t-website",
+                        Msg::HoneypotLabel,
+                        Spec::el("input", "")
+                            .attrs(&[
+                                ("id", "lsw-t-website"),
+                                ("name", "website"),
+                                ("tabindex", "-1"),
+                                ("autocomplete", "off"),
+                            ])
+                            .keep()
+                    )]),
+                Spec::el("div", "lsw-context").children(&[
+                    Spec::el("p", "")
+                        .msg(Msg::ContextLead)
+                        .attrs(&[("id", "lsw-context-lead")]),
+                    Spec::el("ul", "lsw-context-list")
+                        .attrs(&[("aria-labelledby", "lsw-context-lead")])
+                        .keep(),
+                ]),
+                Spec::el("button", "lsw-primary")
+                    .msg(Msg::Send)
+                    .attrs(&[("type", "submit")])
+                    .keep(),
+            ]),
+        Spec::el("div", "lsw-ticket-status")
+            .attrs(&[("role", "status"), ("aria-live", "polite")])
+            .keep(),
+    ]);
 
 impl TicketForm {
     /// Builds the (hidden) ticket view.
     pub fn create(doc: &Document, lang: Lang) -> Result<TicketForm, JsValue> {
-        let section = el(doc, "section", "lsw-ticket")?;
-        section.set_attribute("hidden", "")?;
-        section.set_attribute("aria-labelledby", "lsw-ticket-title")?;
-        let back = action_button(
-            doc,
-            "lsw-link-button",
-            message(lang, Msg::BackToHelp),
-            "back-to-help",
-        )?;
-        let title = text_el(doc, "h3", "", message(lang, Msg::TicketTitle))?;
-        title.set_id("lsw-ticket-title");
-        let attached = el(doc, "div", "lsw-causes")?;
-        attached.set_attribute("hidden", "")?;
-        let deflect = el(doc, "div", "lsw-deflect")?;
-
-        let form = el(doc, "form", "lsw-form")?;
-        form.set_attribute("novalidate", "")?;
-        let category: HtmlSelectElement = el(doc, "select", "lsw-input")?.unchecked_into();
-        let priorities = el(doc, "fieldset", "lsw-priorities")?;
-        priorities.set_id("lsw-t-priority");
-        priorities.set_attribute("aria-describedby", "lsw-t-priority-error")?;
-        let critical_check = el(doc, "div", "lsw-critical-check")?;
-        critical_check.set_attribute("role", "group")?;
-        let check_text = text_el(doc, "p", "", message(lang, Msg::CriticalCheck))?;
-        check_text.set_id("lsw-critical-text");
-        critical_check.set_attribute("aria-labelledby", "lsw-critical-text")?;
-        critical_check.append_child(&check_text)?;
-        for (msg, action) in [
-            (Msg::CriticalYes, "critical-yes"),
-            (Msg::CriticalNo, "critical-no"),
-        ] {
-            let b = action_button(doc, "lsw-secondary", message(lang, msg), action)?;
-            critical_check.append_child(&b)?;
-        }
-        let subject: HtmlInputElement = el(doc, "input", "lsw-input")?.unchecked_into();
+        // In document order, as kept in TICKET_VIEW.
+        let (
+            section,
+            [attached, handed, handed_list, write_another, deflect, form, category, priorities, critical_check, subject, description, name, email, files_input, previews, honeypot, context_list, send, status],
+        ) = build(doc, lang, &TICKET_VIEW)?;
+        let subject: HtmlInputElement = subject.unchecked_into();
         subject.set_max_length(SUBJECT_MAX as i32);
-        subject.set_attribute("autocomplete", "off")?;
-        let description: HtmlTextAreaElement = el(doc, "textarea", "lsw-input")?.unchecked_into();
+        let description: HtmlTextAreaElement = description.unchecked_into();
         description.set_max_length(DESCRIPTION_MAX as i32);
-        description.set_rows(5);
-        let name: HtmlInputElement = el(doc, "input", "lsw-input")?.unchecked_into();
-        name.set_attribute("autocomplete", "name")?;
-        let email: HtmlInputElement = el(doc, "input", "lsw-input")?.unchecked_into();
-        email.set_type("email");
-        email.set_attribute("autocomplete", "email")?;
-        let files_input: HtmlInputElement = el(doc, "input", "lsw-file")?.unchecked_into();
-        files_input.set_type("file");
-        files_input.set_multiple(true);
-        files_input.set_accept("image/png,image/jpeg,image/gif,image/webp,application/pdf");
-        let previews = el(doc, "ul", "lsw-previews")?;
-
-        // A field people cannot see or reach: only bots fill it in.
-        let honeypot_box = el(doc, "div", "lsw-hp")?;
-        honeypot_box.set_attribute("aria-hidden", "true")?;
-        let honeypot: HtmlInputElement = el(doc, "input", "")?.unchecked_into();
-        honeypot.set_name("website");
-        honeypot.set_tab_index(-1);
-        honeypot.set_attribute("autocomplete", "off")?;
-        append(
-            &honeypot_box,
-            labelled(
-                doc,
-                "lsw-t-website",
-                message(lang, Msg::HoneypotLabel),
-                &honeypot,
-            ),
-        )?;
-
-        let context_box = el(doc, "div", "lsw-context")?;
-        let context_lead = text_el(doc, "p", "", message(lang, Msg::ContextLead))?;
-        context_lead.set_id("lsw-context-lead");
-        let context_list = el(doc, "ul", "lsw-context-list")?;
-        context_list.set_attribute("aria-labelledby", "lsw-context-lead")?;
-        context_box.append_child(&context_lead)?;
-        context_box.append_child(&context_list)?;
-
-        let send = text_el(doc, "button", "lsw-primary", message(lang, Msg::Send))?;
-        send.set_attribute("type", "submit")?;
-
-        // Focused when the form gives way to the ticket just handed in: keyboard and screen
-        // reader users land on what happened, and an Enter pressed twice falls on no control.
-        let handed = el(doc, "div", "lsw-handed")?;
-        handed.set_attribute("tabindex", "-1")?;
-        let handed_list = el(doc, "ul", "lsw-ticket-list")?;
-        let write_another = action_button(
-            doc,
-            "lsw-secondary",
-            message(lang, Msg::WriteAnother),
-            "new-ticket",
-        )?;
-        handed.append_child(&handed_list)?;
-        handed.append_child(&write_another)?;
-
-        let legend = text_el(
-            doc,
-            "legend",
-            "lsw-label",
-            message(lang, Msg::FieldPriority),
-        )?;
-        priorities.append_child(&legend)?;
-        let priority_error = el(doc, "p", "lsw-error")?;
-        priority_error.set_id("lsw-t-priority-error");
-        priority_error.set_attribute("hidden", "")?;
-
-        append(
-            &form,
-            labelled(
-                doc,
-                "lsw-t-category",
-                message(lang, Msg::FieldCategory),
-                &category,
-            ),
-        )?;
-        let priority_field = el(doc, "div", "lsw-field")?;
-        priority_field.append_child(&priorities)?;
-        priority_field.append_child(&critical_check)?;
-        priority_field.append_child(&priority_error)?;
-        form.append_child(&priority_field)?;
-        append(
-            &form,
-            labelled(
-                doc,
-                "lsw-t-subject",
-                message(lang, Msg::FieldSubject),
-                &subject,
-            ),
-        )?;
-        append(
-            &form,
-            labelled(
-                doc,
-                "lsw-t-description",
-                message(lang, Msg::FieldDescription),
-                &description,
-            ),
-        )?;
-        append(
-            &form,
-            labelled(doc, "lsw-t-name", message(lang, Msg::FieldName), &name),
-        )?;
-        append(
-            &form,
-            labelled(doc, "lsw-t-email", message(lang, Msg::FieldEmail), &email),
-        )?;
-        let files_field = labelled(
-            doc,
-            "lsw-t-attachments",
-            message(lang, Msg::FieldFiles),
-            &files_input,
-        )?;
-        files_field.append_child(&previews)?;
-        form.append_child(&files_field)?;
-        form.append_child(&honeypot_box)?;
-        form.append_child(&context_box)?;
-        form.append_child(&send)?;
-
-        let status = el(doc, "div", "lsw-ticket-status")?;
-        status.set_attribute("role", "status")?;
-        status.set_attribute("aria-live", "polite")?;
-
-        for part in [&back, &title, &attached, &handed, &deflect, &form, &status] {
-            section.append_child(part)?;
-        }
         Ok(TicketForm {
             doc: doc.clone(),
             section,
-            deflect: Shown::new(deflect, false)?,
+            deflect: Shown::built(deflect, false),
             suggestions: Disclosures::new("lsw-s"),
             attached,
-            handed: Shown::new(handed, false)?,
+            handed: Shown::built(handed, false),
             handed_list,
-            write_another: Shown::new(write_another, false)?,
-            form: Shown::new(form, true)?,
+            write_another: Shown::built(write_another, false),
+            form: Shown::built(form, true),
             send,
             desk: TicketDesk::default(),
             priorities,
             priority_radios: Vec::new(),
             category_ids: Vec::new(),
-            critical_check: Shown::new(critical_check, false)?,
+            critical_check: Shown::built(critical_check, false),
             subject,
             description,
-            name,
-            email,
-            files_input,
+            name: name.unchecked_into(),
+            email: email.unchecked_into(),
+            files_input: files_input.unchecked_into(),
             previews,
-            honeypot,
-            category,
+            honeypot: honeypot.unchecked_into(),
+            category: category.unchecked_into(),
             context_list,
             status,
             files: Vec::new(),
@@ -389,14 +385,13 @@ impl TicketForm {
         if entries.is_empty() {
             return Ok(());
         }
-        append(
+        add(
+            &self.doc,
             &deflect,
-            text_el(
-                &self.doc,
-                "p",
-                "lsw-causes-lead",
-                message(self.lang, Msg::MayAnswer),
-            ),
+            "p",
+            "lsw-causes-lead",
+            &[],
+            message(self.lang, Msg::MayAnswer),
         )?;
         for entry in entries {
             let item = self
@@ -425,42 +420,44 @@ impl TicketForm {
             return box_.set_attribute("hidden", "");
         }
         box_.remove_attribute("hidden")?;
-        append(
+        let doc = &self.doc;
+        add(
+            doc,
             box_,
-            text_el(
-                &self.doc,
-                "p",
-                "lsw-causes-lead",
-                message(self.lang, Msg::AttachedNotice),
-            ),
+            "p",
+            "lsw-causes-lead",
+            &[],
+            message(self.lang, Msg::AttachedNotice),
         )?;
-        let list = el(&self.doc, "ul", "")?;
+        let list = add(doc, box_, "ul", "", &[], "")?;
         for cause in causes {
-            let li = text_el(&self.doc, "li", "", &format!("{}: ", cause.heading))?;
-            li.append_child(&crate::web::help::cause_title(&self.doc, cause)?)?;
-            list.append_child(&li)?;
+            let li = add(doc, &list, "li", "", &[], &format!("{}: ", cause.heading))?;
+            li.append_child(&crate::web::help::cause_title(doc, cause)?)?;
         }
-        box_.append_child(&list)?;
         Ok(())
     }
 
     /// After a final rejection: the fallback contacts under the status line.
     pub fn show_fallback(&self, feed: Option<&Feed>) {
         let support = feed.and_then(|f| f.support.as_ref());
-        let Ok(list) = el(&self.doc, "ul", "lsw-fallback") else {
-            return;
-        };
+        report(self.draw_fallback(support), "ticket form");
+    }
+
+    fn draw_fallback(&self, support: Option<&crate::base::feed::Support>) -> Result<(), JsValue> {
+        let doc = &self.doc;
+        let list = add(doc, &self.status, "ul", "lsw-fallback", &[], "")?;
         for contact in contacts(support, self.lang) {
-            if let (Ok(li), Ok(a)) = (
-                el(&self.doc, "li", ""),
-                text_el(&self.doc, "a", "", &contact.label),
-            ) {
-                report(a.set_attribute("href", &contact.href), "ticket form");
-                report(li.append_child(&a), "ticket form");
-                report(list.append_child(&li), "ticket form");
-            }
+            let li = add(doc, &list, "li", "", &[], "")?;
+            add(
+                doc,
+                &li,
+                "a",
+                "",
+                &[("href", &contact.href)],
+                &contact.label,
+            )?;
         }
-        report(self.status.append_child(&list), "ticket form");
+        Ok(())
     }
 
     /// True when `element` is the subject box (deflection runs as it is typed).
@@ -493,12 +490,12 @@ impl TicketForm {
         let current_category = self.category.value();
         self.category.replace_children_with_node_0();
         for (id, label) in &view.categories {
-            let option = text_el(&self.doc, "option", "", label)?;
-            option.set_attribute("value", id)?;
-            if *id == current_category {
-                option.set_attribute("selected", "")?;
-            }
-            self.category.append_child(&option)?;
+            let selected: &[(&str, &str)] = if *id == current_category {
+                &[("value", id), ("selected", "")]
+            } else {
+                &[("value", id)]
+            };
+            add(&self.doc, &self.category, "option", "", selected, label)?;
         }
         self.category_ids = view.categories.iter().map(|(id, _)| id.clone()).collect();
         let chosen = self.selected_priority();
@@ -511,34 +508,31 @@ impl TicketForm {
         }
         let checked = chosen.or_else(|| view.default_priority.clone());
         self.priority_radios.clear();
+        let doc = &self.doc;
         for option in &view.priorities {
-            let row = el(&self.doc, "label", "lsw-priority")?;
-            let radio: HtmlInputElement = el(&self.doc, "input", "")?.unchecked_into();
-            radio.set_type("radio");
-            radio.set_name("lsw-priority");
-            radio.set_value(&option.id);
+            let row = add(doc, &self.priorities, "label", "lsw-priority", &[], "")?;
+            let radio: HtmlInputElement = add(
+                doc,
+                &row,
+                "input",
+                "",
+                &[
+                    ("type", "radio"),
+                    ("name", "lsw-priority"),
+                    ("value", &option.id),
+                    ("data-action", "priority"),
+                ],
+                "",
+            )?
+            .unchecked_into();
             radio.set_checked(checked.as_deref() == Some(option.id.as_str()));
-            radio.set_attribute("data-action", "priority")?;
-            let text = el(&self.doc, "span", "")?;
-            append(&text, text_el(&self.doc, "strong", "", &option.label))?;
-            append(
-                &text,
-                text_el(
-                    &self.doc,
-                    "span",
-                    "lsw-target",
-                    &format!(" \u{00b7} {}", option.target),
-                ),
-            )?;
+            let text = add(doc, &row, "span", "", &[], "")?;
+            add(doc, &text, "strong", "", &[], &option.label)?;
+            let target = format!(" \u{00b7} {}", option.target);
+            add(doc, &text, "span", "lsw-target", &[], &target)?;
             if !option.examples.is_empty() {
-                append(
-                    &text,
-                    text_el(&self.doc, "span", "lsw-examples", &option.examples),
-                )?;
+                add(doc, &text, "span", "lsw-examples", &[], &option.examples)?;
             }
-            row.append_child(&radio)?;
-            row.append_child(&text)?;
-            self.priorities.append_child(&row)?;
             self.priority_radios.push((option.id.clone(), radio));
         }
         Ok(())
@@ -640,25 +634,14 @@ impl TicketForm {
     /// Redraws the consent list from [`TicketForm::context`].
     pub fn draw_context(&self) -> Result<(), JsValue> {
         self.context_list.replace_children_with_node_0();
+        let doc = &self.doc;
         for (i, item) in self.context.iter().enumerate() {
-            let li = el(&self.doc, "li", "")?;
+            let li = add(doc, &self.context_list, "li", "", &[], "")?;
             let label = context_label(&item.key, self.lang);
-            append(
-                &li,
-                text_el(&self.doc, "span", "lsw-ctx-key", &format!("{label}: ")),
-            )?;
-            append(
-                &li,
-                text_el(&self.doc, "span", "lsw-ctx-value", &item.value),
-            )?;
-            let remove = action_button(&self.doc, "lsw-remove", "\u{00d7}", "remove-context")?;
-            remove.set_attribute("data-index", &i.to_string())?;
-            remove.set_attribute(
-                "aria-label",
-                &fill(message(self.lang, Msg::RemoveItem), &[("item", &label)]),
-            )?;
-            li.append_child(&remove)?;
-            self.context_list.append_child(&li)?;
+            add(doc, &li, "span", "lsw-ctx-key", &[], &format!("{label}: "))?;
+            add(doc, &li, "span", "lsw-ctx-value", &[], &item.value)?;
+            let aria = fill(message(self.lang, Msg::RemoveItem), &[("item", &label)]);
+            remove_button(doc, &li, "remove-context", i, &aria)?;
         }
         Ok(())
     }
@@ -688,38 +671,26 @@ impl TicketForm {
 
     fn draw_previews(&self) -> Result<(), JsValue> {
         self.previews.replace_children_with_node_0();
+        let doc = &self.doc;
         for (i, file) in self.files.iter().enumerate() {
-            let li = el(&self.doc, "li", "")?;
+            let li = add(doc, &self.previews, "li", "", &[], "")?;
             if file.type_().starts_with("image/") {
-                let canvas = el(&self.doc, "canvas", "lsw-thumb")?;
-                canvas.set_attribute("width", "40")?;
-                canvas.set_attribute("height", "40")?;
-                canvas.set_attribute("aria-hidden", "true")?;
-                li.append_child(&canvas)?;
+                let canvas = add(
+                    doc,
+                    &li,
+                    "canvas",
+                    "lsw-thumb",
+                    &[("width", "40"), ("height", "40"), ("aria-hidden", "true")],
+                    "",
+                )?;
                 wasm_bindgen_futures::spawn_local(draw_thumbnail(file.clone(), canvas));
             }
             // Whole kilobytes: formatting an f64 would pull float printing into the Wasm.
             let size_kb = (file.size() / 1024.0).ceil() as u64;
-            append(
-                &li,
-                text_el(
-                    &self.doc,
-                    "span",
-                    "",
-                    &format!("{} ({size_kb} KB)", file.name()),
-                ),
-            )?;
-            let remove = action_button(&self.doc, "lsw-remove", "\u{00d7}", "remove-file")?;
-            remove.set_attribute("data-index", &i.to_string())?;
-            remove.set_attribute(
-                "aria-label",
-                &fill(
-                    message(self.lang, Msg::RemoveFile),
-                    &[("name", &file.name())],
-                ),
-            )?;
-            li.append_child(&remove)?;
-            self.previews.append_child(&li)?;
+            let name = file.name();
+            add(doc, &li, "span", "", &[], &format!("{name} ({size_kb} KB)"))?;
+            let aria = fill(message(self.lang, Msg::RemoveFile), &[("name", &name)]);
+            remove_button(doc, &li, "remove-file", i, &aria)?;
         }
         Ok(())
     }
@@ -893,18 +864,20 @@ impl TicketForm {
     /// is away.
     fn draw_handed(&self) -> Result<(), JsValue> {
         self.handed_list.replace_children_with_node_0();
+        let doc = &self.doc;
         for ticket in self.desk.tickets() {
             let view = card_view(ticket, self.lang);
-            let li = el(&self.doc, "li", "lsw-handed-ticket")?;
-            li.set_attribute("data-state", ticket.progress.kind())?;
-            let title = text_el(&self.doc, "p", "lsw-title", &view.title)?;
-            title.set_attribute("dir", "auto")?;
-            li.append_child(&title)?;
-            append(
-                &li,
-                text_el(&self.doc, "p", "lsw-ticket-state", &view.status),
+            let state = [("data-state", ticket.progress.kind())];
+            let li = add(
+                doc,
+                &self.handed_list,
+                "li",
+                "lsw-handed-ticket",
+                &state,
+                "",
             )?;
-            self.handed_list.append_child(&li)?;
+            add(doc, &li, "p", "lsw-title", &[("dir", "auto")], &view.title)?;
+            add(doc, &li, "p", "lsw-ticket-state", &[], &view.status)?;
         }
         self.handed.set(!self.desk.tickets().is_empty())?;
         self.write_another.set(!self.desk.accepts_send())
@@ -914,9 +887,32 @@ impl TicketForm {
     pub fn set_status(&self, text: &str, kind: &str) -> Result<(), JsValue> {
         self.status.replace_children_with_node_0();
         self.status.set_attribute("data-state", kind)?;
-        append(&self.status, text_el(&self.doc, "p", "", text))?;
+        add(&self.doc, &self.status, "p", "", &[], text)?;
         Ok(())
     }
+}
+
+/// The "×" that removes item `index` of a list (`action`: `remove-context`, `remove-file`).
+fn remove_button(
+    doc: &Document,
+    parent: &Element,
+    action: &str,
+    index: usize,
+    label: &str,
+) -> Result<Element, JsValue> {
+    add(
+        doc,
+        parent,
+        "button",
+        "lsw-remove",
+        &[
+            ("type", "button"),
+            ("data-action", action),
+            ("data-index", &index.to_string()),
+            ("aria-label", label),
+        ],
+        "\u{00d7}",
+    )
 }
 
 /// Draws `file` into the 40×40 `canvas`, cropped to fill it. A thumbnail made with a `blob:` or

@@ -52,17 +52,7 @@ fn uuid_v4() -> Option<String> {
     let crypto = dom::window()?.crypto().ok()?;
     let mut bytes = [0u8; 16];
     crypto.get_random_values_with_u8_array(&mut bytes).ok()?;
-    bytes[6] = (bytes[6] & 0x0f) | 0x40;
-    bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    Some(format!(
-        "{}-{}-{}-{}-{}",
-        &hex[0..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..32]
-    ))
+    Some(crate::ticket::outbox::idempotency_key(bytes))
 }
 
 fn online() -> bool {
@@ -75,8 +65,11 @@ fn online() -> bool {
 /// listeners and timer.
 pub struct Tickets {
     inner: Rc<RefCell<Inner>>,
-    _listeners: [Listener; 8],
+    _listeners: Vec<Listener>,
 }
+
+/// What a listener of the part runs.
+type Handler = fn(&mut Inner, &web_sys::Event) -> Events;
 
 impl std::fmt::Debug for Tickets {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -171,28 +164,30 @@ impl Tickets {
             })
         });
         let weak = Rc::downgrade(&inner);
-        let on = |f: fn(&mut Inner, &web_sys::Event) -> Events| {
+        let on = |f: Handler| {
             let weak = weak.clone();
             move |event: web_sys::Event| {
                 let events = with_inner(&weak, |s| f(s, &event));
                 dispatch_all(events.unwrap_or_default());
             }
         };
-        let window = dom::window().ok_or("no window")?;
-        let listeners = [
-            Listener::new(section.as_ref(), "click", on(Inner::on_click))?,
-            Listener::new(list.as_ref(), "click", on(Inner::on_click))?,
-            Listener::new(section.as_ref(), "submit", on(Inner::on_submit))?,
-            Listener::new(section.as_ref(), "change", on(Inner::on_change))?,
-            Listener::new(section.as_ref(), "input", on(Inner::on_input))?,
-            Listener::new(window.as_ref(), "online", on(Inner::on_online))?,
-            Listener::new(window.as_ref(), "pagehide", on(Inner::on_pagehide))?,
-            Listener::new(
-                base_doc(&inner).as_ref(),
-                "visibilitychange",
-                on(Inner::on_visibility),
-            )?,
+        let window: web_sys::EventTarget = dom::window().ok_or("no window")?.into();
+        let doc: web_sys::EventTarget = base_doc(&inner).into();
+        let (section, list) = (section.as_ref(), list.as_ref());
+        let table: [(&web_sys::EventTarget, &'static str, Handler); 8] = [
+            (section, "click", Inner::on_click),
+            (list, "click", Inner::on_click),
+            (section, "submit", Inner::on_submit),
+            (section, "change", Inner::on_change),
+            (section, "input", Inner::on_input),
+            (&window, "online", Inner::on_online),
+            (&window, "pagehide", Inner::on_pagehide),
+            (&doc, "visibilitychange", Inner::on_visibility),
         ];
+        let mut listeners = Vec::with_capacity(table.len());
+        for (target, kind, handler) in table {
+            listeners.push(Listener::new(target, kind, on(handler))?);
+        }
         Ok(Tickets {
             inner,
             _listeners: listeners,

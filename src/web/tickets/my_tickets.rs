@@ -7,7 +7,7 @@
 use crate::base::i18n::{fill, message, Lang, Msg};
 use crate::ticket::request::Reply;
 use crate::ticket::view::MyTicketsView;
-use crate::web::dom::{action_button, append, el, text_el};
+use crate::web::build::{add, make};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Document, Element, HtmlElement, HtmlInputElement, HtmlTextAreaElement};
 
@@ -39,8 +39,7 @@ impl std::fmt::Debug for MyTickets {
 impl MyTickets {
     /// The (hidden, empty) section.
     pub fn create(doc: &Document, lang: Lang) -> Result<MyTickets, JsValue> {
-        let section = el(doc, "section", "lsw-my-tickets")?;
-        section.set_attribute("hidden", "")?;
+        let section = make(doc, "section", "lsw-my-tickets", &[("hidden", "")], "")?;
         Ok(MyTickets {
             doc: doc.clone(),
             lang,
@@ -69,35 +68,32 @@ impl MyTickets {
         section.replace_children_with_node_0();
         self.rows.clear();
         self.ratings.clear();
-        let back = action_button(
+        add(
             doc,
-            "lsw-link-button",
-            message(lang, Msg::BackToHelp),
-            "back-to-help",
-        )?;
-        section.append_child(&back)?;
-        append(
             section,
-            text_el(doc, "h3", "", message(lang, Msg::MyTickets)),
+            "button",
+            "lsw-link-button",
+            &[("type", "button"), ("data-action", "back-to-help")],
+            message(lang, Msg::BackToHelp),
         )?;
+        add(doc, section, "h3", "", &[], message(lang, Msg::MyTickets))?;
         if let Some(empty) = view.empty {
-            return append(section, text_el(doc, "p", "lsw-empty", empty));
+            add(doc, section, "p", "lsw-empty", &[], empty)?;
+            return Ok(());
         }
-        let list = el(doc, "ul", "lsw-ticket-list")?;
+        let list = add(doc, section, "ul", "lsw-ticket-list", &[], "")?;
         for row in &view.rows {
-            let li = el(doc, "li", "lsw-my-ticket")?;
-            match &row.number {
-                Some(number) => {
-                    li.set_attribute("data-number", number)?;
-                    self.rows.push((number.clone(), li.clone()));
-                }
-                None => li.set_attribute("data-state", "queued")?,
+            let attrs = match &row.number {
+                Some(number) => ("data-number", number.as_str()),
+                None => ("data-state", "queued"),
+            };
+            let li = add(doc, &list, "li", "lsw-my-ticket", &[attrs], "")?;
+            if let Some(number) = &row.number {
+                self.rows.push((number.clone(), li.clone()));
             }
-            append(&li, text_el(doc, "p", "lsw-title", &row.title))?;
-            append(&li, text_el(doc, "p", "lsw-ticket-state", &row.state_line))?;
-            list.append_child(&li)?;
+            add(doc, &li, "p", "lsw-title", &[], &row.title)?;
+            add(doc, &li, "p", "lsw-ticket-state", &[], &row.state_line)?;
         }
-        section.append_child(&list)?;
         Ok(())
     }
 
@@ -132,61 +128,80 @@ impl MyTickets {
             }
         }
         self.ratings.retain(|(n, _)| n != number);
+        let doc = &doc;
         if !replies.is_empty() {
-            let box_ = el(&doc, "div", "lsw-replies")?;
+            let box_ = add(doc, &li, "div", "lsw-replies", &[], "")?;
             for reply in replies {
-                append(
+                let lead = message(lang, Msg::AgentReply);
+                add(doc, &box_, "p", "lsw-reply-lead", &[], lead)?;
+                add(
+                    doc,
                     &box_,
-                    text_el(&doc, "p", "lsw-reply-lead", message(lang, Msg::AgentReply)),
+                    "p",
+                    "lsw-reply",
+                    &[("dir", "auto")],
+                    &reply.body,
                 )?;
-                let body = text_el(&doc, "p", "lsw-reply", &reply.body)?;
-                body.set_attribute("dir", "auto")?;
-                box_.append_child(&body)?;
             }
-            li.append_child(&box_)?;
         }
         if can_rate {
-            let form = el(&doc, "div", "lsw-rate")?;
-            let group = el(&doc, "fieldset", "lsw-stars")?;
-            append(
+            let form = add(doc, &li, "div", "lsw-rate", &[], "")?;
+            let group = add(doc, &form, "fieldset", "lsw-stars", &[], "")?;
+            add(
+                doc,
                 &group,
-                text_el(&doc, "legend", "", message(lang, Msg::RateQuestion)),
+                "legend",
+                "",
+                &[],
+                message(lang, Msg::RateQuestion),
             )?;
+            let name = format!("lsw-rate-{number}");
             let mut stars = Vec::new();
             for n in 1..=5 {
-                let label = el(&doc, "label", "lsw-star")?;
-                let radio: HtmlInputElement = el(&doc, "input", "")?.unchecked_into();
-                radio.set_type("radio");
-                radio.set_name(&format!("lsw-rate-{number}"));
-                radio.set_value(&n.to_string());
-                label.append_child(&radio)?;
-                append(
+                let label = add(doc, &group, "label", "lsw-star", &[], "")?;
+                let count = n.to_string();
+                let radio = add(
+                    doc,
                     &label,
-                    text_el(
-                        &doc,
-                        "span",
-                        "",
-                        &fill(message(lang, Msg::RateStars), &[("count", &n.to_string())]),
-                    ),
+                    "input",
+                    "",
+                    &[("type", "radio"), ("name", &name), ("value", &count)],
+                    "",
                 )?;
-                group.append_child(&label)?;
-                stars.push(radio);
+                let text = fill(message(lang, Msg::RateStars), &[("count", &count)]);
+                add(doc, &label, "span", "", &[], &text)?;
+                stars.push(radio.unchecked_into());
             }
-            form.append_child(&group)?;
             self.next_id += 1;
             let id = format!("lsw-m{}", self.next_id);
-            let comment_label =
-                text_el(&doc, "label", "lsw-label", message(lang, Msg::RateComment))?;
-            comment_label.set_attribute("for", &id)?;
-            let comment = el(&doc, "textarea", "lsw-input lsw-rate-comment")?;
-            comment.set_id(&id);
-            comment.set_attribute("maxlength", "2000")?;
-            form.append_child(&comment_label)?;
-            form.append_child(&comment)?;
-            let send = action_button(&doc, "lsw-primary", message(lang, Msg::RateSend), "rate")?;
-            send.set_attribute("data-number", number)?;
-            form.append_child(&send)?;
-            li.append_child(&form)?;
+            add(
+                doc,
+                &form,
+                "label",
+                "lsw-label",
+                &[("for", &id)],
+                message(lang, Msg::RateComment),
+            )?;
+            let comment = add(
+                doc,
+                &form,
+                "textarea",
+                "lsw-input lsw-rate-comment",
+                &[("id", &id), ("maxlength", "2000")],
+                "",
+            )?;
+            add(
+                doc,
+                &form,
+                "button",
+                "lsw-primary",
+                &[
+                    ("type", "button"),
+                    ("data-action", "rate"),
+                    ("data-number", number),
+                ],
+                message(lang, Msg::RateSend),
+            )?;
             self.ratings.push((
                 number.to_string(),
                 RatingForm {
@@ -224,13 +239,13 @@ impl MyTickets {
             return Ok(());
         };
         let (_, rating) = self.ratings.remove(at);
-        let thanks = text_el(
+        let thanks = make(
             &self.doc,
             "p",
             "lsw-thanks",
+            &[("tabindex", "-1")],
             message(self.lang, Msg::RateThanks),
         )?;
-        thanks.set_attribute("tabindex", "-1")?;
         rating.form.replace_with_with_node_1(&thanks)?;
         thanks.unchecked_ref::<HtmlElement>().focus()
     }

@@ -7,6 +7,7 @@ use super::{online, with_inner, Inner};
 use crate::ticket::news::{Check, TicketNews};
 use crate::ticket::request::{interpret_status, ticket_status};
 use crate::web::base::now;
+use crate::web::build::{add, make};
 use crate::web::dom::{report, warn, Timer};
 use crate::web::fetch::send_request;
 use crate::web::storage::BrowserStorage;
@@ -184,6 +185,8 @@ async fn check_one(weak: Weak<RefCell<Inner>>, api: String, check: Check, token:
 
 /// The badge's class inside the launcher.
 const BADGE_CLASS: &str = "lsw-badge";
+/// The badge's selector (as written, not formatted at run time).
+const BADGE_SELECTOR: &str = ".lsw-badge";
 
 /// Draws (or, with `None`, removes) the news badge inside `launcher`: a visible count hidden
 /// from assistive technology, and the words ("1 new reply") in a visually hidden span, so the
@@ -194,18 +197,30 @@ fn set_badge(
     launcher: &Element,
     badge: Option<&crate::ticket::news::BadgeView>,
 ) -> Result<(), JsValue> {
-    while let Some(old) = launcher.query_selector(&format!(".{BADGE_CLASS}"))? {
+    while let Some(old) = launcher.query_selector(BADGE_SELECTOR)? {
         old.remove();
     }
     let Some(badge) = badge else {
         return Ok(());
     };
-    let holder = crate::web::dom::el(doc, "span", BADGE_CLASS)?;
-    let count = crate::web::dom::text_el(doc, "span", "lsw-badge-count", &badge.count.to_string())?;
-    count.set_attribute("aria-hidden", "true")?;
-    let words = crate::web::dom::text_el(doc, "span", "lsw-visually-hidden", &badge.label)?;
-    holder.append_child(&count)?;
-    holder.append_child(&words)?;
+    let holder = make(doc, "span", BADGE_CLASS, &[], "")?;
+    let count = badge.count.to_string();
+    add(
+        doc,
+        &holder,
+        "span",
+        "lsw-badge-count",
+        &[("aria-hidden", "true")],
+        &count,
+    )?;
+    add(
+        doc,
+        &holder,
+        "span",
+        "lsw-visually-hidden",
+        &[],
+        &badge.label,
+    )?;
     launcher.append_child(&holder)?;
     Ok(())
 }
