@@ -137,7 +137,7 @@ function keystrokes(list, passes, warmup) {
 }
 
 /** Top-3 hit rate on the labelled queries, with each miss's top 3. With `alone` (a feed's JSON),
- *  on that feed instead of the 5,000-entry corpus (the hand-written FAQ without distractors). */
+ *  on that feed instead of the corpus (the hand-written FAQ without distractors). */
 function hitRate(labelled, alone) {
   let searches = [['ours', oursIds], ['mini', miniIds]];
   if (alone) {

@@ -2,15 +2,18 @@
 // side by side in one headless Chromium page. Prints a table; a benchmark, not a test: it
 // asserts nothing about timing and exits 0 whenever it could measure.
 //
-//   corpus    5,000 FAQ entries (bench/gen-faq.mjs, fixed seed) with the hand-written
-//             tests/fixtures/faq.json entries embedded among them
+//   corpus    10,000 FAQ entries, then 5,000 (bench/gen-faq.mjs, fixed seed) with the
+//             hand-written tests/fixtures/faq.json entries embedded among them; ours is built
+//             through the bench exports (src/web/bench.rs) without a real feed's JSON limits
+//             (4 MiB, 10,000 entries per list), which a 10,000-entry corpus is over
 //   build     feed parse + one index per locale (en, es), median of BUILD_REPS
 //   keystroke every prefix of bench/keystroke-queries.mjs as typed; each timed on its own with
 //             performance.now(), WARMUP passes, then PASSES timed passes; per keystroke the
 //             median over passes; median and p95 over keystrokes
 //   relevance top-3 hit rate on tests/fixtures/search-queries.json
 //
-// Env: PASSES (default 5), WARMUP (1), BUILD_REPS (5), VERBOSE=1 lists every miss.
+// Env: PASSES (default 5), WARMUP (1), BUILD_REPS (5), SIZES (10000,5000: the full report is
+// the first size's, then one line per size), VERBOSE=1 lists every miss.
 import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { readFileSync, statSync } from 'node:fs';
@@ -23,12 +26,12 @@ const root = new URL('..', import.meta.url).pathname;
 const PASSES = Number(process.env.PASSES || 5);
 const WARMUP = Number(process.env.WARMUP || 1);
 const BUILD_REPS = Number(process.env.BUILD_REPS || 5);
-const COUNT = 5_000; // under the feed limits (src/base/json.rs: 4 MiB, 10,000 entries per list)
+const SIZES = (process.env.SIZES || '10000,5000').split(',').map(Number);
 const log = (...a) => console.error('[bench]', ...a);
 
 const realFaq = JSON.parse(readFileSync(join(root, 'tests/fixtures/faq.json'), 'utf8')).faq;
 const labelled = JSON.parse(readFileSync(join(root, 'tests/fixtures/search-queries.json'), 'utf8'));
-const corpus = JSON.stringify({ version: 1, faq: generateFaq({ count: COUNT, real: realFaq }) });
+const corpora = Object.fromEntries(SIZES.map((count) => [count, JSON.stringify({ version: 1, faq: generateFaq({ count, real: realFaq }) })]));
 const typed = keystrokes();
 const miniVersion = JSON.parse(readFileSync(join(root, 'node_modules/minisearch/package.json'), 'utf8')).version;
 
@@ -43,9 +46,10 @@ const server = createServer(async (req, res) => {
     res.writeHead(204, headers);
     return res.end();
   }
-  if (path === 'corpus.json') {
+  const corpus = path.match(/^corpus-(\d+)\.json$/);
+  if (corpus && corpora[corpus[1]]) {
     res.writeHead(200, { ...headers, 'Content-Type': MIME['.json'] });
-    return res.end(corpus);
+    return res.end(corpora[corpus[1]]);
   }
   const rel = normalize(path);
   if (rel.split(sep).includes('..') || !SERVED.some((dir) => rel.startsWith(dir))) {
@@ -66,22 +70,27 @@ const url = `http://127.0.0.1:${server.address().port}`;
 
 const started = Date.now();
 const browser = await launchBrowser();
-let out;
+const runs = [];
 try {
-  const page = await browser.context.newPage();
-  page.on('pageerror', (e) => log('page error:', e.message));
-  page.on('console', (m) => { if (m.type() === 'error') log('console:', m.text()); });
-  await page.goto(`${url}/bench/search.html`);
-  await page.waitForFunction(() => window.benchReady === true, null, { timeout: 30_000 });
-  const env = await page.evaluate((u) => window.bench.load(u), `${url}/corpus.json`);
-  log(`page ready (${env.userAgent.match(/Chrome\/\S+/)?.[0]}, crossOriginIsolated=${env.crossOriginIsolated}); building indexes ×${BUILD_REPS}`);
-  const build = await page.evaluate((reps) => window.bench.build(reps), BUILD_REPS);
-  log(`timing ${typed.length} keystroke queries: ${WARMUP} warm-up + ${PASSES} timed passes`);
-  const keys = await page.evaluate(([list, passes, warmup]) => window.bench.keystrokes(list, passes, warmup), [typed, PASSES, WARMUP]);
-  log('relevance');
-  const rel = await page.evaluate((list) => window.bench.hitRate(list), labelled);
-  const alone = await page.evaluate(([list, feed]) => window.bench.hitRate(list, feed), [labelled, JSON.stringify({ version: 1, faq: realFaq })]);
-  out = { env, build, keys, rel, alone };
+  for (const count of SIZES) {
+    // A fresh page per size: one corpus's heap does not slow the next one's timing.
+    const page = await browser.context.newPage();
+    page.on('pageerror', (e) => log('page error:', e.message));
+    page.on('console', (m) => { if (m.type() === 'error') log('console:', m.text()); });
+    await page.goto(`${url}/bench/search.html`);
+    await page.waitForFunction(() => window.benchReady === true, null, { timeout: 30_000 });
+    const env = await page.evaluate((u) => window.bench.load(u), `${url}/corpus-${count}.json`);
+    log(`${count} entries: page ready (${env.userAgent.match(/Chrome\/\S+/)?.[0]}, crossOriginIsolated=${env.crossOriginIsolated}); building indexes ×${BUILD_REPS}`);
+    const build = await page.evaluate((reps) => window.bench.build(reps), BUILD_REPS);
+    log(`timing ${typed.length} keystroke queries: ${WARMUP} warm-up + ${PASSES} timed passes`);
+    const keys = await page.evaluate(([list, passes, warmup]) => window.bench.keystrokes(list, passes, warmup), [typed, PASSES, WARMUP]);
+    log('relevance');
+    const rel = await page.evaluate((list) => window.bench.hitRate(list), labelled);
+    const alone = runs.length ? runs[0].alone
+      : await page.evaluate(([list, feed]) => window.bench.hitRate(list, feed), [labelled, JSON.stringify({ version: 1, faq: realFaq })]);
+    runs.push({ env, build, keys, rel, alone });
+    await page.close();
+  }
 } finally {
   await browser.close();
   server.close();
@@ -90,7 +99,7 @@ try {
 // ---- report ---------------------------------------------------------------------------------
 const ms = (x) => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x >= 1 ? x.toFixed(2) : x.toFixed(3));
 const pct = (x) => `${(100 * x).toFixed(1)} %`;
-const { env, build, keys, rel, alone } = out;
+const { env, build, keys, rel, alone } = runs[0];
 const row = (cells, widths) => cells.map((c, i) => (i ? String(c).padStart(widths[i]) : String(c).padEnd(widths[i]))).join('  ');
 const W = [44, 16, 16, 10];
 const lines = [];
@@ -137,6 +146,14 @@ for (const name of ['ours', 'mini']) {
 for (const name of ['ours', 'mini']) {
   const m = alone[name].misses;
   if (m.length) lines.push(`${name === 'ours' ? 'ours' : 'MiniSearch'} misses on the hand-written FAQ alone: ${m.map((x) => `${x.locale} ${JSON.stringify(x.q)} → ${x.expect} [${x.rank ?? 'not found'}]`).join('; ')}`);
+}
+if (runs.length > 1) {
+  lines.push('');
+  lines.push('by corpus size: top-3 hit rate ours / MiniSearch; per keystroke MiniSearch / ours (from JS), median · mean · p95; ours median, pure Rust');
+  for (const r of runs) {
+    const k = r.keys;
+    lines.push(`  ${String(r.build.entries).padStart(6)} entries: ${pct(r.rel.ours.rate)} / ${pct(r.rel.mini.rate)}; ${ratio(k.mini.median, k.ours.median)} · ${ratio(k.mini.mean, k.ours.mean)} · ${ratio(k.mini.p95, k.ours.p95)}; ${ms(k.rust.median)} ms (${ratio(k.mini.median, k.rust.median)} pure Rust)`);
+  }
 }
 lines.push(`(${BASE_QUERIES.length} base queries typed key by key; ${keys.passes} timed passes after ${keys.warmup} warm-up; keystroke timing ${keys.seconds.toFixed(0)} s, whole run ${((Date.now() - started) / 1000).toFixed(0)} s)`);
 console.log(lines.join('\n'));

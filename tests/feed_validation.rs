@@ -769,3 +769,139 @@ fn the_ticket_form_keeps_the_last_good_support_block_and_contacts() {
     assert_eq!(first.keep_last_good_support(None), None);
     assert_eq!(first.feed.support, None);
 }
+
+// ---------------------------------------------------------------------------------------------
+// The widget's two ways of reading a feed: the banner stage's, and the help panel's in steps
+// ---------------------------------------------------------------------------------------------
+
+/// A feed with a flow pointing at its FAQ and support block, problems in every section, an
+/// unknown field in the FAQ, and `faq_entries` generated FAQ entries (one id repeated).
+fn feed_for_the_panel(faq_entries: usize) -> String {
+    let mut faq: Vec<String> = (0..faq_entries)
+        .map(|i| {
+            format!(
+                r#"{{"id": "q{}", "category": "c{}", "question": {{"en": "Question {i}?"}}, "answer": {{"en": "Answer \"{i}\"."}}}}"#,
+                i % (faq_entries - 3).max(1),
+                i % 7
+            )
+        })
+        .collect();
+    faq.insert(
+        2,
+        r#"{"id": "no-answer", "question": {"en": "?"}, "colour": "red"}"#.into(),
+    );
+    faq.push(GOOD_FAQ.into());
+    format!(
+        r#"{{"version": 1, "client": {{"name": "Acme"}},
+  "maintenance": [{GOOD_WINDOW}, {{"id": "bad"}}], "notices": [{GOOD_NOTICE}],
+  "faq": [{}],
+  "flows": [
+    {{"id": "sign-in", "title": {{"en": "I can't sign in"}}, "steps": [
+      {{"id": "what", "question": {{"en": "What happens?"}}, "answers": [
+        {{"label": {{"en": "Wrong password"}}, "faq": "reset-password"}},
+        {{"label": {{"en": "Else"}}, "ticket": {{"category": "access", "priority": "high"}}}}]}}]}},
+    {{"id": "dangling", "title": {{"en": "D"}}, "steps": [
+      {{"id": "a", "question": {{"en": "A?"}}, "answers": [{{"label": {{"en": "go"}}, "faq": "nowhere"}}]}}]}}],
+  "support": {{"api": "/v1", "categories": ["access"], "priorities": [{{"id": "high"}}], "shoe": 1}}
+}}"#,
+        faq.join(",\n")
+    )
+}
+
+#[test]
+fn the_banner_stage_reads_the_banner_and_nothing_of_the_panel() {
+    let text = feed_for_the_panel(20);
+    let whole = parse(&text);
+    let banner = feed::parse_banner(&text, &TzDatabase).expect("a valid feed");
+    // What the banner shows, and what is wrong with it, as the whole feed says.
+    assert_eq!(banner.feed.client, whole.feed.client);
+    assert_eq!(banner.feed.maintenance, whole.feed.maintenance);
+    assert_eq!(banner.feed.notices, whole.feed.notices);
+    assert_eq!(banner.listed, whole.listed);
+    assert_eq!(lines(&banner), ["maintenance[1] (bad): needs \"starts_at\" and \"ends_at\", or \"every\" for a recurring window"]);
+    assert_eq!(banner.unknown_fields, Vec::<String>::new());
+    // The FAQ, the flows and the support block are not read: their invalid entries, the
+    // duplicate FAQ ids and the unknown fields in them are none of its business.
+    assert!(
+        lines(&whole)
+            .iter()
+            .any(|l| l.starts_with("faq[2] (no-answer)")),
+        "{:?}",
+        lines(&whole)
+    );
+    assert!(whole.unknown_fields.contains(&"support.shoe".to_string()));
+    assert_eq!(banner.feed.faq, []);
+    assert_eq!(banner.feed.flows, []);
+    assert_eq!(banner.feed.support, None);
+
+    // Still JSON throughout: a text that the whole parse refuses, the banner's refuses alike.
+    for (broken, too_large) in [
+        (
+            text.replace(
+                r#""answer": {"en": "Answer \"3\".""#,
+                r#""answer": {"en": "Answer \x"#,
+            ),
+            false,
+        ),
+        (
+            text.replace("\"Question 4?\"", &format!("\"{}\"", "x".repeat(70_000))),
+            true,
+        ),
+        (
+            text.replace(
+                "{\"label\": {\"en\": \"go\"}",
+                "{\"label\" {\"en\": \"go\"}",
+            ),
+            false,
+        ),
+    ] {
+        let whole = feed::parse(&broken, &TzDatabase).expect_err("refused whole");
+        let banner = feed::parse_banner(&broken, &TzDatabase).expect_err("refused by the banner");
+        assert_eq!(banner, whole);
+        assert_eq!(
+            matches!(banner, FeedError::TooLarge(_)),
+            too_large,
+            "{banner}"
+        );
+    }
+}
+
+#[test]
+fn the_panel_reads_the_faq_and_flows_in_steps_to_what_a_whole_parse_reads() {
+    for text in [
+        feed_for_the_panel(40),
+        DESIGN_EXAMPLE.to_string(),
+        INVALID_ENTRIES.to_string(),
+        UNKNOWN_FIELDS.to_string(),
+        r#"{"version": 1, "faq": {"id": "not-a-list"}, "flows": null}"#.to_string(),
+        r#"{"version": 1, "faq": []}"#.to_string(),
+    ] {
+        let whole = parse(&text);
+        let (first, mut rest) = feed::parse_in_steps(&text, &TzDatabase).expect("a valid feed");
+        // At first: everything but the FAQ and flows (the ticket form needs the support block).
+        assert_eq!(first.feed.maintenance, whole.feed.maintenance);
+        assert_eq!(first.feed.support, whole.feed.support);
+        assert_eq!(first.support_json, whole.support_json);
+        assert_eq!(first.feed.faq, []);
+        assert_eq!(first.feed.flows, []);
+        // Then one FAQ entry per step.
+        let mut steps = 1;
+        while !rest.step(|| false) {
+            steps += 1;
+        }
+        assert!(steps >= whole.feed.faq.len(), "{steps} steps");
+        assert_eq!(rest.finish(&TzDatabase), whole);
+    }
+    // The flow whose ending names no FAQ entry is dropped; the other one is kept.
+    let whole = parse(&feed_for_the_panel(40));
+    assert_eq!(
+        whole
+            .feed
+            .flows
+            .iter()
+            .map(|f| f.id.as_str())
+            .collect::<Vec<_>>(),
+        ["sign-in"]
+    );
+    assert_eq!(whole.feed.faq.len(), 40 - 3 + 1);
+}

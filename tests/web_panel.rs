@@ -253,3 +253,61 @@ async fn a_feed_with_a_broken_support_block_keeps_the_last_good_contacts() {
     destroy();
     storage().clear().unwrap();
 }
+
+/// Mounts with `FEED` cached, as on a learner's second page, so the widget has it at mount.
+fn mount_with_cached_feed() {
+    destroy();
+    storage().clear().unwrap();
+    let url = data_url(FEED);
+    // The cached record: the ETag line (none), then the feed's text (src/base/storage.rs).
+    storage()
+        .set_item(&format!("lms-support:feed:{url}"), &format!("\n{FEED}"))
+        .unwrap();
+    assert!(mount(config(&url, "en", &[])));
+}
+
+#[wasm_bindgen_test]
+async fn help_opened_as_the_widget_mounts_is_usable_before_the_faq_is_read_in_later_tasks() {
+    mount_with_cached_feed();
+    open(Some("help".into()));
+    // In the mount's own task: the dialog, the search box focused, the support block's
+    // contacts; the FAQ is not read yet (a thousand entries would make this one long task).
+    assert!(find(".lsw-panel").is_some_and(|p| !p.has_attribute("hidden")));
+    assert_eq!(focused().map(|e| e.id()).as_deref(), Some("lsw-q"));
+    assert!(text_of(".lsw-contact").contains("help@vendor.example"));
+    assert!(
+        all(".lsw-topic").is_empty(),
+        "the FAQ was read in the mount's task"
+    );
+    // A query typed meanwhile is answered once the FAQ is in, where the learner is.
+    type_query("pasword");
+    assert!(eventually(3000, || all(".lsw-topic").len() == 3).await);
+    assert!(
+        eventually(3000, || text_of(".lsw-results")
+            .contains("reset my password"))
+        .await
+    );
+    assert_eq!(focused().map(|e| e.id()).as_deref(), Some("lsw-q"));
+    destroy();
+}
+
+#[wasm_bindgen_test]
+async fn the_ticket_form_opened_as_the_widget_mounts_stays_in_front_when_the_faq_arrives() {
+    mount_with_cached_feed();
+    open(Some("ticket".into()));
+    let form_showing = || find(".lsw-ticket").is_some_and(|s| !s.has_attribute("hidden"));
+    let help_hidden = || find(".lsw-help").is_some_and(|s| s.has_attribute("hidden"));
+    assert!(form_showing() && help_hidden());
+    let focus = focused();
+    assert!(focus.is_some());
+    assert!(
+        all(".lsw-topic").is_empty(),
+        "the FAQ was read in the mount's task"
+    );
+    // The FAQ comes in (the help view behind the form is refilled with its topics)…
+    assert!(eventually(3000, || all(".lsw-topic").len() == 3).await);
+    // …and the learner is still on the form, where they were.
+    assert!(form_showing() && help_hidden());
+    assert_eq!(focused(), focus);
+    destroy();
+}

@@ -7,7 +7,7 @@
 //! ([`FeedError`]); the caller then keeps its last good copy. This module does not decide what
 //! is shown when; that is [`crate::banner`].
 
-use crate::base::json::{Map, Value};
+use crate::base::json::{Limits, Map, Value};
 use crate::base::text::{localized_field as localized, LocalizedText};
 use crate::base::time::{parse_clock, Timestamp, Weekday};
 use crate::base::zone::TimeZones;
@@ -404,13 +404,87 @@ impl std::error::Error for FeedError {}
 /// # Errors
 /// [`FeedError`] only when nothing of the feed is usable; see the module docs.
 pub fn parse(json: &str, zones: &dyn TimeZones) -> Result<Parsed, FeedError> {
-    let value: Value = crate::base::json::from_str(json).map_err(|e| {
-        if e.too_large {
-            FeedError::TooLarge(e.to_string())
-        } else {
-            FeedError::NotJson(e.to_string())
-        }
-    })?;
+    parse_within(json, zones, &Limits::DEFAULT)
+}
+
+/// [`parse`] with other JSON limits than the widget's (a benchmark's corpus over them).
+///
+/// # Errors
+/// [`FeedError`] only when nothing of the feed is usable; see the module docs.
+pub fn parse_within(
+    json: &str,
+    zones: &dyn TimeZones,
+    limits: &Limits,
+) -> Result<Parsed, FeedError> {
+    let (_, mut rest) = parse_steps_within(json, zones, limits)?;
+    while !rest.step(|| true) {}
+    Ok(rest.finish(zones))
+}
+
+/// What the banner reads of a feed (`client`, `maintenance`, `notices`), for the widget's
+/// banner stage, which never shows the FAQ, the flows or the ticket form: their sections are
+/// checked as JSON (the same grammar and limits, so a text is accepted or refused as by
+/// [`parse`]) but neither built nor validated, and an invalid entry in them is no problem here.
+///
+/// # Errors
+/// As [`parse`].
+pub fn parse_banner(json: &str, zones: &dyn TimeZones) -> Result<Parsed, FeedError> {
+    parse_start(
+        json,
+        zones,
+        &Limits::DEFAULT,
+        &["faq", "flows", "support"],
+        false,
+    )
+    .map(|(parsed, _)| parsed)
+}
+
+fn parse_steps_within(
+    json: &str,
+    zones: &dyn TimeZones,
+    limits: &Limits,
+) -> Result<(Parsed, Rest), FeedError> {
+    let (parsed, [faq, flows, _]) = parse_start(json, zones, limits, &["faq", "flows"], true)?;
+    let rest = Rest {
+        text: json.to_string(),
+        faq,
+        flows,
+        limits: *limits,
+        read: None,
+        next: 0,
+        entries: Entries::default(),
+        problems: Vec::new(),
+        unknown: Vec::new(),
+    };
+    Ok((parsed, rest))
+}
+
+/// [`parse`] in steps, for the help panel: everything but the FAQ and the flows now (the
+/// banner's sections and the support block: what the ticket form needs), the rest by
+/// [`Rest::step`] and [`Rest::finish`], so a FAQ of a thousand entries is not read in one
+/// long task of the page's main thread. What [`Rest::finish`] returns is [`parse`]'s result.
+///
+/// # Errors
+/// As [`parse`].
+pub fn parse_in_steps(json: &str, zones: &dyn TimeZones) -> Result<(Parsed, Rest), FeedError> {
+    parse_steps_within(json, zones, &Limits::DEFAULT)
+}
+
+fn parse_start(
+    json: &str,
+    zones: &dyn TimeZones,
+    limits: &Limits,
+    skip: &[&str],
+    panel: bool,
+) -> Result<(Parsed, crate::base::json::SkippedAt), FeedError> {
+    let (value, skipped) =
+        crate::base::json::from_str_skipping(json, limits, skip).map_err(|e| {
+            if e.too_large {
+                FeedError::TooLarge(e.to_string())
+            } else {
+                FeedError::NotJson(e.to_string())
+            }
+        })?;
     let root = value.as_object().ok_or(FeedError::NotAnObject)?;
     match root.get("version") {
         None => return Err(FeedError::MissingVersion),
@@ -450,8 +524,7 @@ pub fn parse(json: &str, zones: &dyn TimeZones) -> Result<Parsed, FeedError> {
     // The banner stage of the widget (built without the `panel` feature) never shows the FAQ
     // or the ticket form: it leaves them unread, and their parsers out of its Wasm. The full
     // stage, the server and the CLI read and check them.
-    if cfg!(feature = "panel") {
-        out.feed.faq = cx.entries(root, "faq", faq_of);
+    if cfg!(feature = "panel") && panel {
         if let Some(support) = root.get("support") {
             match support_of(support, &mut cx) {
                 Ok(s) => {
@@ -464,26 +537,128 @@ pub fn parse(json: &str, zones: &dyn TimeZones) -> Result<Parsed, FeedError> {
                 Err(message) => cx.problem("support", None, message),
             }
         }
-        // After the FAQ and support block, which a flow's endings point at.
-        let priorities: Option<Vec<String>> = out
-            .feed
-            .support
-            .as_ref()
-            .map(|s| s.priorities.iter().map(|p| p.id.clone()).collect());
-        let targets = flows::Targets {
-            faq: out.feed.faq.iter().map(|f| f.id.as_str()).collect(),
-            categories: out.feed.support.as_ref().map(|s| s.categories.as_slice()),
-            priorities: priorities.as_deref(),
-        };
-        out.feed.flows = cx.entries(root, "flows", |v, cx, path| {
-            flow_with_targets(v, cx, path, &targets)
-        });
     }
     out.listed = Listed {
         maintenance: listed(root, "maintenance"),
         notices: listed(root, "notices"),
     };
-    Ok(out)
+    Ok((out, skipped))
+}
+
+/// The FAQ and the flows of a feed, still to read ([`parse_in_steps`]).
+pub struct Rest {
+    /// The feed's text, and where its `faq` and `flows` sections are, if it has them.
+    text: String,
+    faq: Option<std::ops::Range<usize>>,
+    flows: Option<std::ops::Range<usize>>,
+    limits: Limits,
+    /// Where reading the FAQ stopped.
+    read: Option<crate::base::json::Checkpoint>,
+    /// The index of the next FAQ entry.
+    next: usize,
+    entries: Entries<FaqEntry>,
+    problems: Vec<Problem>,
+    unknown: Vec<String>,
+}
+
+impl fmt::Debug for Rest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Rest {{ next: {} }}", self.next)
+    }
+}
+
+impl Rest {
+    /// Reads FAQ entries while `more()` says so (at least one); true once all are read.
+    pub fn step(&mut self, mut more: impl FnMut() -> bool) -> bool {
+        use crate::base::json::Elements;
+        let Some(text) = self.faq.clone().and_then(|at| self.text.get(at)) else {
+            return true;
+        };
+        let mut cx = Cx {
+            unknown: &mut self.unknown,
+            problems: &mut self.problems,
+        };
+        // Feed depth: the root object, then the list.
+        let mut elements = match self.read {
+            Some(read) => Elements::resume(text, &self.limits, 1, read),
+            None if !text.starts_with('[') => {
+                cx.problem("faq", None, "must be an array".into());
+                self.faq = None;
+                return true;
+            }
+            None => Elements::new(text, &self.limits, 1),
+        };
+        loop {
+            match elements.next() {
+                None => {
+                    self.read = Some(elements.checkpoint());
+                    return true;
+                }
+                Some(Ok(item)) => {
+                    self.entries.add(&mut cx, "faq", self.next, &item, &faq_of);
+                    self.next += 1;
+                }
+                // Checked whole before: cannot happen; the rest of the list is not read.
+                Some(Err(e)) => {
+                    cx.problem("faq", None, e.to_string());
+                    self.faq = None;
+                    return true;
+                }
+            }
+            if !more() {
+                self.read = Some(elements.checkpoint());
+                return false;
+            }
+        }
+    }
+
+    /// The whole feed, as [`parse`] reads it: the rest of the feed read again (quick: the FAQ
+    /// and flows are skipped, and a copy shared by the widget's parts cannot take them), the
+    /// FAQ read in steps, then the flows (whose endings point at FAQ entries and at the
+    /// support block's choices), with what was wrong in each, in that order.
+    pub fn finish(self, zones: &dyn TimeZones) -> Parsed {
+        let Ok((mut parsed, _)) =
+            parse_start(&self.text, zones, &self.limits, &["faq", "flows"], true)
+        else {
+            // Read once before: cannot happen.
+            return Parsed::default();
+        };
+        parsed.feed.faq = self.entries.kept;
+        parsed.problems.extend(self.problems);
+        parsed.unknown_fields.extend(self.unknown);
+        let mut cx = Cx {
+            unknown: &mut parsed.unknown_fields,
+            problems: &mut parsed.problems,
+        };
+        let Some(text) = self.flows.and_then(|at| self.text.get(at)) else {
+            return parsed;
+        };
+        let value = match crate::base::json::from_str_within(text, &self.limits) {
+            Ok(value) => value,
+            // Checked whole before: cannot happen.
+            Err(e) => {
+                cx.problem("flows", None, e.to_string());
+                return parsed;
+            }
+        };
+        let mut root = Map::new();
+        root.insert("flows".into(), value);
+        let feed = &parsed.feed;
+        let priorities: Option<Vec<String>> = feed
+            .support
+            .as_ref()
+            .map(|s| s.priorities.iter().map(|p| p.id.clone()).collect());
+        let targets = flows::Targets {
+            faq: feed.faq.iter().map(|f| f.id.as_str()).collect(),
+            categories: feed.support.as_ref().map(|s| s.categories.as_slice()),
+            priorities: priorities.as_deref(),
+        };
+        let flows = cx.entries(&root, "flows", |v, cx, path| {
+            flow_with_targets(v, cx, path, &targets)
+        });
+        parsed.feed.flows = flows;
+        parsed
+    }
 }
 
 /// A flow whose endings all exist in the feed: a learner must never reach an ending that
@@ -565,34 +740,83 @@ impl Cx<'_> {
             self.problem(section, None, "must be an array".into());
             return Vec::new();
         };
-        let mut kept: Vec<T> = Vec::with_capacity(items.len());
-        // Ids kept so far, sorted: a long list costs O(n log n) lookups, not O(n²).
-        let mut ids: Vec<String> = Vec::with_capacity(items.len());
+        let mut entries = Entries::default();
         for (i, item) in items.iter().enumerate() {
-            let path = format!("{section}[{i}]");
-            let id = item
-                .get("id")
-                .and_then(Value::as_str)
-                .filter(|s| !s.is_empty());
-            match parse_one(item, self, &path) {
-                Ok(entry) => match ids.binary_search_by(|k| k.as_str().cmp(entry.id())) {
-                    Ok(_) => self.problem(
-                        &path,
-                        id,
-                        format!(
-                            "duplicate id \"{}\"; the first entry with it is used",
-                            entry.id()
-                        ),
-                    ),
-                    Err(at) => {
-                        ids.insert(at, entry.id().to_string());
-                        kept.push(entry);
-                    }
-                },
-                Err(message) => self.problem(&path, id, message),
+            entries.add(self, section, i, item, &parse_one);
+        }
+        entries.kept
+    }
+}
+
+/// The valid entries of a list so far, with distinct ids.
+struct Entries<T> {
+    kept: Vec<T>,
+    /// Ids kept so far, sorted: a long list costs O(n log n) lookups, not O(n²).
+    ids: Vec<String>,
+}
+
+impl<T> Default for Entries<T> {
+    fn default() -> Entries<T> {
+        Entries {
+            kept: Vec::new(),
+            ids: Vec::new(),
+        }
+    }
+}
+
+impl<T: HasId> Entries<T> {
+    /// Keeps `section[i]` if it is valid and its id is new, else says why not.
+    fn add(
+        &mut self,
+        cx: &mut Cx<'_>,
+        section: &str,
+        i: usize,
+        item: &Value,
+        parse_one: &impl Fn(&Value, &mut Cx<'_>, &str) -> Result<T, String>,
+    ) {
+        let path = format!("{section}[{i}]");
+        let parsed = parse_one(item, cx, &path);
+        let id = parsed.as_ref().map(|entry| entry.id());
+        if new_id(&mut self.ids, cx, &path, item, id) {
+            if let Ok(entry) = parsed {
+                self.kept.push(entry);
             }
         }
-        kept
+    }
+}
+
+/// True when `id` (an entry's, or why it is invalid) is valid and not in `ids` yet, which it
+/// joins; else tells `cx` the problem. Not generic: one copy for every kind of entry.
+fn new_id(
+    ids: &mut Vec<String>,
+    cx: &mut Cx<'_>,
+    path: &str,
+    item: &Value,
+    id: Result<&str, &String>,
+) -> bool {
+    let written = item
+        .get("id")
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty());
+    match id {
+        Ok(id) => match ids.binary_search_by(|k| k.as_str().cmp(id)) {
+            Ok(_) => {
+                cx.problem(
+                    path,
+                    written,
+                    format!("duplicate id \"{id}\"; the first entry with it is used"),
+                );
+                false
+            }
+            Err(at) => {
+                ids.insert(at, id.to_string());
+                true
+            }
+        },
+        Err(message) => {
+            cx.problem(path, written, message.clone());
+            false
+        }
     }
 }
 

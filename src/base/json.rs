@@ -12,6 +12,7 @@
 //! a feed is parsed on every page load, and a ticket body by the server before any account.
 
 use std::fmt::{self, Write as _};
+use std::ops::Range;
 
 /// What [`from_str`] accepts at most. Each limit is far above what a feed or a ticket needs and
 /// far below what would block a page's main thread.
@@ -440,6 +441,30 @@ pub fn from_str(text: &str) -> Result<Value, Error> {
 /// # Errors
 /// The first problem with its position; a text over a limit names the limit.
 pub fn from_str_within(text: &str, limits: &Limits) -> Result<Value, Error> {
+    from_str_skipping(text, limits, &[]).map(|(value, _)| value)
+}
+
+/// Top-level keys [`from_str_skipping`] can skip: a fixed number, so finding them costs no
+/// allocation (every page parses a feed).
+pub const MAX_SKIPPED: usize = 3;
+
+/// Where each value [`from_str_skipping`] skipped is, in the order of its keys.
+pub type SkippedAt = [Option<Range<usize>>; MAX_SKIPPED];
+
+/// [`from_str_within`] that checks the values of the top-level object's keys in `skip` (the
+/// first [`MAX_SKIPPED`]) without building them (they are absent from the object) and returns,
+/// for each of those keys, where its value's text is (`&text[range]` is valid JSON; the last value of a repeated key, as when
+/// building), so a caller that needs them later, or never, does not pay to build them now. A
+/// skipped value is held to the same grammar and [`Limits`] as the rest: the text is accepted or
+/// refused alike.
+///
+/// # Errors
+/// The first problem with its position; a text over a limit names the limit.
+pub fn from_str_skipping(
+    text: &str,
+    limits: &Limits,
+    skip: &[&str],
+) -> Result<(Value, SkippedAt), Error> {
     if text.len() > limits.max_text_bytes {
         return Err(Error {
             message: format!(
@@ -457,6 +482,9 @@ pub fn from_str_within(text: &str, limits: &Limits) -> Result<Value, Error> {
         bytes: text.as_bytes(),
         at: 0,
         limits,
+        skip,
+        skipping: false,
+        skipped: [None, None, None],
     };
     parser.skip_space();
     let value = parser.value(0)?;
@@ -464,7 +492,119 @@ pub fn from_str_within(text: &str, limits: &Limits) -> Result<Value, Error> {
     if parser.at < parser.bytes.len() {
         return Err(parser.error("trailing characters"));
     }
-    Ok(value)
+    Ok((value, parser.skipped))
+}
+
+/// The elements of a JSON array text, parsed one at a time, so a long list can be read in
+/// steps (each element within `limits`, as one nested `depth` levels deep).
+pub struct Elements<'a> {
+    parser: Parser<'a>,
+    depth: usize,
+    done: bool,
+    not_array: bool,
+    count: usize,
+}
+
+impl std::fmt::Debug for Elements<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Elements")
+    }
+}
+
+/// Where [`Elements`] stopped, to go on later over the same text ([`Elements::resume`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Checkpoint {
+    at: usize,
+    count: usize,
+    done: bool,
+    not_array: bool,
+}
+
+impl<'a> Elements<'a> {
+    /// Where the next element is, for [`Elements::resume`].
+    pub fn checkpoint(&self) -> Checkpoint {
+        Checkpoint {
+            at: self.parser.at,
+            count: self.count,
+            done: self.done,
+            not_array: self.not_array,
+        }
+    }
+
+    /// Goes on where [`Elements::checkpoint`] was taken, over the same `text`.
+    pub fn resume(
+        text: &'a str,
+        limits: &'a Limits,
+        depth: usize,
+        checkpoint: Checkpoint,
+    ) -> Elements<'a> {
+        let mut elements = Elements::new(text, limits, depth);
+        elements.parser.at = checkpoint.at;
+        elements.count = checkpoint.count;
+        elements.done = checkpoint.done;
+        elements.not_array = checkpoint.not_array;
+        elements
+    }
+
+    /// The elements of `text`, which should be an array (anything else yields one error).
+    pub fn new(text: &'a str, limits: &'a Limits, depth: usize) -> Elements<'a> {
+        let mut parser = Parser {
+            text,
+            bytes: text.as_bytes(),
+            at: 0,
+            limits,
+            skip: &[],
+            skipping: false,
+            skipped: [None, None, None],
+        };
+        parser.skip_space();
+        let not_array = parser.peek() != Some(b'[');
+        let mut done = false;
+        if !not_array {
+            parser.at += 1;
+            parser.skip_space();
+            done = parser.peek() == Some(b']');
+        }
+        Elements {
+            parser,
+            depth,
+            done,
+            not_array,
+            count: 0,
+        }
+    }
+}
+
+impl Iterator for Elements<'_> {
+    type Item = Result<Value, Error>;
+
+    fn next(&mut self) -> Option<Result<Value, Error>> {
+        if self.done {
+            return None;
+        }
+        let p = &mut self.parser;
+        if self.not_array {
+            self.done = true;
+            return Some(Err(p.error("expected an array")));
+        }
+        if self.count == p.limits.max_array_items {
+            self.done = true;
+            let max = p.limits.max_array_items;
+            return Some(Err(p.over(&format!("array with more than {max} entries"))));
+        }
+        self.count += 1;
+        let value = p.value(self.depth + 1);
+        p.skip_space();
+        match (&value, p.peek()) {
+            (Err(_), _) | (_, Some(b']')) => self.done = true,
+            (_, Some(b',')) => p.at += 1,
+            _ => {
+                self.done = true;
+                return Some(Err(p.error("expected `,` or `]`")));
+            }
+        }
+        Some(value)
+    }
 }
 
 // The cursor only ever stops on ASCII bytes, so its slices of the text are on char boundaries;
@@ -475,13 +615,32 @@ struct Parser<'a> {
     bytes: &'a [u8],
     at: usize,
     limits: &'a Limits,
+    /// Top-level keys whose values are checked, not built.
+    skip: &'a [&'a str],
+    /// Checking a value without building it: strings, arrays and objects stay empty.
+    skipping: bool,
+    /// Where each skipped key's value is, in the order of `skip`.
+    skipped: SkippedAt,
 }
 
 impl Parser<'_> {
     fn error(&self, message: &str) -> Error {
-        let before = self.text.get(..self.at).unwrap_or(self.text);
-        let line = before.matches('\n').count() + 1;
-        let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        // Byte loops rather than `str` searches and `chars().count()`, whose code the banner
+        // stage would carry for this alone.
+        let before = self.bytes.get(..self.at).unwrap_or(self.bytes);
+        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+        let line_start = before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        // Characters, not bytes: the bytes that start one.
+        let column = before
+            .get(line_start..)
+            .unwrap_or_default()
+            .iter()
+            .filter(|&&b| b & 0xc0 != 0x80)
+            .count()
+            + 1;
         Error {
             message: message.to_string(),
             line,
@@ -547,12 +706,17 @@ impl Parser<'_> {
                     self.at += 1;
                     return Ok(Value::Array(items));
                 }
+                let mut count = 0;
                 loop {
-                    if items.len() == self.limits.max_array_items {
+                    if count == self.limits.max_array_items {
                         let max = self.limits.max_array_items;
                         return Err(self.over(&format!("array with more than {max} entries")));
                     }
-                    items.push(self.value(depth + 1)?);
+                    count += 1;
+                    let item = self.value(depth + 1)?;
+                    if !self.skipping {
+                        items.push(item);
+                    }
                     self.skip_space();
                     match self.peek() {
                         Some(b',') => self.at += 1,
@@ -572,19 +736,39 @@ impl Parser<'_> {
                     self.at += 1;
                     return Ok(Value::Object(Map::new()));
                 }
+                let mut count = 0;
                 loop {
                     self.skip_space();
-                    if entries.len() == self.limits.max_object_keys {
+                    if count == self.limits.max_object_keys {
                         let max = self.limits.max_object_keys;
                         return Err(self.over(&format!("object with more than {max} keys")));
                     }
+                    count += 1;
                     if self.peek() != Some(b'"') {
                         return Err(self.error("expected a key in double quotes"));
                     }
                     let key = self.string()?;
                     self.expect(b':', "expected `:`")?;
-                    let value = self.value(depth + 1)?;
-                    entries.push((key, value));
+                    let skip = match depth {
+                        0 => self.skip.iter().take(MAX_SKIPPED).position(|k| *k == key),
+                        _ => None,
+                    };
+                    if let Some(i) = skip {
+                        self.skip_space();
+                        let start = self.at;
+                        self.skipping = true;
+                        let checked = self.value(depth + 1);
+                        self.skipping = false;
+                        checked?;
+                        if let Some(slot) = self.skipped.get_mut(i) {
+                            *slot = Some(start..self.at);
+                        }
+                    } else {
+                        let value = self.value(depth + 1)?;
+                        if !self.skipping {
+                            entries.push((key, value));
+                        }
+                    }
                     self.skip_space();
                     match self.peek() {
                         Some(b',') => self.at += 1,
@@ -674,13 +858,17 @@ impl Parser<'_> {
             match self.peek() {
                 None => return Err(self.error("unterminated string")),
                 Some(b'"') => {
-                    out.push_str(self.text.get(start..self.at).unwrap_or_default());
+                    if !self.skipping {
+                        out.push_str(self.text.get(start..self.at).unwrap_or_default());
+                    }
                     self.at += 1;
                     return Ok(out);
                 }
                 Some(0..=0x1f) => return Err(self.error("control character in a string")),
                 Some(b'\\') => {
-                    out.push_str(self.text.get(start..self.at).unwrap_or_default());
+                    if !self.skipping {
+                        out.push_str(self.text.get(start..self.at).unwrap_or_default());
+                    }
                     self.at += 1;
                     let escaped = match self.peek() {
                         Some(b'"') => '"',
@@ -721,7 +909,14 @@ impl Parser<'_> {
                     self.at += 1;
                     start = self.at;
                 }
-                Some(_) => self.at += 1,
+                // Plain text up to the next quote, backslash or control character, in one go.
+                Some(_) => {
+                    let rest = self.bytes.get(self.at..).unwrap_or_default();
+                    self.at += rest
+                        .iter()
+                        .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+                        .unwrap_or(rest.len());
+                }
             }
         }
     }
@@ -884,6 +1079,72 @@ mod tests {
             error.to_string(),
             "string longer than 65536 bytes at line 1 column 10"
         );
+    }
+
+    #[test]
+    fn skipped_values_are_checked_not_built_and_their_text_is_found() {
+        let text = r#"{"a": 1, "faq": [{"q": "x\u00e9"}, 2] , "b": {"c": true}, "faq": [3]}"#;
+        let (value, skipped) =
+            from_str_skipping(text, &Limits::DEFAULT, &["faq", "none"]).expect("valid test JSON");
+        assert_eq!(value.to_string(), r#"{"a":1,"b":{"c":true}}"#);
+        // The last of a repeated key, as when building; none for a key not there.
+        assert_eq!(skipped[0].clone().and_then(|at| text.get(at)), Some("[3]"));
+        assert_eq!(skipped[1..], [None, None]);
+        // Only top-level keys are skipped.
+        let (value, skipped) =
+            from_str_skipping(r#"{"b": {"faq": 1}}"#, &Limits::DEFAULT, &["faq"]).expect("valid");
+        assert_eq!(value.to_string(), r#"{"b":{"faq":1}}"#);
+        assert_eq!(skipped, [None, None, None]);
+        // A skipped value answers to the same grammar and limits, at the same place.
+        let small = Limits {
+            max_array_items: 2,
+            ..Limits::DEFAULT
+        };
+        for text in [
+            r#"{"faq": [1, 2, 3]}"#,
+            r#"{"faq": {"a": [1,]}}"#,
+            r#"{"faq": "\x"}"#,
+            r#"{"faq": [[[[[[[[[[1]]]]]]]]]]}"#,
+        ] {
+            let limits = Limits {
+                max_depth: 6,
+                ..small
+            };
+            let built = from_str_within(text, &limits).expect_err(text);
+            let skipped = from_str_skipping(text, &limits, &["faq"]).expect_err(text);
+            assert_eq!(skipped, built, "{text}");
+        }
+    }
+
+    #[test]
+    fn elements_read_one_at_a_time_and_go_on_from_a_checkpoint() {
+        let text = r#" [ {"a": 1}, "two", [3] ] "#;
+        let mut elements = Elements::new(text, &Limits::DEFAULT, 0);
+        let first = elements.next().expect("one").expect("valid");
+        assert_eq!(first.to_string(), r#"{"a":1}"#);
+        let checkpoint = elements.checkpoint();
+        let rest: Vec<String> = Elements::resume(text, &Limits::DEFAULT, 0, checkpoint)
+            .map(|v| v.expect("valid").to_string())
+            .collect();
+        assert_eq!(rest, [r#""two""#, "[3]"]);
+        assert_eq!(Elements::new("[]", &Limits::DEFAULT, 0).count(), 0);
+        let errors: Vec<bool> = Elements::new("{}", &Limits::DEFAULT, 0)
+            .map(|v| v.is_err())
+            .collect();
+        assert_eq!(errors, [true]);
+        let small = Limits {
+            max_array_items: 2,
+            ..Limits::DEFAULT
+        };
+        let read: Vec<bool> = Elements::new("[1, 2, 3]", &small, 0)
+            .map(|v| v.is_ok())
+            .collect();
+        assert_eq!(read, [true, true, false]);
+        // An element counts once what follows it is `,` or `]`.
+        let read: Vec<bool> = Elements::new("[1 2]", &small, 0)
+            .map(|v| v.is_ok())
+            .collect();
+        assert_eq!(read, [false]);
     }
 
     #[test]

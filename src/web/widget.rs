@@ -49,6 +49,12 @@ struct State {
     listeners: Vec<Listener>,
     /// Puts the host back when the page swaps its `<body>`.
     keep_in_body: Option<dom::KeepInBody>,
+    /// The FAQ and flows of the feed in force, read in steps ([`feed::parse_in_steps`]).
+    #[cfg(feature = "panel")]
+    reading: Option<Timer>,
+    /// How many problems and unknown fields of that feed were told before its FAQ was read.
+    #[cfg(feature = "panel")]
+    told: (usize, usize),
 }
 
 /// A mounted widget; dropping it removes everything it added to the page.
@@ -70,6 +76,10 @@ impl Drop for Widget {
             state.host.remove();
             state.refresh_timer = None;
             state.listeners.clear();
+            #[cfg(feature = "panel")]
+            {
+                state.reading = None;
+            }
         }
     }
 }
@@ -135,6 +145,10 @@ impl Widget {
             refresh_timer: None,
             listeners: Vec::new(),
             keep_in_body: None,
+            #[cfg(feature = "panel")]
+            reading: None,
+            #[cfg(feature = "panel")]
+            told: (0, 0),
         }));
         let widget = Widget { state };
         let events = widget.start(cached).map_err(js)?;
@@ -147,7 +161,7 @@ impl Widget {
         let weak = Rc::downgrade(&self.state);
         let mut state = self.state.borrow_mut();
         if let Some(cached) = cached {
-            state.accept_feed(&cached.body, cached.etag, false);
+            state.accept_feed(&cached.body, cached.etag, false, &weak);
             dom::mark("lms-support:cache-parsed");
         }
 
@@ -248,7 +262,7 @@ async fn receive(weak: Weak<RefCell<State>>, request: FeedRequest) {
         let mut events = Events::new();
         match result {
             Ok(FeedResponse::Fresh { body, etag }) => {
-                if s.accept_feed(&body, etag.clone(), true) {
+                if s.accept_feed(&body, etag.clone(), true, &weak) {
                     // A copy that cannot be kept is fetched again on the next page load.
                     let _reported_by_storage =
                         CachedFeed { body, etag }.save(&BrowserStorage, &url);
@@ -295,10 +309,21 @@ fn error_detail(kind: &str, message: &str) -> JsValue {
 impl State {
     /// Takes a feed if it parses and is good enough to replace the current one
     /// ([`feed::Parsed::refusal`]), and hands it to the parts; returns false, keeping the
-    /// current one, when not.
-    fn accept_feed(&mut self, body: &str, etag: Option<String>, from_network: bool) -> bool {
+    /// current one, when not. The full stage hands it over without its FAQ and flows, which
+    /// are read in steps of their own after this task and handed over once read.
+    fn accept_feed(
+        &mut self,
+        body: &str,
+        etag: Option<String>,
+        from_network: bool,
+        weak: &Weak<RefCell<State>>,
+    ) -> bool {
         let source = if from_network { "fetched" } else { "cached" };
-        let mut parsed = match feed::parse(body, self.base.zones()) {
+        #[cfg(not(feature = "panel"))]
+        let parsed = feed::parse_banner(body, self.base.zones());
+        #[cfg(feature = "panel")]
+        let parsed = feed::parse_in_steps(body, self.base.zones());
+        let parsed = match parsed {
             Ok(parsed) => parsed,
             Err(e) => {
                 warn(&format!(
@@ -307,6 +332,10 @@ impl State {
                 return false;
             }
         };
+        #[cfg(feature = "panel")]
+        let (mut parsed, rest) = parsed;
+        #[cfg(not(feature = "panel"))]
+        let mut parsed = parsed;
         if let Some(why) = parsed.refusal() {
             warn(&format!(
                 "{source} feed rejected: {why}; keeping the last good copy"
@@ -314,20 +343,79 @@ impl State {
             return false;
         }
         self.parts.check_feed(&mut parsed, source);
-        for problem in &parsed.problems {
-            warn(&format!("feed: {problem}; skipped"));
-        }
-        if !parsed.unknown_fields.is_empty() {
-            warn(&format!(
-                "feed: unknown fields ignored: {}",
-                parsed.unknown_fields.join(", ")
-            ));
+        warn_about(&parsed);
+        #[cfg(feature = "panel")]
+        {
+            self.told = (parsed.problems.len(), parsed.unknown_fields.len());
         }
         let feed = Rc::new(parsed.feed);
         self.banner.set_feed(feed.clone());
         self.parts.set_feed(feed.clone());
         self.feed = Some(feed);
         self.etag = etag;
+        #[cfg(feature = "panel")]
+        self.read_in_steps(rest, weak.clone(), source);
+        #[cfg(not(feature = "panel"))]
+        let _ = weak;
         true
+    }
+
+    /// Reads the FAQ and flows of the feed just accepted in tasks of a few milliseconds each,
+    /// then hands the whole feed to the parts (a newer feed drops this one's steps).
+    #[cfg(feature = "panel")]
+    fn read_in_steps(
+        &mut self,
+        rest: feed::Rest,
+        weak: Weak<RefCell<State>>,
+        source: &'static str,
+    ) {
+        /// One step's time: well under the 50 ms of a long task.
+        const STEP_MS: f64 = 8.0;
+        let mut rest = Some(rest);
+        let timer = Timer::every(0.0, move || {
+            let read = rest.as_mut().is_some_and(|r| {
+                let until = dom::now_ms() + STEP_MS;
+                r.step(|| dom::now_ms() < until)
+            });
+            if let Some(rest) = rest.take_if(|_| read) {
+                with_state(&weak, |s| s.faq_read(rest, source));
+            }
+        });
+        self.reading = timer
+            .map_err(|e| warn(&format!("feed: {}", describe(&e))))
+            .ok();
+    }
+
+    /// The FAQ and flows are read: the parts get the whole feed.
+    #[cfg(feature = "panel")]
+    fn faq_read(&mut self, rest: feed::Rest, source: &str) {
+        self.reading = None;
+        let mut parsed = rest.finish(self.base.zones());
+        dom::mark("lms-support:faq-read");
+        // The support block as accepted (perhaps the last good one; told then already).
+        self.parts.check_feed(&mut parsed, source);
+        // What was wrong in the rest of the feed was told when it was accepted.
+        let (problems, unknown) = self.told;
+        parsed.problems.drain(..problems.min(parsed.problems.len()));
+        parsed
+            .unknown_fields
+            .drain(..unknown.min(parsed.unknown_fields.len()));
+        warn_about(&parsed);
+        let feed = Rc::new(parsed.feed);
+        self.parts.set_feed(feed.clone());
+        self.feed = Some(feed);
+    }
+}
+
+/// Warns about what was skipped or ignored in a feed.
+fn warn_about(parsed: &feed::Parsed) {
+    for problem in &parsed.problems {
+        warn(&format!("feed: {problem}; skipped"));
+    }
+    if !parsed.unknown_fields.is_empty() {
+        warn(&format!(
+            "feed: unknown fields ignored: {}",
+            parsed.unknown_fields.join(", ")
+        ));
     }
 }

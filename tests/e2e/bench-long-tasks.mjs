@@ -5,7 +5,8 @@
 // new page in the same browser. Numbers, not a test (goal, issue 14: none of ours).
 //
 // BEFORE=dir (a copy of target/widget made before a change) measures that build too, beside
-// this one. RUNS=5 by default.
+// this one. RUNS=5 by default. DETAIL=1 also prints, for every run, each long task with the
+// `lms-support:*` performance marks that fell inside it (what it was).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { launchBrowser, startServer, widgetDir } from './harness.mjs';
 import { generateFaq } from '../../bench/gen-faq.mjs';
@@ -15,13 +16,22 @@ const QUERY = 'how do i submit my assignment late';
 const builds = [['after', widgetDir]];
 if (process.env.BEFORE) builds.unshift(['before', process.env.BEFORE]);
 
+const DETAIL = process.env.DETAIL === '1';
 const observe = () => {
   window.__longTasks = [];
   new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) window.__longTasks.push(entry.duration);
+    for (const entry of list.getEntries()) window.__longTasks.push([entry.startTime, entry.duration]);
   }).observe({ type: 'longtask', buffered: true });
 };
-const takeTasks = (page) => page.evaluate(() => window.__longTasks.splice(0));
+// Each long task's duration, and with DETAIL its start and the marks inside it.
+const takeTasks = (page) => page.evaluate((detail) => window.__longTasks.splice(0).map(([start, duration]) => {
+  if (!detail) return duration;
+  const marks = performance.getEntriesByType('mark')
+    .filter((m) => m.name.startsWith('lms-support:') && m.startTime >= start && m.startTime <= start + duration)
+    .map((m) => `${m.name.slice(12)}@${(m.startTime - start).toFixed(0)}`);
+  return { duration, start, marks };
+}), DETAIL);
+const durations = (tasks) => tasks.map((t) => (typeof t === 'number' ? t : t.duration));
 
 /** One browser: the cold load, the warm load, then opening help and typing on the warm page. */
 async function run(url) {
@@ -71,7 +81,16 @@ try {
     for (const [build, server] of servers) {
       writeFileSync(server.feedPath, feeds[build][feed]);
       const samples = [];
-      for (let i = 0; i < RUNS; i++) samples.push(await run(server.url + '/'));
+      for (let i = 0; i < RUNS; i++) {
+        const sample = await run(server.url + '/');
+        if (DETAIL) {
+          for (const [step, tasks] of Object.entries(sample)) {
+            for (const t of tasks) console.log(`  ${build} run ${i + 1} ${step}: ${t.duration.toFixed(0)} ms at ${t.start.toFixed(0)}: ${t.marks.join(' ') || '(no marks)'}`);
+          }
+        }
+        for (const step of Object.keys(sample)) sample[step] = durations(sample[step]);
+        samples.push(sample);
+      }
       for (const step of ['cold', 'warm', 'open', 'typing']) {
         const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
         const longest = median(samples.map((s) => Math.max(0, ...s[step])));

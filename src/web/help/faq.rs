@@ -359,7 +359,9 @@ impl FaqIndex {
             let builder = self.building.borrow_mut().take();
             let mut builder = builder.unwrap_or_else(|| IndexBuilder::new(&self.locale));
             builder.add_from(&self.feed.faq, || true);
-            builder.finish()
+            let index = builder.finish();
+            dom::mark("lms-support:search-index-built");
+            index
         })
     }
 }

@@ -297,6 +297,7 @@ impl HelpPanel {
             s.events.session_started();
             s.flows.reset();
             report(s.fill(), "help panel");
+            dom::mark("lms-support:help-filled");
             s.opener = opener;
             let shown = s.show_dialog();
             report(shown, "help panel");
@@ -502,7 +503,11 @@ impl Inner {
         let (Some(feed), Some(index)) = (self.feed.clone(), self.index.clone()) else {
             return Ok(());
         };
-        let Some(view) = search_results(&feed.faq, index.get(), &query, locale) else {
+        // A blank query needs no index: asking for it would finish its build in this task.
+        let view = (!query.trim().is_empty())
+            .then(|| search_results(&feed.faq, index.get(), &query, locale))
+            .flatten();
+        let Some(view) = view else {
             self.count.set_text_content(None);
             return Ok(());
         };
