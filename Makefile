@@ -18,7 +18,7 @@ setup:
 ## every page, the full stage on first open. Release builds, wasm-opt, esbuild, hashes, .gz/.br.
 ## Both stages compile std with the widget (-Zbuild-std) so that a panic traps at once
 ## (-Cpanic=immediate-abort, -Zlocation-detail=none) instead of formatting a message: 3.9 KB
-## gzip off every page, 7.0 KB off the full stage. RUSTC_BOOTSTRAP allows these unstable flags
+## gzip off every page, 6.7 KB off the full stage. RUSTC_BOOTSTRAP allows these unstable flags
 ## on the stable toolchain; they need std's source (rust-src, added by scripts/setup.sh).
 ## Without it the stages build with the prebuilt std, larger (tests/dist's budget test says so).
 widget: setup
