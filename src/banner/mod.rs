@@ -19,6 +19,7 @@ pub mod countdown;
 pub mod schedule;
 
 use crate::banner::schedule::{around, Occurrence};
+use crate::base::decimal::decimal;
 use crate::base::feed::{Audience, Feed, Notice, NoticeStatus, Severity, Window};
 use crate::base::i18n::{message, message_count, CountMsg, Lang, Msg};
 use crate::base::text::lang_attribute;
@@ -168,14 +169,20 @@ impl<'f> ActiveItem<'f> {
     pub fn dismiss_key(&self) -> Option<String> {
         match self.source {
             Source::Maintenance(_) if self.phase == Phase::InProgress => None,
-            Source::Maintenance(w) => Some(format!(
-                "m:{}@{}:{}:{}",
-                w.id,
-                w.revision,
-                self.phase.as_str(),
-                self.starts_at.map_or(0, Timestamp::seconds)
-            )),
-            Source::Notice(n) => Some(format!("n:{}@{}", n.id, n.revision)),
+            Source::Maintenance(w) => Some(
+                [
+                    "m:",
+                    &w.id,
+                    "@",
+                    &decimal(i64::from(w.revision)),
+                    ":",
+                    self.phase.as_str(),
+                    ":",
+                    &decimal(self.starts_at.map_or(0, Timestamp::seconds)),
+                ]
+                .concat(),
+            ),
+            Source::Notice(n) => Some(["n:", &n.id, "@", &decimal(i64::from(n.revision))].concat()),
         }
     }
 }

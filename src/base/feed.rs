@@ -7,6 +7,7 @@
 //! ([`FeedError`]); the caller then keeps its last good copy. This module does not decide what
 //! is shown when; that is [`crate::banner`].
 
+use crate::base::decimal::decimal;
 use crate::base::json::{Limits, Map, Value};
 use crate::base::text::{localized_field as localized, LocalizedText};
 use crate::base::time::{parse_clock, Timestamp, Weekday};
@@ -302,7 +303,12 @@ impl Parsed {
         Some(if listed == 1 {
             "its only maintenance window or notice is invalid".into()
         } else {
-            format!("not one of its {listed} maintenance windows and notices is valid")
+            [
+                "not one of its ",
+                &decimal(listed as i64),
+                " maintenance windows and notices is valid",
+            ]
+            .concat()
         })
     }
 
@@ -348,12 +354,20 @@ pub struct Problem {
     pub message: String,
 }
 
+impl Problem {
+    /// `maintenance[1] (w1): "title" must be …`, or without ` (id)` when it has none.
+    /// Written without `core::fmt`, which the banner stage does without.
+    pub fn describe(&self) -> String {
+        match &self.id {
+            Some(id) => [&self.path, " (", id, "): ", &self.message].concat(),
+            None => [&self.path, ": ", &self.message].concat(),
+        }
+    }
+}
+
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.id {
-            Some(id) => write!(f, "{} ({id}): {}", self.path, self.message),
-            None => write!(f, "{}: {}", self.path, self.message),
-        }
+        f.write_str(&self.describe())
     }
 }
 
@@ -375,23 +389,31 @@ pub enum FeedError {
     VersionNotANumber(String),
 }
 
-impl fmt::Display for FeedError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl FeedError {
+    /// What is wrong, as [`Display`](fmt::Display) writes it, built without `core::fmt`
+    /// (which the banner stage does without).
+    pub fn describe(&self) -> String {
         match self {
-            FeedError::NotJson(e) => write!(f, "feed is not valid JSON: {e}"),
-            FeedError::TooLarge(e) => write!(f, "feed is too large to read: {e}"),
-            FeedError::NotAnObject => f.write_str("feed must be a JSON object"),
-            FeedError::MissingVersion => f.write_str("feed has no \"version\"; add \"version\": 1"),
-            FeedError::UnsupportedVersion(v) => {
-                write!(
-                    f,
-                    "feed version {v} is not supported; this widget reads version 1"
-                )
-            }
+            FeedError::NotJson(e) => ["feed is not valid JSON: ", e].concat(),
+            FeedError::TooLarge(e) => ["feed is too large to read: ", e].concat(),
+            FeedError::NotAnObject => "feed must be a JSON object".into(),
+            FeedError::MissingVersion => "feed has no \"version\"; add \"version\": 1".into(),
+            FeedError::UnsupportedVersion(v) => [
+                "feed version ",
+                v,
+                " is not supported; this widget reads version 1",
+            ]
+            .concat(),
             FeedError::VersionNotANumber(v) => {
-                write!(f, "feed \"version\" must be the number 1, not {v}")
+                ["feed \"version\" must be the number 1, not ", v].concat()
             }
         }
+    }
+}
+
+impl fmt::Display for FeedError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.describe())
     }
 }
 
@@ -480,17 +502,17 @@ fn parse_start(
     let (value, skipped) =
         crate::base::json::from_str_skipping(json, limits, skip).map_err(|e| {
             if e.too_large {
-                FeedError::TooLarge(e.to_string())
+                FeedError::TooLarge(e.describe())
             } else {
-                FeedError::NotJson(e.to_string())
+                FeedError::NotJson(e.describe())
             }
         })?;
     let root = value.as_object().ok_or(FeedError::NotAnObject)?;
     match root.get("version") {
         None => return Err(FeedError::MissingVersion),
         Some(v) if v.as_u64() == Some(1) => {}
-        Some(v) if v.is_number() => return Err(FeedError::UnsupportedVersion(v.to_string())),
-        Some(v) => return Err(FeedError::VersionNotANumber(v.to_string())),
+        Some(v) if v.is_number() => return Err(FeedError::UnsupportedVersion(v.to_json())),
+        Some(v) => return Err(FeedError::VersionNotANumber(v.to_json())),
     }
     let mut out = Parsed::default();
     let mut cx = Cx {
@@ -531,7 +553,7 @@ fn parse_start(
                     out.feed.support = Some(s);
                     #[cfg(feature = "panel")]
                     {
-                        out.support_json = Some(support.to_string());
+                        out.support_json = Some(support.to_json());
                     }
                 }
                 Err(message) => cx.problem("support", None, message),
@@ -600,7 +622,7 @@ impl Rest {
                 }
                 // Checked whole before: cannot happen; the rest of the list is not read.
                 Some(Err(e)) => {
-                    cx.problem("faq", None, e.to_string());
+                    cx.problem("faq", None, e.describe());
                     self.faq = None;
                     return true;
                 }
@@ -637,7 +659,7 @@ impl Rest {
             Ok(value) => value,
             // Checked whole before: cannot happen.
             Err(e) => {
-                cx.problem("flows", None, e.to_string());
+                cx.problem("flows", None, e.describe());
                 return parsed;
             }
         };
@@ -722,7 +744,7 @@ impl Cx<'_> {
     fn note_unknown(&mut self, obj: &Map, path: &str, known: &[&str]) {
         for key in obj.keys().filter(|k| !known.contains(&k.as_str())) {
             let dot = if path.is_empty() { "" } else { "." };
-            self.unknown.push(format!("{path}{dot}{key}"));
+            self.unknown.push([path, dot, key].concat());
         }
     }
 
@@ -774,7 +796,7 @@ impl<T: HasId> Entries<T> {
         item: &Value,
         parse_one: &impl Fn(&Value, &mut Cx<'_>, &str) -> Result<T, String>,
     ) {
-        let path = format!("{section}[{i}]");
+        let path = [section, "[", &decimal(i as i64), "]"].concat();
         let parsed = parse_one(item, cx, &path);
         let id = parsed.as_ref().map(|entry| entry.id());
         if new_id(&mut self.ids, cx, &path, item, id) {
@@ -804,7 +826,7 @@ fn new_id(
                 cx.problem(
                     path,
                     written,
-                    format!("duplicate id \"{id}\"; the first entry with it is used"),
+                    ["duplicate id \"", id, "\"; the first entry with it is used"].concat(),
                 );
                 false
             }
@@ -834,14 +856,15 @@ fn object(value: &Value) -> Result<&Map, String> {
 }
 
 fn required<'v>(obj: &'v Map, key: &str) -> Result<&'v Value, String> {
-    obj.get(key).ok_or_else(|| format!("missing \"{key}\""))
+    obj.get(key)
+        .ok_or_else(|| ["missing \"", key, "\""].concat())
 }
 
 fn string(obj: &Map, key: &str) -> Result<Option<String>, String> {
     match obj.get(key) {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(s)) => Ok(Some(s.clone())),
-        Some(_) => Err(format!("\"{key}\" must be a string")),
+        Some(_) => Err(["\"", key, "\" must be a string"].concat()),
     }
 }
 
@@ -863,16 +886,20 @@ fn whole(
         Some(v) => v.as_u64().filter(|n| range.contains(n)),
     };
     value.map(|n| n as u32).ok_or_else(|| {
-        format!(
-            "\"{key}\" must be a whole number from {} to {}",
-            range.start(),
-            range.end()
-        )
+        [
+            "\"",
+            key,
+            "\" must be a whole number from ",
+            &decimal(*range.start() as i64),
+            " to ",
+            &decimal(*range.end() as i64),
+        ]
+        .concat()
     })
 }
 
 fn strings(obj: &Map, key: &str) -> Result<Vec<String>, String> {
-    let err = || format!("\"{key}\" must be an array of strings");
+    let err = || ["\"", key, "\" must be an array of strings"].concat();
     match obj.get(key) {
         None | Some(Value::Null) => Ok(Vec::new()),
         Some(Value::Array(items)) => items
@@ -880,7 +907,7 @@ fn strings(obj: &Map, key: &str) -> Result<Vec<String>, String> {
             .map(|v| match v {
                 Value::String(s) => Ok(s.clone()),
                 // Course ids are often numbers in LMS data; accept them as their decimal text.
-                Value::Number(n) if key == "courses" => Ok(n.to_string()),
+                Value::Number(n) if key == "courses" => Ok(n.to_json()),
                 _ => Err(err()),
             })
             .collect(),
@@ -896,9 +923,12 @@ fn severity(obj: &Map, default: Severity) -> Result<Severity, String> {
         Some("major") => Severity::Major,
         Some("critical") => Severity::Critical,
         Some(other) => {
-            return Err(format!(
-            "\"severity\" must be \"info\", \"minor\", \"major\" or \"critical\", not \"{other}\""
-        ))
+            return Err([
+                "\"severity\" must be \"info\", \"minor\", \"major\" or \"critical\", not \"",
+                other,
+                "\"",
+            ]
+            .concat())
         }
     })
 }
@@ -909,9 +939,14 @@ fn instant(obj: &Map, key: &str) -> Result<Option<Timestamp>, String> {
     string(obj, key)?
         .map(|s| {
             Timestamp::parse_rfc3339(&s).map_err(|_| {
-                format!(
-                    "\"{key}\" must be an RFC 3339 time like \"2026-12-06T05:00:00Z\", not \"{s}\""
-                )
+                [
+                    "\"",
+                    key,
+                    "\" must be an RFC 3339 time like \"2026-12-06T05:00:00Z\", not \"",
+                    &s,
+                    "\"",
+                ]
+                .concat()
             })
         })
         .transpose()
@@ -922,7 +957,7 @@ fn audience(obj: &Map, cx: &mut Cx<'_>, path: &str) -> Result<Audience, String> 
         return Ok(Audience::default());
     };
     let a = value.as_object().ok_or("\"audience\" must be an object")?;
-    cx.note_unknown(a, &format!("{path}.audience"), &["roles", "courses"]);
+    cx.note_unknown(a, &[path, ".audience"].concat(), &["roles", "courses"]);
     Ok(Audience {
         roles: strings(a, "roles")?,
         courses: strings(a, "courses")?,
@@ -976,16 +1011,19 @@ fn window_of(
         None | Some("scheduled") => false,
         Some("cancelled") => true,
         Some(other) => {
-            return Err(format!(
-                "\"status\" must be \"scheduled\" or \"cancelled\", not \"{other}\""
-            ))
+            return Err([
+                "\"status\" must be \"scheduled\" or \"cancelled\", not \"",
+                other,
+                "\"",
+            ]
+            .concat())
         }
     };
     let after = match obj.get("after") {
         None | Some(Value::Null) => None,
         Some(v) => {
             let a = v.as_object().ok_or("\"after\" must be an object")?;
-            cx.note_unknown(a, &format!("{path}.after"), &["hours", "body"]);
+            cx.note_unknown(a, &[path, ".after"].concat(), &["hours", "body"]);
             let hours = a
                 .get("hours")
                 .and_then(Value::as_u64)
@@ -993,7 +1031,7 @@ fn window_of(
                 .ok_or("\"after.hours\" must be a whole number from 1 to 720")?;
             Some(After {
                 hours: hours as u32,
-                body: localized(a, "body", false).map_err(|e| format!("after: {e}"))?,
+                body: localized(a, "body", false).map_err(|e| ["after: ", &e].concat())?,
             })
         }
     };
@@ -1015,7 +1053,7 @@ fn recurrence_of(obj: &Map, zones: &dyn TimeZones) -> Result<Recurrence, String>
     let weekday = || -> Result<Weekday, String> {
         let name = string(obj, "weekday")?.ok_or("missing \"weekday\"")?;
         Weekday::parse(&name)
-            .ok_or_else(|| format!("\"weekday\" must be \"mon\", \"tue\", \"wed\", \"thu\", \"fri\", \"sat\" or \"sun\", not \"{name}\""))
+            .ok_or_else(|| ["\"weekday\" must be \"mon\", \"tue\", \"wed\", \"thu\", \"fri\", \"sat\" or \"sun\", not \"", &name, "\""].concat())
     };
     let every = match string(obj, "every")?.as_deref() {
         Some("day") => Cadence::Day,
@@ -1041,15 +1079,23 @@ fn recurrence_of(obj: &Map, zones: &dyn TimeZones) -> Result<Recurrence, String>
             }
         },
         Some(other) => {
-            return Err(format!(
-                "\"every\" must be \"day\", \"week\" or \"month\", not \"{other}\""
-            ))
+            return Err([
+                "\"every\" must be \"day\", \"week\" or \"month\", not \"",
+                other,
+                "\"",
+            ]
+            .concat())
         }
         None => return Err("\"every\" must be \"day\", \"week\" or \"month\"".into()),
     };
     let start_text = string(obj, "start")?.ok_or("missing \"start\"")?;
     let start = parse_clock(&start_text).ok_or_else(|| {
-        format!("\"start\" must be a 24-hour time like \"01:00\", not \"{start_text}\"")
+        [
+            "\"start\" must be a 24-hour time like \"01:00\", not \"",
+            &start_text,
+            "\"",
+        ]
+        .concat()
     })?;
     let duration_minutes = match obj.get("duration_minutes") {
         None => return Err("missing \"duration_minutes\"".into()),
@@ -1057,7 +1103,7 @@ fn recurrence_of(obj: &Map, zones: &dyn TimeZones) -> Result<Recurrence, String>
     };
     let time_zone = string(obj, "time_zone")?.ok_or("missing \"time_zone\"")?;
     if zones.offset_at(&time_zone, Timestamp(0)).is_err() {
-        return Err(format!("unknown time zone \"{time_zone}\""));
+        return Err(["unknown time zone \"", &time_zone, "\""].concat());
     }
     Ok(Recurrence {
         every,
@@ -1079,7 +1125,9 @@ fn notice_of(value: &Value, cx: &mut Cx<'_>, path: &str) -> Result<Notice, Strin
     );
     match string(obj, "kind")?.as_deref() {
         None | Some("known_issue") => {}
-        Some(other) => return Err(format!("\"kind\" must be \"known_issue\", not \"{other}\"")),
+        Some(other) => {
+            return Err(["\"kind\" must be \"known_issue\", not \"", other, "\""].concat())
+        }
     }
     let status = match string(obj, "status")?.as_deref() {
         None | Some("investigating") => NoticeStatus::Investigating,
@@ -1087,9 +1135,13 @@ fn notice_of(value: &Value, cx: &mut Cx<'_>, path: &str) -> Result<Notice, Strin
         Some("monitoring") => NoticeStatus::Monitoring,
         Some("resolved") => NoticeStatus::Resolved,
         Some(other) => {
-            return Err(format!(
-                "\"status\" must be \"investigating\", \"identified\", \"monitoring\" or \"resolved\", not \"{other}\""
-            ))
+            return Err([
+                "\"status\" must be \"investigating\", \"identified\", \"monitoring\" or \"resolved\", not \"",
+                other,
+                "\"",
+            ]
+            .concat())
+
         }
     };
     Ok(Notice {

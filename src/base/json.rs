@@ -11,7 +11,8 @@
 //! object, nesting) so a hostile or broken text costs at most a bounded, linear amount of work:
 //! a feed is parsed on every page load, and a ticket body by the server before any account.
 
-use std::fmt::{self, Write as _};
+use crate::base::decimal::{decimal, push_decimal};
+use std::fmt;
 use std::ops::Range;
 
 /// What [`from_str`] accepts at most. Each limit is far above what a feed or a ticket needs and
@@ -77,12 +78,25 @@ pub enum Number {
     Other(String),
 }
 
+impl Number {
+    fn write_json(&self, out: &mut String) {
+        match self {
+            Number::Int(n) => push_decimal(out, *n),
+            Number::Other(text) => out.push_str(text),
+        }
+    }
+
+    /// The number as JSON text (`42`, `1.5`), written without `core::fmt`.
+    pub fn to_json(&self) -> String {
+        let mut out = String::new();
+        self.write_json(&mut out);
+        out
+    }
+}
+
 impl fmt::Display for Number {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Number::Int(n) => write!(f, "{n}"),
-            Number::Other(text) => f.write_str(text),
-        }
+        f.write_str(&self.to_json())
     }
 }
 
@@ -319,7 +333,12 @@ impl From<u64> for Value {
     fn from(n: u64) -> Value {
         match i64::try_from(n) {
             Ok(n) => Value::from(n),
-            Err(_) => Value::Number(Number::Other(n.to_string())),
+            // Over i64::MAX, so `n / 10` is neither 0 nor over i64::MAX.
+            Err(_) => {
+                let mut text = decimal((n / 10) as i64);
+                push_decimal(&mut text, (n % 10) as i64);
+                Value::Number(Number::Other(text))
+            }
         }
     }
 }
@@ -344,41 +363,56 @@ impl<T: Into<Value>> From<Option<T>> for Value {
     }
 }
 
-/// Compact JSON text (`{"a":1}`); non-ASCII text stays UTF-8.
-impl fmt::Display for Value {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Value {
+    /// Compact JSON text (`{"a":1}`), as [`Display`](fmt::Display) writes it, built without
+    /// `core::fmt` (which the banner stage does without).
+    pub fn to_json(&self) -> String {
+        let mut out = String::new();
+        self.write_json(&mut out);
+        out
+    }
+
+    fn write_json(&self, out: &mut String) {
         match self {
-            Value::Null => f.write_str("null"),
-            Value::Bool(b) => f.write_str(if *b { "true" } else { "false" }),
-            Value::Number(n) => write!(f, "{n}"),
-            Value::String(s) => write_string(f, s),
+            Value::Null => out.push_str("null"),
+            Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+            Value::Number(n) => n.write_json(out),
+            Value::String(s) => write_string(out, s),
             Value::Array(items) => {
-                f.write_char('[')?;
+                out.push('[');
                 for (i, item) in items.iter().enumerate() {
                     if i > 0 {
-                        f.write_char(',')?;
+                        out.push(',');
                     }
-                    write!(f, "{item}")?;
+                    item.write_json(out);
                 }
-                f.write_char(']')
+                out.push(']');
             }
             Value::Object(map) => {
-                f.write_char('{')?;
+                out.push('{');
                 for (i, (k, v)) in map.iter().enumerate() {
                     if i > 0 {
-                        f.write_char(',')?;
+                        out.push(',');
                     }
-                    write_string(f, k)?;
-                    write!(f, ":{v}")?;
+                    write_string(out, k);
+                    out.push(':');
+                    v.write_json(out);
                 }
-                f.write_char('}')
+                out.push('}');
             }
         }
     }
 }
 
-fn write_string(f: &mut fmt::Formatter<'_>, s: &str) -> fmt::Result {
-    f.write_char('"')?;
+/// Compact JSON text (`{"a":1}`); non-ASCII text stays UTF-8.
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_json())
+    }
+}
+
+fn write_string(out: &mut String, s: &str) {
+    out.push('"');
     let mut start = 0;
     for (i, c) in s.char_indices() {
         let escape = match c {
@@ -390,16 +424,21 @@ fn write_string(f: &mut fmt::Formatter<'_>, s: &str) -> fmt::Result {
             c if (c as u32) < 0x20 => "",
             _ => continue,
         };
-        f.write_str(s.get(start..i).unwrap_or_default())?;
+        out.push_str(s.get(start..i).unwrap_or_default());
         if escape.is_empty() {
-            write!(f, "\\u{:04x}", c as u32)?;
+            // A control character: `\u00XX`, lowercase hex like `{:04x}`.
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            let n = c as usize;
+            out.push_str("\\u00");
+            out.push(char::from(HEX[n >> 4]));
+            out.push(char::from(HEX[n & 0xf]));
         } else {
-            f.write_str(escape)?;
+            out.push_str(escape);
         }
         start = i + c.len_utf8();
     }
-    f.write_str(s.get(start..).unwrap_or_default())?;
-    f.write_char('"')
+    out.push_str(s.get(start..).unwrap_or_default());
+    out.push('"');
 }
 
 /// Why a text was refused, and where (1-based line and column, in characters).
@@ -415,13 +454,24 @@ pub struct Error {
     pub too_large: bool,
 }
 
+impl Error {
+    /// The message with its place (`… at line 2 column 5`), as [`Display`](fmt::Display)
+    /// writes it, built without `core::fmt` (which the banner stage does without).
+    pub fn describe(&self) -> String {
+        let mut out = self.message.clone();
+        if self.line > 0 {
+            out.push_str(" at line ");
+            push_decimal(&mut out, self.line as i64);
+            out.push_str(" column ");
+            push_decimal(&mut out, self.column as i64);
+        }
+        out
+    }
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)?;
-        if self.line > 0 {
-            write!(f, " at line {} column {}", self.line, self.column)?;
-        }
-        Ok(())
+        f.write_str(&self.describe())
     }
 }
 
@@ -467,11 +517,14 @@ pub fn from_str_skipping(
 ) -> Result<(Value, SkippedAt), Error> {
     if text.len() > limits.max_text_bytes {
         return Err(Error {
-            message: format!(
-                "text of {} bytes is over the limit of {} bytes",
-                text.len(),
-                limits.max_text_bytes
-            ),
+            message: [
+                "text of ",
+                &decimal(text.len() as i64),
+                " bytes is over the limit of ",
+                &decimal(limits.max_text_bytes as i64),
+                " bytes",
+            ]
+            .concat(),
             line: 0,
             column: 0,
             too_large: true,
@@ -590,7 +643,9 @@ impl Iterator for Elements<'_> {
         if self.count == p.limits.max_array_items {
             self.done = true;
             let max = p.limits.max_array_items;
-            return Some(Err(p.over(&format!("array with more than {max} entries"))));
+            return Some(Err(p.over(
+                &["array with more than ", &decimal(max as i64), " entries"].concat(),
+            )));
         }
         self.count += 1;
         let value = p.value(self.depth + 1);
@@ -710,7 +765,9 @@ impl Parser<'_> {
                 loop {
                     if count == self.limits.max_array_items {
                         let max = self.limits.max_array_items;
-                        return Err(self.over(&format!("array with more than {max} entries")));
+                        return Err(self.over(
+                            &["array with more than ", &decimal(max as i64), " entries"].concat(),
+                        ));
                     }
                     count += 1;
                     let item = self.value(depth + 1)?;
@@ -741,7 +798,9 @@ impl Parser<'_> {
                     self.skip_space();
                     if count == self.limits.max_object_keys {
                         let max = self.limits.max_object_keys;
-                        return Err(self.over(&format!("object with more than {max} keys")));
+                        return Err(self.over(
+                            &["object with more than ", &decimal(max as i64), " keys"].concat(),
+                        ));
                     }
                     count += 1;
                     if self.peek() != Some(b'"') {
@@ -853,7 +912,9 @@ impl Parser<'_> {
             if self.at - opening - 1 > self.limits.max_string_bytes {
                 self.at = opening;
                 let max = self.limits.max_string_bytes;
-                return Err(self.over(&format!("string longer than {max} bytes")));
+                return Err(
+                    self.over(&["string longer than ", &decimal(max as i64), " bytes"].concat())
+                );
             }
             match self.peek() {
                 None => return Err(self.error("unterminated string")),

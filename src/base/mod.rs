@@ -2,6 +2,7 @@
 //! several languages, the catalogue of every string the widget shows, storage keys and shapes,
 //! the feed itself, and one shared sort. Nothing here knows the banner, the help panel or tickets.
 
+pub mod decimal;
 pub mod feed;
 pub mod i18n;
 pub mod json;

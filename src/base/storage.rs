@@ -42,7 +42,7 @@ pub mod keys {
 
     /// `prefix` followed by the feed's URL.
     pub fn for_feed(prefix: &str, feed_url: &str) -> String {
-        format!("{prefix}{feed_url}")
+        [prefix, feed_url].concat()
     }
 }
 
@@ -80,13 +80,22 @@ impl StorageError {
     }
 }
 
+impl StorageError {
+    /// What failed, as [`Display`](std::fmt::Display) writes it, built without `core::fmt`
+    /// (which the banner stage does without).
+    pub fn describe(&self) -> String {
+        [
+            "could not save ",
+            &self.key,
+            " to localStorage; it lasts until this page is closed",
+        ]
+        .concat()
+    }
+}
+
 impl std::fmt::Display for StorageError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "could not save {} to localStorage; it lasts until this page is closed",
-            self.key
-        )
+        f.write_str(&self.describe())
     }
 }
 
@@ -188,7 +197,7 @@ impl Dismissals {
         merged.push(key.to_string());
         let excess = merged.len().saturating_sub(MAX_DISMISSED);
         merged.drain(..excess);
-        let saved = storage.set(keys::DISMISSED, &Value::from(merged.clone()).to_string());
+        let saved = storage.set(keys::DISMISSED, &Value::from(merged.clone()).to_json());
         self.keys = merged;
         saved
     }
@@ -251,7 +260,7 @@ impl Votes {
         let excess = merged.len().saturating_sub(MAX_VOTES);
         merged.drain(..excess);
         let key = keys::for_feed(keys::VOTES_PREFIX, feed_url);
-        let saved = storage.set(&key, &Value::from(merged.clone()).to_string());
+        let saved = storage.set(&key, &Value::from(merged.clone()).to_json());
         self.subjects = merged;
         saved.map(|()| true)
     }
@@ -309,7 +318,7 @@ impl CachedFeed {
             .unwrap_or("");
         storage.set(
             &keys::for_feed(keys::FEED_PREFIX, feed_url),
-            &format!("{etag}\n{}", self.body),
+            &[etag, "\n", &self.body].concat(),
         )
     }
 }

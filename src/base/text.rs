@@ -92,10 +92,18 @@ pub fn localized_field(
     key: &str,
     required_field: bool,
 ) -> Result<LocalizedText, String> {
-    let shape =
-        || format!("\"{key}\" must be an object of language tag to text, like {{\"en\": \"…\"}}");
+    let shape = || {
+        [
+            "\"",
+            key,
+            "\" must be an object of language tag to text, like {\"en\": \"…\"}",
+        ]
+        .concat()
+    };
     let value = match obj.get(key) {
-        None | Some(Value::Null) if required_field => return Err(format!("missing \"{key}\"")),
+        None | Some(Value::Null) if required_field => {
+            return Err(["missing \"", key, "\""].concat())
+        }
         None | Some(Value::Null) => return Ok(LocalizedText::default()),
         Some(v) => v,
     };
@@ -103,9 +111,14 @@ pub fn localized_field(
     let mut entries = Vec::with_capacity(map.len());
     for (tag, text) in map {
         if !is_language_tag(tag) {
-            return Err(format!(
-                "\"{key}\" has \"{tag}\", which is not a language tag like \"en\" or \"pt-BR\""
-            ));
+            return Err([
+                "\"",
+                key,
+                "\" has \"",
+                tag,
+                "\", which is not a language tag like \"en\" or \"pt-BR\"",
+            ]
+            .concat());
         }
         let text = text.as_str().ok_or_else(shape)?;
         if !text.trim().is_empty() {
@@ -113,7 +126,7 @@ pub fn localized_field(
         }
     }
     if required_field && entries.is_empty() {
-        return Err(format!("\"{key}\" has no text in any language"));
+        return Err(["\"", key, "\" has no text in any language"].concat());
     }
     Ok(LocalizedText::new(entries))
 }

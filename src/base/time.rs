@@ -4,6 +4,7 @@
 //! proleptic Gregorian calendar. Converting between the two in a named zone is the job of
 //! [`crate::base::zone`]; this module does not know about zones, only about fixed offsets.
 
+use crate::base::decimal::push_padded;
 use std::fmt;
 
 /// Seconds since 1970-01-01T00:00:00Z. Sub-second precision is not needed for banners.
@@ -30,7 +31,12 @@ impl Timestamp {
     /// "2026-12-06T05:00:00Z"`.
     pub fn parse_rfc3339(text: &str) -> Result<Timestamp, String> {
         parse_rfc3339(text).ok_or_else(|| {
-            format!("\"{text}\" is not an RFC 3339 time like \"2026-12-06T05:00:00Z\"")
+            [
+                "\"",
+                text,
+                "\" is not an RFC 3339 time like \"2026-12-06T05:00:00Z\"",
+            ]
+            .concat()
         })
     }
 
@@ -48,15 +54,33 @@ impl Timestamp {
     }
 }
 
+impl Timestamp {
+    /// RFC 3339 in UTC with a `Z` suffix: `2026-12-06T05:00:00Z`, as
+    /// [`Display`](fmt::Display) writes it, built without `core::fmt` (which the banner stage
+    /// does without).
+    pub fn to_rfc3339(self) -> String {
+        let c = self.to_civil(0);
+        let mut out = String::with_capacity(20);
+        push_padded(&mut out, i64::from(c.date.year), 4);
+        for (separator, n) in [
+            ('-', c.date.month),
+            ('-', c.date.day),
+            ('T', c.hour),
+            (':', c.minute),
+            (':', c.second),
+        ] {
+            out.push(separator);
+            push_padded(&mut out, i64::from(n), 2);
+        }
+        out.push('Z');
+        out
+    }
+}
+
 impl fmt::Display for Timestamp {
     /// RFC 3339 in UTC with a `Z` suffix: `2026-12-06T05:00:00Z`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let c = self.to_civil(0);
-        write!(
-            f,
-            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-            c.date.year, c.date.month, c.date.day, c.hour, c.minute, c.second
-        )
+        f.write_str(&self.to_rfc3339())
     }
 }
 

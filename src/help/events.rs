@@ -170,7 +170,7 @@ pub fn batch_json(events: &[HelpEvent]) -> String {
 }
 
 fn quoted(s: &str) -> String {
-    json::Value::String(s.to_string()).to_string()
+    json::Value::String(s.to_string()).to_json()
 }
 
 fn event_json(event: &HelpEvent) -> String {

@@ -324,7 +324,7 @@ impl Ticket {
         }
         body.insert(field::CONTEXT.to_string(), Value::Object(context));
         body.insert(field::HONEYPOT.to_string(), Value::String(String::new()));
-        Value::Object(body).to_string()
+        Value::Object(body).to_json()
     }
 
     /// Parses a ticket JSON body and validates it: what the server does with what the widget

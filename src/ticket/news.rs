@@ -181,7 +181,7 @@ impl TicketNews {
         // For the loader, which loads the full stage to show it.
         record.insert(BADGE_FIELD.into(), Value::from(self.badge_count()));
         record.insert("tickets".into(), Value::Array(items));
-        storage.set(&key, &Value::Object(record).to_string())
+        storage.set(&key, &Value::Object(record).to_json())
     }
 
     /// Starts watching a ticket just sent (open, no replies, nothing new); the first check

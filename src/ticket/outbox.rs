@@ -172,7 +172,7 @@ impl Outbox {
         let mut root = Map::new();
         root.insert("version".into(), Value::from(FORMAT_VERSION));
         root.insert("entries".into(), Value::Array(entries));
-        Value::Object(root).to_string()
+        Value::Object(root).to_json()
     }
 
     /// Adds a ticket, due at once. Call it, and save, before any network call.
@@ -598,7 +598,7 @@ impl Lease {
         let mut obj = Map::new();
         obj.insert("holder".into(), Value::from(self.holder.as_str()));
         obj.insert("until".into(), Value::from(self.until.seconds()));
-        Value::Object(obj).to_string()
+        Value::Object(obj).to_json()
     }
 
     /// Claims (or renews) the lease for tab `me` for `seconds`: the new value to store, or `None`

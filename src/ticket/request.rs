@@ -106,7 +106,7 @@ pub fn feedback(
             header("Accept", "application/json"),
             header("Authorization", &format!("Bearer {token}")),
         ],
-        body: Some(Value::Object(body).to_string()),
+        body: Some(Value::Object(body).to_json()),
     }
 }
 
@@ -574,7 +574,7 @@ fn text(obj: &Map, key: &str) -> Option<String> {
 fn text_or_number(obj: &Map, key: &str) -> Option<String> {
     match obj.get(key)? {
         Value::String(s) if !s.is_empty() => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
+        Value::Number(n) => Some(n.to_json()),
         _ => None,
     }
 }

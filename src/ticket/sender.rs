@@ -311,7 +311,7 @@ impl Sender {
                 Value::Object(receipt)
             })
             .collect();
-        storage.set(&self.tickets_key, &Value::Array(items).to_string())
+        storage.set(&self.tickets_key, &Value::Array(items).to_json())
     }
 }
 

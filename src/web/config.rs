@@ -74,7 +74,12 @@ pub fn clock_offset_ms() -> f64 {
 fn prop(value: &JsValue, key: &str) -> Option<String> {
     Reflect::get(value, &JsValue::from_str(key))
         .ok()
-        .and_then(|v| v.as_string().or_else(|| v.as_bool().map(|b| b.to_string())))
+        .and_then(|v| {
+            v.as_string().or_else(|| {
+                v.as_bool()
+                    .map(|b| String::from(if b { "true" } else { "false" }))
+            })
+        })
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty())
 }
@@ -104,55 +109,71 @@ impl Config {
             .and_then(|d| d.base_uri().ok().flatten())
             .unwrap_or_default();
         let feed_url = web_sys::Url::new_with_base(&feed, &base)
-            .map_err(|_| format!("data-feed \"{feed}\" is not a URL"))?
+            .map_err(|_| ["data-feed \"", &feed, "\" is not a URL"].concat())?
             .href();
         let position = match prop(value, "position").as_deref() {
             None | Some("push") => Position::Push,
             Some("overlay") => Position::Overlay,
             Some(other) => {
-                return Err(format!(
-                    "data-position must be \"push\" or \"overlay\", not \"{other}\""
-                ))
+                return Err([
+                    "data-position must be \"push\" or \"overlay\", not \"",
+                    other,
+                    "\"",
+                ]
+                .concat())
             }
         };
         let quiet = match prop(value, "quiet").as_deref() {
             None | Some("false") => false,
             Some("true") => true,
             Some(other) => {
-                return Err(format!(
-                    "data-quiet must be \"true\" or \"false\", not \"{other}\""
-                ))
+                return Err([
+                    "data-quiet must be \"true\" or \"false\", not \"",
+                    other,
+                    "\"",
+                ]
+                .concat())
             }
         };
         let locale = match prop(value, "locale") {
             Some(tag) if tag != "auto" && crate::base::text::is_language_tag(&tag) => tag,
             Some(tag) if tag != "auto" => {
-                dom::warn(&format!(
-                    "data-locale \"{tag}\" is not a language tag; using the page's language"
-                ));
+                dom::warn(
+                    &[
+                        "data-locale \"",
+                        &tag,
+                        "\" is not a language tag; using the page's language",
+                    ]
+                    .concat(),
+                );
                 page_locale()
             }
             _ => page_locale(),
         };
         use crate::web::launcher::Launcher;
-        let launcher = match prop(value, "launcher").as_deref() {
-            None | Some("bottom-right") => Launcher::BottomRight,
-            Some("bottom-left") => Launcher::BottomLeft,
-            Some("none") => Launcher::None,
-            Some(other) => {
-                return Err(format!(
-                    "data-launcher must be \"bottom-right\", \"bottom-left\" or \"none\", not \"{other}\""
-                ))
-            }
-        };
+        let launcher =
+            match prop(value, "launcher").as_deref() {
+                None | Some("bottom-right") => Launcher::BottomRight,
+                Some("bottom-left") => Launcher::BottomLeft,
+                Some("none") => Launcher::None,
+                Some(other) => return Err([
+                    "data-launcher must be \"bottom-right\", \"bottom-left\" or \"none\", not \"",
+                    other,
+                    "\"",
+                ]
+                .concat()),
+            };
         // Each mount sets the clock: a widget mounted again without data-now runs on real time.
         let offset = match prop(value, "now") {
             None => 0.0,
             Some(at) => {
                 let at = crate::time::Timestamp::parse_rfc3339(&at).map_err(|_| {
-                    format!(
-                        "data-now must be an instant such as 2026-12-13T05:30:00Z, not \"{at}\""
-                    )
+                    [
+                        "data-now must be an instant such as 2026-12-13T05:30:00Z, not \"",
+                        &at,
+                        "\"",
+                    ]
+                    .concat()
                 })?;
                 at.seconds() as f64 * 1000.0 - dom::now_ms()
             }
@@ -167,9 +188,14 @@ impl Config {
             )
             .is_ok();
             if !known {
-                dom::warn(&format!(
-                    "data-time-zone \"{zone}\" is not an IANA time zone; using the browser's"
-                ));
+                dom::warn(
+                    &[
+                        "data-time-zone \"",
+                        zone,
+                        "\" is not an IANA time zone; using the browser's",
+                    ]
+                    .concat(),
+                );
             }
             known
         });

@@ -23,7 +23,7 @@ pub fn document() -> Option<Document> {
 
 /// Logs a warning with our prefix.
 pub fn warn(message: &str) {
-    web_sys::console::warn_1(&JsValue::from_str(&format!("{PREFIX} {message}")));
+    web_sys::console::warn_1(&JsValue::from_str(&[PREFIX, " ", message].concat()));
 }
 
 /// Reports a browser call that failed, once, as `[lms-support] <what>: <why>`, and goes on:
@@ -35,12 +35,12 @@ pub fn report<T>(result: Result<T, JsValue>, what: &str) -> Option<T> {
 #[cold]
 #[inline(never)]
 fn report_error(error: &JsValue, what: &str) {
-    warn(&format!("{what}: {}", describe(error)));
+    warn(&[what, ": ", &describe(error)].concat());
 }
 
 /// Logs an error with our prefix.
 pub fn error(message: &str) {
-    web_sys::console::error_1(&JsValue::from_str(&format!("{PREFIX} {message}")));
+    web_sys::console::error_1(&JsValue::from_str(&[PREFIX, " ", message].concat()));
 }
 
 /// A JS exception's message, for our console lines.
@@ -332,7 +332,7 @@ pub fn save_view(region: &web_sys::Element, record: Option<&str>) {
     let save = HOOKS.with(|h| h.borrow().save_view.clone());
     let record = record.map_or(JsValue::NULL, JsValue::from_str);
     if let Some(Err(e)) = save.map(|f| f.call2(&JsValue::NULL, region, &record)) {
-        warn(&format!("could not save the banner: {}", describe(&e)));
+        warn(&["could not save the banner: ", &describe(&e)].concat());
     }
 }
 
@@ -342,21 +342,18 @@ pub fn dispatch(name: &str, detail: &JsValue) {
     let emit = HOOKS.with(|h| h.borrow().emit.clone());
     if let Some(emit) = emit {
         if let Err(e) = emit.call2(&JsValue::NULL, &JsValue::from_str(name), detail) {
-            warn(&format!(
-                "an lms-support:{name} handler failed: {}",
-                describe(&e)
-            ));
+            warn(&["an lms-support:", name, " handler failed: ", &describe(&e)].concat());
         }
         return;
     }
     let Some(window) = window() else { return };
     let init = web_sys::CustomEventInit::new();
     init.set_detail(detail);
-    match web_sys::CustomEvent::new_with_event_init_dict(&format!("lms-support:{name}"), &init) {
+    match web_sys::CustomEvent::new_with_event_init_dict(&["lms-support:", name].concat(), &init) {
         Ok(event) => {
             report(window.dispatch_event(&event), "page");
         }
-        Err(e) => warn(&format!("could not dispatch {name}: {}", describe(&e))),
+        Err(e) => warn(&["could not dispatch ", name, ": ", &describe(&e)].concat()),
     }
 }
 

@@ -1,5 +1,6 @@
 //! Fetching the feed with `If-None-Match`.
 
+use crate::base::decimal::decimal;
 use crate::web::dom::{describe, window};
 use js_sys::{Promise, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
@@ -100,30 +101,33 @@ fn send_feed_request(url: &str, etag: Option<&str>) -> Result<JsFuture, String> 
     }
     init.set_headers(&headers);
     let request = Request::new_with_str_and_init(url, &init)
-        .map_err(|e| format!("bad feed URL \"{url}\": {}", describe(&e)))?;
+        .map_err(|e| ["bad feed URL \"", url, "\": ", &describe(&e)].concat())?;
     Ok(JsFuture::from(window.fetch_with_request(&request)))
 }
 
 async fn read_feed_response(url: &str, sent: JsFuture) -> Result<FeedResponse, String> {
     let response: Response = sent
         .await
-        .map_err(|e| format!("feed request to {url} failed: {}", describe(&e)))?
+        .map_err(|e| ["feed request to ", url, " failed: ", &describe(&e)].concat())?
         .dyn_into()
         .map_err(|_| "fetch did not return a Response".to_string())?;
     if response.status() == 304 {
         return Ok(FeedResponse::NotModified);
     }
     if !response.ok() {
-        return Err(format!(
-            "feed request to {url} answered HTTP {}",
-            response.status()
-        ));
+        return Err([
+            "feed request to ",
+            url,
+            " answered HTTP ",
+            &decimal(i64::from(response.status())),
+        ]
+        .concat());
     }
     let etag = response.headers().get("ETag").ok().flatten();
     let text = response.text().map_err(|e| describe(&e))?;
     let body = JsFuture::from(text)
         .await
-        .map_err(|e| format!("reading the feed from {url} failed: {}", describe(&e)))?
+        .map_err(|e| ["reading the feed from ", url, " failed: ", &describe(&e)].concat())?
         .as_string()
         .ok_or("feed body is not text")?;
     Ok(FeedResponse::Fresh { body, etag })

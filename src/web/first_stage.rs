@@ -68,7 +68,7 @@ fn request(request_panel: Option<&js_sys::Function>, part: &str) {
     match request_panel {
         Some(f) => {
             if let Err(e) = f.call1(&JsValue::NULL, &JsValue::from_str(part)) {
-                dom::warn(&format!("could not load the help panel: {}", describe(&e)));
+                dom::warn(&["could not load the help panel: ", &describe(&e)].concat());
             }
         }
         None => dom::warn("this build has no help panel and no loader to fetch it"),

@@ -6,6 +6,7 @@
 //! native code.
 
 use crate::banner::RelativeUnit;
+use crate::base::decimal::decimal;
 use crate::base::time::{CivilDate, CivilDateTime, Timestamp};
 use crate::base::zone::{TimeZones, UnknownZone};
 use crate::web::dom::report;
@@ -222,8 +223,8 @@ impl Formatter {
         match &self.range {
             Some(f) => f
                 .format_range(a, b)
-                .unwrap_or_else(|_| format!("{} – {}", f.format(a), f.format(b))),
-            None => format!("{start} – {end}"),
+                .unwrap_or_else(|_| [&f.format(a), " – ", &f.format(b)].concat()),
+            None => [&start.to_rfc3339(), " – ", &end.to_rfc3339()].concat(),
         }
     }
 
@@ -231,7 +232,7 @@ impl Formatter {
     pub fn time(&self, at: Timestamp) -> String {
         match &self.time {
             Some(f) => f.format(at.seconds() as f64 * 1000.0),
-            None => at.to_string(),
+            None => at.to_rfc3339(),
         }
     }
 
@@ -246,7 +247,7 @@ impl Formatter {
         NumberFormat::new(&self.locale, &opts)
             .or_else(|_| NumberFormat::new("en", &opts))
             .map(|f| f.format(f64::from(value)))
-            .unwrap_or_else(|_| format!("{value} {unit}"))
+            .unwrap_or_else(|_| [&decimal(i64::from(value)), " ", unit].concat())
     }
 
     /// "in 3 days", "tomorrow", "in 5 hours".
@@ -258,7 +259,7 @@ impl Formatter {
         };
         match &self.relative {
             Some(f) => f.format(value as f64, unit),
-            None => format!("{value} {unit}"),
+            None => [&decimal(value), " ", unit].concat(),
         }
     }
 }

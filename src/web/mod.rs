@@ -76,7 +76,7 @@ pub fn mount(config: JsValue) -> bool {
             true
         }
         Err(message) => {
-            dom::error(&format!("not started: {message}"));
+            dom::error(&["not started: ", &message].concat());
             false
         }
     }
@@ -116,9 +116,14 @@ pub fn destroy() {
 pub fn set_locale(tag: String) {
     let tag = tag.trim().to_string();
     if !crate::base::text::is_language_tag(&tag) {
-        dom::warn(&format!(
-            "setLocale(\"{tag}\"): not a language tag such as \"es\" or \"pt-BR\"; language unchanged"
-        ));
+        dom::warn(
+            &[
+                "setLocale(\"",
+                &tag,
+                "\"): not a language tag such as \"es\" or \"pt-BR\"; language unchanged",
+            ]
+            .concat(),
+        );
         return;
     }
     // Read what to carry over, then release MOUNTED before mounting again: mounting dispatches
@@ -147,7 +152,7 @@ pub fn set_locale(tag: String) {
             }
             MOUNTED.with(|m| *m.borrow_mut() = Some(widget));
         }
-        Err(message) => dom::error(&format!("setLocale: could not remount: {message}")),
+        Err(message) => dom::error(&["setLocale: could not remount: ", &message].concat()),
     }
 }
 

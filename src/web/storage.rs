@@ -17,7 +17,7 @@ fn local_storage() -> Option<web_sys::Storage> {
 /// Logs a failed write; the one place that does.
 fn reported(key: &str) -> StorageError {
     let error = StorageError::new(key);
-    warn(&error.to_string());
+    warn(&error.describe());
     error
 }
 

@@ -277,7 +277,7 @@ async fn receive(weak: Weak<RefCell<State>>, request: FeedRequest) {
                 } else {
                     "no copy to show yet"
                 };
-                warn(&format!("{message}; {kept}"));
+                warn(&[&message, "; ", kept].concat());
                 events.push(("error", error_detail("feed", &message)));
             }
         }
@@ -326,9 +326,15 @@ impl State {
         let parsed = match parsed {
             Ok(parsed) => parsed,
             Err(e) => {
-                warn(&format!(
-                    "{source} feed rejected: {e}; keeping the last good copy"
-                ));
+                warn(
+                    &[
+                        source,
+                        " feed rejected: ",
+                        &e.describe(),
+                        "; keeping the last good copy",
+                    ]
+                    .concat(),
+                );
                 return false;
             }
         };
@@ -337,9 +343,15 @@ impl State {
         #[cfg(not(feature = "panel"))]
         let mut parsed = parsed;
         if let Some(why) = parsed.refusal() {
-            warn(&format!(
-                "{source} feed rejected: {why}; keeping the last good copy"
-            ));
+            warn(
+                &[
+                    source,
+                    " feed rejected: ",
+                    &why,
+                    "; keeping the last good copy",
+                ]
+                .concat(),
+            );
             return false;
         }
         self.parts.check_feed(&mut parsed, source);
@@ -382,7 +394,7 @@ impl State {
             }
         });
         self.reading = timer
-            .map_err(|e| warn(&format!("feed: {}", describe(&e))))
+            .map_err(|e| warn(&["feed: ", &describe(&e)].concat()))
             .ok();
     }
 
@@ -410,12 +422,15 @@ impl State {
 /// Warns about what was skipped or ignored in a feed.
 fn warn_about(parsed: &feed::Parsed) {
     for problem in &parsed.problems {
-        warn(&format!("feed: {problem}; skipped"));
+        warn(&["feed: ", &problem.describe(), "; skipped"].concat());
     }
     if !parsed.unknown_fields.is_empty() {
-        warn(&format!(
-            "feed: unknown fields ignored: {}",
-            parsed.unknown_fields.join(", ")
-        ));
+        warn(
+            &[
+                "feed: unknown fields ignored: ",
+                &parsed.unknown_fields.join(", "),
+            ]
+            .concat(),
+        );
     }
 }

@@ -26,6 +26,8 @@
 //! first-strong isolates (U+2068 … U+2069) so that e.g. `+1 555 0100` keeps its order inside
 //! an Arabic sentence.
 
+use crate::base::decimal::{decimal, push_decimal, push_padded};
+
 mod fetched;
 mod panel;
 
@@ -342,7 +344,10 @@ pub fn message_count(lang: Lang, msg: CountMsg, n: u64) -> String {
         .find(|(c, _)| *c == category)
         .or_else(|| forms.iter().find(|(c, _)| *c == Plural::Other))
         .map_or("", |(_, t)| t);
-    fill(template, &[("count", &n.to_string())])
+    fill(
+        template,
+        &[("count", &decimal(i64::try_from(n).unwrap_or(i64::MAX)))],
+    )
 }
 
 /// The help panel's and the ticket form's strings (see `panel`); none in the banner-only
@@ -1001,11 +1006,17 @@ pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
 pub fn format_countdown(seconds: i64) -> String {
     let s = seconds.max(0);
     let (h, m, s) = (s / 3600, s % 3600 / 60, s % 60);
+    let mut out = String::new();
     if h > 0 {
-        format!("{h}:{m:02}:{s:02}")
+        push_decimal(&mut out, h);
+        out.push(':');
+        push_padded(&mut out, m, 2);
     } else {
-        format!("{m}:{s:02}")
+        push_decimal(&mut out, m);
     }
+    out.push(':');
+    push_padded(&mut out, s, 2);
+    out
 }
 
 #[cfg(test)]

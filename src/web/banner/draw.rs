@@ -112,7 +112,7 @@ fn item(
         let label = message(lang, Msg::Dismiss);
         let button = action_button(doc, "lsw-dismiss", "\u{00d7}", "dismiss")?;
         button.set_attribute("data-key", key)?;
-        button.set_attribute("aria-label", &format!("{label}: {}", view.title))?;
+        button.set_attribute("aria-label", &[label, ": ", &view.title].concat())?;
         button.set_attribute("title", label)?;
         root.append_child(&button)?;
     }
@@ -137,11 +137,12 @@ fn time_line(
                 formatter.offset_at(now),
                 formatter.offset_at(starts_at),
             );
-            let text = format!(
-                "{} \u{00b7} {}",
-                formatter.range(starts_at, ends_at),
-                formatter.relative(n, unit)
-            );
+            let text = [
+                &formatter.range(starts_at, ends_at),
+                " \u{00b7} ",
+                &formatter.relative(n, unit),
+            ]
+            .concat();
             line.append_child(&doc.create_text_node(&text))?;
         }
         TimeLine::Countdown { starts_at, ends_at } => {
@@ -156,10 +157,11 @@ fn time_line(
             countdown.set_attribute("aria-hidden", "true")?;
             line.append_child(&countdown)?;
             countdowns.push((countdown, starts_at));
-            line.append_child(&doc.create_text_node(&format!(
-                " \u{00b7} {}",
-                formatter.range(starts_at, ends_at)
-            )))?;
+            line.append_child(
+                &doc.create_text_node(
+                    &[" \u{00b7} ", &formatter.range(starts_at, ends_at)].concat(),
+                ),
+            )?;
         }
         TimeLine::Until { ends_at } => {
             let text = fill(

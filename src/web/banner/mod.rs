@@ -111,9 +111,14 @@ impl Banner {
                     match doc.query_selector(selector) {
                         Ok(found) => found.is_some(),
                         Err(_) => {
-                            warn(&format!(
-                            "feed: client.quiet_pages has an invalid CSS selector \"{selector}\""
-                        ));
+                            warn(
+                                &[
+                                    "feed: client.quiet_pages has an invalid CSS selector \"",
+                                    selector,
+                                    "\"",
+                                ]
+                                .concat(),
+                            );
                             false
                         }
                     }
@@ -257,7 +262,7 @@ impl Inner {
                 self.countdown_timer = Timer::every(period, move || {
                     with_inner(&weak, |s| s.tick_countdown(prefers_reduced_motion()));
                 })
-                .map_err(|e| warn(&format!("countdown timer: {}", describe(&e))))
+                .map_err(|e| warn(&["countdown timer: ", &describe(&e)].concat()))
                 .ok();
             }
             (false, true) => self.countdown_timer = None,
@@ -277,7 +282,7 @@ impl Inner {
                 let events = with_inner(&weak, |s| s.render_and_schedule(crate::web::base::now()));
                 dispatch_all(events.unwrap_or_default());
             })
-            .map_err(|e| warn(&format!("phase timer: {}", describe(&e))))
+            .map_err(|e| warn(&["phase timer: ", &describe(&e)].concat()))
             .ok();
         }
         events

@@ -36,7 +36,7 @@ pub fn save(
             Value::from(style),
             Value::Bool(reserve),
         ])
-        .to_string()
+        .to_json()
     });
     crate::web::dom::save_view(region, record.as_deref());
 }

@@ -1,0 +1,96 @@
+//! Integers written in decimal without `core::fmt`, for messages built in the banner stage.
+//!
+//! `format!` and `to_string()` on a number link the formatting machinery (`fmt::write`,
+//! `Formatter::pad_integral`, the two-digit table), about 2 KB gzip on every page; messages
+//! there are built with `push_str` and these instead. The full stage may keep `format!`.
+
+/// `n` in decimal: `-42` → `"-42"`.
+pub fn decimal(n: i64) -> String {
+    let mut out = String::new();
+    push_decimal(&mut out, n);
+    out
+}
+
+/// Appends `n` in decimal to `out`.
+pub fn push_decimal(out: &mut String, n: i64) {
+    push_padded(out, n, 1);
+}
+
+/// Appends `n` in decimal with zeros after the sign up to `width` characters, like
+/// `{:0width$}`: `(5, 2)` → `"05"`, `(-5, 4)` → `"-005"`.
+pub fn push_padded(out: &mut String, n: i64, width: usize) {
+    let mut len = 1;
+    if n < 0 {
+        out.push('-');
+        len += 1;
+    }
+    let n = n.unsigned_abs();
+    let mut rest = n;
+    while rest >= 10 {
+        rest /= 10;
+        len += 1;
+    }
+    for _ in len..width {
+        out.push('0');
+    }
+    push_digits(out, n);
+}
+
+/// The digits of `n`, the first one first: at most 20 calls deep.
+fn push_digits(out: &mut String, n: u64) {
+    if n >= 10 {
+        push_digits(out, n / 10);
+    }
+    out.push(char::from(b'0' + (n % 10) as u8));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_like_display() {
+        for n in [
+            0,
+            7,
+            10,
+            42,
+            99,
+            100,
+            720,
+            1_000_000,
+            -1,
+            -10,
+            -905,
+            i64::MAX,
+            i64::MIN,
+        ] {
+            assert_eq!(decimal(n), n.to_string());
+        }
+    }
+
+    #[test]
+    fn appends() {
+        let mut s = String::from("after ");
+        push_decimal(&mut s, 30);
+        s.push_str(" days");
+        assert_eq!(s, "after 30 days");
+    }
+
+    #[test]
+    fn pads_like_display() {
+        for (n, width) in [
+            (5, 2),
+            (12, 2),
+            (123, 2),
+            (0, 4),
+            (2026, 4),
+            (-5, 4),
+            (-12345, 4),
+        ] {
+            let mut s = String::new();
+            push_padded(&mut s, n, width);
+            assert_eq!(s, format!("{n:0width$}"));
+        }
+    }
+}
