@@ -93,6 +93,19 @@ function recordFeedRequests(context) {
   return requests;
 }
 
+/** Opens the next course page in `browser` and checks that its one feed request (the second
+ *  of `feedRequests`) asked with `etag` and got a 304; returns that page. */
+async function nextPageRevalidates(browser, feedRequests, etag) {
+  const next = await browser.context.newPage();
+  await next.goto(server.url + '/');
+  await next.locator('lms-support-widget:not([inert]) .lsw-item').first().waitFor({ state: 'visible', timeout: 10_000 });
+  await next.waitForLoadState('networkidle');
+  assert.equal(feedRequests.length, 2, 'one feed request for the next page');
+  assert.equal(feedRequests[1].headers()['if-none-match'], etag);
+  assert.equal((await feedRequests[1].response()).status(), 304);
+  return next;
+}
+
 test('the loader asks for the feed while the Wasm is on its way, with the cached copy\'s ETag, once a page', async () => {
   const browser = await launchBrowser();
   try {
@@ -126,13 +139,7 @@ test('the loader asks for the feed while the Wasm is on its way, with the cached
 
     // The next page: the loader asks with the ETag of the copy the widget cached, and the
     // widget takes the 304 as "the cached copy is current".
-    const next = await browser.context.newPage();
-    await next.goto(server.url + '/');
-    await next.locator('lms-support-widget:not([inert]) .lsw-item').first().waitFor({ state: 'visible', timeout: 10_000 });
-    await next.waitForLoadState('networkidle');
-    assert.equal(feedRequests.length, 2, 'one feed request for the next page');
-    assert.equal(feedRequests[1].headers()['if-none-match'], etag);
-    assert.equal((await feedRequests[1].response()).status(), 304);
+    const next = await nextPageRevalidates(browser, feedRequests, etag);
     assert.ok(await next.evaluate(() => {
       const feed = performance.getEntriesByType('resource').find((e) => new URL(e.name).pathname === '/v1/feed');
       const instantiated = performance.getEntriesByName('lms-support:banner-instantiated')[0];
@@ -164,13 +171,7 @@ test('the feed is cached as its ETag line and its served text; a copy in the old
     // A copy cached by the widget before this format is drawn and revalidated, not fetched again.
     await page.evaluate(([key, body, etag]) => localStorage.setItem(key, JSON.stringify({ body, etag })), [key, text, etag]);
     await page.close();
-    const next = await browser.context.newPage();
-    await next.goto(server.url + '/');
-    await next.locator('lms-support-widget:not([inert]) .lsw-item').first().waitFor({ state: 'visible', timeout: 10_000 });
-    await next.waitForLoadState('networkidle');
-    assert.equal(feedRequests.length, 2, 'one feed request for the next page');
-    assert.equal(feedRequests[1].headers()['if-none-match'], etag);
-    assert.equal((await feedRequests[1].response()).status(), 304);
+    await nextPageRevalidates(browser, feedRequests, etag);
   } finally {
     await browser.close();
   }
