@@ -547,9 +547,18 @@ function updatePreviewControls() {
   }
   slider.value = String(Math.round(preview.at / 60_000));
   describeInstant();
-  $('p-phases').replaceChildren(...(stops.length ? [h('span', { id: 'p-phases-label', text: t('preview_jump') }), ' '] : []),
+  // A keyboard user may be on a phase button when an edit's pause redraws them: keep them there.
+  const phases = $('p-phases');
+  const focused = phases.contains(document.activeElement) ? document.activeElement.dataset.phase : null;
+  phases.replaceChildren(...(stops.length ? [h('span', { id: 'p-phases-label', text: t('preview_jump') }), ' '] : []),
     ...stops.map((s) => h('button', { type: 'button', 'data-phase': s.phase, 'aria-describedby': 'p-phases-label', onclick: () => jumpTo(s.phase), text: t(`phase_${s.phase}`) })));
+  if (focused) focusPhaseButton(focused);
   return stops;
+}
+
+function focusPhaseButton(phase) {
+  const button = $('p-phases').querySelector(`[data-phase="${phase}"]`);
+  if (button) button.focus();
 }
 
 /** Moves the preview to a phase of the window as the form describes it now (not as it did
@@ -562,8 +571,7 @@ function jumpTo(phase) {
   $('p-at').value = String(Math.round(stop.at / 60_000));
   describeInstant();
   refreshPreview();
-  const again = $('p-phases').querySelector(`[data-phase="${phase}"]`);
-  if (again) again.focus();
+  focusPhaseButton(phase);
 }
 
 function describeInstant() {

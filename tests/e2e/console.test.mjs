@@ -325,6 +325,10 @@ test('the console with the keyboard alone: sign in, schedule, preview a phase, p
   await tabTo((el) => el.id === 'f-title');
   await page.keyboard.type('Keyboard window');
   await tabTo((el) => el.phase === 'in_progress');
+  // The title's edit redraws the preview's controls after a pause; the focused phase button
+  // must survive that (it used to be replaced, dropping focus to the page).
+  await page.waitForFunction(() => document.querySelector('#preview-frame').dataset.state !== 'pending');
+  assert.equal((await active()).phase, 'in_progress', 'focus stays on the phase button when the preview redraws');
   await page.keyboard.press('Enter');
   await page.waitForFunction(() => {
     const frame = document.querySelector('#preview-frame');
