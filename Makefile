@@ -91,6 +91,7 @@ size-why: widget
 ## the long tasks it runs, measured in headless Chromium; tickets' Send-to-stored under faults; main-thread blocking by hostile feeds; search;
 ## ticket creates/s on SQLite and PostgreSQL (one and two instances).
 bench: widget server
+	@node scripts/bench-goals.mjs --reset
 	node scripts/size.mjs
 	node tests/e2e/bench-first-banner.mjs
 	@# Cumulative Layout Shift the widget adds, warm and cold, push and overlay (demo and Moodle pages), loader deferred and render-blocking side by side.
@@ -118,6 +119,8 @@ bench: widget server
 	  --setups pg1,pg2 --pg-setting synchronous_commit=off
 	@# GET /v1/feed?client=ID per request for 500 clients under --config: assembled, cached, 304, after a CLI change.
 	target/bench-server/release/examples/feed_assembly --bin target/bench-server/release/lms-support --clients 500
+	@# Issue 14's goals beside this run's figures (size, first banner, long tasks, search), in one table.
+	@node scripts/bench-goals.mjs
 
 clean:
-	rm -rf dist target/pkg target/pkg-banner target/widget target/demo target/e2e target/bench-pkg target/bench-server
+	rm -rf dist target/pkg target/pkg-banner target/widget target/demo target/e2e target/bench-pkg target/bench-server target/bench-goals

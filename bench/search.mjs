@@ -18,6 +18,7 @@ import { createServer } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { readFileSync, statSync } from 'node:fs';
 import { extname, join, normalize, sep } from 'node:path';
+import { recordGoals } from '../scripts/bench-goals.mjs';
 import { launchBrowser } from '../tests/e2e/harness.mjs';
 import { generateFaq } from './gen-faq.mjs';
 import { BASE_QUERIES, keystrokes } from './keystroke-queries.mjs';
@@ -136,6 +137,10 @@ const goals = [
   [`our hit rate ≥ 95 %`, rel.ours.rate >= 0.95],
 ];
 lines.push(`goals: ${goals.map(([g, ok]) => `${g}: ${ok ? 'met' : 'MISSED'}`).join('; ')}`);
+recordGoals('search', [
+  { figure: `search, per keystroke vs MiniSearch (median, ${build.entries} entries)`, filed: '≥ 25×', now: ratio(keys.mini.median, keys.ours.median), goal: '≥ 25×', met: goals[0][1] },
+  { figure: `search, top-3 hit rate (${build.entries} entries)`, filed: '96 %', now: pct(rel.ours.rate), goal: '≥ 96 %', met: goals[1][1] },
+]);
 const verbose = process.env.VERBOSE === '1';
 for (const name of ['ours', 'mini']) {
   const r = rel[name];
