@@ -27,8 +27,11 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launchBrowser, root, startServer, widgetDir } from './harness.mjs';
+import { generateFaq } from '../../bench/gen-faq.mjs';
 
 const RUNS = Number(process.env.RUNS || 15);
+// FAQ=1000 serves the demo feed with that many FAQ entries (bench/gen-faq.mjs): a large cached feed.
+const FAQ = Number(process.env.FAQ || 0);
 const GOAL = { warm: 50, cold: 150 }; // issue 14: script start → banner painted, medians
 const builds = [['after', widgetDir]];
 if (process.env.BEFORE) builds.unshift(['before', process.env.BEFORE]);
@@ -137,7 +140,13 @@ const samples = {}; // samples[build][embedding][kind] = [marks per run]
 const without = { cold: [], warm: [] }; // the page without our script, per run
 try {
   for (const [build, dir] of builds) {
-    servers.push([build, await startServer({ name: `bench-${build}`, widget: dir, www })]);
+    const server = await startServer({ name: `bench-${build}`, widget: dir, www });
+    if (FAQ) {
+      const feed = JSON.parse(readFileSync(server.feedPath, 'utf8'));
+      feed.faq = generateFaq({ count: FAQ, seed: 14, real: feed.faq });
+      writeFileSync(server.feedPath, JSON.stringify(feed));
+    }
+    servers.push([build, server]);
     samples[build] = Object.fromEntries(EMBEDDINGS.map(([e]) => [e, { cold: [], warm: [] }]));
   }
   for (let i = 0; i < RUNS; i++) {
