@@ -100,12 +100,14 @@
     c.viewContext = viewContext;
     c.emit = emit;
     c.saveView = saveView;
+    c.feedCopy = function () { return feedCopy; };
+    c.saveFeed = saveFeed;
     c.requestPanel = function (part) { api.open(part); };
-    if (feedAnswer) {
-      c.feedAnswer = feedAnswer;
-      c.feedEtag = feedEtag;
-      feedAnswer = null; // a response is read once
-    }
+    // Only an answer for the copy handed over (a 304 says that copy is current), or a full
+    // one (asked without an ETag: the copy moved from an older widget's record); else the
+    // widget asks again with its copy's ETag. A response is read once.
+    if (!feedEtag || feedEtag == (feedCopy && feedCopy[1])) c.feedAnswer = feedAnswer;
+    feedAnswer = null;
     return c;
   }
 
@@ -542,31 +544,62 @@
     }
   }
 
+  // The last good feed, [text, ETag], which the stages draw at once when they mount and
+  // replace through saveFeed (src/web/dom.rs, feed_copy and save_feed). It is kept in the Cache
+  // API, read here asynchronously while the Wasm downloads: in localStorage (a ~750 KB record
+  // with 1,000 FAQ answers) the page's first read of any key loaded it, and the mount read it
+  // again, all on the main thread. Where the Cache API is missing (not https or localhost) or
+  // throws, it stays in localStorage (src/base/storage.rs, keys::FEED_PREFIX: "<etag>\n<text>",
+  // or an older widget's {"body": …, "etag": …}); a copy found there is moved to the Cache API.
+  // Its ETag is also in a small key of its own, written once the copy is kept, for the feed
+  // request at script start: the Cache API answers a page only after 100-200 ms.
+  var feedCopy = null;
+  function feedCache() {
+    return Promise.resolve().then(function () { return caches.open('lms-support:feed'); });
+  }
+  function saveFeed(text, etag, inStorage) {
+    feedCopy = [text, etag];
+    var key = feedKey(__FEED_KEY_PREFIX__);
+    feedCache().then(function (cache) {
+      return cache.put(feedKey(''), new Response(text, { headers: etag ? { ETag: etag } : {} }));
+    }).then(function () {
+      localStorage.removeItem(key);
+    }, function () {
+      // A valid ETag holds no line break (a header cannot); one starting with { would read as
+      // the old record and fail to parse: the next page then fetches the feed in full.
+      if (!inStorage) localStorage.setItem(key, (etag || '') + '\n' + text);
+    }).then(function () {
+      localStorage.setItem(feedKey(__FEED_ETAG_KEY_PREFIX__), etag || ''); // '': none
+    }).catch(function (error) {
+      console.warn(PREFIX + ' could not keep the feed:', error);
+    });
+  }
+  var copyRead = feedCache().then(function (cache) {
+    return cache.match(feedKey(''));
+  }).then(function (response) {
+    return response && response.text().then(function (text) { feedCopy = [text, response.headers.get('ETag')]; });
+  }).catch(function () {}).then(function () {
+    var record = !feedCopy && localStorage.getItem(feedKey(__FEED_KEY_PREFIX__)), at = record && record.indexOf('\n');
+    if (record) {
+      record = record[0] == '{' ? JSON.parse(record) : { etag: record.slice(0, at) || null, body: record.slice(at + 1) };
+      saveFeed(record.body, record.etag, 1); // moved while the page goes on
+    }
+  }).catch(function () {}).then(function () { mark('cache-read'); });
+
   // The feed is asked for now, beside the Wasm, rather than by the widget once instantiated:
   // its answer is in when the widget mounts (on a first visit the banner waits for it). It is
-  // asked with the ETag of the copy the widget cached (src/base/storage.rs, CachedFeed: the
-  // record "<etag>\n<feed text>", or before it {"body": …, "etag": …}, read from its end), as
-  // the widget would; the widget takes the answer only if that is still its copy's ETag
-  // (src/web/fetch.rs, FeedRequest::take_or_send), and only the first stage to mount takes it.
+  // asked with the kept copy's ETag, as the widget would; the first stage to mount takes the
+  // answer, if it was asked with the ETag of the copy that stage is handed (stageConfig).
   var feedAnswer = null, feedEtag = null;
   function requestFeed() {
-    var at;
-    try {
-      var record = localStorage.getItem(feedKey(__FEED_KEY_PREFIX__)) || '';
-      if (record[0] != '{') feedEtag = record.slice(0, record.indexOf('\n')) || null;
-      else if ((at = record.lastIndexOf(',"etag":')) > 0) feedEtag = JSON.parse(record.slice(at + 8, -1));
-    } catch (error) {
-      feedEtag = null; // no ETag: a full answer, which is as good
-    }
     try {
       var headers = { Accept: 'application/json' };
-      if (typeof feedEtag === 'string') headers['If-None-Match'] = feedEtag;
-      else feedEtag = null;
+      if (feedEtag = localStorage.getItem(feedKey(__FEED_ETAG_KEY_PREFIX__))) headers['If-None-Match'] = feedEtag;
       feedAnswer = fetch(feedKey(''), { cache: 'no-store', headers: headers, signal: AbortSignal.timeout(15000) });
       feedAnswer.catch(function () {}); // read (and a failure told) by the widget
       mark('feed-requested');
     } catch (error) {
-      feedAnswer = null; // an invalid data-feed: the widget says so
+      // No storage or an invalid data-feed: the widget asks itself (or says why not).
     }
   }
 
@@ -596,7 +629,7 @@
     });
     bodyWatch.observe(document.documentElement, { childList: true });
   }
-  var bannerReady = Promise.all([bannerLoad, whenBodyReady().then(function () { mark('body-ready'); })]).then(function (r) {
+  var bannerReady = Promise.all([bannerLoad, whenBodyReady().then(function () { mark('body-ready'); }), copyRead]).then(function (r) {
     if (destroyed || stage) return;
     var mounted = r[0].mount(stageConfig());
     dropSnapshot();

@@ -237,15 +237,9 @@ async fn cached_feed_shows_when_the_network_fails_and_a_broken_feed_keeps_it() {
         &data_url(every_entry_invalid),
         &data_url(&huge_title),
     ] {
-        let record = Object::new();
-        Reflect::set(&record, &"body".into(), &good.as_str().into()).unwrap();
-        storage()
-            .set_item(
-                &format!("lms-support:feed:{url}"),
-                &String::from(js_sys::JSON::stringify(&record).unwrap()),
-            )
-            .unwrap();
-        mount_with(url);
+        let config = config(url, "en", &[]);
+        with_feed_copy(&config, &good);
+        mount(config);
         // The cached copy is drawn synchronously at mount, before any fetch.
         assert_eq!(
             text_of(".lsw-title"),
@@ -258,12 +252,8 @@ async fn cached_feed_shows_when_the_network_fails_and_a_broken_feed_keeps_it() {
             "From the cache",
             "a failed or broken fetch replaced the shown copy for {url}"
         );
-        let cached = storage()
-            .get_item(&format!("lms-support:feed:{url}"))
-            .unwrap()
-            .unwrap_or_default();
         assert!(
-            cached.contains("From the cache"),
+            saved_feed().contains("From the cache"),
             "a failed or broken fetch overwrote the cached copy for {url}"
         );
         destroy();

@@ -259,11 +259,10 @@ fn mount_with_cached_feed() {
     destroy();
     storage().clear().unwrap();
     let url = data_url(FEED);
-    // The cached record: the ETag line (none), then the feed's text (src/base/storage.rs).
-    storage()
-        .set_item(&format!("lms-support:feed:{url}"), &format!("\n{FEED}"))
-        .unwrap();
-    assert!(mount(config(&url, "en", &[])));
+    // The copy the loader read while the Wasm downloaded (pkg-templates/loader.js, feedCopy).
+    let config = config(&url, "en", &[]);
+    with_feed_copy(&config, FEED);
+    assert!(mount(config));
 }
 
 #[wasm_bindgen_test]

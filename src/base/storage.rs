@@ -9,7 +9,7 @@
 //! This module does not log: a write that fails returns a [`StorageError`], and the browser
 //! layer reports it once, in one place.
 
-use crate::base::json::{Limits, Value};
+use crate::base::json::Value;
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 
@@ -18,8 +18,14 @@ use std::collections::BTreeMap;
 pub mod keys {
     /// The dismissed banner keys ([`super::Dismissals`]).
     pub const DISMISSED: &str = "lms-support:dismissed";
-    /// The last good feed and its ETag ([`super::CachedFeed`]).
+    /// The last good feed where the Cache API is missing, and where older widgets kept it: the
+    /// record `<etag>\n<feed text>`, or before it `{"body": …, "etag": …}`. The loader reads,
+    /// writes and migrates it (pkg-templates/loader.js, feedCopy; its copy of this key is
+    /// filled in by `scripts/bundle.mjs`); the widget gets the copy from the loader.
     pub const FEED_PREFIX: &str = "lms-support:feed:";
+    /// The ETag of the kept feed (above), written once the copy is kept: the loader's feed
+    /// request at script start reads it rather than wait for the Cache API.
+    pub const FEED_ETAG_PREFIX: &str = "lms-support:feed-etag:";
     /// The banner as the widget last drew it, for the loader to draw on the next page load
     /// before the Wasm is in (`web::banner::snapshot`; the loader's copy of this key is filled
     /// in by `scripts/bundle.mjs`). Present only while that drawing is still true.
@@ -266,63 +272,6 @@ impl Votes {
     }
 }
 
-/// The last good copy of a feed, with its ETag.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CachedFeed {
-    /// The feed's JSON text.
-    pub body: String,
-    /// The server's ETag for it, for `If-None-Match`.
-    pub etag: Option<String>,
-}
-
-impl CachedFeed {
-    /// The record before this format: JSON `{"body": "<the feed text, escaped>", "etag": …}`,
-    /// still read (a warm load had to unescape the whole feed before parsing it).
-    const OLD_RECORD_LIMITS: Limits = Limits {
-        max_text_bytes: 2 * Limits::DEFAULT.max_text_bytes + 64,
-        max_string_bytes: 2 * Limits::DEFAULT.max_text_bytes,
-        ..Limits::DEFAULT
-    };
-
-    /// The copy cached for `feed_url`, if any. The record is `<etag>\n<the feed's text>`
-    /// (the ETag line empty when there is none), so a warm load parses the feed once; the
-    /// loader reads the same first line (pkg-templates/loader.js, requestFeed).
-    pub fn load(storage: &impl Storage, feed_url: &str) -> Option<CachedFeed> {
-        let text = storage.get(&keys::for_feed(keys::FEED_PREFIX, feed_url))?;
-        if text.starts_with('{') {
-            let value: Value =
-                crate::base::json::from_str_within(&text, &Self::OLD_RECORD_LIMITS).ok()?;
-            return Some(CachedFeed {
-                body: value.get("body")?.as_str()?.to_string(),
-                etag: value.get("etag").and_then(Value::as_str).map(String::from),
-            });
-        }
-        let (etag, body) = text.split_once('\n')?;
-        Some(CachedFeed {
-            body: body.to_string(),
-            etag: (!etag.is_empty()).then(|| etag.to_string()),
-        })
-    }
-
-    /// Saves this copy as the last good one for `feed_url`.
-    ///
-    /// # Errors
-    /// When it could not be saved (the next page load fetches the feed again).
-    pub fn save(&self, storage: &impl Storage, feed_url: &str) -> Result<(), StorageError> {
-        // A valid ETag is quoted and one header line; any other would misread the record
-        // (a leading `{` as the old format), so it is left out: a full fetch next time.
-        let etag = self
-            .etag
-            .as_deref()
-            .filter(|e| !e.starts_with('{') && !e.contains(['\n', '\r']))
-            .unwrap_or("");
-        storage.set(
-            &keys::for_feed(keys::FEED_PREFIX, feed_url),
-            &[etag, "\n", &self.body].concat(),
-        )
-    }
-}
-
 /// The last valid support block seen for `feed_url` (see `feed::Parsed::keep_last_good_support`).
 pub fn last_good_support(
     storage: &impl Storage,
@@ -356,68 +305,6 @@ mod tests {
     use super::*;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
-
-    #[test]
-    fn a_cached_feed_longer_than_a_json_string_may_be_is_read_back() {
-        // A feed of a thousand FAQ answers is about 750 KB: over the 64 KiB of one string.
-        let storage = MemoryStorage::new();
-        let url = "https://support.example/v1/feed?client=acme";
-        let answer = "A long answer with \"quotes\" and a \\ backslash. ".repeat(20_000);
-        let body = format!("{{\"faq\":[{{\"answer\":\"{answer}\"}}]}}");
-        assert!(body.len() > 3 * Limits::DEFAULT.max_string_bytes);
-        let etag = Some("\"v1\"".to_string());
-        assert_eq!(
-            CachedFeed {
-                body: body.clone(),
-                etag: etag.clone()
-            }
-            .save(&storage, url),
-            Ok(())
-        );
-        let cached = CachedFeed::load(&storage, url).expect("the cached feed is read back");
-        assert_eq!((cached.body, cached.etag), (body, etag));
-    }
-
-    #[test]
-    fn a_cached_feed_is_kept_as_its_text_so_a_warm_load_parses_it_once() {
-        let storage = MemoryStorage::new();
-        let url = "https://support.example/v1/feed?client=acme";
-        let body = "{\"faq\":[{\"answer\":\"a \\\"quoted\\\" answer\\nover two lines\"}]}";
-        let copy = CachedFeed {
-            body: body.into(),
-            etag: Some("W/\"v1\"".into()),
-        };
-        copy.save(&storage, url).expect("saved");
-        // The record is the ETag line, then the feed's text as served: nothing to unescape.
-        let key = keys::for_feed(keys::FEED_PREFIX, url);
-        assert_eq!(storage.get(&key), Some(format!("W/\"v1\"\n{body}")));
-        assert_eq!(CachedFeed::load(&storage, url), Some(copy));
-        let no_etag = CachedFeed {
-            body: body.into(),
-            etag: None,
-        };
-        no_etag.save(&storage, url).expect("saved");
-        assert_eq!(CachedFeed::load(&storage, url), Some(no_etag));
-    }
-
-    #[test]
-    fn a_feed_cached_in_the_old_json_record_is_still_used() {
-        // Written by the widget before the record became `<etag>\n<text>`: its copy is still
-        // drawn and revalidated with its ETag, rather than fetched again in full.
-        let storage = MemoryStorage::new();
-        let url = "https://support.example/v1/feed?client=acme";
-        let old = r#"{"body":"{\"version\":1,\"faq\":[]}","etag":"\"v1\""}"#;
-        storage
-            .set(&keys::for_feed(keys::FEED_PREFIX, url), old)
-            .expect("saved");
-        assert_eq!(
-            CachedFeed::load(&storage, url),
-            Some(CachedFeed {
-                body: r#"{"version":1,"faq":[]}"#.into(),
-                etag: Some("\"v1\"".into()),
-            })
-        );
-    }
 
     #[test]
     fn a_vote_counts_once_per_browser_across_reloads_and_tabs() {
@@ -477,22 +364,5 @@ mod tests {
         let reloaded = Dismissals::load(&storage);
         assert!(!reloaded.contains("item-0"));
         assert!(reloaded.contains(&format!("item-{MAX_DISMISSED}")));
-    }
-
-    #[test]
-    fn a_cached_feed_is_kept_per_feed_url() {
-        let storage = MemoryStorage::new();
-        let copy = CachedFeed {
-            body: "{\"version\":1}".into(),
-            etag: Some("\"v1\"".into()),
-        };
-        copy.save(&storage, "https://a.example/feed")
-            .expect("saved");
-        assert_eq!(
-            CachedFeed::load(&storage, "https://a.example/feed"),
-            Some(copy)
-        );
-        assert_eq!(CachedFeed::load(&storage, "https://b.example/feed"), None);
-        assert_eq!(storage.keys(), ["lms-support:feed:https://a.example/feed"]);
     }
 }

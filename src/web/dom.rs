@@ -305,14 +305,16 @@ impl std::fmt::Debug for Timer {
 struct Hooks {
     emit: Option<js_sys::Function>,
     save_view: Option<js_sys::Function>,
+    feed_copy: Option<js_sys::Function>,
+    save_feed: Option<js_sys::Function>,
 }
 
 thread_local! {
     static HOOKS: std::cell::RefCell<Hooks> = std::cell::RefCell::default();
 }
 
-/// Keeps the loader's `emit` and `saveView` functions from the mount configuration
-/// (`requestPanel` is the first stage's: [`crate::web::config::Config::function`]).
+/// Keeps the loader's `emit`, `saveView`, `feedCopy` and `saveFeed` functions from the mount
+/// configuration (`requestPanel` is the first stage's: [`crate::web::config::Config::function`]).
 pub fn set_hooks(config: &JsValue) {
     let function = |key: &str| {
         js_sys::Reflect::get(config, &JsValue::from_str(key))
@@ -322,6 +324,8 @@ pub fn set_hooks(config: &JsValue) {
     let hooks = Hooks {
         emit: function("emit"),
         save_view: function("saveView"),
+        feed_copy: function("feedCopy"),
+        save_feed: function("saveFeed"),
     };
     HOOKS.with(|h| *h.borrow_mut() = hooks);
 }
@@ -333,6 +337,30 @@ pub fn save_view(region: &web_sys::Element, record: Option<&str>) {
     let record = record.map_or(JsValue::NULL, JsValue::from_str);
     if let Some(Err(e)) = save.map(|f| f.call2(&JsValue::NULL, region, &record)) {
         warn(&["could not save the banner: ", &describe(&e)].concat());
+    }
+}
+
+/// The last good copy of the feed, its text and ETag, as the loader holds it (`feedCopy` in
+/// `pkg-templates/loader.js`: read from the Cache API, or from localStorage where that is
+/// missing, while the Wasm downloaded, so no mount reads the big text synchronously). Without a
+/// loader there is none.
+pub fn feed_copy() -> Option<(String, Option<String>)> {
+    // call1 and Reflect.get by a JsValue key: imports every stage has already (bytes).
+    let copy = HOOKS
+        .with(|h| h.borrow().feed_copy.clone())?
+        .call1(&JsValue::NULL, &JsValue::UNDEFINED)
+        .ok()?;
+    let at = |i: u8| js_sys::Reflect::get(&copy, &i.into()).ok();
+    Some((at(0)?.as_string()?, at(1)?.as_string()))
+}
+
+/// Hands the loader a fresh feed to keep as the last good copy (`saveFeed`), for this page's
+/// next mount and the next page. Without a loader it is not kept.
+pub fn save_feed(text: &str, etag: Option<&str>) {
+    let save = HOOKS.with(|h| h.borrow().save_feed.clone());
+    let etag = etag.map_or(JsValue::NULL, JsValue::from_str);
+    if let Some(Err(e)) = save.map(|f| f.call2(&JsValue::NULL, &JsValue::from_str(text), &etag)) {
+        warn(&["could not save the feed: ", &describe(&e)].concat());
     }
 }
 

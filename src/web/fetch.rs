@@ -25,22 +25,22 @@ pub enum FeedResponse {
 }
 
 /// The feed request the loader sent at script start, beside the Wasm's download
-/// (`feedAnswer`, a promise of the `Response`, and `feedEtag`, the ETag it sent, in the mount
-/// configuration; `pkg-templates/loader.js`), so that its answer is in by the mount.
+/// (`feedAnswer`, a promise of the `Response`, in the mount configuration;
+/// `pkg-templates/loader.js`), so that its answer is in by the mount. The loader hands it over
+/// only when it was asked with the ETag of the copy it hands the same mount (`feedCopy`), so a
+/// `304` answers for that copy.
 #[derive(Debug)]
 pub struct SentByLoader {
     answer: Promise,
-    etag: Option<String>,
 }
 
 impl SentByLoader {
     /// The loader's request, if it sent one for this mount.
     pub fn from_config(config: &JsValue) -> Option<SentByLoader> {
-        let get = |key: &str| Reflect::get(config, &JsValue::from_str(key)).ok();
+        // The loader's own fetch promise (not checked with instanceof: bytes on every page).
+        let answer = Reflect::get(config, &JsValue::from_str("feedAnswer")).ok()?;
         Some(SentByLoader {
-            // The loader's own fetch promise (not checked with instanceof: bytes on every page).
-            answer: get("feedAnswer").filter(JsValue::is_object)?.into(),
-            etag: get("feedEtag").and_then(|etag| etag.as_string()),
+            answer: answer.is_object().then(|| answer.into())?,
         })
     }
 }
@@ -62,15 +62,15 @@ impl FeedRequest {
         }
     }
 
-    /// The request the loader sent at script start when it asked with `etag`, the ETag of
-    /// the copy we hold (a `304` answers for the copy it named), else a new one.
+    /// The request the loader sent at script start, else a new one asked with `etag`, the
+    /// ETag of the copy we hold.
     pub fn take_or_send(url: &str, etag: Option<&str>, sent: Option<SentByLoader>) -> FeedRequest {
         match sent {
-            Some(sent) if sent.etag.as_deref() == etag => FeedRequest {
+            Some(sent) => FeedRequest {
                 url: url.to_string(),
                 sent: Ok(JsFuture::from(sent.answer)),
             },
-            _ => FeedRequest::send(url, etag),
+            None => FeedRequest::send(url, etag),
         }
     }
 

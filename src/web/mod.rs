@@ -109,8 +109,8 @@ pub fn destroy() {
 ///
 /// `tag` is a BCP 47 language tag; anything else is logged and changes nothing. When mounted,
 /// the widget is rebuilt with the same configuration and the new locale: the old one is dropped
-/// and a new one mounted. Dismissals, the ticket outbox and the cached feed are in localStorage,
-/// so they carry over; an open help panel is reopened (the ticket form if it was showing, else
+/// and a new one mounted. Dismissals and the ticket outbox are in localStorage, and the loader
+/// holds the last good feed, so they carry over; an open help panel is reopened (the ticket form if it was showing, else
 /// the help view). Unsent text typed into the open form is not kept. Not mounted: nothing to do.
 #[wasm_bindgen(js_name = setLocale)]
 pub fn set_locale(tag: String) {

@@ -11,7 +11,6 @@
 
 use crate::base::feed::{self, Feed};
 use crate::base::i18n::Lang;
-use crate::base::storage::CachedFeed;
 use crate::web::banner::Banner;
 use crate::web::base::Base;
 use crate::web::config::Config;
@@ -21,7 +20,6 @@ use crate::web::fetch::{FeedRequest, FeedResponse, SentByLoader};
 use crate::web::first_stage::Parts;
 #[cfg(feature = "panel")]
 use crate::web::full_stage::Parts;
-use crate::web::storage::BrowserStorage;
 use js_sys::{Array, Object, Reflect};
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
@@ -101,12 +99,11 @@ impl Widget {
 
         // The fresh feed, asked for with the cached copy's ETag, is on its way (sent by the
         // loader at script start, or sent now) while the widget builds and draws the cached
-        // copy (the loader drew the banner already, from its snapshot).
-        let cached = CachedFeed::load(&BrowserStorage, &config.feed_url);
-        dom::mark("lms-support:cache-read");
+        // copy (the loader drew the banner already, from its snapshot, and read the copy).
+        let cached = dom::feed_copy();
         let request = FeedRequest::take_or_send(
             &config.feed_url,
-            cached.as_ref().and_then(|c| c.etag.as_deref()),
+            cached.as_ref().and_then(|c| c.1.as_deref()),
             sent,
         );
         dom::mark("lms-support:feed-requested");
@@ -157,11 +154,11 @@ impl Widget {
         Ok(widget)
     }
 
-    fn start(&self, cached: Option<CachedFeed>) -> Result<Events, JsValue> {
+    fn start(&self, cached: Option<(String, Option<String>)>) -> Result<Events, JsValue> {
         let weak = Rc::downgrade(&self.state);
         let mut state = self.state.borrow_mut();
-        if let Some(cached) = cached {
-            state.accept_feed(&cached.body, cached.etag, false, &weak);
+        if let Some((body, etag)) = cached {
+            state.accept_feed(&body, etag, false, &weak);
             dom::mark("lms-support:cache-parsed");
         }
 
@@ -258,14 +255,11 @@ async fn receive(weak: Weak<RefCell<State>>, request: FeedRequest) {
     let events = with_state(&weak, |s| {
         s.fetching = false;
         s.last_fetch_ms = dom::now_ms();
-        let url = s.base.config().feed_url.clone();
         let mut events = Events::new();
         match result {
             Ok(FeedResponse::Fresh { body, etag }) => {
                 if s.accept_feed(&body, etag.clone(), true, &weak) {
-                    // A copy that cannot be kept is fetched again on the next page load.
-                    let _reported_by_storage =
-                        CachedFeed { body, etag }.save(&BrowserStorage, &url);
+                    dom::save_feed(&body, etag.as_deref());
                 }
             }
             // The first request carried the cached copy's ETag before that copy was parsed: if

@@ -139,8 +139,12 @@ class Journey {
     // Awaited together, so a failure of either reaches the test rather than going unhandled.
     await Promise.all([fetched, loaded]);
     await w(this.page, '.lsw-launcher').waitFor({ state: 'attached' });
-    await this.page.waitForFunction((m) => Object.keys(localStorage)
-      .some((k) => k.startsWith('lms-support:feed:') && localStorage.getItem(k).includes(m)), marker);
+    // Taken: the loader keeps the copy in the Cache API (pkg-templates/loader.js, saveFeed).
+    await this.page.waitForFunction(async (m) => {
+      const cache = await caches.open('lms-support:feed');
+      for (const key of await cache.keys()) if ((await (await cache.match(key)).text()).includes(m)) return true;
+      return false;
+    }, marker);
   }
 
   /** Runs axe on the whole page and records violations, and anything of ours outside the viewport. */

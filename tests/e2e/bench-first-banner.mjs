@@ -28,8 +28,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { recordGoals } from '../../scripts/bench-goals.mjs';
 import { launchBrowser, root, startServer, widgetDir } from './harness.mjs';
+import { generateFaq } from '../../bench/gen-faq.mjs';
 
 const RUNS = Number(process.env.RUNS || 15);
+// FAQ=1000 serves the demo feed with that many FAQ entries (bench/gen-faq.mjs): a large cached feed.
+const FAQ = Number(process.env.FAQ || 0);
 const GOAL = { warm: 50, cold: 150 }; // issue 14: script start → banner painted, medians
 const FILED = { warm: 136, cold: 306 }; // the same medians when issue 14 was filed
 const builds = [['after', widgetDir]];
@@ -53,13 +56,13 @@ const STEPS = [
   ['snapshot-drawn', 'banner snapshot drawn by the loader'],
   ['fit-layout', 'host fit: page layout read (forced)'],
   ['snapshot-fitted', 'host fit measured for the snapshot'],
+  ['cache-read', 'cached feed read (loader, Cache API)'],
   ['banner-wasm-answered', 'Wasm response (headers) in hand'],
   ['banner-js-imported', 'JS glue imported'],
   ['body-ready', 'document body ready'],
   ['banner-instantiated', 'Wasm instantiated'],
   ['mount-start', 'Widget::mount entered'],
   ['base-built', 'shadow root, Intl formatters built'],
-  ['cache-read', 'cached feed read by the widget'],
   ['cache-parsed', 'cached feed parsed'],
   ['banner-drawn', 'banner drawn (DOM)'],
   ['mounted', 'mount returned'],
@@ -139,7 +142,13 @@ const samples = {}; // samples[build][embedding][kind] = [marks per run]
 const without = { cold: [], warm: [] }; // the page without our script, per run
 try {
   for (const [build, dir] of builds) {
-    servers.push([build, await startServer({ name: `bench-${build}`, widget: dir, www })]);
+    const server = await startServer({ name: `bench-${build}`, widget: dir, www });
+    if (FAQ) {
+      const feed = JSON.parse(readFileSync(server.feedPath, 'utf8'));
+      feed.faq = generateFaq({ count: FAQ, seed: 14, real: feed.faq });
+      writeFileSync(server.feedPath, JSON.stringify(feed));
+    }
+    servers.push([build, server]);
     samples[build] = Object.fromEntries(EMBEDDINGS.map(([e]) => [e, { cold: [], warm: [] }]));
   }
   for (let i = 0; i < RUNS; i++) {

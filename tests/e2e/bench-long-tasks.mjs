@@ -92,10 +92,14 @@ try {
   for (const feed of Object.keys(feeds[servers[0][0]])) {
     console.log(`long tasks (> 50 ms), ${feed}: longest ms (median of ${RUNS} runs) · long tasks per run (median)`);
     const rows = {};
+    const samples = {};
     for (const [build, server] of servers) {
       writeFileSync(server.feedPath, feeds[build][feed]);
-      const samples = [];
-      for (let i = 0; i < RUNS; i++) {
+      samples[build] = [];
+    }
+    // The builds take turns, run by run, so a busy spell on a shared machine falls on both.
+    for (let i = 0; i < RUNS; i++) {
+      for (const [build, server] of servers) {
         const sample = await run(server.url + '/');
         if (DETAIL) {
           for (const [step, tasks] of Object.entries(sample)) {
@@ -103,12 +107,14 @@ try {
           }
         }
         for (const step of Object.keys(sample)) sample[step] = durations(sample[step]);
-        samples.push(sample);
+        samples[build].push(sample);
       }
+    }
+    for (const [build] of servers) {
       for (const step of ['cold', 'warm', 'open', 'typing']) {
         const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-        const longest = median(samples.map((s) => Math.max(0, ...s[step])));
-        const count = median(samples.map((s) => s[step].length));
+        const longest = median(samples[build].map((s) => Math.max(0, ...s[step])));
+        const count = median(samples[build].map((s) => s[step].length));
         (rows[step] = rows[step] || []).push(`${builds.length > 1 ? build + ' ' : ''}${longest.toFixed(0).padStart(4)} ms · ${count}`);
       }
     }

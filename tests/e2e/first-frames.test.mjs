@@ -93,16 +93,17 @@ function recordFeedRequests(context) {
   return requests;
 }
 
-/** Opens the next course page in `browser` and checks that its one feed request (the second
- *  of `feedRequests`) asked with `etag` and got a 304; returns that page. */
+/** Opens the next course page in `browser` and checks that its one feed request (the last of
+ *  `feedRequests`) asked with `etag` and got a 304; returns that page. */
 async function nextPageRevalidates(browser, feedRequests, etag) {
+  const before = feedRequests.length;
   const next = await browser.context.newPage();
   await next.goto(server.url + '/');
   await next.locator('lms-support-widget:not([inert]) .lsw-item').first().waitFor({ state: 'visible', timeout: 10_000 });
   await next.waitForLoadState('networkidle');
-  assert.equal(feedRequests.length, 2, 'one feed request for the next page');
-  assert.equal(feedRequests[1].headers()['if-none-match'], etag);
-  assert.equal((await feedRequests[1].response()).status(), 304);
+  assert.equal(feedRequests.length, before + 1, 'one feed request for the next page');
+  assert.equal(feedRequests[before].headers()['if-none-match'], etag);
+  assert.equal((await feedRequests[before].response()).status(), 304);
   return next;
 }
 
@@ -150,26 +151,117 @@ test('the loader asks for the feed while the Wasm is on its way, with the cached
   }
 });
 
-test('the feed is cached as its ETag line and its served text; a copy in the old JSON record is still revalidated', async () => {
+/** The demo page's feed URL (data-feed), which keys the loader's copy. */
+const feedUrl = () => new URL('/v1/feed?client=acme', server.url).href;
+/** The feed's copy in the Cache API, as the loader keeps it: [text, ETag], or null. */
+const copyInCache = (page) => page.evaluate(async (feed) => {
+  const response = await (await caches.open('lms-support:feed')).match(feed);
+  return response && [await response.text(), response.headers.get('ETag')];
+}, feedUrl());
+/** The widget's localStorage, as { key: length }. */
+const storedLengths = (page) => page.evaluate(() =>
+  Object.fromEntries(Object.keys(localStorage).map((k) => [k, localStorage.getItem(k).length])));
+
+/** The first page of a new browser, settled; its feed request's text and ETag. */
+async function firstPage(browser, feedRequests) {
+  const page = await browser.context.newPage();
+  await page.goto(server.url + '/');
+  await page.locator('lms-support-widget .lsw-item').first().waitFor({ state: 'visible', timeout: 10_000 });
+  await page.waitForLoadState('networkidle');
+  const first = await feedRequests[0].response();
+  return { page, text: await first.text(), etag: first.headers().etag };
+}
+
+test('the feed is kept in the Cache API, out of localStorage, whose first read on a page loads it whole', async () => {
   const browser = await launchBrowser();
   try {
     const feedRequests = recordFeedRequests(browser.context);
-    const page = await browser.context.newPage();
-    await page.goto(server.url + '/');
-    await page.locator('lms-support-widget .lsw-item').first().waitFor({ state: 'visible', timeout: 10_000 });
-    await page.waitForLoadState('networkidle');
-    const first = await feedRequests[0].response();
-    const etag = first.headers().etag;
-    const text = await first.text();
-    const [key, record] = await page.evaluate(() => {
-      const key = Object.keys(localStorage).find((k) => k.startsWith('lms-support:feed:'));
-      return [key, localStorage.getItem(key)];
-    });
-    // Nothing to unescape before the feed's own parse (the old record held it as a JSON string).
-    assert.equal(record, `${etag}\n${text}`, 'the record is the ETag line, then the feed as served');
+    const { page, text, etag } = await firstPage(browser, feedRequests);
+    assert.deepEqual(await copyInCache(page), [text, etag], 'the feed as served, with its ETag, in the Cache API');
+    const stored = await storedLengths(page);
+    assert.deepEqual(Object.keys(stored).filter((k) => k.startsWith('lms-support:feed:')), [],
+      'no copy of the feed in localStorage');
+    assert.ok(Object.values(stored).every((length) => length < text.length), `only small records: ${JSON.stringify(stored)}`);
+    await page.close();
+    await nextPageRevalidates(browser, feedRequests, etag);
+  } finally {
+    await browser.close();
+  }
+});
 
-    // A copy cached by the widget before this format is drawn and revalidated, not fetched again.
-    await page.evaluate(([key, body, etag]) => localStorage.setItem(key, JSON.stringify({ body, etag })), [key, text, etag]);
+test('a copy an older widget left in localStorage (either record) is drawn and moved to the Cache API', async () => {
+  const browser = await launchBrowser();
+  try {
+    const feedRequests = recordFeedRequests(browser.context);
+    const { page, text, etag } = await firstPage(browser, feedRequests);
+    const shown = await bannerText(page);
+    const key = 'lms-support:feed:' + feedUrl();
+    for (const record of [`${etag}\n${text}`, JSON.stringify({ body: text, etag })]) {
+      // As an older widget left it: the copy in localStorage only, and no snapshot to draw from.
+      await page.evaluate(async ([key, record]) => {
+        await caches.delete('lms-support:feed');
+        localStorage.clear();
+        localStorage.setItem(key, record);
+      }, [key, record]);
+      // The feed held: what the widget draws is the copy.
+      let release;
+      const held = new Promise((resolve) => { release = resolve; });
+      await browser.context.route((url) => url.pathname === '/v1/feed', async (route) => {
+        await held;
+        await route.fallback().catch(() => {});
+      });
+      const next = await browser.context.newPage();
+      await next.goto(server.url + '/', { waitUntil: 'domcontentloaded' });
+      await next.locator('lms-support-widget:not([inert]) .lsw-item').first().waitFor({ state: 'visible', timeout: 10_000 });
+      assert.deepEqual(await bannerText(next), shown, 'the old copy was drawn');
+      await next.waitForFunction((key) => localStorage.getItem(key) === null, key, { timeout: 5_000 });
+      assert.deepEqual(await copyInCache(next), [text, etag], 'moved to the Cache API');
+      release();
+      await browser.context.unrouteAll();
+      await next.close();
+      // The next page revalidates the moved copy with its ETag.
+      (await nextPageRevalidates(browser, feedRequests, etag)).close();
+    }
+  } finally {
+    await browser.close();
+  }
+});
+
+test('the copy in the Cache API is drawn when the network feed fails or is rejected, and kept', async () => {
+  const browser = await launchBrowser();
+  try {
+    const feedRequests = recordFeedRequests(browser.context);
+    const { page, text, etag } = await firstPage(browser, feedRequests);
+    const shown = await bannerText(page);
+    // Nothing in localStorage (no snapshot either): only the Cache API holds what to draw.
+    await page.evaluate(() => localStorage.clear());
+    for (const fail of [(route) => route.abort('connectionrefused'),
+      (route) => route.fulfill({ status: 200, contentType: 'application/json', body: '{"version": 1, "maintenance": ' })]) {
+      await browser.context.route((url) => url.pathname === '/v1/feed', fail);
+      const next = await browser.context.newPage();
+      await next.goto(server.url + '/');
+      await next.locator('lms-support-widget:not([inert]) .lsw-item').first().waitFor({ state: 'visible', timeout: 10_000 });
+      await next.waitForLoadState('networkidle');
+      assert.deepEqual(await bannerText(next), shown, 'the last good copy is shown');
+      assert.deepEqual(await copyInCache(next), [text, etag], 'and kept');
+      await browser.context.unrouteAll();
+      await next.close();
+    }
+  } finally {
+    await browser.close();
+  }
+});
+
+test('where the Cache API is missing, the feed is kept in localStorage as its ETag line and its text', async () => {
+  const browser = await launchBrowser();
+  try {
+    await browser.context.addInitScript(() => { delete Window.prototype.caches; delete window.caches; });
+    const feedRequests = recordFeedRequests(browser.context);
+    const { page, text, etag } = await firstPage(browser, feedRequests);
+    assert.equal(await page.evaluate(() => typeof caches), 'undefined');
+    const record = await page.evaluate((key) => localStorage.getItem(key), 'lms-support:feed:' + feedUrl());
+    // Nothing to unescape before the feed's own parse (an old record held it as a JSON string).
+    assert.equal(record, `${etag}\n${text}`, 'the record is the ETag line, then the feed as served');
     await page.close();
     await nextPageRevalidates(browser, feedRequests, etag);
   } finally {

@@ -16,6 +16,13 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { launchBrowser, startServer } from './harness.mjs';
 
+/** Forgets the widget's snapshot and its cached feed (Cache API), so a load draws the feed just
+ *  written rather than the one before it. */
+const forgetCopies = (page) => page.evaluate(() => {
+  localStorage.clear();
+  return caches.delete('lms-support:feed');
+}).catch(() => {}); // about:blank before the first load
+
 // Per page: `chrome` are the controls in the host's fixed or sticky bars (usable in both modes);
 // `flow` are controls in the page flow and `content` the top of the page's content: push mode
 // must not hide them, overlay mode covers the top of the flow by definition. `chromeBoxes` are
@@ -178,7 +185,7 @@ test('host controls stay usable and the host layout comes back exactly, on every
         let failed = 0, checked = 0;
         for (const [phase, feed] of Object.entries(phases(Date.now()))) {
           writeFeed(feed);
-          await page.evaluate(() => localStorage.clear()).catch(() => {});
+          await forgetCopies(page);
           await load(page, path, width);
           await page.locator('lms-support-widget .lsw-item').first().waitFor({ state: 'visible', timeout: 10_000 });
           await frames(page);
@@ -256,7 +263,7 @@ test('Moodle: drawers closed and opened under the banner keep their toggles and 
   writeFeed(phases(Date.now()).in_progress);
   for (const mode of POSITIONS) {
     position = mode;
-    await page.evaluate(() => localStorage.clear()).catch(() => {});
+    await forgetCopies(page);
     await load(page, '/moodle.html', 1280);
     await page.locator('lms-support-widget .lsw-item').first().waitFor({ state: 'visible', timeout: 10_000 });
     await frames(page);

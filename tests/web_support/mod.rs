@@ -59,6 +59,27 @@ pub fn config(feed_url: &str, locale: &str, extra: &[(&str, &str)]) -> JsValue {
     config.into()
 }
 
+/// Adds the loader's hooks for the last good feed to a mount configuration, as
+/// `pkg-templates/loader.js` does: `feedCopy` gives the copy in `window.__feedCopy`, which is set
+/// to `[text, null]` (no ETag), and `saveFeed` replaces it with what the widget saves.
+pub fn with_feed_copy(config: &JsValue, text: &str) {
+    let copy = js_sys::Array::of2(&text.into(), &JsValue::NULL);
+    Reflect::set(&web_sys::window().unwrap(), &"__feedCopy".into(), &copy).unwrap();
+    let give = js_sys::Function::new_no_args("return window.__feedCopy");
+    let save = js_sys::Function::new_with_args("text, etag", "window.__feedCopy = [text, etag]");
+    Reflect::set(config, &"feedCopy".into(), &give).unwrap();
+    Reflect::set(config, &"saveFeed".into(), &save).unwrap();
+}
+
+/// The last good feed's text as the widget last saved it (see [`with_feed_copy`]).
+pub fn saved_feed() -> String {
+    let copy = Reflect::get(&web_sys::window().unwrap(), &"__feedCopy".into()).unwrap();
+    Reflect::get_u32(&copy, 0)
+        .unwrap()
+        .as_string()
+        .unwrap_or_default()
+}
+
 /// The widget's shadow root, when mounted.
 pub fn shadow() -> Option<ShadowRoot> {
     document()
