@@ -119,7 +119,8 @@ function parse(bytes) {
 // generic impls (`<alloc::vec::Vec<T> as core::…>::…`) are grouped by their type's path.
 function group(name) {
   if (!name) return '(unnamed)';
-  let n = name.replace(/::h[0-9a-f]{16}$/, '');
+  // Names built with -Zbuild-std carry each crate's hash (`core[1b80…]`): drop it to group.
+  let n = name.replace(/::h[0-9a-f]{16}$/, '').replace(/\[[0-9a-f]{16}\]/g, '');
   if (n.startsWith('<')) n = n.slice(1);
   n = n.replace(/^(impl|dyn) /, '').replace(/^&(mut )?/, '');
   const path = n.split(/<|>| as |\{/)[0].split('::').filter(Boolean);
