@@ -660,10 +660,12 @@ impl Inner {
                     let _reported_by_storage = s.sender.mark_rated(&BrowserStorage, &number);
                     report(s.my_tickets.rating_done(&number), "ticket form");
                 } else {
-                    warn(&format!(
-                        "rating {number} not sent: {:?}",
-                        result.map(|r| r.status)
-                    ));
+                    // As `{:?}` of the result would say it, without Debug's machinery.
+                    let why = match &result {
+                        Ok(r) => format!("Ok({})", r.status),
+                        Err(e) => format!("Err({})", crate::base::json::quoted(e)),
+                    };
+                    warn(&format!("rating {number} not sent: {why}"));
                 }
             });
         });
