@@ -27,6 +27,7 @@ use super::normalize::{for_each_word, is_stopword, stopwords};
 use super::query::{self, Term};
 use super::Hit;
 use crate::base::feed::FaqEntry;
+use crate::base::substring::{contains, find};
 use crate::base::text::primary_language;
 use std::cell::RefCell;
 use std::cmp::Ordering;
@@ -655,12 +656,12 @@ fn offset(n: usize) -> u32 {
 /// Answer Markdown without link destinations: `[the guide](https://x.example/a)` indexes
 /// "the guide", not "https", "x", "example".
 fn without_link_targets(markdown: &str) -> std::borrow::Cow<'_, str> {
-    if !markdown.contains("](") {
+    if !contains(markdown, "](") {
         return std::borrow::Cow::Borrowed(markdown);
     }
     let mut out = String::with_capacity(markdown.len());
     let mut rest = markdown;
-    while let Some(at) = rest.find("](") {
+    while let Some(at) = find(rest, "](") {
         out.push_str(&rest[..=at]);
         let after = &rest[at + 2..];
         match after.find(')') {
