@@ -22,6 +22,7 @@ mod my_tickets;
 mod news;
 mod page_context;
 
+use crate::base::decimal::parse_unsigned;
 use crate::base::feed::Feed;
 use crate::base::i18n::{message, Msg};
 use crate::ticket::outbox::{Entry, Finished};
@@ -808,7 +809,7 @@ impl Inner {
             Some("remove-context") => {
                 if let Some(i) = button
                     .get_attribute("data-index")
-                    .and_then(|i| i.parse::<usize>().ok())
+                    .and_then(|i| parse_unsigned::<usize>(&i))
                 {
                     report(self.form.remove_context(i), "ticket form");
                     self.focus_in_context(i);
@@ -817,7 +818,7 @@ impl Inner {
             Some("remove-file") => {
                 if let Some(i) = button
                     .get_attribute("data-index")
-                    .and_then(|i| i.parse::<usize>().ok())
+                    .and_then(|i| parse_unsigned::<usize>(&i))
                 {
                     report(self.form.remove_file(i), "ticket form");
                 }
