@@ -166,7 +166,7 @@ pub fn no_result_terms(query: &str) -> Option<String> {
 /// A batch as the widget sends it: `{"events": [...]}`.
 pub fn batch_json(events: &[HelpEvent]) -> String {
     let items: Vec<String> = events.iter().map(event_json).collect();
-    format!("{{\"events\":[{}]}}", items.join(","))
+    format!("{{\"events\":[{}]}}", crate::base::text::join(&items, ","))
 }
 
 fn event_json(event: &HelpEvent) -> String {

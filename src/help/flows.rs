@@ -311,7 +311,7 @@ fn check_shape(flow: &Flow) -> Result<(), String> {
                         .collect();
                     return Err(format!(
                         "its steps go round in a circle: {}",
-                        cycle.join(" → ")
+                        crate::base::text::join(&cycle, " → ")
                     ));
                 }
                 _ => {}

@@ -170,7 +170,10 @@ pub fn context_items(facts: &PageFacts) -> Vec<ContextItem> {
         ("os", Some(os)),
         ("viewport", Some(viewport)),
         ("time_zone", Some(time_zone.to_string())),
-        ("active_items", Some(facts.active_ids.join(", "))),
+        (
+            "active_items",
+            Some(crate::base::text::join(&facts.active_ids, ", ")),
+        ),
     ];
     let secrets = secret_values(facts);
     candidates
