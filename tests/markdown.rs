@@ -7,7 +7,9 @@
 //! `http://`, `https://` or `mailto:` (and is exactly what `safe_href` accepts), that links never
 //! nest and that nesting stays within `MAX_DEPTH`.
 
-use lms_support_widget::markdown::{parse, plain_text, safe_href, Block, Inline, MAX_DEPTH};
+use lms_support_widget::markdown::{
+    inline_plain_text, parse, plain_text, safe_href, Block, Inline, MAX_DEPTH,
+};
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -667,6 +669,8 @@ fn nesting_deeper_than_the_limit_is_literal() {
         plain_text(&blocks),
         format!("{}{}b{}", "a ".repeat(8), "_a ".repeat(12), "_".repeat(12))
     );
+    // What the DOM layer writes for content nested past the limit.
+    assert_eq!(inline_plain_text(inlines), plain_text(&blocks));
 
     let stars = format!("{}a{}", "*".repeat(5000), "*".repeat(5000));
     let blocks = parse(&stars);

@@ -411,6 +411,16 @@ impl fmt::Display for Value {
     }
 }
 
+/// `s` as a JSON string literal, for messages that quote a value: the same text as `{:?}`
+/// (`"a \"b\""`) except for control characters other than `\n`, `\r` and `\t` (`\u0001`, not
+/// `\u{1}`) and Unicode that Rust's `Debug` escapes (it needs Unicode's printable and grapheme
+/// tables, some 4 KB of the full stage's Wasm, for these messages alone).
+pub fn quoted(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    write_string(&mut out, s);
+    out
+}
+
 fn write_string(out: &mut String, s: &str) {
     out.push('"');
     let mut start = 0;
@@ -1033,6 +1043,23 @@ mod tests {
         assert!(printed.contains('ñ'), "non-ASCII stays UTF-8: {printed}");
         // A number is printed as written, even one too big for i64.
         assert!(printed.contains("12345678901234567890,2.50"), "{printed}");
+    }
+
+    #[test]
+    fn quoted_is_what_debug_writes_for_the_text_messages_quote() {
+        // Messages quote ids and values with it where they used `{:?}`; the same text for
+        // quotes, backslashes, line breaks, tabs and non-ASCII letters.
+        for s in [
+            "",
+            "step-1",
+            "say \"hi\"",
+            "C:\\path",
+            "two\nlines\r\tand tab",
+            "café ünïcödé مرحبا",
+        ] {
+            assert_eq!(quoted(s), format!("{s:?}"));
+        }
+        assert_eq!(quoted("bell\u{7}"), "\"bell\\u0007\"");
     }
 
     #[test]

@@ -8,7 +8,7 @@
 //! from those counts. The wire format is [`batch_json`] / [`parse_batch`], both here so the
 //! widget and the server cannot disagree.
 
-use crate::base::json::{self, Value};
+use crate::base::json::{self, quoted, Value};
 use std::collections::BTreeMap;
 
 /// Most events in one batch.
@@ -166,11 +166,7 @@ pub fn no_result_terms(query: &str) -> Option<String> {
 /// A batch as the widget sends it: `{"events": [...]}`.
 pub fn batch_json(events: &[HelpEvent]) -> String {
     let items: Vec<String> = events.iter().map(event_json).collect();
-    format!("{{\"events\":[{}]}}", items.join(","))
-}
-
-fn quoted(s: &str) -> String {
-    json::Value::String(s.to_string()).to_json()
+    format!("{{\"events\":[{}]}}", crate::base::text::join(&items, ","))
 }
 
 fn event_json(event: &HelpEvent) -> String {
@@ -288,7 +284,10 @@ fn parse_event(value: &Value) -> Result<HelpEvent, (String, String)> {
         }
     };
     if let Some(key) = obj.keys().find(|k| !allowed.contains(&k.as_str())) {
-        return Err((format!(".{key}"), format!("unknown field for {kind:?}")));
+        return Err((
+            format!(".{key}"),
+            format!("unknown field for {}", quoted(kind)),
+        ));
     }
     let id = |key: &str| -> Result<String, (String, String)> {
         match obj.get(key).and_then(Value::as_str) {

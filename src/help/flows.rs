@@ -7,7 +7,7 @@
 //! [`Walk`] is one learner's way through a flow, with Back; [`flow_view`] is what the panel draws
 //! for it, and [`Walk::path`] the trail an agent reads in the ticket's context.
 
-use crate::base::json::{Map, Value};
+use crate::base::json::{quoted, Map, Value};
 use crate::base::text::{localized_field, LocalizedText};
 
 /// Most questions on any path from the start: a learner who has answered this many needs a
@@ -122,15 +122,19 @@ pub fn flow_of(value: &Value, path: &str, unknown: &mut Vec<String>) -> Result<F
             .filter(|s| !s.trim().is_empty())
             .ok_or_else(|| format!("steps[{i}] needs an \"id\", a non-empty string"))?;
         if ids.contains(&step_id) {
-            return Err(format!("two steps have the id {step_id:?}"));
+            return Err(format!("two steps have the id {}", quoted(step_id)));
         }
         ids.push(step_id);
     }
     let index_of = |target: &str| ids.iter().position(|id| *id == target);
     let start = match obj.get("start") {
         None => 0,
-        Some(Value::String(s)) => index_of(s)
-            .ok_or_else(|| format!("\"start\" is {s:?}, which is not a step of this flow"))?,
+        Some(Value::String(s)) => index_of(s).ok_or_else(|| {
+            format!(
+                "\"start\" is {}, which is not a step of this flow",
+                quoted(s)
+            )
+        })?,
         Some(_) => return Err("\"start\" must be the id of a step".into()),
     };
     let mut steps = Vec::with_capacity(raw_steps.len());
@@ -155,33 +159,34 @@ fn step_of(
     index_of: &dyn Fn(&str) -> Option<usize>,
     unknown: &mut Vec<String>,
 ) -> Result<Step, String> {
+    // The step as messages name it.
+    let step = format!("step {}", quoted(id));
     let obj = value
         .as_object()
-        .ok_or_else(|| format!("step {id:?} must be an object"))?;
+        .ok_or_else(|| format!("{step} must be an object"))?;
     note_unknown(obj, path, STEP_FIELDS, unknown);
-    let question =
-        localized_field(obj, "question", true).map_err(|e| format!("step {id:?}: {e}"))?;
+    let question = localized_field(obj, "question", true).map_err(|e| format!("{step}: {e}"))?;
     let none = Vec::new();
     let raw = match obj.get("answers") {
         Some(Value::Array(items)) => items,
-        Some(_) => return Err(format!("step {id:?}: \"answers\" must be an array")),
+        Some(_) => return Err(format!("{step}: \"answers\" must be an array")),
         None => &none,
     };
     if raw.is_empty() {
         return Err(format!(
-            "step {id:?} has no answers: a learner would be stuck there"
+            "{step} has no answers: a learner would be stuck there"
         ));
     }
     if raw.len() > MAX_ANSWERS {
         return Err(format!(
-            "step {id:?} has {} answers; at most {MAX_ANSWERS}",
+            "{step} has {} answers; at most {MAX_ANSWERS}",
             raw.len()
         ));
     }
     let mut answers = Vec::with_capacity(raw.len());
     for (i, answer) in raw.iter().enumerate() {
         let n = i + 1;
-        let fail = |message: String| format!("step {id:?} answer {n} {message}");
+        let fail = |message: String| format!("{step} answer {n} {message}");
         let obj = answer
             .as_object()
             .ok_or_else(|| fail("must be an object".into()))?;
@@ -208,7 +213,8 @@ fn step_of(
                 let target = obj.get("next").and_then(Value::as_str).unwrap_or_default();
                 LeadsTo::Step(index_of(target).ok_or_else(|| {
                     fail(format!(
-                        "goes to {target:?}, which is not a step of this flow"
+                        "goes to {}, which is not a step of this flow",
+                        quoted(target)
                     ))
                 })?)
             }
@@ -223,7 +229,8 @@ fn step_of(
                 let url = link.get("url").and_then(Value::as_str).unwrap_or_default();
                 if !(url.starts_with("https://") || url.starts_with("http://")) {
                     return Err(fail(format!(
-                        "\"link\".\"url\" must be an http(s) URL, not {url:?}"
+                        "\"link\".\"url\" must be an http(s) URL, not {}",
+                        quoted(url)
                     )));
                 }
                 let text = localized_field(link, "text", true).map_err(&fail)?;
@@ -244,7 +251,7 @@ fn step_of(
                 let text = |key: &str| match ticket.get(key) {
                     None | Some(Value::Null) => Ok(None),
                     Some(Value::String(s)) if !s.is_empty() => Ok(Some(s.clone())),
-                    Some(_) => Err(fail(format!("\"ticket\".{key:?} must be a string"))),
+                    Some(_) => Err(fail(format!("\"ticket\".{} must be a string", quoted(key)))),
                 };
                 LeadsTo::Ticket(TicketPrefill {
                     category: text("category")?,
@@ -300,11 +307,11 @@ fn check_shape(flow: &Flow) -> Result<(), String> {
                     let cycle: Vec<String> = path[from..]
                         .iter()
                         .chain(std::iter::once(&to))
-                        .map(|s| format!("{:?}", flow.steps[*s].id))
+                        .map(|s| quoted(&flow.steps[*s].id))
                         .collect();
                     return Err(format!(
                         "its steps go round in a circle: {}",
-                        cycle.join(" → ")
+                        crate::base::text::join(&cycle, " → ")
                     ));
                 }
                 _ => {}
@@ -326,8 +333,8 @@ fn check_shape(flow: &Flow) -> Result<(), String> {
     }
     if let Some(unreached) = state.iter().position(|s| *s == 0) {
         return Err(format!(
-            "step {:?} is never reached from the start",
-            flow.steps[unreached].id
+            "step {} is never reached from the start",
+            quoted(&flow.steps[unreached].id)
         ));
     }
     if depth[flow.start] > MAX_DEPTH {
@@ -355,10 +362,11 @@ pub fn missing_targets(flow: &Flow, targets: &Targets<'_>) -> Vec<String> {
     let mut missing = Vec::new();
     for step in &flow.steps {
         for (i, answer) in step.answers.iter().enumerate() {
-            let at = format!("step {:?} answer {}", step.id, i + 1);
+            let at = format!("step {} answer {}", quoted(&step.id), i + 1);
             match &answer.leads_to {
                 LeadsTo::Faq(faq) if !targets.faq.contains(&faq.as_str()) => missing.push(format!(
-                    "{at} opens FAQ entry {faq:?}, which the feed does not have"
+                    "{at} opens FAQ entry {}, which the feed does not have",
+                    quoted(faq)
                 )),
                 LeadsTo::Ticket(prefill) => {
                     let known =
@@ -368,14 +376,14 @@ pub fn missing_targets(flow: &Flow, targets: &Targets<'_>) -> Vec<String> {
                         };
                     if !known(targets.categories, &prefill.category) {
                         missing.push(format!(
-                            "{at} files a ticket in category {:?}, which is not one of support.categories",
-                            prefill.category.as_deref().unwrap_or_default()
+                            "{at} files a ticket in category {}, which is not one of support.categories",
+                            quoted(prefill.category.as_deref().unwrap_or_default())
                         ));
                     }
                     if !known(targets.priorities, &prefill.priority) {
                         missing.push(format!(
-                            "{at} files a ticket with priority {:?}, which is not one of support.priorities",
-                            prefill.priority.as_deref().unwrap_or_default()
+                            "{at} files a ticket with priority {}, which is not one of support.priorities",
+                            quoted(prefill.priority.as_deref().unwrap_or_default())
                         ));
                     }
                 }
@@ -615,7 +623,7 @@ fn ending_text(ending: &LeadsTo, locale: &str) -> String {
                 parts.push(format!("priority {pr}"));
             }
             if !p.subject.is_empty() {
-                parts.push(format!("subject {:?}", p.subject.get(locale)));
+                parts.push(format!("subject {}", quoted(p.subject.get(locale))));
             }
             parts.join(", ")
         }

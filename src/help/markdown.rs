@@ -180,6 +180,13 @@ pub fn plain_text(blocks: &[Block]) -> String {
     out
 }
 
+/// The text of inline content, as [`plain_text`] gives it for a paragraph of it.
+pub fn inline_plain_text(inlines: &[Inline]) -> String {
+    let mut out = String::new();
+    inline_text(inlines, &mut out);
+    out
+}
+
 /// Is `href` a link we allow (http:, https:, mailto:)? Public for tests.
 ///
 /// ASCII whitespace and control characters are removed anywhere in the URL first (browsers

@@ -24,6 +24,8 @@
 //! assert!(items.iter().all(|i| !i.value.contains("abc")));
 //! ```
 
+use crate::base::substring::{contains, find, replace};
+
 /// Longest value kept, in characters (design §5).
 pub const MAX_VALUE_CHARS: usize = 1000;
 
@@ -81,7 +83,7 @@ pub struct ContextItem {
 /// `data-auth-token`, `authToken` and `AUTH_TOKEN` all are.
 pub fn is_sensitive_key(key: &str) -> bool {
     let key = normalize_key(key);
-    SENSITIVE_WORDS.iter().any(|w| key.contains(w))
+    SENSITIVE_WORDS.iter().any(|w| contains(&key, w))
 }
 
 /// The LMS the page runs on: `moodle`, `canvas`, `open_edx`, `blackboard`, `brightspace` or
@@ -119,13 +121,13 @@ pub fn detect_lms(facts: &PageFacts) -> Option<&'static str> {
             || k == "DOMAIN_ROOT_ACCOUNT_ID"
     }) {
         Some("canvas")
-    } else if !facts.sakai_portal.is_empty() || url.contains("/portal/site/") {
+    } else if !facts.sakai_portal.is_empty() || contains(&url, "/portal/site/") {
         Some("sakai")
-    } else if url.contains("/d2l/") {
+    } else if contains(&url, "/d2l/") {
         Some("brightspace")
-    } else if url.contains("course-v1:") {
+    } else if contains(&url, "course-v1:") {
         Some("open_edx")
-    } else if url.contains("/webapps/") || url.contains("/ultra/") {
+    } else if contains(&url, "/webapps/") || contains(&url, "/ultra/") {
         Some("blackboard")
     } else {
         None
@@ -168,7 +170,10 @@ pub fn context_items(facts: &PageFacts) -> Vec<ContextItem> {
         ("os", Some(os)),
         ("viewport", Some(viewport)),
         ("time_zone", Some(time_zone.to_string())),
-        ("active_items", Some(facts.active_ids.join(", "))),
+        (
+            "active_items",
+            Some(crate::base::text::join(&facts.active_ids, ", ")),
+        ),
     ];
     let secrets = secret_values(facts);
     candidates
@@ -232,8 +237,8 @@ pub fn prefill(facts: &PageFacts) -> (Option<String>, Option<String>) {
 fn scrub(value: &str, secrets: &[String]) -> String {
     let mut value = value.to_string();
     for secret in secrets {
-        if value.contains(secret.as_str()) {
-            value = value.replace(secret.as_str(), "[removed]");
+        if contains(&value, secret) {
+            value = replace(&value, secret, "[removed]");
         }
     }
     value
@@ -245,7 +250,7 @@ pub fn strip_url(url: &str) -> String {
     let url = url.trim();
     let end = url.find(['?', '#']).unwrap_or(url.len());
     let url = &url[..end];
-    let (prefix, rest) = match url.find("://") {
+    let (prefix, rest) = match find(url, "://") {
         Some(i) => {
             let after = &url[i + 3..];
             let authority_end = after.find('/').unwrap_or(after.len());
@@ -259,7 +264,7 @@ pub fn strip_url(url: &str) -> String {
     for (i, segment) in rest.split('/').enumerate() {
         let segment = segment.split(';').next().unwrap_or("");
         let lower = segment.to_ascii_lowercase();
-        if lower.contains("token") || lower.contains("sesskey") {
+        if contains(&lower, "token") || contains(&lower, "sesskey") {
             if i > 0 {
                 out.push('/');
             }
@@ -296,13 +301,13 @@ pub fn browser_and_os(user_agent: &str) -> (String, String) {
         .find_map(|(marker, name)| {
             let version = major_after(ua, marker)?;
             // `Version/` names Safari only when Safari is there (Android's WebView says it too).
-            if *marker == "Version/" && (!ua.contains("Safari/") || ua.contains("Android")) {
+            if *marker == "Version/" && (!contains(ua, "Safari/") || contains(ua, "Android")) {
                 return None;
             }
             Some(format!("{name} {version}"))
         })
         .unwrap_or_default();
-    let os = if ua.contains("Windows NT 10.0") {
+    let os = if contains(ua, "Windows NT 10.0") {
         // Windows 11 still says 10.0; only client hints can tell them apart.
         "Windows 10/11".to_string()
     } else if let Some(v) = version_after(ua, "Windows NT ") {
@@ -313,23 +318,27 @@ pub fn browser_and_os(user_agent: &str) -> (String, String) {
             _ => "Windows",
         }
         .to_string()
-    } else if ua.contains("Windows") {
+    } else if contains(ua, "Windows") {
         "Windows".to_string()
     } else if let Some(v) = major_after(ua, "Android ") {
         format!("Android {v}")
-    } else if ua.contains("Android") {
+    } else if contains(ua, "Android") {
         "Android".to_string()
-    } else if ua.contains("iPhone") || ua.contains("iPod") || ua.contains("iPad") {
-        let name = if ua.contains("iPad") { "iPadOS" } else { "iOS" };
+    } else if contains(ua, "iPhone") || contains(ua, "iPod") || contains(ua, "iPad") {
+        let name = if contains(ua, "iPad") {
+            "iPadOS"
+        } else {
+            "iOS"
+        };
         match major_after(ua, " OS ") {
             Some(v) => format!("{name} {v}"),
             None => name.to_string(),
         }
-    } else if ua.contains("CrOS") {
+    } else if contains(ua, "CrOS") {
         "ChromeOS".to_string()
-    } else if ua.contains("Mac OS X") || ua.contains("Macintosh") {
+    } else if contains(ua, "Mac OS X") || contains(ua, "Macintosh") {
         "macOS".to_string()
-    } else if ua.contains("Linux") || ua.contains("X11") {
+    } else if contains(ua, "Linux") || contains(ua, "X11") {
         "Linux".to_string()
     } else {
         String::new()
@@ -339,14 +348,14 @@ pub fn browser_and_os(user_agent: &str) -> (String, String) {
 
 /// The digits right after `marker`, up to the first non-digit (`126` in `Chrome/126.0.1`).
 fn major_after(ua: &str, marker: &str) -> Option<String> {
-    let rest = &ua[ua.find(marker)? + marker.len()..];
+    let rest = &ua[find(ua, marker)? + marker.len()..];
     let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
     (!digits.is_empty()).then_some(digits)
 }
 
 /// The dotted version right after `marker` (`6.1` in `Windows NT 6.1;`).
 fn version_after(ua: &str, marker: &str) -> Option<String> {
-    let rest = &ua[ua.find(marker)? + marker.len()..];
+    let rest = &ua[find(ua, marker)? + marker.len()..];
     let version: String = rest
         .chars()
         .take_while(|c| c.is_ascii_digit() || *c == '.')
@@ -378,7 +387,7 @@ fn course_id(facts: &PageFacts, lms: Option<&str>) -> Option<String> {
 
 /// Course ids some LMSs put in the URL path (never the query, except Blackboard's `course_id`).
 fn course_id_from_url(url: &str, lms: Option<&str>) -> Option<String> {
-    let path_and_query = url.find("://").map_or(url, |i| &url[i + 3..]);
+    let path_and_query = find(url, "://").map_or(url, |i| &url[i + 3..]);
     let path_and_query = path_and_query.split('#').next().unwrap_or("");
     let (path, query) = path_and_query
         .split_once('?')

@@ -276,7 +276,7 @@ impl TicketNews {
         let separator = if lang == Lang::Ar { "، " } else { ", " };
         (!parts.is_empty()).then(|| BadgeView {
             count: self.badge_count(),
-            label: parts.join(separator),
+            label: crate::base::text::join(&parts, separator),
         })
     }
 }

@@ -20,6 +20,7 @@
 //! assert_eq!(request::interpret_create(429, Some("120"), "", now), SendOutcome::RetryAfter(120));
 //! ```
 
+use crate::base::decimal::parse_unsigned;
 use crate::base::json::{Map, Value};
 
 use super::FieldError;
@@ -125,7 +126,11 @@ fn percent_encode(text: &str) -> String {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
             out.push(char::from(b));
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            // `%{:02X}` written out: its one use of hexadecimal formatting in the Wasm.
+            const HEX: &[u8; 16] = b"0123456789ABCDEF";
+            out.push('%');
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 0x0f)]));
         }
     }
     out
@@ -407,7 +412,7 @@ pub fn parse_http_date(text: &str) -> Option<Timestamp> {
         if let Some(m) = MONTHS.iter().position(|m| *m == lower) {
             month = Some(m as u8 + 1);
         } else if token.contains(':') {
-            let parts: Vec<u8> = token.split(':').filter_map(|p| p.parse().ok()).collect();
+            let parts: Vec<u8> = token.split(':').filter_map(parse_unsigned).collect();
             match parts[..] {
                 [h, m, s] if h < 24 && m < 60 && s <= 60 => clock = Some((h, m, s.min(59))),
                 _ => return None,
@@ -422,7 +427,7 @@ pub fn parse_http_date(text: &str) -> Option<Timestamp> {
     let [day, year] = numbers[..] else {
         return None;
     };
-    let day: u8 = day.parse().ok().filter(|_| day.len() <= 2)?;
+    let day: u8 = parse_unsigned(day).filter(|_| day.len() <= 2)?;
     let year = match (year.len(), year.parse::<i32>().ok()?) {
         // RFC 850 two-digit years; for a Retry-After it is always 19xx or 20xx.
         (2, y) if y < 70 => 2000 + y,

@@ -422,7 +422,7 @@ fn warn_about(parsed: &feed::Parsed) {
         warn(
             &[
                 "feed: unknown fields ignored: ",
-                &parsed.unknown_fields.join(", "),
+                &crate::base::text::join(&parsed.unknown_fields, ", "),
             ]
             .concat(),
         );

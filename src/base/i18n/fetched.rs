@@ -85,8 +85,8 @@ impl Catalogue {
         let strings: Vec<&'static str> = text.split(SEPARATOR).collect();
         if strings.len() != want {
             return Err(format!(
-                "the strings for {:?} hold {} entries where this build reads {want}",
-                lang.tag(),
+                "the strings for {} hold {} entries where this build reads {want}",
+                crate::base::json::quoted(lang.tag()),
                 strings.len()
             ));
         }
@@ -143,7 +143,12 @@ pub fn add_catalogue(tag: &str, strings: String) -> Result<(), String> {
     let lang = Lang::ALL
         .into_iter()
         .find(|l| l.tag() == tag)
-        .ok_or_else(|| format!("no language {tag:?} to add strings for"))?;
+        .ok_or_else(|| {
+            format!(
+                "no language {} to add strings for",
+                crate::base::json::quoted(tag)
+            )
+        })?;
     #[cfg(feature = "fetched-catalogues")]
     if installed(lang).is_none() {
         let catalogue = Catalogue::from_text(lang, strings)?;

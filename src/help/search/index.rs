@@ -27,10 +27,10 @@ use super::normalize::{for_each_word, is_stopword, stopwords};
 use super::query::{self, Term};
 use super::Hit;
 use crate::base::feed::FaqEntry;
+use crate::base::substring::{contains, find};
 use crate::base::text::primary_language;
 use std::cell::RefCell;
 use std::cmp::Ordering;
-use std::collections::HashMap;
 use std::fmt;
 
 const K1: f32 = 1.2;
@@ -55,7 +55,7 @@ struct Posting {
 /// The FAQ in one language, ready for search as you type.
 pub struct SearchIndex {
     ids: Vec<String>,
-    stop: &'static [&'static str],
+    stop: &'static str,
     language: String,
     /// Every vocabulary word's letters, concatenated in sorted order.
     letters: Vec<char>,
@@ -152,13 +152,68 @@ impl SearchIndex {
     }
 }
 
+/// The words read so far, each with its id (its place in `words`, given in reading order): a
+/// hash table of our own rather than std's `HashMap`, whose hashbrown, SipHash and random keys
+/// were about 5 KB of the full stage's Wasm for this one map. FNV-1a is no weaker here: on
+/// wasm32-unknown-unknown std's `RandomState` has no randomness to draw its keys from.
+#[derive(Default)]
+struct Vocabulary {
+    words: Vec<String>,
+    /// Open addressing with linear probing: a word's id + 1, or 0 where free; a power of two
+    /// long and at most half full.
+    slots: Vec<u32>,
+}
+
+impl Vocabulary {
+    /// The id of `word`, the next one (`words.len()` before) when it is new.
+    fn id_of(&mut self, word: &str) -> u32 {
+        if self.words.len() * 2 >= self.slots.len() {
+            self.grow();
+        }
+        let mask = self.slots.len() - 1;
+        let mut at = fnv1a(word) as usize & mask;
+        loop {
+            match self.slots[at] {
+                0 => {
+                    // More than 4 billion words cannot be read in memory anyway.
+                    let id = u32::try_from(self.words.len()).unwrap_or(u32::MAX - 1);
+                    self.words.push(word.to_string());
+                    self.slots[at] = id + 1;
+                    return id;
+                }
+                slot if self.words[slot as usize - 1] == word => return slot - 1,
+                _ => at = (at + 1) & mask,
+            }
+        }
+    }
+
+    fn grow(&mut self) {
+        let len = (self.slots.len() * 2).max(64);
+        let mut slots = vec![0u32; len];
+        for (word, slot) in self.words.iter().zip(1..) {
+            let mut at = fnv1a(word) as usize & (len - 1);
+            while slots[at] != 0 {
+                at = (at + 1) & (len - 1);
+            }
+            slots[at] = slot;
+        }
+        self.slots = slots;
+    }
+}
+
+fn fnv1a(word: &str) -> u32 {
+    word.bytes().fold(0x811c_9dc5, |hash, byte| {
+        (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193)
+    })
+}
+
 /// Builds a [`SearchIndex`] in steps, so that a large FAQ need not be indexed in one long task:
 /// [`IndexBuilder::add`] reads one entry's words (most of the work), [`IndexBuilder::finish`]
 /// weighs them once every entry is in. Adding the entries in feed order gives the index
 /// [`SearchIndex::build`] gives.
 pub struct IndexBuilder {
     locale: String,
-    vocabulary: HashMap<String, u32>,
+    vocabulary: Vocabulary,
     counts: Vec<Counts>,
     lengths: Vec<[u32; FIELDS]>,
     ids: Vec<String>,
@@ -177,7 +232,7 @@ impl IndexBuilder {
     pub fn new(locale: &str) -> IndexBuilder {
         IndexBuilder {
             locale: locale.to_string(),
-            vocabulary: HashMap::new(),
+            vocabulary: Vocabulary::default(),
             counts: Vec::new(),
             lengths: Vec::new(),
             ids: Vec::new(),
@@ -223,15 +278,10 @@ impl IndexBuilder {
         let mut add = |field: usize, text: &str| {
             for_each_word(text, |word, _| {
                 length[field] = length[field].saturating_add(1);
-                let id = match vocabulary.get(word) {
-                    Some(&id) => id,
-                    None => {
-                        let id = u32::try_from(counts.len()).unwrap_or(u32::MAX);
-                        vocabulary.insert(word.to_string(), id);
-                        counts.push(Vec::new());
-                        id
-                    }
-                };
+                let id = vocabulary.id_of(word);
+                if id as usize == counts.len() {
+                    counts.push(Vec::new());
+                }
                 let Some(list) = counts.get_mut(id as usize) else {
                     return;
                 };
@@ -278,7 +328,7 @@ impl IndexBuilder {
             *avg = (*avg / n).max(1.0);
         }
 
-        let mut sorted: Vec<(String, u32)> = vocabulary.into_iter().collect();
+        let mut sorted: Vec<(String, u32)> = vocabulary.words.into_iter().zip(0..).collect();
         crate::base::sort::sort_by(&mut sorted, |a, b| a.0.cmp(&b.0));
         let mut index = SearchIndex {
             ids,
@@ -606,12 +656,12 @@ fn offset(n: usize) -> u32 {
 /// Answer Markdown without link destinations: `[the guide](https://x.example/a)` indexes
 /// "the guide", not "https", "x", "example".
 fn without_link_targets(markdown: &str) -> std::borrow::Cow<'_, str> {
-    if !markdown.contains("](") {
+    if !contains(markdown, "](") {
         return std::borrow::Cow::Borrowed(markdown);
     }
     let mut out = String::with_capacity(markdown.len());
     let mut rest = markdown;
-    while let Some(at) = rest.find("](") {
+    while let Some(at) = find(rest, "](") {
         out.push_str(&rest[..=at]);
         let after = &rest[at + 2..];
         match after.find(')') {
@@ -633,6 +683,20 @@ fn without_link_targets(markdown: &str) -> std::borrow::Cow<'_, str> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn the_vocabulary_gives_each_word_one_id_in_reading_order() {
+        let mut vocabulary = Vocabulary::default();
+        let words: Vec<String> = (0..1000).map(|n| format!("w{n}")).collect();
+        for (n, word) in words.iter().enumerate() {
+            assert_eq!(vocabulary.id_of(word), n as u32);
+        }
+        // Read again after many growths: the same ids, nothing added.
+        for (n, word) in words.iter().enumerate().rev() {
+            assert_eq!(vocabulary.id_of(word), n as u32);
+        }
+        assert_eq!(vocabulary.words, words);
+        assert_eq!(vocabulary.id_of(""), 1000);
+    }
     #[test]
     fn link_targets_are_not_indexed() {
         assert_eq!(

@@ -52,7 +52,7 @@ fn append_inlines(
             }
             Inline::LineBreak => ("br", &[], &[][..], depth),
             Inline::Emphasis(children) | Inline::Strong(children) if depth >= MAX_DEPTH => {
-                let text = crate::help::markdown::plain_text(&[Block::Paragraph(children.clone())]);
+                let text = crate::help::markdown::inline_plain_text(children);
                 add(doc, parent, "span", "", &[], &text)?;
                 continue;
             }

@@ -70,7 +70,8 @@ impl HostPrefill {
                 "email" => &mut fields.email,
                 _ => {
                     crate::web::dom::warn(&format!(
-                        "prefill: unknown field {key:?} ignored (subject, description, priority, category, name, email)"
+                        "prefill: unknown field {} ignored (subject, description, priority, category, name, email)",
+                        crate::base::json::quoted(&key)
                     ));
                     continue;
                 }
@@ -614,7 +615,10 @@ impl TicketForm {
             if self.category_ids.contains(category) {
                 self.category.set_value(category);
             } else {
-                crate::web::dom::warn(&format!("prefill: category {category:?} is not offered"));
+                crate::web::dom::warn(&format!(
+                    "prefill: category {} is not offered",
+                    crate::base::json::quoted(category)
+                ));
             }
         }
         if let Some(priority) = &fields.priority {
@@ -623,9 +627,10 @@ impl TicketForm {
                     radio.set_checked(true);
                     self.on_priority_change()?;
                 }
-                None => {
-                    crate::web::dom::warn(&format!("prefill: priority {priority:?} is not offered"))
-                }
+                None => crate::web::dom::warn(&format!(
+                    "prefill: priority {} is not offered",
+                    crate::base::json::quoted(priority)
+                )),
             }
         }
         Ok(())

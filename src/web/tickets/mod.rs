@@ -22,6 +22,7 @@ mod my_tickets;
 mod news;
 mod page_context;
 
+use crate::base::decimal::parse_unsigned;
 use crate::base::feed::Feed;
 use crate::base::i18n::{message, Msg};
 use crate::ticket::outbox::{Entry, Finished};
@@ -660,10 +661,12 @@ impl Inner {
                     let _reported_by_storage = s.sender.mark_rated(&BrowserStorage, &number);
                     report(s.my_tickets.rating_done(&number), "ticket form");
                 } else {
-                    warn(&format!(
-                        "rating {number} not sent: {:?}",
-                        result.map(|r| r.status)
-                    ));
+                    // As `{:?}` of the result would say it, without Debug's machinery.
+                    let why = match &result {
+                        Ok(r) => format!("Ok({})", r.status),
+                        Err(e) => format!("Err({})", crate::base::json::quoted(e)),
+                    };
+                    warn(&format!("rating {number} not sent: {why}"));
                 }
             });
         });
@@ -806,7 +809,7 @@ impl Inner {
             Some("remove-context") => {
                 if let Some(i) = button
                     .get_attribute("data-index")
-                    .and_then(|i| i.parse::<usize>().ok())
+                    .and_then(|i| parse_unsigned::<usize>(&i))
                 {
                     report(self.form.remove_context(i), "ticket form");
                     self.focus_in_context(i);
@@ -815,7 +818,7 @@ impl Inner {
             Some("remove-file") => {
                 if let Some(i) = button
                     .get_attribute("data-index")
-                    .and_then(|i| i.parse::<usize>().ok())
+                    .and_then(|i| parse_unsigned::<usize>(&i))
                 {
                     report(self.form.remove_file(i), "ticket form");
                 }

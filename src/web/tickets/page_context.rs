@@ -51,7 +51,7 @@ fn flatten(object: &JsValue, prefix: &str, out: &mut Vec<(String, String)>, dept
             out.push((name, text));
         } else if let Some(array) = value.dyn_ref::<js_sys::Array>() {
             let items: Vec<String> = array.iter().filter_map(|v| scalar(&v)).take(20).collect();
-            out.push((name, items.join(",")));
+            out.push((name, crate::base::text::join(&items, ",")));
         } else if depth > 0 && value.is_object() && !value.is_function() {
             flatten(&value, &name, out, depth - 1);
         }
