@@ -55,7 +55,7 @@ struct Posting {
 /// The FAQ in one language, ready for search as you type.
 pub struct SearchIndex {
     ids: Vec<String>,
-    stop: &'static [&'static str],
+    stop: &'static str,
     language: String,
     /// Every vocabulary word's letters, concatenated in sorted order.
     letters: Vec<char>,

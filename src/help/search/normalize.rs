@@ -95,7 +95,7 @@ fn raw_word(
         let this = fold(part_text(&part));
         if let Some(next) = next {
             let after = fold(part_text(&next));
-            if ELISIONS.contains(&this.as_str()) {
+            if has_word(ELISIONS, &this) {
                 i += 1;
                 continue;
             }
@@ -106,11 +106,7 @@ fn raw_word(
                 continue;
             }
             emit_folded(&this, part, f);
-            i += if CLITICS.contains(&after.as_str()) {
-                2
-            } else {
-                1
-            };
+            i += if has_word(CLITICS, &after) { 2 } else { 1 };
             continue;
         }
         emit_folded(&this, part, f);
@@ -131,12 +127,10 @@ fn emit_folded(word: &str, span: Range<usize>, f: &mut Sink<'_>) {
 }
 
 /// French, Portuguese and Catalan elided articles and particles, folded.
-const ELISIONS: &[&str] = &[
-    "c", "d", "j", "jusqu", "l", "lorsqu", "m", "n", "puisqu", "qu", "quoiqu", "s", "t",
-];
+const ELISIONS: &str = "c d j jusqu l lorsqu m n puisqu qu quoiqu s t";
 
 /// English clitics dropped after an apostrophe (`n't` is joined instead).
-const CLITICS: &[&str] = &["d", "ll", "m", "re", "s", "ve"];
+const CLITICS: &str = "d ll m re s ve";
 
 /// `text` folded: lowercase, accents removed, cut to [`MAX_WORD_CHARS`].
 pub(crate) fn fold(text: &str) -> String {
@@ -305,19 +299,26 @@ fn fold_latin(c: char) -> Option<&'static str> {
 /// Words a query may skip when it has others: articles, prepositions, pronouns, auxiliaries and
 /// question words, folded and sorted. English is always on, since untranslated FAQ text falls
 /// back to English; the index's own language is added.
-pub(crate) fn stopwords(language: &str) -> &'static [&'static str] {
+pub(crate) fn stopwords(language: &str) -> &'static str {
     match language {
         "es" => ES,
         "fr" => FR,
         "pt" => PT,
         "de" => DE,
-        _ => &[],
+        _ => "",
     }
 }
 
+/// True when `word` is one of `list`'s words. The word lists are one string each, words
+/// between single spaces, rather than arrays of `&str`: a `&str` costs 8 bytes of pointer and
+/// length beside its text, which was 1.6 KB of the full stage's data for these lists.
+fn has_word(list: &str, word: &str) -> bool {
+    list.split(' ').any(|w| w == word)
+}
+
 /// True when `word` (folded) is a stop word in English or in `language`'s list.
-pub(crate) fn is_stopword(word: &str, language: &[&str]) -> bool {
-    EN.binary_search(&word).is_ok() || language.binary_search(&word).is_ok()
+pub(crate) fn is_stopword(word: &str, language: &str) -> bool {
+    has_word(EN, word) || has_word(language, word)
 }
 
 /// True when `word` (folded) negates in one of the languages we serve. Negations are not stop
@@ -325,46 +326,34 @@ pub(crate) fn is_stopword(word: &str, language: &[&str]) -> bool {
 /// so ranking does not count them towards an entry's coverage of the query (see
 /// [`super::query::Term::weak`]).
 pub(crate) fn is_negation(word: &str) -> bool {
-    NEGATIONS.binary_search(&word).is_ok()
+    has_word(NEGATIONS, word)
 }
 
 /// en, es, fr, pt and de negations, folded and sorted. French `ne` is mostly elided (`n'est`),
 /// which folding drops; `pas` carries the negation.
-const NEGATIONS: &[&str] = &["kein", "keine", "nao", "ne", "nicht", "no", "not", "pas"];
+const NEGATIONS: &str = "kein keine nao ne nicht no not pas";
 
 /// True when `word` is a stop word in any language we serve (for highlighting, which has no locale).
 pub(crate) fn is_any_stopword(word: &str) -> bool {
-    [EN, ES, FR, PT, DE]
-        .iter()
-        .any(|list| list.binary_search(&word).is_ok())
+    [EN, ES, FR, PT, DE].iter().any(|list| has_word(list, word))
 }
 
-const EN: &[&str] = &[
-    "a", "am", "an", "and", "are", "as", "at", "be", "by", "can", "could", "do", "does", "for",
-    "from", "has", "have", "how", "i", "if", "in", "is", "it", "its", "me", "my", "of", "on", "or",
-    "our", "should", "so", "that", "the", "this", "to", "was", "we", "what", "when", "where",
-    "which", "who", "why", "will", "with", "would", "you", "your",
-];
-const ES: &[&str] = &[
-    "a", "al", "como", "con", "cual", "cuando", "de", "del", "donde", "el", "en", "es", "esta",
-    "este", "hay", "la", "las", "lo", "los", "me", "mi", "mis", "o", "para", "por", "puedo", "que",
-    "se", "si", "su", "sus", "tu", "tus", "un", "una", "y", "yo",
-];
-const FR: &[&str] = &[
-    "a", "au", "aux", "ce", "cette", "comment", "dans", "de", "des", "du", "elle", "en", "est",
-    "et", "il", "je", "la", "le", "les", "ma", "mes", "mon", "nous", "on", "ou", "par", "pour",
-    "que", "qui", "quoi", "se", "sur", "un", "une", "vos", "votre", "vous",
-];
-const PT: &[&str] = &[
-    "a", "as", "com", "como", "da", "das", "de", "do", "dos", "e", "em", "eu", "meu", "minha",
-    "na", "nas", "no", "nos", "o", "onde", "os", "para", "por", "qual", "quando", "que", "se",
-    "um", "uma",
-];
-const DE: &[&str] = &[
-    "auf", "das", "dem", "den", "der", "des", "die", "ein", "eine", "einen", "es", "fur", "ich",
-    "im", "in", "ist", "kann", "mein", "meine", "mich", "mit", "oder", "sie", "und", "von", "was",
-    "wie", "wir", "wo", "zu", "zum", "zur",
-];
+const EN: &str =
+    "a am an and are as at be by can could do does for from has have how i if in is it its me \
+    my of on or our should so that the this to was we what when where which who why will \
+    with would you your";
+const ES: &str =
+    "a al como con cual cuando de del donde el en es esta este hay la las lo los me mi mis o \
+    para por puedo que se si su sus tu tus un una y yo";
+const FR: &str =
+    "a au aux ce cette comment dans de des du elle en est et il je la le les ma mes mon nous \
+    on ou par pour que qui quoi se sur un une vos votre vous";
+const PT: &str =
+    "a as com como da das de do dos e em eu meu minha na nas no nos o onde os para por qual \
+    quando que se um uma";
+const DE: &str =
+    "auf das dem den der des die ein eine einen es fur ich im in ist kann mein meine mich mit \
+    oder sie und von was wie wir wo zu zum zur";
 
 #[cfg(test)]
 mod tests {
@@ -378,7 +367,9 @@ mod tests {
 
     #[test]
     fn stopword_lists_are_sorted_and_folded() {
-        for list in [EN, ES, FR, PT, DE, NEGATIONS] {
+        for list in [EN, ES, FR, PT, DE, NEGATIONS, ELISIONS, CLITICS] {
+            let list: Vec<&str> = list.split(' ').collect();
+            assert!(list.iter().all(|w| !w.is_empty()), "{list:?}");
             assert!(list.windows(2).all(|w| w[0] < w[1]), "{list:?}");
             assert!(list.iter().all(|w| fold(w) == *w), "{list:?}");
         }
