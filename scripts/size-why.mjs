@@ -120,7 +120,7 @@ function parse(bytes) {
 function group(name) {
   if (!name) return '(unnamed)';
   // Names built with -Zbuild-std carry each crate's hash (`core[1b80…]`): drop it to group.
-  let n = name.replace(/::h[0-9a-f]{16}$/, '').replace(/\[[0-9a-f]{16}\]/g, '');
+  let n = name.replace(/::h[0-9a-f]{16}$/, '').replace(/\[[0-9a-f]{1,16}\]/g, '');
   if (n.startsWith('<')) n = n.slice(1);
   n = n.replace(/^(impl|dyn) /, '').replace(/^&(mut )?/, '');
   const path = n.split(/<|>| as |\{/)[0].split('::').filter(Boolean);
