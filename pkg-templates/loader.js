@@ -577,7 +577,8 @@
   var copyRead = feedCache().then(function (cache) {
     return cache.match(feedKey(''));
   }).then(function (response) {
-    return response && response.text().then(function (text) { feedCopy = [text, response.headers.get('ETag')]; });
+    // Unless the widget kept a fresh feed meanwhile (it mounted on a full answer, below).
+    return response && response.text().then(function (text) { feedCopy = feedCopy || [text, response.headers.get('ETag')]; });
   }).catch(function () {}).then(function () {
     var record = !feedCopy && localStorage.getItem(feedKey(__FEED_KEY_PREFIX__)), at = record && record.indexOf('\n');
     if (record) {
@@ -590,13 +591,27 @@
   // its answer is in when the widget mounts (on a first visit the banner waits for it). It is
   // asked with the kept copy's ETag, as the widget would; the first stage to mount takes the
   // answer, if it was asked with the ETag of the copy that stage is handed (stageConfig).
-  var feedAnswer = null, feedEtag = null;
+  // A full answer (200) is read here as it comes, while the Wasm is on its way: the browser
+  // resolves the body's promise late while the host page loads. On a first visit the mount,
+  // which needs no kept copy then, need not wait for the Cache API either (feedInFull: there
+  // the Cache API answers after 150-400 ms, and one that never answers waits 3 s at most).
+  // The widget gets the same answer as a Response.
+  var never = new Promise(function () {});
+  var feedAnswer = null, feedEtag = null, feedInFull = never;
   function requestFeed() {
     try {
       var headers = { Accept: 'application/json' };
-      if (feedEtag = localStorage.getItem(feedKey(__FEED_ETAG_KEY_PREFIX__))) headers['If-None-Match'] = feedEtag;
-      feedAnswer = fetch(feedKey(''), { cache: 'no-store', headers: headers, signal: AbortSignal.timeout(15000) });
+      var kept = localStorage.getItem(feedKey(__FEED_ETAG_KEY_PREFIX__)); // '': a copy without one
+      if (feedEtag = kept) headers['If-None-Match'] = feedEtag;
+      feedAnswer = fetch(feedKey(''), { cache: 'no-store', headers: headers, signal: AbortSignal.timeout(15000) }).then(function (r) {
+        return r.ok ? r.text().then(function (text) {
+          feedEtag = null; // answers for no copy: any stage may take it
+          return new Response(text, { status: r.status, headers: r.headers });
+        }) : r;
+      });
       feedAnswer.catch(function () {}); // read (and a failure told) by the widget
+      // Without an ETag key there is no copy to wait for, unless the host cleared localStorage.
+      if (kept == null) feedInFull = feedAnswer.then(function (r) { return r.ok || never; }, function () { return never; });
       mark('feed-requested');
     } catch (error) {
       // No storage or an invalid data-feed: the widget asks itself (or says why not).
@@ -629,7 +644,7 @@
     });
     bodyWatch.observe(document.documentElement, { childList: true });
   }
-  var bannerReady = Promise.all([bannerLoad, whenBodyReady().then(function () { mark('body-ready'); }), copyRead]).then(function (r) {
+  var bannerReady = Promise.all([bannerLoad, whenBodyReady().then(function () { mark('body-ready'); }), Promise.race([copyRead, feedInFull, new Promise(function (r) { setTimeout(r, 3000); })])]).then(function (r) {
     if (destroyed || stage) return;
     var mounted = r[0].mount(stageConfig());
     dropSnapshot();
