@@ -11,7 +11,7 @@
 //! object, nesting) so a hostile or broken text costs at most a bounded, linear amount of work:
 //! a feed is parsed on every page load, and a ticket body by the server before any account.
 
-use crate::base::decimal::{decimal, push_decimal};
+use crate::base::decimal::{decimal, parse_int, push_decimal};
 use std::fmt;
 use std::ops::Range;
 
@@ -895,7 +895,7 @@ impl Parser<'_> {
         }
         let text = self.text.get(start..self.at).unwrap_or_default();
         Ok(Value::Number(
-            match whole.then(|| text.parse::<i64>().ok()).flatten() {
+            match whole.then(|| parse_int(text)).flatten() {
                 Some(n) => Number::Int(n),
                 None => Number::Other(text.to_string()),
             },

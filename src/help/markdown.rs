@@ -301,7 +301,7 @@ fn list_item(line: &str) -> Option<ListItem<'_>> {
             if delimiter != b'.' && delimiter != b')' {
                 return None;
             }
-            let number: u32 = t.get(..digits)?.parse().ok()?;
+            let number: u32 = crate::base::decimal::parse_unsigned(t.get(..digits)?)?;
             (delimiter, digits + 1, number == 1)
         }
         _ => return None,

@@ -20,7 +20,7 @@
 //! assert_eq!(request::interpret_create(429, Some("120"), "", now), SendOutcome::RetryAfter(120));
 //! ```
 
-use crate::base::decimal::parse_unsigned;
+use crate::base::decimal::{parse_int, parse_unsigned};
 use crate::base::json::{Map, Value};
 
 use super::FieldError;
@@ -377,7 +377,7 @@ pub fn retry_after_seconds(header: &str, now: Timestamp) -> Option<i64> {
     let header = header.trim();
     let seconds = if !header.is_empty() && header.bytes().all(|b| b.is_ascii_digit()) {
         // Digits beyond i64 are "a very long time".
-        header.parse::<i64>().unwrap_or(i64::MAX)
+        parse_int(header).unwrap_or(i64::MAX)
     } else {
         parse_http_date(header)?
             .seconds()
@@ -428,7 +428,7 @@ pub fn parse_http_date(text: &str) -> Option<Timestamp> {
         return None;
     };
     let day: u8 = parse_unsigned(day).filter(|_| day.len() <= 2)?;
-    let year = match (year.len(), year.parse::<i32>().ok()?) {
+    let year = match (year.len(), i32::try_from(parse_int(year)?).ok()?) {
         // RFC 850 two-digit years; for a Retry-After it is always 19xx or 20xx.
         (2, y) if y < 70 => 2000 + y,
         (2, y) => 1900 + y,

@@ -6,7 +6,7 @@
 //! native code.
 
 use crate::banner::RelativeUnit;
-use crate::base::decimal::decimal;
+use crate::base::decimal::{decimal, parse_int};
 use crate::base::time::{CivilDate, CivilDateTime, Timestamp};
 use crate::base::zone::{TimeZones, UnknownZone};
 use crate::web::dom::report;
@@ -109,7 +109,7 @@ impl IntlZones {
                 Some("second") => 5,
                 _ => continue,
             };
-            fields[slot] = value.and_then(|v| v.parse().ok()).ok_or(UnknownZone)?;
+            fields[slot] = value.and_then(|v| parse_int(&v)).ok_or(UnknownZone)?;
         }
         let date = CivilDate::new(fields[0] as i32, fields[1] as u8, fields[2] as u8)
             .ok_or(UnknownZone)?;

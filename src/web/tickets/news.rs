@@ -22,8 +22,8 @@ pub(super) fn check_period(written: Option<&str>) -> i64 {
     use crate::ticket::news::CHECK_SECONDS;
     match written {
         None => CHECK_SECONDS,
-        Some(text) => match text.parse::<i64>() {
-            Ok(seconds) if seconds >= 1 => seconds,
+        Some(text) => match crate::base::decimal::parse_int(text) {
+            Some(seconds) if seconds >= 1 => seconds,
             _ => {
                 warn(&format!(
                     "data-ticket-check-seconds must be a whole number of seconds such as \"300\", not \"{text}\"; using {CHECK_SECONDS}"
