@@ -61,6 +61,7 @@
       if (readySent) return;
       readySent = true;
       detail = { version: VERSION };
+      takeOver();
     }
     if (name === 'banner-shown') {
       var key = JSON.stringify(detail && detail.ids);
@@ -105,8 +106,10 @@
     c.requestPanel = function (part) { api.open(part); };
     // Only an answer for the copy handed over (a 304 says that copy is current), or a full
     // one (asked without an ETag: the copy moved from an older widget's record); else the
-    // widget asks again with its copy's ETag. A response is read once.
-    if (!feedEtag || feedEtag == (feedCopy && feedCopy[1])) c.feedAnswer = feedAnswer;
+    // widget asks again with its copy's ETag. A response is read once. It is handed over once
+    // the widget has drawn from that copy (`ready`), which may be a task after the mount.
+    var answer = feedAnswer;
+    if (!feedEtag || feedEtag == (feedCopy && feedCopy[1])) c.feedAnswer = drawn.then(function () { return answer; });
     feedAnswer = null;
     return c;
   }
@@ -534,7 +537,7 @@
   // its way, the mount's task is that much shorter.
   function warmIntl() {
     try {
-      var locale = d.locale && d.locale !== 'auto' ? d.locale : document.documentElement.lang || undefined;
+      var locale = learnerLocale();
       new Intl.DateTimeFormat(locale, {
         weekday: 'long', month: 'long', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short'
       }).formatRange(0, 3600000);
@@ -631,22 +634,27 @@
   }
   var bannerReady = Promise.all([bannerLoad, whenBodyReady().then(function () { mark('body-ready'); }), copyRead]).then(function (r) {
     if (destroyed || stage) return;
-    var mounted = r[0].mount(stageConfig());
-    dropSnapshot();
-    if (!mounted) {
-      fitStop();
-    } else {
+    if (r[0].mount(stageConfig())) {
       mark('mounted');
       stage = r[0];
-      fitStart();
-      mark('host-fitted');
-      warmHost = fitHost;
-      if (warmHost) {
-        warmHost.addEventListener('pointerover', warmUp);
-        warmHost.addEventListener('focusin', warmUp);
-      }
+    } else {
+      dropSnapshot();
+      fitStop();
     }
   });
+  // The widget's first draw (its `ready`: in the mount's task, or in the next one when it reads
+  // a large cached copy then, src/web/widget.rs) takes over from the snapshot in its task, and
+  // host fit measures for its banner and launcher.
+  var hasDrawn, drawn = new Promise(function (resolve) { hasDrawn = resolve; });
+  function takeOver() {
+    hasDrawn();
+    dropSnapshot();
+    fitStart();
+    mark('host-fitted');
+    // (A mounted widget's host is there: it mounts only where fitStart finds what it needs.)
+    (warmHost = fitHost).addEventListener('pointerover', warmUp);
+    warmHost.addEventListener('focusin', warmUp);
+  }
   bannerReady.catch(function (error) {
     dropSnapshot();
     fitStop();
