@@ -106,10 +106,11 @@
     c.requestPanel = function (part) { api.open(part); };
     // Only an answer for the copy handed over (a 304 says that copy is current), or a full
     // one (asked without an ETag: the copy moved from an older widget's record); else the
-    // widget asks again with its copy's ETag. A response is read once. It is handed over once
-    // the widget has drawn from that copy (`ready`), which may be a task after the mount.
+    // widget asks again with its copy's ETag. A response is read once (a later stage sends its
+    // own request). It is handed over once the widget has drawn from that copy (its `ready`,
+    // which the banner stage says in the task after its mount), so the copy is drawn first.
     var answer = feedAnswer;
-    if (!feedEtag || feedEtag == (feedCopy && feedCopy[1])) c.feedAnswer = drawn.then(function () { return answer; });
+    if (answer && (!feedEtag || feedEtag == (feedCopy && feedCopy[1]))) c.feedAnswer = drawn.then(function () { return answer; });
     feedAnswer = null;
     return c;
   }
@@ -642,9 +643,9 @@
       fitStop();
     }
   });
-  // The widget's first draw (its `ready`: in the mount's task, or in the next one when it reads
-  // a large cached copy then, src/web/widget.rs) takes over from the snapshot in its task, and
-  // host fit measures for its banner and launcher.
+  // The widget's first draw (its `ready`: in the mount's task, or in the next one when the
+  // banner stage draws from a cached copy, src/web/widget.rs) takes over from the snapshot in
+  // its task, and host fit measures for its banner and launcher.
   var hasDrawn, drawn = new Promise(function (resolve) { hasDrawn = resolve; });
   function takeOver() {
     hasDrawn();

@@ -369,6 +369,17 @@ test('the banner stage draws from the cached copy in the task after its mount, u
     assert.deepEqual(await next.evaluate(() => [...document.querySelectorAll('lms-support-widget')].map((h) => h.inert)), [false],
       'then the snapshot gave way to the widget');
     assert.deepEqual(await bannerText(next), shown, 'the banner drawn from the copy');
+
+    // The loader's answer went to the banner stage: the full stage, on opening help, asks itself.
+    const told = [];
+    next.on('console', (m) => { if (/warn|error/.test(m.type())) told.push(m.text()); });
+    const asked = feedRequests.length;
+    await next.evaluate(() => window.LmsSupport.open('help'));
+    await next.locator('lms-support-widget input[type="search"]').waitFor({ state: 'visible', timeout: 10_000 });
+    await next.waitForLoadState('networkidle');
+    assert.equal(feedRequests.length, asked + 1, 'the full stage asked for the feed');
+    assert.equal((await feedRequests[asked].response()).status(), 304);
+    assert.deepEqual(told, [], 'nothing to warn about');
   } finally {
     await browser.close();
   }
