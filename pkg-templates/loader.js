@@ -645,12 +645,16 @@
   });
   // The widget's first draw (its `ready`: in the mount's task, or in the next one when the
   // banner stage draws from a cached copy, src/web/widget.rs) takes over from the snapshot in
-  // its task, and host fit measures for its banner and launcher.
+  // its task. Host fit then measures for the widget's banner and launcher; after a snapshot,
+  // not in this task: the snapshot's fit holds (the same banner in the same place) until the
+  // resize observer first reports the widget's host, in the next frame's rendering, before its
+  // paint, which measures it (fitResized).
   var hasDrawn, drawn = new Promise(function (resolve) { hasDrawn = resolve; });
   function takeOver() {
     hasDrawn();
     dropSnapshot();
-    fitStart();
+    if (fitHost) fitRo.observe(fitHost = document.querySelector('lms-support-widget'));
+    else fitStart();
     mark('host-fitted');
     // (A mounted widget's host is there: it mounts only where fitStart finds what it needs.)
     (warmHost = fitHost).addEventListener('pointerover', warmUp);
@@ -738,7 +742,7 @@
     },
     setLocale: function (tag) {
       tag = String(tag);
-      if (/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/.test(tag)) {
+      if (LANGUAGE_TAG.test(tag)) {
         config.locale = tag;
         viewContext = undefined; // the page's data-* no longer say what the banner shows
       }
