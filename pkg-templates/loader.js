@@ -61,6 +61,7 @@
       if (readySent) return;
       readySent = true;
       detail = { version: VERSION };
+      takeOver();
     }
     if (name === 'banner-shown') {
       var key = JSON.stringify(detail && detail.ids);
@@ -105,8 +106,11 @@
     c.requestPanel = function (part) { api.open(part); };
     // Only an answer for the copy handed over (a 304 says that copy is current), or a full
     // one (asked without an ETag: the copy moved from an older widget's record); else the
-    // widget asks again with its copy's ETag. A response is read once.
-    if (!feedEtag || feedEtag == (feedCopy && feedCopy[1])) c.feedAnswer = feedAnswer;
+    // widget asks again with its copy's ETag. A response is read once (a later stage sends its
+    // own request). It is handed over once the widget has drawn from that copy (its `ready`,
+    // which the banner stage says in the task after its mount), so the copy is drawn first.
+    var answer = feedAnswer;
+    if (answer && (!feedEtag || feedEtag == (feedCopy && feedCopy[1]))) c.feedAnswer = drawn.then(function () { return answer; });
     feedAnswer = null;
     return c;
   }
@@ -534,7 +538,7 @@
   // its way, the mount's task is that much shorter.
   function warmIntl() {
     try {
-      var locale = d.locale && d.locale !== 'auto' ? d.locale : document.documentElement.lang || undefined;
+      var locale = learnerLocale();
       new Intl.DateTimeFormat(locale, {
         weekday: 'long', month: 'long', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short'
       }).formatRange(0, 3600000);
@@ -646,22 +650,31 @@
   }
   var bannerReady = Promise.all([bannerLoad, whenBodyReady().then(function () { mark('body-ready'); }), Promise.race([copyRead, feedInFull, new Promise(function (r) { setTimeout(r, 3000); })])]).then(function (r) {
     if (destroyed || stage) return;
-    var mounted = r[0].mount(stageConfig());
-    dropSnapshot();
-    if (!mounted) {
-      fitStop();
-    } else {
+    if (r[0].mount(stageConfig())) {
       mark('mounted');
       stage = r[0];
-      fitStart();
-      mark('host-fitted');
-      warmHost = fitHost;
-      if (warmHost) {
-        warmHost.addEventListener('pointerover', warmUp);
-        warmHost.addEventListener('focusin', warmUp);
-      }
+    } else {
+      dropSnapshot();
+      fitStop();
     }
   });
+  // The widget's first draw (its `ready`: in the mount's task, or in the next one when the
+  // banner stage draws from a cached copy, src/web/widget.rs) takes over from the snapshot in
+  // its task. Host fit then measures for the widget's banner and launcher; after a snapshot,
+  // not in this task: the snapshot's fit holds (the same banner in the same place) until the
+  // resize observer first reports the widget's host, in the next frame's rendering, before its
+  // paint, which measures it (fitResized).
+  var hasDrawn, drawn = new Promise(function (resolve) { hasDrawn = resolve; });
+  function takeOver() {
+    hasDrawn();
+    dropSnapshot();
+    if (fitHost) fitRo.observe(fitHost = document.querySelector('lms-support-widget'));
+    else fitStart();
+    mark('host-fitted');
+    // (A mounted widget's host is there: it mounts only where fitStart finds what it needs.)
+    (warmHost = fitHost).addEventListener('pointerover', warmUp);
+    warmHost.addEventListener('focusin', warmUp);
+  }
   bannerReady.catch(function (error) {
     dropSnapshot();
     fitStop();
@@ -744,7 +757,7 @@
     },
     setLocale: function (tag) {
       tag = String(tag);
-      if (/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/.test(tag)) {
+      if (LANGUAGE_TAG.test(tag)) {
         config.locale = tag;
         viewContext = undefined; // the page's data-* no longer say what the banner shows
       }

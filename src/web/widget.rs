@@ -2,8 +2,8 @@
 //! refreshed) and the parts it composes: the [`Banner`] and the [`Parts`] of the stage this
 //! build is (the first stage's launcher, or the full stage's help panel and tickets).
 //!
-//! Life cycle: [`Widget::mount`] asks for a fresh feed, then draws the cached one at once (if
-//! any) while the answer is on its way; it fetches again every five minutes and when the tab
+//! Life cycle: [`Widget::mount`] asks for a fresh feed, then draws the cached one (if any; the
+//! banner stage in the next task) while the answer is on its way; it fetches again every five minutes and when the tab
 //! comes back after a minute. Each part owns its nodes, listeners, timers and storage; the
 //! widget only hands them the feed and tells them when to look again. Dropping the [`Widget`] removes its node, and dropping its
 //! parts their listeners and timers. Callbacks hold weak references, so a pending fetch or
@@ -47,6 +47,9 @@ struct State {
     listeners: Vec<Listener>,
     /// Puts the host back when the page swaps its `<body>`.
     keep_in_body: Option<dom::KeepInBody>,
+    /// The banner stage's task that draws from the cached copy (see `Widget::start`).
+    #[cfg(not(feature = "panel"))]
+    settling: Option<Timer>,
     /// The FAQ and flows of the feed in force, read in steps ([`feed::parse_in_steps`]).
     #[cfg(feature = "panel")]
     reading: Option<Timer>,
@@ -142,6 +145,8 @@ impl Widget {
             refresh_timer: None,
             listeners: Vec::new(),
             keep_in_body: None,
+            #[cfg(not(feature = "panel"))]
+            settling: None,
             #[cfg(feature = "panel")]
             reading: None,
             #[cfg(feature = "panel")]
@@ -157,10 +162,6 @@ impl Widget {
     fn start(&self, cached: Option<(String, Option<String>)>) -> Result<Events, JsValue> {
         let weak = Rc::downgrade(&self.state);
         let mut state = self.state.borrow_mut();
-        if let Some((body, etag)) = cached {
-            state.accept_feed(&body, etag, false, &weak);
-            dom::mark("lms-support:cache-parsed");
-        }
 
         let on_visible = {
             let weak = weak.clone();
@@ -202,9 +203,24 @@ impl Widget {
             let weak = weak.clone();
             move || spawn_refresh(weak.clone())
         })?);
-        let mut events = state.banner.update();
-        events.push(("ready", JsValue::NULL));
-        Ok(events)
+        // The banner stage reads its cached copy (with 1,000 FAQ answers about 750 KB, 15-30 ms)
+        // and draws from it in the task after the mount's, so that neither is a long task; the
+        // loader's snapshot of the banner shows meanwhile, and the loader hands over the feed's
+        // answer only after `ready`, so the copy is drawn first. The full stage reads it at
+        // once: it replaces a drawn banner, which must not blink.
+        #[cfg(not(feature = "panel"))]
+        if cached.is_some() {
+            let mut cached = cached;
+            state.settling = Some(Timer::once(0.0, move || {
+                // A timer's task starts with no borrow of the state: this one cannot fail.
+                if let Some(rc) = weak.upgrade() {
+                    let events = rc.borrow_mut().settle(cached.take(), &weak);
+                    dispatch_all(events);
+                }
+            })?);
+            return Ok(Events::new());
+        }
+        Ok(state.settle(cached, &weak))
     }
 
     /// Runs `f` on the stage's parts (for the JS API); nothing when the widget is busy.
@@ -301,6 +317,22 @@ fn error_detail(kind: &str, message: &str) -> JsValue {
 }
 
 impl State {
+    /// The first draw, from the cached copy handed over at mount if any; then `ready` for the
+    /// page (the loader then drops its snapshot of the banner).
+    fn settle(
+        &mut self,
+        cached: Option<(String, Option<String>)>,
+        weak: &Weak<RefCell<State>>,
+    ) -> Events {
+        if let Some((body, etag)) = cached {
+            self.accept_feed(&body, etag, false, weak);
+            dom::mark("lms-support:cache-parsed");
+        }
+        let mut events = self.banner.update();
+        events.push(("ready", JsValue::NULL));
+        events
+    }
+
     /// Takes a feed if it parses and is good enough to replace the current one
     /// ([`feed::Parsed::refusal`]), and hands it to the parts; returns false, keeping the
     /// current one, when not. The full stage hands it over without its FAQ and flows, which

@@ -357,3 +357,53 @@ async function hitTestsBetweenFitAndPaint() {
     await browser.close();
   }
 }
+
+test('the banner stage draws from the cached copy in the task after its mount, under the snapshot, before the feed\'s answer', async () => {
+  const browser = await launchBrowser();
+  try {
+    const feedRequests = recordFeedRequests(browser.context);
+    const { page, etag } = await firstPage(browser, feedRequests);
+    const shown = await bannerText(page);
+    await page.close();
+    // A timer set when the mount starts fires after the mount's task, before any timer the
+    // widget sets during its mount: it records what the page shows between the two tasks.
+    await browser.context.addInitScript(() => {
+      const mark = Performance.prototype.mark;
+      Performance.prototype.mark = function (name, ...rest) {
+        if (name === 'lms-support:mount-start') {
+          setTimeout(() => {
+            window.__betweenTasks = [...document.querySelectorAll('lms-support-widget')].map((host) => host.inert);
+            mark.call(performance, 'test:after-mount-task');
+          }, 0);
+        }
+        return mark.call(this, name, ...rest);
+      };
+    });
+    const next = await nextPageRevalidates(browser, feedRequests, etag);
+    const at = await next.evaluate(() => Object.fromEntries(['lms-support:mount-start', 'lms-support:mounted',
+      'test:after-mount-task', 'lms-support:cache-parsed', 'lms-support:banner-drawn', 'lms-support:feed-answered']
+      .map((name) => [name.replace(/^.*:/, ''), performance.getEntriesByName(name)[0]?.startTime])));
+    assert.ok(at['mount-start'] <= at.mounted && at.mounted <= at['after-mount-task'], JSON.stringify(at));
+    assert.ok(at['after-mount-task'] <= at['cache-parsed'], `the copy was read in the mount's task: ${JSON.stringify(at)}`);
+    assert.ok(at['cache-parsed'] <= at['banner-drawn'] && at['banner-drawn'] <= at['feed-answered'],
+      `drawn from the copy, then the feed's answer (a 304) taken: ${JSON.stringify(at)}`);
+    assert.deepEqual(await next.evaluate(() => window.__betweenTasks), [false, true],
+      'between the tasks: the widget\'s host (its banner not drawn yet) and the loader\'s snapshot, still up');
+    assert.deepEqual(await next.evaluate(() => [...document.querySelectorAll('lms-support-widget')].map((h) => h.inert)), [false],
+      'then the snapshot gave way to the widget');
+    assert.deepEqual(await bannerText(next), shown, 'the banner drawn from the copy');
+
+    // The loader's answer went to the banner stage: the full stage, on opening help, asks itself.
+    const told = [];
+    next.on('console', (m) => { if (/warn|error/.test(m.type())) told.push(m.text()); });
+    const asked = feedRequests.length;
+    await next.evaluate(() => window.LmsSupport.open('help'));
+    await next.locator('lms-support-widget input[type="search"]').waitFor({ state: 'visible', timeout: 10_000 });
+    await next.waitForLoadState('networkidle');
+    assert.equal(feedRequests.length, asked + 1, 'the full stage asked for the feed');
+    assert.equal((await feedRequests[asked].response()).status(), 304);
+    assert.deepEqual(told, [], 'nothing to warn about');
+  } finally {
+    await browser.close();
+  }
+});
