@@ -49,6 +49,7 @@
   var handingOver = false;
   var destroyed = false;
   var stage = null;      // the mounted module
+  var leaving = null;    // the banner stage while the full stage takes over
   var isFull = false;    // stage is the full one
   var prefillData = null;
 
@@ -56,7 +57,9 @@
   // stage's takeover would repeat `ready` and the banner already shown; the host sees each once.
   function emit(name, detail) {
     // While the panel is open the overlay host goes to the top of the stack (style.css).
-    if (fitHost && /^(open|close)$/.test(name)) fitHost.toggleAttribute('data-lsw-open', name === 'open');
+    // (The first host: the full stage's while it takes over, which fitHost is not yet.)
+    var host = document.querySelector('lms-support-widget');
+    if (host && /^(open|close)$/.test(name)) host.toggleAttribute('data-lsw-open', name === 'open');
     if (name === 'ready') {
       if (readySent) return;
       readySent = true;
@@ -654,7 +657,7 @@
   });
 
   var fullReady = null;
-  function upgrade() {
+  function upgrade(help) {
     if (!fullReady) {
       fullReady = Promise.all([load('full'), bannerReady.catch(function () {}), loadStrings('full', learnerLocale())]).then(function (r) {
         // setLocale may have changed the language meanwhile: mount with that one's strings.
@@ -664,16 +667,33 @@
         if (destroyed) return;
         addStrings(full, r[1]);
         stopWarmUp();
+        // Opening help, the full stage mounts in this task (the panel opens in the next) and
+        // draws the banner from the cached feed in later tasks of their own (src/web/widget.rs,
+        // take_over_later); the banner stage's banner stays until then, and goes in that task
+        // (no flicker). Otherwise (the ticket form needs the feed at once) it takes over here.
+        var c = stageConfig();
+        function takenOver() {
+          delete c.takenOver; // once: not again on a remount (setLocale)
+          try {
+            if (leaving) leaving.destroy();
+          } finally {
+            leaving = null;
+            handingOver = false;
+            fitStart();
+          }
+        }
+        if (help) c.takenOver = takenOver;
+        leaving = stage;
+        stage = null;
         handingOver = true;
         try {
-          if (stage) stage.destroy();
-          stage = null;
-          if (full.mount(stageConfig())) { stage = full; isFull = true; }
-          fitStart();
+          if (full.mount(c)) { stage = full; isFull = true; }
         } finally {
-          handingOver = false;
+          if (!isFull || !c.takenOver) takenOver();
         }
         if (isFull && prefillData) { full.prefill(prefillData); prefillData = null; }
+        // The panel opens in a task of its own, before the stage reads the cached feed.
+        if (help) return new Promise(function (resolve) { setTimeout(resolve, 0); });
       });
       fullReady.catch(function (error) {
         console.error(PREFIX + ' could not load the help panel:', error);
@@ -709,7 +729,7 @@
         return;
       }
       later('open', function () {
-        return upgrade().then(function () { if (isFull && !destroyed) stage.open(part); });
+        return upgrade(part == 'help').then(function () { if (isFull && !destroyed) stage.open(part); });
       });
     },
     close: function () {
@@ -767,7 +787,7 @@
       stopWarmUp();
       fitStop();
       dropSnapshot();
-      try { if (stage) stage.destroy(); } catch (error) {
+      try { if (leaving) leaving.destroy(); if (stage) stage.destroy(); } catch (error) {
         console.error(PREFIX + ' destroy() failed:', error);
       }
       stage = null;
