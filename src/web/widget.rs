@@ -174,20 +174,42 @@ impl Widget {
         Ok(widget)
     }
 
-    /// Taking over from the banner stage (the loader's `takenOver`): the panel can open in the
-    /// mount's task, while the cached feed is read in a task of its own, and the banner drawn
-    /// in the next one (with 1,000 FAQ entries the whole takeover in one task was a long task
-    /// of 65 ms). The banner stage's banner stays on the page until then: `takenOver` removes
-    /// it in that task.
+    /// Taking over from the banner stage (the loader's `takenOver`) when help opens: the panel
+    /// opens in the task after the mount, then, once it is painted, the cached feed is read in
+    /// a task of its own and the banner drawn in the next (with 1,000 FAQ entries the whole
+    /// takeover in one task was a long task of 57–76 ms). The banner stage's banner stays on
+    /// the page until then: `takenOver` removes it in that task.
     #[cfg(feature = "panel")]
     fn take_over_later(&self, hook: js_sys::Function) {
         let weak = Rc::downgrade(&self.state);
-        // The first step waits: the panel opens in the task the loader queued after the mount.
+        // The panel opens in the task the loader queued after the mount (after this one's first
+        // tick), and is painted before the cached feed is read: the ticks wait for a frame.
         let mut steps = 0;
+        let painted = Rc::new(std::cell::Cell::new(false));
         let step = move || {
-            steps += 1;
             if steps == 1 {
+                if !painted.get() {
+                    return;
+                }
+                steps = 2;
+            } else if steps == 0 {
+                steps = 1;
+                let flag = painted.clone();
+                let frame = wasm_bindgen::closure::Closure::once_into_js(move || flag.set(true));
+                match dom::window() {
+                    Some(page) => {
+                        report(
+                            page.request_animation_frame(wasm_bindgen::JsCast::unchecked_ref(
+                                &frame,
+                            )),
+                            "widget",
+                        );
+                    }
+                    None => painted.set(true),
+                }
                 return;
+            } else {
+                steps += 1;
             }
             if steps == 2 {
                 with_state(&weak, |s| {
