@@ -41,7 +41,8 @@ fn minify(css: &str) -> String {
             let tight_around =
                 |ch: Option<char>| matches!(ch, Some('{' | '}' | ';' | ',' | ':' | '>'));
             // A space before ':' matters in selectors (`a :focus`); only drop it after ':'.
-            if tight_around(prev) || matches!(next, Some('{' | '}' | ';' | ',' | '>')) {
+            // `!` only starts `!important`, which needs no space before it.
+            if tight_around(prev) || matches!(next, Some('{' | '}' | ';' | ',' | '>' | '!')) {
                 continue;
             }
         }

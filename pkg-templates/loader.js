@@ -34,12 +34,10 @@
   }
   var d = script.dataset;
   var position = d.position;
-  var config = {
-    feed: d.feed, locale: d.locale, lms: d.lms, quiet: d.quiet, position: d.position,
-    role: d.role, course: d.course, courseName: d.courseName, userName: d.userName,
-    userEmail: d.userEmail, launcher: d.launcher, launcherLabel: d.launcherLabel,
-    timeZone: d.timeZone, now: d.now, ticketCheckSeconds: d.ticketCheckSeconds
-  };
+  // The data-* attributes the widget reads (src/web/config.rs), as one string: fewer bytes.
+  var config = {};
+  'feed locale lms quiet position role course courseName userName userEmail launcher launcherLabel timeZone now ticketCheckSeconds'
+    .split(' ').forEach(function (k) { config[k] = d[k]; });
   var base = new URL('.', script.src);
   var EVENTS = ['ready', 'banner-shown', 'open', 'close', 'ticket-submitted', 'ticket-queued', 'error'];
 
@@ -49,6 +47,7 @@
   var handingOver = false;
   var destroyed = false;
   var stage = null;      // the mounted module
+  var leaving = null;    // the banner stage while the full stage takes over
   var isFull = false;    // stage is the full one
   var prefillData = null;
 
@@ -56,7 +55,9 @@
   // stage's takeover would repeat `ready` and the banner already shown; the host sees each once.
   function emit(name, detail) {
     // While the panel is open the overlay host goes to the top of the stack (style.css).
-    if (fitHost && /^(open|close)$/.test(name)) fitHost.toggleAttribute('data-lsw-open', name === 'open');
+    // (The first host: the full stage's while it takes over, which fitHost is not yet.)
+    var host = document.querySelector('lms-support-widget');
+    if (host && /^(open|close)$/.test(name)) host.toggleAttribute('data-lsw-open', name === 'open');
     if (name === 'ready') {
       if (readySent) return;
       readySent = true;
@@ -210,22 +211,16 @@
     return prefix + new URL(config.feed, document.baseURI).href;
   }
 
-  // The widget keeps its outbox under this key only while tickets wait in it (src/base/storage.rs).
-  function outboxWaiting() {
+  // The full stage is needed at once while tickets wait in the outbox (the widget keeps that key
+  // only then, src/base/storage.rs) or while tickets sent from this browser are watched for news
+  // and one has news or a check due (src/base/storage.rs; the record's fields:
+  // src/ticket/news.rs): the full stage sends them, checks and draws the launcher's badge.
+  function ticketsWaiting() {
     try {
-      return localStorage.getItem(feedKey(__OUTBOX_KEY_PREFIX__)) !== null;
-    } catch (error) {
-      return false;
-    }
-  }
-
-  // Tickets sent from this browser are watched for news under this key while any is open
-  // (src/base/storage.rs; the record's fields: src/ticket/news.rs); the full stage checks them
-  // and draws the launcher's badge.
-  function ticketNewsWaiting() {
-    try {
-      var news = JSON.parse(localStorage.getItem(feedKey(__TICKET_NEWS_KEY_PREFIX__)));
-      return !!news && (news[__NEWS_BADGE__] > 0 || news[__NEWS_CHECK_AT__] <= Date.now() / 1000);
+      var news;
+      return localStorage.getItem(feedKey(__OUTBOX_KEY_PREFIX__)) !== null ||
+        !!(news = JSON.parse(localStorage.getItem(feedKey(__TICKET_NEWS_KEY_PREFIX__)))) &&
+        (news[__NEWS_BADGE__] > 0 || news[__NEWS_CHECK_AT__] <= Date.now() / 1000);
     } catch (error) {
       return false;
     }
@@ -595,11 +590,9 @@
   // its answer is in when the widget mounts (on a first visit the banner waits for it). It is
   // asked with the kept copy's ETag, as the widget would; the first stage to mount takes the
   // answer, if it was asked with the ETag of the copy that stage is handed (stageConfig).
-  // A full answer (200) is read here as it comes, while the Wasm is on its way: the browser
-  // resolves the body's promise late while the host page loads. On a first visit the mount,
-  // which needs no kept copy then, need not wait for the Cache API either (feedInFull: there
-  // the Cache API answers after 150-400 ms, and one that never answers waits 3 s at most).
-  // The widget gets the same answer as a Response.
+  // On a first visit the mount, which needs no kept copy then, need not wait for the Cache API
+  // either (feedInFull: there the Cache API answers after 150-400 ms, at times after the Wasm
+  // and the feed; one that never answers holds the mount back 3 s at most).
   var never = new Promise(function () {});
   var feedAnswer = null, feedEtag = null, feedInFull = never;
   function requestFeed() {
@@ -607,12 +600,7 @@
       var headers = { Accept: 'application/json' };
       var kept = localStorage.getItem(feedKey(__FEED_ETAG_KEY_PREFIX__)); // '': a copy without one
       if (feedEtag = kept) headers['If-None-Match'] = feedEtag;
-      feedAnswer = fetch(feedKey(''), { cache: 'no-store', headers: headers, signal: AbortSignal.timeout(15000) }).then(function (r) {
-        return r.ok ? r.text().then(function (text) {
-          feedEtag = null; // answers for no copy: any stage may take it
-          return new Response(text, { status: r.status, headers: r.headers });
-        }) : r;
-      });
+      feedAnswer = fetch(feedKey(''), { cache: 'no-store', headers: headers, signal: AbortSignal.timeout(15000) });
       feedAnswer.catch(function () {}); // read (and a failure told) by the widget
       // Without an ETag key there is no copy to wait for, unless the host cleared localStorage.
       if (kept == null) feedInFull = feedAnswer.then(function (r) { return r.ok || never; }, function () { return never; });
@@ -682,7 +670,7 @@
   });
 
   var fullReady = null;
-  function upgrade() {
+  function upgrade(help) {
     if (!fullReady) {
       fullReady = Promise.all([load('full'), bannerReady.catch(function () {}), loadStrings('full', learnerLocale())]).then(function (r) {
         // setLocale may have changed the language meanwhile: mount with that one's strings.
@@ -692,16 +680,33 @@
         if (destroyed) return;
         addStrings(full, r[1]);
         stopWarmUp();
+        // Opening help, the full stage mounts in this task (the panel opens in the next) and
+        // draws the banner from the cached feed in later tasks of their own (src/web/widget.rs,
+        // take_over_later); the banner stage's banner stays until then, and goes in that task
+        // (no flicker). Otherwise (the ticket form needs the feed at once) it takes over here.
+        var c = stageConfig();
+        function takenOver() {
+          delete c.takenOver; // once: not again on a remount (setLocale)
+          try {
+            if (leaving) leaving.destroy();
+          } finally {
+            leaving = null;
+            handingOver = false;
+            fitStart();
+          }
+        }
+        if (help) c.takenOver = takenOver;
+        leaving = stage;
+        stage = null;
         handingOver = true;
         try {
-          if (stage) stage.destroy();
-          stage = null;
-          if (full.mount(stageConfig())) { stage = full; isFull = true; }
-          fitStart();
+          if (full.mount(c)) { stage = full; isFull = true; }
         } finally {
-          handingOver = false;
+          if (!isFull || !c.takenOver) takenOver();
         }
         if (isFull && prefillData) { full.prefill(prefillData); prefillData = null; }
+        // The panel opens in a task of its own, before the stage reads the cached feed.
+        if (help) return new Promise(function (resolve) { setTimeout(resolve, 0); });
       });
       fullReady.catch(function (error) {
         console.error(PREFIX + ' could not load the help panel:', error);
@@ -737,7 +742,7 @@
         return;
       }
       later('open', function () {
-        return upgrade().then(function () { if (isFull && !destroyed) stage.open(part); });
+        return upgrade(part == 'help').then(function () { if (isFull && !destroyed) stage.open(part); });
       });
     },
     close: function () {
@@ -795,7 +800,7 @@
       stopWarmUp();
       fitStop();
       dropSnapshot();
-      try { if (stage) stage.destroy(); } catch (error) {
+      try { if (leaving) leaving.destroy(); if (stage) stage.destroy(); } catch (error) {
         console.error(PREFIX + ' destroy() failed:', error);
       }
       stage = null;
@@ -809,7 +814,7 @@
   // Tickets waiting from an earlier page need the full stage to be sent; news on sent tickets
   // (or a check that is due) needs it to show the badge.
   bannerReady.then(function () {
-    if (!destroyed && (outboxWaiting() || ticketNewsWaiting())) upgrade();
+    if (!destroyed && ticketsWaiting()) upgrade();
   }, function () {});
   if (openMyTickets) {
     later('open', function () {

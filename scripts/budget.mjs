@@ -1,7 +1,7 @@
 // The byte budgets (gzip as served, Zopfli) that `make size` and tests/dist check, and the goals
 // of issue 14 printed beside them. A budget is what the build reaches plus a little room; lower
 // it when a change saves bytes, so the room is not spent by accident.
-export const BUDGET = { everyPage: 60_000, bothStages: 213_000 };
+export const BUDGET = { everyPage: 60_000, bothStages: 213_900 };
 export const GOAL = { everyPage: 60_000, bothStages: 160_000 };
 
 // Sums a manifest's files (gzip) the way a learner downloads them: every page gets the loader

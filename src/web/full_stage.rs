@@ -86,11 +86,21 @@ impl Parts {
         keep_last_good_support(parsed, &self.parts.base.config().feed_url, source);
     }
 
-    /// Hands a new feed, with one FAQ index for both parts to share, to the help panel and
-    /// tickets.
+    /// Hands a new feed, its FAQ still being read, to the help panel and tickets.
     pub fn set_feed(&self, feed: Rc<Feed>) {
+        self.hand_over(feed, false);
+    }
+
+    /// Hands the feed with its FAQ read, as [`Parts::set_feed`].
+    pub fn set_whole_feed(&self, feed: Rc<Feed>) {
+        self.hand_over(feed, true);
+    }
+
+    /// Hands a feed, with one FAQ index for both parts to share, to the help panel and
+    /// tickets; `whole` once its FAQ is read.
+    fn hand_over(&self, feed: Rc<Feed>, whole: bool) {
         let index = FaqIndex::new(feed.clone(), &self.parts.base.config().locale);
-        self.parts.help.set_feed(feed.clone(), index.clone());
+        self.parts.help.set_feed(feed.clone(), index.clone(), whole);
         self.parts.tickets.set_feed(feed, index);
     }
 

@@ -56,6 +56,9 @@ struct State {
     /// How many problems and unknown fields of that feed were told before its FAQ was read.
     #[cfg(feature = "panel")]
     told: (usize, usize),
+    /// The task that draws the cached feed when taking over from the banner stage.
+    #[cfg(feature = "panel")]
+    taking_over: Option<Timer>,
 }
 
 /// A mounted widget; dropping it removes everything it added to the page.
@@ -103,12 +106,21 @@ impl Widget {
         // The fresh feed, asked for with the cached copy's ETag, is on its way (sent by the
         // loader at script start, or sent now) while the widget builds and draws the cached
         // copy (the loader drew the banner already, from its snapshot, and read the copy).
+        // Taking over from the banner stage, the full stage reads the copy, and asks with its
+        // ETag, in a task of its own (take_over_later).
+        #[cfg(feature = "panel")]
+        let taking_over = config.function("takenOver");
+        #[cfg(feature = "panel")]
+        let cached = taking_over.is_none().then(dom::feed_copy).flatten();
+        #[cfg(not(feature = "panel"))]
         let cached = dom::feed_copy();
-        let request = FeedRequest::take_or_send(
-            &config.feed_url,
-            cached.as_ref().and_then(|c| c.1.as_deref()),
-            sent,
-        );
+        let etag = cached.as_ref().and_then(|c| c.1.as_deref());
+        #[cfg(feature = "panel")]
+        let request = taking_over
+            .is_none()
+            .then(|| FeedRequest::take_or_send(&config.feed_url, etag, sent));
+        #[cfg(not(feature = "panel"))]
+        let request = Some(FeedRequest::take_or_send(&config.feed_url, etag, sent));
         dom::mark("lms-support:feed-requested");
 
         // A custom element name: host CSS written for div/section cannot select our host.
@@ -140,7 +152,7 @@ impl Widget {
             parts,
             feed: None,
             etag: None,
-            fetching: true,
+            fetching: request.is_some(),
             last_fetch_ms: 0.0,
             refresh_timer: None,
             listeners: Vec::new(),
@@ -151,12 +163,77 @@ impl Widget {
             reading: None,
             #[cfg(feature = "panel")]
             told: (0, 0),
+            #[cfg(feature = "panel")]
+            taking_over: None,
         }));
         let widget = Widget { state };
         let events = widget.start(cached).map_err(js)?;
         dispatch_all(events);
-        wasm_bindgen_futures::spawn_local(receive(Rc::downgrade(&widget.state), request));
+        if let Some(request) = request {
+            wasm_bindgen_futures::spawn_local(receive(Rc::downgrade(&widget.state), request));
+        }
+        #[cfg(feature = "panel")]
+        if let Some(hook) = taking_over {
+            widget.take_over_later(hook);
+        }
         Ok(widget)
+    }
+
+    /// Taking over from the banner stage (the loader's `takenOver`) when help opens: the panel
+    /// opens in the task after the mount, then, once it is painted, the cached feed is read in
+    /// a task of its own and the banner drawn in the next (with 1,000 FAQ entries the whole
+    /// takeover in one task was a long task of 57–76 ms). The banner stage's banner stays on
+    /// the page until then: `takenOver` removes it in that task.
+    #[cfg(feature = "panel")]
+    fn take_over_later(&self, hook: js_sys::Function) {
+        let weak = Rc::downgrade(&self.state);
+        // The panel opens in the task the loader queued after the mount (after this one's first
+        // tick), and is painted before the cached feed is read: the ticks wait for a frame.
+        let mut steps = 0;
+        let painted = Rc::new(std::cell::Cell::new(false));
+        let step = move || {
+            if steps == 1 {
+                if !painted.get() {
+                    return;
+                }
+                steps = 2;
+            } else if steps == 0 {
+                steps = 1;
+                let flag = painted.clone();
+                let frame = wasm_bindgen::closure::Closure::once_into_js(move || flag.set(true));
+                match dom::window() {
+                    Some(page) => {
+                        report(
+                            page.request_animation_frame(wasm_bindgen::JsCast::unchecked_ref(
+                                &frame,
+                            )),
+                            "widget",
+                        );
+                    }
+                    None => painted.set(true),
+                }
+                return;
+            } else {
+                steps += 1;
+            }
+            if steps == 2 {
+                with_state(&weak, |s| {
+                    if let Some((body, etag)) = dom::feed_copy() {
+                        s.accept_feed(&body, etag, false, &weak);
+                        dom::mark("lms-support:cache-parsed");
+                    }
+                });
+                // Asked now, with the copy's ETag if it was taken.
+                spawn_refresh(weak.clone());
+                return;
+            }
+            let events = with_state(&weak, |s| s.banner.update());
+            dispatch_all(events.unwrap_or_default());
+            report(hook.call0(&JsValue::NULL), "widget");
+            with_state(&weak, |s| s.taking_over = None);
+        };
+        // (Without timers there is no page to take over.)
+        self.state.borrow_mut().taking_over = Timer::every(0.0, step).ok();
     }
 
     fn start(&self, cached: Option<(String, Option<String>)>) -> Result<Events, JsValue> {
@@ -291,7 +368,10 @@ async fn receive(weak: Weak<RefCell<State>>, request: FeedRequest) {
                 events.push(("error", error_detail("feed", &message)));
             }
         }
-        events.extend(s.banner.update());
+        // Taking over, the banner is drawn in its own step (the banner stage's still shows).
+        if !s.banner_deferred() {
+            events.extend(s.banner.update());
+        }
         if s.feed.is_some() {
             s.parts.fetched();
         }
@@ -331,6 +411,14 @@ impl State {
         let mut events = self.banner.update();
         events.push(("ready", JsValue::NULL));
         events
+    }
+
+    /// The full stage is taking over, and draws the banner in a step of its own.
+    fn banner_deferred(&self) -> bool {
+        #[cfg(feature = "panel")]
+        return self.taking_over.is_some();
+        #[cfg(not(feature = "panel"))]
+        false
     }
 
     /// Takes a feed if it parses and is good enough to replace the current one
@@ -407,8 +495,9 @@ impl State {
         weak: Weak<RefCell<State>>,
         source: &'static str,
     ) {
-        /// One step's time: well under the 50 ms of a long task.
-        const STEP_MS: f64 = 8.0;
+        /// One step's time: well under the 50 ms of a long task. (An interval's ticks come
+        /// 4 ms apart at the least: with steps of 8 ms a third of the time went waiting.)
+        const STEP_MS: f64 = 20.0;
         let mut rest = Some(rest);
         let timer = Timer::every(0.0, move || {
             let read = rest.as_mut().is_some_and(|r| {
@@ -440,7 +529,7 @@ impl State {
             .drain(..unknown.min(parsed.unknown_fields.len()));
         warn_about(&parsed);
         let feed = Rc::new(parsed.feed);
-        self.parts.set_feed(feed.clone());
+        self.parts.set_whole_feed(feed.clone());
         self.feed = Some(feed);
     }
 }

@@ -125,6 +125,10 @@ struct Inner {
     base: Rc<Base>,
     feed: Option<Rc<Feed>>,
     index: Option<Rc<FaqIndex>>,
+    /// The feed's FAQ is read (until then it is handed over without it).
+    whole: bool,
+    /// A query waits for the FAQ to be read and indexed; searched then.
+    waiting: bool,
     launcher: Element,
     backdrop: Element,
     dialog: Element,
@@ -208,6 +212,8 @@ impl HelpPanel {
             base,
             feed: None,
             index: None,
+            whole: false,
+            waiting: false,
             launcher: launcher_button,
             backdrop,
             dialog,
@@ -269,12 +275,22 @@ impl HelpPanel {
         self.with(|s| s.hidden_elsewhere = Some(regions));
     }
 
-    /// Takes a new feed and its FAQ index; an open panel is redrawn from it at once.
-    pub fn set_feed(&self, feed: Rc<Feed>, index: Rc<FaqIndex>) {
+    /// Takes a new feed and its FAQ index (`whole`: its FAQ read); an open panel is redrawn
+    /// from it at once, and a query typed before the FAQ was indexed is searched once it is.
+    pub fn set_feed(&self, feed: Rc<Feed>, index: Rc<FaqIndex>, whole: bool) {
+        let weak = Rc::downgrade(&self.inner);
+        index.when_built(move || {
+            with_inner(&weak, |s| {
+                if s.waiting && s.whole {
+                    report(s.show_results(), "help panel");
+                }
+            });
+        });
         self.with(|s| {
             s.events.set_feed(&feed, &s.base.config().feed_url);
             s.feed = Some(feed);
             s.index = Some(index);
+            s.whole = whole;
             if s.open {
                 report(s.fill(), "help panel");
                 report(s.show_results(), "help panel");
@@ -435,6 +451,12 @@ impl Inner {
 
         self.browse.replace_children_with_node_0();
         self.browse_items.clear();
+        // Its topics come with the FAQ, read in steps after the rest of the feed.
+        if self.whole {
+            self.browse.remove_attribute("aria-busy")?;
+        } else {
+            self.browse.set_attribute("aria-busy", "true")?;
+        }
         if !view.topics.is_empty() {
             add(
                 doc,
@@ -500,17 +522,28 @@ impl Inner {
         self.results_items.clear();
         self.votes.prune();
         self.announce_timer = None;
-        let (Some(feed), Some(index)) = (self.feed.clone(), self.index.clone()) else {
-            return Ok(());
-        };
-        // A blank query needs no index: asking for it would finish its build in this task.
-        let view = (!query.trim().is_empty())
-            .then(|| search_results(&feed.faq, index.get(), &query, locale))
-            .flatten();
-        let Some(view) = view else {
+        // A blank query needs no index. Until the FAQ is read and indexed in steps (a large
+        // one takes a few hundred ms after opening), a query shows the results as busy and is
+        // searched then: finishing the index here would be one long task.
+        self.waiting = !query.trim().is_empty();
+        let feed = self.feed.clone().filter(|_| self.whole);
+        let index = self.index.clone();
+        let ready = feed
+            .as_deref()
+            .zip(index.as_deref().and_then(FaqIndex::built));
+        if self.waiting && ready.is_none() {
+            self.results.set_attribute("aria-busy", "true")?;
+        } else {
+            self.results.remove_attribute("aria-busy")?;
+        }
+        let view = ready
+            .filter(|_| self.waiting)
+            .and_then(|(feed, index)| search_results(&feed.faq, index, &query, locale));
+        let (Some(feed), Some(view)) = (feed.clone(), view) else {
             self.count.set_text_content(None);
             return Ok(());
         };
+        self.waiting = false;
         if let Some(empty) = &view.empty_message {
             add(doc, &self.results, "p", "lsw-empty", &[], empty)?;
         }
