@@ -397,9 +397,12 @@ test('the banner stage draws from the cached copy in the task after its mount, u
     const told = [];
     next.on('console', (m) => { if (/warn|error/.test(m.type())) told.push(m.text()); });
     const asked = feedRequests.length;
+    // (The full stage asks once the panel has shown, in a task of its own.)
+    const request = next.waitForRequest((r) => new URL(r.url()).pathname === '/v1/feed', { timeout: 10_000 });
     await next.evaluate(() => window.LmsSupport.open('help'));
     await next.locator('lms-support-widget input[type="search"]').waitFor({ state: 'visible', timeout: 10_000 });
-    await next.waitForLoadState('networkidle');
+    await (await request).response();
+    await next.locator('lms-support-widget .lsw-browse:not([aria-busy])').waitFor({ state: 'attached', timeout: 10_000 });
     assert.equal(feedRequests.length, asked + 1, 'the full stage asked for the feed');
     assert.equal((await feedRequests[asked].response()).status(), 304);
     assert.deepEqual(told, [], 'nothing to warn about');

@@ -52,6 +52,9 @@ async function openHelp(page) {
     await widget(page, '.lsw-launcher').click();
   }
   await widget(page, '[role="dialog"]').waitFor({ state: 'visible' });
+  // The topics are drawn in tasks after the panel shows (read from the feed in steps): measure
+  // the panel once they are there.
+  await widget(page, '.lsw-browse:not([aria-busy])').waitFor({ state: 'attached', timeout: 10_000 });
 }
 
 /** The widget is mounted: its launcher is in the shadow root (hidden on a page with its own entry). */
