@@ -431,6 +431,21 @@
     addEventListener('resize', fitMeasureSoon);
     addEventListener('scroll', fitApply); // moves things in push mode only (not cancelable)
   }
+  // Host fit goes on for a new host of ours in place of the one it measured for (the widget's
+  // after the loader's snapshot, the full stage's after the banner stage's): the host page's
+  // chrome is where it was, so only a change of our size measures again (the resize observer's
+  // first report of the new host, in the next frame's rendering). Taking over from the banner
+  // stage (`same`: the same banner and launcher in the same place) the new host counts as the
+  // size the old one was measured at; measuring anew there (some 250 hit tests) was most of a
+  // 50 ms task on opening help. After a snapshot it is always measured, once.
+  function fitFollow(same) {
+    var host = document.querySelector('lms-support-widget');
+    if (!fitHost || !host) return fitStart();
+    if (same) fitSizes.set(host, fitSizes.get(fitHost));
+    // (The old host, removed, would be reported at 0 × 0 and measure.)
+    fitRo.unobserve(fitHost);
+    fitRo.observe(fitHost = host);
+  }
   function fitStop() {
     if (fitRo) fitRo.disconnect();
     if (fitMo) fitMo.disconnect();
@@ -656,8 +671,7 @@
   function takeOver() {
     hasDrawn();
     dropSnapshot();
-    if (fitHost) fitRo.observe(fitHost = document.querySelector('lms-support-widget'));
-    else fitStart();
+    fitFollow();
     mark('host-fitted');
     // (A mounted widget's host is there: it mounts only where fitStart finds what it needs.)
     (warmHost = fitHost).addEventListener('pointerover', warmUp);
@@ -692,7 +706,7 @@
           } finally {
             leaving = null;
             handingOver = false;
-            fitStart();
+            fitFollow(1);
           }
         }
         if (help) c.takenOver = takenOver;

@@ -84,3 +84,80 @@ fn unknown_zones_are_rejected_like_natively() {
         Ok(7200)
     );
 }
+
+/// The offset as the browser's `formatToParts` gives it (how `IntlZones` read it before it read
+/// `format`'s one string): an independent reading of the same `Intl` data.
+fn offset_from_parts(zone: &str, at: Timestamp) -> i32 {
+    use js_sys::{Array, Date, Intl, Object, Reflect};
+    use wasm_bindgen::JsValue;
+    let options = Object::new();
+    for (key, value) in [
+        ("timeZone", zone),
+        ("hourCycle", "h23"),
+        ("year", "numeric"),
+        ("month", "numeric"),
+        ("day", "numeric"),
+        ("hour", "numeric"),
+        ("minute", "numeric"),
+        ("second", "numeric"),
+    ] {
+        Reflect::set(&options, &key.into(), &value.into()).unwrap();
+    }
+    let format = Intl::DateTimeFormat::new(&Array::of1(&"en-US".into()), &options);
+    let date = Date::new(&JsValue::from_f64(at.seconds() as f64 * 1000.0));
+    let mut fields = [0i64; 6];
+    for part in format.format_to_parts(&date).iter() {
+        let kind = Reflect::get(&part, &"type".into()).unwrap().as_string().unwrap();
+        let value = Reflect::get(&part, &"value".into()).unwrap().as_string().unwrap();
+        let slot = ["year", "month", "day", "hour", "minute", "second"]
+            .iter()
+            .position(|k| *k == kind);
+        if let Some(slot) = slot {
+            fields[slot] = value.parse().unwrap();
+        }
+    }
+    let local = CivilDateTime {
+        date: CivilDate::new(fields[0] as i32, fields[1] as u8, fields[2] as u8).unwrap(),
+        hour: (fields[3] % 24) as u8,
+        minute: fields[4] as u8,
+        second: fields[5] as u8,
+    };
+    (local.as_if_utc().seconds() - at.seconds()) as i32
+}
+
+#[wasm_bindgen_test]
+fn offsets_agree_with_format_to_parts_across_two_years() {
+    let zones = IntlZones::default();
+    // Whole, half and quarter hours, both hemispheres, west and east of UTC, a 30-minute DST
+    // (Lord Howe), Casablanca's Ramadan changes, the date line.
+    let names = [
+        "UTC",
+        "America/New_York",
+        "America/St_Johns",
+        "America/Santiago",
+        "Europe/Madrid",
+        "Africa/Casablanca",
+        "Asia/Kolkata",
+        "Asia/Kathmandu",
+        "Australia/Lord_Howe",
+        "Pacific/Chatham",
+        "Pacific/Kiritimati",
+    ];
+    let from = utc("2026-01-01T00:00:00Z").seconds();
+    let mut checked = 0;
+    for zone in names {
+        // Every 7 h 13 min 7 s for two years: every hour of the day and minute of the hour
+        // comes up, and every transition has instants a few hours either side.
+        let mut at = from;
+        while at < from + 2 * 366 * 86_400 {
+            assert_eq!(
+                zones.offset_at(zone, Timestamp(at)),
+                Ok(offset_from_parts(zone, Timestamp(at))),
+                "{zone} at {at}"
+            );
+            at += 7 * 3600 + 13 * 60 + 7;
+            checked += 1;
+        }
+    }
+    assert!(checked > 20_000);
+}

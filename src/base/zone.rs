@@ -5,7 +5,7 @@
 //! browser (which answers from `Intl`) and native code (which answers from the IANA database
 //! through `chrono-tz`) agree by construction.
 
-use crate::base::time::{CivilDateTime, Timestamp};
+use crate::base::time::{CivilDate, CivilDateTime, Timestamp};
 
 /// The zone name is not a known IANA time zone.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -67,6 +67,46 @@ impl TimeZones for TzDatabase {
     }
 }
 
+/// The wall-clock time in `Intl.DateTimeFormat("en-US")`'s text for numeric year, month, day,
+/// hour, minute and second with `hourCycle: "h23"`: `12/11/2026, 15:40:00`, six runs of digits
+/// in the order month, day, year, hour, minute, second, whatever separates them. `None` for
+/// anything else. (One string from the browser, where `formatToParts` was an array of eleven
+/// objects read field by field across the Wasm boundary: the schedule asks for hundreds of
+/// offsets per draw.) An hour of 24 is midnight, as some engines print it.
+pub fn wall_clock_from_en_us(text: &str) -> Option<CivilDateTime> {
+    let mut fields = [0u32; 6];
+    let mut count = 0;
+    let mut in_digits = false;
+    for byte in text.bytes() {
+        let digit = byte.wrapping_sub(b'0');
+        if digit > 9 {
+            in_digits = false;
+            continue;
+        }
+        if !in_digits {
+            count += 1;
+            in_digits = true;
+        }
+        let field = fields.get_mut(count - 1)?;
+        *field = field.checked_mul(10)?.checked_add(u32::from(digit))?;
+    }
+    if count != fields.len() {
+        return None;
+    }
+    let [month, day, year, hour, minute, second] = fields;
+    let small = |n: u32, below: u32| u8::try_from(n).ok().filter(|_| n < below);
+    Some(CivilDateTime {
+        date: CivilDate::new(
+            i32::try_from(year).ok()?,
+            u8::try_from(month).ok()?,
+            u8::try_from(day).ok()?,
+        )?,
+        hour: small(hour, 25)? % 24,
+        minute: small(minute, 60)?,
+        second: small(second, 61)?.min(59),
+    })
+}
+
 /// Formats an offset as `UTC+01:00` / `UTC−05:00` (with a true minus sign).
 pub fn offset_label(offset_seconds: i32) -> String {
     let sign = if offset_seconds < 0 { '\u{2212}' } else { '+' };
@@ -78,7 +118,6 @@ pub fn offset_label(offset_seconds: i32) -> String {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
-    use crate::base::time::CivilDate;
 
     fn at(y: i32, mo: u8, d: u8, h: u8, mi: u8) -> CivilDateTime {
         CivilDateTime {
@@ -139,5 +178,59 @@ mod tests {
     fn offset_labels_use_a_true_minus() {
         assert_eq!(offset_label(-5 * 3600), "UTC\u{2212}05:00");
         assert_eq!(offset_label(5 * 3600 + 1800), "UTC+05:30");
+    }
+}
+
+#[cfg(test)]
+mod wall_clock_tests {
+    use super::*;
+
+    fn wall(y: i32, mo: u8, d: u8, h: u8, mi: u8, se: u8) -> Option<CivilDateTime> {
+        Some(CivilDateTime {
+            date: CivilDate::new(y, mo, d)?,
+            hour: h,
+            minute: mi,
+            second: se,
+        })
+    }
+
+    #[test]
+    fn reads_what_intl_prints_for_en_us() {
+        // As printed by Chromium, Firefox and Node for en-US, numeric fields, hourCycle h23.
+        assert_eq!(
+            wall_clock_from_en_us("12/11/2026, 15:40:09"),
+            wall(2026, 12, 11, 15, 40, 9)
+        );
+        assert_eq!(
+            wall_clock_from_en_us("3/29/2026, 03:30:00"),
+            wall(2026, 3, 29, 3, 30, 0)
+        );
+        // Whatever separates the numbers (a narrow no-break space, no comma).
+        assert_eq!(
+            wall_clock_from_en_us("1/2/2027\u{202f}7:05:59"),
+            wall(2027, 1, 2, 7, 5, 59)
+        );
+        // Midnight printed as 24 by some engines with a 24-hour clock.
+        assert_eq!(
+            wall_clock_from_en_us("1/1/2027, 24:00:00"),
+            wall(2027, 1, 1, 0, 0, 0)
+        );
+    }
+
+    #[test]
+    fn anything_else_is_refused() {
+        for text in [
+            "",
+            "12/11/2026, 15:40",
+            "12/11/2026, 15:40:00:00",
+            "13/11/2026, 15:40:00",
+            "2/30/2026, 15:40:00",
+            "12/11/2026, 25:00:00",
+            "12/11/2026, 15:60:00",
+            "12/11/99999999999, 15:40:00",
+            "December 11, 2026 at 3:40:00 PM",
+        ] {
+            assert_eq!(wall_clock_from_en_us(text), None, "{text:?}");
+        }
     }
 }

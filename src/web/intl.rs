@@ -1,16 +1,16 @@
 //! The browser's `Intl`: time-zone offsets for the core, and dates in the learner's language.
 //!
 //! No time-zone database ships in the Wasm: `Intl.DateTimeFormat` knows every IANA zone. The
-//! offset of a zone at an instant is read by formatting the instant in that zone and comparing
-//! the wall-clock fields with UTC; the DST rules themselves live in [`crate::base::zone`], shared with
+//! offset of a zone at an instant is read by formatting the instant in that zone (one string,
+//! read by [`wall_clock_from_en_us`]) and comparing the wall-clock time with UTC; the DST rules themselves live in [`crate::base::zone`], shared with
 //! native code.
 
 use crate::banner::RelativeUnit;
-use crate::base::decimal::{decimal, parse_int};
-use crate::base::time::{CivilDate, CivilDateTime, Timestamp};
-use crate::base::zone::{TimeZones, UnknownZone};
+use crate::base::decimal::decimal;
+use crate::base::time::{CivilDateTime, Timestamp};
+use crate::base::zone::{wall_clock_from_en_us, TimeZones, UnknownZone};
 use crate::web::dom::report;
-use js_sys::{Array, Object, Reflect};
+use js_sys::{Object, Reflect};
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
@@ -24,8 +24,6 @@ extern "C" {
     fn format(this: &DateFormat, epoch_ms: f64) -> String;
     #[wasm_bindgen(method, js_class = "DateTimeFormat", js_name = formatRange, catch)]
     fn format_range(this: &DateFormat, start_ms: f64, end_ms: f64) -> Result<String, JsValue>;
-    #[wasm_bindgen(method, js_class = "DateTimeFormat", js_name = formatToParts)]
-    fn format_to_parts(this: &DateFormat, epoch_ms: f64) -> Array;
     #[wasm_bindgen(method, js_class = "DateTimeFormat", js_name = resolvedOptions)]
     fn resolved_options(this: &DateFormat) -> Object;
 
@@ -89,36 +87,8 @@ impl IntlZones {
                 formats.len() - 1
             }
         };
-        let parts = formats[index]
-            .1
-            .format_to_parts(at.seconds() as f64 * 1000.0);
-        let mut fields = [0i64; 6];
-        for part in parts.iter() {
-            let kind = Reflect::get(&part, &"type".into())
-                .ok()
-                .and_then(|v| v.as_string());
-            let value = Reflect::get(&part, &"value".into())
-                .ok()
-                .and_then(|v| v.as_string());
-            let slot = match kind.as_deref() {
-                Some("year") => 0,
-                Some("month") => 1,
-                Some("day") => 2,
-                Some("hour") => 3,
-                Some("minute") => 4,
-                Some("second") => 5,
-                _ => continue,
-            };
-            fields[slot] = value.and_then(|v| parse_int(&v)).ok_or(UnknownZone)?;
-        }
-        let date = CivilDate::new(fields[0] as i32, fields[1] as u8, fields[2] as u8)
-            .ok_or(UnknownZone)?;
-        Ok(CivilDateTime {
-            date,
-            hour: (fields[3] % 24) as u8,
-            minute: fields[4] as u8,
-            second: fields[5] as u8,
-        })
+        let text = formats[index].1.format(at.seconds() as f64 * 1000.0);
+        wall_clock_from_en_us(&text).ok_or(UnknownZone)
     }
 }
 

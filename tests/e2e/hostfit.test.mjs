@@ -285,6 +285,53 @@ test('Moodle: drawers closed and opened under the banner keep their toggles and 
   assert.deepEqual(failures, []);
 });
 
+test('Moodle: once help has opened (the full stage in place of the banner stage), host fit follows the new banner: controls usable, and dismissal gives the layout back exactly', { timeout: 120_000 }, async () => {
+  // Taking over, host fit keeps what it measured of the host page and watches the full stage's
+  // host instead (pkg-templates/loader.js, fitFollow): a banner that changes size afterwards
+  // must still move the host's chrome.
+  const page = await browser.context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  const spec = PAGES['/moodle.html'];
+  try {
+    noWidget = true;
+    await load(page, '/moodle.html', 1280);
+    const baseline = await layout(page, [...spec.chromeBoxes, ...spec.chrome]);
+    noWidget = false;
+    writeFeed(phases(Date.now()).upcoming);
+    for (const mode of POSITIONS) {
+      position = mode;
+      await forgetCopies(page);
+      await load(page, '/moodle.html', 1280);
+      await page.locator('lms-support-widget .lsw-item').first().waitFor({ state: 'visible', timeout: 10_000 });
+      await frames(page);
+      const before = await layout(page, [...spec.chromeBoxes, ...spec.chrome]);
+      await page.evaluate(() => window.LmsSupport.open('help'));
+      // Taken over: the banner stage's host is gone and the panel's topics are drawn.
+      await page.waitForFunction(() => document.querySelectorAll('lms-support-widget').length === 1
+        && document.querySelector('lms-support-widget').shadowRoot.querySelector('.lsw-browse:not([aria-busy])'), null, { timeout: 10_000 });
+      await page.keyboard.press('Escape');
+      await page.locator('lms-support-widget [role="dialog"]').waitFor({ state: 'hidden', timeout: 5_000 });
+      await frames(page);
+      assert.deepEqual(await layout(page, [...spec.chromeBoxes, ...spec.chrome]), before,
+        `${mode}: the host's chrome is where it was before help opened`);
+      for (const [key, v] of Object.entries(await hitTest(page, spec.chrome))) assert.equal(v, 'ok', `${mode} after help: ${key}`);
+      // The full stage's banner dismissed: its host shrinks, and the host's chrome goes back.
+      const dismiss = page.locator('lms-support-widget .lsw-dismiss');
+      assert.ok(await dismiss.count(), `${mode}: the full stage's banner can be dismissed`);
+      while (await dismiss.count()) await dismiss.first().click();
+      await frames(page);
+      assert.deepEqual(await layout(page, [...spec.chromeBoxes, ...spec.chrome]), baseline,
+        `${mode}: after dismissal the layout is the page's own`);
+    }
+    assert.deepEqual(errors, []);
+  } finally {
+    noWidget = false;
+    position = 'push';
+    await page.close();
+  }
+});
+
 test('Moodle: "Help and support" in the footer popover opens the help panel, and no floating launcher shows beside it', { timeout: 60_000 }, async () => {
   const page = await browser.context.newPage();
   const errors = [];
