@@ -149,6 +149,15 @@ async function load(page, path, width) {
   if (ready) await page.locator(ready).waitFor({ state: 'attached', timeout: 10_000 });
 }
 
+/** Loads `path` with no copy kept (the feed just written is drawn) and waits for the banner's
+ *  first item and two frames. */
+async function loadBanner(page, path, width) {
+  await forgetCopies(page);
+  await load(page, path, width);
+  await page.locator('lms-support-widget .lsw-item').first().waitFor({ state: 'visible', timeout: 10_000 });
+  await frames(page);
+}
+
 /** Opens each of the host's menus in turn and hit-tests its items: {toggle > item#i: 'ok' | …}. */
 async function menuHits(page, menus = []) {
   const out = {};
@@ -185,10 +194,7 @@ test('host controls stay usable and the host layout comes back exactly, on every
         let failed = 0, checked = 0;
         for (const [phase, feed] of Object.entries(phases(Date.now()))) {
           writeFeed(feed);
-          await forgetCopies(page);
-          await load(page, path, width);
-          await page.locator('lms-support-widget .lsw-item').first().waitFor({ state: 'visible', timeout: 10_000 });
-          await frames(page);
+          await loadBanner(page, path, width);
           const where = `${path} ${width}px ${mode} ${phase}`;
           const selectors = mode === 'push' ? [...spec.chrome, ...spec.flow || [], ...spec.content] : spec.chrome;
           const hits = { ...await hitTest(page, selectors), ...await menuHits(page, spec.menus) };
@@ -263,10 +269,7 @@ test('Moodle: drawers closed and opened under the banner keep their toggles and 
   writeFeed(phases(Date.now()).in_progress);
   for (const mode of POSITIONS) {
     position = mode;
-    await forgetCopies(page);
-    await load(page, '/moodle.html', 1280);
-    await page.locator('lms-support-widget .lsw-item').first().waitFor({ state: 'visible', timeout: 10_000 });
-    await frames(page);
+    await loadBanner(page, '/moodle.html', 1280);
     // Closed: the toggle that Boost shows instead (display: none while the drawer is open).
     await page.locator('.drawertoggle').click();
     await frames(page);
@@ -301,10 +304,7 @@ test('Moodle: once help has opened (the full stage in place of the banner stage)
     writeFeed(phases(Date.now()).upcoming);
     for (const mode of POSITIONS) {
       position = mode;
-      await forgetCopies(page);
-      await load(page, '/moodle.html', 1280);
-      await page.locator('lms-support-widget .lsw-item').first().waitFor({ state: 'visible', timeout: 10_000 });
-      await frames(page);
+      await loadBanner(page, '/moodle.html', 1280);
       const before = await layout(page, [...spec.chromeBoxes, ...spec.chrome]);
       await page.evaluate(() => window.LmsSupport.open('help'));
       // Taken over: the banner stage's host is gone and the panel's topics are drawn.
