@@ -231,4 +231,27 @@ const newText = main.texts.filter((x) => !bannerText.includes(x));
 console.log(`text runs in main's data not in the banner stage's: ${newText.length}, ${newText.reduce((a, x) => a + x.length, 0)} B; ` +
   `the banner stage's not in main: ${banner.texts.filter((x) => !main.texts.join('\u0000').includes(x)).reduce((a, x) => a + x.length, 0)} B`);
 for (const x of newText.sort((a, b) => b.length - a.length).slice(0, 12)) console.log(`${pad(x.length, 7)}  ${JSON.stringify(x.slice(0, 140))}`);
+
+// The chunk's code by module of this crate (its names are Rust's v0 mangling, read here just
+// far enough for the first two path segments below the crate), and by other crate.
+const chunkNamed = parse(wasmOpt(t('split-out/split_full.wasm'), 'chunk-g.wasm', { keepNames: true, minify: false }).bytes);
+const groups = new Map();
+const ident = (n, at) => {
+  const m = n.slice(at).match(/^(\d+)_?/);
+  return m ? [n.slice(at + m[0].length, at + m[0].length + Number(m[1])), at + m[0].length + Number(m[1])] : null;
+};
+for (const [n, size] of chunkNamed.functions) {
+  let group = 'other';
+  const at = n.indexOf('18lms_support_widget');
+  if (at >= 0) {
+    const path = [];
+    for (let i = 0, p = at + 20, x; i < 2 && (x = ident(n, p)); i++) [path[i], p] = x;
+    group = path.join('::');
+  } else {
+    group = n.match(/\d(core|alloc|std|wasm_bindgen_futures|wasm_bindgen|web_sys|js_sys|talc)/)?.[1] ?? group;
+  }
+  groups.set(group, (groups.get(group) ?? 0) + size);
+}
+console.log(`\nchunk: code ${chunkNamed.code} B, data ${chunkNamed.data} B raw; code by module:`);
+for (const [g, size] of [...groups].sort((a, b) => b[1] - a[1]).slice(0, 16)) console.log(`${pad(size, 7)}  ${g}`);
 rmSync(tmp, { recursive: true, force: true });
