@@ -6,6 +6,9 @@
 # `wasm_split_cli_support`, installed here into target/tools on first use) splits it, wasm-bindgen
 # runs on the main part, and scripts/size-split/measure.mjs weighs both parts beside today's two
 # stages (target/pkg-banner, target/pkg from `make widget`) optimized the same way.
+# SPLIT_LEAN=1 builds the feed's first pass once for the banner and once for the panel
+# (scripts/size-split/prepare.sh), so that the main part has no support block parser.
+# `node scripts/size-split/run-in-page.mjs [--optimized]` then runs the parts in Chromium.
 # Nothing it builds is shipped; it writes under target/ only.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -23,3 +23,15 @@ perl -0pi -e 's/#\[cfg\(not\(feature = "panel"\)\)\]\nmod first_stage;/#[allow(d
 grep -q '^mod split;' $web/mod.rs
 sed -i -E '/^#\[wasm_bindgen(\(js_name = [A-Za-z]+\))?\]$/d' $web/mod.rs $web/full_stage.rs
 ! grep -q '^#\[wasm_bindgen' $web/mod.rs $web/full_stage.rs
+# SPLIT_LEAN=1: the feed's first pass built twice, for the banner (no support block, so no
+# `support_of` and no `core::fmt` in the main part) and for the panel, as a real integration
+# would need (in the shipped stages `cfg!(feature = "panel")` already keeps it out of the banner
+# stage's build).
+if [ "${SPLIT_LEAN:-}" = 1 ]; then
+  feed=src/base/feed.rs
+  perl -0pi -e 's/fn parse_start\(\n(\s+json: &str,\n\s+zones: &dyn TimeZones,\n\s+limits: &Limits,\n\s+skip: &\[&str\],\n)\s+panel: bool,\n/fn parse_start<const PANEL: bool>(\n$1/' $feed
+  perl -0pi -e 's/if cfg!\(feature = "panel"\) && panel \{/if cfg!(feature = "panel") && PANEL {/' $feed
+  perl -0pi -e 's/parse_start\(\n(\s+json,\n\s+zones,\n\s+&Limits::DEFAULT,\n\s+&\["faq", "flows", "support"\],\n)\s+false,\n/parse_start::<false>(\n$1/' $feed
+  perl -0pi -e 's/parse_start\(([^;]*?), true\)/parse_start::<true>($1)/g' $feed
+  [ "$(grep -c 'parse_start::<' $feed)" = 3 ] && grep -q 'fn parse_start<const PANEL: bool>' $feed && grep -q '&& PANEL {' $feed
+fi

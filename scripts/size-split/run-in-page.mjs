@@ -1,12 +1,15 @@
-// Runs the split build (scripts/size-split.sh's target/split-pkg and target/split-out, before
-// wasm-opt) in headless Chromium, without the loader: the main part mounts the banner stage's
+// Runs the split build (scripts/size-split.sh's target/split-pkg and target/split-out; with
+// --optimized, both parts through scripts/bundle.mjs's wasm-opt flags first, names not
+// minified) in headless Chromium, without the loader: the main part mounts the banner stage's
 // widget, `takeOver` fetches the chunk and mounts the full stage's, `open("help")` opens the
 // panel. Prints what the page shows and logs, and which files it fetched: a check that the
 // parts measured work together, not a test of the widget.
 //
-//   node scripts/size-split/run-in-page.mjs
+//   node scripts/size-split/run-in-page.mjs [--optimized]
+import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:http';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launchBrowser } from '../../tests/e2e/harness.mjs';
 
@@ -18,7 +21,16 @@ const files = {
   '/split_full.wasm': join(root, 'target/split-out/split_full.wasm'),
   '/feed.json': join(root, 'tests/fixtures/feed.json'),
 };
-const page = `<!doctype html><html lang="en"><head><title>split</title></head><body><p>course page</p>
+const tmp = mkdtempSync(join(tmpdir(), 'size-split-page-'));
+if (process.argv.includes('--optimized')) {
+  for (const name of ['/lms_support_widget_bg.wasm', '/split_full.wasm']) {
+    const out = join(tmp, name.slice(1));
+    execFileSync(join(root, 'node_modules/.bin/wasm-opt'), ['-Oz', '--converge', '--low-memory-unused',
+      '--one-caller-inline-max-function-size', '20', '--strip-debug', '--strip-producers', files[name], '-o', out]);
+    files[name] = out;
+  }
+}
+const page = `<!doctype html><html lang="en"><head><title>split</title><link rel="icon" href="data:,"></head><body><p>course page</p>
 <script type="module">
 import init, * as widget from './lms_support_widget.js';
 const wait = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -64,4 +76,5 @@ try {
 } finally {
   await close();
   server.close();
+  rmSync(tmp, { recursive: true, force: true });
 }
