@@ -16,11 +16,11 @@
   var PREFIX = '[lms-support]';
   var VERSION = '__VERSION__';
   var STAGES = __STAGES__;
-  var perf = window.performance;
   // The steps to the first banner, as performance marks (lms-support:<step>), which
-  // tests/e2e/bench-first-banner.mjs prints as a breakdown.
+  // tests/e2e/bench-first-banner.mjs prints as a breakdown. (Every browser with the fetch
+  // features below has performance.mark.)
   function mark(step) {
-    if (perf && perf.mark) perf.mark('lms-support:' + step);
+    performance.mark('lms-support:' + step);
   }
   mark('script-start');
   if (window.LmsSupport) {
@@ -410,7 +410,7 @@
     });
     fitSheet.replaceSync(css);
   }
-  function fitStart() {
+  function fitStart(later) {
     fitStop();
     fitHost = document.querySelector('lms-support-widget');
     if (!fitHost) return; // (the widget mounts only where constructable stylesheets exist)
@@ -425,7 +425,7 @@
     if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', fitMeasure);
     fitKnown = new Set();
     fitWatched = new Set();
-    fitMeasure();
+    if (!later) fitMeasure(); // else fitResized, in the next frame's rendering
     fitMo = new MutationObserver(fitMutated);
     fitMo.observe(document.body, { childList: true, subtree: true, attributes: true, attributeFilter: ['class', 'style', 'hidden'] });
     addEventListener('resize', fitMeasureSoon);
@@ -437,10 +437,11 @@
   // first report of the new host, in the next frame's rendering). Taking over from the banner
   // stage (`same`: the same banner and launcher in the same place) the new host counts as the
   // size the old one was measured at; measuring anew there (some 250 hit tests) was most of a
-  // 50 ms task on opening help. After a snapshot it is always measured, once.
+  // 50 ms task on opening help. After a snapshot it is always measured, once. With no fit
+  // running (a first visit: no snapshot was fitted) it starts, and measures then too.
   function fitFollow(same) {
     var host = document.querySelector('lms-support-widget');
-    if (!fitHost || !host) return fitStart();
+    if (!fitHost || !host) return fitStart(1);
     if (same) fitSizes.set(host, fitSizes.get(fitHost));
     // (The old host, removed, would be reported at 0 × 0 and measure.)
     fitRo.unobserve(fitHost);
@@ -663,10 +664,12 @@
   });
   // The widget's first draw (its `ready`: in the mount's task, or in the next one when the
   // banner stage draws from a cached copy, src/web/widget.rs) takes over from the snapshot in
-  // its task. Host fit then measures for the widget's banner and launcher; after a snapshot,
-  // not in this task: the snapshot's fit holds (the same banner in the same place) until the
-  // resize observer first reports the widget's host, in the next frame's rendering, before its
-  // paint, which measures it (fitResized).
+  // its task. Host fit then measures for the widget's banner and launcher, not in this task:
+  // when the resize observer first reports the widget's host, in the next frame's rendering,
+  // before its paint (fitResized). After a snapshot, the snapshot's fit holds until then (the
+  // same banner in the same place); without one (a first visit), nothing of ours is painted
+  // unfitted either, and the mount's task no longer forces the page's layout (with 1,000 FAQ
+  // answers on a first visit, 10-90 ms of a long task on a busy machine).
   var hasDrawn, drawn = new Promise(function (resolve) { hasDrawn = resolve; });
   function takeOver() {
     hasDrawn();

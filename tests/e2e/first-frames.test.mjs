@@ -410,3 +410,50 @@ test('the banner stage draws from the cached copy in the task after its mount, u
     await browser.close();
   }
 });
+
+test('a first visit: host fit measures after the mount\'s task, and the network feed is drawn in the task after its read', async () => {
+  // Issue 14: with 1,000 FAQ entries on a first visit, the mount (host fit forcing the page's
+  // layout) and the network feed's read and first draw were long tasks. The marks say which
+  // task each step ran in: a timer set as the feed is answered fires after that task (and
+  // before the widget's, set later in it); the loader marks `mounted` as the mount returns.
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.context.newPage();
+    await page.addInitScript(() => {
+      const mark = Performance.prototype.mark;
+      let inFeedTask = false;
+      window.__order = {};
+      Performance.prototype.mark = function (name, ...rest) {
+        const seen = (n) => performance.getEntriesByName(n).length > 0;
+        if (name === 'lms-support:mounted') window.__order.fittedInMount = seen('lms-support:fit-layout');
+        if (name === 'lms-support:feed-answered') {
+          inFeedTask = true;
+          setTimeout(() => { inFeedTask = false; }, 0);
+        }
+        if (name === 'lms-support:banner-drawn' && !('drawnInFeedTask' in window.__order)) {
+          window.__order.drawnInFeedTask = inFeedTask;
+          window.__order.itemsBefore = document.querySelector('lms-support-widget')
+            .shadowRoot.querySelectorAll('.lsw-item').length;
+        }
+        return mark.call(this, name, ...rest);
+      };
+    });
+    await page.goto(server.url + '/');
+    await page.locator('lms-support-widget .lsw-item').first().waitFor({ state: 'visible', timeout: 10_000 });
+    await page.waitForFunction(() => performance.getEntriesByName('lms-support:banner-painted').length > 0,
+      null, { timeout: 10_000 });
+    const order = await page.evaluate(() => window.__order);
+    assert.equal(await page.evaluate(() => performance.getEntriesByName('lms-support:cache-parsed').length), 0,
+      'a first visit: no cached copy');
+    assert.equal(order.fittedInMount, false, 'host fit did not measure in the mount\'s task');
+    assert.equal(await page.evaluate(() => performance.getEntriesByName('lms-support:fit-layout').length), 1,
+      'host fit measured once the widget\'s host was reported, in the next frame');
+    assert.equal(order.drawnInFeedTask, false, 'the feed was drawn in a task after the one that read it');
+    assert.ok(order.itemsBefore > 0, 'the banner was drawn');
+    // The banner stays fitted: the launcher is where host fit put it, and the banner is there.
+    assert.equal(await page.evaluate(() => document.adoptedStyleSheets.some((s) =>
+      [...s.cssRules].some((r) => r.cssText.startsWith('lms-support-widget')))), true, 'host fit applied its rule');
+  } finally {
+    await browser.close();
+  }
+});

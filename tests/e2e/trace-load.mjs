@@ -8,12 +8,21 @@
 //   node tests/e2e/trace-load.mjs        RUNS=2 cold loads (a fresh profile each)
 //   WARM=1 …                             a second page in the same browser instead
 //   PAGE=/bench.html …                   another page of www/ (default /)
-import { launchBrowser, startServer } from './harness.mjs';
+//   FAQ=1000 …                           the demo feed with 1,000 FAQ entries (bench/gen-faq.mjs)
+//   WIDGET=dir …                         another build (a copy of target/widget)
+import { readFileSync, writeFileSync } from 'node:fs';
+import { generateFaq } from '../../bench/gen-faq.mjs';
+import { launchBrowser, startServer, widgetDir } from './harness.mjs';
 
 const RUNS = Number(process.env.RUNS || 2);
 const CATEGORIES = 'devtools.timeline,disabled-by-default-devtools.timeline,v8,v8.execute,blink.user_timing,loading,toplevel';
 
-const server = await startServer({ name: 'trace-load' });
+const server = await startServer({ name: 'trace-load', widget: process.env.WIDGET || widgetDir });
+if (process.env.FAQ) {
+  const feed = JSON.parse(readFileSync(server.feedPath, 'utf8'));
+  feed.faq = generateFaq({ count: Number(process.env.FAQ), seed: 14, real: feed.faq });
+  writeFileSync(server.feedPath, JSON.stringify(feed));
+}
 const ms = (us) => (us / 1000).toFixed(1);
 try {
   for (let run = 0; run < RUNS; run++) {

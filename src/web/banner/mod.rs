@@ -128,10 +128,11 @@ impl Banner {
     }
 
     /// Redraws if the view changed and arms the timers it needs; returns the events to
-    /// dispatch.
-    pub fn update(&self) -> Events {
+    /// dispatch. With `soon`, the same in a task of its own (its phase timer, set at 0 ms),
+    /// and no events now.
+    pub fn update(&self, soon: bool) -> Events {
         with_inner(&Rc::downgrade(&self.inner), |s| {
-            s.render_and_schedule(now())
+            s.render_and_schedule(now(), soon)
         })
         .unwrap_or_default()
     }
@@ -246,9 +247,14 @@ impl Inner {
         );
     }
 
-    /// Redraws, then arms the timers the current view needs.
-    fn render_and_schedule(&mut self, now: Timestamp) -> Events {
-        let events = self.render(now);
+    /// Redraws, then arms the timers the current view needs; with `soon`, draws nothing and
+    /// arms the phase timer at 0 ms (the drawing is then that timer's task).
+    fn render_and_schedule(&mut self, now: Timestamp, soon: bool) -> Events {
+        let events = if soon {
+            Events::new()
+        } else {
+            self.render(now)
+        };
         let counting = self
             .view
             .as_ref()
@@ -269,17 +275,22 @@ impl Inner {
             _ => {}
         }
         self.phase_timer = None;
-        if let Some(at) = self
-            .feed
-            .as_ref()
-            .and_then(|f| next_change(f, now, self.base.zones()))
-        {
-            // Fire just after the boundary second so `now` is already past it; if a timer fires
-            // early (clamped long delays, a suspended laptop), rendering re-arms it.
-            let delay = (at.seconds() as f64 * 1000.0) - dom::now_ms() + 20.0;
+        // Fire just after the boundary second so `now` is already past it; if a timer fires
+        // early (clamped long delays, a suspended laptop), rendering re-arms it.
+        let at = if soon {
+            Some(0.0)
+        } else {
+            self.feed
+                .as_ref()
+                .and_then(|f| next_change(f, now, self.base.zones()))
+                .map(|at| (at.seconds() as f64 * 1000.0) - dom::now_ms() + 20.0)
+        };
+        if let Some(delay) = at {
             let weak = self.weak.clone();
             self.phase_timer = Timer::once(delay, move || {
-                let events = with_inner(&weak, |s| s.render_and_schedule(crate::web::base::now()));
+                let events = with_inner(&weak, |s| {
+                    s.render_and_schedule(crate::web::base::now(), false)
+                });
                 dispatch_all(events.unwrap_or_default());
             })
             .map_err(|e| warn(&["phase timer: ", &describe(&e)].concat()))
