@@ -107,8 +107,14 @@ fn offset_from_parts(zone: &str, at: Timestamp) -> i32 {
     let date = Date::new(&JsValue::from_f64(at.seconds() as f64 * 1000.0));
     let mut fields = [0i64; 6];
     for part in format.format_to_parts(&date).iter() {
-        let kind = Reflect::get(&part, &"type".into()).unwrap().as_string().unwrap();
-        let value = Reflect::get(&part, &"value".into()).unwrap().as_string().unwrap();
+        let kind = Reflect::get(&part, &"type".into())
+            .unwrap()
+            .as_string()
+            .unwrap();
+        let value = Reflect::get(&part, &"value".into())
+            .unwrap()
+            .as_string()
+            .unwrap();
         let slot = ["year", "month", "day", "hour", "minute", "second"]
             .iter()
             .position(|k| *k == kind);

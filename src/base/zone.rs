@@ -71,8 +71,9 @@ impl TimeZones for TzDatabase {
 /// hour, minute and second with `hourCycle: "h23"`: `12/11/2026, 15:40:00`, six runs of digits
 /// in the order month, day, year, hour, minute, second, whatever separates them. `None` for
 /// anything else. (One string from the browser, where `formatToParts` was an array of eleven
-/// objects read field by field across the Wasm boundary: the schedule asks for hundreds of
-/// offsets per draw.) An hour of 24 is midnight, as some engines print it.
+/// objects read field by field across the Wasm boundary: the schedule asks for four offsets
+/// per date it tries for a recurring window, several times per draw.) An hour of 24 is
+/// midnight, as some engines print it.
 pub fn wall_clock_from_en_us(text: &str) -> Option<CivilDateTime> {
     let mut fields = [0u32; 6];
     let mut count = 0;

@@ -2,8 +2,8 @@
 //!
 //! No time-zone database ships in the Wasm: `Intl.DateTimeFormat` knows every IANA zone. The
 //! offset of a zone at an instant is read by formatting the instant in that zone (one string,
-//! read by [`wall_clock_from_en_us`]) and comparing the wall-clock time with UTC; the DST rules themselves live in [`crate::base::zone`], shared with
-//! native code.
+//! read by [`wall_clock_from_en_us`]) and comparing the wall-clock time with UTC; the DST rules
+//! themselves live in [`crate::base::zone`], shared with native code.
 
 use crate::banner::RelativeUnit;
 use crate::base::decimal::decimal;
